@@ -1,0 +1,23 @@
+// What a CLI command may touch of the process: streams, env, cwd. Tests pass their own.
+
+export interface CliIO {
+  stdout: { write(chunk: string): unknown; isTTY?: boolean };
+  stderr: { write(chunk: string): unknown; isTTY?: boolean };
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIO(): CliIO {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** Exit codes (docs/architecture.md): 0 all allowed, 1 denied/review/high finding, 2 usage or input error. */
+export const exitCodes = { ok: 0, flagged: 1, usage: 2, refused: 126 } as const;
+
+/** Colour only on a TTY and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(io: CliIO, stream: "stdout" | "stderr" = "stdout"): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
+  return io[stream].isTTY === true;
+}
