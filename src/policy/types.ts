@@ -80,6 +80,11 @@ export interface CommandRule {
   pipeFrom: string[];
   /** Wrappers only: after options and positionals, the rest is an inner command judged on its own. */
   unwrap: boolean;
+  /**
+   * Catch-all (sandbox-only): any options, arguments and redirects. Shell problems (dynamic
+   * constructs), blocked paths and deny rules still apply. With program "*" it matches every program.
+   */
+  anyArgs: boolean;
 }
 
 export interface DenyRule {
@@ -133,4 +138,12 @@ export interface Policy {
   };
   /** Heartbeat-specific settings (issue 6): may auto-approve changes whose steps are all allowed. */
   heartbeat: { autoApproveAllowed: boolean; keepOldStepsWhilePending: boolean };
+  /** Example commands of this policy file (not of its bases), checked when it loads. */
+  examples: PolicyExamples;
+}
+
+export interface PolicyExamples {
+  allow: string[];
+  review: string[];
+  deny: string[];
 }

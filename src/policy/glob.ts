@@ -1,0 +1,163 @@
+// Our own glob matcher. Policy text is never turned into a RegExp: a pattern is split into
+// literal chunks at `*`, and chunks are placed greedily left to right, which is exact for
+// star-only globs and has no backtracking (time O(text × pattern), no blow-up).
+//
+// String globs: `*` any run of characters, `?` exactly one character, `\x` a literal x.
+// Path globs: matched segment by segment; `**` as a whole segment matches any number of
+// segments (zero included); inside a segment `*` and `?` never cross "/".
+
+/** One piece between stars: characters, where `undefined` is a `?` wildcard. */
+type Chunk = Array<string | undefined>;
+
+interface CompiledGlob {
+  chunks: Chunk[];
+  /** Pattern starts/ends without a star: first/last chunk is anchored. */
+  anchoredStart: boolean;
+  anchoredEnd: boolean;
+}
+
+const cache = new Map<string, CompiledGlob>();
+
+function compile(pattern: string): CompiledGlob {
+  const hit = cache.get(pattern);
+  if (hit) return hit;
+  const chunks: Chunk[] = [];
+  let current: Chunk = [];
+  const chars = Array.from(pattern);
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    if (c === "\\" && i + 1 < chars.length) {
+      current.push(chars[++i] as string);
+    } else if (c === "*") {
+      chunks.push(current);
+      current = [];
+    } else if (c === "?") {
+      current.push(undefined);
+    } else {
+      current.push(c);
+    }
+  }
+  chunks.push(current);
+  const compiled: CompiledGlob = {
+    chunks,
+    anchoredStart: true,
+    anchoredEnd: true,
+  };
+  // With n stars there are n+1 chunks; the first is anchored at the start, the last at the end.
+  if (cache.size > 10_000) cache.clear();
+  cache.set(pattern, compiled);
+  return compiled;
+}
+
+function chunkMatchesAt(text: string[], at: number, chunk: Chunk): boolean {
+  if (at + chunk.length > text.length) return false;
+  for (let k = 0; k < chunk.length; k++) {
+    const want = chunk[k];
+    if (want !== undefined && text[at + k] !== want) return false;
+  }
+  return true;
+}
+
+function findChunk(text: string[], from: number, limit: number, chunk: Chunk): number {
+  for (let at = from; at + chunk.length <= limit; at++) {
+    if (chunkMatchesAt(text, at, chunk)) return at;
+  }
+  return -1;
+}
+
+/** Generic star-glob placement over an array of units (characters or path segments). */
+function matchUnits<T>(
+  units: T[],
+  chunks: T[][],
+  unitMatches: (unit: T, want: T) => boolean,
+  isWild: (want: T) => boolean,
+): boolean {
+  const at = (pos: number, chunk: T[]): boolean => {
+    if (pos + chunk.length > units.length) return false;
+    for (let k = 0; k < chunk.length; k++) {
+      const want = chunk[k] as T;
+      if (!isWild(want) && !unitMatches(units[pos + k] as T, want)) return false;
+    }
+    return true;
+  };
+  if (chunks.length === 1) {
+    const only = chunks[0] as T[];
+    return only.length === units.length && at(0, only);
+  }
+  const first = chunks[0] as T[];
+  const last = chunks[chunks.length - 1] as T[];
+  if (first.length + last.length > units.length) return false;
+  if (!at(0, first)) return false;
+  const end = units.length - last.length;
+  if (!at(end, last)) return false;
+  let pos = first.length;
+  for (let c = 1; c < chunks.length - 1; c++) {
+    const chunk = chunks[c] as T[];
+    let found = -1;
+    for (let p = pos; p + chunk.length <= end; p++) {
+      if (at(p, chunk)) {
+        found = p;
+        break;
+      }
+    }
+    if (found < 0) return false;
+    pos = found + chunk.length;
+  }
+  return true;
+}
+
+/** Whole-string glob match: `*` any run, `?` one character, `\` escapes. */
+export function globMatch(pattern: string, text: string): boolean {
+  const { chunks } = compile(pattern);
+  const units = Array.from(text);
+  if (chunks.length === 1) {
+    const only = chunks[0] as Chunk;
+    return only.length === units.length && chunkMatchesAt(units, 0, only);
+  }
+  const first = chunks[0] as Chunk;
+  const last = chunks[chunks.length - 1] as Chunk;
+  if (first.length + last.length > units.length) return false;
+  if (!chunkMatchesAt(units, 0, first)) return false;
+  const end = units.length - last.length;
+  if (!chunkMatchesAt(units, end, last)) return false;
+  let pos = first.length;
+  for (let c = 1; c < chunks.length - 1; c++) {
+    const chunk = chunks[c] as Chunk;
+    const found = findChunk(units, pos, end, chunk);
+    if (found < 0) return false;
+    pos = found + chunk.length;
+  }
+  return true;
+}
+
+/** True when the pattern has no wildcard at all (it matches exactly one string). */
+export function isLiteralGlob(pattern: string): boolean {
+  const { chunks } = compile(pattern);
+  return chunks.length === 1 && (chunks[0] as Chunk).every((c) => c !== undefined);
+}
+
+const GLOBSTAR = Symbol("globstar");
+type Segment = string | typeof GLOBSTAR;
+
+/**
+ * Path glob over "/"-separated segments. Both sides must already be absolute and normalised
+ * (see paths.ts); `**` matches zero or more whole segments.
+ */
+export function pathGlobMatch(pattern: string, path: string): boolean {
+  const patternSegments: Segment[] = pattern.split("/").map((s) => (s === "**" ? GLOBSTAR : s));
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  for (const seg of patternSegments) {
+    if (seg === GLOBSTAR) {
+      chunks.push(current);
+      current = [];
+    } else current.push(seg);
+  }
+  chunks.push(current);
+  return matchUnits(
+    path.split("/"),
+    chunks,
+    (unit, want) => globMatch(want, unit),
+    () => false,
+  );
+}

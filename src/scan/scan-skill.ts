@@ -1,0 +1,96 @@
+// One skill through the pure part of the pipeline: extract → split into statements → analyse →
+// judge → findings. No I/O: the caller reads the input and loads the policy.
+
+import type { BundledFile, JudgedStep, ShellAnalysis, SkillResult, Step, Verdict } from "../model.js";
+import type { Policy } from "../policy/types.js";
+import { extractSkill } from "../extract/index.js";
+import { analyseShell, splitStatements } from "../shell/index.js";
+import { judgeStep } from "../policy/evaluate.js";
+import { detectFindings, riskOf } from "../findings/index.js";
+import { publishDecision } from "../events.js";
+import { indexLines, mapStepOffset, type FileLines } from "./positions.js";
+
+export interface SkillInput {
+  source: string;
+  file: string;
+  text: string;
+  bundled: BundledFile[];
+}
+
+const verdictRank: Record<Verdict, number> = { allow: 0, review: 1, deny: 2 };
+
+export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
+  let worst: Verdict = "allow";
+  for (const v of verdicts) if (verdictRank[v] > verdictRank[worst]) worst = v;
+  return worst;
+}
+
+/** Scans one skill. `initShell()` must have been awaited once in this process. */
+export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
+  const model = extractSkill(input);
+  const filesByName = new Map<string, FileLines>([[model.file, indexLines(input.text)]]);
+  for (const b of input.bundled) if (b.text !== undefined) filesByName.set(b.path, indexLines(b.text));
+
+  const steps = model.steps.flatMap((step) => splitStep(step, filesByName.get(step.file)));
+  model.steps = steps;
+
+  const analyses = new Map<string, ShellAnalysis>();
+  const judged: JudgedStep[] = [];
+  for (const step of steps) {
+    const analysis = analyseShell(step.text, { home: policy.home });
+    analyses.set(step.id, analysis);
+    const j = judgeStep(step, analysis, policy);
+    judged.push(j);
+    publishDecision({
+      source: input.source,
+      sha256: model.sha256,
+      file: step.file,
+      line: step.line,
+      column: step.column,
+      argv: j.commands.flatMap((c) => c.command.argv.map((w) => w.value)),
+      verdict: j.verdict,
+      rule: j.rule,
+      reason: j.reason,
+    });
+  }
+
+  const findings = detectFindings(model, analyses);
+  return {
+    source: input.source,
+    file: model.file,
+    sha256: model.sha256,
+    verdict: worstVerdict(judged.map((j) => j.verdict)),
+    risk: riskOf(findings),
+    steps: judged,
+    findings,
+    model,
+  };
+}
+
+/**
+ * A code block becomes one step per top-level statement, so each command line has its own
+ * position, verdict and (at run time) container. A block that does not parse stays whole.
+ */
+function splitStep(step: Step, file: FileLines | undefined): Step[] {
+  const statements = splitStatements(step.text);
+  if (statements.length === 1 && statements[0]!.text === step.text) return [step];
+  return statements.map((s) => {
+    const pos = mapStepOffset(step, s.offset, file);
+    const part: Step = {
+      ...step,
+      id: `${step.file}#${pos.line}:${pos.column}`,
+      line: pos.line,
+      column: pos.column,
+      offset: pos.offset,
+      text: s.text,
+    };
+    if (step.lineStarts) {
+      const end = s.offset + s.text.length;
+      const later = step.lineStarts
+        .filter((ls) => ls.textOffset > s.offset && ls.textOffset < end)
+        .map((ls) => ({ ...ls, textOffset: ls.textOffset - s.offset }));
+      part.lineStarts = [{ textOffset: 0, line: pos.line, column: pos.column }, ...later];
+    }
+    return part;
+  });
+}

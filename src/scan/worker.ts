@@ -1,0 +1,20 @@
+// Worker thread: initialises the shell parser once, then scans the batches it is sent.
+
+import { parentPort, workerData } from "node:worker_threads";
+import { initShell } from "../shell/index.js";
+import type { Policy } from "../policy/types.js";
+import { scanSkillInput, type SkillInput } from "./scan-skill.js";
+
+const policy = (workerData as { policy: Policy }).policy;
+await initShell();
+
+parentPort?.on("message", (msg: { id: number; inputs: SkillInput[] }) => {
+  const results = msg.inputs.map((input) => {
+    try {
+      return { ok: true as const, result: scanSkillInput(input, policy) };
+    } catch (err) {
+      return { ok: false as const, source: input.source, message: (err as Error).message };
+    }
+  });
+  parentPort?.postMessage({ id: msg.id, results });
+});
