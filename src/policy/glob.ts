@@ -9,16 +9,10 @@
 /** One piece between stars: characters, where `undefined` is a `?` wildcard. */
 type Chunk = Array<string | undefined>;
 
-interface CompiledGlob {
-  chunks: Chunk[];
-  /** Pattern starts/ends without a star: first/last chunk is anchored. */
-  anchoredStart: boolean;
-  anchoredEnd: boolean;
-}
+const cache = new Map<string, Chunk[]>();
 
-const cache = new Map<string, CompiledGlob>();
-
-function compile(pattern: string): CompiledGlob {
+/** Split a pattern into chunks at each unescaped `*` (n stars give n+1 chunks). */
+function compile(pattern: string): Chunk[] {
   const hit = cache.get(pattern);
   if (hit) return hit;
   const chunks: Chunk[] = [];
@@ -38,31 +32,9 @@ function compile(pattern: string): CompiledGlob {
     }
   }
   chunks.push(current);
-  const compiled: CompiledGlob = {
-    chunks,
-    anchoredStart: true,
-    anchoredEnd: true,
-  };
-  // With n stars there are n+1 chunks; the first is anchored at the start, the last at the end.
   if (cache.size > 10_000) cache.clear();
-  cache.set(pattern, compiled);
-  return compiled;
-}
-
-function chunkMatchesAt(text: string[], at: number, chunk: Chunk): boolean {
-  if (at + chunk.length > text.length) return false;
-  for (let k = 0; k < chunk.length; k++) {
-    const want = chunk[k];
-    if (want !== undefined && text[at + k] !== want) return false;
-  }
-  return true;
-}
-
-function findChunk(text: string[], from: number, limit: number, chunk: Chunk): number {
-  for (let at = from; at + chunk.length <= limit; at++) {
-    if (chunkMatchesAt(text, at, chunk)) return at;
-  }
-  return -1;
+  cache.set(pattern, chunks);
+  return chunks;
 }
 
 /** Generic star-glob placement over an array of units (characters or path segments). */
@@ -106,33 +78,19 @@ function matchUnits<T>(
   return true;
 }
 
-/** Whole-string glob match: `*` any run, `?` one character, `\` escapes. */
+/** Whole-string glob match: `*` any run, `?` one character, backslash escapes. */
 export function globMatch(pattern: string, text: string): boolean {
-  const { chunks } = compile(pattern);
-  const units = Array.from(text);
-  if (chunks.length === 1) {
-    const only = chunks[0] as Chunk;
-    return only.length === units.length && chunkMatchesAt(units, 0, only);
-  }
-  const first = chunks[0] as Chunk;
-  const last = chunks[chunks.length - 1] as Chunk;
-  if (first.length + last.length > units.length) return false;
-  if (!chunkMatchesAt(units, 0, first)) return false;
-  const end = units.length - last.length;
-  if (!chunkMatchesAt(units, end, last)) return false;
-  let pos = first.length;
-  for (let c = 1; c < chunks.length - 1; c++) {
-    const chunk = chunks[c] as Chunk;
-    const found = findChunk(units, pos, end, chunk);
-    if (found < 0) return false;
-    pos = found + chunk.length;
-  }
-  return true;
+  return matchUnits<string | undefined>(
+    Array.from(text),
+    compile(pattern),
+    (unit, want) => unit === want,
+    (want) => want === undefined,
+  );
 }
 
 /** True when the pattern has no wildcard at all (it matches exactly one string). */
 export function isLiteralGlob(pattern: string): boolean {
-  const { chunks } = compile(pattern);
+  const chunks = compile(pattern);
   return chunks.length === 1 && (chunks[0] as Chunk).every((c) => c !== undefined);
 }
 

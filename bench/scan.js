@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// npm run bench: scan throughput on >= 1,000 skill files generated from the real corpus, next to
+// the floor (remark-parse + frontmatter alone on the same files) and ferret-scan (a regex scanner),
+// all in the same run. Also the cold start of a one-file CLI scan. Needs `npm run build` first.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+import { unified } from "unified";
+import remarkParse from "remark-parse";
+import remarkFrontmatter from "remark-frontmatter";
+import { scanPaths, scanMany, scanSkillInput, initShell, loadPolicy } from "../dist/index.js";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+const corpusDir = path.resolve(root, "../shared/corpus");
+const outDir = path.join(root, "bench/out/scan-corpus");
+const target = Number(process.env.BENCH_FILES ?? 1200);
+
+function listMarkdown(dir) {
+  const out = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) out.push(...listMarkdown(p));
+    else if (name.toLowerCase().endsWith(".md") && st.size > 0) out.push(p);
+  }
+  return out;
+}
+
+// Generate the bench corpus: every real skill file, repeated with a distinct marker line until
+// there are `target` files, so no two files are byte-identical.
+const sources = listMarkdown(corpusDir).filter((p) => !p.includes("/shell/") && !p.includes("/scanner_rules/"));
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const texts = sources.map((p) => readFileSync(p, "utf8"));
+const files = [];
+for (let i = 0; i < target; i++) {
+  const text = `${texts[i % texts.length]}\n<!-- bench copy ${i} -->\n`;
+  const file = path.join(outDir, `${String(i).padStart(5, "0")}.md`);
+  writeFileSync(file, text);
+  files.push({ file, text });
+}
+const totalBytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+console.log(`corpus: ${files.length} files (${(totalBytes / 1e6).toFixed(1)} MB) from ${sources.length} real skill files`);
+
+const policy = await loadPolicy("common-tools");
+const cores = availableParallelism();
+
+let peakRss = process.memoryUsage().rss;
+const rssTimer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+
+// 1. skillwall, all cores (worker threads), reading the files as the CLI does.
+const t0 = performance.now();
+const outcome = await scanPaths([outDir], { policy, cwd: root });
+const wall = (performance.now() - t0) / 1000;
+if (outcome.errors.length > 0) console.log(`  (${outcome.errors.length} files reported errors)`);
+const fps = outcome.results.length / wall;
+
+// 2. per-file latency on one core, and remark alone on the same files (the floor).
+await initShell();
+const inputs = files.map((f) => ({ source: f.file, file: path.basename(f.file), text: f.text, bundled: [] }));
+for (const input of inputs.slice(0, 50)) scanSkillInput(input, policy); // warm-up
+const perFile = [];
+const t1 = performance.now();
+for (const input of inputs) {
+  const s = performance.now();
+  scanSkillInput(input, policy);
+  perFile.push(performance.now() - s);
+}
+const oneCore = inputs.length / ((performance.now() - t1) / 1000);
+perFile.sort((a, b) => a - b);
+const median = perFile[Math.floor(perFile.length / 2)];
+
+const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).freeze();
+for (const f of files.slice(0, 50)) processor.parse(f.text);
+const t2 = performance.now();
+for (const f of files) processor.parse(f.text);
+const remarkOneCore = files.length / ((performance.now() - t2) / 1000);
+
+// 3. the same worker pool scanning pre-read inputs (no file reading), for the parallel speed-up.
+const t3 = performance.now();
+await scanMany(inputs, policy);
+const poolFps = inputs.length / ((performance.now() - t3) / 1000);
+clearInterval(rssTimer);
+
+// 4. ferret-scan on the same folder (one process, as its CLI runs).
+const ferretOut = path.join(root, "bench/out/ferret.json");
+const ferretBin = path.join(root, "node_modules/.bin/ferret");
+const t4 = performance.now();
+const ferret = spawnSync(ferretBin, ["scan", outDir, "-f", "json", "-o", ferretOut], { encoding: "utf8" });
+const ferretSecs = (performance.now() - t4) / 1000;
+const ferretFps = ferret.error || (ferret.status !== 0 && ferret.status !== 2) ? NaN : files.length / ferretSecs;
+
+// 5. cold start: a one-file CLI scan, median of 7.
+const cold = [];
+for (let i = 0; i < 7; i++) {
+  const s = performance.now();
+  spawnSync(process.execPath, [path.join(root, "bin/skillwall.js"), "scan", path.join(root, "examples/moltbook/SKILL.md"), "--policy", "moltbook"], { encoding: "utf8" });
+  cold.push(performance.now() - s);
+}
+cold.sort((a, b) => a - b);
+
+const f1 = (n) => (Number.isFinite(n) ? n.toFixed(0) : "n/a");
+console.log(`skillwall scan, ${cores} cores (workers, incl. reading): ${f1(fps)} files/s (${wall.toFixed(2)} s)`);
+console.log(`skillwall scan, ${cores} cores (workers, pre-read):     ${f1(poolFps)} files/s`);
+console.log(`skillwall scan, 1 core:                                ${f1(oneCore)} files/s, median ${median.toFixed(2)} ms/file`);
+console.log(`remark-parse + frontmatter alone, 1 core (floor):      ${f1(remarkOneCore)} files/s`);
+console.log(`  skillwall / floor on one core:                       ${(remarkOneCore / oneCore).toFixed(2)}x the floor's time`);
+console.log(`ferret-scan (one process):                             ${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`);
+console.log(`cold start, one-file CLI scan (median of 7):           ${cold[3].toFixed(0)} ms`);
+console.log(`peak RSS of the scanning process:                      ${(peakRss / 1048576).toFixed(0)} MiB`);

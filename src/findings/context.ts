@@ -1,0 +1,231 @@
+// Everything the detectors read, derived once per skill: shell sources (steps, inline code,
+// -c strings, decoded payloads), prose, URLs, the names the skill stands for, and a reporter that
+// maps offsets back to file positions.
+
+import type { Finding, ShellAnalysis, SimpleCommand, SkillModel, Step } from "../model.js";
+import { readShell, type LiteCommand } from "./shell-lite.js";
+import { classifyUrl, hostTokens, normalizeToken, urlsIn, type UrlInfo } from "./hosts.js";
+import { hasQuotingCue, isSecurityToolText, linesBefore } from "./quoting.js";
+import { ruleById, type RuleId } from "./rules.js";
+
+export type SourceKind = Step["kind"] | "inline-code" | "decoded" | "interpreter-string" | "embedded-code";
+
+/** A text an agent might run as shell, with its commands read. */
+export interface ShellSource {
+  text: string;
+  file: string;
+  kind: SourceKind;
+  /** File position of an offset in `text`. */
+  at: (offset: number) => { line: number; column: number };
+  heading?: string;
+  /** Quoted as an example or detection pattern, not an instruction. */
+  quoted: boolean;
+  /** 0 for text in the skill; n for a payload decoded n times. */
+  depth: number;
+  /** For decoded sources: the encoded literal and how it was encoded. */
+  encoded?: { text: string; encoding: string };
+  commands: LiteCommand[];
+  /** Order of the source in its file, so detectors can follow a download into a later step. */
+  order: number;
+}
+
+export interface ProseSource {
+  text: string;
+  file: string;
+  kind: string;
+  line: number;
+  column: number;
+  offset: number;
+  quoted: boolean;
+}
+
+export interface DetectContext {
+  model: SkillModel;
+  shell: ShellSource[];
+  prose: ProseSource[];
+  /** URLs from links and from all text, with where they were seen. */
+  urls: Array<UrlInfo & { file: string; line: number; column: number; quoted: boolean }>;
+  /** Normalised names the skill stands for (name, homepage, declared bins, tools it runs). */
+  affinity: Set<string>;
+  securityTool: boolean;
+  findings: Finding[];
+  report: (f: Omit<Finding, "category">) => void;
+  /** Reads a nested shell text (a -c string, a decoded payload) as a new source. */
+  addNested: (parent: ShellSource, text: string, offset: number, kind: SourceKind, encoded?: { text: string; encoding: string }) => ShellSource | undefined;
+  lines: readonly string[];
+}
+
+export function lineIndex(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+export function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((starts[mid] ?? 0) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
+}
+
+function fromAnalysis(a: ShellAnalysis): LiteCommand[] {
+  return a.commands.map((c: SimpleCommand) => {
+    const stdin = c.redirects
+      .map((r) => (r.heredoc ? r.heredoc.body : r.op === "<<<" ? (r.target?.value ?? "") : ""))
+      .filter((s) => s !== "")
+      .join("\n");
+    const cmd: LiteCommand = {
+      argv: c.argv.map((w) => w.value),
+      redirects: c.redirects.filter((r) => r.target !== undefined && r.op !== "<<<").map((r) => ({ op: r.op, target: r.target?.value ?? "" })),
+      assignments: c.assignments.map((x) => ({ name: x.name, value: x.value.value })),
+      context: c.context,
+      pipeId: c.pipeline.id,
+      pipeIndex: c.pipeline.index,
+      pipeLen: c.pipeline.length,
+      start: Math.min(c.span.start.offset, a.text.length),
+      end: Math.min(c.span.end.offset, a.text.length),
+    };
+    if (stdin !== "") cmd.stdinText = stdin;
+    return cmd;
+  });
+}
+
+export function buildContext(model: SkillModel, analyses: Map<string, ShellAnalysis>): DetectContext {
+  const fileStarts = new Map<string, number[]>();
+  const startsOf = (file: string): number[] => {
+    let s = fileStarts.get(file);
+    if (!s) {
+      const text = file === model.file ? model.text : (model.bundled.find((b) => b.path === file)?.text ?? "");
+      s = lineIndex(text);
+      fileStarts.set(file, s);
+    }
+    return s;
+  };
+  const lines = model.text.split("\n");
+  const fm = model.frontmatter;
+  const selfText = [fm?.name ?? "", fm?.description ?? "", lines.find((l) => l.startsWith("# ")) ?? ""].join(" ");
+  const securityTool = isSecurityToolText(selfText);
+
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const report = (f: Omit<Finding, "category">): void => {
+    const key = `${f.id}|${f.file}|${f.line}|${f.column}|${f.evidence}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const evidence = f.evidence.length > 400 ? `${f.evidence.slice(0, 400)}…` : f.evidence;
+    const out: Finding = { ...f, evidence, category: ruleById(f.id as RuleId).category };
+    if (f.decoded !== undefined) out.decoded = f.decoded.length > 2000 ? `${f.decoded.slice(0, 2000)}…` : f.decoded;
+    findings.push(out);
+  };
+
+  const shell: ShellSource[] = [];
+  let order = 0;
+  const quotedAt = (file: string, line: number, heading: string | undefined): boolean => {
+    if (file !== model.file) return false;
+    return hasQuotingCue(`${heading ?? ""}\n${linesBefore(lines, line, 3)}`);
+  };
+
+  const stepCovered: Array<[number, number]> = [];
+  for (const step of model.steps) {
+    const analysis = analyses.get(step.id);
+    const commands = analysis && analysis.commands.length > 0 ? fromAnalysis(analysis) : readShell(step.text);
+    const starts = step.file === model.file || model.bundled.some((b) => b.path === step.file) ? startsOf(step.file) : undefined;
+    const at = (offset: number): { line: number; column: number } => {
+      if (step.lineStarts && step.lineStarts.length > 0) {
+        let best = step.lineStarts[0];
+        for (const ls of step.lineStarts) if (ls.textOffset <= offset) best = ls;
+        if (best) return { line: best.line, column: best.column + offset - best.textOffset };
+      }
+      if (starts && step.offset >= 0) return positionAt(starts, step.offset + offset);
+      return { line: step.line, column: step.column };
+    };
+    if (step.file === model.file) stepCovered.push([step.offset, step.offset + step.text.length]);
+    const src: ShellSource = { text: step.text, file: step.file, kind: step.kind, at, quoted: quotedAt(step.file, step.line, step.heading), depth: 0, commands, order: order++ };
+    if (step.heading !== undefined) src.heading = step.heading;
+    shell.push(src);
+  }
+
+  // Inline code in prose that the extractor did not take as a step ("run `…` in Terminal").
+  const mainStarts = startsOf(model.file);
+  for (const seg of model.segments) {
+    if (seg.kind !== "code-inline") continue;
+    if (stepCovered.some(([a, b]) => seg.offset >= a && seg.offset < b)) continue;
+    if (!/\s/.test(seg.text.trim()) || seg.text.length < 8) continue;
+    const base = seg.offset;
+    shell.push({
+      text: seg.text,
+      file: model.file,
+      kind: "inline-code",
+      at: (o) => positionAt(mainStarts, base + o),
+      quoted: hasQuotingCue(lineText(lines, seg.line)) || quotedAt(model.file, seg.line, undefined),
+      depth: 0,
+      commands: readShell(seg.text),
+      order: order++,
+    });
+  }
+
+  const prose: ProseSource[] = model.segments
+    .filter((s) => s.kind !== "code-inline")
+    .map((s) => ({ text: s.text, file: model.file, kind: s.kind, line: s.line, column: s.column, offset: s.offset, quoted: s.kind === "table-cell" || hasQuotingCue(`${linesBefore(lines, s.line, 2)}`) }));
+  if (fm?.description !== undefined) prose.push({ text: fm.description, file: model.file, kind: "description", line: fm.line, column: 1, offset: 0, quoted: false });
+
+  const urls: DetectContext["urls"] = [];
+  const seenUrl = new Set<string>();
+  for (const l of model.links) {
+    if (!/^(?:https?|ftp):/i.test(l.url)) continue;
+    const key = `${l.url}|${l.line}`;
+    if (seenUrl.has(key)) continue;
+    seenUrl.add(key);
+    urls.push({ ...classifyUrl(l.url), file: model.file, line: l.line, column: l.column, quoted: hasQuotingCue(lineText(lines, l.line)) });
+  }
+  // URLs the extractor did not list (inside code, frontmatter).
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (!line.includes("://")) continue;
+    for (const u of urlsIn(line)) {
+      const key = `${u.url}|${i + 1}`;
+      if (seenUrl.has(key)) continue;
+      seenUrl.add(key);
+      urls.push({ ...u, file: model.file, line: i + 1, column: line.indexOf(u.url) + 1, quoted: hasQuotingCue(line) });
+    }
+  }
+
+  const affinity = new Set<string>();
+  const addName = (s: unknown): void => {
+    if (typeof s !== "string") return;
+    const whole = normalizeToken(s);
+    if (whole.length >= 3) affinity.add(whole);
+    for (const part of s.split(/[^A-Za-z0-9]+/)) if (part.length >= 4) affinity.add(part.toLowerCase());
+  };
+  addName(fm?.name);
+  addName(model.source.split("/").pop()?.replace(/\.md$/i, ""));
+  for (const key of ["homepage", "repository", "url", "website", "source"]) {
+    const v = fm?.data[key] ?? fm?.metadata?.extra[key];
+    if (typeof v === "string") for (const u of urlsIn(v)) for (const t of hostTokens(u)) affinity.add(t);
+  }
+  for (const b of [...(fm?.metadata?.requires.bins ?? []), ...(fm?.metadata?.requires.anyBins ?? [])]) addName(b);
+  for (const spec of fm?.metadata?.install ?? []) for (const k of ["formula", "package", "module", "id"]) addName(spec.raw[k]);
+  for (const src of shell) for (const c of src.commands) if (c.pipeLen === 1 || c.pipeIndex === 0) addName(c.argv[0]?.split("/").pop());
+  for (const line of lines) if (/^#{1,3} /.test(line)) addName(line.replace(/^#+ /, ""));
+
+  const addNested: DetectContext["addNested"] = (parent, text, offset, kind, encoded) => {
+    const depth = parent.depth + (encoded ? 1 : 0);
+    if (depth > 4 || text.length > 65536 || text.trim() === "") return undefined;
+    const src: ShellSource = { text, file: parent.file, kind, at: () => parent.at(offset), quoted: parent.quoted, depth, commands: readShell(text), order: parent.order };
+    if (parent.heading !== undefined) src.heading = parent.heading;
+    if (encoded) src.encoded = encoded;
+    else if (parent.encoded) src.encoded = parent.encoded;
+    shell.push(src);
+    return src;
+  };
+
+  return { model, shell, prose, urls, affinity, securityTool, findings, report, addNested, lines };
+}
+
+function lineText(lines: readonly string[], line: number): string {
+  return lines[line - 1] ?? "";
+}

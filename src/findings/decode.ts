@@ -1,0 +1,134 @@
+// Decoders for the encodings droppers use. Each returns undefined unless the result is mostly
+// printable text: binary blobs (images, hashes, keys) are not commands and are left alone.
+
+export type Encoding = "base64" | "hex" | "base85" | "ascii85" | "reversed" | "unicode-tags";
+
+export interface Encoded {
+  encoding: Encoding;
+  /** Offsets of the encoded literal in the scanned text. */
+  start: number;
+  end: number;
+  encoded: string;
+  decoded: string;
+}
+
+export function printable(s: string): boolean {
+  if (s.length < 4) return false;
+  let bad = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13) || c === 0x7f || c === 0xfffd) bad++;
+  }
+  return bad / s.length < 0.03 && /[a-z]{2}/i.test(s);
+}
+
+export function decodeBase64(s: string): string | undefined {
+  const clean = s.replace(/\s+/g, "");
+  if (clean.length < 12 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(clean)) return undefined;
+  const text = Buffer.from(clean.replace(/-/g, "+").replace(/_/g, "/"), "base64").toString("utf8");
+  return printable(text) ? text : undefined;
+}
+
+export function decodeHex(s: string): string | undefined {
+  const clean = s.replace(/\\x|0x|[\s,:]/gi, "");
+  if (clean.length < 8 || clean.length % 2 !== 0 || !/^[0-9a-fA-F]+$/.test(clean)) return undefined;
+  const text = Buffer.from(clean, "hex").toString("utf8");
+  return printable(text) ? text : undefined;
+}
+
+const b85Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+
+/** RFC 1924 / Python base64.b85decode alphabet. */
+export function decodeBase85(s: string): string | undefined {
+  const clean = s.replace(/\s+/g, "");
+  if (clean.length < 10) return undefined;
+  const bytes: number[] = [];
+  const pad = (5 - (clean.length % 5)) % 5;
+  const padded = clean + "~".repeat(pad);
+  for (let i = 0; i < padded.length; i += 5) {
+    let acc = 0;
+    for (let j = 0; j < 5; j++) {
+      const v = b85Alphabet.indexOf(padded[i + j] as string);
+      if (v < 0) return undefined;
+      acc = acc * 85 + v;
+    }
+    if (acc > 0xffffffff) return undefined;
+    bytes.push((acc >>> 24) & 255, (acc >>> 16) & 255, (acc >>> 8) & 255, acc & 255);
+  }
+  const text = Buffer.from(bytes.slice(0, bytes.length - pad)).toString("utf8");
+  return printable(text) ? text : undefined;
+}
+
+/** Adobe Ascii85 (Python a85decode), with or without <~ ~> delimiters. */
+export function decodeAscii85(s: string): string | undefined {
+  const clean = s.replace(/^<~|~>$/g, "").replace(/\s+/g, "");
+  if (clean.length < 10) return undefined;
+  const bytes: number[] = [];
+  let group: number[] = [];
+  const flush = (g: number[], n: number): boolean => {
+    let acc = 0;
+    for (const v of g) acc = acc * 85 + v;
+    if (acc > 0xffffffff) return false;
+    bytes.push(...[(acc >>> 24) & 255, (acc >>> 16) & 255, (acc >>> 8) & 255, acc & 255].slice(0, n));
+    return true;
+  };
+  for (const ch of clean) {
+    if (ch === "z" && group.length === 0) {
+      bytes.push(0, 0, 0, 0);
+      continue;
+    }
+    const v = ch.charCodeAt(0) - 33;
+    if (v < 0 || v > 84) return undefined;
+    group.push(v);
+    if (group.length === 5) {
+      if (!flush(group, 4)) return undefined;
+      group = [];
+    }
+  }
+  if (group.length > 0) {
+    const n = group.length - 1;
+    while (group.length < 5) group.push(84);
+    if (!flush(group, n)) return undefined;
+  }
+  const text = Buffer.from(bytes).toString("utf8");
+  return printable(text) ? text : undefined;
+}
+
+/** Unicode tag characters (U+E0000–U+E007F) mirror ASCII and are invisible: decode them. */
+export function decodeUnicodeTags(s: string): string | undefined {
+  let out = "";
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    if (cp >= 0xe0020 && cp <= 0xe007e) out += String.fromCharCode(cp - 0xe0000);
+  }
+  return out.length >= 3 ? out : undefined;
+}
+
+const base64Literal = /[A-Za-z0-9+/]{16,}={0,2}/g;
+const hexEscapes = /(?:\\x[0-9a-fA-F]{2}){6,}/g;
+const plainHex = /\b[0-9a-fA-F]{16,}\b/g;
+const ascii85Literal = /<~[!-u\sz]{10,}~>/g;
+
+/** Every literal in `text` that decodes to printable text. Linear: each regex is a single class run. */
+export function findEncoded(text: string): Encoded[] {
+  const out: Encoded[] = [];
+  for (const m of text.matchAll(base64Literal)) {
+    // A URL path or file path is not a payload.
+    if (/[/.]/.test(text[m.index - 1] ?? "") && !/[+=]/.test(m[0])) continue;
+    const decoded = decodeBase64(m[0]);
+    if (decoded !== undefined && m[0].length >= 20) out.push({ encoding: "base64", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+  }
+  for (const m of text.matchAll(hexEscapes)) {
+    const decoded = decodeHex(m[0]);
+    if (decoded !== undefined) out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+  }
+  for (const m of text.matchAll(plainHex)) {
+    const decoded = decodeHex(m[0]);
+    if (decoded !== undefined && /\s/.test(decoded)) out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+  }
+  for (const m of text.matchAll(ascii85Literal)) {
+    const decoded = decodeAscii85(m[0]);
+    if (decoded !== undefined) out.push({ encoding: "ascii85", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+  }
+  return out;
+}

@@ -1,0 +1,198 @@
+// Classifies URLs and hosts. Pure lookups over fixed tables: no DNS, no network.
+
+/** Paste and snippet sites: content changes at will and is rarely a vendor's distribution channel. */
+const pasteHosts = new Set([
+  "glot.io",
+  "rentry.co",
+  "rentry.org",
+  "pastebin.com",
+  "hastebin.com",
+  "paste.ee",
+  "ghostbin.com",
+  "ghostbin.co",
+  "controlc.com",
+  "justpaste.it",
+  "privatebin.net",
+  "dpaste.org",
+  "dpaste.com",
+  "termbin.com",
+  "ix.io",
+  "sprunge.us",
+  "0x0.st",
+  "transfer.sh",
+  "paste.c-net.org",
+  "pastes.io",
+  "bpa.st",
+  "paste.rs",
+  "katb.in",
+  "telegra.ph",
+]);
+
+/** Link shorteners hide the real destination. aka.ms is Microsoft's own and stays out. */
+const shortenerHosts = new Set([
+  "bit.ly",
+  "tinyurl.com",
+  "t.co",
+  "is.gd",
+  "goo.gl",
+  "cutt.ly",
+  "rb.gy",
+  "shorturl.at",
+  "ow.ly",
+  "buff.ly",
+  "tiny.cc",
+  "t.ly",
+  "rebrand.ly",
+  "s.id",
+  "v.gd",
+  "qrco.de",
+  "shorturl.asia",
+]);
+
+/** Well-known vendors whose install scripts are commonly piped to a shell. */
+const vendorHosts = new Set([
+  "astral.sh",
+  "brew.sh",
+  "raw.githubusercontent.com/homebrew",
+  "sh.rustup.rs",
+  "rustup.rs",
+  "get.docker.com",
+  "deno.land",
+  "bun.sh",
+  "deb.nodesource.com",
+  "rpm.nodesource.com",
+  "get.pnpm.io",
+  "install.python-poetry.org",
+  "ollama.com",
+  "tailscale.com",
+  "fly.io",
+  "foundry.paradigm.xyz",
+  "aka.ms",
+  "cli.github.com",
+  "sdk.cloud.google.com",
+  "awscli.amazonaws.com",
+  "get.helm.sh",
+  "pyenv.run",
+  "get.sdkman.io",
+  "starship.rs",
+  "rclone.org",
+  "opencode.ai",
+  "cursor.com",
+  "claude.ai",
+  "vercel.com",
+  "supabase.com",
+  "nixos.org",
+  "install.determinate.systems",
+  "mise.run",
+  "volta.sh",
+  "get.k3s.io",
+  "raw.githubusercontent.com/nvm-sh",
+]);
+
+/** Hosts serving user-controlled code (vendor-neutral): the owner in the path is what matters. */
+const codeHosts = new Set([
+  "github.com",
+  "raw.githubusercontent.com",
+  "gist.github.com",
+  "gist.githubusercontent.com",
+  "objects.githubusercontent.com",
+  "gitlab.com",
+  "bitbucket.org",
+  "codeberg.org",
+]);
+
+export type HostClass = "raw-ip" | "paste" | "shortener" | "throwaway-release" | "homoglyph" | "vendor" | "code-host" | "other" | "local";
+
+export interface UrlInfo {
+  url: string;
+  host: string;
+  path: string;
+  cls: HostClass;
+}
+
+const urlPattern = /\b(?:https?|ftp):\/\/[^\s"'`<>()[\]{}|\\^]+/gi;
+const bareHostPattern = /(?<![\w./@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|sh|dev|co|me|ai|xyz|app|ru|cn|tk|top|site|online|info|biz|cc|ly|gd|st|land|rs|so|to|us))(\/[^\s"'`<>()[\]{}|\\^]*)?/gi;
+
+/** URLs written in a text, including bare `host.tld/path` forms after curl/wget. */
+export function urlsIn(text: string, bare = false): UrlInfo[] {
+  const out: UrlInfo[] = [];
+  for (const m of text.matchAll(urlPattern)) out.push(classifyUrl(m[0].replace(/[.,;:!?*]+$/, "")));
+  if (bare && out.length === 0) {
+    for (const m of text.matchAll(bareHostPattern)) out.push(classifyUrl(`https://${m[0]}`));
+    const ip = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(\/[^\s"'`]*)?/.exec(text);
+    if (ip && out.length === 0) out.push(classifyUrl(`http://${ip[0]}`));
+  }
+  return out;
+}
+
+export function hostOf(url: string): { host: string; path: string } {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)(?::\d+)?([^?#]*)/i.exec(url);
+  if (!m) return { host: "", path: "" };
+  return { host: (m[1] ?? "").toLowerCase().replace(/\.$/, ""), path: m[2] ?? "" };
+}
+
+export function isIpv4(host: string): boolean {
+  return /^\d{1,3}(?:\.\d{1,3}){3}$/.test(host);
+}
+
+function isLocalIp(host: string): boolean {
+  if (!isIpv4(host)) return host === "localhost" || host.endsWith(".local") || host.startsWith("[");
+  const [a = 0, b = 0] = host.split(".").map(Number);
+  return a === 10 || a === 127 || a === 0 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31) || (a === 169 && b === 254);
+}
+
+/** Registrable-ish base: the last two labels (three for co.uk-style second levels). */
+export function baseDomain(host: string): string {
+  const labels = host.split(".");
+  if (labels.length <= 2) return host;
+  const second = labels[labels.length - 2] ?? "";
+  const keep = second.length <= 3 && ["co", "com", "org", "net", "gov", "ac"].includes(second) ? 3 : 2;
+  return labels.slice(-keep).join(".");
+}
+
+function inSet(set: Set<string>, host: string, path = ""): boolean {
+  if (set.has(host)) return true;
+  const base = baseDomain(host);
+  if (set.has(base)) return true;
+  const first = path.split("/")[1]?.toLowerCase();
+  return first !== undefined && set.has(`${host}/${first}`);
+}
+
+export function classifyHost(host: string, path = ""): HostClass {
+  if (host === "") return "other";
+  if (isLocalIp(host)) return "local";
+  if (isIpv4(host)) return "raw-ip";
+  if (/[^\x00-\x7f]/.test(host) || host.split(".").some((l) => l.startsWith("xn--"))) return "homoglyph";
+  if (inSet(pasteHosts, host)) return "paste";
+  if (inSet(shortenerHosts, host)) return "shortener";
+  if (inSet(vendorHosts, host, path)) return "vendor";
+  if (host === "github.com" && /\/releases\/download\/[^/]+\/[^/]+\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|bat|app|jar)$/i.test(path)) return "throwaway-release";
+  if (codeHosts.has(host)) return "code-host";
+  return "other";
+}
+
+export function classifyUrl(url: string): UrlInfo {
+  const { host, path } = hostOf(url);
+  return { url, host, path, cls: classifyHost(host, path) };
+}
+
+/** Hosts whose content an attacker fully controls and that no vendor uses for installers. */
+export function isHostileClass(cls: HostClass): boolean {
+  return cls === "raw-ip" || cls === "paste" || cls === "shortener" || cls === "throwaway-release" || cls === "homoglyph";
+}
+
+/** Names a host stands for: its labels (without TLD and generic words) and, on code hosts, the owner and repo. */
+export function hostTokens(info: UrlInfo): string[] {
+  const generic = new Set(["www", "get", "install", "cli", "download", "downloads", "raw", "cdn", "dl", "static", "api", "docs", "app", "releases"]);
+  const labels = info.host.split(".");
+  const out = labels.slice(0, -1).filter((l) => !generic.has(l));
+  if (codeHosts.has(info.host)) {
+    const parts = info.path.split("/").filter(Boolean);
+    out.push(...parts.slice(0, 2));
+  }
+  return out.map(normalizeToken).filter((t) => t.length >= 3);
+}
+
+export function normalizeToken(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, "");
+}

@@ -1,0 +1,24 @@
+// Context that marks a text as *quoted* rather than *instructed*: detection-pattern tables,
+// "look for …" lists, IOC lists and examples of what an attack looks like. Security tools quote
+// attack strings; flagging those as attacks drowns reviewers.
+
+/** Words near a snippet that say it is an example of something bad, not an instruction. */
+const quotingCue =
+  /\b(?:detect(?:s|ion|ed|or|ing)?|patterns?|iocs?|indicators?|signatures?|red[ -]?flags?|malicious|attacks?|attackers?|dangerous|suspicious|never (?:run|do|use)|do not (?:run|use|execute)|don'?t (?:run|use|execute)|bad example|anti-?patterns?|blocklist|denylist|exploits?|threats?|vulnerab\w*|backdoors?|phishing|examples? of|looks? for|catch(?:es)?|flags?|flagged|blocks?|blocked|warns?|rules?|regex|scanner|audit\w*|injection|what (?:it|this) (?:catches|finds)|avoid|unsafe|risky|insecure)\b|❌|🚫|⛔|☠|🔴|⚠/i;
+
+export function hasQuotingCue(text: string): boolean {
+  return quotingCue.test(text);
+}
+
+/** Lines [line-window, line) of `lines` (1-based line numbers), joined. */
+export function linesBefore(lines: readonly string[], line: number, window: number): string {
+  return lines.slice(Math.max(0, line - 1 - window), Math.max(0, line - 1)).join("\n");
+}
+
+const securityToolCue =
+  /\b(?:secur\w*|scan\w*|audit\w*|guard\w*|detect\w*|vet\w*|malware|threat\w*|injection|firewall|protect\w*|defen[cs]\w*|sanitiz\w*|moderat\w*|lint\w*|hardening|compliance|vulnerab\w*|ioc|forensic\w*|incident|safety)\b/i;
+
+/** True when the skill describes itself as a security tool (scanner, auditor, guard…). */
+export function isSecurityToolText(text: string): boolean {
+  return securityToolCue.test(text);
+}

@@ -1,0 +1,33 @@
+// Runs the CLI in-process with captured streams, as a user would call it.
+
+import path from "node:path";
+import { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { main } from "../../src/cli.js";
+import type { CliIO } from "../../src/cli/io.js";
+
+export const repoRoot = path.resolve(fileURLToPath(import.meta.url), "../../..");
+export const corpusRoot = path.resolve(repoRoot, "../shared/corpus");
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(
+  args: string[],
+  opts: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: CliIO = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
+    env: { NO_COLOR: "1", ...opts.env },
+    cwd: opts.cwd ?? repoRoot,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
