@@ -58,7 +58,7 @@ describe("skillwall scan", () => {
     ]);
     expect(install.every((s) => s.verdict === "allow")).toBe(true);
     // The install block sits right under "**Install locally:**" in the real file.
-    expect(install[0]!.line).toBe(28);
+    expect(install[0]!.line).toBe(24);
     expect(install[0]!.column).toBe(1);
     const curlSteps = steps.filter((s) => s.kind === "fenced" && s.text.startsWith("curl"));
     expect(curlSteps.length).toBeGreaterThan(30);
