@@ -6,8 +6,9 @@ import { SkillwallError, describeError } from "./errors.js";
 import type { CliContext, RegisterCommand } from "./cli/context.js";
 import { exitCodes, processIO, type CliIO } from "./cli/io.js";
 import { registerScan } from "./cli/scan.js";
+import { registerAudit } from "./cli/audit.js";
 
-const commands: RegisterCommand[] = [registerScan];
+const commands: RegisterCommand[] = [registerScan, registerAudit];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CliContext = { io, exitCode: exitCodes.ok };

@@ -81,11 +81,21 @@ function v4FromGroups(hi: number, lo: number): string {
 export function embeddedIPv4(address: string): string | undefined {
   const g = ipv6Groups(address);
   if (!g) return undefined;
-  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [number, number, number, number, number, number, number, number];
+  const [g0, g1, g2, g3, g4, g5, g6, g7] = g as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const zeroTo = (n: number) => g.slice(0, n).every((x) => x === 0);
   if (zeroTo(5) && g5 === 0xffff) return v4FromGroups(g6, g7); // ::ffff:a.b.c.d
   if (zeroTo(5) && g5 === 0 && (g6 !== 0 || g7 > 1)) return v4FromGroups(g6, g7); // ::a.b.c.d
-  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0) return v4FromGroups(g6, g7);
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 0 && g3 === 0 && g4 === 0 && g5 === 0)
+    return v4FromGroups(g6, g7);
   if (g0 === 0x2002) return v4FromGroups(g1, g2); // 6to4
   return undefined;
 }
@@ -106,17 +116,30 @@ export class AddressAllowList {
       const [addr = "", prefixText] = entry.split("/", 2);
       const family = net.isIP(addr);
       if (family === 0) {
-        throw new SkillwallError("egress-bad-address", `network.allowAddresses entry "${entry}" is not an IP or CIDR`, {
-          fix: 'write an address like "10.1.2.3" or a CIDR like "10.1.0.0/16"',
-        });
+        throw new SkillwallError(
+          "egress-bad-address",
+          `network.allowAddresses entry "${entry}" is not an IP or CIDR`,
+          {
+            fix: 'write an address like "10.1.2.3" or a CIDR like "10.1.0.0/16"',
+          },
+        );
       }
       const type = family === 4 ? "ipv4" : "ipv6";
       const max = family === 4 ? 32 : 128;
       const prefix = prefixText === undefined ? max : Number(prefixText);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (prefixText !== undefined && !/^\d+$/.test(prefixText))) {
-        throw new SkillwallError("egress-bad-address", `network.allowAddresses entry "${entry}" has a bad prefix length`, {
-          fix: `use a prefix between 0 and ${max}`,
-        });
+      if (
+        !Number.isInteger(prefix) ||
+        prefix < 0 ||
+        prefix > max ||
+        (prefixText !== undefined && !/^\d+$/.test(prefixText))
+      ) {
+        throw new SkillwallError(
+          "egress-bad-address",
+          `network.allowAddresses entry "${entry}" has a bad prefix length`,
+          {
+            fix: `use a prefix between 0 and ${max}`,
+          },
+        );
       }
       this.list.addSubnet(addr, prefix, type);
     }

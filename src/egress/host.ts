@@ -49,9 +49,7 @@ export function makeTarget(rawHost: string, port: number): Target | undefined {
 }
 
 /** Parses an absolute-form proxy request URL ("http://host:port/path"). */
-export function parseAbsoluteUrl(
-  raw: string,
-): { target: Target; scheme: string; path: string } | undefined {
+export function parseAbsoluteUrl(raw: string): { target: Target; scheme: string; path: string } | undefined {
   let url: URL;
   try {
     url = new URL(raw);

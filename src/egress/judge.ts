@@ -5,8 +5,7 @@ import { hostMatches, showTarget, type Target } from "./host.js";
 import type { AllowRule, StepAllowlist } from "./types.js";
 
 export type TargetVerdict =
-  | { ok: true; rule: string }
-  | { ok: false; rule: string; reason: string; detail?: string };
+  { ok: true; rule: string } | { ok: false; rule: string; reason: string; detail?: string };
 
 /** "moltbook.test:443 (https), cdn.test:80 (http)" — what the agent may reach, for a 403. */
 export function describeAllowed(allow: StepAllowlist): string {
@@ -15,7 +14,10 @@ export function describeAllowed(allow: StepAllowlist): string {
 }
 
 /** The one-line 403 text an agent reads. Only canonical hosts and fixed words go into it. */
-export function denialLine(v: { rule: string; reason: string; detail?: string }, allow: StepAllowlist): string {
+export function denialLine(
+  v: { rule: string; reason: string; detail?: string },
+  allow: StepAllowlist,
+): string {
   const detail = v.detail === undefined ? "" : `: ${v.detail}`;
   return `skillwall-egress: ${v.reason} (rule ${v.rule}${detail}); allowed: ${describeAllowed(allow)}`;
 }
@@ -34,7 +36,10 @@ export function judgeTarget(target: Target, scheme: "https" | "http", allow: Ste
       detail: `${byHost[0]!.id} allows port ${byHost.flatMap((r) => r.ports).join(", ")}`,
     };
   }
-  if (scheme === "http" && allow.rules.some((r) => r.scheme === "https" && hostMatches(r.host, target.host))) {
+  if (
+    scheme === "http" &&
+    allow.rules.some((r) => r.scheme === "https" && hostMatches(r.host, target.host))
+  ) {
     return {
       ok: false,
       rule: "plain-http-not-allowed",

@@ -14,7 +14,11 @@ function fromMap(map: HostMap, host: string): readonly string[] | undefined {
   return Object.prototype.hasOwnProperty.call(record, host) ? record[host] : undefined;
 }
 
-export async function resolveTarget(target: Target, map: HostMap | undefined, timeoutMs: number): Promise<string[]> {
+export async function resolveTarget(
+  target: Target,
+  map: HostMap | undefined,
+  timeoutMs: number,
+): Promise<string[]> {
   if (target.ipFamily !== 0) return [target.host];
   if (map !== undefined) {
     const hit = fromMap(map, target.host);
@@ -26,7 +30,10 @@ export async function resolveTarget(target: Target, map: HostMap | undefined, ti
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () => reject(new SkillwallError("egress-resolve", `resolving ${target.host} took longer than ${timeoutMs} ms`)),
+      () =>
+        reject(
+          new SkillwallError("egress-resolve", `resolving ${target.host} took longer than ${timeoutMs} ms`),
+        ),
       timeoutMs,
     );
   });

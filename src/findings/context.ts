@@ -7,6 +7,7 @@ import { readShell, type LiteCommand } from "./shell-lite.js";
 import { classifyUrl, hostTokens, normalizeToken, urlsIn, type UrlInfo } from "./hosts.js";
 import { hasQuotingCue, isSecurityToolText, linesBefore } from "./quoting.js";
 import { ruleById, type RuleId } from "./rules.js";
+import { limits } from "../limits.js";
 
 export type SourceKind = Step["kind"] | "inline-code" | "decoded" | "interpreter-string" | "embedded-code";
 
@@ -47,6 +48,8 @@ export interface DetectContext {
   urls: Array<UrlInfo & { file: string; line: number; column: number; quoted: boolean }>;
   /** Normalised names the skill stands for (name, homepage, declared bins, tools it runs). */
   affinity: Set<string>;
+  /** Whole normalised names (skill name, bins), which host tokens may contain or be contained in. */
+  affinityNames: Set<string>;
   securityTool: boolean;
   findings: Finding[];
   report: (f: Omit<Finding, "category">) => void;
@@ -170,7 +173,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
 
   const prose: ProseSource[] = model.segments
     .filter((s) => s.kind !== "code-inline")
-    .map((s) => ({ text: s.text, file: model.file, kind: s.kind, line: s.line, column: s.column, offset: s.offset, quoted: s.kind === "table-cell" || hasQuotingCue(`${linesBefore(lines, s.line, 2)}`) }));
+    .map((s) => ({ text: s.text, file: model.file, kind: s.kind, line: s.line, column: s.column, offset: s.offset, quoted: s.kind === "table-cell" || hasQuotingCue(`${linesBefore(lines, s.line, 4)}`) }));
   if (fm?.description !== undefined) prose.push({ text: fm.description, file: model.file, kind: "description", line: fm.line, column: 1, offset: 0, quoted: false });
 
   const urls: DetectContext["urls"] = [];
@@ -195,10 +198,14 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   }
 
   const affinity = new Set<string>();
+  const affinityNames = new Set<string>();
   const addName = (s: unknown): void => {
     if (typeof s !== "string") return;
     const whole = normalizeToken(s);
-    if (whole.length >= 3) affinity.add(whole);
+    if (whole.length >= 3) {
+      affinity.add(whole);
+      affinityNames.add(whole);
+    }
     for (const part of s.split(/[^A-Za-z0-9]+/)) if (part.length >= 4) affinity.add(part.toLowerCase());
   };
   addName(fm?.name);
@@ -210,11 +217,10 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   for (const b of [...(fm?.metadata?.requires.bins ?? []), ...(fm?.metadata?.requires.anyBins ?? [])]) addName(b);
   for (const spec of fm?.metadata?.install ?? []) for (const k of ["formula", "package", "module", "id"]) addName(spec.raw[k]);
   for (const src of shell) for (const c of src.commands) if (c.pipeLen === 1 || c.pipeIndex === 0) addName(c.argv[0]?.split("/").pop());
-  for (const line of lines) if (/^#{1,3} /.test(line)) addName(line.replace(/^#+ /, ""));
 
   const addNested: DetectContext["addNested"] = (parent, text, offset, kind, encoded) => {
     const depth = parent.depth + (encoded ? 1 : 0);
-    if (depth > 4 || text.length > 65536 || text.trim() === "") return undefined;
+    if (depth > limits.maxDecodeDepth || text.length > 65536 || text.trim() === "") return undefined;
     const src: ShellSource = { text, file: parent.file, kind, at: () => parent.at(offset), quoted: parent.quoted, depth, commands: readShell(text), order: parent.order };
     if (parent.heading !== undefined) src.heading = parent.heading;
     if (encoded) src.encoded = encoded;
@@ -223,7 +229,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     return src;
   };
 
-  return { model, shell, prose, urls, affinity, securityTool, findings, report, addNested, lines };
+  return { model, shell, prose, urls, affinity, affinityNames, securityTool, findings, report, addNested, lines };
 }
 
 function lineText(lines: readonly string[], line: number): string {

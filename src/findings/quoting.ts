@@ -4,7 +4,7 @@
 
 /** Words near a snippet that say it is an example of something bad, not an instruction. */
 const quotingCue =
-  /\b(?:detect(?:s|ion|ed|or|ing)?|patterns?|iocs?|indicators?|signatures?|red[ -]?flags?|malicious|attacks?|attackers?|dangerous|suspicious|never (?:run|do|use)|do not (?:run|use|execute)|don'?t (?:run|use|execute)|bad example|anti-?patterns?|blocklist|denylist|exploits?|threats?|vulnerab\w*|backdoors?|phishing|examples? of|looks? for|catch(?:es)?|flags?|flagged|blocks?|blocked|warns?|rules?|regex|scanner|audit\w*|injection|what (?:it|this) (?:catches|finds)|avoid|unsafe|risky|insecure)\b|❌|🚫|⛔|☠|🔴|⚠/i;
+  /\b(?:detect(?:s|ion|ed|or|ing)?|patterns?|iocs?|indicators?|signatures?|red[ -]?flags?|malicious|attacks?|attackers?|dangerous|suspicious|never (?:run|do|use)|do not (?:run|use|execute)|don'?t (?:run|use|execute)|bad example|anti-?patterns?|blocklist|denylist|exploits?|threats?|vulnerab\w*|backdoors?|phishing|examples? of|looks? for|catch(?:es)?|flags?|flagged|blocks?|blocked|warns?|rules?|regex|scanner|audit\w*|injection|what (?:it|this) (?:catches|finds)|avoid|unsafe|risky|risks?|abuse|insecure|evaluate)\b|❌|🚫|⛔|☠|🔴|⚠/i;
 
 export function hasQuotingCue(text: string): boolean {
   return quotingCue.test(text);

@@ -51,69 +51,71 @@ export function hostAllowed(host: string, allowed: readonly string[]): boolean {
 /** Check a URL text against a url spec. */
 export function checkUrl(text: string, spec: UrlSpec, describe: string): UrlCheck {
   const fail = (reason: string, fix: string): UrlCheck => ({ ok: false, reason: `${describe} ${reason}`, fix });
-  if (/[\s\\[\]{}\u0000-\u001f\u007f]/.test(text)) {
+  // An IPv6 literal host is the one place brackets are not curl globbing.
+  const globCheck = text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)\[[0-9a-fA-F:.]+\]/, "$1v6");
+  if (/[\s\\[\]{}\u0000-\u001f\u007f]/.test(globCheck)) {
     return fail(
-      `'${text}' contains whitespace, a backslash, a control character or curl globbing characters []{}`,
+      `contains whitespace, a backslash, a control character or curl globbing characters []{}`,
       "cannot be allowed by policy: write the URL without these characters",
     );
   }
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(text);
   if (!schemeMatch) {
-    return fail(`'${text}' is not an absolute URL with a scheme and host`, "write the full URL, e.g. https://host/path");
+    return fail(`is not an absolute URL with a scheme and host`, "write the full URL, e.g. https://host/path");
   }
   const scheme = (schemeMatch[1] as string).toLowerCase();
   const authority = schemeMatch[2] as string;
   if (!spec.schemes.includes(scheme)) {
     return fail(
-      `'${text}' uses scheme ${scheme}:, allowed: ${spec.schemes.join(", ")}`,
+      `uses scheme ${scheme}:, allowed: ${spec.schemes.join(", ")}`,
       `add '${scheme}' to the url schemes of this value (only if that is really intended)`,
     );
   }
   if (authority.includes("@")) {
-    return fail(`'${text}' carries userinfo (user@host)`, "cannot be allowed by policy: remove the user@ part");
+    return fail(`carries userinfo (user@host)`, "cannot be allowed by policy: remove the user@ part");
   }
   if (authority.includes("%")) {
-    return fail(`'${text}' has a percent-escaped host`, "cannot be allowed by policy: write the host plainly");
+    return fail(`has a percent-escaped host`, "cannot be allowed by policy: write the host plainly");
   }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return fail(`'${text}' is not a valid URL`, "write a valid absolute URL");
+    return fail(`is not a valid URL`, "write a valid absolute URL");
   }
   const host = canonicalHost(url.hostname);
   const rawHost = canonicalHost(authority.replace(/:\d*$/, ""));
   if (host === "" || host !== rawHost) {
-    return fail(`'${text}' has a host that does not parse unambiguously`, "cannot be allowed by policy: write a plain host name");
+    return fail(`has a host that does not parse unambiguously`, "cannot be allowed by policy: write a plain host name");
   }
   if (isIpLiteral(host) && !spec.hosts.some((h) => canonicalHost(h) === host)) {
     return fail(
-      `'${text}' names an IP address (${host}) instead of a host name`,
+      `names an IP address (${host}) instead of a host name`,
       `add '${host}' to the url hosts of this value (IP addresses must be listed exactly)`,
     );
   }
   if (!hostAllowed(host, spec.hosts)) {
     return fail(
-      `'${text}' goes to host ${host}, allowed: ${spec.hosts.join(", ") || "(none)"}`,
+      `goes to host ${host}, allowed: ${spec.hosts.join(", ") || "(none)"}`,
       `add '${host}' to the url hosts of this value`,
     );
   }
   const port = url.port === "" ? (defaultPorts[scheme] ?? 0) : Number(url.port);
   if (port !== defaultPorts[scheme] && !spec.ports.includes(port)) {
-    return fail(`'${text}' uses port ${port}`, `add ${port} to the url ports of this value`);
+    return fail(`uses port ${port}`, `add ${port} to the url ports of this value`);
   }
   const rawPath = (schemeMatch[3] as string).replace(/[?#].*$/, "");
   if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) {
-    return fail(`'${text}' has a '.' or '..' path segment`, "cannot be allowed by policy: write the path without dot segments");
+    return fail(`has a '.' or '..' path segment`, "cannot be allowed by policy: write the path without dot segments");
   }
   if (spec.paths.length > 0 && !spec.paths.some((p) => pathGlobMatch(p, url.pathname))) {
     return fail(
-      `'${text}' has path ${url.pathname}, allowed: ${spec.paths.join(", ")}`,
+      `has path ${url.pathname}, allowed: ${spec.paths.join(", ")}`,
       `add '${url.pathname}' (or a glob for it) to the url paths of this value`,
     );
   }
   if (!spec.query && url.search !== "") {
-    return fail(`'${text}' has a query string`, "set query: true on this url value");
+    return fail(`has a query string`, "set query: true on this url value");
   }
   return { ok: true, scheme, host, port };
 }

@@ -156,7 +156,7 @@ export class RemoteFetcher {
           signal,
         });
         if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
-          res.body.destroy();
+          discard(res.body);
           const location = headerValue(res.headers["location"]);
           if (location === undefined) {
             throw new FetchError("fetch-redirect-invalid", current, `redirect ${res.statusCode} without a Location`);
@@ -172,21 +172,21 @@ export class RemoteFetcher {
           continue;
         }
         if (res.statusCode !== 200) {
-          res.body.destroy();
+          discard(res.body);
           throw new FetchError("fetch-http-status", current, `HTTP ${res.statusCode} from ${current}`, {
             fix: "check the URL; the server did not return the file",
           });
         }
         const contentType = (headerValue(res.headers["content-type"]) ?? "").split(";")[0]!.trim().toLowerCase();
         if (contentType !== "" && !acceptedTypes.has(contentType)) {
-          res.body.destroy();
+          discard(res.body);
           throw new FetchError("fetch-content-type", current, `content type ${contentType} is not a skill file`, {
             fix: "serve markdown, text or JSON (an HTML page is usually a login or error page)",
           });
         }
         const declared = Number(headerValue(res.headers["content-length"]) ?? "NaN");
         if (Number.isFinite(declared) && declared > this.#maxBytes) {
-          res.body.destroy();
+          discard(res.body);
           throw tooLarge(current, this.#maxBytes);
         }
         const bytes = await readCapped(res.body, this.#maxBytes, current);
@@ -224,6 +224,17 @@ export class RemoteFetcher {
   }
 }
 
+interface Discardable {
+  on(event: "error", fn: () => void): unknown;
+  destroy(): unknown;
+}
+
+/** Drops a body we will not read; the abort error that destroying raises is expected. */
+function discard(body: Discardable): void {
+  body.on("error", () => undefined);
+  body.destroy();
+}
+
 function headerValue(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
@@ -240,7 +251,7 @@ async function readCapped(body: AsyncIterable<Buffer>, max: number, url: string)
   for await (const chunk of body) {
     total += chunk.length;
     if (total > max) {
-      (body as unknown as { destroy(): void }).destroy();
+      discard(body as unknown as Discardable);
       throw tooLarge(url, max);
     }
     chunks.push(chunk);

@@ -5,6 +5,7 @@
 
 import { BlockList, isIP } from "node:net";
 import type { NetworkPolicy } from "../policy/types.js";
+import { canonicalHost, hostAllowed } from "../policy/url.js";
 
 /** Lower-cased, without a trailing dot or IPv6 brackets. */
 export function normaliseHost(host: string): string {
@@ -14,16 +15,16 @@ export function normaliseHost(host: string): string {
   return h;
 }
 
-/** "www.moltbook.com" matches "www.moltbook.com" and "*.moltbook.com"; "moltbook.com" does not match "*.moltbook.com". */
+/**
+ * "www.moltbook.com" matches "www.moltbook.com" and "*.moltbook.com"; "moltbook.com" does not match
+ * "*.moltbook.com". Delegates to the policy's matcher (src/policy/url.ts), so the supervisor's
+ * fetches, the evaluator and the egress proxy agree; a wildcard never matches an IP literal.
+ */
 export function hostMatches(host: string, pattern: string): boolean {
-  const h = normaliseHost(host);
-  const p = normaliseHost(pattern);
-  if (h === "" || p === "") return false;
-  if (p.startsWith("*.")) {
-    const suffix = p.slice(1); // ".moltbook.com"
-    return h.length > suffix.length && h.endsWith(suffix) && isIP(h) === 0;
-  }
-  return h === p;
+  const h = canonicalHost(normaliseHost(host));
+  if (h === "") return false;
+  if (pattern.trim().startsWith("*.") && isIP(h) !== 0) return false;
+  return hostAllowed(h, [normaliseHost(pattern)]);
 }
 
 /** The first pattern that matches, or undefined (so a decision can name its rule). */

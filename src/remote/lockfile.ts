@@ -7,6 +7,7 @@ import { z } from "zod";
 import { SkillwallError } from "../errors.js";
 import { readIfExists, writeFileAtomic } from "./atomic-file.js";
 import { sha256Hex } from "./fetch.js";
+import { parseJsonNoProto } from "./json.js";
 import { agentHomePaths, skillNamePattern } from "./paths.js";
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/).describe("lower-case hex sha256");
@@ -70,7 +71,7 @@ export function emptyLockfile(): Lockfile {
 export function parseLockfile(text: string, file: string): Lockfile {
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = parseJsonNoProto(text);
   } catch (cause) {
     throw corrupt(file, `not JSON (${(cause as Error).message})`, cause);
   }

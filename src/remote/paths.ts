@@ -32,9 +32,14 @@ export function agentHomePaths(home: string): AgentHomePaths {
   };
 }
 
+/** Relative to the agent home: where OpenClaw-style agents keep a skill (the runner mounts it). */
+export function skillWorkspaceRel(skill: string): string {
+  return path.posix.join(".moltbot", "skills", skill);
+}
+
 /** The skill's workspace: approved files are written here and step containers see it. */
 export function skillWorkspace(home: string, skill: string): string {
-  return path.join(path.resolve(home), "skills", skill);
+  return path.join(path.resolve(home), ...skillWorkspaceRel(skill).split("/"));
 }
 
 /** Skill names become directory names: keep them boring. */

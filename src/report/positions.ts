@@ -66,22 +66,22 @@ export function isVerbatim(step: Step, source: IndexedText | undefined): boolean
 }
 
 /**
- * The file range a step covers: its verbatim text when it is a slice of the file, else the
- * lines its console line table names, else its own line from its column to the line's end.
+ * The file ranges a step covers: its verbatim text when it is a slice of the file; for a console
+ * block (prompts stripped) each line its line table names, from the command to the line's end;
+ * else its own line from its column to the line's end.
  */
-export function stepRange(step: Step, source: IndexedText | undefined): Range | undefined {
-  if (source === undefined) return undefined;
-  if (isVerbatim(step, source)) return { start: step.offset, end: step.offset + step.text.length };
+export function stepRanges(step: Step, source: IndexedText | undefined): Range[] {
+  if (source === undefined) return [];
+  if (isVerbatim(step, source)) return [{ start: step.offset, end: step.offset + step.text.length }];
   const table = step.lineStarts;
   if (table !== undefined && table.length > 0) {
-    const first = table[0];
-    const last = table[table.length - 1];
-    if (first !== undefined && last !== undefined) {
-      const start = offsetAt(source.starts, source.text, first.line, first.column);
-      if (start !== undefined) return { start, end: lineEnd(source.starts, source.text, last.line) };
-    }
+    const ranges = table
+      .map((entry) => restOfLine(source, entry.line, entry.column))
+      .filter((r): r is Range => r !== undefined);
+    if (ranges.length > 0) return ranges;
   }
-  return restOfLine(source, step.line, step.column);
+  const fallback = restOfLine(source, step.line, step.column);
+  return fallback === undefined ? [] : [fallback];
 }
 
 /** From line:column to the end of that line; the fallback highlight for anything without a length. */

@@ -44,7 +44,8 @@ export function decodeAnsiC(inner: string): AnsiCResult {
       continue;
     } else if (isOctal(esc)) {
       code = Number.parseInt(esc, 8);
-      for (let k = 0; k < 2 && isOctal(inner[i]); k++, i++) code = code * 8 + Number.parseInt(inner[i] as string, 8);
+      for (let k = 0; k < 2 && isOctal(inner[i]); k++, i++)
+        code = code * 8 + Number.parseInt(inner[i] as string, 8);
       code &= 0xff;
     } else if (esc === "x" || esc === "u" || esc === "U") {
       const max = esc === "x" ? 2 : esc === "u" ? 4 : 8;

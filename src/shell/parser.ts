@@ -33,9 +33,13 @@ export function isShellReady(): boolean {
 /** Parse `text` and hand the tree to `use`; the tree is always freed afterwards. */
 export function withTree<T>(text: string, use: (tree: Tree) => T): T {
   if (!parser) {
-    throw new SkillwallError("SHELL_NOT_INITIALISED", "the shell parser is not initialised", {
-      fix: "await initShell() once before calling analyseShell/splitStatements",
-    });
+    throw new SkillwallError(
+      "SHELL_NOT_INITIALISED",
+      "the shell parser is not initialised: await initShell() first",
+      {
+        fix: "await initShell() once before calling analyseShell/splitStatements",
+      },
+    );
   }
   const tree = parser.parse(text);
   if (!tree) throw new SkillwallError("SHELL_PARSE_FAILED", "tree-sitter returned no tree");

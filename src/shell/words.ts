@@ -69,7 +69,8 @@ export function resolveWord(node: Node, env: WordEnv): Word {
   const pieces = node.type === "concatenation" ? node.children : [node];
   let expect = start;
   pieces.forEach((piece, index) => {
-    if (piece.startIndex !== expect) b.fail("word pieces not contiguous (parser divergence)", expect, piece.startIndex);
+    if (piece.startIndex !== expect)
+      b.fail("word pieces not contiguous (parser divergence)", expect, piece.startIndex);
     expect = piece.endIndex;
     resolvePiece(piece, b, env, index === 0, pieces.length === 1);
   });
@@ -95,7 +96,8 @@ function resolvePiece(node: Node, b: WordBuilder, env: WordEnv, first: boolean, 
       unquotedText(s, e, b, env, first, alone);
       return;
     case "raw_string":
-      if (text[s] !== "'" || text[e - 1] !== "'" || e - s < 2) b.fail("malformed '…' string", s, e);
+      if (text[s] !== "'" || text[e - 1] !== "'" || e - s < 2 || text.slice(s + 1, e - 1).includes("'"))
+        b.fail("malformed '…' string", s, e);
       else b.quoted(text.slice(s + 1, e - 1));
       return;
     case "ansi_c_string": {
@@ -103,7 +105,12 @@ function resolvePiece(node: Node, b: WordBuilder, env: WordEnv, first: boolean, 
         b.fail("malformed $'…' string", s, e);
         return;
       }
-      const decoded = decodeAnsiC(text.slice(s + 2, e - 1));
+      const inner = text.slice(s + 2, e - 1);
+      if (!closesAtEnd(inner)) {
+        b.fail("$'…' string boundary (parser divergence)", s, e);
+        return;
+      }
+      const decoded = decodeAnsiC(inner);
       if (decoded.ok) b.quoted(decoded.value);
       else b.fail(decoded.reason, s, e);
       return;
@@ -147,7 +154,14 @@ function resolvePiece(node: Node, b: WordBuilder, env: WordEnv, first: boolean, 
 }
 
 /** Unquoted text of a word token: backslash escapes, globs, tilde. */
-function unquotedText(s: number, e: number, b: WordBuilder, env: WordEnv, first: boolean, alone: boolean): void {
+function unquotedText(
+  s: number,
+  e: number,
+  b: WordBuilder,
+  env: WordEnv,
+  first: boolean,
+  alone: boolean,
+): void {
   const { text } = env;
   let i = s;
   if (first && text[s] === "~") {
@@ -182,7 +196,12 @@ function unquotedText(s: number, e: number, b: WordBuilder, env: WordEnv, first:
   }
 }
 
-const DQ_EXPANSIONS = new Set(["simple_expansion", "expansion", "command_substitution", "arithmetic_expansion"]);
+const DQ_EXPANSIONS = new Set([
+  "simple_expansion",
+  "expansion",
+  "command_substitution",
+  "arithmetic_expansion",
+]);
 
 /** "…": literal stretches decoded from the source, expansion children resolved. */
 function doubleQuoted(node: Node, b: WordBuilder, env: WordEnv): void {
@@ -211,7 +230,12 @@ function dqLiteral(s: number, e: number, closing: number, b: WordBuilder, env: W
     const ch = text[i] as string;
     if (ch === "\\") {
       const next = text[i + 1];
-      if (next === "\n") {
+      if (i + 1 >= e) {
+        // The escaped character belongs to the next node: the parser and bash disagree.
+        b.quoted(out);
+        out = "";
+        b.fail('backslash at a "…" node boundary (parser divergence)', i, i + 1);
+      } else if (next === "\n") {
         i++;
       } else if (next === "$" || next === "`" || next === '"' || next === "\\") {
         out += next;
@@ -221,7 +245,7 @@ function dqLiteral(s: number, e: number, closing: number, b: WordBuilder, env: W
       }
     } else if (ch === "$" && i + 1 === closing) {
       out += "$"; // a $ right before the closing quote stays literal
-    } else if (ch === "$" || ch === "`") {
+    } else if (ch === "$" || ch === "`" || ch === '"') {
       b.quoted(out);
       out = "";
       b.fail(`unparsed ${ch} inside "…" (parser divergence)`, i, i + 1);
@@ -237,7 +261,8 @@ function expansion(node: Node, b: WordBuilder, env: WordEnv): void {
   const s = node.startIndex;
   const e = node.endIndex;
   const raw = env.text.slice(s, e);
-  const name = raw.startsWith("${") && raw.endsWith("}") ? raw.slice(2, -1) : raw.startsWith("$") ? raw.slice(1) : "";
+  const name =
+    raw.startsWith("${") && raw.endsWith("}") ? raw.slice(2, -1) : raw.startsWith("$") ? raw.slice(1) : "";
   const simpleShape =
     node.type === "simple_expansion"
       ? node.childCount === 2 && node.child(1)?.type === "variable_name"
@@ -248,4 +273,15 @@ function expansion(node: Node, b: WordBuilder, env: WordEnv): void {
   }
   b.fail(node.type === "simple_expansion" ? `special parameter ${raw}` : "parameter expansion ${…}", s, e);
   env.nested(node, "command-substitution");
+}
+
+/** True when bash, reading $'…' with backslash pairs, would not close the string before its end. */
+function closesAtEnd(inner: string): boolean {
+  for (let i = 0; i < inner.length; i++) {
+    if (inner[i] === "\\") {
+      if (i + 1 >= inner.length) return false;
+      i++;
+    } else if (inner[i] === "'") return false;
+  }
+  return true;
 }

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+// Evaluation of the security findings on labelled folders: `npm run eval -- DIR...`.
+//
+// A unit is a skill folder (a directory holding SKILL.md/skill.md, with its other files bundled)
+// or, in a folder of loose files, each .md/.sh/.py/.js file. Labels: a path containing
+// /malicious/ is malicious, /benign/ benign, /gray/ benign (also reported on its own). A
+// MANIFEST.tsv beside the files may say otherwise for a file (cisco-evals keeps its benign
+// controls under malicious/; owner-flagged skills "with no payload in this SKILL.md" are
+// "suspicious"): the headline figures follow the manifest, and the path-only figures are printed
+// too. Labelled comments (JSON with samples[].expected_result BLOCK/WARNING/SAFE, e.g.
+// moltbook-comments-promptshield) are not skills: each comment is scanned as a one-paragraph
+// markdown file and reported in a separate table (BLOCK = malicious, SAFE = benign, WARNING apart).
+//
+// Flagged = risk high or critical. Imports the built modules from dist/ (`npm run build` first);
+// SKILLWALL_DIST=<dir> points elsewhere.
+
+import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const dist = path.resolve(process.env.SKILLWALL_DIST ?? new URL("../dist/src", import.meta.url).pathname);
+const distRoot = existsSync(path.join(dist, "findings/index.js")) ? dist : path.resolve(new URL("../dist", import.meta.url).pathname);
+const load = (p) => import(pathToFileURL(path.join(distRoot, p)).href);
+
+const { detectFindings, riskOf } = await load("findings/index.js");
+const shell = await load("shell/index.js");
+let extractSkill;
+if (process.env.SKILLWALL_EXTRACT) ({ extractSkill } = await import(pathToFileURL(path.resolve(process.env.SKILLWALL_EXTRACT)).href));
+else ({ extractSkill } = await load("extract/index.js"));
+await shell.initShell();
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const verbose = process.argv.includes("--verbose");
+if (args.length === 0) {
+  console.error("usage: npm run eval -- DIR... [--verbose]");
+  process.exit(2);
+}
+
+const scriptTypes = { ".sh": "shell", ".bash": "shell", ".py": "python", ".js": "javascript", ".mjs": "javascript", ".ts": "javascript" };
+const sha = (t) => createHash("sha256").update(t).digest("hex");
+
+function bundledOf(root) {
+  const out = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir).sort()) {
+      const p = path.join(dir, name);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (!/^(?:SKILL|skill)\.md$/.test(path.relative(root, p)) && name !== "_expected.json") {
+        const rel = path.relative(root, p).split(path.sep).join("/");
+        const text = readFileSync(p, "utf8");
+        const ext = path.extname(name).toLowerCase();
+        out.push({ path: rel, size: st.size, type: scriptTypes[ext] ?? (ext === ".md" ? "markdown" : "other"), text, sha256: sha(text) });
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** Units under `dir`: skill folders and loose files. */
+function units(dir, out = []) {
+  const names = readdirSync(dir).sort();
+  const main = names.find((n) => n === "SKILL.md" || n === "skill.md");
+  if (main) {
+    const text = readFileSync(path.join(dir, main), "utf8");
+    out.push({ source: dir, labelPath: path.join(dir, main), input: { source: dir, file: main, text, bundled: bundledOf(dir) } });
+    return out;
+  }
+  for (const name of names) {
+    const p = path.join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) units(p, out);
+    else if (name.endsWith(".json") && /"samples"/.test(readFileSync(p, "utf8").slice(0, 200000))) out.push({ source: p, comments: JSON.parse(readFileSync(p, "utf8")).samples });
+    else if (/\.md$/i.test(name) && !/^(?:README|WARNING)\.md$/i.test(name)) out.push({ source: p, labelPath: p, input: { source: p, file: name, text: readFileSync(p, "utf8"), bundled: [] } });
+    else if (scriptTypes[path.extname(name).toLowerCase()]) {
+      const text = readFileSync(p, "utf8");
+      out.push({ source: p, labelPath: p, input: { source: p, file: "SKILL.md", text: "", bundled: [{ path: name, size: text.length, type: scriptTypes[path.extname(name).toLowerCase()], text, sha256: sha(text) }] } });
+    }
+  }
+  return out;
+}
+
+const manifests = new Map();
+function manifestLabel(file) {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const m = path.join(dir, "MANIFEST.tsv");
+    if (!existsSync(m)) continue;
+    if (!manifests.has(m)) {
+      const rows = readFileSync(m, "utf8").split("\n").map((l) => l.split("\t"));
+      const head = rows[0] ?? [];
+      const fi = head.indexOf("local_file");
+      const li = head.indexOf("label");
+      const ti = head.indexOf("auto_techniques");
+      const gi = head.indexOf("group");
+      const map = new Map();
+      for (const r of rows.slice(1)) if (r[fi]) map.set(r[fi], { label: r[li] ?? "", techniques: r[ti] ?? "", group: r[gi] ?? "" });
+      manifests.set(m, map);
+    }
+    const hit = manifests.get(m).get(path.relative(dir, file).split(path.sep).join("/"));
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+function pathLabel(p) {
+  if (p.includes("/malicious/")) return "malicious";
+  if (p.includes("/gray/")) return "gray";
+  if (p.includes("/benign/")) return "benign";
+  return undefined;
+}
+
+function scan(input) {
+  const model = extractSkill(input);
+  const analyses = new Map();
+  for (const step of model.steps) analyses.set(step.id, shell.analyseShell(step.text));
+  const t0 = performance.now();
+  const findings = detectFindings(model, analyses);
+  return { findings, risk: riskOf(findings), ms: performance.now() - t0 };
+}
+
+const flagged = (risk) => risk === "high" || risk === "critical";
+const rows = [];
+const comments = [];
+let detectMs = 0;
+let files = 0;
+const t0 = performance.now();
+for (const dir of args) {
+  for (const u of units(path.resolve(dir))) {
+    if (u.comments) {
+      for (const c of u.comments) {
+        const r = scan({ source: `${u.source}#${c.id}`, file: "comment.md", text: String(c.text ?? ""), bundled: [] });
+        comments.push({ id: c.id, expected: c.expected_result, risk: r.risk, findings: r.findings });
+      }
+      continue;
+    }
+    const byPath = pathLabel(u.source);
+    if (!byPath) continue;
+    const m = manifestLabel(u.labelPath);
+    let label = byPath === "gray" ? "benign" : byPath;
+    if (m && /^benign/.test(m.label)) label = "benign";
+    else if (m && /^suspicious/.test(m.label)) label = "suspicious";
+    let r;
+    try {
+      r = scan(u.input);
+    } catch (e) {
+      console.error(`error scanning ${u.source}: ${e instanceof Error ? e.message : e}`);
+      r = { findings: [], risk: "none", ms: 0 };
+    }
+    detectMs += r.ms;
+    files++;
+    rows.push({ source: u.source, byPath, label, techniques: m?.techniques ?? "", group: m?.group ?? path.basename(path.dirname(u.source)), ...r });
+  }
+}
+const wall = performance.now() - t0;
+
+function figures(list, labelOf) {
+  let tp = 0, fp = 0, fn = 0, tn = 0;
+  for (const r of list) {
+    const l = labelOf(r);
+    if (l === undefined) continue;
+    const f = flagged(r.risk);
+    if (l === "malicious") f ? tp++ : fn++;
+    else f ? fp++ : tn++;
+  }
+  const p = tp + fp ? tp / (tp + fp) : 1;
+  const rec = tp + fn ? tp / (tp + fn) : 1;
+  const fpr = fp + tn ? fp / (fp + tn) : 0;
+  return { tp, fp, fn, tn, precision: p, recall: rec, fpr };
+}
+const fmt = (f) => `precision ${f.precision.toFixed(3)}  recall ${f.recall.toFixed(3)}  FPR ${f.fpr.toFixed(3)}  (TP ${f.tp} FN ${f.fn} FP ${f.fp} TN ${f.tn})`;
+
+console.log(`units scanned: ${files}   detectors: ${(detectMs / Math.max(1, files)).toFixed(3)} ms/file   wall (extract+shell+findings): ${(wall / 1000).toFixed(1)} s`);
+console.log(`headline (manifest labels; suspicious excluded): ${fmt(figures(rows, (r) => (r.label === "suspicious" ? undefined : r.label)))}`);
+console.log(`path-only labels (gray as benign):              ${fmt(figures(rows, (r) => (r.byPath === "gray" ? "benign" : r.byPath)))}`);
+console.log(`gray only:                                      ${fmt(figures(rows.filter((r) => r.byPath === "gray"), () => "benign"))}`);
+const susp = rows.filter((r) => r.label === "suspicious");
+if (susp.length) console.log(`suspicious (owner-flagged, no payload in markdown): ${susp.filter((r) => flagged(r.risk)).length}/${susp.length} flagged`);
+
+const misses = rows.filter((r) => r.label === "malicious" && !flagged(r.risk));
+const byCat = new Map();
+for (const r of misses) {
+  const key = `${r.group}${r.techniques ? ` [${r.techniques}]` : ""}`;
+  byCat.set(key, (byCat.get(key) ?? 0) + 1);
+}
+console.log(`\nmisses by category (${misses.length}):`);
+for (const [k, v] of [...byCat].sort((a, b) => b[1] - a[1])) console.log(`  ${v}  ${k}`);
+for (const r of misses) console.log(`  miss  ${r.source}  risk=${r.risk}${verbose ? `  ${r.findings.map((f) => `${f.id}:${f.severity}`).join(",")}` : ""}`);
+const fps = rows.filter((r) => r.label !== "malicious" && r.label !== "suspicious" && flagged(r.risk));
+console.log(`\nfalse positives (${fps.length}):`);
+for (const r of fps) {
+  const worst = r.findings.filter((f) => flagged(f.severity));
+  console.log(`  fp  ${r.source}  risk=${r.risk}  ${worst.slice(0, 4).map((f) => `${f.id}@${f.line} ${JSON.stringify(f.evidence.slice(0, 80))}`).join("; ")}`);
+}
+if (comments.length) {
+  const c = figures(comments.filter((x) => x.expected !== "WARNING"), (x) => (x.expected === "BLOCK" ? "malicious" : "benign"));
+  const warn = comments.filter((x) => x.expected === "WARNING");
+  console.log(`\nlabelled comments (not skills; BLOCK vs SAFE): ${fmt(c)}; WARNING flagged ${warn.filter((x) => flagged(x.risk)).length}/${warn.length}`);
+}

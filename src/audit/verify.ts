@@ -1,0 +1,108 @@
+// Verifies an audit log's hash chain: any edited, removed, inserted or reordered line, a log
+// whose head was cut, lines from another log, and an incomplete last line are reported with the
+// first bad line number and why. Removing whole lines from the END cannot be proven from the
+// file alone; `closed` says whether the log ends with its close record, and `head` is the value
+// to keep elsewhere (anchor) to detect that.
+
+import fs from "node:fs/promises";
+import { SkillwallError } from "../errors.js";
+import { genesisHash, unsealLine } from "./chain.js";
+
+export interface AuditVerifyResult {
+  ok: boolean;
+  file: string;
+  /** Complete lines read. */
+  lines: number;
+  logId?: string;
+  /** Hash of the last line that verified. */
+  head?: string;
+  /** The log ends with a close record (false: still being written, crashed, or its tail removed). */
+  closed: boolean;
+  /** The first problem: 1-based line number and why. */
+  problem?: { line: number; reason: string };
+}
+
+interface Rec {
+  logId?: unknown;
+  seq?: unknown;
+  prev?: unknown;
+  kind?: unknown;
+  log?: { event?: unknown };
+}
+
+export async function verifyAuditLog(file: string): Promise<AuditVerifyResult> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, "utf8");
+  } catch (err) {
+    throw new SkillwallError("audit-unreadable", `cannot read audit log ${file}: ${(err as Error).message}`, {
+      fix: "check the path and its permissions",
+      cause: err,
+    });
+  }
+  const parts = text.split("\n");
+  const tail = parts.pop() ?? ""; // "" when the file ends with a newline
+  const result: AuditVerifyResult = { ok: false, file, lines: parts.length, closed: false };
+  const fail = (line: number, reason: string): AuditVerifyResult => ({
+    ...result,
+    ok: false,
+    problem: { line, reason },
+  });
+  if (parts.length === 0 && tail === "") return fail(1, "the log is empty (no open record)");
+
+  let logId: string | undefined;
+  let prevHash = "";
+  let lastRec: Rec = {};
+  for (let i = 0; i < parts.length; i++) {
+    const n = i + 1;
+    const line = parts[i]!;
+    if (line === "") return fail(n, "blank line (a line was cut or inserted here)");
+    let rec: Rec;
+    try {
+      rec = JSON.parse(line) as Rec;
+    } catch {
+      return fail(n, "not valid JSON (the line was edited or cut)");
+    }
+    if (rec === null || typeof rec !== "object" || Array.isArray(rec)) return fail(n, "not a JSON object");
+    const seal = unsealLine(line);
+    if (!seal) return fail(n, "no hash member at the end of the line (edited or not written by skillwall)");
+    if (seal.claimed !== seal.actual)
+      return fail(n, "edited: the content does not match the line's own hash");
+    if (typeof rec.logId !== "string" || typeof rec.seq !== "number" || typeof rec.prev !== "string") {
+      return fail(n, "missing logId, seq or prev (not an audit record)");
+    }
+    if (i === 0) {
+      logId = rec.logId;
+      result.logId = logId;
+      if (rec.seq !== 0 || rec.prev !== genesisHash(logId)) {
+        return fail(
+          n,
+          `the log does not start at its genesis (seq ${rec.seq}): lines were removed from the beginning`,
+        );
+      }
+    } else {
+      if (rec.logId !== logId) return fail(n, `the line belongs to another log (${rec.logId})`);
+      if (rec.seq > i)
+        return fail(
+          n,
+          `seq is ${rec.seq}, expected ${i}: ${rec.seq - i} line(s) removed or moved before this line`,
+        );
+      if (rec.seq < i)
+        return fail(n, `seq is ${rec.seq}, expected ${i}: a line was inserted, duplicated or moved`);
+      if (rec.prev !== prevHash) {
+        return fail(n - 1, `line ${n - 1} was replaced: its hash is not the prev recorded by line ${n}`);
+      }
+    }
+    prevHash = seal.claimed;
+    result.head = prevHash;
+    lastRec = rec;
+  }
+  if (tail !== "") {
+    return fail(
+      parts.length + 1,
+      "truncated tail: the last line is incomplete (no newline at the end of the file)",
+    );
+  }
+  result.closed = lastRec.kind === "log" && lastRec.log?.event === "close";
+  return { ...result, ok: true };
+}

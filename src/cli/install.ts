@@ -1,0 +1,110 @@
+// skillwall install URL|PATH: fetch, scan, review, approve, run the install steps, pin in the lockfile.
+
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { createInterface } from "node:readline/promises";
+import type { Command } from "commander";
+import { realDeps } from "../heartbeat/real-deps.js";
+import type { Policy } from "../policy/types.js";
+import { loadPolicy } from "../policy/load.js";
+import { approveAllowedOnly, installSkill, type Approver } from "../remote/install.js";
+import { renderReport } from "../report/index.js";
+import { defaultAgentHome } from "../run/workspace.js";
+import type { CliContext } from "./context.js";
+import { exitCodes, useColor, type CliIO } from "./io.js";
+
+interface InstallCliOptions {
+  name?: string;
+  policy: string;
+  agentHome?: string;
+  yes?: boolean;
+  ca?: string;
+}
+
+/** Test-only name resolution (`host=addr,host=addr`); resolved addresses are still judged. */
+export function testResolveFromEnv(env: NodeJS.ProcessEnv): Map<string, string[]> | undefined {
+  const raw = env.SKILLWALL_TEST_RESOLVE;
+  if (raw === undefined || raw === "") return undefined;
+  const map = new Map<string, string[]>();
+  for (const pair of raw.split(",")) {
+    const [host, addr] = pair.split("=", 2);
+    if (host && addr) map.set(host.trim().toLowerCase(), [...(map.get(host.trim().toLowerCase()) ?? []), addr.trim()]);
+  }
+  return map;
+}
+
+export function caFromOptions(io: CliIO, ca: string | undefined): string | undefined {
+  const file = ca ?? io.env.SKILLWALL_CA_FILE;
+  return file === undefined || file === "" ? undefined : readFileSync(path.resolve(io.cwd, file), "utf8");
+}
+
+export function agentHomeOf(io: CliIO, dir: string | undefined): string {
+  return dir === undefined ? defaultAgentHome(io.env) : path.resolve(io.cwd, dir);
+}
+
+/** Asks about each review step on a TTY; without a TTY nothing needing review is approved. */
+function interactiveApprover(io: CliIO, policy: Policy): Approver {
+  return async (_plan, review) => {
+    if (io.stdin.isTTY !== true) {
+      io.stderr.write(`skillwall: ${review.length} step(s) need review and stdin is not a terminal: not approved (use --yes for what the policy allows)\n`);
+      return approveAllowedOnly(policy)(_plan, review);
+    }
+    const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+    const approved = new Set<string>();
+    try {
+      for (const c of review) {
+        const s = c.judged.step;
+        const answer = await rl.question(`approve ${c.phase} step ${s.file}:${s.line}\n    ${s.text}\n  (${c.judged.rule}: ${c.judged.reason}) [y/N] `);
+        if (/^y(es)?$/i.test(answer.trim())) approved.add(c.hash);
+      }
+    } finally {
+      rl.close();
+    }
+    return approved;
+  };
+}
+
+export function registerInstall(program: Command, ctx: CliContext): void {
+  program
+    .command("install")
+    .description("fetch a skill (and the files it declares), review it, run its approved install steps, pin it in the lockfile")
+    .argument("<source>", "https URL of skill.md, or a skill file / folder")
+    .option("--name <name>", "skill name (default: the frontmatter name)")
+    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
+    .option("--agent-home <dir>", "the agent home to install into")
+    .option("-y, --yes", "approve only what the policy allows outright; do not ask")
+    .option("--ca <file>", "extra trusted CA certificates (PEM) for the fetch")
+    .action(async (source: string, opts: InstallCliOptions) => {
+      ctx.exitCode = await runInstall(source, opts, ctx);
+    });
+}
+
+async function runInstall(source: string, opts: InstallCliOptions, ctx: CliContext): Promise<number> {
+  const { io } = ctx;
+  const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
+  const home = agentHomeOf(io, opts.agentHome);
+  const ca = caFromOptions(io, opts.ca);
+  const resolve = testResolveFromEnv(io.env);
+  const deps = await realDeps({ policy, ...(ca === undefined ? {} : { ca }), ...(resolve === undefined ? {} : { resolve }) });
+  try {
+    const src = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source : path.resolve(io.cwd, source);
+    const base = approveAllowedOnly(policy);
+    const approve: Approver = async (plan, review) => {
+      const results = plan.files.flatMap((f) => (f.result ? [f.result] : []));
+      io.stderr.write(renderReport("text", results, [], { policy: { name: policy.name, hash: policy.hash } }, { color: useColor(io, "stderr") }));
+      return opts.yes === true ? base(plan, review) : interactiveApprover(io, policy)(plan, review);
+    };
+    const report = await installSkill({ source: src, ...(opts.name === undefined ? {} : { name: opts.name }), home, policy, deps, approve });
+    const denied = report.plan.candidates.filter((c) => c.judged.verdict === "deny").length;
+    const notApproved = report.plan.candidates.length - denied - report.approved.length;
+    const high = report.plan.files.some((f) => f.result?.findings.some((x) => x.severity === "high" || x.severity === "critical"));
+    io.stdout.write(
+      `installed ${report.locked.name} into ${home}: ${report.locked.files.length} file(s) pinned, ` +
+        `${report.approved.length} step(s) approved, ${notApproved} not approved, ${denied} denied; ` +
+        `ran ${report.run?.steps.length ?? 0} install step(s)\n`,
+    );
+    return denied > 0 || notApproved > 0 || high === true ? exitCodes.flagged : exitCodes.ok;
+  } finally {
+    await deps.close();
+  }
+}

@@ -1,0 +1,580 @@
+// The per-step egress proxy. It serves HTTP CONNECT (https) and plain absolute-form HTTP
+// requests, allows a request only when host AND port are in the step's allowlist, resolves the
+// name itself, refuses private/loopback/metadata/… addresses (unless the policy allows them),
+// connects to exactly the address it checked, and enforces the step's byte, connection and time
+// limits. Every decision is published on the egress channel. It holds no state beyond one step.
+//
+// The proxy is one layer: the container must sit on an --internal network whose only reachable
+// address is this proxy (see network.ts), so that if the proxy dies, nothing gets out.
+
+import http from "node:http";
+import net from "node:net";
+import type { Duplex } from "node:stream";
+import { publishEgress, publishLifecycle } from "../events.js";
+import { SkillwallError } from "../errors.js";
+import { AddressAllowList, judgeAddress } from "./address.js";
+import { parseAbsoluteUrl, parseAuthority, showTarget, type Target } from "./host.js";
+import { denialLine, judgeTarget } from "./judge.js";
+import { egressDefaults, type EgressLimits } from "./limits.js";
+import { resolveTarget, type HostMap } from "./resolve.js";
+import type { ProxyEgressEvent, StepAllowlist } from "./types.js";
+
+export interface EgressProxyOptions {
+  /** Where to listen: the step network's gateway address only, never 0.0.0.0. */
+  bind: { host: string; port: number };
+  allow: StepAllowlist;
+  /** Test-only host → addresses map used instead of DNS. */
+  resolve?: HostMap;
+  limits?: Partial<EgressLimits>;
+  /** Called for every decision (in addition to the egress diagnostics channel). */
+  onEvent?: (event: ProxyEgressEvent) => void;
+}
+
+export interface EgressStats {
+  bytesIn: number;
+  bytesOut: number;
+  connections: number;
+  open: number;
+  allowed: number;
+  denied: number;
+}
+
+export interface EgressProxy {
+  server: http.Server;
+  address: { host: string; port: number };
+  /** "http://HOST:PORT", for HTTP_PROXY / HTTPS_PROXY. */
+  url: string;
+  stats(): EgressStats;
+  /** Settles when the proxy stops for any reason: the runner fails the step if that happens early. */
+  closed: Promise<void>;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1), plus proxy credentials. */
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+]);
+
+function forwardHeaders(rawHeaders: string[], dropAlso: Set<string>): Array<[string, string]> {
+  const connectionListed = new Set<string>();
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === "connection") {
+      for (const t of rawHeaders[i + 1]!.split(",")) connectionListed.add(t.trim().toLowerCase());
+    }
+  }
+  const out: Array<[string, string]> = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    if (hopByHop.has(lower) || connectionListed.has(lower) || dropAlso.has(lower)) continue;
+    out.push([name, rawHeaders[i + 1]!]);
+  }
+  return out;
+}
+
+function plainResponse(status: number, statusText: string, body: string): string {
+  const text = `${body}\n`;
+  return (
+    `HTTP/1.1 ${status} ${statusText}\r\n` +
+    `Content-Type: text/plain; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(text)}\r\n` +
+    `X-Skillwall-Egress: ${status === 403 ? "denied" : "error"}\r\n` +
+    `Connection: close\r\n\r\n${text}`
+  );
+}
+
+/**
+ * Bytes queued on the receiving side before reading from the sender pauses. Streams' default
+ * (16 KiB) is below one socket read (64 KiB), which would stop and restart reading on every
+ * chunk; 1 MiB per direction keeps memory bounded and the relay near line rate.
+ */
+const relayBuffer = 1024 * 1024;
+
+type Denial = { rule: string; reason: string; detail?: string; address?: string };
+
+export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
+  const limits: EgressLimits = { ...egressDefaults, ...options.limits };
+  const allow = options.allow;
+  const addressAllow = new AddressAllowList(allow.allowAddresses);
+  const stats: EgressStats = { bytesIn: 0, bytesOut: 0, connections: 0, open: 0, allowed: 0, denied: 0 };
+  const sockets = new Set<Duplex>();
+
+  const emit = (e: Omit<ProxyEgressEvent, "runId" | "step">): void => {
+    const event: ProxyEgressEvent = {
+      ...(allow.runId === undefined ? {} : { runId: allow.runId }),
+      ...(allow.step === undefined ? {} : { step: allow.step }),
+      ...e,
+    };
+    if (event.decision === "allow") stats.allowed++;
+    else stats.denied++;
+    publishEgress(event);
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // A faulty observer must not take the proxy down.
+    }
+  };
+
+  /** Everything between "here is a target" and "here is the address to connect to". */
+  async function decide(
+    target: Target,
+    scheme: "https" | "http",
+  ): Promise<{ ok: true; rule: string; address: string } | ({ ok: false } & Denial)> {
+    const verdict = judgeTarget(target, scheme, allow);
+    if (!verdict.ok) return verdict;
+    let addresses: string[];
+    try {
+      addresses = await resolveTarget(target, options.resolve, limits.resolveTimeoutMs);
+    } catch (err) {
+      const reason = err instanceof SkillwallError ? err.message : String(err);
+      return {
+        ok: false,
+        rule: "resolve-failed",
+        reason: `${showTarget(target)} could not be resolved`,
+        detail: reason,
+      };
+    }
+    // Every address must pass: a name that also resolves to a private address is refused.
+    for (const address of addresses) {
+      const a = judgeAddress(address, addressAllow);
+      if (!a.ok) {
+        return {
+          ok: false,
+          rule: "address-not-allowed",
+          reason: `host ${showTarget(target)} resolves to ${address}, which is not allowed for this step`,
+          detail: `${a.reason}; add it to network.allowAddresses to allow it`,
+          address,
+        };
+      }
+    }
+    if (stats.connections >= limits.maxConnections) {
+      return {
+        ok: false,
+        rule: "limit-connections",
+        reason: `this step already opened ${stats.connections} connections`,
+        detail: `maxConnections is ${limits.maxConnections}`,
+      };
+    }
+    if (stats.open >= limits.maxConcurrent) {
+      return {
+        ok: false,
+        rule: "limit-concurrent",
+        reason: `this step already has ${stats.open} open connections`,
+        detail: `maxConcurrent is ${limits.maxConcurrent}`,
+      };
+    }
+    // Reserved here, synchronously with the checks above, so concurrent requests cannot overshoot.
+    stats.connections++;
+    stats.open++;
+    return { ok: true, rule: verdict.rule, address: addresses[0]! };
+  }
+
+  function connectUpstream(address: string, port: number): Promise<net.Socket> {
+    return new Promise((resolve, reject) => {
+      // An IP address: net.connect does no lookup, so we reach exactly what we checked.
+      const socket = net.connect({ host: address, port, noDelay: true });
+      const timer = setTimeout(() => {
+        socket.destroy();
+        reject(new Error(`connect timeout after ${limits.connectTimeoutMs} ms`));
+      }, limits.connectTimeoutMs);
+      socket.once("connect", () => {
+        clearTimeout(timer);
+        socket.removeListener("error", onError);
+        resolve(socket);
+      });
+      const onError = (err: Error) => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      socket.once("error", onError);
+    });
+  }
+
+  /** Budget checks shared by every connection of the step; false = over the limit. */
+  const countIn = (n: number): boolean => {
+    stats.bytesIn += n;
+    return stats.bytesIn <= limits.maxBytesIn;
+  };
+  const countOut = (n: number): boolean => {
+    stats.bytesOut += n;
+    return stats.bytesOut <= limits.maxBytesOut;
+  };
+
+  function track(s: Duplex): void {
+    sockets.add(s);
+    s.once("close", () => sockets.delete(s));
+  }
+
+  // --- CONNECT (https and anything tunnelled) ----------------------------------------------
+  async function onConnect(req: http.IncomingMessage, client: Duplex, head: Buffer): Promise<void> {
+    const started = performance.now();
+    track(client);
+    client.on("error", () => client.destroy());
+    const authority = req.url ?? "";
+    const target = parseAuthority(authority);
+    const refuse = (d: Denial, t: { host: string; port: number }) => {
+      const line = denialLine(d, allow);
+      client.end(plainResponse(403, "Forbidden", line));
+      emit({
+        kind: "connect",
+        host: t.host,
+        port: t.port,
+        decision: "deny",
+        rule: d.rule,
+        reason: line,
+        ...(d.address === undefined ? {} : { address: d.address }),
+        outcome: "refused",
+        bytesIn: 0,
+        bytesOut: 0,
+        durationMs: performance.now() - started,
+      });
+    };
+    if (!target) {
+      refuse(
+        { rule: "bad-request", reason: "the CONNECT target is not a valid host:port" },
+        { host: "", port: 0 },
+      );
+      return;
+    }
+    const decision = await decide(target, "https");
+    if (!decision.ok) {
+      refuse(decision, target);
+      return;
+    }
+    let upstream: net.Socket;
+    try {
+      upstream = await connectUpstream(decision.address, target.port);
+    } catch (err) {
+      stats.open--;
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      client.end(
+        plainResponse(
+          502,
+          "Bad Gateway",
+          `skillwall-egress: could not connect to ${showTarget(target)} (${why})`,
+        ),
+      );
+      emit({
+        kind: "connect",
+        host: target.host,
+        port: target.port,
+        address: decision.address,
+        decision: "allow",
+        rule: decision.rule,
+        outcome: "upstream-error",
+        bytesIn: 0,
+        bytesOut: 0,
+        durationMs: performance.now() - started,
+      });
+      return;
+    }
+    track(upstream);
+    if (client.destroyed) {
+      upstream.destroy();
+      stats.open--;
+      return;
+    }
+    client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    const counts = { in: 0, out: 0 };
+    relay(
+      client,
+      upstream,
+      head,
+      (n) => {
+        counts.out += n;
+        return countOut(n);
+      },
+      (n) => {
+        counts.in += n;
+        return countIn(n);
+      },
+      (outcome) => {
+        stats.open--;
+        emit({
+          kind: "connect",
+          host: target.host,
+          port: target.port,
+          address: decision.address,
+          decision: "allow",
+          rule: decision.rule,
+          outcome,
+          bytesIn: counts.in,
+          bytesOut: counts.out,
+          durationMs: performance.now() - started,
+        });
+      },
+    );
+  }
+
+  /**
+   * Copies bytes both ways with budgets and timeouts. End-of-stream is propagated (half-close),
+   * an error or a limit tears both sides down. `done` is called once.
+   */
+  function relay(
+    client: Duplex,
+    upstream: net.Socket,
+    head: Buffer,
+    onOut: (n: number) => boolean,
+    onIn: (n: number) => boolean,
+    done: (outcome: string) => void,
+  ): void {
+    let outcome: string | undefined;
+    let closedCount = 0;
+    const cut = (why: string) => {
+      outcome ??= why;
+      client.destroy();
+      upstream.destroy();
+    };
+    const lifetime = setTimeout(() => cut("request-timeout"), limits.requestTimeoutMs);
+    const pump = (src: Duplex, dst: Duplex, count: (n: number) => boolean, limitName: string) => {
+      src.on("data", (chunk: Buffer) => {
+        if (!count(chunk.length)) {
+          cut(limitName);
+          return;
+        }
+        dst.write(chunk);
+        if (dst.writableLength > relayBuffer) src.pause();
+      });
+      dst.on("drain", () => src.resume());
+      src.on("end", () => dst.end());
+      src.on("error", (err: NodeJS.ErrnoException) => {
+        outcome ??= src === upstream ? `upstream-error ${err.code ?? ""}`.trim() : "client-error";
+      });
+      src.on("close", (hadError: boolean) => {
+        if (hadError) dst.destroy();
+        if (++closedCount === 2) {
+          clearTimeout(lifetime);
+          done(outcome ?? "ok");
+        }
+      });
+    };
+    for (const s of [client, upstream]) {
+      if (s instanceof net.Socket) {
+        s.setTimeout(limits.idleTimeoutMs, () => cut("idle-timeout"));
+      }
+    }
+    pump(client, upstream, onOut, "limit-bytes-out");
+    pump(upstream, client, onIn, "limit-bytes-in");
+    if (head.length > 0) {
+      if (onOut(head.length)) upstream.write(head);
+      else cut("limit-bytes-out");
+    }
+  }
+
+  // --- plain HTTP (absolute-form) ----------------------------------------------------------
+  async function onRequest(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = performance.now();
+    const parsed = parseAbsoluteUrl(req.url ?? "");
+    const method = req.method ?? "GET";
+    const refuse = (d: Denial, t: { host: string; port: number }) => {
+      const line = denialLine(d, allow);
+      res.writeHead(403, {
+        "content-type": "text/plain; charset=utf-8",
+        "x-skillwall-egress": "denied",
+        connection: "close",
+      });
+      res.end(`${line}\n`);
+      req.resume();
+      emit({
+        kind: "http",
+        method,
+        host: t.host,
+        port: t.port,
+        decision: "deny",
+        rule: d.rule,
+        reason: line,
+        ...(d.address === undefined ? {} : { address: d.address }),
+        outcome: "refused",
+        bytesIn: 0,
+        bytesOut: 0,
+        durationMs: performance.now() - started,
+      });
+    };
+    if (!parsed) {
+      refuse(
+        {
+          rule: "bad-request",
+          reason: "this is an egress proxy: send CONNECT host:port or an absolute http:// URL",
+        },
+        { host: "", port: 0 },
+      );
+      return;
+    }
+    const { target, scheme, path } = parsed;
+    if (scheme !== "http") {
+      refuse(
+        {
+          rule: "bad-request",
+          reason: `scheme ${scheme} is not served as a plain request`,
+          detail: "https goes through CONNECT",
+        },
+        target,
+      );
+      return;
+    }
+    const decision = await decide(target, "http");
+    if (!decision.ok) {
+      refuse(decision, target);
+      return;
+    }
+    const counts = { in: 0, out: 0 };
+    let outcome: string | undefined;
+    let status: number | undefined;
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(lifetime);
+      stats.open--;
+      emit({
+        kind: "http",
+        method,
+        host: target.host,
+        port: target.port,
+        address: decision.address,
+        decision: "allow",
+        rule: decision.rule,
+        outcome: outcome ?? "ok",
+        ...(status === undefined ? {} : { status }),
+        bytesIn: counts.in,
+        bytesOut: counts.out,
+        durationMs: performance.now() - started,
+      });
+    };
+    const hostHeader = target.port === 80 ? showTarget(target).replace(/:80$/, "") : showTarget(target);
+    const upstreamReq = http.request({
+      host: decision.address, // an IP: no second lookup
+      port: target.port,
+      method,
+      path,
+      setHost: false,
+      agent: false,
+      headers: [...forwardHeaders(req.rawHeaders, new Set(["host"])), ["Host", hostHeader]].flat(),
+      timeout: limits.idleTimeoutMs,
+    });
+    const cut = (why: string) => {
+      outcome ??= why;
+      upstreamReq.destroy();
+      res.destroy();
+      finish();
+    };
+    const lifetime = setTimeout(() => cut("request-timeout"), limits.requestTimeoutMs);
+    upstreamReq.on("timeout", () => cut("idle-timeout"));
+    upstreamReq.on("error", (err: NodeJS.ErrnoException) => {
+      if (finished) return;
+      if (!res.headersSent) {
+        outcome ??= `upstream-error ${err.code ?? ""}`.trim();
+        res.writeHead(502, {
+          "content-type": "text/plain; charset=utf-8",
+          "x-skillwall-egress": "error",
+          connection: "close",
+        });
+        res.end(`skillwall-egress: could not reach ${showTarget(target)} (${err.code ?? err.message})\n`);
+        finish();
+      } else {
+        cut(`upstream-error ${err.code ?? ""}`.trim());
+      }
+    });
+    req.on("data", (chunk: Buffer) => {
+      counts.out += chunk.length;
+      if (!countOut(chunk.length)) cut("limit-bytes-out");
+      else {
+        upstreamReq.write(chunk);
+        if (upstreamReq.writableLength > relayBuffer) req.pause();
+      }
+    });
+    upstreamReq.on("drain", () => req.resume());
+    req.on("end", () => upstreamReq.end());
+    req.on("aborted", () => cut("client-error"));
+    upstreamReq.on("response", (up) => {
+      status = up.statusCode ?? 502;
+      // Redirects are passed back as they are: the client's next hop is a new request, judged again.
+      res.writeHead(status, up.statusMessage, forwardHeaders(up.rawHeaders, new Set()).flat());
+      up.on("data", (chunk: Buffer) => {
+        counts.in += chunk.length;
+        if (!countIn(chunk.length)) cut("limit-bytes-in");
+        else {
+          res.write(chunk);
+          if (res.writableLength > relayBuffer) up.pause();
+        }
+      });
+      res.on("drain", () => up.resume());
+      up.on("end", () => {
+        res.end();
+        finish();
+      });
+      up.on("error", () => cut("upstream-error"));
+    });
+    res.on("close", () => {
+      if (!res.writableFinished) cut("client-error");
+    });
+  }
+
+  const server = http.createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000 });
+  server.on("connection", (s: net.Socket) => track(s));
+  server.on("connect", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    onConnect(req, socket, head).catch(() => socket.destroy());
+  });
+  server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
+    onRequest(req, res).catch(() => res.destroy());
+  });
+  // Upgrades (WebSocket over plain http) are not proxied.
+  server.on("upgrade", (_req: http.IncomingMessage, socket: Duplex) => {
+    socket.end(
+      plainResponse(403, "Forbidden", "skillwall-egress: protocol upgrades are not proxied (rule upgrade)"),
+    );
+  });
+  server.on("clientError", (_err, socket: Duplex) => {
+    if (socket.writable) socket.end(plainResponse(400, "Bad Request", "skillwall-egress: malformed request"));
+    else socket.destroy();
+  });
+
+  const closed = new Promise<void>((resolve) =>
+    server.once("close", () => {
+      publishLifecycle({
+        event: "egress-proxy-closed",
+        ...(allow.runId === undefined ? {} : { runId: allow.runId }),
+        ...(allow.step === undefined ? {} : { step: allow.step }),
+        ...stats,
+      });
+      resolve();
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen({ host: options.bind.host, port: options.bind.port, exclusive: true }, () => {
+      server.removeListener("error", reject);
+      resolve();
+    });
+  });
+  const bound = server.address() as net.AddressInfo;
+  const address = { host: bound.address, port: bound.port };
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+    return closing;
+  };
+
+  return {
+    server,
+    address,
+    url: `http://${showTarget(address)}`,
+    stats: () => ({ ...stats }),
+    closed,
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

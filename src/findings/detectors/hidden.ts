@@ -1,0 +1,55 @@
+// Hidden content: instructions in HTML comments, invisible or bidi characters, Unicode tag text.
+
+import type { DetectContext } from "../context.js";
+import { positionAt, lineIndex } from "../context.js";
+import { decodeUnicodeTags } from "../decode.js";
+import { injectionKind } from "./prompt-injection.js";
+
+const commentInstruction = /\b(?:you (?:must|should|are|will)|always|never|ignore|assistant|agent|ai model|llm|claude|chatgpt|system prompt|instructions?|execute|run the|curl|wget|base64|bash|https?:\/\/|send|upload|api[ _-]?key|token|password)\b/i;
+// Zero-width and bidi controls. U+200D (zero-width joiner) is left out: emoji sequences use it.
+const invisible = /[\u200B\u200C\u2060-\u2064\u202A-\u202E\u2066-\u2069]|(?<!^)\uFEFF/g;
+const bidi = /[\u202A-\u202E\u2066-\u2069]/;
+const tagChars = /[\u{E0000}-\u{E007F}]+/gu;
+
+export function detectHidden(ctx: DetectContext): void {
+  const text = ctx.model.text;
+  const starts = lineIndex(text);
+  for (const m of text.matchAll(/<!--([\s\S]*?)-->/g)) {
+    const body = (m[1] ?? "").trim();
+    if (body.length < 12) continue;
+    const pos = positionAt(starts, m.index);
+    const inj = injectionKind(body);
+    if (inj) {
+      ctx.report({ id: "hidden.html-comment", severity: "high", file: ctx.model.file, line: pos.line, column: pos.column, message: `An HTML comment, invisible when rendered, carries agent instructions (${inj}).`, evidence: body.slice(0, 300) });
+    } else if (commentInstruction.test(body) && !/\bdo not (?:execute|run)\b|\bspecimen\b|\binert\b/i.test(body)) {
+      ctx.report({ id: "hidden.html-comment", severity: "low", file: ctx.model.file, line: pos.line, column: pos.column, message: "An HTML comment, invisible when rendered, contains instruction-like text.", evidence: body.slice(0, 300) });
+    }
+  }
+  let count = 0;
+  let first = -1;
+  let hasBidi = false;
+  for (const m of text.matchAll(invisible)) {
+    if (first < 0) first = m.index;
+    count++;
+    if (bidi.test(m[0])) hasBidi = true;
+  }
+  if (count > 0) {
+    const pos = positionAt(starts, first);
+    const line = text.slice(starts[pos.line - 1] ?? 0, (starts[pos.line] ?? text.length) - 1);
+    ctx.report({
+      id: "hidden.invisible-chars",
+      severity: hasBidi || count >= 3 ? "high" : "medium",
+      file: ctx.model.file,
+      line: pos.line,
+      column: pos.column,
+      message: `${count} invisible ${hasBidi ? "bidirectional-override/" : ""}zero-width character(s) make what the agent reads differ from what a reviewer sees.`,
+      evidence: JSON.stringify(line.slice(0, 200)),
+    });
+  }
+  for (const m of text.matchAll(tagChars)) {
+    const decoded = decodeUnicodeTags(m[0]);
+    if (decoded === undefined) continue;
+    const pos = positionAt(starts, m.index);
+    ctx.report({ id: "hidden.unicode-tags", severity: "critical", file: ctx.model.file, line: pos.line, column: pos.column, message: "Invisible Unicode tag characters spell out hidden text for the agent.", evidence: `${[...m[0]].length} tag characters`, decoded });
+  }
+}

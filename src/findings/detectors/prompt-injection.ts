@@ -1,0 +1,61 @@
+// Prompt injection aimed at the agent: overriding instructions, hiding actions from the user,
+// asking for secrets, and granting the agent unrestricted permissions. Quoted text (detection
+// tables, "look for …" lists) in security tools is capped at low.
+
+import type { DetectContext } from "../context.js";
+import { hasQuotingCue } from "../quoting.js";
+import type { Severity } from "../../model.js";
+import type { RuleId } from "../rules.js";
+
+const override =
+  /\b(?:ignore|disregard|forget|override|bypass)\s+(?:all\s+|any\s+)?(?:of\s+)?(?:the\s+|your\s+|my\s+)?(?:previous|prior|above|earlier|preceding|original|system|safety|existing)\s+(?:instructions|prompts?|rules|guidelines|directives|guardrails|constraints)|\byou are now (?:in |a |an |DAN)|\bnew system prompt\b|\bsystem override\b|<\/?(?:IMPORTANT|SYSTEM|system-prompt|admin)>|\b(?:developer|god|DAN|jailbreak) mode\b/i;
+const conceal =
+  /\b(?:do not|don't|never|without)\s+(?:ever\s+)?(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|report(?:ing)?|show(?:ing)?|warn(?:ing)?)\s+(?:this\s+|it\s+|anything\s+|them\s+)?(?:to\s+)?(?:the\s+)?(?:user|human|operator|owner)|\b(?:hide|conceal|keep)\s+(?:this|it|these|the \w+)\s+(?:hidden\s+)?from\s+the\s+(?:user|human)|\b(?:send|upload|post|install|forward|transmit|exfiltrate|copy)\s+(?:it\s+|this\s+|them\s+|the \w+\s+)?(?:silently|secretly|covertly)\b|\b(?:silently|secretly|covertly|quietly)\s+(?:send|upload|post|exfiltrat\w*|forward|copy|run|execute|install|collect|read|transmit|include)/i;
+const secretAsk =
+  /\b(?:send|share|post|paste|include|provide|reveal|give|output|print|forward|upload|email|transmit|submit|reply with)\b[^.\n]{0,60}?\b(?:your|the user'?s|all|their|any)\b[^.\n]{0,30}?\b(?:api[ _-]?keys?|tokens?|passwords?|private keys?|seed phrases?|mnemonics?|credentials?|secrets?|ssh keys?|cookies|session)\b/i;
+const negation = /\b(?:never|do not|don't|not|only|avoid|refuse)\b[^.\n]{0,40}$/i;
+const permissionGrant = /"?Bash\(\*\)"?|"allow"\s*:\s*\[\s*"\*"|"defaultMode"\s*:\s*"bypassPermissions"|\bdangerously-skip-permissions\b|\byolo mode\b/i;
+
+/** Names the kind of injection in `text`, if any. */
+export function injectionKind(text: string): string | undefined {
+  if (override.test(text)) return "instruction override";
+  if (conceal.test(text)) return "hides actions from the user";
+  const m = secretAsk.exec(text);
+  if (m && !negation.test(text.slice(Math.max(0, m.index - 60), m.index + 8))) return "asks for secrets";
+  return undefined;
+}
+
+/** True when the match sits inside quotation marks or parentheses on its line: it is being quoted. */
+function insideQuotes(text: string, index: number): boolean {
+  const lineStart = text.lastIndexOf("\n", index) + 1;
+  const before = text.slice(lineStart, index);
+  const straight = (before.match(/"/g) ?? []).length;
+  const open = (before.match(/[“«(]/g) ?? []).length;
+  const close = (before.match(/[”»)]/g) ?? []).length;
+  return straight % 2 === 1 || open > close;
+}
+
+export function detectPromptInjection(ctx: DetectContext): void {
+  const texts: Array<{ text: string; file: string; line: number; column: number; quoted: boolean }> = [...ctx.prose];
+  for (const c of ctx.model.code) texts.push({ text: c.text, file: ctx.model.file, line: c.line, column: c.column, quoted: hasQuotingCue(ctx.lines.slice(Math.max(0, c.line - 4), c.line - 1).join("\n")) });
+  const checks: Array<[RegExp, RuleId, string, Severity]> = [
+    [override, "pi.override", "Text aimed at the agent tries to override its instructions", "high"],
+    [conceal, "pi.conceal", "The agent is told to keep actions from the user", "high"],
+    [secretAsk, "pi.secret-request", "The agent is told to send or reveal secrets", "high"],
+    [permissionGrant, "pi.permission-grant", "The skill grants the agent unrestricted permissions or skips approval", "high"],
+  ];
+  for (const t of texts) {
+    for (const [re, id, what, base] of checks) {
+      const m = re.exec(t.text);
+      if (!m) continue;
+      if (id === "pi.secret-request" && negation.test(t.text.slice(Math.max(0, m.index - 60), m.index + 8))) continue;
+      let severity: Severity = id === "pi.permission-grant" && !/Bash\(\*\)|"allow"|bypassPermissions/i.test(m[0]) ? "medium" : base;
+      let note = "";
+      if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
+        severity = "low";
+        note = " (quoted as an example, so severity is capped)";
+      }
+      ctx.report({ id, severity, file: t.file, line: t.line, column: t.column, message: `${what}${note}.`, evidence: m[0] });
+    }
+  }
+}

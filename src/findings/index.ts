@@ -1,0 +1,42 @@
+// Security findings over an extracted skill. Pure: no I/O, no logger, deterministic. Each
+// detector is a small module reading the shared DetectContext; expand() first opens nested
+// command text (-c strings, decoded payloads) so every detector also sees what they hide.
+
+import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
+import { buildContext } from "./context.js";
+import { detectBundledCode } from "./detectors/bundled-code.js";
+import { detectCredentials } from "./detectors/credentials.js";
+import { detectDestructive } from "./detectors/destructive.js";
+import { expand } from "./detectors/expand.js";
+import { detectHidden } from "./detectors/hidden.js";
+import { detectLures } from "./detectors/lures.js";
+import { detectPersistence } from "./detectors/persistence.js";
+import { detectPromptInjection } from "./detectors/prompt-injection.js";
+import { detectRce } from "./detectors/rce.js";
+import { detectRemoteInstructions } from "./detectors/remote-instructions.js";
+import { detectUndeclared } from "./detectors/undeclared.js";
+import { severityRank } from "./util.js";
+
+export { findingRules, type FindingRule } from "./rules.js";
+
+const detectors = [detectRce, detectLures, detectCredentials, detectPersistence, detectRemoteInstructions, detectPromptInjection, detectHidden, detectDestructive, detectUndeclared, detectBundledCode];
+
+/**
+ * All findings for one skill, worst first (then by file and position). `analyses` holds the shell
+ * analysis of steps by Step.id; steps without one are read with the findings' own shell reader.
+ */
+export function detectFindings(model: SkillModel, analyses: Map<string, ShellAnalysis>): Finding[] {
+  const ctx = buildContext(model, analyses);
+  expand(ctx);
+  for (const d of detectors) d(ctx);
+  return ctx.findings.sort(
+    (a, b) => severityRank[b.severity] - severityRank[a.severity] || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.id.localeCompare(b.id),
+  );
+}
+
+/** The skill-level risk: the highest severity among the findings, or "none". */
+export function riskOf(findings: readonly Finding[]): Severity | "none" {
+  let worst: Severity | "none" = "none";
+  for (const f of findings) if (worst === "none" || severityRank[f.severity] > severityRank[worst]) worst = f.severity;
+  return worst;
+}

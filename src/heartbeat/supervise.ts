@@ -1,0 +1,72 @@
+// The heartbeat process: takes the one-per-home lock of every agent home it serves, then either
+// checks each home once (`--once`) or keeps a Supervisor running until `stop` is signalled
+// (SIGTERM): running heartbeats get a grace period, then their containers are killed, state is
+// saved and the locks are released.
+
+import type { Policy } from "../policy/types.js";
+import type { RemoteDeps } from "../remote/deps.js";
+import { agentHomePaths } from "../remote/paths.js";
+import { HeartbeatRunner, ScanCache, type HomeHeartbeatReport } from "./heartbeat.js";
+import { acquireLock, removeStaleLockTemps, type LockHandle } from "./lock.js";
+import { Supervisor, type Clock, type ScheduleOptions } from "./schedule.js";
+
+export interface SuperviseOptions {
+  homes: string[];
+  policy: Policy;
+  deps: RemoteDeps;
+  schedule: ScheduleOptions;
+  once: boolean;
+  concurrency?: number;
+  clock?: Clock;
+  /** Aborting it stops the loop gracefully. */
+  stop?: AbortSignal;
+  graceMs?: number;
+  onReport?: (report: HomeHeartbeatReport) => void;
+  onError?: (home: string, err: unknown) => void;
+}
+
+export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartbeatReport[]> {
+  const locks: LockHandle[] = [];
+  const reports: HomeHeartbeatReport[] = [];
+  const cache = new ScanCache();
+  try {
+    for (const home of opts.homes) {
+      const file = agentHomePaths(home).processLock;
+      await removeStaleLockTemps(file);
+      locks.push(await acquireLock(file, `skillwall heartbeat ${home}`));
+    }
+    if (opts.once) {
+      for (const home of opts.homes) {
+        const report = await new HeartbeatRunner({ home, policy: opts.policy, deps: opts.deps, schedule: opts.schedule, force: true }, cache).run();
+        opts.onReport?.(report);
+        reports.push(report);
+      }
+      return reports;
+    }
+    const sup = new Supervisor({
+      ...(opts.clock === undefined ? {} : { clock: opts.clock }),
+      concurrency: opts.concurrency ?? 2,
+      onError: (key, err) => opts.onError?.(key, err),
+    });
+    const now = (): number => (opts.clock ?? { now: Date.now }).now();
+    for (const home of opts.homes) {
+      sup.add({
+        key: home,
+        run: async (signal) => {
+          const report = await new HeartbeatRunner({ home, policy: opts.policy, deps: opts.deps, schedule: opts.schedule, signal }, cache).run();
+          opts.onReport?.(report);
+          // Nothing installed yet: look again after one interval.
+          return Number.isFinite(report.nextRun) ? report.nextRun : now() + opts.schedule.everyMs;
+        },
+      });
+    }
+    await new Promise<void>((resolve) => {
+      if (opts.stop?.aborted) resolve();
+      opts.stop?.addEventListener("abort", () => resolve(), { once: true });
+    });
+    await sup.stop(opts.graceMs ?? 10_000);
+    return reports;
+  } finally {
+    for (const l of locks) await l.release();
+  }
+}

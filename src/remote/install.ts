@@ -1,0 +1,249 @@
+// `skillwall install`: fetch skill.md and the files it declares (or read a local file/folder),
+// scan them, let a person (or --yes: the policy alone) approve, write the approved files into
+// the skill workspace, run the approved install steps in the sandbox, re-scan and pin what the
+// steps wrote, and record everything in the agent home's lockfile.
+
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { InputError, SkillwallError } from "../errors.js";
+import { publishLifecycle } from "../events.js";
+import type { JudgedStep, SkillResult } from "../model.js";
+import type { Policy } from "../policy/types.js";
+import { writeFileAtomic } from "./atomic-file.js";
+import { putBlob } from "./blobs.js";
+import { declaredFiles, workspaceName } from "./declared.js";
+import type { RemoteDeps, RunResult } from "./deps.js";
+import { sha256Hex } from "./fetch.js";
+import { readLockfile, stepHash, writeLockfile, type ApprovedStep, type LockedFile, type LockedSkill } from "./lockfile.js";
+import { withLock } from "../heartbeat/lock.js";
+import { agentHomePaths, skillNamePattern, skillWorkspace } from "./paths.js";
+
+export interface SkillFile {
+  /** Name in the workspace (SKILL.md, HEARTBEAT.md, skill.json). */
+  path: string;
+  role: LockedFile["role"];
+  origin: LockedFile["origin"];
+  /** URL (fetched) or absolute path (local). */
+  url?: string;
+  bytes: Buffer;
+  sha256: string;
+  /** Scan result, for markdown files. */
+  result?: SkillResult;
+}
+
+export interface InstallPlan {
+  name: string;
+  source: string;
+  files: SkillFile[];
+  /** Install steps (SKILL.md steps marked install) and heartbeat steps (all steps of HEARTBEAT.md). */
+  candidates: Array<{ phase: ApprovedStep["phase"]; judged: JudgedStep; hash: string }>;
+}
+
+/** Decides which review steps a person approves. `allow` steps are approved by the policy; `deny` never. */
+export type Approver = (plan: InstallPlan, review: InstallPlan["candidates"]) => Promise<ReadonlySet<string>>;
+
+/** --yes: approves only what the policy allows outright (and review steps only if the policy says so). */
+export const approveAllowedOnly = (policy: Policy): Approver =>
+  async (_plan, review) =>
+    new Set(policy.sandbox.autoApproveReview === true ? review.map((c) => c.hash) : []);
+
+export interface InstallOptions {
+  source: string;
+  name?: string;
+  home: string;
+  policy: Policy;
+  deps: RemoteDeps;
+  approve: Approver;
+  signal?: AbortSignal;
+}
+
+export interface InstallReport {
+  plan: InstallPlan;
+  approved: ApprovedStep[];
+  run: RunResult | undefined;
+  locked: LockedSkill;
+}
+
+const isUrl = (s: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
+
+async function scanText(deps: RemoteDeps, policy: Policy, source: string, file: string, text: string): Promise<SkillResult> {
+  return deps.scan({ source, file, text, bundled: [] }, policy);
+}
+
+function decodeText(bytes: Buffer, where: string): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch (cause) {
+    throw new InputError("not-text", `${where} is not UTF-8 text`, { cause });
+  }
+}
+
+/** Fetches or reads the skill and its declared files, and scans the markdown ones. */
+export async function planInstall(opts: Pick<InstallOptions, "source" | "name" | "policy" | "deps">): Promise<InstallPlan> {
+  const { deps, policy } = opts;
+  const files: SkillFile[] = [];
+  if (isUrl(opts.source)) {
+    const main = await deps.fetcher.fetchText(opts.source);
+    files.push({ path: "SKILL.md", role: "skill", origin: "fetched", url: opts.source, bytes: main.bytes, sha256: main.sha256 });
+    for (const d of declaredFiles(main.text, main.finalUrl)) {
+      const f = await deps.fetcher.fetchText(d.url);
+      files.push({ path: d.name, role: d.role, origin: "fetched", url: d.url, bytes: f.bytes, sha256: f.sha256 });
+    }
+  } else {
+    const abs = path.resolve(opts.source);
+    const stat = await fs.stat(abs).catch((cause: unknown) => {
+      throw new InputError("install-source", `cannot read ${abs}`, { fix: "give a skill.md path, a skill folder or an https URL", cause });
+    });
+    const dir = stat.isDirectory() ? abs : path.dirname(abs);
+    const mainPath = stat.isDirectory() ? await findSkillFile(abs) : abs;
+    const mainBytes = await fs.readFile(mainPath);
+    files.push({ path: "SKILL.md", role: "skill", origin: "local", url: mainPath, bytes: mainBytes, sha256: sha256Hex(mainBytes) });
+    for (const name of await fs.readdir(dir)) {
+      const full = path.join(dir, name);
+      if (full === mainPath || workspaceName(name) !== "HEARTBEAT.md") continue;
+      const bytes = await fs.readFile(full);
+      files.push({ path: "HEARTBEAT.md", role: "heartbeat", origin: "local", url: full, bytes, sha256: sha256Hex(bytes) });
+    }
+  }
+  for (const f of files) {
+    if (!f.path.endsWith(".md")) continue;
+    f.result = await scanText(deps, policy, f.url ?? opts.source, f.path, decodeText(f.bytes, f.url ?? f.path));
+  }
+  const main = files[0]!;
+  const name = opts.name ?? frontmatterName(main.result) ?? defaultName(opts.source);
+  if (!skillNamePattern.test(name)) {
+    throw new InputError("skill-name", `skill name ${JSON.stringify(name)} is not a plain lower-case name`, {
+      fix: "pass --name NAME (letters, digits, . _ -)",
+    });
+  }
+  const candidates: InstallPlan["candidates"] = [];
+  for (const f of files) {
+    for (const j of f.result?.steps ?? []) {
+      const phase = f.role === "heartbeat" ? "heartbeat" : j.step.install ? "install" : undefined;
+      if (phase === undefined) continue;
+      candidates.push({ phase, judged: j, hash: stepHash(j.step.kind, j.step.text) });
+    }
+  }
+  return { name, source: opts.source, files, candidates };
+}
+
+async function findSkillFile(dir: string): Promise<string> {
+  for (const n of ["SKILL.md", "skill.md", "Skill.md"]) {
+    const p = path.join(dir, n);
+    if (await fs.stat(p).then((s) => s.isFile()).catch(() => false)) return p;
+  }
+  throw new InputError("install-source", `${dir} has no SKILL.md`, { fix: "give the path of the skill's markdown file" });
+}
+
+function frontmatterName(result: SkillResult | undefined): string | undefined {
+  const n = result?.model.frontmatter?.name;
+  return typeof n === "string" && skillNamePattern.test(n.toLowerCase()) ? n.toLowerCase() : undefined;
+}
+
+function defaultName(source: string): string {
+  const base = isUrl(source) ? new URL(source).hostname.split(".").filter((p) => p !== "www")[0] ?? "skill" : path.basename(path.resolve(source), ".md");
+  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "skill";
+}
+
+/** Turns the policy verdicts and the person's decisions into approved steps. Deny is never approved. */
+export function approvedSteps(candidates: InstallPlan["candidates"], approvedReview: ReadonlySet<string>, by: ApprovedStep["approvedBy"] = "user"): ApprovedStep[] {
+  const out: ApprovedStep[] = [];
+  const seen = new Set<string>();
+  for (const c of candidates) {
+    const v = c.judged.verdict;
+    if (v === "deny" || (v === "review" && !approvedReview.has(c.hash))) continue;
+    const key = `${c.phase}:${c.hash}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({
+      hash: c.hash,
+      kind: c.judged.step.kind,
+      file: c.judged.step.file,
+      line: c.judged.step.line,
+      phase: c.phase,
+      verdict: v,
+      approvedBy: v === "allow" ? "policy" : by,
+    });
+  }
+  return out;
+}
+
+export async function installSkill(opts: InstallOptions): Promise<InstallReport> {
+  const now = new Date((opts.deps.now ?? Date.now)()).toISOString();
+  const plan = await planInstall(opts);
+  const review = plan.candidates.filter((c) => c.judged.verdict === "review");
+  const approvedReview = review.length > 0 ? await opts.approve(plan, review) : new Set<string>();
+  const approved = approvedSteps(plan.candidates, approvedReview);
+  publishLifecycle({
+    event: "install-approved",
+    skill: plan.name,
+    source: plan.source,
+    approved: approved.length,
+    denied: plan.candidates.filter((c) => c.judged.verdict === "deny").length,
+    notApproved: review.length - approvedReview.size,
+  });
+
+  const workspace = skillWorkspace(opts.home, plan.name);
+  await fs.mkdir(workspace, { recursive: true });
+  for (const f of plan.files) {
+    await putBlob(opts.home, f.bytes);
+    await writeFileAtomic(path.join(workspace, f.path), f.bytes);
+  }
+
+  const installHashes = new Set(approved.filter((a) => a.phase === "install").map((a) => a.hash));
+  const toRun = plan.candidates.filter((c) => c.phase === "install" && installHashes.has(c.hash)).map((c) => c.judged);
+  let run: RunResult | undefined;
+  const lockedFiles: LockedFile[] = plan.files.map((f) => ({
+    path: f.path,
+    role: f.role,
+    origin: f.origin,
+    ...(f.url === undefined ? {} : { url: f.url }),
+    sha256: f.sha256,
+    size: f.bytes.length,
+  }));
+  if (toRun.length > 0) {
+    run = await opts.deps.run({
+      skill: plan.name,
+      phase: "install",
+      steps: toRun,
+      policy: opts.policy,
+      agentHome: path.resolve(opts.home),
+      workspace,
+      signal: opts.signal ?? new AbortController().signal,
+    });
+    // What the steps wrote is new, untrusted input: pin it, and scan the markdown again.
+    for (const w of run.written) {
+      const sha = await putBlob(opts.home, w.bytes);
+      if (w.path.endsWith(".md")) {
+        const result = await scanText(opts.deps, opts.policy, path.join(workspace, w.path), w.path, decodeText(w.bytes, w.path));
+        publishLifecycle({ event: "install-rescan", skill: plan.name, file: w.path, verdict: result.verdict, risk: result.risk, findings: result.findings.length });
+      }
+      const existing = lockedFiles.find((f) => f.path === w.path);
+      if (existing && existing.sha256 === sha) continue;
+      lockedFiles.push({ path: w.path, role: "step-written", origin: "step-written", sha256: sha, size: w.bytes.length });
+    }
+  }
+
+  const locked: LockedSkill = {
+    name: plan.name,
+    source: plan.source,
+    installedAt: now,
+    updatedAt: now,
+    policy: { name: opts.policy.name, hash: opts.policy.hash },
+    files: lockedFiles,
+    approvedSteps: approved,
+  };
+  await withLock(agentHomePaths(opts.home).mutationLock, "install", async () => {
+    const lock = await readLockfile(opts.home);
+    lock.skills[plan.name] = locked;
+    await writeLockfile(opts.home, lock);
+  });
+  publishLifecycle({ event: "install", skill: plan.name, source: plan.source, files: lockedFiles.length, ok: run?.steps.every((s) => s.ok) ?? true });
+  if (run && run.steps.some((s) => !s.ok)) {
+    const failed = run.steps.filter((s) => !s.ok).map((s) => `${s.stepId} (${s.outcome})`);
+    throw new SkillwallError("install-steps-failed", `install steps failed: ${failed.join(", ")}`, {
+      fix: "read the step output above; the lockfile records what was approved and fetched",
+    });
+  }
+  return { plan, approved, run, locked };
+}

@@ -1,0 +1,321 @@
+// Run the approved steps of a skill, in order, each in a fresh hardened container executing the
+// resolved script (never the original text). Refused steps never run; review steps run only when
+// approved. Containers are created ahead of time (the next few steps while one runs) and removed
+// in the background, so a step costs little more than a bare `docker run`.
+
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import type { SandboxLimits } from "../limits.js";
+import type { JudgedStep } from "../model.js";
+import type { Policy } from "../policy/types.js";
+import { publishExecution, publishLifecycle } from "../events.js";
+import type { ContainerClient } from "./container-client.js";
+import { executeContainer, type ContainerOutcome } from "./execute.js";
+import { limitsRecord, resolveLimits } from "./limits.js";
+import { reapStale, removeRunContainers } from "./reaper.js";
+import { resolvedScript, renderScriptFallback, type ScriptRenderer } from "./render.js";
+import { loadSeccompProfile } from "./seccomp.js";
+import { buildStepSpec } from "./spec.js";
+import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } from "./workspace.js";
+
+export type StepOutcome = ContainerOutcome | "refused" | "not-approved" | "skipped";
+
+export interface StepRun {
+  stepId: string;
+  file: string;
+  line: number;
+  verdict: JudgedStep["verdict"];
+  outcome: StepOutcome;
+  /** Why a step did not run (refusal reason, missing approval, earlier failure). */
+  reason?: string;
+  fix?: string;
+  /** The resolved script executed (env parts as ${NAME}, never their values). */
+  script?: string;
+  containerId?: string;
+  exitCode: number | null;
+  signal: string | null;
+  durationMs: number;
+  stdout: string;
+  stderr: string;
+  stdoutBytes: number;
+  stderrBytes: number;
+  outputCapped: boolean;
+}
+
+export interface RunResult {
+  runId: string;
+  imageId: string;
+  limits: SandboxLimits;
+  workspace?: Workspace;
+  steps: StepRun[];
+  /** Host paths of markdown files (SKILL.md, HEARTBEAT.md, *.md) the steps wrote: scan them again. */
+  writtenSkillFiles: string[];
+  /** True when every selected step ran and ended "ok". */
+  ok: boolean;
+  aborted: boolean;
+}
+
+export interface RunOptions {
+  client: ContainerClient;
+  /** Image id (or reference) of the step image. */
+  image: string;
+  policy: Pick<Policy, "sandbox" | "env" | "blockedPaths">;
+  /** Where the skill lives on both sides; omit to run without any host mount. */
+  workspace?: { agentHome: string; relDir: string };
+  /** Asked once per `review` step before anything runs. */
+  approve?: (step: JudgedStep) => boolean | Promise<boolean>;
+  /** --yes: approves review steps only when policy.sandbox.autoApproveReview is true. */
+  yes?: boolean;
+  keepGoing?: boolean;
+  /** Where the values of policy env vars come from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+  limits?: Partial<SandboxLimits>;
+  render?: ScriptRenderer;
+  runId?: string;
+  /** For execution events: the skill's source and sha256. */
+  source?: { source: string; sha256: string };
+  /** How many containers to create ahead of the running step (default 3). */
+  lookahead?: number;
+  /** Remove leftovers of crashed runs first (default true). */
+  reap?: boolean;
+  /** Docker network for the steps (default "none"; egress provides an internal one). */
+  networkMode?: string;
+  onStepStart?: (step: JudgedStep, index: number) => void;
+  onStepEnd?: (run: StepRun, index: number) => void;
+}
+
+interface Planned {
+  judged: JudgedStep;
+  script: string;
+  env: Map<string, string>;
+}
+
+function notRun(j: JudgedStep, outcome: StepOutcome, reason: string, fix?: string): StepRun {
+  return {
+    stepId: j.step.id,
+    file: j.step.file,
+    line: j.step.line,
+    verdict: j.verdict,
+    outcome,
+    reason,
+    ...(fix !== undefined ? { fix } : {}),
+    exitCode: null,
+    signal: null,
+    durationMs: 0,
+    stdout: "",
+    stderr: "",
+    stdoutBytes: 0,
+    stderrBytes: 0,
+    outputCapped: false,
+  };
+}
+
+/** The env a step gets: only the policy's variables that its commands expand, with their values. */
+function stepEnv(j: JudgedStep, policy: RunOptions["policy"], source: NodeJS.ProcessEnv): Map<string, string> | { missing: string; declared: boolean } {
+  const out = new Map<string, string>();
+  for (const c of j.commands) {
+    for (const name of c.env) {
+      if (!Object.hasOwn(policy.env, name)) return { missing: name, declared: false };
+      const value = source[name];
+      if (value === undefined) return { missing: name, declared: true };
+      out.set(name, value);
+    }
+  }
+  return out;
+}
+
+async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepRun | Planned>> {
+  const out: Array<StepRun | Planned> = [];
+  const render = opts.render ?? renderScriptFallback;
+  for (const j of judged) {
+    if (j.verdict === "deny") {
+      out.push(notRun(j, "refused", `${j.rule}: ${j.reason}`, j.fix));
+      continue;
+    }
+    if (j.verdict === "review") {
+      const auto = opts.yes === true && opts.policy.sandbox.autoApproveReview === true;
+      const approved = auto || (opts.approve ? await opts.approve(j) : false);
+      publishLifecycle({ event: "approval", step: j.step.id, line: j.step.line, approved, by: auto ? "policy" : "user" });
+      if (!approved) {
+        out.push(
+          notRun(j, "not-approved", `${j.rule}: needs review and was not approved`, "approve it when asked, or run interactively"),
+        );
+        continue;
+      }
+    }
+    let script: string;
+    try {
+      script = resolvedScript(j.analysis, render);
+    } catch (err) {
+      const e = err as Error & { fix?: string };
+      out.push(notRun(j, "refused", e.message, e.fix));
+      continue;
+    }
+    const env = stepEnv(j, opts.policy, opts.env ?? process.env);
+    if (!(env instanceof Map)) {
+      out.push(
+        env.declared
+          ? notRun(j, "refused", `env var ${env.missing} is not set`, `export ${env.missing} before running`)
+          : notRun(j, "refused", `env var ${env.missing} is not passed by the policy`, `add ${env.missing} to env: in the policy`),
+      );
+      continue;
+    }
+    out.push({ judged: j, script, env });
+  }
+  return out;
+}
+
+function containerUser(): { uid: number; gid: number; chown: boolean } {
+  const uid = process.getuid?.() ?? 1000;
+  const gid = process.getgid?.() ?? 1000;
+  // As root, steps run as the image's unprivileged "agent" and the workspace is handed to it;
+  // as a normal user, steps run with the user's own ids so the files stay theirs.
+  return uid === 0 ? { uid: 1000, gid: 1000, chown: true } : { uid, gid, chown: false };
+}
+
+export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<RunResult> {
+  const client = opts.client;
+  const runId = opts.runId ?? randomUUID();
+  const limits = resolveLimits(opts.policy.sandbox, opts.limits);
+  const { json: seccompJson } = loadSeccompProfile();
+  const user = containerUser();
+  if (opts.reap !== false) await reapStale(client).catch(() => undefined);
+
+  const workspace = opts.workspace
+    ? await prepareWorkspace({
+        agentHome: opts.workspace.agentHome,
+        relDir: opts.workspace.relDir,
+        blockedPaths: opts.policy.blockedPaths,
+        ...(user.chown ? { owner: { uid: user.uid, gid: user.gid } } : {}),
+      })
+    : undefined;
+  const before = workspace ? await snapshotFiles(workspace.hostDir) : new Map();
+
+  const planned = await plan(judged, opts);
+  const toRun = planned.filter((p): p is Planned => "script" in p && "judged" in p);
+  const created = new Map<number, Promise<string>>();
+  const removals: Array<Promise<void>> = [];
+  const ensureCreated = (i: number): Promise<string> | undefined => {
+    const p = toRun[i];
+    if (!p) return undefined;
+    let c = created.get(i);
+    if (!c) {
+      c = client.create(
+        buildStepSpec({
+          image: opts.image,
+          runId,
+          stepLabel: p.judged.step.id,
+          script: p.script,
+          env: p.env,
+          limits,
+          seccompJson,
+          ...(workspace ? { workspace } : {}),
+          user,
+          ...(opts.networkMode !== undefined ? { networkMode: opts.networkMode } : {}),
+        }),
+      );
+      c.catch(() => undefined);
+      created.set(i, c);
+    }
+    return c;
+  };
+
+  const results: StepRun[] = [];
+  let stopped: string | undefined;
+  let aborted = false;
+  let runIndex = 0;
+  const lookahead = Math.max(0, opts.lookahead ?? 3);
+  try {
+    for (const [index, item] of planned.entries()) {
+      if (!("script" in item && "judged" in item)) {
+        results.push(item);
+        opts.onStepEnd?.(item, index);
+        continue;
+      }
+      const j = item.judged;
+      const myIndex = runIndex++;
+      if (opts.signal?.aborted) aborted = true;
+      if (aborted || stopped !== undefined) {
+        const r = notRun(j, "skipped", aborted ? "the run was interrupted" : `an earlier step failed (${stopped})`);
+        results.push(r);
+        opts.onStepEnd?.(r, index);
+        continue;
+      }
+      for (let k = myIndex; k <= myIndex + lookahead; k++) ensureCreated(k);
+      opts.onStepStart?.(j, index);
+      let id: string;
+      try {
+        id = await (ensureCreated(myIndex) as Promise<string>);
+      } catch (err) {
+        const r = { ...notRun(j, "error", `could not create the container: ${(err as Error).message}`), script: item.script };
+        results.push(r);
+        opts.onStepEnd?.(r, index);
+        if (!opts.keepGoing) stopped = `${j.step.id}: error`;
+        continue;
+      }
+      const run = await executeContainer(client, id, {
+        timeoutMs: limits.timeoutMs,
+        outputBytes: limits.outputBytes,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      removals.push(client.remove(id).catch(() => undefined));
+      const r: StepRun = {
+        stepId: j.step.id,
+        file: j.step.file,
+        line: j.step.line,
+        verdict: j.verdict,
+        outcome: run.outcome,
+        ...(run.error !== undefined ? { reason: run.error } : {}),
+        script: item.script,
+        containerId: run.containerId,
+        exitCode: run.exitCode,
+        signal: run.signal,
+        durationMs: Math.round(run.durationMs),
+        stdout: run.stdout,
+        stderr: run.stderr,
+        stdoutBytes: run.stdoutBytes,
+        stderrBytes: run.stderrBytes,
+        outputCapped: run.outputCapped,
+      };
+      results.push(r);
+      publishExecution({
+        runId,
+        source: opts.source?.source ?? j.step.file,
+        sha256: opts.source?.sha256 ?? "",
+        line: j.step.line,
+        argv: ["bash", "--norc", "--noprofile", "-c", item.script],
+        containerId: run.containerId,
+        imageId: opts.image,
+        limits: limitsRecord(limits),
+        exitCode: run.exitCode,
+        signal: run.signal,
+        outcome: run.outcome,
+        durationMs: Math.round(run.durationMs),
+        stdoutBytes: run.stdoutBytes,
+        stderrBytes: run.stderrBytes,
+      });
+      opts.onStepEnd?.(r, index);
+      if (run.outcome === "aborted") aborted = true;
+      else if (run.outcome !== "ok" && !opts.keepGoing) stopped = `${j.step.id}: ${run.outcome}`;
+    }
+  } finally {
+    // Pre-created containers that never ran, and any a failure left behind.
+    for (const c of created.values()) removals.push(c.then((id) => client.remove(id)).catch(() => undefined));
+    await Promise.all(removals);
+    if (aborted || opts.signal?.aborted) await removeRunContainers(client, runId).catch(() => undefined);
+  }
+
+  const after = workspace ? await snapshotFiles(workspace.hostDir) : new Map();
+  const written = workspace ? changedSkillFiles(before, after).map((rel) => path.join(workspace.hostDir, ...rel.split("/"))) : [];
+  return {
+    runId,
+    imageId: opts.image,
+    limits,
+    ...(workspace ? { workspace } : {}),
+    steps: results,
+    writtenSkillFiles: written,
+    ok: results.every((r) => r.outcome === "ok"),
+    aborted: aborted || opts.signal?.aborted === true,
+  };
+}
