@@ -20,13 +20,16 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 const dist = path.resolve(process.env.SKILLWALL_DIST ?? new URL("../dist/src", import.meta.url).pathname);
-const distRoot = existsSync(path.join(dist, "findings/index.js")) ? dist : path.resolve(new URL("../dist", import.meta.url).pathname);
+const distRoot = existsSync(path.join(dist, "findings/index.js"))
+  ? dist
+  : path.resolve(new URL("../dist", import.meta.url).pathname);
 const load = (p) => import(pathToFileURL(path.join(distRoot, p)).href);
 
 const { detectFindings, riskOf } = await load("findings/index.js");
 const shell = await load("shell/index.js");
 let extractSkill;
-if (process.env.SKILLWALL_EXTRACT) ({ extractSkill } = await import(pathToFileURL(path.resolve(process.env.SKILLWALL_EXTRACT)).href));
+if (process.env.SKILLWALL_EXTRACT)
+  ({ extractSkill } = await import(pathToFileURL(path.resolve(process.env.SKILLWALL_EXTRACT)).href));
 else ({ extractSkill } = await load("extract/index.js"));
 await shell.initShell();
 
@@ -37,7 +40,14 @@ if (args.length === 0) {
   process.exit(2);
 }
 
-const scriptTypes = { ".sh": "shell", ".bash": "shell", ".py": "python", ".js": "javascript", ".mjs": "javascript", ".ts": "javascript" };
+const scriptTypes = {
+  ".sh": "shell",
+  ".bash": "shell",
+  ".py": "python",
+  ".js": "javascript",
+  ".mjs": "javascript",
+  ".ts": "javascript",
+};
 const sha = (t) => createHash("sha256").update(t).digest("hex");
 
 function bundledOf(root) {
@@ -51,7 +61,13 @@ function bundledOf(root) {
         const rel = path.relative(root, p).split(path.sep).join("/");
         const text = readFileSync(p, "utf8");
         const ext = path.extname(name).toLowerCase();
-        out.push({ path: rel, size: st.size, type: scriptTypes[ext] ?? (ext === ".md" ? "markdown" : "other"), text, sha256: sha(text) });
+        out.push({
+          path: rel,
+          size: st.size,
+          type: scriptTypes[ext] ?? (ext === ".md" ? "markdown" : "other"),
+          text,
+          sha256: sha(text),
+        });
       }
     }
   };
@@ -65,18 +81,45 @@ function units(dir, out = []) {
   const main = names.find((n) => n === "SKILL.md" || n === "skill.md");
   if (main) {
     const text = readFileSync(path.join(dir, main), "utf8");
-    out.push({ source: dir, labelPath: path.join(dir, main), input: { source: dir, file: main, text, bundled: bundledOf(dir) } });
+    out.push({
+      source: dir,
+      labelPath: path.join(dir, main),
+      input: { source: dir, file: main, text, bundled: bundledOf(dir) },
+    });
     return out;
   }
   for (const name of names) {
     const p = path.join(dir, name);
     const st = statSync(p);
     if (st.isDirectory()) units(p, out);
-    else if (name.endsWith(".json") && /"samples"/.test(readFileSync(p, "utf8").slice(0, 200000))) out.push({ source: p, comments: JSON.parse(readFileSync(p, "utf8")).samples });
-    else if (/\.md$/i.test(name) && !/^(?:README|WARNING)\.md$/i.test(name)) out.push({ source: p, labelPath: p, input: { source: p, file: name, text: readFileSync(p, "utf8"), bundled: [] } });
+    else if (name.endsWith(".json") && /"samples"/.test(readFileSync(p, "utf8").slice(0, 200000)))
+      out.push({ source: p, comments: JSON.parse(readFileSync(p, "utf8")).samples });
+    else if (/\.md$/i.test(name) && !/^(?:README|WARNING)\.md$/i.test(name))
+      out.push({
+        source: p,
+        labelPath: p,
+        input: { source: p, file: name, text: readFileSync(p, "utf8"), bundled: [] },
+      });
     else if (scriptTypes[path.extname(name).toLowerCase()]) {
       const text = readFileSync(p, "utf8");
-      out.push({ source: p, labelPath: p, input: { source: p, file: "SKILL.md", text: "", bundled: [{ path: name, size: text.length, type: scriptTypes[path.extname(name).toLowerCase()], text, sha256: sha(text) }] } });
+      out.push({
+        source: p,
+        labelPath: p,
+        input: {
+          source: p,
+          file: "SKILL.md",
+          text: "",
+          bundled: [
+            {
+              path: name,
+              size: text.length,
+              type: scriptTypes[path.extname(name).toLowerCase()],
+              text,
+              sha256: sha(text),
+            },
+          ],
+        },
+      });
     }
   }
   return out;
@@ -88,14 +131,17 @@ function manifestLabel(file) {
     const m = path.join(dir, "MANIFEST.tsv");
     if (!existsSync(m)) continue;
     if (!manifests.has(m)) {
-      const rows = readFileSync(m, "utf8").split("\n").map((l) => l.split("\t"));
+      const rows = readFileSync(m, "utf8")
+        .split("\n")
+        .map((l) => l.split("\t"));
       const head = rows[0] ?? [];
       const fi = head.indexOf("local_file");
       const li = head.indexOf("label");
       const ti = head.indexOf("auto_techniques");
       const gi = head.indexOf("group");
       const map = new Map();
-      for (const r of rows.slice(1)) if (r[fi]) map.set(r[fi], { label: r[li] ?? "", techniques: r[ti] ?? "", group: r[gi] ?? "" });
+      for (const r of rows.slice(1))
+        if (r[fi]) map.set(r[fi], { label: r[li] ?? "", techniques: r[ti] ?? "", group: r[gi] ?? "" });
       manifests.set(m, map);
     }
     const hit = manifests.get(m).get(path.relative(dir, file).split(path.sep).join("/"));
@@ -130,7 +176,12 @@ for (const dir of args) {
   for (const u of units(path.resolve(dir))) {
     if (u.comments) {
       for (const c of u.comments) {
-        const r = scan({ source: `${u.source}#${c.id}`, file: "comment.md", text: String(c.text ?? ""), bundled: [] });
+        const r = scan({
+          source: `${u.source}#${c.id}`,
+          file: "comment.md",
+          text: String(c.text ?? ""),
+          bundled: [],
+        });
         comments.push({ id: c.id, expected: c.expected_result, risk: r.risk, findings: r.findings });
       }
       continue;
@@ -150,33 +201,63 @@ for (const dir of args) {
     }
     detectMs += r.ms;
     files++;
-    rows.push({ source: u.source, byPath, label, techniques: m?.techniques ?? "", group: m?.group ?? path.basename(path.dirname(u.source)), ...r });
+    rows.push({
+      source: u.source,
+      byPath,
+      label,
+      techniques: m?.techniques ?? "",
+      group: m?.group ?? path.basename(path.dirname(u.source)),
+      ...r,
+    });
   }
 }
 const wall = performance.now() - t0;
 
 function figures(list, labelOf) {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0,
+    tn = 0;
   for (const r of list) {
     const l = labelOf(r);
     if (l === undefined) continue;
     const f = flagged(r.risk);
-    if (l === "malicious") f ? tp++ : fn++;
-    else f ? fp++ : tn++;
+    if (l === "malicious") {
+      if (f) tp++;
+      else fn++;
+    } else if (f) fp++;
+    else tn++;
   }
   const p = tp + fp ? tp / (tp + fp) : 1;
   const rec = tp + fn ? tp / (tp + fn) : 1;
   const fpr = fp + tn ? fp / (fp + tn) : 0;
   return { tp, fp, fn, tn, precision: p, recall: rec, fpr };
 }
-const fmt = (f) => `precision ${f.precision.toFixed(3)}  recall ${f.recall.toFixed(3)}  FPR ${f.fpr.toFixed(3)}  (TP ${f.tp} FN ${f.fn} FP ${f.fp} TN ${f.tn})`;
+const fmt = (f) =>
+  `precision ${f.precision.toFixed(3)}  recall ${f.recall.toFixed(3)}  FPR ${f.fpr.toFixed(3)}  (TP ${f.tp} FN ${f.fn} FP ${f.fp} TN ${f.tn})`;
 
-console.log(`units scanned: ${files}   detectors: ${(detectMs / Math.max(1, files)).toFixed(3)} ms/file   wall (extract+shell+findings): ${(wall / 1000).toFixed(1)} s`);
-console.log(`headline (manifest labels; suspicious excluded): ${fmt(figures(rows, (r) => (r.label === "suspicious" ? undefined : r.label)))}`);
-console.log(`path-only labels (gray as benign):              ${fmt(figures(rows, (r) => (r.byPath === "gray" ? "benign" : r.byPath)))}`);
-console.log(`gray only:                                      ${fmt(figures(rows.filter((r) => r.byPath === "gray"), () => "benign"))}`);
+console.log(
+  `units scanned: ${files}   detectors: ${(detectMs / Math.max(1, files)).toFixed(3)} ms/file   wall (extract+shell+findings): ${(wall / 1000).toFixed(1)} s`,
+);
+console.log(
+  `headline (manifest labels; suspicious excluded): ${fmt(figures(rows, (r) => (r.label === "suspicious" ? undefined : r.label)))}`,
+);
+console.log(
+  `path-only labels (gray as benign):              ${fmt(figures(rows, (r) => (r.byPath === "gray" ? "benign" : r.byPath)))}`,
+);
+console.log(
+  `gray only:                                      ${fmt(
+    figures(
+      rows.filter((r) => r.byPath === "gray"),
+      () => "benign",
+    ),
+  )}`,
+);
 const susp = rows.filter((r) => r.label === "suspicious");
-if (susp.length) console.log(`suspicious (owner-flagged, no payload in markdown): ${susp.filter((r) => flagged(r.risk)).length}/${susp.length} flagged`);
+if (susp.length)
+  console.log(
+    `suspicious (owner-flagged, no payload in markdown): ${susp.filter((r) => flagged(r.risk)).length}/${susp.length} flagged`,
+  );
 
 const misses = rows.filter((r) => r.label === "malicious" && !flagged(r.risk));
 const byCat = new Map();
@@ -186,15 +267,28 @@ for (const r of misses) {
 }
 console.log(`\nmisses by category (${misses.length}):`);
 for (const [k, v] of [...byCat].sort((a, b) => b[1] - a[1])) console.log(`  ${v}  ${k}`);
-for (const r of misses) console.log(`  miss  ${r.source}  risk=${r.risk}${verbose ? `  ${r.findings.map((f) => `${f.id}:${f.severity}`).join(",")}` : ""}`);
+for (const r of misses)
+  console.log(
+    `  miss  ${r.source}  risk=${r.risk}${verbose ? `  ${r.findings.map((f) => `${f.id}:${f.severity}`).join(",")}` : ""}`,
+  );
 const fps = rows.filter((r) => r.label !== "malicious" && r.label !== "suspicious" && flagged(r.risk));
 console.log(`\nfalse positives (${fps.length}):`);
 for (const r of fps) {
   const worst = r.findings.filter((f) => flagged(f.severity));
-  console.log(`  fp  ${r.source}  risk=${r.risk}  ${worst.slice(0, 4).map((f) => `${f.id}@${f.line} ${JSON.stringify(f.evidence.slice(0, 80))}`).join("; ")}`);
+  console.log(
+    `  fp  ${r.source}  risk=${r.risk}  ${worst
+      .slice(0, 4)
+      .map((f) => `${f.id}@${f.line} ${JSON.stringify(f.evidence.slice(0, 80))}`)
+      .join("; ")}`,
+  );
 }
 if (comments.length) {
-  const c = figures(comments.filter((x) => x.expected !== "WARNING"), (x) => (x.expected === "BLOCK" ? "malicious" : "benign"));
+  const c = figures(
+    comments.filter((x) => x.expected !== "WARNING"),
+    (x) => (x.expected === "BLOCK" ? "malicious" : "benign"),
+  );
   const warn = comments.filter((x) => x.expected === "WARNING");
-  console.log(`\nlabelled comments (not skills; BLOCK vs SAFE): ${fmt(c)}; WARNING flagged ${warn.filter((x) => flagged(x.risk)).length}/${warn.length}`);
+  console.log(
+    `\nlabelled comments (not skills; BLOCK vs SAFE): ${fmt(c)}; WARNING flagged ${warn.filter((x) => flagged(x.risk)).length}/${warn.length}`,
+  );
 }

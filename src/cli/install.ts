@@ -28,7 +28,8 @@ export function testResolveFromEnv(env: NodeJS.ProcessEnv): Map<string, string[]
   const map = new Map<string, string[]>();
   for (const pair of raw.split(",")) {
     const [host, addr] = pair.split("=", 2);
-    if (host && addr) map.set(host.trim().toLowerCase(), [...(map.get(host.trim().toLowerCase()) ?? []), addr.trim()]);
+    if (host && addr)
+      map.set(host.trim().toLowerCase(), [...(map.get(host.trim().toLowerCase()) ?? []), addr.trim()]);
   }
   return map;
 }
@@ -46,7 +47,9 @@ export function agentHomeOf(io: CliIO, dir: string | undefined): string {
 function interactiveApprover(io: CliIO, policy: Policy): Approver {
   return async (_plan, review) => {
     if (io.stdin.isTTY !== true) {
-      io.stderr.write(`skillwall: ${review.length} step(s) need review and stdin is not a terminal: not approved (use --yes for what the policy allows)\n`);
+      io.stderr.write(
+        `skillwall: ${review.length} step(s) need review and stdin is not a terminal: not approved (use --yes for what the policy allows)\n`,
+      );
       return approveAllowedOnly(policy)(_plan, review);
     }
     const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
@@ -54,7 +57,9 @@ function interactiveApprover(io: CliIO, policy: Policy): Approver {
     try {
       for (const c of review) {
         const s = c.judged.step;
-        const answer = await rl.question(`approve ${c.phase} step ${s.file}:${s.line}\n    ${s.text}\n  (${c.judged.rule}: ${c.judged.reason}) [y/N] `);
+        const answer = await rl.question(
+          `approve ${c.phase} step ${s.file}:${s.line}\n    ${s.text}\n  (${c.judged.rule}: ${c.judged.reason}) [y/N] `,
+        );
         if (/^y(es)?$/i.test(answer.trim())) approved.add(c.hash);
       }
     } finally {
@@ -67,7 +72,9 @@ function interactiveApprover(io: CliIO, policy: Policy): Approver {
 export function registerInstall(program: Command, ctx: CliContext): void {
   program
     .command("install")
-    .description("fetch a skill (and the files it declares), review it, run its approved install steps, pin it in the lockfile")
+    .description(
+      "fetch a skill (and the files it declares), review it, run its approved install steps, pin it in the lockfile",
+    )
     .argument("<source>", "https URL of skill.md, or a skill file / folder")
     .option("--name <name>", "skill name (default: the frontmatter name)")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
@@ -85,19 +92,40 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
   const home = agentHomeOf(io, opts.agentHome);
   const ca = caFromOptions(io, opts.ca);
   const resolve = testResolveFromEnv(io.env);
-  const deps = await realDeps({ policy, ...(ca === undefined ? {} : { ca }), ...(resolve === undefined ? {} : { resolve }) });
+  const deps = await realDeps({
+    policy,
+    ...(ca === undefined ? {} : { ca }),
+    ...(resolve === undefined ? {} : { resolve }),
+  });
   try {
     const src = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source : path.resolve(io.cwd, source);
     const base = approveAllowedOnly(policy);
     const approve: Approver = async (plan, review) => {
       const results = plan.files.flatMap((f) => (f.result ? [f.result] : []));
-      io.stderr.write(renderReport("text", results, [], { policy: { name: policy.name, hash: policy.hash } }, { color: useColor(io, "stderr") }));
+      io.stderr.write(
+        renderReport(
+          "text",
+          results,
+          [],
+          { policy: { name: policy.name, hash: policy.hash } },
+          { color: useColor(io, "stderr") },
+        ),
+      );
       return opts.yes === true ? base(plan, review) : interactiveApprover(io, policy)(plan, review);
     };
-    const report = await installSkill({ source: src, ...(opts.name === undefined ? {} : { name: opts.name }), home, policy, deps, approve });
+    const report = await installSkill({
+      source: src,
+      ...(opts.name === undefined ? {} : { name: opts.name }),
+      home,
+      policy,
+      deps,
+      approve,
+    });
     const denied = report.plan.candidates.filter((c) => c.judged.verdict === "deny").length;
     const notApproved = report.plan.candidates.length - denied - report.approved.length;
-    const high = report.plan.files.some((f) => f.result?.findings.some((x) => x.severity === "high" || x.severity === "critical"));
+    const high = report.plan.files.some((f) =>
+      f.result?.findings.some((x) => x.severity === "high" || x.severity === "critical"),
+    );
     io.stdout.write(
       `installed ${report.locked.name} into ${home}: ${report.locked.files.length} file(s) pinned, ` +
         `${report.approved.length} step(s) approved, ${notApproved} not approved, ${denied} denied; ` +

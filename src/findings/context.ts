@@ -54,7 +54,13 @@ export interface DetectContext {
   findings: Finding[];
   report: (f: Omit<Finding, "category">) => void;
   /** Reads a nested shell text (a -c string, a decoded payload) as a new source. */
-  addNested: (parent: ShellSource, text: string, offset: number, kind: SourceKind, encoded?: { text: string; encoding: string }) => ShellSource | undefined;
+  addNested: (
+    parent: ShellSource,
+    text: string,
+    offset: number,
+    kind: SourceKind,
+    encoded?: { text: string; encoding: string },
+  ) => ShellSource | undefined;
   lines: readonly string[];
 }
 
@@ -83,7 +89,9 @@ function fromAnalysis(a: ShellAnalysis): LiteCommand[] {
       .join("\n");
     const cmd: LiteCommand = {
       argv: c.argv.map((w) => w.value),
-      redirects: c.redirects.filter((r) => r.target !== undefined && r.op !== "<<<").map((r) => ({ op: r.op, target: r.target?.value ?? "" })),
+      redirects: c.redirects
+        .filter((r) => r.target !== undefined && r.op !== "<<<")
+        .map((r) => ({ op: r.op, target: r.target?.value ?? "" })),
       assignments: c.assignments.map((x) => ({ name: x.name, value: x.value.value })),
       context: c.context,
       pipeId: c.pipeline.id,
@@ -102,7 +110,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   const startsOf = (file: string): number[] => {
     let s = fileStarts.get(file);
     if (!s) {
-      const text = file === model.file ? model.text : (model.bundled.find((b) => b.path === file)?.text ?? "");
+      const text =
+        file === model.file ? model.text : (model.bundled.find((b) => b.path === file)?.text ?? "");
       s = lineIndex(text);
       fileStarts.set(file, s);
     }
@@ -110,7 +119,9 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   };
   const lines = model.text.split("\n");
   const fm = model.frontmatter;
-  const selfText = [fm?.name ?? "", fm?.description ?? "", lines.find((l) => l.startsWith("# ")) ?? ""].join(" ");
+  const selfText = [fm?.name ?? "", fm?.description ?? "", lines.find((l) => l.startsWith("# ")) ?? ""].join(
+    " ",
+  );
   const securityTool = isSecurityToolText(selfText);
 
   const findings: Finding[] = [];
@@ -121,7 +132,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     seen.add(key);
     const evidence = f.evidence.length > 400 ? `${f.evidence.slice(0, 400)}…` : f.evidence;
     const out: Finding = { ...f, evidence, category: ruleById(f.id as RuleId).category };
-    if (f.decoded !== undefined) out.decoded = f.decoded.length > 2000 ? `${f.decoded.slice(0, 2000)}…` : f.decoded;
+    if (f.decoded !== undefined)
+      out.decoded = f.decoded.length > 2000 ? `${f.decoded.slice(0, 2000)}…` : f.decoded;
     findings.push(out);
   };
 
@@ -136,7 +148,10 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   for (const step of model.steps) {
     const analysis = analyses.get(step.id);
     const commands = analysis && analysis.commands.length > 0 ? fromAnalysis(analysis) : readShell(step.text);
-    const starts = step.file === model.file || model.bundled.some((b) => b.path === step.file) ? startsOf(step.file) : undefined;
+    const starts =
+      step.file === model.file || model.bundled.some((b) => b.path === step.file)
+        ? startsOf(step.file)
+        : undefined;
     const at = (offset: number): { line: number; column: number } => {
       if (step.lineStarts && step.lineStarts.length > 0) {
         let best = step.lineStarts[0];
@@ -147,7 +162,16 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       return { line: step.line, column: step.column };
     };
     if (step.file === model.file) stepCovered.push([step.offset, step.offset + step.text.length]);
-    const src: ShellSource = { text: step.text, file: step.file, kind: step.kind, at, quoted: quotedAt(step.file, step.line, step.heading), depth: 0, commands, order: order++ };
+    const src: ShellSource = {
+      text: step.text,
+      file: step.file,
+      kind: step.kind,
+      at,
+      quoted: quotedAt(step.file, step.line, step.heading),
+      depth: 0,
+      commands,
+      order: order++,
+    };
     if (step.heading !== undefined) src.heading = step.heading;
     shell.push(src);
   }
@@ -173,8 +197,25 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
 
   const prose: ProseSource[] = model.segments
     .filter((s) => s.kind !== "code-inline")
-    .map((s) => ({ text: s.text, file: model.file, kind: s.kind, line: s.line, column: s.column, offset: s.offset, quoted: s.kind === "table-cell" || hasQuotingCue(`${linesBefore(lines, s.line, 4)}`) }));
-  if (fm?.description !== undefined) prose.push({ text: fm.description, file: model.file, kind: "description", line: fm.line, column: 1, offset: 0, quoted: false });
+    .map((s) => ({
+      text: s.text,
+      file: model.file,
+      kind: s.kind,
+      line: s.line,
+      column: s.column,
+      offset: s.offset,
+      quoted: s.kind === "table-cell" || hasQuotingCue(`${linesBefore(lines, s.line, 4)}`),
+    }));
+  if (fm?.description !== undefined)
+    prose.push({
+      text: fm.description,
+      file: model.file,
+      kind: "description",
+      line: fm.line,
+      column: 1,
+      offset: 0,
+      quoted: false,
+    });
 
   const urls: DetectContext["urls"] = [];
   const seenUrl = new Set<string>();
@@ -183,7 +224,13 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     const key = `${l.url}|${l.line}`;
     if (seenUrl.has(key)) continue;
     seenUrl.add(key);
-    urls.push({ ...classifyUrl(l.url), file: model.file, line: l.line, column: l.column, quoted: hasQuotingCue(lineText(lines, l.line)) });
+    urls.push({
+      ...classifyUrl(l.url),
+      file: model.file,
+      line: l.line,
+      column: l.column,
+      quoted: hasQuotingCue(lineText(lines, l.line)),
+    });
   }
   // URLs the extractor did not list (inside code, frontmatter).
   for (let i = 0; i < lines.length; i++) {
@@ -193,7 +240,13 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       const key = `${u.url}|${i + 1}`;
       if (seenUrl.has(key)) continue;
       seenUrl.add(key);
-      urls.push({ ...u, file: model.file, line: i + 1, column: line.indexOf(u.url) + 1, quoted: hasQuotingCue(line) });
+      urls.push({
+        ...u,
+        file: model.file,
+        line: i + 1,
+        column: line.indexOf(u.url) + 1,
+        quoted: hasQuotingCue(line),
+      });
     }
   }
 
@@ -214,14 +267,27 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     const v = fm?.data[key] ?? fm?.metadata?.extra[key];
     if (typeof v === "string") for (const u of urlsIn(v)) for (const t of hostTokens(u)) affinity.add(t);
   }
-  for (const b of [...(fm?.metadata?.requires.bins ?? []), ...(fm?.metadata?.requires.anyBins ?? [])]) addName(b);
-  for (const spec of fm?.metadata?.install ?? []) for (const k of ["formula", "package", "module", "id"]) addName(spec.raw[k]);
-  for (const src of shell) for (const c of src.commands) if (c.pipeLen === 1 || c.pipeIndex === 0) addName(c.argv[0]?.split("/").pop());
+  for (const b of [...(fm?.metadata?.requires.bins ?? []), ...(fm?.metadata?.requires.anyBins ?? [])])
+    addName(b);
+  for (const spec of fm?.metadata?.install ?? [])
+    for (const k of ["formula", "package", "module", "id"]) addName(spec.raw[k]);
+  for (const src of shell)
+    for (const c of src.commands)
+      if (c.pipeLen === 1 || c.pipeIndex === 0) addName(c.argv[0]?.split("/").pop());
 
   const addNested: DetectContext["addNested"] = (parent, text, offset, kind, encoded) => {
     const depth = parent.depth + (encoded ? 1 : 0);
     if (depth > limits.maxDecodeDepth || text.length > 65536 || text.trim() === "") return undefined;
-    const src: ShellSource = { text, file: parent.file, kind, at: () => parent.at(offset), quoted: parent.quoted, depth, commands: readShell(text), order: parent.order };
+    const src: ShellSource = {
+      text,
+      file: parent.file,
+      kind,
+      at: () => parent.at(offset),
+      quoted: parent.quoted,
+      depth,
+      commands: readShell(text),
+      order: parent.order,
+    };
     if (parent.heading !== undefined) src.heading = parent.heading;
     if (encoded) src.encoded = encoded;
     else if (parent.encoded) src.encoded = parent.encoded;
@@ -229,7 +295,19 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     return src;
   };
 
-  return { model, shell, prose, urls, affinity, affinityNames, securityTool, findings, report, addNested, lines };
+  return {
+    model,
+    shell,
+    prose,
+    urls,
+    affinity,
+    affinityNames,
+    securityTool,
+    findings,
+    report,
+    addNested,
+    lines,
+  };
 }
 
 function lineText(lines: readonly string[], line: number): string {

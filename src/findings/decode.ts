@@ -116,19 +116,23 @@ export function findEncoded(text: string): Encoded[] {
     // A URL path or file path is not a payload.
     if (/[/.]/.test(text[m.index - 1] ?? "") && !/[+=]/.test(m[0])) continue;
     const decoded = decodeBase64(m[0]);
-    if (decoded !== undefined && m[0].length >= 20) out.push({ encoding: "base64", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    if (decoded !== undefined && m[0].length >= 20)
+      out.push({ encoding: "base64", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
   }
   for (const m of text.matchAll(hexEscapes)) {
     const decoded = decodeHex(m[0]);
-    if (decoded !== undefined) out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    if (decoded !== undefined)
+      out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
   }
   for (const m of text.matchAll(plainHex)) {
     const decoded = decodeHex(m[0]);
-    if (decoded !== undefined && /\s/.test(decoded)) out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    if (decoded !== undefined && /\s/.test(decoded))
+      out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
   }
   for (const m of text.matchAll(ascii85Literal)) {
     const decoded = decodeAscii85(m[0]);
-    if (decoded !== undefined) out.push({ encoding: "ascii85", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    if (decoded !== undefined)
+      out.push({ encoding: "ascii85", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
   }
   return out;
 }

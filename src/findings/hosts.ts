@@ -101,7 +101,16 @@ const codeHosts = new Set([
   "codeberg.org",
 ]);
 
-export type HostClass = "raw-ip" | "paste" | "shortener" | "throwaway-release" | "homoglyph" | "vendor" | "code-host" | "other" | "local";
+export type HostClass =
+  | "raw-ip"
+  | "paste"
+  | "shortener"
+  | "throwaway-release"
+  | "homoglyph"
+  | "vendor"
+  | "code-host"
+  | "other"
+  | "local";
 
 export interface UrlInfo {
   url: string;
@@ -111,7 +120,8 @@ export interface UrlInfo {
 }
 
 const urlPattern = /\b(?:https?|ftp):\/\/[^\s"'`<>()[\]{}|\\^]+/gi;
-const bareHostPattern = /(?<![\w./@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|sh|dev|co|me|ai|xyz|app|ru|cn|tk|top|site|online|info|biz|cc|ly|gd|st|land|rs|so|to|us))(\/[^\s"'`<>()[\]{}|\\^]*)?/gi;
+const bareHostPattern =
+  /(?<![\w./@-])((?:[a-z0-9-]+\.)+(?:com|net|org|io|sh|dev|co|me|ai|xyz|app|ru|cn|tk|top|site|online|info|biz|cc|ly|gd|st|land|rs|so|to|us))(\/[^\s"'`<>()[\]{}|\\^]*)?/gi;
 
 /** URLs written in a text, including bare `host.tld/path` forms after curl/wget. */
 export function urlsIn(text: string, bare = false): UrlInfo[] {
@@ -138,7 +148,14 @@ export function isIpv4(host: string): boolean {
 function isLocalIp(host: string): boolean {
   if (!isIpv4(host)) return host === "localhost" || host.endsWith(".local") || host.startsWith("[");
   const [a = 0, b = 0] = host.split(".").map(Number);
-  return a === 10 || a === 127 || a === 0 || (a === 192 && b === 168) || (a === 172 && b >= 16 && b <= 31) || (a === 169 && b === 254);
+  return (
+    a === 10 ||
+    a === 127 ||
+    a === 0 ||
+    (a === 192 && b === 168) ||
+    (a === 172 && b >= 16 && b <= 31) ||
+    (a === 169 && b === 254)
+  );
 }
 
 /** Registrable-ish base: the last two labels (three for co.uk-style second levels). */
@@ -166,7 +183,11 @@ export function classifyHost(host: string, path = ""): HostClass {
   if (inSet(pasteHosts, host)) return "paste";
   if (inSet(shortenerHosts, host)) return "shortener";
   if (inSet(vendorHosts, host, path)) return "vendor";
-  if (host === "github.com" && /\/releases\/download\/[^/]+\/[^/]+\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|bat|app|jar)$/i.test(path)) return "throwaway-release";
+  if (
+    host === "github.com" &&
+    /\/releases\/download\/[^/]+\/[^/]+\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|bat|app|jar)$/i.test(path)
+  )
+    return "throwaway-release";
   if (codeHosts.has(host)) return "code-host";
   return "other";
 }
@@ -178,12 +199,33 @@ export function classifyUrl(url: string): UrlInfo {
 
 /** Hosts whose content an attacker fully controls and that no vendor uses for installers. */
 export function isHostileClass(cls: HostClass): boolean {
-  return cls === "raw-ip" || cls === "paste" || cls === "shortener" || cls === "throwaway-release" || cls === "homoglyph";
+  return (
+    cls === "raw-ip" ||
+    cls === "paste" ||
+    cls === "shortener" ||
+    cls === "throwaway-release" ||
+    cls === "homoglyph"
+  );
 }
 
 /** Names a host stands for: its labels (without TLD and generic words) and, on code hosts, the owner and repo. */
 export function hostTokens(info: UrlInfo): string[] {
-  const generic = new Set(["www", "get", "install", "cli", "download", "downloads", "raw", "cdn", "dl", "static", "api", "docs", "app", "releases"]);
+  const generic = new Set([
+    "www",
+    "get",
+    "install",
+    "cli",
+    "download",
+    "downloads",
+    "raw",
+    "cdn",
+    "dl",
+    "static",
+    "api",
+    "docs",
+    "app",
+    "releases",
+  ]);
   const labels = info.host.split(".");
   const out = labels.slice(0, -1).filter((l) => !generic.has(l));
   if (codeHosts.has(info.host)) {

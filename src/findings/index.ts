@@ -19,7 +19,18 @@ import { severityRank } from "./util.js";
 
 export { findingRules, type FindingRule } from "./rules.js";
 
-const detectors = [detectRce, detectLures, detectCredentials, detectPersistence, detectRemoteInstructions, detectPromptInjection, detectHidden, detectDestructive, detectUndeclared, detectBundledCode];
+const detectors = [
+  detectRce,
+  detectLures,
+  detectCredentials,
+  detectPersistence,
+  detectRemoteInstructions,
+  detectPromptInjection,
+  detectHidden,
+  detectDestructive,
+  detectUndeclared,
+  detectBundledCode,
+];
 
 /**
  * All findings for one skill, worst first (then by file and position). `analyses` holds the shell
@@ -30,13 +41,19 @@ export function detectFindings(model: SkillModel, analyses: Map<string, ShellAna
   expand(ctx);
   for (const d of detectors) d(ctx);
   return ctx.findings.sort(
-    (a, b) => severityRank[b.severity] - severityRank[a.severity] || a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.id.localeCompare(b.id),
+    (a, b) =>
+      severityRank[b.severity] - severityRank[a.severity] ||
+      a.file.localeCompare(b.file) ||
+      a.line - b.line ||
+      a.column - b.column ||
+      a.id.localeCompare(b.id),
   );
 }
 
 /** The skill-level risk: the highest severity among the findings, or "none". */
 export function riskOf(findings: readonly Finding[]): Severity | "none" {
   let worst: Severity | "none" = "none";
-  for (const f of findings) if (worst === "none" || severityRank[f.severity] > severityRank[worst]) worst = f.severity;
+  for (const f of findings)
+    if (worst === "none" || severityRank[f.severity] > severityRank[worst]) worst = f.severity;
   return worst;
 }

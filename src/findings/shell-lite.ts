@@ -119,7 +119,17 @@ function readList(st: State, context: string, closer: string): void {
 }
 
 function newCommand(context: string, start: number): LiteCommand {
-  return { argv: [], redirects: [], assignments: [], context, pipeId: 0, pipeIndex: 0, pipeLen: 1, start, end: start };
+  return {
+    argv: [],
+    redirects: [],
+    assignments: [],
+    context,
+    pipeId: 0,
+    pipeIndex: 0,
+    pipeLen: 1,
+    start,
+    end: start,
+  };
 }
 
 function finishCommand(st: State, cur: LiteCommand, pipe: LiteCommand[]): void {
@@ -132,10 +142,18 @@ function finishCommand(st: State, cur: LiteCommand, pipe: LiteCommand[]): void {
   }
 }
 
-function readWordInto(st: State, cur: LiteCommand, heredocs: Array<{ cmd: LiteCommand; delim: string; strip: boolean }>): void {
+function readWordInto(
+  st: State,
+  cur: LiteCommand,
+  heredocs: Array<{ cmd: LiteCommand; delim: string; strip: boolean }>,
+): void {
   const text = st.text;
   const redir = /^(\d*)(<<<|<<-|<<|>>|&>>|&>|>&|<&|>\||>|<)/.exec(text.slice(st.i, st.i + 6));
-  if (redir && !(redir[2] === "<" && text[st.i + (redir[0]?.length ?? 0)] === "(") && !(redir[2] === ">" && text[st.i + 1] === "(")) {
+  if (
+    redir &&
+    !(redir[2] === "<" && text[st.i + (redir[0]?.length ?? 0)] === "(") &&
+    !(redir[2] === ">" && text[st.i + 1] === "(")
+  ) {
     st.i += redir[0].length;
     while (text[st.i] === " " || text[st.i] === "\t") st.i++;
     const target = readWord(st);
@@ -241,7 +259,9 @@ function readDollar(st: State): string {
     return raw;
   }
   if (text[st.i + 1] === "(") return nested(st, 2, ")", "command-substitution");
-  const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*)|([@*#?$!0-9-]))/.exec(text.slice(st.i, st.i + 256));
+  const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*)|([@*#?$!0-9-]))/.exec(
+    text.slice(st.i, st.i + 256),
+  );
   if (!m) {
     st.i++;
     return "$";
@@ -295,7 +315,16 @@ function readAnsiC(st: State): string {
       value += String.fromCharCode(parseInt(oct[1] as string, 8));
       st.i += 1 + oct[0].length;
     } else {
-      const map: Record<string, string> = { n: "\n", t: "\t", r: "\r", "\\": "\\", "'": "'", '"': '"', e: "\x1b", a: "\x07" };
+      const map: Record<string, string> = {
+        n: "\n",
+        t: "\t",
+        r: "\r",
+        "\\": "\\",
+        "'": "'",
+        '"': '"',
+        e: "\x1b",
+        a: "\x07",
+      };
       value += map[nx] ?? nx;
       st.i += 2;
     }

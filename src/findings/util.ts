@@ -16,7 +16,20 @@ export function minSeverity(a: Severity, b: Severity): Severity {
   return severityRank[a] <= severityRank[b] ? a : b;
 }
 
-const wrappers = new Set(["sudo", "doas", "env", "nohup", "time", "command", "exec", "nice", "timeout", "xargs", "stdbuf", "caffeinate"]);
+const wrappers = new Set([
+  "sudo",
+  "doas",
+  "env",
+  "nohup",
+  "time",
+  "command",
+  "exec",
+  "nice",
+  "timeout",
+  "xargs",
+  "stdbuf",
+  "caffeinate",
+]);
 
 /** argv with leading wrappers (sudo, env X=1, nohup …) removed; `sudo` noted. */
 const unwrapCache = new WeakMap<readonly string[], { argv: string[]; sudo: boolean }>();
@@ -37,7 +50,10 @@ function unwrapUncached(argv: readonly string[]): { argv: string[]; sudo: boolea
     if (!wrappers.has(name) || i === argv.length - 1) break;
     if (name === "sudo" || name === "doas") sudo = true;
     i++;
-    while (i < argv.length && ((argv[i] ?? "").startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i] ?? ""))) {
+    while (
+      i < argv.length &&
+      ((argv[i] ?? "").startsWith("-") || /^[A-Za-z_][A-Za-z0-9_]*=/.test(argv[i] ?? ""))
+    ) {
       const opt = argv[i] ?? "";
       i++;
       if (name === "sudo" && /^-[ugCDhpRTr]$/.test(opt)) i++;
@@ -58,8 +74,39 @@ export function nameOf(cmd: LiteCommand): string {
 }
 
 export const shells = new Set(["sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh"]);
-export const interpreters = new Set(["python", "python2", "python3", "perl", "ruby", "node", "nodejs", "php", "pwsh", "powershell", "osascript", "lua", "deno", "bun", "tclsh", "iex", "invoke-expression"]);
-export const fetchers = new Set(["curl", "wget", "fetch", "iwr", "irm", "invoke-webrequest", "invoke-restmethod", "http", "https", "aria2c", "lwp-download", "xh"]);
+export const interpreters = new Set([
+  "python",
+  "python2",
+  "python3",
+  "perl",
+  "ruby",
+  "node",
+  "nodejs",
+  "php",
+  "pwsh",
+  "powershell",
+  "osascript",
+  "lua",
+  "deno",
+  "bun",
+  "tclsh",
+  "iex",
+  "invoke-expression",
+]);
+export const fetchers = new Set([
+  "curl",
+  "wget",
+  "fetch",
+  "iwr",
+  "irm",
+  "invoke-webrequest",
+  "invoke-restmethod",
+  "http",
+  "https",
+  "aria2c",
+  "lwp-download",
+  "xh",
+]);
 
 export function isShellOrInterpreter(name: string): boolean {
   return shells.has(name) || interpreters.has(name) || /^python\d(\.\d+)?$/.test(name);
@@ -88,19 +135,24 @@ export function urlsOf(cmd: LiteCommand): UrlInfo[] {
 export function isAffine(ctx: DetectContext, u: UrlInfo): boolean {
   for (const t of hostTokens(u)) {
     if (ctx.affinity.has(t)) return true;
-    if (t.length >= 4) for (const a of ctx.affinityNames) if (a.length >= 4 && (a.includes(t) || t.includes(a))) return true;
+    if (t.length >= 4)
+      for (const a of ctx.affinityNames) if (a.length >= 4 && (a.includes(t) || t.includes(a))) return true;
   }
   return false;
 }
 
 /** Severity of running code fetched from these URLs: hostile hosts critical, vendor/affine medium, else high. */
-export function fetchSeverity(ctx: DetectContext, urls: readonly UrlInfo[]): { severity: Severity; why: string } {
+export function fetchSeverity(
+  ctx: DetectContext,
+  urls: readonly UrlInfo[],
+): { severity: Severity; why: string } {
   if (urls.some((u) => isHostileClass(u.cls))) {
     const u = urls.find((x) => isHostileClass(x.cls)) as UrlInfo;
     return { severity: "critical", why: `${u.host} is a ${u.cls.replace("-", " ")} host` };
   }
   if (urls.length === 0) return { severity: "high", why: "the source URL is not visible" };
-  if (urls.every((u) => u.cls === "vendor" || u.cls === "local" || isAffine(ctx, u))) return { severity: "medium", why: `${urls[0]?.host ?? ""} is the vendor of the tool` };
+  if (urls.every((u) => u.cls === "vendor" || u.cls === "local" || isAffine(ctx, u)))
+    return { severity: "medium", why: `${urls[0]?.host ?? ""} is the vendor of the tool` };
   return { severity: "high", why: `${urls[0]?.host ?? ""} is not tied to this skill` };
 }
 
@@ -116,12 +168,31 @@ export function reportAt(
 ): void {
   const pos = src.at(offset);
   const sev = src.quoted ? minSeverity(severity, "low") : severity;
-  const msg = src.quoted ? `${message} (quoted as an example or detection pattern, so severity is capped)` : message;
+  const msg = src.quoted
+    ? `${message} (quoted as an example or detection pattern, so severity is capped)`
+    : message;
   if (src.encoded) {
-    ctx.report({ id, severity: sev, file: src.file, line: pos.line, column: pos.column, message: `${msg} (inside a ${src.encoded.encoding}-encoded payload)`, evidence: src.encoded.text, decoded: evidence });
+    ctx.report({
+      id,
+      severity: sev,
+      file: src.file,
+      line: pos.line,
+      column: pos.column,
+      message: `${msg} (inside a ${src.encoded.encoding}-encoded payload)`,
+      evidence: src.encoded.text,
+      decoded: evidence,
+    });
     return;
   }
-  ctx.report({ id, severity: sev, file: src.file, line: pos.line, column: pos.column, message: msg, evidence });
+  ctx.report({
+    id,
+    severity: sev,
+    file: src.file,
+    line: pos.line,
+    column: pos.column,
+    message: msg,
+    evidence,
+  });
 }
 
 export function cmdText(src: ShellSource, cmd: LiteCommand): string {
@@ -158,6 +229,7 @@ export function pipelineText(src: ShellSource, pipe: readonly LiteCommand[]): st
 
 /** Paths where secrets live. One alternation of literal-led branches: linear. */
 export const credentialPath =
-  /(?:~|\$HOME|\$\{HOME\}|\/home\/\w+|\/Users\/\w+|\/root)?\/?\.(?:ssh\/(?:id_\w+|[\w.-]*key[\w.-]*|authorized_keys|config)?|aws\/(?:credentials|config)?|config\/gh\b|config\/gcloud|azure\/|kube\/config|docker\/config\.json|npmrc|pypirc|netrc|git-credentials|gnupg|bitcoin|ethereum|electrum|config\/solana|openclaw\/openclaw\.json|clawdbot\/[\w.-]*(?:json|token)|password-store)|(?:^|[\s/"'=@])\.env(?:\.[\w]+)?(?=$|[\s"';|&)])|Login Data|Local State|\bCookies\b|Keychains?\/|login\.keychain|keychain-db|wallet\.dat|\bExodus\b|MetaMask|Phantom\/|solana\/id\.json|\/etc\/shadow|\/proc\/(?:self|\d+|\*)\/environ|credentials\.json|(?:Google\/Chrome|BraveSoftware|Mozilla\/Firefox|\.mozilla\/firefox)/;
+  /(?:~|\$HOME|\$\{HOME\}|\/home\/\w+|\/Users\/\w+|\/root)?\/?\.(?:ssh(?:\/(?:id_\w+|[\w.-]*key[\w.-]*|authorized_keys|config)?)?(?![\w.-])|aws\/(?:credentials|config)?|config\/gh\b|config\/gcloud|azure\/|kube\/config|docker\/config\.json|npmrc|pypirc|netrc|git-credentials|gnupg|bitcoin|ethereum|electrum|config\/solana|openclaw\/openclaw\.json|clawdbot\/[\w.-]*(?:json|token)|password-store)|(?:^|[\s/"'=@])\.env(?:\.[\w]+)?(?=$|[\s"';|&)])|Login Data|Local State|\bCookies\b|Keychains?\/|login\.keychain|keychain-db|wallet\.dat|\bExodus\b|MetaMask|Phantom\/|solana\/id\.json|\/etc\/shadow|\/proc\/(?:self|\d+|\*)\/environ|credentials\.json|(?:Google\/Chrome|BraveSoftware|Mozilla\/Firefox|\.mozilla\/firefox)/;
 
-export const secretVar = /\$\{?([A-Za-z_]*(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|COOKIE|SESSION|PRIVATE)[A-Za-z0-9_]*)\}?/i;
+export const secretVar =
+  /\$\{?([A-Za-z_]*(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|COOKIE|SESSION|PRIVATE)[A-Za-z0-9_]*)\}?/i;

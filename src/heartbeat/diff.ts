@@ -97,7 +97,12 @@ function lineSpan(text: string): number {
   return n;
 }
 
-function findingsWithin(findings: readonly Finding[], file: string, line: number, text: string): FindingSummary[] {
+function findingsWithin(
+  findings: readonly Finding[],
+  file: string,
+  line: number,
+  text: string,
+): FindingSummary[] {
   const last = line + lineSpan(text) - 1;
   return findings.filter((f) => f.file === file && f.line >= line && f.line <= last).map(summarise);
 }
@@ -166,7 +171,10 @@ export function diffFile(file: string, before: DiffSideInput, after: DiffSideInp
   const flushGap = (oEnd: number, nEnd: number): void => {
     // Inside a gap between matches, steps at the same position are "changed"; the rest added/removed.
     while (oi < oEnd && ni < nEnd) {
-      changed.push({ before: toDiffStep(oldSteps[oi]!, before.findings), after: toDiffStep(newSteps[ni]!, after.findings) });
+      changed.push({
+        before: toDiffStep(oldSteps[oi]!, before.findings),
+        after: toDiffStep(newSteps[ni]!, after.findings),
+      });
       oi++;
       ni++;
     }
@@ -202,7 +210,11 @@ function diffProse(file: string, before: DiffSideInput, after: DiffSideInput): F
   };
   const oldCount = count(before.segments);
   const newCount = count(after.segments);
-  const pick = (segs: DiffSideInput["segments"], other: Map<string, number>, findings: readonly Finding[]): ProseChange[] => {
+  const pick = (
+    segs: DiffSideInput["segments"],
+    other: Map<string, number>,
+    findings: readonly Finding[],
+  ): ProseChange[] => {
     const left = new Map(other);
     const out: ProseChange[] = [];
     for (const s of segs) {
@@ -262,8 +274,10 @@ export function renderDiff(d: FileDiff): string {
     lines.push(`+ prose ${d.file}:${p.line}: ${normaliseText(p.text).slice(0, 200)}`);
     for (const f of p.findings) lines.push(`+     ! ${f.severity} ${f.id}: ${f.message}`);
   }
-  for (const p of d.prose.removed) lines.push(`- prose ${d.file}:${p.line}: ${normaliseText(p.text).slice(0, 200)}`);
-  for (const f of d.findings.added) lines.push(`! new finding ${f.severity} ${f.id} at ${f.file}:${f.line}: ${f.message}`);
+  for (const p of d.prose.removed)
+    lines.push(`- prose ${d.file}:${p.line}: ${normaliseText(p.text).slice(0, 200)}`);
+  for (const f of d.findings.added)
+    lines.push(`! new finding ${f.severity} ${f.id} at ${f.file}:${f.line}: ${f.message}`);
   if (lines.length === 2) lines.push("(no step or prose changes)");
   return lines.join("\n");
 }

@@ -15,7 +15,14 @@ import { writeFileAtomic } from "../remote/atomic-file.js";
 import { getBlob, getBlobText, putBlob } from "../remote/blobs.js";
 import type { RemoteDeps, ScanFn, StepOutcome } from "../remote/deps.js";
 import { sha256Hex } from "../remote/fetch.js";
-import { readLockfile, stepHash, writeLockfile, type ApprovedStep, type LockedFile, type LockedSkill } from "../remote/lockfile.js";
+import {
+  readLockfile,
+  stepHash,
+  writeLockfile,
+  type ApprovedStep,
+  type LockedFile,
+  type LockedSkill,
+} from "../remote/lockfile.js";
 import { agentHomePaths, skillWorkspace } from "../remote/paths.js";
 import { atLeast, diffFile, type DiffSideInput, type FileDiff } from "./diff.js";
 import { withLock } from "./lock.js";
@@ -182,7 +189,13 @@ export class HeartbeatRunner {
       const failures = (prior?.failures ?? 0) + 1;
       const next = nextRunAfterFailure(now, failures, this.#opts.schedule);
       const message = describeError(err);
-      publishLifecycle({ event: "heartbeat-fetch-failed", skill: name, failures, nextRun: new Date(next).toISOString(), reason: message });
+      publishLifecycle({
+        event: "heartbeat-fetch-failed",
+        skill: name,
+        failures,
+        nextRun: new Date(next).toISOString(),
+        reason: message,
+      });
       await this.#save(name, now, { result: "fetch-failed", message, failures, nextRun: next });
       return { skill: name, result: "fetch-failed", message, ran: [], nextRun: next };
     }
@@ -192,7 +205,12 @@ export class HeartbeatRunner {
     const keepOld = policy.heartbeat.keepOldStepsWhilePending;
 
     if (changed.length === 0) {
-      if (prior?.pending) publishLifecycle({ event: "heartbeat-pending-obsolete", skill: name, reason: "remote content is the approved version again" });
+      if (prior?.pending)
+        publishLifecycle({
+          event: "heartbeat-pending-obsolete",
+          skill: name,
+          reason: "remote content is the approved version again",
+        });
       const ran = await this.#runApproved(locked);
       const result: HeartbeatResult = ran.every((s) => s.ok) ? "unchanged" : "unchanged-steps-failed";
       const message = `unchanged; ran ${ran.length} approved step(s)${result === "unchanged" ? "" : `, ${ran.filter((s) => !s.ok).length} failed`}`;
@@ -220,13 +238,27 @@ export class HeartbeatRunner {
 
     const pending = await this.#judgeChange(locked, changed, fetched, key, now);
     if (policy.heartbeat.autoApproveAllowed && pending.autoApprovable) {
-      await this.#save(name, now, { result: "auto-approved", message: "", failures: 0, nextRun: next, pending });
-      const updated = await approvePending({ home: this.#opts.home, skill: name, policy, deps: this.#opts.deps, by: "auto", cache: this.#cache });
+      await this.#save(name, now, {
+        result: "auto-approved",
+        message: "",
+        failures: 0,
+        nextRun: next,
+        pending,
+      });
+      const updated = await approvePending({
+        home: this.#opts.home,
+        skill: name,
+        policy,
+        deps: this.#opts.deps,
+        by: "auto",
+        cache: this.#cache,
+      });
       publishLifecycle({
         event: "heartbeat-auto-approved",
         skill: name,
         files: pending.files.map((f) => f.path),
-        reason: "policy.heartbeat.autoApproveAllowed: every changed step is allowed and no finding of medium or higher was added",
+        reason:
+          "policy.heartbeat.autoApproveAllowed: every changed step is allowed and no finding of medium or higher was added",
       });
       const ran = await this.#runApproved(updated);
       const message = `change auto-approved by policy; ran ${ran.length} approved step(s)`;
@@ -244,7 +276,14 @@ export class HeartbeatRunner {
     });
     const ran = keepOld ? await this.#runApproved(locked) : [];
     const message = `changed: held for review (skillwall review ${name}); new steps not run${keepOld ? `; ran ${ran.length} old approved step(s)` : ""}`;
-    await this.#save(name, now, { result: "changed-held", message, failures: 0, nextRun: next, pending, ran });
+    await this.#save(name, now, {
+      result: "changed-held",
+      message,
+      failures: 0,
+      nextRun: next,
+      pending,
+      ran,
+    });
     return { skill: name, result: "changed-held", message, ran, pending, nextRun: next };
   }
 
@@ -277,7 +316,11 @@ export class HeartbeatRunner {
       try {
         after = await this.#scan(policy, f.path, source, decode(got.bytes));
       } catch (err) {
-        throw new SkillwallError("heartbeat-judge-failed", `could not judge the new ${f.path}: ${describeError(err)}`, { cause: err });
+        throw new SkillwallError(
+          "heartbeat-judge-failed",
+          `could not judge the new ${f.path}: ${describeError(err)}`,
+          { cause: err },
+        );
       }
       const d = diffFile(f.path, sideOf(before), sideOf(after));
       diffs.push(d);
@@ -307,7 +350,9 @@ export class HeartbeatRunner {
     const source = hbFile.url ?? hbFile.path;
     const base = await this.#scan(policy, hbFile.path, source, text);
     const isApproved = (j: JudgedStep): boolean => approved.has(stepHash(j.step.kind, j.step.text));
-    const stepHosts = base.steps.filter(isApproved).flatMap((j) => j.commands.flatMap((c) => c.hosts.map((h) => h.host)));
+    const stepHosts = base.steps
+      .filter(isApproved)
+      .flatMap((j) => j.commands.flatMap((c) => c.hosts.map((h) => h.host)));
     const profile = heartbeatPolicy(policy, { instructionFiles: locked.files.map((f) => f.path), stepHosts });
     const judged = await this.#scan(profile, hbFile.path, source, text);
     const steps = judged.steps.filter((j) => isApproved(j) && j.verdict !== "deny");
@@ -324,7 +369,8 @@ export class HeartbeatRunner {
       signal: this.#opts.signal ?? new AbortController().signal,
     });
     const tampered = await restorePinned(home, workspace, locked);
-    if (tampered.length > 0) publishLifecycle({ event: "heartbeat-instruction-file-restored", skill: locked.name, files: tampered });
+    if (tampered.length > 0)
+      publishLifecycle({ event: "heartbeat-instruction-file-restored", skill: locked.name, files: tampered });
     return result.steps;
   }
 
@@ -332,7 +378,14 @@ export class HeartbeatRunner {
   async #save(
     name: string,
     now: number,
-    u: { result: HeartbeatResult; message: string; failures: number; nextRun: number; pending?: PendingReview | null; ran?: StepOutcome[] },
+    u: {
+      result: HeartbeatResult;
+      message: string;
+      failures: number;
+      nextRun: number;
+      pending?: PendingReview | null;
+      ran?: StepOutcome[];
+    },
   ): Promise<void> {
     await updateState(this.#opts.home, async (state) => {
       const st = skillState(state, name);
@@ -349,7 +402,9 @@ export class HeartbeatRunner {
       else if (u.pending !== undefined) {
         const lock = await readLockfile(this.#opts.home);
         const locked = lock.skills[name];
-        const caughtUp = locked !== undefined && u.pending.files.every((p) => locked.files.some((f) => f.path === p.path && f.sha256 === p.sha256));
+        const caughtUp =
+          locked !== undefined &&
+          u.pending.files.every((p) => locked.files.some((f) => f.path === p.path && f.sha256 === p.sha256));
         if (caughtUp) delete st.pending;
         else st.pending = u.pending;
       }
@@ -397,12 +452,19 @@ export async function approvePending(opts: DecideOptions): Promise<LockedSkill> 
     const state = await readState(opts.home);
     const locked = lock.skills[opts.skill];
     const st = Object.hasOwn(state.skills, opts.skill) ? state.skills[opts.skill] : undefined;
-    if (locked === undefined) throw new SkillwallError("not-installed", `${opts.skill} is not installed in ${opts.home}`, { fix: "skillwall install it first" });
+    if (locked === undefined)
+      throw new SkillwallError("not-installed", `${opts.skill} is not installed in ${opts.home}`, {
+        fix: "skillwall install it first",
+      });
     const pending = st?.pending;
     if (pending === undefined) throw noPending(opts.skill);
 
-    const changedHashes = new Set(pending.diffs.flatMap((d) => [...d.added, ...d.changed.map((c) => c.after)].map((s) => s.hash)));
-    const keep: ApprovedStep[] = locked.approvedSteps.filter((a) => !pending.files.some((p) => p.path === a.file));
+    const changedHashes = new Set(
+      pending.diffs.flatMap((d) => [...d.added, ...d.changed.map((c) => c.after)].map((s) => s.hash)),
+    );
+    const keep: ApprovedStep[] = locked.approvedSteps.filter(
+      (a) => !pending.files.some((p) => p.path === a.file),
+    );
     const now = new Date((opts.deps.now ?? Date.now)()).toISOString();
     for (const p of pending.files) {
       const lf = locked.files.find((f) => f.path === p.path);
@@ -426,18 +488,33 @@ export async function approvePending(opts: DecideOptions): Promise<LockedSkill> 
         else if (isNew && j.verdict === "allow") approvedBy = opts.by === "auto" ? "auto" : "policy";
         else if (isNew && j.verdict === "review" && opts.by === "user") approvedBy = "user";
         if (approvedBy === undefined || keep.some((a) => a.hash === hash && a.phase === phase)) continue;
-        keep.push({ hash, kind: j.step.kind, file: j.step.file, line: j.step.line, phase, verdict: j.verdict, approvedBy });
+        keep.push({
+          hash,
+          kind: j.step.kind,
+          file: j.step.file,
+          line: j.step.line,
+          phase,
+          verdict: j.verdict,
+          approvedBy,
+        });
       }
     }
     locked.approvedSteps = keep;
     locked.updatedAt = now;
     locked.policy = { name: opts.policy.name, hash: opts.policy.hash };
     const workspace = skillWorkspace(opts.home, opts.skill);
-    for (const p of pending.files) await writeFileAtomic(path.join(workspace, p.path), await getBlob(opts.home, p.sha256));
+    for (const p of pending.files)
+      await writeFileAtomic(path.join(workspace, p.path), await getBlob(opts.home, p.sha256));
     await writeLockfile(opts.home, lock);
     delete st!.pending;
     await writeState(opts.home, state);
-    publishLifecycle({ event: "review-approved", skill: opts.skill, by: opts.by, version: pending.versionKey, steps: keep.length });
+    publishLifecycle({
+      event: "review-approved",
+      skill: opts.skill,
+      by: opts.by,
+      version: pending.versionKey,
+      steps: keep.length,
+    });
     return locked;
   });
 }
@@ -447,7 +524,9 @@ export async function rejectPending(opts: Pick<DecideOptions, "home" | "skill">)
   await updateState(opts.home, (state) => {
     const st = Object.hasOwn(state.skills, opts.skill) ? state.skills[opts.skill] : undefined;
     if (st?.pending === undefined) throw noPending(opts.skill);
-    st.rejected = [...st.rejected.filter((k) => k !== st.pending!.versionKey), st.pending.versionKey].slice(-20);
+    st.rejected = [...st.rejected.filter((k) => k !== st.pending!.versionKey), st.pending.versionKey].slice(
+      -20,
+    );
     publishLifecycle({ event: "review-rejected", skill: opts.skill, version: st.pending.versionKey });
     delete st.pending;
   });

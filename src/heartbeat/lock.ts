@@ -140,7 +140,12 @@ function handle(file: string, owner: LockOwner, text: string): LockHandle {
 }
 
 /** Waits (polling with a small backoff) for a short-lived lock, then runs `fn` under it. */
-export async function withLock<T>(file: string, purpose: string, fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
+export async function withLock<T>(
+  file: string,
+  purpose: string,
+  fn: () => Promise<T>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let wait = 2;
   for (;;) {

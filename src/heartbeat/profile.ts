@@ -36,8 +36,13 @@ export function heartbeatPolicy(policy: Policy, input: HeartbeatProfileInput): P
   }
   // Exact hosts only: a host stays if a step names it AND the policy already allowed it.
   const narrow = (patterns: readonly string[]): string[] =>
-    [...new Set(input.stepHosts.map((h) => h.toLowerCase()))].filter((h) => patterns.some((p) => hostMatches(h, p))).sort();
-  const blocked = input.instructionFiles.flatMap((f) => [`~/**/${f}`, `${policy.workdir.replace(/\/$/, "")}/**/${f}`]);
+    [...new Set(input.stepHosts.map((h) => h.toLowerCase()))]
+      .filter((h) => patterns.some((p) => hostMatches(h, p)))
+      .sort();
+  const blocked = input.instructionFiles.flatMap((f) => [
+    `~/**/${f}`,
+    `${policy.workdir.replace(/\/$/, "")}/**/${f}`,
+  ]);
   const derived: Policy = {
     ...policy,
     name: `${policy.name} (heartbeat)`,
@@ -51,7 +56,15 @@ export function heartbeatPolicy(policy: Policy, input: HeartbeatProfileInput): P
     heartbeat: { ...policy.heartbeat },
   };
   derived.hash = createHash("sha256")
-    .update(JSON.stringify({ base: policy.hash, profile: "heartbeat-v1", blocked: derived.blockedPaths, network: derived.network, sandbox }))
+    .update(
+      JSON.stringify({
+        base: policy.hash,
+        profile: "heartbeat-v1",
+        blocked: derived.blockedPaths,
+        network: derived.network,
+        sandbox,
+      }),
+    )
     .digest("hex");
   return derived;
 }

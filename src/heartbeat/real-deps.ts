@@ -10,7 +10,7 @@ import { skillWorkspaceRel } from "../remote/paths.js";
 import { DockerClient } from "../run/docker.js";
 import { requireStepImage } from "../run/image.js";
 import { runSteps } from "../run/runner.js";
-import { scanSkillInput } from "../scan/index.js";
+import { scanSkillInput } from "../scan/scan-skill.js";
 import { initShell } from "../shell/index.js";
 
 export interface RealDepsOptions {
@@ -57,10 +57,18 @@ export function dockerRunner(): StepRunner {
     });
     const written: RunResult["written"] = [];
     for (const file of result.writtenSkillFiles) {
-      written.push({ path: path.relative(req.workspace, file).split(path.sep).join("/"), bytes: await readFile(file) });
+      written.push({
+        path: path.relative(req.workspace, file).split(path.sep).join("/"),
+        bytes: await readFile(file),
+      });
     }
     return {
-      steps: result.steps.map((s) => ({ stepId: s.stepId, ok: s.outcome === "ok", outcome: s.outcome, exitCode: s.exitCode })),
+      steps: result.steps.map((s) => ({
+        stepId: s.stepId,
+        ok: s.outcome === "ok",
+        outcome: s.outcome,
+        exitCode: s.exitCode,
+      })),
       written,
     };
   };

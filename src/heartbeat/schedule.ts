@@ -57,7 +57,11 @@ export interface ScheduleOptions {
   random: () => number;
 }
 
-export function scheduleOptions(everyMs: number, jitterMs = 0, overrides: Partial<ScheduleOptions> = {}): ScheduleOptions {
+export function scheduleOptions(
+  everyMs: number,
+  jitterMs = 0,
+  overrides: Partial<ScheduleOptions> = {},
+): ScheduleOptions {
   if (!(everyMs > 0)) throw badDuration(String(everyMs));
   return {
     everyMs,
@@ -148,7 +152,8 @@ export class Supervisor {
 
   /** Adds a job, due at `dueAt` (default now). */
   add(job: Job, dueAt = this.#clock.now()): void {
-    if (this.#entries.has(job.key)) throw new SkillwallError("job-exists", `job ${job.key} is already scheduled`);
+    if (this.#entries.has(job.key))
+      throw new SkillwallError("job-exists", `job ${job.key} is already scheduled`);
     this.#entries.set(job.key, { job, dueAt, running: false, queued: false });
     this.#arm();
   }
@@ -246,7 +251,10 @@ export class Supervisor {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     if (this.#active === 0) return;
-    const grace = setTimeout(() => this.#abort.abort(new SkillwallError("stopping", "skillwall is stopping")), graceMs);
+    const grace = setTimeout(
+      () => this.#abort.abort(new SkillwallError("stopping", "skillwall is stopping")),
+      graceMs,
+    );
     try {
       await this.idle();
     } finally {

@@ -58,7 +58,12 @@ export const skillStateSchema = z.object({
   failures: z.number().int().nonnegative(),
   nextRun: isoTime.optional(),
   lastRun: z
-    .object({ at: isoTime, ok: z.boolean(), steps: z.number().int().nonnegative(), failed: z.number().int().nonnegative() })
+    .object({
+      at: isoTime,
+      ok: z.boolean(),
+      steps: z.number().int().nonnegative(),
+      failed: z.number().int().nonnegative(),
+    })
     .optional(),
   pending: pendingReviewSchema.optional(),
   /** Content hashes of remote versions a person rejected (most recent last, bounded). */
@@ -126,7 +131,10 @@ export async function writeState(home: string, state: HeartbeatState): Promise<v
 }
 
 /** Read-modify-write under the home's mutation lock; `change` may return a value. */
-export async function updateState<T>(home: string, change: (state: HeartbeatState) => T | Promise<T>): Promise<T> {
+export async function updateState<T>(
+  home: string,
+  change: (state: HeartbeatState) => T | Promise<T>,
+): Promise<T> {
   return withLock(agentHomePaths(home).mutationLock, "update heartbeat state", async () => {
     const state = await readState(home);
     const result = await change(state);

@@ -37,7 +37,10 @@ export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartb
     }
     if (opts.once) {
       for (const home of opts.homes) {
-        const report = await new HeartbeatRunner({ home, policy: opts.policy, deps: opts.deps, schedule: opts.schedule, force: true }, cache).run();
+        const report = await new HeartbeatRunner(
+          { home, policy: opts.policy, deps: opts.deps, schedule: opts.schedule, force: true },
+          cache,
+        ).run();
         opts.onReport?.(report);
         reports.push(report);
       }
@@ -53,7 +56,10 @@ export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartb
       sup.add({
         key: home,
         run: async (signal) => {
-          const report = await new HeartbeatRunner({ home, policy: opts.policy, deps: opts.deps, schedule: opts.schedule, signal }, cache).run();
+          const report = await new HeartbeatRunner(
+            { home, policy: opts.policy, deps: opts.deps, schedule: opts.schedule, signal },
+            cache,
+          ).run();
           opts.onReport?.(report);
           // Nothing installed yet: look again after one interval.
           return Number.isFinite(report.nextRun) ? report.nextRun : now() + opts.schedule.everyMs;

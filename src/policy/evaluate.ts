@@ -52,7 +52,15 @@ interface RuleMiss {
 }
 
 /** Later phases mean the command matched more of the rule. */
-const phase = { parse: 0, counts: 10_000, values: 20_000, interpreter: 25_000, positionals: 30_000, redirects: 40_000, pipe: 50_000 };
+const phase = {
+  parse: 0,
+  counts: 10_000,
+  values: 20_000,
+  interpreter: 25_000,
+  positionals: 30_000,
+  redirects: 40_000,
+  pipe: 50_000,
+};
 
 const severity: Record<Verdict, number> = { allow: 0, review: 1, deny: 2 };
 
@@ -87,10 +95,15 @@ function pathCandidates(value: string): string[] {
   return [...out];
 }
 
-function blockedHit(value: string, policy: Policy, globs: readonly string[]): { path: string; glob: string } | undefined {
+function blockedHit(
+  value: string,
+  policy: Policy,
+  globs: readonly string[],
+): { path: string; glob: string } | undefined {
   const workdir = normaliseGlob(policy.workdir, policy.home, policy.home);
   for (const candidate of pathCandidates(value)) {
-    const expanded = candidate.startsWith("~/") || candidate === "~" ? policy.home + candidate.slice(1) : candidate;
+    const expanded =
+      candidate.startsWith("~/") || candidate === "~" ? policy.home + candidate.slice(1) : candidate;
     const resolved = resolvePath(expanded, workdir);
     if (resolved === "/dev/null") continue;
     const glob = globs.find((g) => pathGlobMatch(g, resolved));
@@ -186,7 +199,12 @@ function matchPositionals(
   const where = `commands[${rule.id}]`;
   const n = words.length;
   if (n > maxPositionalArgs) {
-    return { ok: false, reason: `${n} arguments is more than ${maxPositionalArgs}`, fix: "split the command", progress: 0 };
+    return {
+      ok: false,
+      reason: `${n} arguments is more than ${maxPositionalArgs}`,
+      fix: "split the command",
+      progress: 0,
+    };
   }
   const minTotal = specs.reduce((s, p) => s + p.min, 0);
   const maxTotal = specs.reduce((s, p) => s + p.max, 0);
@@ -257,7 +275,7 @@ function matchPositionals(
   // Explain with a greedy walk: the first argument no spec in order accepts.
   let j = 0;
   let taken = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     const spec = specs[j];
     if (!spec) break;
     const r = test(i, j);
@@ -271,7 +289,8 @@ function matchPositionals(
       taken = 0;
       continue;
     }
-    if (!r.ok) return { ok: false, reason: r.reason, fix: r.fix, progress: (words[i] as { index: number }).index };
+    if (!r.ok)
+      return { ok: false, reason: r.reason, fix: r.fix, progress: (words[i] as { index: number }).index };
     break;
   }
   return {
@@ -288,7 +307,8 @@ function matchPositionals(
 const alwaysRedirect = (r: Redirect): boolean => {
   const t = r.target?.value;
   if ((r.op === ">&" || r.op === "<&") && t !== undefined && /^[0-2]$|^-$/.test(t)) return true;
-  if (t === "/dev/null" && [">", ">>", ">|", "&>", "&>>"].includes(r.op) && (r.fd === undefined || r.fd <= 2)) return true;
+  if (t === "/dev/null" && [">", ">>", ">|", "&>", "&>>"].includes(r.op) && (r.fd === undefined || r.fd <= 2))
+    return true;
   return false;
 };
 
@@ -326,7 +346,12 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
     const text = `${r.fd ?? ""}${r.op}${r.target ? r.target.value : ""}`;
     const streams = redirectStreams(r);
     if (typeof streams === "string") {
-      return { ok: false, reason: `redirect ${quote(text)} ${streams}`, fix: "cannot be allowed by policy: use >, >>, 2> or <", progress };
+      return {
+        ok: false,
+        reason: `redirect ${quote(text)} ${streams}`,
+        fix: "cannot be allowed by policy: use >, >>, 2> or <",
+        progress,
+      };
     }
     const append = r.op === ">>" || r.op === "&>>";
     for (const stream of streams) {
@@ -341,11 +366,22 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
       }
       if (stream === "heredoc") {
         if (r.op === "<<<" && r.target && r.target.dynamic !== undefined) {
-          return { ok: false, reason: `here-string is not static (${r.target.dynamic})`, fix: "cannot be allowed by policy", progress };
+          return {
+            ok: false,
+            reason: `here-string is not static (${r.target.dynamic})`,
+            fix: "cannot be allowed by policy",
+            progress,
+          };
         }
         continue;
       }
-      if (!r.target) return { ok: false, reason: `redirect ${quote(text)} has no target`, fix: "write a target", progress };
+      if (!r.target)
+        return {
+          ok: false,
+          reason: `redirect ${quote(text)} has no target`,
+          fix: "write a target",
+          progress,
+        };
       let last: RuleMiss | undefined;
       let matched = false;
       for (const spec of candidates) {
@@ -375,7 +411,8 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
 
 function collect(into: { hosts: Hosts; env: string[] }, r: ValueOk): void {
   for (const h of r.hosts) {
-    if (!into.hosts.some((x) => x.host === h.host && x.port === h.port && x.scheme === h.scheme)) into.hosts.push(h);
+    if (!into.hosts.some((x) => x.host === h.host && x.port === h.port && x.scheme === h.scheme))
+      into.hosts.push(h);
   }
   for (const e of r.env) if (!into.env.includes(e)) into.env.push(e);
 }
@@ -383,10 +420,20 @@ function collect(into: { hosts: Hosts; env: string[] }, r: ValueOk): void {
 function isPinned(spec: ValueSpec | undefined): boolean {
   if (!spec) return false;
   if (spec.type === "enum") return true;
-  return spec.type === "string" && spec.env.length === 0 && spec.match.length > 0 && spec.match.every(isLiteralGlob);
+  return (
+    spec.type === "string" &&
+    spec.env.length === 0 &&
+    spec.match.length > 0 &&
+    spec.match.every(isLiteralGlob)
+  );
 }
 
-function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: JudgeContext): RuleMatch | RuleMiss | JudgedCommand {
+function tryRule(
+  cmd: SimpleCommand,
+  rule: CommandRule,
+  policy: Policy,
+  ctx: JudgeContext,
+): RuleMatch | RuleMiss | JudgedCommand {
   const program = cmd.argv[0]?.value ?? "";
   const where = `commands[${rule.id}]`;
   const acc = { hosts: [] as Hosts, env: [] as string[] };
@@ -401,7 +448,12 @@ function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: Jud
   const pipeMiss = (): RuleMiss | undefined => {
     if (ctx.previousRule === undefined) return undefined;
     if (ctx.previousRule === null) {
-      return { ok: false, reason: `${program} reads the output of a denied pipeline stage`, fix: "fix the earlier stage first", progress: phase.pipe };
+      return {
+        ok: false,
+        reason: `${program} reads the output of a denied pipeline stage`,
+        fix: "fix the earlier stage first",
+        progress: phase.pipe,
+      };
     }
     if (rule.pipeFrom.includes("*") || rule.pipeFrom.includes(ctx.previousRule)) return undefined;
     return {
@@ -415,24 +467,46 @@ function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: Jud
     for (const word of [...cmd.argv, ...cmd.redirects.flatMap((r) => (r.target ? [r.target] : []))]) {
       for (const name of envNames(word)) {
         if (!Object.hasOwn(policy.env, name)) {
-          return { ok: false, reason: `${quote(word.value)} expands $${name}, which the policy does not declare`, fix: `declare ${name} under top-level env`, progress: 0 };
+          return {
+            ok: false,
+            reason: `${quote(word.value)} expands $${name}, which the policy does not declare`,
+            fix: `declare ${name} under top-level env`,
+            progress: 0,
+          };
         }
         if (unquotedExpansions(word.raw).includes(name)) {
-          return { ok: false, reason: `$${name} is expanded without double quotes`, fix: `cannot be allowed by policy: write "$${name}"`, progress: 0 };
+          return {
+            ok: false,
+            reason: `$${name} is expanded without double quotes`,
+            fix: `cannot be allowed by policy: write "$${name}"`,
+            progress: 0,
+          };
         }
         if (!acc.env.includes(name)) acc.env.push(name);
       }
     }
     const miss = pipeMiss();
     if (miss) return miss;
-    return { ok: true, verdict: rule.verdict, rule: rule.id, reason: `allowed by catch-all rule ${rule.id}`, ...acc };
+    return {
+      ok: true,
+      verdict: rule.verdict,
+      rule: rule.id,
+      reason: `allowed by catch-all rule ${rule.id}`,
+      ...acc,
+    };
   }
   const parsed: ParsedArgs | RuleMiss = (() => {
     const p = parseArgs(cmd.argv, rule);
-    if (!p.ok) return { ok: false, reason: p.reason, fix: p.fix, progress: phase.parse + p.progress } as RuleMiss;
+    if (!p.ok)
+      return { ok: false, reason: p.reason, fix: p.fix, progress: phase.parse + p.progress } as RuleMiss;
     const counts = checkOptionCounts(p, rule);
     return counts
-      ? ({ ok: false, reason: counts.reason, fix: counts.fix, progress: phase.counts + counts.progress } as RuleMiss)
+      ? ({
+          ok: false,
+          reason: counts.reason,
+          fix: counts.fix,
+          progress: phase.counts + counts.progress,
+        } as RuleMiss)
       : p;
   })();
   if (!parsed.ok) return parsed;
@@ -443,7 +517,13 @@ function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: Jud
       where: `${where} option ${opt.spec.names.join("/")}`,
       what: `option ${opt.name} value ${quote(opt.value.value)} (argument ${opt.index})`,
     });
-    if (!res.ok) return { ok: false, reason: `${program}: ${res.reason}`, fix: res.fix, progress: phase.values + opt.index };
+    if (!res.ok)
+      return {
+        ok: false,
+        reason: `${program}: ${res.reason}`,
+        fix: res.fix,
+        progress: phase.values + opt.index,
+      };
     collect(acc, res);
   }
   if (isInterpreter(program)) {
@@ -466,7 +546,8 @@ function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: Jud
     }
   }
   const pos = matchPositionals(parsed.positionals, rule, policy);
-  if (!pos.ok) return { ...pos, reason: `${program}: ${pos.reason}`, progress: phase.positionals + pos.progress };
+  if (!pos.ok)
+    return { ...pos, reason: `${program}: ${pos.reason}`, progress: phase.positionals + pos.progress };
   for (const r of pos.results) collect(acc, r);
   const redirectMiss = checkRedirects(cmd, rule, policy);
   if (redirectMiss) return { ...redirectMiss, progress: phase.redirects };
@@ -476,11 +557,20 @@ function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: Jud
     const depth = (ctx.depth ?? 0) + 1;
     const inner: SimpleCommand = { ...cmd, argv: cmd.argv.slice(parsed.innerStart), context: "wrapped" };
     if (depth > limits.maxShellDepth) {
-      return deny(cmd, "wrapper-depth", `wrappers nested deeper than ${limits.maxShellDepth}`, "cannot be allowed by policy");
+      return deny(
+        cmd,
+        "wrapper-depth",
+        `wrappers nested deeper than ${limits.maxShellDepth}`,
+        "cannot be allowed by policy",
+      );
     }
     const judged = judgeCommand(inner, policy, { ...ctx, depth });
     if (judged.verdict === "deny") {
-      return { ...judged, command: cmd, reason: `${program} (rule ${rule.id}) wraps a denied command: ${judged.reason}` };
+      return {
+        ...judged,
+        command: cmd,
+        reason: `${program} (rule ${rule.id}) wraps a denied command: ${judged.reason}`,
+      };
     }
     const merged = { hosts: [...acc.hosts], env: [...acc.env] };
     collect(merged, { ok: true, hosts: judged.hosts, env: judged.env });
@@ -496,7 +586,10 @@ function tryRule(cmd: SimpleCommand, rule: CommandRule, policy: Policy, ctx: Jud
     ok: true,
     verdict: rule.verdict,
     rule: rule.id,
-    reason: rule.verdict === "review" ? `rule ${rule.id} matches but needs review${rule.description ? `: ${rule.description}` : ""}` : `allowed by rule ${rule.id}`,
+    reason:
+      rule.verdict === "review"
+        ? `rule ${rule.id} matches but needs review${rule.description ? `: ${rule.description}` : ""}`
+        : `allowed by rule ${rule.id}`,
     ...acc,
   };
 }
@@ -510,7 +603,12 @@ const allowedContexts = new Set(["top", "wrapped"]);
 export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeContext = {}): JudgedCommand {
   const argv0 = cmd.argv[0];
   if (!argv0) {
-    return deny(cmd, "no-program", "the command has redirects or assignments but no program", "cannot be allowed by policy: name a program");
+    return deny(
+      cmd,
+      "no-program",
+      "the command has redirects or assignments but no program",
+      "cannot be allowed by policy: name a program",
+    );
   }
   for (let i = 0; i < cmd.argv.length; i++) {
     const word = cmd.argv[i] as Word;
@@ -524,14 +622,29 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
     }
   }
   if (argv0.parts.some((p) => p.kind === "env")) {
-    return deny(cmd, "dynamic", `the program name ${quote(argv0.raw)} comes from a variable`, "cannot be allowed by policy: name the program literally");
+    return deny(
+      cmd,
+      "dynamic",
+      `the program name ${quote(argv0.raw)} comes from a variable`,
+      "cannot be allowed by policy: name the program literally",
+    );
   }
   for (const r of cmd.redirects) {
     if (r.target?.dynamic !== undefined) {
-      return deny(cmd, "dynamic", `redirect target ${quote(r.target.raw)} is not known statically: ${r.target.dynamic}`, `cannot be allowed by policy: rewrite without ${r.target.dynamic}`);
+      return deny(
+        cmd,
+        "dynamic",
+        `redirect target ${quote(r.target.raw)} is not known statically: ${r.target.dynamic}`,
+        `cannot be allowed by policy: rewrite without ${r.target.dynamic}`,
+      );
     }
     if (r.target && r.op !== "<<<" && r.target.parts.some((p) => p.kind === "env")) {
-      return deny(cmd, "dynamic", `redirect target ${quote(r.target.raw)} comes from a variable`, "cannot be allowed by policy: write the path literally");
+      return deny(
+        cmd,
+        "dynamic",
+        `redirect target ${quote(r.target.raw)} comes from a variable`,
+        "cannot be allowed by policy: write the path literally",
+      );
     }
   }
   if (cmd.assignments.length > 0) {
@@ -556,7 +669,12 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
   for (const rule of policy.deny) {
     const hit = denyRuleHits(rule, cmd);
     if (hit !== undefined) {
-      return deny(cmd, rule.id, `${argv0.value}: ${hit} is denied: ${rule.reason}`, `cannot be allowed by policy: deny rule ${rule.id} always wins`);
+      return deny(
+        cmd,
+        rule.id,
+        `${argv0.value}: ${hit} is denied: ${rule.reason}`,
+        `cannot be allowed by policy: deny rule ${rule.id} always wins`,
+      );
     }
   }
   const program = argv0.value;
@@ -574,7 +692,14 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
     const res = tryRule(cmd, rule, policy, ctx);
     if ("command" in res) return res;
     if (res.ok) {
-      return { command: cmd, verdict: res.verdict, rule: res.rule, reason: res.reason, hosts: res.hosts, env: res.env };
+      return {
+        command: cmd,
+        verdict: res.verdict,
+        rule: res.rule,
+        reason: res.reason,
+        hosts: res.hosts,
+        env: res.env,
+      };
     }
     if (!closest || res.progress > closest.miss.progress) closest = { rule, miss: res };
   }
@@ -582,7 +707,10 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
   return deny(cmd, (closest as { rule: CommandRule }).rule.id, miss.reason, miss.fix);
 }
 
-function within(inner: { start: { offset: number }; end: { offset: number } }, outer: SimpleCommand["span"]): boolean {
+function within(
+  inner: { start: { offset: number }; end: { offset: number } },
+  outer: SimpleCommand["span"],
+): boolean {
   return inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
 }
 
@@ -590,16 +718,26 @@ function within(inner: { start: { offset: number }; end: { offset: number } }, o
 export function judgeStep(step: Step, analysis: ShellAnalysis, policy: Policy): JudgedStep {
   const order = analysis.commands
     .map((cmd, i) => ({ cmd, i }))
-    .sort((a, b) => a.cmd.pipeline.id - b.cmd.pipeline.id || a.cmd.pipeline.index - b.cmd.pipeline.index || a.i - b.i);
+    .sort(
+      (a, b) =>
+        a.cmd.pipeline.id - b.cmd.pipeline.id || a.cmd.pipeline.index - b.cmd.pipeline.index || a.i - b.i,
+    );
   const stageRule = new Map<string, string | null>();
   const judged: JudgedCommand[] = new Array<JudgedCommand>(analysis.commands.length);
   for (const { cmd, i } of order) {
     const problem = analysis.problems.find((p) => within(p.span, cmd.span));
     if (problem) {
-      judged[i] = deny(cmd, problem.code, `${problem.construct}: ${problem.message}`, `cannot be allowed by policy: rewrite without ${problem.construct}`);
+      judged[i] = deny(
+        cmd,
+        problem.code,
+        `${problem.construct}: ${problem.message}`,
+        `cannot be allowed by policy: rewrite without ${problem.construct}`,
+      );
     } else {
       const previousRule =
-        cmd.pipeline.index > 0 ? (stageRule.get(`${cmd.pipeline.id}:${cmd.pipeline.index - 1}`) ?? null) : undefined;
+        cmd.pipeline.index > 0
+          ? (stageRule.get(`${cmd.pipeline.id}:${cmd.pipeline.index - 1}`) ?? null)
+          : undefined;
       judged[i] = judgeCommand(cmd, policy, previousRule === undefined ? {} : { previousRule });
     }
     const j = judged[i] as JudgedCommand;

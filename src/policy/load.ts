@@ -60,10 +60,19 @@ function locate(parsed: ParsedFile, path: Path): { line?: number; column?: numbe
   return {};
 }
 
-function policyError(parsed: ParsedFile, code: string, path: Path, message: string, fix: string): PolicyError {
+function policyError(
+  parsed: ParsedFile,
+  code: string,
+  path: Path,
+  message: string,
+  fix: string,
+): PolicyError {
   const at = locate(parsed, path);
   const where = at.line !== undefined ? `${parsed.file}:${at.line}:${at.column}` : parsed.file;
-  const location: { file: string; path: string; line?: number; column?: number } = { file: parsed.file, path: formatPath(path) };
+  const location: { file: string; path: string; line?: number; column?: number } = {
+    file: parsed.file,
+    path: formatPath(path),
+  };
   if (at.line !== undefined) location.line = at.line;
   if (at.column !== undefined) location.column = at.column;
   // The fix is part of the message (one line to read); describeError would repeat options.fix.
@@ -76,7 +85,10 @@ async function readPolicyFile(file: string): Promise<ParsedFile> {
   try {
     const st = await stat(file);
     if (!st.isFile()) {
-      throw new PolicyError("POLICY_UNREADABLE", `${file}: not a regular file`, { fix: "give the path of a .yaml or .json policy file", location });
+      throw new PolicyError("POLICY_UNREADABLE", `${file}: not a regular file`, {
+        fix: "give the path of a .yaml or .json policy file",
+        location,
+      });
     }
     size = st.size;
   } catch (err) {
@@ -89,33 +101,55 @@ async function readPolicyFile(file: string): Promise<ParsedFile> {
         cause: err,
       });
     }
-    throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read (${code ?? "error"})`, { fix: "check its permissions", location, cause: err });
+    throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read (${code ?? "error"})`, {
+      fix: "check its permissions",
+      location,
+      cause: err,
+    });
   }
   if (size > limits.maxPolicyBytes) {
-    throw new PolicyError("POLICY_TOO_LARGE", `${file}: ${size} bytes is more than ${limits.maxPolicyBytes}`, { fix: "split it with extends", location });
+    throw new PolicyError(
+      "POLICY_TOO_LARGE",
+      `${file}: ${size} bytes is more than ${limits.maxPolicyBytes}`,
+      { fix: "split it with extends", location },
+    );
   }
   let text: string;
   try {
     text = await readFile(file, "utf8");
   } catch (err) {
-    throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read`, { fix: "check its permissions", location, cause: err });
+    throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read`, {
+      fix: "check its permissions",
+      location,
+      cause: err,
+    });
   }
   if (text.trim() === "" || /^(\s*#.*\n?)*\s*$/.test(text)) {
-    throw new PolicyError("POLICY_EMPTY", `policy file ${file} is empty`, { fix: "write at least `name: my-policy` (see docs/policy.md)", location });
+    throw new PolicyError("POLICY_EMPTY", `policy file ${file} is empty`, {
+      fix: "write at least `name: my-policy` (see docs/policy.md)",
+      location,
+    });
   }
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
     const pos = lines.linePos(first.pos[0]);
-    throw new PolicyError("POLICY_SYNTAX", `${file}:${pos.line}:${pos.col}: ${first.message.split("\n")[0] ?? "syntax error"}`, {
-      fix: `fix the ${extname(file) === ".json" ? "JSON" : "YAML"} syntax at line ${pos.line}`,
-      location: { file, path: "(syntax)", line: pos.line, column: pos.col },
-    });
+    throw new PolicyError(
+      "POLICY_SYNTAX",
+      `${file}:${pos.line}:${pos.col}: ${first.message.split("\n")[0] ?? "syntax error"}`,
+      {
+        fix: `fix the ${extname(file) === ".json" ? "JSON" : "YAML"} syntax at line ${pos.line}`,
+        location: { file, path: "(syntax)", line: pos.line, column: pos.col },
+      },
+    );
   }
   const data: unknown = doc.toJS({ maxAliasCount: 100 });
   if (data === null || data === undefined) {
-    throw new PolicyError("POLICY_EMPTY", `policy file ${file} is empty`, { fix: "write at least `name: my-policy`", location });
+    throw new PolicyError("POLICY_EMPTY", `policy file ${file} is empty`, {
+      fix: "write at least `name: my-policy`",
+      location,
+    });
   }
   return { file, doc, lines, data };
 }
@@ -138,7 +172,9 @@ function valueSpecs(rule: Policy["commands"][number]): Array<{ spec: ValueSpec; 
   const out: Array<{ spec: ValueSpec; path: Path }> = [];
   rule.options.forEach((o, i) => o.value && out.push({ spec: o.value, path: ["options", i, "value"] }));
   rule.positionals.forEach((p, i) => out.push({ spec: p.value, path: ["positionals", i, "value"] }));
-  rule.redirects.forEach((r, i) => r.target && out.push({ spec: r.target, path: ["redirects", i, "target"] }));
+  rule.redirects.forEach(
+    (r, i) => r.target && out.push({ spec: r.target, path: ["redirects", i, "target"] }),
+  );
   return out;
 }
 
@@ -148,14 +184,27 @@ function semanticChecks(parsed: ParsedFile, raw: RawPolicy, policy: Policy): voi
   (raw.commands ?? []).forEach((c, i) => {
     const id = String(c.id);
     if (ownIds.has(id)) {
-      throw policyError(parsed, "POLICY_INVALID", ["commands", i, "id"], `commands[${i}].id '${id}' is used twice (also commands[${ownIds.get(id)}])`, "give every rule a unique id");
+      throw policyError(
+        parsed,
+        "POLICY_INVALID",
+        ["commands", i, "id"],
+        `commands[${i}].id '${id}' is used twice (also commands[${ownIds.get(id)}])`,
+        "give every rule a unique id",
+      );
     }
     ownIds.set(id, i);
   });
   const denyIds = new Set<string>();
   (raw.deny ?? []).forEach((d, i) => {
     const id = String(d.id);
-    if (denyIds.has(id)) throw policyError(parsed, "POLICY_INVALID", ["deny", i, "id"], `deny[${i}].id '${id}' is used twice`, "give every deny rule a unique id");
+    if (denyIds.has(id))
+      throw policyError(
+        parsed,
+        "POLICY_INVALID",
+        ["deny", i, "id"],
+        `deny[${i}].id '${id}' is used twice`,
+        "give every deny rule a unique id",
+      );
     denyIds.add(id);
   });
   const allIds = new Set(policy.commands.map((r) => r.id));
@@ -164,22 +213,46 @@ function semanticChecks(parsed: ParsedFile, raw: RawPolicy, policy: Policy): voi
     if (!rule) continue;
     rule.pipeFrom.forEach((from, k) => {
       if (from !== "*" && !allIds.has(from)) {
-        throw policyError(parsed, "POLICY_INVALID", ["commands", i, "pipeFrom", k], `commands[${i}].pipeFrom[${k}] names rule '${from}', which does not exist`, `use one of: ${[...allIds].join(", ")}, or "*"`);
+        throw policyError(
+          parsed,
+          "POLICY_INVALID",
+          ["commands", i, "pipeFrom", k],
+          `commands[${i}].pipeFrom[${k}] names rule '${from}', which does not exist`,
+          `use one of: ${[...allIds].join(", ")}, or "*"`,
+        );
       }
     });
     if (rule.program === "*" && !rule.anyArgs) {
-      throw policyError(parsed, "POLICY_INVALID", ["commands", i, "program"], `commands[${i}].program '*' is only allowed with anyArgs: true`, "name the program, or add anyArgs: true for a catch-all");
+      throw policyError(
+        parsed,
+        "POLICY_INVALID",
+        ["commands", i, "program"],
+        `commands[${i}].program '*' is only allowed with anyArgs: true`,
+        "name the program, or add anyArgs: true for a catch-all",
+      );
     }
     for (const { spec, path } of valueSpecs(rule)) {
       if (spec.type !== "string" && spec.type !== "json") continue;
       spec.env.forEach((name, k) => {
         if (!Object.hasOwn(policy.env, name)) {
-          throw policyError(parsed, "POLICY_INVALID", ["commands", i, ...path, "env", k], `commands[${i}].${formatPath([...path, "env", k])} uses env ${name}, which is not declared under top-level env`, `add 'env: { ${name}: { secret: true } }' at the top level`);
+          throw policyError(
+            parsed,
+            "POLICY_INVALID",
+            ["commands", i, ...path, "env", k],
+            `commands[${i}].${formatPath([...path, "env", k])} uses env ${name}, which is not declared under top-level env`,
+            `add 'env: { ${name}: { secret: true } }' at the top level`,
+          );
         }
       });
     }
     if (rule.unwrap && rule.positionals.some((p) => p.max > 16)) {
-      throw policyError(parsed, "POLICY_INVALID", ["commands", i, "positionals"], `commands[${i}] unwraps but lets its own positionals take more than 16 arguments`, "bound the wrapper's positionals (max <= 16)");
+      throw policyError(
+        parsed,
+        "POLICY_INVALID",
+        ["commands", i, "positionals"],
+        `commands[${i}] unwraps but lets its own positionals take more than 16 arguments`,
+        "bound the wrapper's positionals (max <= 16)",
+      );
     }
   }
 }
@@ -195,7 +268,11 @@ async function checkExamples(parsed: ParsedFile, policy: Policy): Promise<number
     const list = policy.examples[expected];
     for (let i = 0; i < list.length; i++) {
       const text = list[i] as string;
-      const judged = judgeStep(fakeStep(text, parsed.file), analyseShell(text, { home: policy.home }), policy);
+      const judged = judgeStep(
+        fakeStep(text, parsed.file),
+        analyseShell(text, { home: policy.home }),
+        policy,
+      );
       count++;
       if (judged.verdict !== expected) {
         throw policyError(
@@ -203,7 +280,9 @@ async function checkExamples(parsed: ParsedFile, policy: Policy): Promise<number
           "POLICY_EXAMPLE_FAILED",
           ["examples", expected, i],
           `example examples.${expected}[${i}] '${text}' is ${judged.verdict} (rule ${judged.rule}: ${judged.reason}), expected ${expected}`,
-          judged.verdict === "deny" && judged.fix ? judged.fix : `change the rules so it is ${expected}, or move the example to examples.${judged.verdict}`,
+          judged.verdict === "deny" && judged.fix
+            ? judged.fix
+            : `change the rules so it is ${expected}, or move the example to examples.${judged.verdict}`,
         );
       }
     }
@@ -216,13 +295,22 @@ async function loadFile(file: string, chain: string[], opts: LoadOptions): Promi
   if (isOpenClawConfig(parsed.data)) {
     const issues = validateOpenClaw(parsed.data);
     if (issues) throw policyError(parsed, "POLICY_INVALID", issues.path, issues.message, issues.fix);
-    const base = await loadFile(join(policiesDir, "common-tools.yaml"), [...chain, file], { ...opts, checkExamples: false });
+    const base = await loadFile(join(policiesDir, "common-tools.yaml"), [...chain, file], {
+      ...opts,
+      checkExamples: false,
+    });
     return openClawToPolicy(parsed.data as Record<string, unknown>, base, file);
   }
   const issues = validatePolicyDocument(parsed.data, schemaPath);
   const first = issues[0];
   if (first) {
-    const more = issues.length > 1 ? ` (and ${issues.length - 1} more: ${issues.slice(1, 4).map((i) => i.message).join("; ")})` : "";
+    const more =
+      issues.length > 1
+        ? ` (and ${issues.length - 1} more: ${issues
+            .slice(1, 4)
+            .map((i) => i.message)
+            .join("; ")})`
+        : "";
     throw policyError(parsed, "POLICY_INVALID", first.path, first.message + more, first.fix);
   }
   const raw = parsed.data as RawPolicy;
@@ -232,16 +320,34 @@ async function loadFile(file: string, chain: string[], opts: LoadOptions): Promi
     const ref = refs[i] as string;
     const target = resolvePolicyRef(ref, dirname(file));
     if (target === file || chain.includes(target)) {
-      throw policyError(parsed, "POLICY_EXTENDS_CYCLE", ["extends", i], `extends[${i}] '${ref}' forms a cycle (${[...chain, file, target].join(" -> ")})`, "remove one of the extends entries in the cycle");
+      throw policyError(
+        parsed,
+        "POLICY_EXTENDS_CYCLE",
+        ["extends", i],
+        `extends[${i}] '${ref}' forms a cycle (${[...chain, file, target].join(" -> ")})`,
+        "remove one of the extends entries in the cycle",
+      );
     }
     if (chain.length + 1 > limits.maxPolicyExtends) {
-      throw policyError(parsed, "POLICY_EXTENDS_DEPTH", ["extends", i], `extends chain is deeper than ${limits.maxPolicyExtends}`, "flatten the chain of extends");
+      throw policyError(
+        parsed,
+        "POLICY_EXTENDS_DEPTH",
+        ["extends", i],
+        `extends[${i}] '${ref}' makes the extends chain deeper than ${limits.maxPolicyExtends}`,
+        "flatten the chain of extends",
+      );
     }
     try {
       bases.push(await loadFile(target, [...chain, file], { ...opts, checkExamples: false }));
     } catch (err) {
       if (err instanceof PolicyError && err.code === "POLICY_NOT_FOUND" && err.location?.file === target) {
-        throw policyError(parsed, "POLICY_EXTENDS_NOT_FOUND", ["extends", i], `extends[${i}] '${ref}' is neither a shipped policy nor a file (${target})`, `use one of ${shippedPolicies().join(", ")} or a path relative to ${dirname(file)}`);
+        throw policyError(
+          parsed,
+          "POLICY_EXTENDS_NOT_FOUND",
+          ["extends", i],
+          `extends[${i}] '${ref}' is neither a shipped policy nor a file (${target})`,
+          `use one of ${shippedPolicies().join(", ")} or a path relative to ${dirname(file)}`,
+        );
       }
       throw err;
     }
@@ -259,7 +365,9 @@ async function loadFile(file: string, chain: string[], opts: LoadOptions): Promi
  */
 export async function loadPolicy(nameOrPath: string, opts: LoadOptions = {}): Promise<Policy> {
   if (nameOrPath.trim() === "") {
-    throw new PolicyError("POLICY_NOT_FOUND", "no policy named", { fix: `use one of ${shippedPolicies().join(", ")} or a path` });
+    throw new PolicyError("POLICY_NOT_FOUND", "no policy named", {
+      fix: `use one of ${shippedPolicies().join(", ")} or a path`,
+    });
   }
   const file = resolvePolicyRef(nameOrPath, opts.cwd ?? process.cwd());
   return loadFile(file, [], opts);

@@ -67,7 +67,11 @@ export function normaliseValue(raw: Raw): ValueSpec {
         env: arr<string>(raw.env),
       };
     case "json":
-      return { type: "json", maxLength: typeof raw.maxLength === "number" ? raw.maxLength : 4096, env: arr<string>(raw.env) };
+      return {
+        type: "json",
+        maxLength: typeof raw.maxLength === "number" ? raw.maxLength : 4096,
+        env: arr<string>(raw.env),
+      };
     default:
       return { type: "any-flag" };
   }

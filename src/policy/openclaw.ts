@@ -7,7 +7,6 @@ import type { CommandRule, Policy, ValueSpec } from "./types.js";
 import { policyHash } from "./merge.js";
 import { formatPath, pointerToPath } from "./schema.js";
 
-
 /** The skill workspace of common-tools (kept in step with policies/common-tools.yaml). */
 export const workspaceGlobs = ["~/.openclaw/workspace/**", "~/.openclaw/skills/**", "~/.moltbot/skills/**"];
 
@@ -21,7 +20,9 @@ const permissionsSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        allow_file_write: { anyOf: [{ type: "boolean" }, { type: "array", items: { type: "string", minLength: 1 } }] },
+        allow_file_write: {
+          anyOf: [{ type: "boolean" }, { type: "array", items: { type: "string", minLength: 1 } }],
+        },
         allow_network_access: { type: "boolean" },
         allow_code_execution: { type: "boolean" },
         blocked_paths: { type: "array", items: { type: "string", minLength: 1 } },
@@ -42,10 +43,14 @@ interface Permissions {
 }
 
 export function isOpenClawConfig(data: unknown): boolean {
-  return typeof data === "object" && data !== null && !Array.isArray(data) && Object.hasOwn(data, "permissions");
+  return (
+    typeof data === "object" && data !== null && !Array.isArray(data) && Object.hasOwn(data, "permissions")
+  );
 }
 
-export function validateOpenClaw(data: unknown): { path: Array<string | number>; message: string; fix: string } | undefined {
+export function validateOpenClaw(
+  data: unknown,
+): { path: Array<string | number>; message: string; fix: string } | undefined {
   validator ??= new Ajv({ allErrors: true, strict: false }).compile(permissionsSchema);
   const validate = validator;
   if (validate(data)) return undefined;
@@ -60,7 +65,11 @@ export function validateOpenClaw(data: unknown): { path: Array<string | number>;
       fix: "use allow_file_write, allow_network_access, allow_code_execution, blocked_paths or allowed_hosts",
     };
   }
-  return { path, message: `${formatPath(path)} ${err.message ?? "is invalid"}`, fix: "see the OpenClaw mapping in docs/policy.md" };
+  return {
+    path,
+    message: `${formatPath(path)} ${err.message ?? "is invalid"}`,
+    fix: "see the OpenClaw mapping in docs/policy.md",
+  };
 }
 
 function specsOf(rule: CommandRule): ValueSpec[] {
@@ -106,7 +115,8 @@ export function openClawToPolicy(data: Record<string, unknown>, base: Policy, fi
     policy.network.hosts = [];
   } else if (perms.allowed_hosts && perms.allowed_hosts.length > 0) {
     const hosts = perms.allowed_hosts;
-    for (const rule of policy.commands) for (const spec of specsOf(rule)) if (spec.type === "url") spec.hosts = [...hosts];
+    for (const rule of policy.commands)
+      for (const spec of specsOf(rule)) if (spec.type === "url") spec.hosts = [...hosts];
     policy.network.hosts = [...hosts];
   }
   const write = perms.allow_file_write;
@@ -122,7 +132,8 @@ export function openClawToPolicy(data: Record<string, unknown>, base: Policy, fi
   }
   policy.blockedPaths = [...new Set([...policy.blockedPaths, ...(perms.blocked_paths ?? [])])];
   if (perms.allow_code_execution === true) {
-    for (const program of ["python3", "python", "node", "bash", "sh"]) policy.commands.push(interpreterRule(program));
+    for (const program of ["python3", "python", "node", "bash", "sh"])
+      policy.commands.push(interpreterRule(program));
   }
   const ids = new Set(policy.commands.map((r) => r.id));
   for (const rule of policy.commands) rule.pipeFrom = rule.pipeFrom.filter((id) => id === "*" || ids.has(id));

@@ -54,10 +54,10 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
     fix,
     progress: index,
   });
-  const unknown = (index: number, name: string): ParseFailure =>
+  const unknown = (index: number, name: string, bundle?: string): ParseFailure =>
     fail(
       index,
-      `option ${name} (argument ${index}) is not allowed by rule ${rule.id}`,
+      `option ${name}${bundle ? ` (in '${bundle}', argument ${index})` : ` (argument ${index})`} is not allowed by rule ${rule.id}`,
       `add '${name}' to ${where}.options (only if it cannot write files, run code or move traffic)`,
     );
   const posLimit = rule.unwrap ? maxPositionals(rule) : Number.POSITIVE_INFINITY;
@@ -68,7 +68,8 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
     const v = word.value;
     // Unwrap: options stop at the first positional (POSIX mode), the inner command begins
     // after the wrapper's own positionals.
-    const isOption = !endOfOptions && v.length > 1 && v.startsWith("-") && !(rule.unwrap && positionals.length > 0);
+    const isOption =
+      !endOfOptions && v.length > 1 && v.startsWith("-") && !(rule.unwrap && positionals.length > 0);
     if (!isOption) {
       if (positionals.length >= posLimit) return { ok: true, options, positionals, innerStart: i };
       positionals.push({ word, index: i });
@@ -77,7 +78,11 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
     }
     if (v === "--") {
       if (!rule.endOfOptions) {
-        return fail(i, `'--' (argument ${i}) is not allowed by rule ${rule.id}`, `set endOfOptions: true in ${where}`);
+        return fail(
+          i,
+          `'--' (argument ${i}) is not allowed by rule ${rule.id}`,
+          `set endOfOptions: true in ${where}`,
+        );
       }
       endOfOptions = true;
       i++;
@@ -87,12 +92,17 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
       const eq = v.indexOf("=");
       const name = eq < 0 ? v : v.slice(0, eq);
       if (!literalPrefix(word, name.length + (eq < 0 ? 0 : 1))) {
-        return fail(i, `argument ${i} builds an option name from a variable`, "cannot be allowed by policy: write the option literally");
+        return fail(
+          i,
+          `argument ${i} builds an option name from a variable`,
+          "cannot be allowed by policy: write the option literally",
+        );
       }
       const spec = lookup(rule, name);
       if (!spec) return unknown(i, name);
       if (!spec.value) {
-        if (eq >= 0) return fail(i, `option ${name} (argument ${i}) takes no value`, `remove '=…' from ${name}`);
+        if (eq >= 0)
+          return fail(i, `option ${name} (argument ${i}) takes no value`, `remove '=…' from ${name}`);
         options.push({ spec, name, index: i });
         i++;
         continue;
@@ -112,7 +122,11 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
     }
     // Single-dash word: a whole single-dash long name first (find -name), else a bundle.
     if (!literalPrefix(word, 2)) {
-      return fail(i, `argument ${i} builds an option name from a variable`, "cannot be allowed by policy: write the option literally");
+      return fail(
+        i,
+        `argument ${i} builds an option name from a variable`,
+        "cannot be allowed by policy: write the option literally",
+      );
     }
     const whole = v.length > 2 && literalPrefix(word, v.length) ? lookup(rule, v) : undefined;
     if (whole) {
@@ -132,7 +146,7 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
     for (let k = 1; k < chars.length; k++) {
       const name = `-${chars[k]}`;
       const spec = lookup(rule, name);
-      if (!spec) return unknown(i, name + (chars.length > 2 ? ` (in '${v}')` : ""));
+      if (!spec) return unknown(i, name, chars.length > 2 ? v : undefined);
       if (!spec.value) {
         options.push({ spec, name, index: i });
         continue;
@@ -143,7 +157,8 @@ export function parseArgs(argv: readonly Word[], rule: CommandRule): ParsedArgs 
           return fail(i, `argument ${i} builds an option name from a variable`, "write the option literally");
         }
         const value = sliceWord(word, offset);
-        if (!value) return fail(i, `argument ${i} cannot be split after ${name}`, "write the option literally");
+        if (!value)
+          return fail(i, `argument ${i} cannot be split after ${name}`, "write the option literally");
         options.push({ spec, name, value, index: i });
       } else {
         const next = argv[i + 1];

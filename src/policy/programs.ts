@@ -47,7 +47,17 @@ const interpreterNames =
   /^(sh|bash|rbash|zsh|dash|ksh|mksh|fish|csh|tcsh|ash|yash|python[0-9.]*|pypy[0-9.]*|node|nodejs|deno|bun|perl[0-9.]*|ruby[0-9.]*|irb|php[0-9.]*|osascript|lua[0-9.]*|luajit|tclsh[0-9.]*|wish|expect|Rscript|R|julia|pwsh|powershell)$/;
 
 /** Options that make an interpreter run inline code. */
-export const inlineCodeOptions = new Set(["-c", "-e", "-E", "--eval", "-p", "--print", "-r", "--command", "-x"]);
+export const inlineCodeOptions = new Set([
+  "-c",
+  "-e",
+  "-E",
+  "--eval",
+  "-p",
+  "--print",
+  "-r",
+  "--command",
+  "-x",
+]);
 
 export function basename(program: string): string {
   const slash = program.lastIndexOf("/");

@@ -4,7 +4,6 @@
 import { createRequire } from "node:module";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 
-
 export interface SchemaIssue {
   /** Path segments into the document (keys and indices). */
   path: Array<string | number>;
@@ -13,7 +12,12 @@ export interface SchemaIssue {
 }
 
 let validator: ValidateFunction | undefined;
-let schemaJson: { definitions: Record<string, { properties?: Record<string, unknown> }>; properties: Record<string, unknown> } | undefined;
+let schemaJson:
+  | {
+      definitions: Record<string, { properties?: Record<string, unknown> }>;
+      properties: Record<string, unknown>;
+    }
+  | undefined;
 
 export function loadSchemaJson(schemaPath: string): typeof schemaJson & object {
   if (!schemaJson) {
@@ -25,7 +29,13 @@ export function loadSchemaJson(schemaPath: string): typeof schemaJson & object {
 
 function compiled(schemaPath: string): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, discriminator: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv({
+      allErrors: true,
+      discriminator: true,
+      strict: true,
+      allowUnionTypes: true,
+      verbose: true,
+    });
     validator = ajv.compile(loadSchemaJson(schemaPath));
   }
   return validator as ValidateFunction;
@@ -58,7 +68,11 @@ function editDistance(a: string, b: string): number {
     row[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (row[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
       prev = tmp;
     }
   }
@@ -91,7 +105,9 @@ function describe(err: ErrorObject): SchemaIssue {
       return {
         path: [...path, key],
         message: `${formatPath([...path, key])} is not a known key`,
-        fix: guess ? `did you mean '${guess}'? (allowed: ${allowed.join(", ")})` : `remove it (allowed: ${allowed.join(", ")})`,
+        fix: guess
+          ? `did you mean '${guess}'? (allowed: ${allowed.join(", ")})`
+          : `remove it (allowed: ${allowed.join(", ")})`,
       };
     }
     case "required": {
@@ -100,10 +116,18 @@ function describe(err: ErrorObject): SchemaIssue {
     }
     case "enum": {
       const allowed = (p.allowedValues as unknown[]).map(String);
-      return { path, message: `${at} must be one of ${allowed.join(", ")}`, fix: `use one of ${allowed.join(", ")}` };
+      return {
+        path,
+        message: `${at} must be one of ${allowed.join(", ")}`,
+        fix: `use one of ${allowed.join(", ")}`,
+      };
     }
     case "const":
-      return { path, message: `${at} must be ${JSON.stringify(p.allowedValue)}`, fix: `write ${JSON.stringify(p.allowedValue)}` };
+      return {
+        path,
+        message: `${at} must be ${JSON.stringify(p.allowedValue)}`,
+        fix: `write ${JSON.stringify(p.allowedValue)}`,
+      };
     case "discriminator": {
       const tags = ["url", "path", "enum", "integer", "string", "json"];
       const path2 = [...path, String(p.tag ?? "type")];
@@ -117,11 +141,23 @@ function describe(err: ErrorObject): SchemaIssue {
       };
     }
     case "type":
-      return { path, message: `${at} must be ${String(p.type).replace(",", " or ")}`, fix: `write ${at} as ${String(p.type)}` };
+      return {
+        path,
+        message: `${at} must be ${String(p.type).replace(",", " or ")}`,
+        fix: `write ${at} as ${String(p.type)}`,
+      };
     case "pattern":
-      return { path, message: `${at} ${err.message ?? "has the wrong form"}`, fix: `see the schema description of ${at} for the expected form` };
+      return {
+        path,
+        message: `${at} ${err.message ?? "has the wrong form"}`,
+        fix: `see the schema description of ${at} for the expected form`,
+      };
     case "uniqueItems":
-      return { path, message: `${at} has duplicate items (${String(p.j)} and ${String(p.i)})`, fix: "remove the duplicate" };
+      return {
+        path,
+        message: `${at} has duplicate items (${String(p.j)} and ${String(p.i)})`,
+        fix: "remove the duplicate",
+      };
     default:
       return { path, message: `${at} ${err.message ?? "is invalid"}`, fix: `see docs/policy.md for ${at}` };
   }

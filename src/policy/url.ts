@@ -14,8 +14,7 @@ export interface UrlSpec {
 }
 
 export type UrlCheck =
-  | { ok: true; scheme: string; host: string; port: number }
-  | { ok: false; reason: string; fix: string };
+  { ok: true; scheme: string; host: string; port: number } | { ok: false; reason: string; fix: string };
 
 const defaultPorts: Record<string, number> = { http: 80, https: 443, ftp: 21, ws: 80, wss: 443 };
 
@@ -50,7 +49,11 @@ export function hostAllowed(host: string, allowed: readonly string[]): boolean {
 
 /** Check a URL text against a url spec. */
 export function checkUrl(text: string, spec: UrlSpec, describe: string): UrlCheck {
-  const fail = (reason: string, fix: string): UrlCheck => ({ ok: false, reason: `${describe} ${reason}`, fix });
+  const fail = (reason: string, fix: string): UrlCheck => ({
+    ok: false,
+    reason: `${describe} ${reason}`,
+    fix,
+  });
   // An IPv6 literal host is the one place brackets are not curl globbing.
   const globCheck = text.replace(/^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/)\[[0-9a-fA-F:.]+\]/, "$1v6");
   if (/[\s\\[\]{}\u0000-\u001f\u007f]/.test(globCheck)) {
@@ -61,7 +64,10 @@ export function checkUrl(text: string, spec: UrlSpec, describe: string): UrlChec
   }
   const schemeMatch = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)(.*)$/.exec(text);
   if (!schemeMatch) {
-    return fail(`is not an absolute URL with a scheme and host`, "write the full URL, e.g. https://host/path");
+    return fail(
+      `is not an absolute URL with a scheme and host`,
+      "write the full URL, e.g. https://host/path",
+    );
   }
   const scheme = (schemeMatch[1] as string).toLowerCase();
   const authority = schemeMatch[2] as string;
@@ -86,7 +92,10 @@ export function checkUrl(text: string, spec: UrlSpec, describe: string): UrlChec
   const host = canonicalHost(url.hostname);
   const rawHost = canonicalHost(authority.replace(/:\d*$/, ""));
   if (host === "" || host !== rawHost) {
-    return fail(`has a host that does not parse unambiguously`, "cannot be allowed by policy: write a plain host name");
+    return fail(
+      `has a host that does not parse unambiguously`,
+      "cannot be allowed by policy: write a plain host name",
+    );
   }
   if (isIpLiteral(host) && !spec.hosts.some((h) => canonicalHost(h) === host)) {
     return fail(
@@ -106,7 +115,10 @@ export function checkUrl(text: string, spec: UrlSpec, describe: string): UrlChec
   }
   const rawPath = (schemeMatch[3] as string).replace(/[?#].*$/, "");
   if (/(^|\/)(\.|%2e){1,2}(\/|$)/i.test(rawPath)) {
-    return fail(`has a '.' or '..' path segment`, "cannot be allowed by policy: write the path without dot segments");
+    return fail(
+      `has a '.' or '..' path segment`,
+      "cannot be allowed by policy: write the path without dot segments",
+    );
   }
   if (spec.paths.length > 0 && !spec.paths.some((p) => pathGlobMatch(p, url.pathname))) {
     return fail(

@@ -43,7 +43,9 @@ function describeSpec(spec: ValueSpec): string {
     case "integer":
       return `an integer${spec.min !== undefined ? ` >= ${spec.min}` : ""}${spec.max !== undefined ? ` <= ${spec.max}` : ""}`;
     case "string":
-      return spec.match.length ? `a string matching ${spec.match.map((m) => JSON.stringify(m)).join(" or ")}` : "a string";
+      return spec.match.length
+        ? `a string matching ${spec.match.map((m) => JSON.stringify(m)).join(" or ")}`
+        : "a string";
     case "json":
       return "a JSON document";
   }
@@ -139,7 +141,11 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
       const lit = needLiteral(word, ctx, spec);
       if (lit) return lit;
       const n = /^[0-9]{1,15}$/.test(value) ? Number(value) : Number.NaN;
-      if (!Number.isNaN(n) && (spec.min === undefined || n >= spec.min) && (spec.max === undefined || n <= spec.max)) {
+      if (
+        !Number.isNaN(n) &&
+        (spec.min === undefined || n >= spec.min) &&
+        (spec.max === undefined || n <= spec.max)
+      ) {
         return ok();
       }
       return {

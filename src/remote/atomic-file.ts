@@ -11,7 +11,10 @@ const tempMarker = ".tmp-";
 export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
   const dir = path.dirname(file);
   await fs.mkdir(dir, { recursive: true });
-  const temp = path.join(dir, `${path.basename(file)}${tempMarker}${process.pid}-${randomBytes(4).toString("hex")}`);
+  const temp = path.join(
+    dir,
+    `${path.basename(file)}${tempMarker}${process.pid}-${randomBytes(4).toString("hex")}`,
+  );
   const handle = await fs.open(temp, "wx", 0o600);
   try {
     await handle.writeFile(data);

@@ -28,9 +28,13 @@ export async function getBlob(home: string, sha256: string): Promise<Buffer> {
   const file = blobPath(home, sha256);
   const bytes = await readIfExists(file);
   if (bytes === undefined) {
-    throw new SkillwallError("blob-missing", `the pinned copy ${sha256.slice(0, 12)}… is missing from ${file}`, {
-      fix: "re-run skillwall install for this skill",
-    });
+    throw new SkillwallError(
+      "blob-missing",
+      `the pinned copy ${sha256.slice(0, 12)}… is missing from ${file}`,
+      {
+        fix: "re-run skillwall install for this skill",
+      },
+    );
   }
   if (sha256Hex(bytes) !== sha256) {
     throw new SkillwallError("blob-corrupt", `the pinned copy ${file} does not match its sha256`, {

@@ -23,7 +23,12 @@ export class FetchError extends SkillwallError {
   /** The URL of the hop that failed (after redirects, the one refused). */
   readonly url: string;
 
-  constructor(code: FetchErrorCode, url: string, message: string, options?: { fix?: string; cause?: unknown }) {
+  constructor(
+    code: FetchErrorCode,
+    url: string,
+    message: string,
+    options?: { fix?: string; cause?: unknown },
+  ) {
     super(code, message, options);
     this.name = "FetchError";
     this.code = code;

@@ -152,19 +152,31 @@ export class RemoteFetcher {
           origin: checked.url.origin,
           path: `${checked.url.pathname}${checked.url.search}`,
           method: "GET",
-          headers: { accept: "text/markdown, text/plain, application/json;q=0.9, */*;q=0.1", "user-agent": "skillwall" },
+          headers: {
+            accept: "text/markdown, text/plain, application/json;q=0.9, */*;q=0.1",
+            "user-agent": "skillwall",
+          },
           signal,
         });
         if (res.statusCode >= 300 && res.statusCode < 400 && res.statusCode !== 304) {
           discard(res.body);
           const location = headerValue(res.headers["location"]);
           if (location === undefined) {
-            throw new FetchError("fetch-redirect-invalid", current, `redirect ${res.statusCode} without a Location`);
+            throw new FetchError(
+              "fetch-redirect-invalid",
+              current,
+              `redirect ${res.statusCode} without a Location`,
+            );
           }
           if (redirects.length >= this.#maxRedirects) {
-            throw new FetchError("fetch-redirect-limit", current, `more than ${this.#maxRedirects} redirects`, {
-              fix: `fetch the final URL directly`,
-            });
+            throw new FetchError(
+              "fetch-redirect-limit",
+              current,
+              `more than ${this.#maxRedirects} redirects`,
+              {
+                fix: `fetch the final URL directly`,
+              },
+            );
           }
           const next = new URL(location, current).toString();
           redirects.push(next);
@@ -177,12 +189,20 @@ export class RemoteFetcher {
             fix: "check the URL; the server did not return the file",
           });
         }
-        const contentType = (headerValue(res.headers["content-type"]) ?? "").split(";")[0]!.trim().toLowerCase();
+        const contentType = (headerValue(res.headers["content-type"]) ?? "")
+          .split(";")[0]!
+          .trim()
+          .toLowerCase();
         if (contentType !== "" && !acceptedTypes.has(contentType)) {
           discard(res.body);
-          throw new FetchError("fetch-content-type", current, `content type ${contentType} is not a skill file`, {
-            fix: "serve markdown, text or JSON (an HTML page is usually a login or error page)",
-          });
+          throw new FetchError(
+            "fetch-content-type",
+            current,
+            `content type ${contentType} is not a skill file`,
+            {
+              fix: "serve markdown, text or JSON (an HTML page is usually a login or error page)",
+            },
+          );
         }
         const declared = Number(headerValue(res.headers["content-length"]) ?? "NaN");
         if (Number.isFinite(declared) && declared > this.#maxBytes) {
@@ -271,22 +291,35 @@ function toFetchError(err: unknown, url: string, totalMs: number): FetchError {
     name === "TimeoutError" ||
     name === "AbortError"
   ) {
-    return new FetchError("fetch-timeout", url, `fetching ${url} timed out (${code ?? name}; total limit ${totalMs} ms)`, {
-      fix: "retry later; the server is slow or unreachable",
-      cause: err,
-    });
+    return new FetchError(
+      "fetch-timeout",
+      url,
+      `fetching ${url} timed out (${code ?? name}; total limit ${totalMs} ms)`,
+      {
+        fix: "retry later; the server is slow or unreachable",
+        cause: err,
+      },
+    );
   }
-  return new FetchError("fetch-failed", url, `fetching ${url} failed: ${(err as Error).message ?? String(err)}`, {
-    fix: "check that the host is reachable and its certificate is trusted",
-    cause: err,
-  });
+  return new FetchError(
+    "fetch-failed",
+    url,
+    `fetching ${url} failed: ${(err as Error).message ?? String(err)}`,
+    {
+      fix: "check that the host is reachable and its certificate is trusted",
+      cause: err,
+    },
+  );
 }
 
 /**
  * A `lookup` for the connector: resolves (test map or DNS), then refuses private addresses the
  * policy does not name. Runs for every new connection, so redirects and reconnects are judged too.
  */
-function guardedLookup(network: NetworkPolicy, resolve: ReadonlyMap<string, readonly string[]> | undefined): LookupFunction {
+function guardedLookup(
+  network: NetworkPolicy,
+  resolve: ReadonlyMap<string, readonly string[]> | undefined,
+): LookupFunction {
   return (hostname, options, callback) => {
     const host = normaliseHost(hostname);
     const done = (addresses: Array<{ address: string; family: number }>): void => {
@@ -300,7 +333,9 @@ function guardedLookup(network: NetworkPolicy, resolve: ReadonlyMap<string, read
           "fetch-private-address",
           host,
           `${host} resolves to ${refused.address}, a private, loopback or link-local address`,
-          { fix: `add ${refused.address} to network.allowAddresses if this address is really meant to be reached` },
+          {
+            fix: `add ${refused.address} to network.allowAddresses if this address is really meant to be reached`,
+          },
         );
         callback(err, "", 4);
         return;
@@ -315,7 +350,11 @@ function guardedLookup(network: NetworkPolicy, resolve: ReadonlyMap<string, read
     }
     dns.lookup(host, { all: true }, (err, addresses) => {
       if (err) {
-        callback(new FetchError("fetch-dns-failed", host, `${host} did not resolve: ${err.code ?? err.message}`), "", 4);
+        callback(
+          new FetchError("fetch-dns-failed", host, `${host} did not resolve: ${err.code ?? err.message}`),
+          "",
+          4,
+        );
         return;
       }
       done(addresses);

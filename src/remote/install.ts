@@ -14,7 +14,14 @@ import { putBlob } from "./blobs.js";
 import { declaredFiles, workspaceName } from "./declared.js";
 import type { RemoteDeps, RunResult } from "./deps.js";
 import { sha256Hex } from "./fetch.js";
-import { readLockfile, stepHash, writeLockfile, type ApprovedStep, type LockedFile, type LockedSkill } from "./lockfile.js";
+import {
+  readLockfile,
+  stepHash,
+  writeLockfile,
+  type ApprovedStep,
+  type LockedFile,
+  type LockedSkill,
+} from "./lockfile.js";
 import { withLock } from "../heartbeat/lock.js";
 import { agentHomePaths, skillNamePattern, skillWorkspace } from "./paths.js";
 
@@ -43,7 +50,8 @@ export interface InstallPlan {
 export type Approver = (plan: InstallPlan, review: InstallPlan["candidates"]) => Promise<ReadonlySet<string>>;
 
 /** --yes: approves only what the policy allows outright (and review steps only if the policy says so). */
-export const approveAllowedOnly = (policy: Policy): Approver =>
+export const approveAllowedOnly =
+  (policy: Policy): Approver =>
   async (_plan, review) =>
     new Set(policy.sandbox.autoApproveReview === true ? review.map((c) => c.hash) : []);
 
@@ -66,7 +74,13 @@ export interface InstallReport {
 
 const isUrl = (s: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
 
-async function scanText(deps: RemoteDeps, policy: Policy, source: string, file: string, text: string): Promise<SkillResult> {
+async function scanText(
+  deps: RemoteDeps,
+  policy: Policy,
+  source: string,
+  file: string,
+  text: string,
+): Promise<SkillResult> {
   return deps.scan({ source, file, text, bundled: [] }, policy);
 }
 
@@ -79,35 +93,74 @@ function decodeText(bytes: Buffer, where: string): string {
 }
 
 /** Fetches or reads the skill and its declared files, and scans the markdown ones. */
-export async function planInstall(opts: Pick<InstallOptions, "source" | "name" | "policy" | "deps">): Promise<InstallPlan> {
+export async function planInstall(
+  opts: Pick<InstallOptions, "source" | "name" | "policy" | "deps">,
+): Promise<InstallPlan> {
   const { deps, policy } = opts;
   const files: SkillFile[] = [];
   if (isUrl(opts.source)) {
     const main = await deps.fetcher.fetchText(opts.source);
-    files.push({ path: "SKILL.md", role: "skill", origin: "fetched", url: opts.source, bytes: main.bytes, sha256: main.sha256 });
+    files.push({
+      path: "SKILL.md",
+      role: "skill",
+      origin: "fetched",
+      url: opts.source,
+      bytes: main.bytes,
+      sha256: main.sha256,
+    });
     for (const d of declaredFiles(main.text, main.finalUrl)) {
       const f = await deps.fetcher.fetchText(d.url);
-      files.push({ path: d.name, role: d.role, origin: "fetched", url: d.url, bytes: f.bytes, sha256: f.sha256 });
+      files.push({
+        path: d.name,
+        role: d.role,
+        origin: "fetched",
+        url: d.url,
+        bytes: f.bytes,
+        sha256: f.sha256,
+      });
     }
   } else {
     const abs = path.resolve(opts.source);
     const stat = await fs.stat(abs).catch((cause: unknown) => {
-      throw new InputError("install-source", `cannot read ${abs}`, { fix: "give a skill.md path, a skill folder or an https URL", cause });
+      throw new InputError("install-source", `cannot read ${abs}`, {
+        fix: "give a skill.md path, a skill folder or an https URL",
+        cause,
+      });
     });
     const dir = stat.isDirectory() ? abs : path.dirname(abs);
     const mainPath = stat.isDirectory() ? await findSkillFile(abs) : abs;
     const mainBytes = await fs.readFile(mainPath);
-    files.push({ path: "SKILL.md", role: "skill", origin: "local", url: mainPath, bytes: mainBytes, sha256: sha256Hex(mainBytes) });
+    files.push({
+      path: "SKILL.md",
+      role: "skill",
+      origin: "local",
+      url: mainPath,
+      bytes: mainBytes,
+      sha256: sha256Hex(mainBytes),
+    });
     for (const name of await fs.readdir(dir)) {
       const full = path.join(dir, name);
       if (full === mainPath || workspaceName(name) !== "HEARTBEAT.md") continue;
       const bytes = await fs.readFile(full);
-      files.push({ path: "HEARTBEAT.md", role: "heartbeat", origin: "local", url: full, bytes, sha256: sha256Hex(bytes) });
+      files.push({
+        path: "HEARTBEAT.md",
+        role: "heartbeat",
+        origin: "local",
+        url: full,
+        bytes,
+        sha256: sha256Hex(bytes),
+      });
     }
   }
   for (const f of files) {
     if (!f.path.endsWith(".md")) continue;
-    f.result = await scanText(deps, policy, f.url ?? opts.source, f.path, decodeText(f.bytes, f.url ?? f.path));
+    f.result = await scanText(
+      deps,
+      policy,
+      f.url ?? opts.source,
+      f.path,
+      decodeText(f.bytes, f.url ?? f.path),
+    );
   }
   const main = files[0]!;
   const name = opts.name ?? frontmatterName(main.result) ?? defaultName(opts.source);
@@ -130,9 +183,17 @@ export async function planInstall(opts: Pick<InstallOptions, "source" | "name" |
 async function findSkillFile(dir: string): Promise<string> {
   for (const n of ["SKILL.md", "skill.md", "Skill.md"]) {
     const p = path.join(dir, n);
-    if (await fs.stat(p).then((s) => s.isFile()).catch(() => false)) return p;
+    if (
+      await fs
+        .stat(p)
+        .then((s) => s.isFile())
+        .catch(() => false)
+    )
+      return p;
   }
-  throw new InputError("install-source", `${dir} has no SKILL.md`, { fix: "give the path of the skill's markdown file" });
+  throw new InputError("install-source", `${dir} has no SKILL.md`, {
+    fix: "give the path of the skill's markdown file",
+  });
 }
 
 function frontmatterName(result: SkillResult | undefined): string | undefined {
@@ -141,12 +202,23 @@ function frontmatterName(result: SkillResult | undefined): string | undefined {
 }
 
 function defaultName(source: string): string {
-  const base = isUrl(source) ? new URL(source).hostname.split(".").filter((p) => p !== "www")[0] ?? "skill" : path.basename(path.resolve(source), ".md");
-  return base.toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "") || "skill";
+  const base = isUrl(source)
+    ? (new URL(source).hostname.split(".").filter((p) => p !== "www")[0] ?? "skill")
+    : path.basename(path.resolve(source), ".md");
+  return (
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, "-")
+      .replace(/^[^a-z0-9]+/, "") || "skill"
+  );
 }
 
 /** Turns the policy verdicts and the person's decisions into approved steps. Deny is never approved. */
-export function approvedSteps(candidates: InstallPlan["candidates"], approvedReview: ReadonlySet<string>, by: ApprovedStep["approvedBy"] = "user"): ApprovedStep[] {
+export function approvedSteps(
+  candidates: InstallPlan["candidates"],
+  approvedReview: ReadonlySet<string>,
+  by: ApprovedStep["approvedBy"] = "user",
+): ApprovedStep[] {
   const out: ApprovedStep[] = [];
   const seen = new Set<string>();
   for (const c of candidates) {
@@ -191,7 +263,9 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
   }
 
   const installHashes = new Set(approved.filter((a) => a.phase === "install").map((a) => a.hash));
-  const toRun = plan.candidates.filter((c) => c.phase === "install" && installHashes.has(c.hash)).map((c) => c.judged);
+  const toRun = plan.candidates
+    .filter((c) => c.phase === "install" && installHashes.has(c.hash))
+    .map((c) => c.judged);
   let run: RunResult | undefined;
   const lockedFiles: LockedFile[] = plan.files.map((f) => ({
     path: f.path,
@@ -215,12 +289,31 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
     for (const w of run.written) {
       const sha = await putBlob(opts.home, w.bytes);
       if (w.path.endsWith(".md")) {
-        const result = await scanText(opts.deps, opts.policy, path.join(workspace, w.path), w.path, decodeText(w.bytes, w.path));
-        publishLifecycle({ event: "install-rescan", skill: plan.name, file: w.path, verdict: result.verdict, risk: result.risk, findings: result.findings.length });
+        const result = await scanText(
+          opts.deps,
+          opts.policy,
+          path.join(workspace, w.path),
+          w.path,
+          decodeText(w.bytes, w.path),
+        );
+        publishLifecycle({
+          event: "install-rescan",
+          skill: plan.name,
+          file: w.path,
+          verdict: result.verdict,
+          risk: result.risk,
+          findings: result.findings.length,
+        });
       }
       const existing = lockedFiles.find((f) => f.path === w.path);
       if (existing && existing.sha256 === sha) continue;
-      lockedFiles.push({ path: w.path, role: "step-written", origin: "step-written", sha256: sha, size: w.bytes.length });
+      lockedFiles.push({
+        path: w.path,
+        role: "step-written",
+        origin: "step-written",
+        sha256: sha,
+        size: w.bytes.length,
+      });
     }
   }
 
@@ -238,7 +331,13 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
     lock.skills[plan.name] = locked;
     await writeLockfile(opts.home, lock);
   });
-  publishLifecycle({ event: "install", skill: plan.name, source: plan.source, files: lockedFiles.length, ok: run?.steps.every((s) => s.ok) ?? true });
+  publishLifecycle({
+    event: "install",
+    skill: plan.name,
+    source: plan.source,
+    files: lockedFiles.length,
+    ok: run?.steps.every((s) => s.ok) ?? true,
+  });
   if (run && run.steps.some((s) => !s.ok)) {
     const failed = run.steps.filter((s) => !s.ok).map((s) => `${s.stepId} (${s.outcome})`);
     throw new SkillwallError("install-steps-failed", `install steps failed: ${failed.join(", ")}`, {

@@ -10,10 +10,20 @@ import { sha256Hex } from "./fetch.js";
 import { parseJsonNoProto } from "./json.js";
 import { agentHomePaths, skillNamePattern } from "./paths.js";
 
-const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/).describe("lower-case hex sha256");
+const sha256Schema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/)
+  .describe("lower-case hex sha256");
 const isoTime = z.iso.datetime({ offset: true }).describe("ISO 8601 time");
 
-const stepKindSchema = z.enum(["fenced", "console", "inline", "blockquote", "frontmatter-install", "bundled-script"]);
+const stepKindSchema = z.enum([
+  "fenced",
+  "console",
+  "inline",
+  "blockquote",
+  "frontmatter-install",
+  "bundled-script",
+]);
 
 export const lockedFileSchema = z.object({
   path: z
@@ -33,9 +43,13 @@ export const approvedStepSchema = z.object({
   kind: stepKindSchema,
   file: z.string().describe("file the step was read from"),
   line: z.number().int().positive(),
-  phase: z.enum(["install", "heartbeat"]).describe("install steps run once; heartbeat steps on every heartbeat"),
+  phase: z
+    .enum(["install", "heartbeat"])
+    .describe("install steps run once; heartbeat steps on every heartbeat"),
   verdict: z.enum(["allow", "review"]).describe("the policy verdict when approved"),
-  approvedBy: z.enum(["policy", "user", "auto"]).describe("policy = allowed outright; auto = heartbeat auto-approve"),
+  approvedBy: z
+    .enum(["policy", "user", "auto"])
+    .describe("policy = allowed outright; auto = heartbeat auto-approve"),
 });
 
 export const lockedSkillSchema = z.object({

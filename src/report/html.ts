@@ -7,7 +7,15 @@
 import type { Finding, JudgedStep, Severity, SkillError, SkillResult, Verdict } from "../model.js";
 import { escapeHtml as h, escapeHtmlVisible as hv, escapeTerminal, summarise } from "./escape.js";
 import { reportCsp, reportCss, reportScript } from "./html-assets.js";
-import { fileText, evidenceRange, indexText, lineEnd, stepRanges, type IndexedText, type Range } from "./positions.js";
+import {
+  fileText,
+  evidenceRange,
+  indexText,
+  lineEnd,
+  stepRanges,
+  type IndexedText,
+  type Range,
+} from "./positions.js";
 import { severityRank, sortFindings, verdictRank } from "./severity.js";
 import { tool, type ReportMeta } from "./tool.js";
 
@@ -17,9 +25,17 @@ export function toHtml(result: SkillResult, meta?: ReportMeta): string {
 }
 
 /** Several skills in one document: an index first, then each skill's view; errors listed. */
-export function toHtmlReport(results: readonly SkillResult[], errors: readonly SkillError[], meta?: ReportMeta): string {
-  const title = results.length === 1 && results[0] !== undefined ? `skillwall: ${results[0].source}` : "skillwall review report";
-  const policy = meta === undefined ? "" : ` · policy ${h(meta.policy.name)} (${h(meta.policy.hash.slice(0, 12))})`;
+export function toHtmlReport(
+  results: readonly SkillResult[],
+  errors: readonly SkillError[],
+  meta?: ReportMeta,
+): string {
+  const title =
+    results.length === 1 && results[0] !== undefined
+      ? `skillwall: ${results[0].source}`
+      : "skillwall review report";
+  const policy =
+    meta === undefined ? "" : ` · policy ${h(meta.policy.name)} (${h(meta.policy.hash.slice(0, 12))})`;
   const body: string[] = [];
   if (results.length > 1 || errors.length > 0) body.push(renderIndex(results, errors));
   results.forEach((r, i) => body.push(renderSkill(r, `s${i}`)));
@@ -110,7 +126,10 @@ function renderSkill(result: SkillResult, prefix: string): string {
   sortFindings(result.findings).forEach((finding, j) => {
     const id = `${prefix}-finding-${j}`;
     const source = sourceOf(finding.file);
-    const range = source === undefined ? undefined : evidenceRange(source, finding.line, finding.column, finding.evidence);
+    const range =
+      source === undefined
+        ? undefined
+        : evidenceRange(source, finding.line, finding.column, finding.evidence);
     if (range !== undefined) {
       addMark(finding.file, {
         id,
@@ -129,7 +148,9 @@ function renderSkill(result: SkillResult, prefix: string): string {
   const files = [result.model.file, ...[...marksByFile.keys()].filter((f) => f !== result.model.file).sort()];
   const fileViews = files.map((file, k) => {
     const source = sourceOf(file);
-    return source === undefined ? "" : renderFile(`${prefix}-f${k}`, file, source, marksByFile.get(file) ?? []);
+    return source === undefined
+      ? ""
+      : renderFile(`${prefix}-f${k}`, file, source, marksByFile.get(file) ?? []);
   });
 
   const hosts = [...new Set(result.model.links.map((l) => l.host).filter((host) => host !== ""))].sort();
@@ -158,7 +179,9 @@ function stepEntry(judged: JudgedStep, id: string, shown: boolean): string {
     step.install ? ' <span class="badge install">INSTALL</span>' : "",
     ` <code>${hv(summarise(step.text, 100))}</code>`,
     `<div class="why">${hv(judged.rule)}: ${hv(judged.reason)}</div>`,
-    judged.verdict !== "allow" && judged.fix !== undefined ? `<div class="fix">fix: ${hv(judged.fix)}</div>` : "",
+    judged.verdict !== "allow" && judged.fix !== undefined
+      ? `<div class="fix">fix: ${hv(judged.fix)}</div>`
+      : "",
   ].join("");
   return `<li>${entryLink(id, `entry v-${judged.verdict}`, inner, shown)}</li>`;
 }
@@ -168,14 +191,17 @@ function findingEntry(finding: Finding, id: string, shown: boolean): string {
     `${severityBadge(finding.severity)} <span class="mono">${hv(finding.id)}</span> <span class="pos">${hv(finding.file)}:${finding.line}:${finding.column}</span>`,
     `<div>${hv(finding.message)}</div>`,
     `<div class="evidence">evidence: <code>${hv(summarise(finding.evidence, 160))}</code></div>`,
-    finding.decoded === undefined ? "" : `<div class="decoded">decoded: <code>${hv(summarise(finding.decoded, 300))}</code></div>`,
+    finding.decoded === undefined
+      ? ""
+      : `<div class="decoded">decoded: <code>${hv(summarise(finding.decoded, 300))}</code></div>`,
   ].join("");
   return `<li>${entryLink(id, `entry sev-${finding.severity}`, inner, shown)}</li>`;
 }
 
 /** Ids are generated here ([a-z0-9-]), never taken from the skill, so they are safe in href. */
 function entryLink(id: string, classes: string, inner: string, shown: boolean): string {
-  if (!shown) return `<div class="${classes} off" data-entry="${id}">${inner}<div class="why">(position not in the shown source)</div></div>`;
+  if (!shown)
+    return `<div class="${classes} off" data-entry="${id}">${inner}<div class="why">(position not in the shown source)</div></div>`;
   return `<a class="${classes}" href="#${id}" data-target="${id}" data-entry="${id}">${inner}</a>`;
 }
 
@@ -248,7 +274,9 @@ function renderLine(text: string, start: number, end: number, pieces: readonly P
     const a = points[i] ?? start;
     const b = points[i + 1] ?? end;
     out += anchorsAt(a);
-    const covering = [...new Set(pieces.filter((p) => p.start <= a && p.end >= b && p.end > p.start).map((p) => p.mark))];
+    const covering = [
+      ...new Set(pieces.filter((p) => p.start <= a && p.end >= b && p.end > p.start).map((p) => p.mark)),
+    ];
     const part = hv(text.slice(a, b));
     if (covering.length === 0) {
       out += part;

@@ -10,7 +10,16 @@ import type { ReportMeta } from "./tool.js";
 
 export { toHtml, toHtmlReport } from "./html.js";
 export { jsonFormatVersion, renderJson, toJson } from "./json.js";
-export type { JsonCommand, JsonError, JsonFinding, JsonLink, JsonProblem, JsonReport, JsonResult, JsonStep } from "./json.js";
+export type {
+  JsonCommand,
+  JsonError,
+  JsonFinding,
+  JsonLink,
+  JsonProblem,
+  JsonReport,
+  JsonResult,
+  JsonStep,
+} from "./json.js";
 export { artifactUri, maxSarifResults, renderSarif, sarifSchemaUri, toSarif } from "./sarif.js";
 export type { FindingRuleMeta, FindingRules, SarifOptions } from "./sarif.js";
 export { renderText, type TextOptions } from "./text.js";

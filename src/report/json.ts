@@ -114,7 +114,11 @@ export interface JsonReport {
   errors: JsonError[];
 }
 
-export function toJson(results: readonly SkillResult[], errors: readonly SkillError[], meta: ReportMeta): JsonReport {
+export function toJson(
+  results: readonly SkillResult[],
+  errors: readonly SkillError[],
+  meta: ReportMeta,
+): JsonReport {
   return {
     version: jsonFormatVersion,
     tool: { name: tool.name, version: tool.version },
@@ -125,7 +129,11 @@ export function toJson(results: readonly SkillResult[], errors: readonly SkillEr
 }
 
 /** The JSON document as written to a file or stdout. */
-export function renderJson(results: readonly SkillResult[], errors: readonly SkillError[], meta: ReportMeta): string {
+export function renderJson(
+  results: readonly SkillResult[],
+  errors: readonly SkillError[],
+  meta: ReportMeta,
+): string {
   return `${JSON.stringify(toJson(results, errors, meta), null, 2)}\n`;
 }
 
@@ -138,7 +146,10 @@ function resultToJson(result: SkillResult): JsonResult {
     }
     return texts.get(file);
   };
-  const warnings = [...result.model.warnings, ...(result.model.frontmatter?.errors ?? []).map((e) => `frontmatter: ${e}`)];
+  const warnings = [
+    ...result.model.warnings,
+    ...(result.model.frontmatter?.errors ?? []).map((e) => `frontmatter: ${e}`),
+  ];
   return {
     source: result.source,
     file: result.file,
@@ -177,7 +188,11 @@ function stepToJson(judged: JudgedStep, source: IndexedText | undefined): JsonSt
   };
 }
 
-function commandToJson(judged: JudgedCommand, step: JudgedStep, source: IndexedText | undefined): JsonCommand {
+function commandToJson(
+  judged: JudgedCommand,
+  step: JudgedStep,
+  source: IndexedText | undefined,
+): JsonCommand {
   const { command } = judged;
   return {
     argv: command.argv.map((w) => w.value),

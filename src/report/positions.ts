@@ -17,7 +17,12 @@ export function lineStartOffsets(text: string): number[] {
 }
 
 /** Offset of a 1-based line:column, or undefined when the position is outside the text. */
-export function offsetAt(starts: readonly number[], text: string, line: number, column: number): number | undefined {
+export function offsetAt(
+  starts: readonly number[],
+  text: string,
+  line: number,
+  column: number,
+): number | undefined {
   const lineStart = starts[line - 1];
   if (lineStart === undefined || column < 1) return undefined;
   const offset = lineStart + column - 1;
@@ -130,7 +135,8 @@ export function stepPosition(
       if (candidate.textOffset <= textOffset) entry = candidate;
       else break;
     }
-    if (entry !== undefined) return { line: entry.line, column: entry.column + (textOffset - entry.textOffset) };
+    if (entry !== undefined)
+      return { line: entry.line, column: entry.column + (textOffset - entry.textOffset) };
   }
   return { line: step.line, column: step.column };
 }

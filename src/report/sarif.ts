@@ -10,7 +10,8 @@ import { escapeTerminal, summarise } from "./escape.js";
 import { severityRank } from "./severity.js";
 import { tool, type ReportMeta } from "./tool.js";
 
-export const sarifSchemaUri = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+export const sarifSchemaUri =
+  "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /** GitHub code scanning rejects a run with more results than this. */
 export const maxSarifResults = 25_000;
@@ -32,7 +33,8 @@ export interface FindingRuleMeta {
 }
 
 /** Rule metadata as a list or as a record keyed by finding id (both shapes are accepted). */
-export type FindingRules = ReadonlyArray<FindingRuleMeta> | Readonly<Record<string, Omit<FindingRuleMeta, "id"> & { id?: string }>>;
+export type FindingRules =
+  ReadonlyArray<FindingRuleMeta> | Readonly<Record<string, Omit<FindingRuleMeta, "id"> & { id?: string }>>;
 
 export interface SarifOptions {
   findingRules?: FindingRules;
@@ -101,16 +103,23 @@ const policyRules: SarifRule[] = [
         "**skillwall will not run this step.**\n\nRemove the command from the skill or, if it is safe, change the policy as the result's *fix* says (allow the program, option, host or path).\nDynamic constructs (`$(…)`, `eval`, variables the policy does not name) cannot be allowed: rewrite the step with literal arguments.",
     },
     defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "policy", "skillwall"], precision: "very-high", "security-severity": "7.0" },
+    properties: {
+      tags: ["security", "policy", "skillwall"],
+      precision: "very-high",
+      "security-severity": "7.0",
+    },
   },
   {
     id: "policy/review",
     name: "PolicyReview",
     shortDescription: { text: "A step that needs a person's review before it runs" },
-    fullDescription: { text: "The active skillwall policy marks this command for review: it is not refused, but it is not allowed unattended." },
+    fullDescription: {
+      text: "The active skillwall policy marks this command for review: it is not refused, but it is not allowed unattended.",
+    },
     help: {
       text: "Read the step and the reason given. If it is acceptable, allow it in the policy; otherwise remove it from the skill.",
-      markdown: "Read the step and the reason given. If it is acceptable, **allow it in the policy**; otherwise remove it from the skill.",
+      markdown:
+        "Read the step and the reason given. If it is acceptable, **allow it in the policy**; otherwise remove it from the skill.",
     },
     defaultConfiguration: { level: "warning" },
     properties: { tags: ["security", "policy", "skillwall"], precision: "high", "security-severity": "4.0" },
@@ -181,7 +190,9 @@ export function toSarif(
         properties: {
           severity: finding.severity,
           category: finding.category,
-          ...(finding.decoded === undefined ? {} : { decoded: summarise(escapeTerminal(finding.decoded), 500) }),
+          ...(finding.decoded === undefined
+            ? {}
+            : { decoded: summarise(escapeTerminal(finding.decoded), 500) }),
         },
       });
     }
@@ -190,12 +201,16 @@ export function toSarif(
   const truncated = out.length > maxSarifResults;
   const notifications = errors.map((e) => ({
     level: "error" as const,
-    message: { text: `${escapeTerminal(e.source)}: ${escapeTerminal(e.message)} (${escapeTerminal(e.code)})` },
+    message: {
+      text: `${escapeTerminal(e.source)}: ${escapeTerminal(e.message)} (${escapeTerminal(e.code)})`,
+    },
   }));
   if (truncated) {
     notifications.push({
       level: "error",
-      message: { text: `${out.length} results exceed the ${maxSarifResults} a code-scanning run accepts; the rest were left out.` },
+      message: {
+        text: `${out.length} results exceed the ${maxSarifResults} a code-scanning run accepts; the rest were left out.`,
+      },
     });
   }
 
@@ -216,7 +231,9 @@ export function toSarif(
         ...(options.baseDir === undefined
           ? {}
           : { originalUriBaseIds: { "%SRCROOT%": { uri: directoryFileUri(options.baseDir) } } }),
-        invocations: [{ executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications }],
+        invocations: [
+          { executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications },
+        ],
         results: truncated ? out.slice(0, maxSarifResults) : out,
         properties: { policy: { name: meta.policy.name, hash: meta.policy.hash } },
       },
@@ -237,7 +254,9 @@ function stepMessage(judged: JudgedStep): string {
   const what = judged.verdict === "deny" ? "Denied by policy" : "Needs review under the policy";
   const fix = judged.fix === undefined ? "" : ` Fix: ${judged.fix}`;
   const install = judged.step.install ? " (install step)" : "";
-  return escapeTerminal(`${what}${install}: ${summarise(judged.step.text, 200)} — ${judged.reason} [rule ${judged.rule}]${fix}`);
+  return escapeTerminal(
+    `${what}${install}: ${summarise(judged.step.text, 200)} — ${judged.reason} [rule ${judged.rule}]${fix}`,
+  );
 }
 
 function findingMessage(f: Finding): string {
@@ -245,7 +264,12 @@ function findingMessage(f: Finding): string {
   return escapeTerminal(`${f.message} Evidence: ${summarise(f.evidence, 200)}${decoded}`);
 }
 
-function location(uri: string, line: number, column: number, snippet: string): SarifResult["locations"][number] {
+function location(
+  uri: string,
+  line: number,
+  column: number,
+  snippet: string,
+): SarifResult["locations"][number] {
   return {
     physicalLocation: {
       artifactLocation: { uri, uriBaseId: "%SRCROOT%" },
@@ -259,11 +283,14 @@ function location(uri: string, line: number, column: number, snippet: string): S
 }
 
 function findingRule(finding: Finding, meta: NormalisedRule | undefined, worst: Severity): SarifRule {
-  const severity = meta?.severity !== undefined && severityRank(meta.severity) > severityRank(worst) ? meta.severity : worst;
+  const severity =
+    meta?.severity !== undefined && severityRank(meta.severity) > severityRank(worst) ? meta.severity : worst;
   const category = meta?.category ?? finding.category;
   const short = meta?.shortDescription ?? `${category.replace(/-/g, " ")}: ${finding.id}`;
   const full = meta?.fullDescription ?? short;
-  const helpText = meta?.help ?? `${full}. Read the evidence at the reported location; a skill that needs this should say why.`;
+  const helpText =
+    meta?.help ??
+    `${full}. Read the evidence at the reported location; a skill that needs this should say why.`;
   const tags = ["security", category, "skillwall", ...(meta?.tags ?? [])];
   return {
     id: finding.id,
@@ -303,9 +330,11 @@ function normaliseRules(rules: FindingRules | undefined): Map<string, Normalised
       ]);
   for (const [id, raw] of entries) {
     const rule: NormalisedRule = {};
-    const text = (key: string): string | undefined => (typeof raw[key] === "string" ? (raw[key] as string) : undefined);
+    const text = (key: string): string | undefined =>
+      typeof raw[key] === "string" ? (raw[key] as string) : undefined;
     const severity = text("severity");
-    if (severity !== undefined && severityRank(severity as Severity) >= 0) rule.severity = severity as Severity;
+    if (severity !== undefined && severityRank(severity as Severity) >= 0)
+      rule.severity = severity as Severity;
     const category = text("category");
     if (category !== undefined) rule.category = category as FindingCategory;
     const name = text("name");
@@ -333,7 +362,10 @@ export function artifactUri(result: SkillResult, file: string, baseDir?: string)
   const source = result.source.replace(/\\/g, "/");
   if (!/^[a-z][a-z0-9+.-]*:/i.test(source) && source !== "-") {
     // The source names the skill's main file or its folder.
-    const root = source.endsWith(`/${result.file}`) || source === result.file ? source.slice(0, -result.file.length) : `${source}/`;
+    const root =
+      source.endsWith(`/${result.file}`) || source === result.file
+        ? source.slice(0, -result.file.length)
+        : `${source}/`;
     path = `${root}${file}`;
   }
   if (baseDir !== undefined) {

@@ -42,15 +42,21 @@ export function renderText(
   meta: ReportMeta,
   options: TextOptions,
 ): string {
-  const paint: Paint = options.color ? (style, text) => `\u001b[${styles[style]}m${text}\u001b[0m` : (_s, text) => text;
+  const paint: Paint = options.color
+    ? (style, text) => `\u001b[${styles[style]}m${text}\u001b[0m`
+    : (_s, text) => text;
   const out: string[] = [];
   out.push(
-    paint("dim", `${tool.name} ${tool.version} · policy ${t(meta.policy.name)} (${t(meta.policy.hash.slice(0, 12))})`),
+    paint(
+      "dim",
+      `${tool.name} ${tool.version} · policy ${t(meta.policy.name)} (${t(meta.policy.hash.slice(0, 12))})`,
+    ),
   );
   for (const result of results) out.push("", ...renderSkill(result, paint));
   if (errors.length > 0) {
     out.push("", paint("bold", "errors"));
-    for (const e of errors) out.push(`  ${paint("red", "ERROR")}  ${t(e.source)}  ${t(e.code)}  ${t(e.message)}`);
+    for (const e of errors)
+      out.push(`  ${paint("red", "ERROR")}  ${t(e.source)}  ${t(e.code)}  ${t(e.message)}`);
   }
   out.push("", summaryLine(results, errors, paint));
   return `${out.join("\n")}\n`;
@@ -58,7 +64,9 @@ export function renderText(
 
 function renderSkill(result: SkillResult, paint: Paint): string[] {
   const lines: string[] = [];
-  const where = result.source.endsWith(result.file) ? t(result.source) : `${t(result.source)} (${t(result.file)})`;
+  const where = result.source.endsWith(result.file)
+    ? t(result.source)
+    : `${t(result.source)} (${t(result.file)})`;
   lines.push(
     `${paint("bold", where)}  sha256 ${t(result.sha256.slice(0, 12))}  ` +
       `${paint(verdictStyle[result.verdict], result.verdict.toUpperCase())}  ` +
@@ -72,7 +80,8 @@ function renderSkill(result: SkillResult, paint: Paint): string[] {
     for (const f of findings) lines.push(...renderFinding(f, paint));
   }
   for (const w of result.model.warnings) lines.push(`  ${paint("yellow", "warning")}: ${t(w)}`);
-  for (const e of result.model.frontmatter?.errors ?? []) lines.push(`  ${paint("yellow", "warning")}: frontmatter: ${t(e)}`);
+  for (const e of result.model.frontmatter?.errors ?? [])
+    lines.push(`  ${paint("yellow", "warning")}: frontmatter: ${t(e)}`);
   return lines;
 }
 
@@ -85,7 +94,8 @@ function renderStep(judged: JudgedStep, paint: Paint): string[] {
   const lines = [
     `  ${t(step.file)}:${step.line}:${step.column}  ${verdict}  ${t(judged.rule)}  ${install}${t(summarise(step.text))}`,
   ];
-  if (step.install && step.installReason !== undefined) lines.push(`${indent}${paint("dim", `install: ${t(step.installReason)}`)}`);
+  if (step.install && step.installReason !== undefined)
+    lines.push(`${indent}${paint("dim", `install: ${t(step.installReason)}`)}`);
   lines.push(`${indent}reason: ${t(judged.reason)}`);
   if (judged.verdict !== "allow") {
     if (judged.fix !== undefined) lines.push(`${indent}${paint("cyan", "fix:")} ${t(judged.fix)}`);
@@ -97,10 +107,12 @@ function renderStep(judged: JudgedStep, paint: Paint): string[] {
         lines.push(
           `${indent}↳ ${paint(verdictStyle[c.verdict], c.verdict.toUpperCase())}  ${t(c.rule)}  ${t(summarise(argv, 80))}: ${t(c.reason)}`,
         );
-        if (c.fix !== undefined && c.fix !== judged.fix) lines.push(`${indent}  ${paint("cyan", "fix:")} ${t(c.fix)}`);
+        if (c.fix !== undefined && c.fix !== judged.fix)
+          lines.push(`${indent}  ${paint("cyan", "fix:")} ${t(c.fix)}`);
       }
     }
-    for (const p of judged.analysis.problems) lines.push(`${indent}problem: ${t(p.construct)}: ${t(p.message)}`);
+    for (const p of judged.analysis.problems)
+      lines.push(`${indent}problem: ${t(p.construct)}: ${t(p.message)}`);
   }
   return lines;
 }
@@ -119,7 +131,8 @@ function summaryLine(results: readonly SkillResult[], errors: readonly SkillErro
   const steps = count(results.flatMap((r) => r.steps.map((s) => s.verdict)));
   const installSteps = results.reduce((n, r) => n + r.steps.filter((s) => s.step.install).length, 0);
   const bySeverity = new Map<Severity, number>();
-  for (const f of results.flatMap((r) => r.findings)) bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
+  for (const f of results.flatMap((r) => r.findings))
+    bySeverity.set(f.severity, (bySeverity.get(f.severity) ?? 0) + 1);
   const findingParts = [...severities]
     .reverse()
     .filter((s) => (bySeverity.get(s) ?? 0) > 0)

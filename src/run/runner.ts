@@ -13,7 +13,7 @@ import type { ContainerClient } from "./container-client.js";
 import { executeContainer, type ContainerOutcome } from "./execute.js";
 import { limitsRecord, resolveLimits } from "./limits.js";
 import { reapStale, removeRunContainers } from "./reaper.js";
-import { resolvedScript, renderScriptFallback, type ScriptRenderer } from "./render.js";
+import { resolvedScript, type ScriptRenderer } from "./render.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
 import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } from "./workspace.js";
@@ -127,7 +127,6 @@ function stepEnv(j: JudgedStep, policy: RunOptions["policy"], source: NodeJS.Pro
 
 async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepRun | Planned>> {
   const out: Array<StepRun | Planned> = [];
-  const render = opts.render ?? renderScriptFallback;
   for (const j of judged) {
     if (j.verdict === "deny") {
       out.push(notRun(j, "refused", `${j.rule}: ${j.reason}`, j.fix));
@@ -146,7 +145,7 @@ async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepR
     }
     let script: string;
     try {
-      script = resolvedScript(j.analysis, render);
+      script = resolvedScript(j.analysis, opts.render);
     } catch (err) {
       const e = err as Error & { fix?: string };
       out.push(notRun(j, "refused", e.message, e.fix));

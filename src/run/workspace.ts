@@ -181,3 +181,15 @@ export function changedSkillFiles(before: Map<string, FileStamp>, after: Map<str
   }
   return out.sort();
 }
+
+/**
+ * The workspace, relative to the home: the policy's workdir when it is a directory below the
+ * home (relative paths in the skill resolve there, so that is where its files belong), else
+ * ".moltbot/skills/<skill>".
+ */
+export function workspaceRelFor(workdir: string, skillName: string): string {
+  const abs = normaliseGlob(workdir || "~", containerHome, containerHome);
+  const rel = path.posix.relative(containerHome, abs);
+  if (rel !== "" && !rel.startsWith("..") && !rel.includes("*")) return rel;
+  return skillWorkspaceRel(skillName);
+}

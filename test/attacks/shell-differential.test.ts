@@ -60,8 +60,8 @@ describe("differential fuzzing against /usr/bin/bash", () => {
       expect(statics).toBeGreaterThan(60);
     });
   }
-  const live = Math.floor(Math.random() * 2 ** 31);
-  it(`random seed ${live} (rerun with this seed to reproduce)`, () => {
+  const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
+  it(`random seed ${live} (reproduce with SHELL_FUZZ_SEED=<seed>)`, () => {
     const { static: statics } = fuzz(live, 150);
     expect(statics).toBeGreaterThan(20);
   });

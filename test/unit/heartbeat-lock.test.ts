@@ -8,7 +8,9 @@ import { acquireLock, processStartTime, withLock } from "../../src/heartbeat/loc
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "sw-lk-"));
 
 function deadPid(): number {
-  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+    encoding: "utf8",
+  });
   return Number(r.stdout);
 }
 
@@ -27,7 +29,10 @@ describe("process lock", () => {
 
   it("recovers a stale lock whose process is dead", async () => {
     const file = path.join(tmp(), "hb.pid");
-    writeFileSync(file, JSON.stringify({ pid: deadPid(), hostname: os.hostname(), startedAt: "x", purpose: "heartbeat" }));
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: deadPid(), hostname: os.hostname(), startedAt: "x", purpose: "heartbeat" }),
+    );
     const lock = await acquireLock(file, "heartbeat");
     expect(lock.owner.pid).toBe(process.pid);
     await lock.release();
@@ -37,7 +42,16 @@ describe("process lock", () => {
     const file = path.join(tmp(), "hb.pid");
     const start = processStartTime(process.pid);
     expect(start).toBeDefined();
-    writeFileSync(file, JSON.stringify({ pid: process.pid, procStart: "1", hostname: os.hostname(), startedAt: "x", purpose: "old" }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        pid: process.pid,
+        procStart: "1",
+        hostname: os.hostname(),
+        startedAt: "x",
+        purpose: "old",
+      }),
+    );
     const lock = await acquireLock(file, "heartbeat");
     expect(lock.owner.procStart).toBe(start);
     await lock.release();
@@ -45,7 +59,10 @@ describe("process lock", () => {
 
   it("keeps a lock held by a live process on another host (cannot tell: fail closed)", async () => {
     const file = path.join(tmp(), "hb.pid");
-    writeFileSync(file, JSON.stringify({ pid: 1, hostname: "other-host", startedAt: "x", purpose: "heartbeat" }));
+    writeFileSync(
+      file,
+      JSON.stringify({ pid: 1, hostname: "other-host", startedAt: "x", purpose: "heartbeat" }),
+    );
     await expect(acquireLock(file, "heartbeat")).rejects.toMatchObject({ code: "lock-held" });
   });
 

@@ -3,7 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { agentHomePaths } from "../../src/remote/paths.js";
-import { emptyState, readState, recoverState, skillState, updateState, writeState } from "../../src/heartbeat/state.js";
+import {
+  emptyState,
+  readState,
+  recoverState,
+  skillState,
+  updateState,
+  writeState,
+} from "../../src/heartbeat/state.js";
 
 const tmp = (): string => mkdtempSync(path.join(os.tmpdir(), "sw-st-"));
 
@@ -26,7 +33,10 @@ describe("heartbeat state", () => {
     writeFileSync(agentHomePaths(home).state, '{"version":1,"skills":{"x":{"failures":-1,"rejected":[]}}}');
     await expect(readState(home)).rejects.toMatchObject({ code: "state-corrupt" });
     writeFileSync(agentHomePaths(home).state, '{"version":1,"sk');
-    await expect(readState(home)).rejects.toMatchObject({ code: "state-corrupt", fix: expect.stringContaining("heartbeat") });
+    await expect(readState(home)).rejects.toMatchObject({
+      code: "state-corrupt",
+      fix: expect.stringContaining("heartbeat"),
+    });
   });
 
   it("refuses to write a state it could not read back", async () => {

@@ -34,10 +34,18 @@ describe("string globs", () => {
 
 describe("path globs", () => {
   it("matches ** across segments and * within one", () => {
-    expect(pathGlobMatch("/home/agent/.moltbot/skills/moltbook/**", "/home/agent/.moltbot/skills/moltbook")).toBe(true);
-    expect(pathGlobMatch("/home/agent/.moltbot/skills/moltbook/**", "/home/agent/.moltbot/skills/moltbook/a/b")).toBe(true);
-    expect(pathGlobMatch("/home/agent/.moltbot/skills/moltbook/*", "/home/agent/.moltbot/skills/moltbook/a/b")).toBe(false);
-    expect(pathGlobMatch("/home/agent/.moltbot/skills/moltbook/*", "/home/agent/.moltbot/skills/moltbook2/a")).toBe(false);
+    expect(
+      pathGlobMatch("/home/agent/.moltbot/skills/moltbook/**", "/home/agent/.moltbot/skills/moltbook"),
+    ).toBe(true);
+    expect(
+      pathGlobMatch("/home/agent/.moltbot/skills/moltbook/**", "/home/agent/.moltbot/skills/moltbook/a/b"),
+    ).toBe(true);
+    expect(
+      pathGlobMatch("/home/agent/.moltbot/skills/moltbook/*", "/home/agent/.moltbot/skills/moltbook/a/b"),
+    ).toBe(false);
+    expect(
+      pathGlobMatch("/home/agent/.moltbot/skills/moltbook/*", "/home/agent/.moltbot/skills/moltbook2/a"),
+    ).toBe(false);
     expect(pathGlobMatch("/**/.ssh/**", "/home/agent/.ssh/id_rsa")).toBe(true);
     expect(pathGlobMatch("/**/.ssh/**", "/home/agent/ssh/id_rsa")).toBe(false);
     expect(pathGlobMatch("/**/id_rsa*", "/root/.x/id_rsa.pub")).toBe(true);

@@ -41,7 +41,16 @@ export function command(argv: string[], extra: Partial<SimpleCommand> = {}): Sim
 }
 
 export function step(text: string): Step {
-  return { id: "test#1:1", kind: "fenced", file: "test.md", line: 1, column: 1, text, offset: 0, install: false };
+  return {
+    id: "test#1:1",
+    kind: "fenced",
+    file: "test.md",
+    line: 1,
+    column: 1,
+    text,
+    offset: 0,
+    install: false,
+  };
 }
 
 let ready: Promise<void> | undefined;

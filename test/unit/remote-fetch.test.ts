@@ -2,7 +2,14 @@ import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FetchError } from "../../src/remote/errors.js";
 import { RemoteFetcher, checkUrl, type FetcherOptions } from "../../src/remote/fetch.js";
-import { makeTestCa, startTestServer, testNetwork, testResolve, type TestCa, type TestServer } from "../fixtures/remote/test-server.js";
+import {
+  makeTestCa,
+  startTestServer,
+  testNetwork,
+  testResolve,
+  type TestCa,
+  type TestServer,
+} from "../fixtures/remote/test-server.js";
 
 let ca: TestCa;
 let server: TestServer;
@@ -18,7 +25,12 @@ afterAll(async () => {
 });
 
 function fetcher(overrides: Partial<FetcherOptions> = {}): RemoteFetcher {
-  const f = new RemoteFetcher({ network: testNetwork(server), ca: ca.ca, resolve: testResolve, ...overrides });
+  const f = new RemoteFetcher({
+    network: testNetwork(server),
+    ca: ca.ca,
+    resolve: testResolve,
+    ...overrides,
+  });
   fetchers.push(f);
   return f;
 }
@@ -45,7 +57,9 @@ describe("RemoteFetcher", () => {
 
   it("refuses a server whose certificate is not signed by a trusted CA", async () => {
     server.routes.set("/skill.md", { body: "x" });
-    const e = await refusal(fetcher({ ca: [] as string[] }).fetch(`https://moltbook.test:${server.port}/skill.md`));
+    const e = await refusal(
+      fetcher({ ca: [] as string[] }).fetch(`https://moltbook.test:${server.port}/skill.md`),
+    );
     expect(e.code).toBe("fetch-failed");
   });
 
@@ -66,7 +80,10 @@ describe("RemoteFetcher", () => {
 
   it("refuses a redirect to another host, without contacting it", async () => {
     server.hits.delete("/stolen.md");
-    server.routes.set("/redir.md", { status: 301, headers: { location: `https://evil.test:${server.port}/stolen.md` } });
+    server.routes.set("/redir.md", {
+      status: 301,
+      headers: { location: `https://evil.test:${server.port}/stolen.md` },
+    });
     server.routes.set("/stolen.md", { body: "evil" });
     const e = await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/redir.md`));
     expect(e.code).toBe("fetch-host-not-allowed");
@@ -75,13 +92,17 @@ describe("RemoteFetcher", () => {
   });
 
   it("refuses a redirect from https down to plain http", async () => {
-    server.routes.set("/down.md", { status: 302, headers: { location: `http://moltbook.test:${server.httpPort}/x.md` } });
+    server.routes.set("/down.md", {
+      status: 302,
+      headers: { location: `http://moltbook.test:${server.httpPort}/x.md` },
+    });
     const e = await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/down.md`));
     expect(e.code).toBe("fetch-scheme-not-allowed");
   });
 
   it("stops after 5 redirects", async () => {
-    for (let i = 0; i < 8; i++) server.routes.set(`/loop${i}.md`, { status: 302, headers: { location: `/loop${i + 1}.md` } });
+    for (let i = 0; i < 8; i++)
+      server.routes.set(`/loop${i}.md`, { status: 302, headers: { location: `/loop${i + 1}.md` } });
     const e = await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/loop0.md`));
     expect(e.code).toBe("fetch-redirect-limit");
   });
@@ -94,7 +115,9 @@ describe("RemoteFetcher", () => {
 
   it("refuses an oversized streamed file without content-length, while reading", async () => {
     server.routes.set("/stream.md", { streamBytes: 3 * 1024 * 1024 });
-    const e = await refusal(fetcher({ maxBytes: 1024 * 1024 }).fetch(`https://moltbook.test:${server.port}/stream.md`));
+    const e = await refusal(
+      fetcher({ maxBytes: 1024 * 1024 }).fetch(`https://moltbook.test:${server.port}/stream.md`),
+    );
     expect(e.code).toBe("fetch-too-large");
   });
 
@@ -131,8 +154,12 @@ describe("RemoteFetcher", () => {
 
   it("refuses an HTML page and a non-2xx status", async () => {
     server.routes.set("/login.md", { body: "<html>", headers: { "content-type": "text/html" } });
-    expect((await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/login.md`))).code).toBe("fetch-content-type");
-    expect((await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/missing.md`))).code).toBe("fetch-http-status");
+    expect((await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/login.md`))).code).toBe(
+      "fetch-content-type",
+    );
+    expect((await refusal(fetcher().fetch(`https://moltbook.test:${server.port}/missing.md`))).code).toBe(
+      "fetch-http-status",
+    );
   });
 
   it("refuses bytes that are not UTF-8 when text is expected", async () => {
@@ -149,7 +176,11 @@ describe("RemoteFetcher", () => {
     });
     const port = (hang.address() as import("node:net").AddressInfo).port;
     try {
-      const f = fetcher({ network: testNetwork(server, { ports: [port] }), connectTimeoutMs: 300, readTimeoutMs: 300 });
+      const f = fetcher({
+        network: testNetwork(server, { ports: [port] }),
+        connectTimeoutMs: 300,
+        readTimeoutMs: 300,
+      });
       const e = await refusal(f.fetch(`https://moltbook.test:${port}/slow.md`));
       expect(e.code).toBe("fetch-timeout");
     } finally {
@@ -169,7 +200,9 @@ describe("checkUrl", () => {
   it("refuses other schemes, credentials in the URL, raw private IPs and odd ports", () => {
     expect(() => checkUrl("file:///etc/passwd", network)).toThrow(FetchError);
     expect(() => checkUrl("https://user:pw@www.moltbook.com/", network)).toThrow(/credentials/);
-    expect(() => checkUrl("https://169.254.169.254/latest", { ...network, hosts: ["169.254.169.254"] })).toThrow(/private/);
+    expect(() =>
+      checkUrl("https://169.254.169.254/latest", { ...network, hosts: ["169.254.169.254"] }),
+    ).toThrow(/private/);
     expect(() => checkUrl("https://www.moltbook.com:8443/", network)).toThrow(/port 8443/);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { addressAllowed, hostMatches, isPrivateAddress, matchHost, portAllowed } from "../../src/remote/hosts.js";
+import {
+  addressAllowed,
+  hostMatches,
+  isPrivateAddress,
+  matchHost,
+  portAllowed,
+} from "../../src/remote/hosts.js";
 
 describe("host matching", () => {
   it("matches exact hosts case-insensitively, ignoring a trailing dot", () => {
@@ -27,13 +33,24 @@ describe("host matching", () => {
 });
 
 describe("address rules", () => {
-  it.each(["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fd00:ec2::254", "fe80::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "224.0.0.1"])(
-    "refuses %s",
-    (a) => {
-      expect(isPrivateAddress(a)).toBe(true);
-      expect(addressAllowed(a, { allowAddresses: [] })).toBe(false);
-    },
-  );
+  it.each([
+    "127.0.0.1",
+    "10.1.2.3",
+    "172.16.0.1",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "::1",
+    "fd00:ec2::254",
+    "fe80::1",
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "224.0.0.1",
+  ])("refuses %s", (a) => {
+    expect(isPrivateAddress(a)).toBe(true);
+    expect(addressAllowed(a, { allowAddresses: [] })).toBe(false);
+  });
   it.each(["93.184.216.34", "2606:4700::1111", "8.8.8.8"])("accepts public %s", (a) => {
     expect(isPrivateAddress(a)).toBe(false);
   });

@@ -4,7 +4,13 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SkillwallError } from "../../src/errors.js";
 import { agentHomePaths } from "../../src/remote/paths.js";
-import { emptyLockfile, readLockfile, stepHash, writeLockfile, type Lockfile } from "../../src/remote/lockfile.js";
+import {
+  emptyLockfile,
+  readLockfile,
+  stepHash,
+  writeLockfile,
+  type Lockfile,
+} from "../../src/remote/lockfile.js";
 
 const sha = (c: string): string => c.repeat(64);
 
@@ -17,11 +23,33 @@ function sample(): Lockfile {
     updatedAt: "2025-01-01T00:00:00.000Z",
     policy: { name: "moltbook", hash: "p1" },
     files: [
-      { path: "SKILL.md", role: "skill", origin: "fetched", url: "https://www.moltbook.com/skill.md", sha256: sha("a"), size: 10 },
-      { path: "HEARTBEAT.md", role: "heartbeat", origin: "fetched", url: "https://www.moltbook.com/heartbeat.md", sha256: sha("b"), size: 20 },
+      {
+        path: "SKILL.md",
+        role: "skill",
+        origin: "fetched",
+        url: "https://www.moltbook.com/skill.md",
+        sha256: sha("a"),
+        size: 10,
+      },
+      {
+        path: "HEARTBEAT.md",
+        role: "heartbeat",
+        origin: "fetched",
+        url: "https://www.moltbook.com/heartbeat.md",
+        sha256: sha("b"),
+        size: 20,
+      },
     ],
     approvedSteps: [
-      { hash: stepHash("fenced", "echo hi"), kind: "fenced", file: "HEARTBEAT.md", line: 3, phase: "heartbeat", verdict: "allow", approvedBy: "policy" },
+      {
+        hash: stepHash("fenced", "echo hi"),
+        kind: "fenced",
+        file: "HEARTBEAT.md",
+        line: 3,
+        phase: "heartbeat",
+        verdict: "allow",
+        approvedBy: "policy",
+      },
     ],
   };
   return lock;
@@ -53,7 +81,9 @@ describe("lockfile", () => {
 
   it("refuses schema violations: bad hash, path escaping the workspace, __proto__ key", async () => {
     const home = tmpHome();
-    const bad = sample() as unknown as { skills: { moltbook: { files: Array<{ sha256: string; path: string }> } } };
+    const bad = sample() as unknown as {
+      skills: { moltbook: { files: Array<{ sha256: string; path: string }> } };
+    };
     bad.skills.moltbook.files[0]!.sha256 = "nothex";
     writeFileSync(agentHomePaths(home).lockfile, JSON.stringify(bad));
     await expect(readLockfile(home)).rejects.toThrow(/sha256|Invalid/);

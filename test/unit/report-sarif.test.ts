@@ -12,7 +12,9 @@ const schemaPath = fileURLToPath(new URL("../fixtures/report/sarif-schema-2.1.0.
 function loadOfficialSchema(): Record<string, unknown> {
   const schema = JSON.parse(readFileSync(schemaPath, "utf8")) as Record<string, unknown>;
   expect(schema.$schema).toBe("http://json-schema.org/draft-04/schema#");
-  expect(schema.id).toBe("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json");
+  expect(schema.id).toBe(
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+  );
   // Keywords whose meaning changed after draft-04 would make the adaptation unsound.
   expect(JSON.stringify(schema)).not.toMatch(/"exclusive(Minimum|Maximum)"\s*:\s*(true|false)/);
   const { $schema: _draft, id, ...rest } = schema;
@@ -43,15 +45,24 @@ beforeAll(() => {
   const ajv = new Ajv({ allErrors: true, strict: false });
   ajv.addFormat("uri", isUri);
   ajv.addFormat("uri-reference", isUriReference);
-  ajv.addFormat("date-time", (v: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(v));
+  ajv.addFormat("date-time", (v: string) =>
+    /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(v),
+  );
   validate = ajv.compile(loadOfficialSchema());
 });
 
+// Read loosely: the schema test above checks the shape; these tests check values.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking arbitrary SARIF JSON
+type Loose = Record<string, any>;
+
 interface SarifLog {
   runs: Array<{
-    tool: { driver: { rules: Array<Record<string, any>> } };
-    results: Array<Record<string, any>>;
-    invocations: Array<{ executionSuccessful: boolean; toolExecutionNotifications: Array<{ message: { text: string } }> }>;
+    tool: { driver: { rules: Loose[] } };
+    results: Loose[];
+    invocations: Array<{
+      executionSuccessful: boolean;
+      toolExecutionNotifications: Array<{ message: { text: string } }>;
+    }>;
   }>;
 }
 
@@ -61,9 +72,14 @@ function sarif(...args: Parameters<typeof toSarif>): SarifLog {
 
 describe("SARIF against the official 2.1.0 schema", () => {
   it("validates a report with denials, reviews, findings, bundled files and errors", () => {
-    const log = toSarif([weatherResult(), hostileResult()], [{ source: "bad.md", code: "invalid-utf8", message: "not UTF-8" }], meta, {
-      baseDir: "/work/repo",
-    });
+    const log = toSarif(
+      [weatherResult(), hostileResult()],
+      [{ source: "bad.md", code: "invalid-utf8", message: "not UTF-8" }],
+      meta,
+      {
+        baseDir: "/work/repo",
+      },
+    );
     const ok = validate(log);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
@@ -88,7 +104,8 @@ describe("SARIF for GitHub code scanning", () => {
   it("has one result per denied or review step and one per finding", () => {
     const results = [weatherResult(), hostileResult()];
     const expected =
-      results.flatMap((r) => r.steps).filter((s) => s.verdict !== "allow").length + results.flatMap((r) => r.findings).length;
+      results.flatMap((r) => r.steps).filter((s) => s.verdict !== "allow").length +
+      results.flatMap((r) => r.findings).length;
     expect(run.results).toHaveLength(expected);
     expect(run.results.filter((r) => r.ruleId === "policy/deny")).toHaveLength(4);
     expect(run.results.filter((r) => r.ruleId === "policy/review")).toHaveLength(1);
@@ -124,7 +141,9 @@ describe("SARIF for GitHub code scanning", () => {
       expect(loc.region.startColumn).toBeGreaterThanOrEqual(1);
     }
     const crontab = run.results.find((r) => r.ruleId === "persistence.crontab");
-    expect(crontab?.locations[0].physicalLocation.artifactLocation.uri).toBe("examples/weather/scripts/setup.sh");
+    expect(crontab?.locations[0].physicalLocation.artifactLocation.uri).toBe(
+      "examples/weather/scripts/setup.sh",
+    );
     expect(crontab?.locations[0].physicalLocation.region).toMatchObject({ startLine: 3, startColumn: 2 });
   });
 
@@ -134,7 +153,9 @@ describe("SARIF for GitHub code scanning", () => {
     const moved = weatherResult();
     for (const s of moved.steps) s.step.line += 10;
     for (const f of moved.findings) f.line += 10;
-    const again = sarif([moved, hostileResult()], [], meta).runs[0]!.results.map((r) => r.partialFingerprints["skillwall/v1"]);
+    const again = sarif([moved, hostileResult()], [], meta).runs[0]!.results.map(
+      (r) => r.partialFingerprints["skillwall/v1"],
+    );
     expect(again).toEqual(prints);
   });
 
@@ -155,7 +176,8 @@ describe("SARIF for GitHub code scanning", () => {
   });
 
   it("keeps terminal escapes and bidi controls out of messages", () => {
-    for (const result of run.results) expect(result.message.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    for (const result of run.results)
+      expect(result.message.text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
   });
 });
 
@@ -174,10 +196,13 @@ describe("finding rule metadata", () => {
   ];
 
   it("uses the findings module's metadata, given as a list or a record", () => {
-    for (const findingRules of [rulesMeta, { "rce.pipe-shell": { ...rulesMeta[0]!, id: undefined } }] as const) {
-      const rule = sarif([weatherResult()], [], meta, { findingRules: findingRules as never }).runs[0]!.tool.driver.rules.find(
-        (r) => r.id === "rce.pipe-shell",
-      );
+    for (const findingRules of [
+      rulesMeta,
+      { "rce.pipe-shell": { ...rulesMeta[0]!, id: undefined } },
+    ] as const) {
+      const rule = sarif([weatherResult()], [], meta, {
+        findingRules: findingRules as never,
+      }).runs[0]!.tool.driver.rules.find((r) => r.id === "rce.pipe-shell");
       expect(rule?.name).toBe("RemoteScriptPipedToShell");
       expect(rule?.help).toEqual({
         text: "Download the script, review it and pin its hash instead.",
@@ -189,9 +214,9 @@ describe("finding rule metadata", () => {
   });
 
   it("still describes a finding id the metadata does not know", () => {
-    const rule = sarif([weatherResult()], [], meta, { findingRules: rulesMeta }).runs[0]!.tool.driver.rules.find(
-      (r) => r.id === "persistence.crontab",
-    );
+    const rule = sarif([weatherResult()], [], meta, {
+      findingRules: rulesMeta,
+    }).runs[0]!.tool.driver.rules.find((r) => r.id === "persistence.crontab");
     expect(rule?.name).toBe("PersistenceCrontab");
     expect(rule?.properties.tags).toEqual(expect.arrayContaining(["security", "persistence"]));
     expect(rule?.properties["security-severity"]).toBe("8.0");

@@ -10,13 +10,20 @@ import type { RuleId } from "../rules.js";
 import { credentialPath, nameOf, unwrap } from "../util.js";
 import type { Severity } from "../../model.js";
 
-const processExec = /\b(?:subprocess\.(?:run|call|Popen|check_output|check_call|getoutput)|os\.(?:system|popen|exec[lv]p?e?|spawn\w*)|pty\.spawn|child_process|execSync|spawnSync|execFileSync|commands\.getoutput)\b|(?<![\w.])(?:exec|eval)\s*\(|\bnew Function\s*\(|\b__import__\s*\(/;
-const network = /["'`](?:curl|wget|nc) |\b(?:requests\.(?:get|post|put|patch|request)|urllib\.request|urlopen|http\.client|httpx\.|aiohttp|socket\.(?:socket|create_connection)|fetch\s*\(|axios|https?\.(?:request|get)\s*\(|XMLHttpRequest|net\.connect|smtplib|ftplib|paramiko)/;
-const sendData = /\b(?:requests\.(?:post|put|patch)|method\s*[:=]\s*["'](?:POST|PUT)|\.post\s*\(|urlopen\s*\([^)]*data\s*=|\bdata\s*=\s*|\.send(?:all)?\s*\(|smtplib|sendmail|body\s*:)/i;
-const envHarvest = /\bdict\s*\(\s*os\.environ\s*\)|\bos\.environ\.(?:items|copy|keys|values)\s*\(|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bjson\.dumps\s*\(\s*(?:dict\()?os\.environ|JSON\.stringify\s*\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\s*\(\s*(?:\{\}\s*,\s*)?process\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bos\.environ\b(?!\s*(?:\.get|\[|\.setdefault))/;
-const decodeCall = /\b(?:b64decode|b85decode|a85decode|b32decode|urlsafe_b64decode|decodebytes|fromhex|unhexlify|atob)\s*\(|Buffer\.from\([^)]*['"](?:base64|hex)['"]|codecs\.decode\(/;
-const execOfDecoded = /\b(?:exec|eval|os\.system|subprocess\.\w+|new Function)\s*\([^)\n]*(?:b64decode|b85decode|a85decode|fromhex|unhexlify|atob|Buffer\.from|decode\()/;
-const reverseShell = /\bos\.dup2\s*\(|\bpty\.spawn\s*\(\s*["']\/bin\/(?:ba)?sh|\bspawn\s*\(\s*["']\/bin\/(?:ba)?sh["'][^)]*\)\s*;?[^\n]*(?:socket|net\.)|\/dev\/tcp\//;
+const processExec =
+  /\b(?:subprocess\.(?:run|call|Popen|check_output|check_call|getoutput)|os\.(?:system|popen|exec[lv]p?e?|spawn\w*)|pty\.spawn|child_process|execSync|spawnSync|execFileSync|commands\.getoutput)\b|(?<![\w.])(?:exec|eval)\s*\(|\bnew Function\s*\(|\b__import__\s*\(/;
+const network =
+  /["'`](?:curl|wget|nc) |\b(?:requests\.(?:get|post|put|patch|request)|urllib\.request|urlopen|http\.client|httpx\.|aiohttp|socket\.(?:socket|create_connection)|fetch\s*\(|axios|https?\.(?:request|get)\s*\(|XMLHttpRequest|net\.connect|smtplib|ftplib|paramiko)/;
+const sendData =
+  /\b(?:requests\.(?:post|put|patch)|method\s*[:=]\s*["'](?:POST|PUT)|\.post\s*\(|urlopen\s*\([^)]*data\s*=|\bdata\s*=\s*|\.send(?:all)?\s*\(|smtplib|sendmail|body\s*:)/i;
+const envHarvest =
+  /\bdict\s*\(\s*os\.environ\s*\)|\bos\.environ\.(?:items|copy|keys|values)\s*\(|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bjson\.dumps\s*\(\s*(?:dict\()?os\.environ|JSON\.stringify\s*\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\s*\(\s*(?:\{\}\s*,\s*)?process\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bos\.environ\b(?!\s*(?:\.get|\[|\.setdefault))/;
+const decodeCall =
+  /\b(?:b64decode|b85decode|a85decode|b32decode|urlsafe_b64decode|decodebytes|fromhex|unhexlify|atob)\s*\(|Buffer\.from\([^)]*['"](?:base64|hex)['"]|codecs\.decode\(/;
+const execOfDecoded =
+  /\b(?:exec|eval|os\.system|subprocess\.\w+|new Function)\s*\([^)\n]*(?:b64decode|b85decode|a85decode|fromhex|unhexlify|atob|Buffer\.from|decode\()/;
+const reverseShell =
+  /\bos\.dup2\s*\(|\bpty\.spawn\s*\(\s*["']\/bin\/(?:ba)?sh|\bspawn\s*\(\s*["']\/bin\/(?:ba)?sh["'][^)]*\)\s*;?[^\n]*(?:socket|net\.)|\/dev\/tcp\//;
 const stringLiteral = /["']([A-Za-z0-9+/=_!#$%&()*;<>?@^`{|}~-]{16,})["']/g;
 
 interface CodeText {
@@ -41,7 +48,11 @@ export function detectBundledCode(ctx: DetectContext): void {
     for (const cmd of src.commands) {
       const { argv } = unwrap(cmd.argv);
       const name = nameOf(cmd);
-      const lang = /^python/.test(name) ? "python" : name === "node" || name === "deno" || name === "bun" ? "javascript" : undefined;
+      const lang = /^python/.test(name)
+        ? "python"
+        : name === "node" || name === "deno" || name === "bun"
+          ? "javascript"
+          : undefined;
       if (!lang) continue;
       const i = argv.findIndex((a) => a === "-c" || a === "-e" || a === "--eval" || a === "-p");
       const body = i >= 0 ? argv[i + 1] : cmd.stdinText;
@@ -58,7 +69,15 @@ export function detectBundledCode(ctx: DetectContext): void {
   const sender = perFile.find((r) => r.sends && r.file.file !== collector?.file.file);
   if (collector && sender && collector.firstCred && collector.file.file !== sender.file.file) {
     const pos = collector.file.at(collector.firstCred.offset);
-    ctx.report({ id: "bundled.exfil", severity: "high", file: collector.file.file, line: pos.line, column: pos.column, message: `${collector.file.file} collects secrets and ${sender.file.file} sends data over the network: together they exfiltrate.`, evidence: collector.firstCred.text });
+    ctx.report({
+      id: "bundled.exfil",
+      severity: "high",
+      file: collector.file.file,
+      line: pos.line,
+      column: pos.column,
+      message: `${collector.file.file} collects secrets and ${sender.file.file} sends data over the network: together they exfiltrate.`,
+      evidence: collector.firstCred.text,
+    });
   }
 }
 
@@ -70,10 +89,25 @@ interface CodeResult {
 }
 
 function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
-  const report = (id: RuleId, severity: Severity, offset: number, message: string, evidence: string, decoded?: string): void => {
+  const report = (
+    id: RuleId,
+    severity: Severity,
+    offset: number,
+    message: string,
+    evidence: string,
+    decoded?: string,
+  ): void => {
     const pos = f.at(offset);
     const sev = f.cap && severityBelow(f.cap, severity) ? f.cap : severity;
-    const out = { id, severity: sev, file: f.file, line: pos.line, column: pos.column, message, evidence: evidence.trim().slice(0, 300) };
+    const out = {
+      id,
+      severity: sev,
+      file: f.file,
+      line: pos.line,
+      column: pos.column,
+      message,
+      evidence: evidence.trim().slice(0, 300),
+    };
     ctx.report(decoded !== undefined ? { ...out, decoded } : out);
   };
   const lines = f.text.split("\n");
@@ -87,31 +121,87 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
     const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
     if (code.trim() !== "") {
       if (!execAt && processExec.test(code)) execAt = { offset, text: line };
-      if (!credAt && (credentialPath.test(code) || envHarvest.test(code)) && !/^\s*(?:["']{3}|\*)/.test(code)) credAt = { offset, text: line };
+      if (!credAt && (credentialPath.test(code) || envHarvest.test(code)) && !/^\s*(?:["']{3}|\*)/.test(code))
+        credAt = { offset, text: line };
       if (!netAt && network.test(code)) netAt = { offset, text: line };
       if (!sendAt && sendData.test(code) && network.test(f.text)) sendAt = { offset, text: line };
       if (!decodeAt && decodeCall.test(code)) decodeAt = { offset, text: line };
-      if (execOfDecoded.test(code)) report("bundled.decoded-exec", "critical", offset, "Decoded text is executed, hiding what the code really does.", line, decodedLiteral(f.text));
-      if (reverseShell.test(code) && /socket|net\.|\/dev\/tcp/.test(f.text)) report("bundled.reverse-shell", "critical", offset, "A socket is wired to a shell, giving a remote party control.", line);
+      if (execOfDecoded.test(code))
+        report(
+          "bundled.decoded-exec",
+          "critical",
+          offset,
+          "Decoded text is executed, hiding what the code really does.",
+          line,
+          decodedLiteral(f.text),
+        );
+      if (reverseShell.test(code) && /socket|net\.|\/dev\/tcp/.test(f.text))
+        report(
+          "bundled.reverse-shell",
+          "critical",
+          offset,
+          "A socket is wired to a shell, giving a remote party control.",
+          line,
+        );
       for (const u of urlsIn(code)) {
-        if (isHostileClass(u.cls)) report("bundled.network-hostile", "critical", offset + Math.max(0, line.indexOf(u.url)), `The code contacts ${u.host}, a ${u.cls.replace("-", " ")} host that no vendor uses.`, line);
+        if (isHostileClass(u.cls))
+          report(
+            "bundled.network-hostile",
+            "critical",
+            offset + Math.max(0, line.indexOf(u.url)),
+            `The code contacts ${u.host}, a ${u.cls.replace("-", " ")} host that no vendor uses.`,
+            line,
+          );
       }
     }
     offset += line.length + 1;
   }
   if (decodeAt && execAt && !/execOfDecoded/.test("")) {
     const decoded = decodedLiteral(f.text);
-    if (decoded !== undefined && /\b(?:curl|wget|bash|sh|exec|eval|import|socket|http|subprocess|rm)\b/.test(decoded)) {
-      report("bundled.decoded-exec", "critical", decodeAt.offset, "An encoded literal is decoded in code that also executes commands; the decoded text is a command.", decodeAt.text, decoded);
+    if (
+      decoded !== undefined &&
+      /\b(?:curl|wget|bash|sh|exec|eval|import|socket|http|subprocess|rm)\b/.test(decoded)
+    ) {
+      report(
+        "bundled.decoded-exec",
+        "critical",
+        decodeAt.offset,
+        "An encoded literal is decoded in code that also executes commands; the decoded text is a command.",
+        decodeAt.text,
+        decoded,
+      );
     }
   }
   if (credAt && (sendAt || netAt)) {
-    report("bundled.exfil", "high", credAt.offset, `The code reads secrets (credential files or the environment) and sends data over the network.`, credAt.text);
+    report(
+      "bundled.exfil",
+      "high",
+      credAt.offset,
+      `The code reads secrets (credential files or the environment) and sends data over the network.`,
+      credAt.text,
+    );
   } else if (credAt) {
-    report("bundled.credential-read", "medium", credAt.offset, "The code reads credential files or the whole environment.", credAt.text);
+    report(
+      "bundled.credential-read",
+      "medium",
+      credAt.offset,
+      "The code reads credential files or the whole environment.",
+      credAt.text,
+    );
   }
-  if (execAt) report("bundled.process-exec", "low", execAt.offset, "The code starts processes or evaluates code the markdown does not show.", execAt.text);
-  const out: CodeResult = { file: f, credRead: credAt !== undefined, sends: sendAt !== undefined || netAt !== undefined };
+  if (execAt)
+    report(
+      "bundled.process-exec",
+      "low",
+      execAt.offset,
+      "The code starts processes or evaluates code the markdown does not show.",
+      execAt.text,
+    );
+  const out: CodeResult = {
+    file: f,
+    credRead: credAt !== undefined,
+    sends: sendAt !== undefined || netAt !== undefined,
+  };
   if (credAt) out.firstCred = credAt;
   return out;
 }

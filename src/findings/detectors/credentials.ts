@@ -5,20 +5,60 @@
 import type { DetectContext, ShellSource } from "../context.js";
 import { hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
 import type { LiteCommand } from "../shell-lite.js";
-import { cmdText, credentialPath, fetchers, nameOf, pipelineOf, pipelineText, reportAt, secretVar, unwrap } from "../util.js";
+import {
+  cmdText,
+  credentialPath,
+  fetchers,
+  nameOf,
+  pipelineOf,
+  pipelineText,
+  reportAt,
+  secretVar,
+  unwrap,
+} from "../util.js";
 import type { Severity } from "../../model.js";
 
 /** Commands that only name a path without reading its secret (create keys, set modes, connect). */
-const nonReaders = new Set(["ssh-keygen", "chmod", "chown", "mkdir", "touch", "ssh", "ssh-add", "ls", "echo", "printf", "test", "[", "rm", "git", "export", "gh", "aws", "gcloud", "az", "kubectl", "docker", "cd", "which", "stat", "code", "vim", "nano"]);
+const nonReaders = new Set([
+  "ssh-keygen",
+  "chmod",
+  "chown",
+  "mkdir",
+  "touch",
+  "ssh",
+  "ssh-add",
+  "ls",
+  "echo",
+  "printf",
+  "test",
+  "[",
+  "rm",
+  "git",
+  "export",
+  "gh",
+  "aws",
+  "gcloud",
+  "az",
+  "kubectl",
+  "docker",
+  "cd",
+  "which",
+  "stat",
+  "code",
+  "vim",
+  "nano",
+]);
 const envDumpers = new Set(["env", "printenv"]);
-const dataFlags = /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|--data-ascii|-F|--form|-T|--upload-file|--post-data|--post-file|--body-file|--json|-InFile|-Body)$/i;
+const dataFlags =
+  /^(?:-d|--data|--data-binary|--data-raw|--data-urlencode|--data-ascii|-F|--form|-T|--upload-file|--post-data|--post-file|--body-file|--json|-InFile|-Body)$/i;
 const encoders = new Set(["base64", "gzip", "xxd", "openssl", "tar", "zip", "od", "gpg"]);
 
 function isEnvDump(cmd: LiteCommand): boolean {
   const { argv } = unwrap(cmd.argv);
   const name = nameOf(cmd);
   if (envDumpers.has(name) && argv.length === 1) return true;
-  if ((name === "set" || name === "export" || name === "declare") && (argv.length === 1 || argv[1] === "-p")) return true;
+  if ((name === "set" || name === "export" || name === "declare") && (argv.length === 1 || argv[1] === "-p"))
+    return true;
   return argv.some((a) => /\/proc\/(?:self|\d+|\*)\/environ/.test(a));
 }
 
@@ -26,8 +66,13 @@ function readsCredential(cmd: LiteCommand): string | undefined {
   const name = nameOf(cmd);
   if (nonReaders.has(name) && cmd.pipeLen === 1) return undefined;
   const { argv } = unwrap(cmd.argv);
-  if (name === "security" && argv.some((a) => /^(?:find-generic-password|find-internet-password|dump-keychain|export)$/.test(a))) return "the macOS keychain";
-  if (name === "cp" && argv.length >= 3 && /(?:^|\/)\.env$/.test(argv[argv.length - 1] ?? "")) return undefined; // cp .env.example .env writes, not reads
+  if (
+    name === "security" &&
+    argv.some((a) => /^(?:find-generic-password|find-internet-password|dump-keychain|export)$/.test(a))
+  )
+    return "the macOS keychain";
+  if (name === "cp" && argv.length >= 3 && /(?:^|\/)\.env$/.test(argv[argv.length - 1] ?? ""))
+    return undefined; // cp .env.example .env writes, not reads
   for (const a of argv.slice(1)) {
     const m = credentialPath.exec(a.startsWith("@") ? a.slice(1) : a);
     if (m && !/\.env\.(?:example|sample|template|dist)/.test(a)) return a;
@@ -37,7 +82,9 @@ function readsCredential(cmd: LiteCommand): string | undefined {
 }
 
 /** The upload payload of a network command, when it sends one. */
-function uploadOf(cmd: LiteCommand): { data: string[]; fromStdin: boolean; host: string; hostile: boolean; tokens: string[] } | undefined {
+function uploadOf(
+  cmd: LiteCommand,
+): { data: string[]; fromStdin: boolean; host: string; hostile: boolean; tokens: string[] } | undefined {
   const { argv } = unwrap(cmd.argv);
   const name = nameOf(cmd);
   const urls = argv.slice(1).flatMap((a) => urlsIn(a, true));
@@ -60,13 +107,30 @@ function uploadOf(cmd: LiteCommand): { data: string[]; fromStdin: boolean; host:
     for (const r of cmd.redirects) if (r.op === "<") data.push(`@${r.target}`);
     const host = argv.slice(1).find((a) => !a.startsWith("-") && /[a-z.]/i.test(a));
     if (host === undefined) return undefined;
-    return { data, fromStdin, host, hostile: /^\d+\.\d+\.\d+\.\d+$/.test(host), tokens: [normalizeToken(host)] };
+    return {
+      data,
+      fromStdin,
+      host,
+      hostile: /^\d+\.\d+\.\d+\.\d+$/.test(host),
+      tokens: [normalizeToken(host)],
+    };
   } else if (name === "scp" || name === "rsync") {
     const dest = argv[argv.length - 1] ?? "";
     if (!/^[\w.-]+@[\w.-]+:|^[\w-]+\.[\w.-]+:/.test(dest)) return undefined;
-    data.push(...argv.slice(1, -1).filter((a) => !a.startsWith("-")).map((a) => `@${a}`));
+    data.push(
+      ...argv
+        .slice(1, -1)
+        .filter((a) => !a.startsWith("-"))
+        .map((a) => `@${a}`),
+    );
     const host = dest.replace(/^.*@/, "").replace(/:.*$/, "");
-    return { data, fromStdin: false, host, hostile: /^\d+\.\d+\.\d+\.\d+$/.test(host), tokens: [normalizeToken(host)] };
+    return {
+      data,
+      fromStdin: false,
+      host,
+      hostile: /^\d+\.\d+\.\d+\.\d+$/.test(host),
+      tokens: [normalizeToken(host)],
+    };
   } else return undefined;
   if (data.length === 0 && !fromStdin) return undefined;
   if (!u) return { data, fromStdin, host: "", hostile: false, tokens: [] };
@@ -76,7 +140,10 @@ function uploadOf(cmd: LiteCommand): { data: string[]; fromStdin: boolean; host:
 /** A secret variable whose vendor prefix matches the host is being used as intended. */
 function secretMismatch(data: string, tokens: readonly string[]): string | undefined {
   const m = secretVar.exec(data);
-  if (!m) return /\b(?:credential|password|passwd|secret|private[_ ]key|api[_-]?key|token)s?\s*[=:]/i.test(data) ? "a credential" : undefined;
+  if (!m)
+    return /\b(?:credential|password|passwd|secret|private[_ ]key|api[_-]?key|token)s?\s*[=:]/i.test(data)
+      ? "a credential"
+      : undefined;
   const name = (m[1] ?? "").toLowerCase();
   const vendor = name.split("_")[0] ?? "";
   if (vendor.length >= 3 && tokens.some((t) => t.includes(vendor) || vendor.includes(t))) return undefined;
@@ -91,25 +158,72 @@ export function detectCredentials(ctx: DetectContext): void {
       const cred = readsCredential(cmd);
       const dump = isEnvDump(cmd);
       const pipe = pipelineOf(src, cmd);
-      const sink = pipe.slice(cmd.pipeIndex + 1).find((c) => uploadOf(c) !== undefined || fetchers.has(nameOf(c)) || ["nc", "ncat", "netcat", "socat"].includes(nameOf(c)));
-      const inSubst = cmd.context === "command-substitution" && src.commands.some((c) => c !== cmd && (fetchers.has(nameOf(c)) || ["dig", "nslookup", "host"].includes(nameOf(c))) && c.start <= cmd.start && c.end >= cmd.end);
+      const sink = pipe
+        .slice(cmd.pipeIndex + 1)
+        .find(
+          (c) =>
+            uploadOf(c) !== undefined ||
+            fetchers.has(nameOf(c)) ||
+            ["nc", "ncat", "netcat", "socat"].includes(nameOf(c)),
+        );
+      const inSubst =
+        cmd.context === "command-substitution" &&
+        src.commands.some(
+          (c) =>
+            c !== cmd &&
+            (fetchers.has(nameOf(c)) || ["dig", "nslookup", "host"].includes(nameOf(c))) &&
+            c.start <= cmd.start &&
+            c.end >= cmd.end,
+        );
       if (cred !== undefined) {
         readSeen = true;
         sensitiveFiles.add(cred);
         const { argv } = unwrap(cmd.argv);
         const target = argv[argv.length - 1];
-        if (target !== undefined && ["cp", "tar", "zip", "7z", "rsync"].includes(nameOf(cmd))) sensitiveFiles.add(target);
+        if (target !== undefined && ["cp", "tar", "zip", "7z", "rsync"].includes(nameOf(cmd)))
+          for (const a of argv.slice(1)) if (!a.startsWith("-")) sensitiveFiles.add(a);
         for (const r of cmd.redirects) if (r.op === ">" || r.op === ">>") sensitiveFiles.add(r.target);
         const sent = sink !== undefined || inSubst;
-        reportAt(ctx, src, cmd.start, sent ? "exfil.send-data" : "cred.sensitive-file", sent ? "critical" : "medium", sent ? `Secrets from ${cred} are read and sent over the network.` : `${cred} holds secrets and is read or copied here.`, sent ? pipelineText(src, pipe) : cmdText(src, cmd));
+        reportAt(
+          ctx,
+          src,
+          cmd.start,
+          sent ? "exfil.send-data" : "cred.sensitive-file",
+          sent ? "critical" : "medium",
+          sent
+            ? `Secrets from ${cred} are read and sent over the network.`
+            : `${cred} holds secrets and is read or copied here.`,
+          sent ? pipelineText(src, pipe) : cmdText(src, cmd),
+        );
       }
       if (dump) {
         const sent = sink !== undefined || inSubst;
-        reportAt(ctx, src, cmd.start, sent ? "exfil.send-data" : "cred.env-dump", sent ? "critical" : "medium", sent ? "The whole environment, with every API key in it, is sent over the network." : "The whole environment, with every API key in it, is dumped.", sent ? pipelineText(src, pipe) : cmdText(src, cmd));
+        reportAt(
+          ctx,
+          src,
+          cmd.start,
+          sent ? "exfil.send-data" : "cred.env-dump",
+          sent ? "critical" : "medium",
+          sent
+            ? "The whole environment, with every API key in it, is sent over the network."
+            : "The whole environment, with every API key in it, is dumped.",
+          sent ? pipelineText(src, pipe) : cmdText(src, cmd),
+        );
       }
       const name = nameOf(cmd);
-      if ((name === "dig" || name === "nslookup" || name === "host") && /[)}`]\.[a-z0-9-]+\.[a-z]|\$[A-Za-z_]\w*\.[a-z0-9-]+\.[a-z]/i.test(src.text.slice(cmd.start, cmd.end))) {
-        reportAt(ctx, src, cmd.start, "exfil.dns", "high", "A DNS lookup of a name built from command output or variables leaks that data to the zone's owner.", cmdText(src, cmd));
+      if (
+        (name === "dig" || name === "nslookup" || name === "host") &&
+        /[)}`]\.[a-z0-9-]+\.[a-z]|\$[A-Za-z_]\w*\.[a-z0-9-]+\.[a-z]/i.test(src.text.slice(cmd.start, cmd.end))
+      ) {
+        reportAt(
+          ctx,
+          src,
+          cmd.start,
+          "exfil.dns",
+          "high",
+          "A DNS lookup of a name built from command output or variables leaks that data to the zone's owner.",
+          cmdText(src, cmd),
+        );
       }
       const up = uploadOf(cmd);
       if (!up) continue;
@@ -117,19 +231,41 @@ export function detectCredentials(ctx: DetectContext): void {
       const raw = src.text.slice(cmd.start, cmd.end);
       const upstream = pipe.slice(0, cmd.pipeIndex);
       const encodedUpstream = upstream.some((c) => encoders.has(nameOf(c)));
-      const secretUpstream = upstream.some((c) => secretMismatch(cmdText(src, c), up.tokens) !== undefined || readsCredential(c) !== undefined);
-      const filesSent = up.data.filter((d) => d.startsWith("@") || /=@/.test(d)).map((d) => d.replace(/^[^@]*@/, ""));
-      const sentSensitive = filesSent.find((f) => credentialPath.test(f) || [...sensitiveFiles].some((s) => f === s || f.includes(s.replace(/^\$\w+\//, ""))));
-      const secret = secretMismatch(dataText, up.tokens) ?? (/\$\(\s*(?:whoami|hostname|id|uname)/.test(raw) && /\$\((?:env|printenv|cat)/.test(raw) ? "system identity" : undefined);
+      const secretUpstream = upstream.some(
+        (c) => secretMismatch(cmdText(src, c), up.tokens) !== undefined || readsCredential(c) !== undefined,
+      );
+      const filesSent = up.data
+        .filter((d) => d.startsWith("@") || /=@/.test(d))
+        .map((d) => d.replace(/^[^@]*@/, ""));
+      const sentSensitive = filesSent.find(
+        (f) =>
+          credentialPath.test(f) ||
+          [...sensitiveFiles].some((s) => f === s || f.includes(s.replace(/^\$\w+\//, ""))),
+      );
+      const secret =
+        secretMismatch(dataText, up.tokens) ??
+        (/\$\(\s*(?:whoami|hostname|id|uname)/.test(raw) && /\$\((?:env|printenv|cat)/.test(raw)
+          ? "system identity"
+          : undefined);
       let why: string | undefined;
       let severity: Severity = "high";
       if (sentSensitive !== undefined) why = `${sentSensitive}, which holds collected secrets,`;
       else if (secret !== undefined) why = `${secret}`;
-      else if (up.fromStdin && (secretUpstream || encodedUpstream)) why = encodedUpstream ? "encoded data" : "secrets";
-      else if (filesSent.length > 0 && readSeen) why = `${filesSent[0] ?? "a file"} (after credential files were collected)`;
+      else if (up.fromStdin && (secretUpstream || encodedUpstream))
+        why = encodedUpstream ? "encoded data" : "secrets";
+      else if (filesSent.length > 0 && readSeen)
+        why = `${filesSent[0] ?? "a file"} (after credential files were collected)`;
       if (why === undefined) continue;
       if (up.hostile) severity = "critical";
-      reportAt(ctx, src, cmd.start, "exfil.send-data", severity, `${why} is sent to ${up.host || "a remote host"}, which is not the service it belongs to.`, cmdText(src, cmd));
+      reportAt(
+        ctx,
+        src,
+        cmd.start,
+        "exfil.send-data",
+        severity,
+        `${why} is sent to ${up.host || "a remote host"}, which is not the service it belongs to.`,
+        cmdText(src, cmd),
+      );
     }
   }
   credentialProse(ctx);
@@ -150,19 +286,30 @@ const credentialStores: Array<[string, RegExp]> = [
   ["keychain", /keychain/i],
   ["docker", /\.docker\/config\.json/i],
 ];
-const collectVerb = /\b(?:read|collect|extract|copy|gather|include|upload|send|dump|harvest|cat|export|archive|back ?up|sync|inventor(?:y|ies)|catalog|scan|enumerate)\b/i;
+const collectVerb =
+  /\b(?:read|collect|extract|copy|gather|include|upload|send|dump|harvest|cat|export|archive|back ?up|sync|inventor(?:y|ies)|catalog|scan|enumerate)\b/i;
 
 function credentialProse(ctx: DetectContext): void {
   if (ctx.securityTool) return;
   const found = new Map<string, { line: number; column: number; text: string; file: string }>();
   for (const p of ctx.prose) {
     if (p.quoted || !collectVerb.test(p.text)) continue;
-    for (const [name, re] of credentialStores) if (re.test(p.text) && !found.has(name)) found.set(name, { line: p.line, column: p.column, text: p.text, file: p.file });
+    for (const [name, re] of credentialStores)
+      if (re.test(p.text) && !found.has(name))
+        found.set(name, { line: p.line, column: p.column, text: p.text, file: p.file });
   }
   if (found.size < 3) return;
   const first = [...found.values()].sort((a, b) => a.line - b.line)[0];
   if (!first) return;
-  ctx.report({ id: "cred.sensitive-file", severity: "high", file: first.file, line: first.line, column: first.column, message: `The agent is told to collect secrets from ${found.size} credential stores (${[...found.keys()].join(", ")}).`, evidence: first.text.slice(0, 300) });
+  ctx.report({
+    id: "cred.sensitive-file",
+    severity: "high",
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    message: `The agent is told to collect secrets from ${found.size} credential stores (${[...found.keys()].join(", ")}).`,
+    evidence: first.text.slice(0, 300),
+  });
 }
 
 export type { ShellSource };

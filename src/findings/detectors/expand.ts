@@ -4,16 +4,39 @@
 
 import { limits } from "../../limits.js";
 import type { DetectContext, ShellSource } from "../context.js";
-import { decodeAscii85, decodeBase64, decodeBase85, decodeHex, findEncoded, type Encoding } from "../decode.js";
+import {
+  decodeAscii85,
+  decodeBase64,
+  decodeBase85,
+  decodeHex,
+  findEncoded,
+  type Encoding,
+} from "../decode.js";
 import type { LiteCommand } from "../shell-lite.js";
-import { baseName, cmdText, fetchers, isShellOrInterpreter, nameOf, pipelineOf, pipelineText, readsStdin, reportAt, shells, unwrap } from "../util.js";
+import {
+  baseName,
+  cmdText,
+  fetchers,
+  isShellOrInterpreter,
+  nameOf,
+  pipelineOf,
+  pipelineText,
+  readsStdin,
+  reportAt,
+  shells,
+  unwrap,
+} from "../util.js";
 
 /** Decoder stages and what they undo. */
 function decoderOf(cmd: LiteCommand): Encoding | undefined {
   const { argv } = unwrap(cmd.argv);
   const name = nameOf(cmd);
   const args = argv.slice(1);
-  if ((name === "base64" || name === "gbase64" || name === "b64") && args.some((a) => /^-(?:d|D|-decode)$/.test(a) || /^-[a-zA-Z]*[dD]/.test(a))) return "base64";
+  if (
+    (name === "base64" || name === "gbase64" || name === "b64") &&
+    args.some((a) => /^-(?:d|D|-decode)$/.test(a) || /^-[a-zA-Z]*[dD]/.test(a))
+  )
+    return "base64";
   if (name === "openssl" && args.some((a) => /base64|^-a$/.test(a)) && args.includes("-d")) return "base64";
   if (name === "xxd" && args.some((a) => /^-r/.test(a))) return "hex";
   if (name === "rev") return "reversed";
@@ -33,7 +56,7 @@ function decode(encoding: Encoding, text: string): string | undefined {
       return decodeBase85(t);
     case "ascii85":
       return decodeAscii85(t);
-    default:
+    case "unicode-tags":
       return undefined;
   }
 }
@@ -50,7 +73,12 @@ function literalInput(cmd: LiteCommand): string | undefined {
   return undefined;
 }
 
-function executesDecoded(ctx: DetectContext, src: ShellSource, pipe: readonly LiteCommand[], decoderIndex: number): boolean {
+function executesDecoded(
+  ctx: DetectContext,
+  src: ShellSource,
+  pipe: readonly LiteCommand[],
+  decoderIndex: number,
+): boolean {
   for (const c of pipe.slice(decoderIndex + 1)) {
     const name = nameOf(c);
     if (isShellOrInterpreter(name) && readsStdin(unwrap(c.argv).argv)) return true;
@@ -59,7 +87,14 @@ function executesDecoded(ctx: DetectContext, src: ShellSource, pipe: readonly Li
   // Decoded into a variable and evaluated in the same text or one of the next statements.
   const first = pipe[0];
   if (first && first.context === "command-substitution") {
-    return ctx.shell.some((s) => s.file === src.file && s.depth === src.depth && s.order >= src.order && s.order <= src.order + 8 && s.commands.some((c) => isEvalLike(c)));
+    return ctx.shell.some(
+      (s) =>
+        s.file === src.file &&
+        s.depth === src.depth &&
+        s.order >= src.order &&
+        s.order <= src.order + 8 &&
+        s.commands.some((c) => isEvalLike(c)),
+    );
   }
   return false;
 }
@@ -87,7 +122,8 @@ export function expand(ctx: DetectContext): void {
       if (shells.has(name)) {
         const ci = argv.findIndex((a) => a === "-c" || /^-[a-z]*c$/.test(a));
         const body = ci >= 0 ? argv[ci + 1] : undefined;
-        if (body !== undefined && body.trim() !== "" && body !== src.text) ctx.addNested(src, body, cmd.start, "interpreter-string");
+        if (body !== undefined && body.trim() !== "" && body !== src.text)
+          ctx.addNested(src, body, cmd.start, "interpreter-string");
       }
       const enc = decoderOf(cmd);
       if (enc === undefined || cmd.pipeIndex === 0) continue;
@@ -99,16 +135,35 @@ export function expand(ctx: DetectContext): void {
       decodedHere.add(input.trim());
       const pipeText = pipelineText(src, pipe);
       if (executesDecoded(ctx, src, pipe, cmd.pipeIndex)) {
-        reportAt(ctx, src, cmd.start, "rce.decoded-exec", "critical", `A ${enc}-encoded command is decoded and executed, hiding what actually runs.`, pipeText);
+        reportAt(
+          ctx,
+          src,
+          cmd.start,
+          "rce.decoded-exec",
+          "critical",
+          `A ${enc}-encoded command is decoded and executed, hiding what actually runs.`,
+          pipeText,
+        );
         // The finding above already shows the pipeline; attach the decoded text.
         const last = ctx.findings[ctx.findings.length - 1];
         if (last && last.id === "rce.decoded-exec" && last.decoded === undefined) last.decoded = decoded;
       }
-      const feedsNetwork = pipe.slice(cmd.pipeIndex + 1).some((c) => fetchers.has(nameOf(c)) || c.argv.some((w) => fetchers.has(baseName(w))));
+      const feedsNetwork = pipe
+        .slice(cmd.pipeIndex + 1)
+        .some((c) => fetchers.has(nameOf(c)) || c.argv.some((w) => fetchers.has(baseName(w))));
       if (feedsNetwork && !executesDecoded(ctx, src, pipe, cmd.pipeIndex)) {
-        reportAt(ctx, src, cmd.start, "obfuscation.encoded-payload", "high", `A ${enc}-encoded value is decoded and handed to a network command, hiding where data goes.`, pipeText);
+        reportAt(
+          ctx,
+          src,
+          cmd.start,
+          "obfuscation.encoded-payload",
+          "high",
+          `A ${enc}-encoded value is decoded and handed to a network command, hiding where data goes.`,
+          pipeText,
+        );
         const last = ctx.findings[ctx.findings.length - 1];
-        if (last && last.id === "obfuscation.encoded-payload" && last.decoded === undefined) last.decoded = decoded;
+        if (last && last.id === "obfuscation.encoded-payload" && last.decoded === undefined)
+          last.decoded = decoded;
       }
       ctx.addNested(src, decoded, cmd.start, "decoded", { text: pipeText, encoding: enc });
     }

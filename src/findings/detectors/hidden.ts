@@ -5,7 +5,8 @@ import { positionAt, lineIndex } from "../context.js";
 import { decodeUnicodeTags } from "../decode.js";
 import { injectionKind } from "./prompt-injection.js";
 
-const commentInstruction = /\b(?:you (?:must|should|are|will)|always|never|ignore|assistant|agent|ai model|llm|claude|chatgpt|system prompt|instructions?|execute|run the|curl|wget|base64|bash|https?:\/\/|send|upload|api[ _-]?key|token|password)\b/i;
+const commentInstruction =
+  /\b(?:you (?:must|should|are|will)|always|never|ignore|assistant|agent|ai model|llm|claude|chatgpt|system prompt|instructions?|execute|run the|curl|wget|base64|bash|https?:\/\/|send|upload|api[ _-]?key|token|password)\b/i;
 // Zero-width and bidi controls. U+200D (zero-width joiner) is left out: emoji sequences use it.
 const invisible = /[\u200B\u200C\u2060-\u2064\u202A-\u202E\u2066-\u2069]|(?<!^)\uFEFF/g;
 const bidi = /[\u202A-\u202E\u2066-\u2069]/;
@@ -20,9 +21,28 @@ export function detectHidden(ctx: DetectContext): void {
     const pos = positionAt(starts, m.index);
     const inj = injectionKind(body);
     if (inj) {
-      ctx.report({ id: "hidden.html-comment", severity: "high", file: ctx.model.file, line: pos.line, column: pos.column, message: `An HTML comment, invisible when rendered, carries agent instructions (${inj}).`, evidence: body.slice(0, 300) });
-    } else if (commentInstruction.test(body) && !/\bdo not (?:execute|run)\b|\bspecimen\b|\binert\b/i.test(body)) {
-      ctx.report({ id: "hidden.html-comment", severity: "low", file: ctx.model.file, line: pos.line, column: pos.column, message: "An HTML comment, invisible when rendered, contains instruction-like text.", evidence: body.slice(0, 300) });
+      ctx.report({
+        id: "hidden.html-comment",
+        severity: "high",
+        file: ctx.model.file,
+        line: pos.line,
+        column: pos.column,
+        message: `An HTML comment, invisible when rendered, carries agent instructions (${inj}).`,
+        evidence: body.slice(0, 300),
+      });
+    } else if (
+      commentInstruction.test(body) &&
+      !/\bdo not (?:execute|run)\b|\bspecimen\b|\binert\b/i.test(body)
+    ) {
+      ctx.report({
+        id: "hidden.html-comment",
+        severity: "low",
+        file: ctx.model.file,
+        line: pos.line,
+        column: pos.column,
+        message: "An HTML comment, invisible when rendered, contains instruction-like text.",
+        evidence: body.slice(0, 300),
+      });
     }
   }
   let count = 0;
@@ -50,6 +70,15 @@ export function detectHidden(ctx: DetectContext): void {
     const decoded = decodeUnicodeTags(m[0]);
     if (decoded === undefined) continue;
     const pos = positionAt(starts, m.index);
-    ctx.report({ id: "hidden.unicode-tags", severity: "critical", file: ctx.model.file, line: pos.line, column: pos.column, message: "Invisible Unicode tag characters spell out hidden text for the agent.", evidence: `${[...m[0]].length} tag characters`, decoded });
+    ctx.report({
+      id: "hidden.unicode-tags",
+      severity: "critical",
+      file: ctx.model.file,
+      line: pos.line,
+      column: pos.column,
+      message: "Invisible Unicode tag characters spell out hidden text for the agent.",
+      evidence: `${[...m[0]].length} tag characters`,
+      decoded,
+    });
   }
 }

@@ -8,9 +8,11 @@ import { cmdText, isAffine, nameOf, reportAt, unwrap } from "../util.js";
 import type { Severity } from "../../model.js";
 
 const archivePath = /\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|tar\.gz|tgz)$/i;
-const passwordCue = /\b(?:pass(?:word)?|pwd|passcode|archive key)\b\s*(?:is\s*)?[:=]?\s*[`'"*]*[\w.-]{3,}|\bextract (?:it )?(?:using|with)\b/i;
+const passwordCue =
+  /\b(?:pass(?:word)?|pwd|passcode|archive key)\b\s*(?:is\s*)?[:=]?\s*[`'"*]*[\w.-]{3,}|\bextract (?:it )?(?:using|with)\b/i;
 const runCue = /\b(?:run|execute|paste|copy|install|terminal|command|download|open)\b/i;
-const terminalCue = /\b(?:run|execute|paste|enter|type)\b[^.\n]{0,80}\b(?:in|into|using|from) (?:the |your |a )?(?:terminal|command prompt|powershell|cmd|shell)\b/i;
+const terminalCue =
+  /\b(?:run|execute|paste|enter|type)\b[^.\n]{0,80}\b(?:in|into|using|from) (?:the |your |a )?(?:terminal|command prompt|powershell|cmd|shell)\b/i;
 const prerequisiteCue =
   /\b(?:is required|are required|requires? the|must be (?:installed|running)|must (?:first )?(?:install|download|run)|need to (?:install|download|run)|before (?:using|proceeding|continuing)|will not work|won't work|prerequisite)\b/i;
 
@@ -22,30 +24,103 @@ export function detectLures(ctx: DetectContext): void {
     const here = lines[u.line - 1] ?? "";
     const ev = u.url;
     if (archivePath.test(u.path) && passwordCue.test(near(u.line)) && !u.quoted) {
-      ctx.report({ id: "lure.password-archive", severity: "critical", file: u.file, line: u.line, column: u.column, message: `An archive on ${u.host} is offered with its password nearby, a way to slip malware past scanners.`, evidence: ev });
+      ctx.report({
+        id: "lure.password-archive",
+        severity: "critical",
+        file: u.file,
+        line: u.line,
+        column: u.column,
+        message: `An archive on ${u.host} is offered with its password nearby, a way to slip malware past scanners.`,
+        evidence: ev,
+      });
     }
     if (u.cls === "paste") {
       const sev = runCue.test(here) ? "critical" : "high";
-      ctx.report({ id: "lure.paste-site", severity: cap(sev), file: u.file, line: u.line, column: u.column, message: `Link to the paste site ${u.host}, whose content can change at any time${sev === "critical" ? " and which the text says to run" : ""}.`, evidence: ev });
+      ctx.report({
+        id: "lure.paste-site",
+        severity: cap(sev),
+        file: u.file,
+        line: u.line,
+        column: u.column,
+        message: `Link to the paste site ${u.host}, whose content can change at any time${sev === "critical" ? " and which the text says to run" : ""}.`,
+        evidence: ev,
+      });
     } else if (u.cls === "raw-ip") {
-      ctx.report({ id: "lure.raw-ip", severity: cap("high"), file: u.file, line: u.line, column: u.column, message: `URL on the raw public IP address ${u.host}: vendors publish under domain names, payload servers often do not.`, evidence: ev });
+      ctx.report({
+        id: "lure.raw-ip",
+        severity: cap("high"),
+        file: u.file,
+        line: u.line,
+        column: u.column,
+        message: `URL on the raw public IP address ${u.host}: vendors publish under domain names, payload servers often do not.`,
+        evidence: ev,
+      });
     } else if (u.cls === "shortener") {
-      ctx.report({ id: "lure.shortener", severity: cap("medium"), file: u.file, line: u.line, column: u.column, message: `The shortener ${u.host} hides where this link leads and can be re-pointed at will.`, evidence: ev });
+      ctx.report({
+        id: "lure.shortener",
+        severity: cap("medium"),
+        file: u.file,
+        line: u.line,
+        column: u.column,
+        message: `The shortener ${u.host} hides where this link leads and can be re-pointed at will.`,
+        evidence: ev,
+      });
     } else if (u.cls === "throwaway-release") {
       const affine = isAffine(ctx, u);
-      ctx.report({ id: "lure.release-executable", severity: cap(affine ? "low" : "high"), file: u.file, line: u.line, column: u.column, message: `An executable or archive is downloaded from a GitHub release of ${u.path.split("/").slice(1, 3).join("/")}${affine ? "" : ", a project unrelated to this skill"}.`, evidence: ev });
+      ctx.report({
+        id: "lure.release-executable",
+        severity: cap(affine ? "low" : "high"),
+        file: u.file,
+        line: u.line,
+        column: u.column,
+        message: `An executable or archive is downloaded from a GitHub release of ${u.path.split("/").slice(1, 3).join("/")}${affine ? "" : ", a project unrelated to this skill"}.`,
+        evidence: ev,
+      });
     } else if (u.cls === "homoglyph") {
-      ctx.report({ id: "hidden.homoglyph-host", severity: cap("high"), file: u.file, line: u.line, column: u.column, message: `The host ${u.host} uses non-ASCII or punycode characters that can imitate a known domain.`, evidence: ev });
+      ctx.report({
+        id: "hidden.homoglyph-host",
+        severity: cap("high"),
+        file: u.file,
+        line: u.line,
+        column: u.column,
+        message: `The host ${u.host} uses non-ASCII or punycode characters that can imitate a known domain.`,
+        evidence: ev,
+      });
     }
   }
   // Coercive prerequisite banners pointing to a hostile download.
   for (const p of ctx.prose) {
     if (p.quoted || !prerequisiteCue.test(p.text)) continue;
-    const hostile = ctx.urls.find((u) => u.line >= p.line && u.line <= p.line + 2 && (isHostileClass(u.cls) || (archivePath.test(u.path) && !isAffine(ctx, u))));
+    const hostile = ctx.urls.find(
+      (u) =>
+        u.line >= p.line &&
+        u.line <= p.line + 2 &&
+        (isHostileClass(u.cls) || (archivePath.test(u.path) && !isAffine(ctx, u))),
+    );
     if (hostile) {
-      ctx.report({ id: "lure.fake-prerequisite", severity: "high", file: p.file, line: p.line, column: p.column, message: `A 'required first' banner sends the reader to ${hostile.host} instead of declaring a dependency in metadata.`, evidence: p.text.slice(0, 300) });
-    } else if (terminalCue.test(p.text) && ctx.urls.some((u) => u.line === p.line && !u.quoted && u.cls !== "vendor" && !isAffine(ctx, u))) {
-      ctx.report({ id: "lure.run-in-terminal", severity: "medium", file: p.file, line: p.line, column: p.column, message: "The reader is told to run a command from an external page in a terminal, outside the reviewed text.", evidence: p.text.slice(0, 300) });
+      ctx.report({
+        id: "lure.fake-prerequisite",
+        severity: "high",
+        file: p.file,
+        line: p.line,
+        column: p.column,
+        message: `A 'required first' banner sends the reader to ${hostile.host} instead of declaring a dependency in metadata.`,
+        evidence: p.text.slice(0, 300),
+      });
+    } else if (
+      terminalCue.test(p.text) &&
+      ctx.urls.some((u) => u.line === p.line && !u.quoted && u.cls !== "vendor" && !isAffine(ctx, u))
+    ) {
+      ctx.report({
+        id: "lure.run-in-terminal",
+        severity: "medium",
+        file: p.file,
+        line: p.line,
+        column: p.column,
+        message:
+          "The reader is told to run a command from an external page in a terminal, outside the reviewed text.",
+        evidence: p.text.slice(0, 300),
+      });
     }
   }
   // echo "Installer-Package: https://…" && <something else>
@@ -54,10 +129,23 @@ export function detectLures(ctx: DetectContext): void {
       const name = nameOf(cmd);
       if (name !== "echo" && name !== "printf") continue;
       const arg = unwrap(cmd.argv).argv.slice(1).join(" ");
-      if (!/^[\w .-]{0,40}(?:installer|package|download|setup|update|source|mirror|cdn)[\w .-]{0,20}:\s*https?:\/\//i.test(arg)) continue;
+      if (
+        !/^[\w .-]{0,40}(?:installer|package|download|setup|update|source|mirror|cdn)[\w .-]{0,20}:\s*https?:\/\//i.test(
+          arg,
+        )
+      )
+        continue;
       const others = src.commands.filter((c) => c !== cmd && c.context === "top");
       if (others.length === 0) continue;
-      reportAt(ctx, src, cmd.start, "lure.decoy-echo", "high", "The step prints a harmless-looking installer URL while the rest of the line runs something else.", cmdText(src, cmd));
+      reportAt(
+        ctx,
+        src,
+        cmd.start,
+        "lure.decoy-echo",
+        "high",
+        "The step prints a harmless-looking installer URL while the rest of the line runs something else.",
+        cmdText(src, cmd),
+      );
     }
   }
 }

@@ -6,15 +6,20 @@ import type { LiteCommand } from "../shell-lite.js";
 import { cmdText, fetchers, nameOf, pipelineOf, reportAt, unwrap } from "../util.js";
 import type { RuleId } from "../rules.js";
 
-const rcFile = /(?:^|\/)\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|zlogin|profile|kshrc|cshrc)$|^\/etc\/(?:profile|bash\.bashrc|zsh\/zshrc|environment)/;
+const rcFile =
+  /(?:^|\/)\.(?:bashrc|bash_profile|bash_login|zshrc|zprofile|zshenv|zlogin|profile|kshrc|cshrc)$|^\/etc\/(?:profile|bash\.bashrc|zsh\/zshrc|environment)/;
 const cronPath = /^\/etc\/cron|\/var\/spool\/cron|^\/etc\/crontab/;
 const launchPath = /Library\/Launch(?:Agents|Daemons)\//;
 const systemdPath = /\/systemd\/(?:system|user)\/[^/]+\.(?:service|timer)$/;
-const memoryPath = /(?:^|\/)(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md$|(?:^|\/)\.claude\/|(?:^|\/)\.cursor\/rules|\.cursorrules$|(?:^|\/)skills\/[^/]+\/SKILL\.md$|\.(?:openclaw|clawdbot|moltbot)\/(?:workspace|skills|agents)/i;
-const dangerousPayload = /\b(?:curl|wget|base64|eval|nc|ncat|socat|python[\d.]*\s+-c|\/dev\/tcp|bash\s+-i)\b|alias\s+(?:sudo|ls|cd|git|ssh)=/;
+const memoryPath =
+  /(?:^|\/)(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md$|(?:^|\/)\.claude\/|(?:^|\/)\.cursor\/rules|\.cursorrules$|(?:^|\/)skills\/[^/]+\/SKILL\.md$|\.(?:openclaw|clawdbot|moltbot)\/(?:workspace|skills|agents)/i;
+const dangerousPayload =
+  /\b(?:curl|wget|base64|eval|nc|ncat|socat|python[\d.]*\s+-c|\/dev\/tcp|bash\s+-i)\b|alias\s+(?:sudo|ls|cd|git|ssh)=/;
 
 function writtenPaths(cmd: LiteCommand): string[] {
-  const out = cmd.redirects.filter((r) => r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>").map((r) => r.target);
+  const out = cmd.redirects
+    .filter((r) => r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>")
+    .map((r) => r.target);
   const { argv } = unwrap(cmd.argv);
   const name = nameOf(cmd);
   if (name === "tee") out.push(...argv.slice(1).filter((a) => !a.startsWith("-")));
@@ -32,27 +37,59 @@ export function detectPersistence(ctx: DetectContext): void {
       const name = nameOf(cmd);
       const text = cmdText(src, cmd);
       const payload = `${text}\n${cmd.stdinText ?? ""}`;
-      const danger = dangerousPayload.test(payload) || (cmd.pipeIndex > 0 && pipelineOf(src, cmd).some((c) => c.pipeIndex < cmd.pipeIndex && dangerousPayload.test(cmdText(src, c))));
-      const flag = (id: RuleId, what: string): void => reportAt(ctx, src, cmd.start, id, danger ? "high" : "medium", `${what}${danger ? ", and what it persists fetches or runs remote or encoded code" : ""}.`, text);
+      const danger =
+        dangerousPayload.test(payload) ||
+        (name === "crontab" && dangerousPayload.test(src.text)) ||
+        (cmd.pipeIndex > 0 &&
+          pipelineOf(src, cmd).some(
+            (c) => c.pipeIndex < cmd.pipeIndex && dangerousPayload.test(cmdText(src, c)),
+          ));
+      const flag = (id: RuleId, what: string): void =>
+        reportAt(
+          ctx,
+          src,
+          cmd.start,
+          id,
+          danger ? "high" : "medium",
+          `${what}${danger ? ", and what it persists fetches or runs remote or encoded code" : ""}.`,
+          text,
+        );
       const { argv } = unwrap(cmd.argv);
-      if (name === "crontab" && !(argv.length === 2 && argv[1] === "-l") && !argv.includes("-r")) flag("persist.crontab", "A cron job is installed and keeps running after the skill finishes");
-      if (name === "launchctl" && argv.some((a) => a === "load" || a === "bootstrap" || a === "submit")) flag("persist.launch-agent", "A launch agent is loaded to run at every login");
-      if (name === "systemctl" && argv.includes("enable")) flag("persist.systemd", "A systemd unit is enabled to start at every boot");
+      if (name === "crontab" && !(argv.length === 2 && argv[1] === "-l") && !argv.includes("-r"))
+        flag("persist.crontab", "A cron job is installed and keeps running after the skill finishes");
+      if (name === "launchctl" && argv.some((a) => a === "load" || a === "bootstrap" || a === "submit"))
+        flag("persist.launch-agent", "A launch agent is loaded to run at every login");
+      if (name === "systemctl" && argv.includes("enable"))
+        flag("persist.systemd", "A systemd unit is enabled to start at every boot");
       for (const p of writtenPaths(cmd)) {
         if (rcFile.test(p)) flag("persist.shell-rc", `${p} is modified and runs in every new shell`);
         else if (cronPath.test(p)) flag("persist.crontab", `${p} is written, installing a cron job`);
         else if (launchPath.test(p)) flag("persist.launch-agent", `${p} installs a launch agent`);
         else if (systemdPath.test(p)) flag("persist.systemd", `${p} installs a systemd unit`);
-        else if (memoryPath.test(p) && !fetchers.has(name)) flag("persist.agent-memory", `${p}, one of the agent's own memory or instruction files, is modified`);
+        else if (memoryPath.test(p) && !fetchers.has(name))
+          flag(
+            "persist.agent-memory",
+            `${p}, one of the agent's own memory or instruction files, is modified`,
+          );
       }
     }
   }
   // Prose telling the agent to change its own memory/instruction files.
-  const proseWrite = /\b(?:add|append|write|save|insert|put|update|create|modify|edit)\b[^.\n]{0,60}\b(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY)\.md\b|\b(?:add|append|write|save|insert|put|update|create|modify|edit)\b[^.\n]{0,40}\.claude\/(?:settings|instructions|commands)/i;
+  const proseWrite =
+    /\b(?:add|append|write|save|insert|put|update|create|modify|edit)\b[^.\n]{0,60}\b(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY)\.md\b|\b(?:add|append|write|save|insert|put|update|create|modify|edit)\b[^.\n]{0,40}\.claude\/(?:settings|instructions|commands)/i;
   for (const p of ctx.prose) {
     const m = proseWrite.exec(p.text);
     if (!m) continue;
     const danger = /\b(?:do not (?:tell|mention|inform)|silently|ignore previous)\b/i.test(p.text);
-    ctx.report({ id: "persist.agent-memory", severity: p.quoted ? "low" : danger ? "high" : "medium", file: p.file, line: p.line, column: p.column, message: "The agent is told to write into its own memory or instruction files, changing every future session.", evidence: m[0] });
+    ctx.report({
+      id: "persist.agent-memory",
+      severity: p.quoted ? "low" : danger ? "high" : "medium",
+      file: p.file,
+      line: p.line,
+      column: p.column,
+      message:
+        "The agent is told to write into its own memory or instruction files, changing every future session.",
+      evidence: m[0],
+    });
   }
 }

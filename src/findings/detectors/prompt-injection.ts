@@ -14,7 +14,8 @@ const conceal =
 const secretAsk =
   /\b(?:send|share|post|paste|include|provide|reveal|give|output|print|forward|upload|email|transmit|submit|reply with)\b[^.\n]{0,60}?\b(?:your|the user'?s|all|their|any)\b[^.\n]{0,30}?\b(?:api[ _-]?keys?|tokens?|passwords?|private keys?|seed phrases?|mnemonics?|credentials?|secrets?|ssh keys?|cookies|session)\b/i;
 const negation = /\b(?:never|do not|don't|not|only|avoid|refuse)\b[^.\n]{0,40}$/i;
-const permissionGrant = /"?Bash\(\*\)"?|"allow"\s*:\s*\[\s*"\*"|"defaultMode"\s*:\s*"bypassPermissions"|\bdangerously-skip-permissions\b|\byolo mode\b/i;
+const permissionGrant =
+  /"?Bash\(\*\)"?|"allow"\s*:\s*\[\s*"\*"|"defaultMode"\s*:\s*"bypassPermissions"|\bdangerously-skip-permissions\b|\byolo mode\b/i;
 
 /** Names the kind of injection in `text`, if any. */
 export function injectionKind(text: string): string | undefined {
@@ -36,26 +37,50 @@ function insideQuotes(text: string, index: number): boolean {
 }
 
 export function detectPromptInjection(ctx: DetectContext): void {
-  const texts: Array<{ text: string; file: string; line: number; column: number; quoted: boolean }> = [...ctx.prose];
-  for (const c of ctx.model.code) texts.push({ text: c.text, file: ctx.model.file, line: c.line, column: c.column, quoted: hasQuotingCue(ctx.lines.slice(Math.max(0, c.line - 4), c.line - 1).join("\n")) });
+  const texts: Array<{ text: string; file: string; line: number; column: number; quoted: boolean }> = [
+    ...ctx.prose,
+  ];
+  for (const c of ctx.model.code)
+    texts.push({
+      text: c.text,
+      file: ctx.model.file,
+      line: c.line,
+      column: c.column,
+      quoted: hasQuotingCue(ctx.lines.slice(Math.max(0, c.line - 4), c.line - 1).join("\n")),
+    });
   const checks: Array<[RegExp, RuleId, string, Severity]> = [
     [override, "pi.override", "Text aimed at the agent tries to override its instructions", "high"],
     [conceal, "pi.conceal", "The agent is told to keep actions from the user", "high"],
     [secretAsk, "pi.secret-request", "The agent is told to send or reveal secrets", "high"],
-    [permissionGrant, "pi.permission-grant", "The skill grants the agent unrestricted permissions or skips approval", "high"],
+    [
+      permissionGrant,
+      "pi.permission-grant",
+      "The skill grants the agent unrestricted permissions or skips approval",
+      "high",
+    ],
   ];
   for (const t of texts) {
     for (const [re, id, what, base] of checks) {
       const m = re.exec(t.text);
       if (!m) continue;
-      if (id === "pi.secret-request" && negation.test(t.text.slice(Math.max(0, m.index - 60), m.index + 8))) continue;
-      let severity: Severity = id === "pi.permission-grant" && !/Bash\(\*\)|"allow"|bypassPermissions/i.test(m[0]) ? "medium" : base;
+      if (id === "pi.secret-request" && negation.test(t.text.slice(Math.max(0, m.index - 60), m.index + 8)))
+        continue;
+      let severity: Severity =
+        id === "pi.permission-grant" && !/Bash\(\*\)|"allow"|bypassPermissions/i.test(m[0]) ? "medium" : base;
       let note = "";
       if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
       }
-      ctx.report({ id, severity, file: t.file, line: t.line, column: t.column, message: `${what}${note}.`, evidence: m[0] });
+      ctx.report({
+        id,
+        severity,
+        file: t.file,
+        line: t.line,
+        column: t.column,
+        message: `${what}${note}.`,
+        evidence: m[0],
+      });
     }
   }
 }

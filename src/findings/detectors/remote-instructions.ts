@@ -7,8 +7,10 @@ import { isHostileClass, urlsIn } from "../hosts.js";
 import { cmdText, fetchers, nameOf, reportAt, unwrap } from "../util.js";
 
 const fetchVerb = /\b(?:fetch|read|load|check|download|curl|get|pull|visit|open|retrieve|re-?fetch)\b/i;
-const followVerb = /\b(?:follow|execute|obey|apply|do what|carry out|act on|run what|instructions?|directives?)\b/i;
-const skillFiles = /(?:^|\/)(?:SKILL|skill|HEARTBEAT|heartbeat|SOUL|AGENTS|CLAUDE|MEMORY|messaging|rules)\.(?:md|json)$|\/skills\/|\.(?:moltbot|openclaw|clawdbot|claude)\//;
+const followVerb =
+  /\b(?:follow|execute|obey|apply|do what|carry out|act on|run what|instructions?|directives?)\b/i;
+const skillFiles =
+  /(?:^|\/)(?:SKILL|skill|HEARTBEAT|heartbeat|SOUL|AGENTS|CLAUDE|MEMORY|messaging|rules)\.(?:md|json)$|\/skills\/|\.(?:moltbot|openclaw|clawdbot|claude)\//;
 
 export function detectRemoteInstructions(ctx: DetectContext): void {
   for (const p of ctx.prose) {
@@ -32,12 +34,23 @@ export function detectRemoteInstructions(ctx: DetectContext): void {
     for (const cmd of src.commands) {
       if (!fetchers.has(nameOf(cmd))) continue;
       const { argv } = unwrap(cmd.argv);
-      const target = [...cmd.redirects.filter((r) => r.op === ">" || r.op === ">>").map((r) => r.target), ...argv.filter((_, i) => /^(?:-o|--output|-O)$/.test(argv[i - 1] ?? ""))].find((t) => skillFiles.test(t));
+      const target = [
+        ...cmd.redirects.filter((r) => r.op === ">" || r.op === ">>").map((r) => r.target),
+        ...argv.filter((_, i) => /^(?:-o|--output|-O)$/.test(argv[i - 1] ?? "")),
+      ].find((t) => skillFiles.test(t));
       if (target === undefined) continue;
       const url = argv.flatMap((a) => urlsIn(a, true))[0];
       if (!url) continue;
       const hostile = isHostileClass(url.cls);
-      reportAt(ctx, src, cmd.start, "remote.self-update", hostile ? "critical" : "medium", `The skill overwrites ${target} with content from ${url.host}, handing future control of the agent to that host (pin it in policy).`, cmdText(src, cmd));
+      reportAt(
+        ctx,
+        src,
+        cmd.start,
+        "remote.self-update",
+        hostile ? "critical" : "medium",
+        `The skill overwrites ${target} with content from ${url.host}, handing future control of the agent to that host (pin it in policy).`,
+        cmdText(src, cmd),
+      );
     }
   }
 }

@@ -1,0 +1,61 @@
+// What `run` and `exec` share: the agent home and workspace options, the approval prompt for
+// review steps, and the text rendering of a step's result.
+
+import { createInterface } from "node:readline/promises";
+import path from "node:path";
+import type { JudgedStep } from "../model.js";
+import type { StepRun } from "../run/runner.js";
+import type { CliIO } from "./io.js";
+
+export interface SandboxCliOptions {
+  policy: string;
+  agentHome?: string;
+  workspace?: string;
+}
+
+export function resolveAgentHome(io: CliIO, given: string | undefined, fallback: string): string {
+  return given === undefined ? fallback : path.resolve(io.cwd, given);
+}
+
+/** An interactive yes/no per review step; undefined when nobody can answer (no TTY). */
+export function promptApprover(io: CliIO): ((step: JudgedStep) => Promise<boolean>) | undefined {
+  if (io.stdin.isTTY !== true || io.stderr.isTTY !== true) return undefined;
+  return async (step) => {
+    const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
+    try {
+      io.stderr.write(`\nreview ${step.step.file}:${step.step.line} (${step.rule}: ${step.reason})\n  ${oneLine(step.step.text)}\n`);
+      const answer = await rl.question("run this step in the sandbox? [y/N] ");
+      return /^y(es)?$/i.test(answer.trim());
+    } finally {
+      rl.close();
+    }
+  };
+}
+
+export function oneLine(text: string, max = 120): string {
+  const flat = text.replace(/\s*\n\s*/g, " ⏎ ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function indent(text: string): string {
+  return text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => `    ${l}`)
+    .join("\n");
+}
+
+export function describeStepRun(r: StepRun): string {
+  const where = `${r.file}:${r.line}`;
+  const lines: string[] = [];
+  const status =
+    r.exitCode === null
+      ? r.outcome
+      : `${r.outcome} (exit ${r.exitCode}${r.signal ? `, ${r.signal}` : ""}, ${r.durationMs} ms${r.outputCapped ? ", output capped" : ""})`;
+  lines.push(`${where}  ${status}`);
+  if (r.reason) lines.push(`    ${r.reason}`);
+  if (r.fix) lines.push(`    fix: ${r.fix}`);
+  if (r.stdout) lines.push("  stdout:", indent(r.stdout));
+  if (r.stderr) lines.push("  stderr:", indent(r.stderr));
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,100 @@
+// Heuristics that decide whether text an author did not label as shell is a command anyway.
+// They err toward "command": a false positive is a step the policy denies (a reviewer sees
+// it), a false negative is a payload nobody judges.
+
+/** Programs that commonly start a command line in skills (and in droppers). */
+const KNOWN_PROGRAMS = new Set(
+  (
+    "apt apt-get apk aria2c awk base32 base64 bash brew bun bunx cargo cat cd chmod chown clawhub cp crontab " +
+    "curl cut dd deno dig docker docker-compose doas dpkg echo env eval exec export fetch find gem gh git go gpg " +
+    "grep gunzip gzip head helm install java jq kill killall kubectl launchctl ln ls make mkdir mv nc ncat " +
+    "netcat node nohup npm npx nslookup open openclaw openssl osascript perl php pip pip3 pipx pkill pnpm " +
+    "powershell printf ps pwsh python python3 rm rsync ruby scp sed set sh shasum sha256sum socat source " +
+    "ssh sudo systemctl tail tar tee touch tr uv uvx unzip wget which xargs xattr xcrun yarn zsh ksh dash " +
+    "fish csh tcsh iex irm invoke-webrequest invoke-expression start-process cmd certutil bitsadmin " +
+    "mshta rundll32 regsvr32 schtasks reg defaults security codesign spctl hdiutil installer sqlite3 " +
+    "psql mysql redis-cli ffmpeg yt-dlp claude codex ollama hf huggingface-cli conda mamba poetry rustup " +
+    "nvm corepack snap flatpak dnf yum pacman zypper port choco winget scoop clawdbot moltbot"
+  ).split(" "),
+);
+
+/** Commands that interpret their input as code: `… | bash` makes any line a command. */
+const INTERPRETERS = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\|\s*(?:python3?|perl|ruby|node|iex|pwsh|powershell)\b/;
+
+const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=\S*$/;
+
+/** The program word of a command line: skips `NAME=value` prefixes. */
+export function programWord(line: string): { word: string; rest: string } | undefined {
+  const words = line.trim().split(/[ \t]+/);
+  let i = 0;
+  while (i < words.length && ASSIGNMENT.test(words[i] ?? "")) i += 1;
+  const word = words[i];
+  if (word === undefined || word === "") return undefined;
+  return { word, rest: words.slice(i + 1).join(" ") };
+}
+
+/** A known program name, or an explicit path to an executable (./x, ../x, /x, ~/x). */
+export function isPlausibleProgram(word: string): boolean {
+  if (KNOWN_PROGRAMS.has(word.toLowerCase())) return true;
+  return /^(?:\.{1,2}\/|\/|~\/)[^\s]*[^/\s]$/.test(word) && !/\.(?:md|json|ya?ml|txt|toml|png|jpe?g)$/i.test(word);
+}
+
+/** Shell operators that only make sense in a command line. */
+const SHELL_OPERATOR = /\s(?:\||&&|\|\||;|>>?|<)\s|\$\(|`|\|\s*\w/;
+
+/** Inline code: a known program or path followed by an argument or a shell operator. */
+export function looksLikeInlineCommand(code: string): boolean {
+  const text = code.trim();
+  if (text.length === 0 || text.includes("\n")) return INTERPRETERS.test(text);
+  if (INTERPRETERS.test(text)) return true;
+  const pw = programWord(text);
+  if (pw === undefined || !isPlausibleProgram(pw.word)) return false;
+  return pw.rest.length > 0;
+}
+
+/**
+ * A line of plain prose (a blockquote paragraph) that is a command. Prose starts with
+ * program names too ("echo chambers …"), so it needs stronger evidence: an option, a shell
+ * operator, a URL or a path argument.
+ */
+export function looksLikeProseCommand(line: string): boolean {
+  const text = line.trim();
+  if (text.length === 0) return false;
+  if (INTERPRETERS.test(text)) return true;
+  const pw = programWord(text);
+  if (pw === undefined || !isPlausibleProgram(pw.word)) return false;
+  const rest = ` ${pw.rest}`;
+  return (
+    /\s--?[A-Za-z]/.test(rest) ||
+    SHELL_OPERATOR.test(rest) ||
+    /\s[a-z][a-z0-9+.-]*:\/\//i.test(rest) ||
+    /\s(?:\.{0,2}\/|~\/)\S/.test(rest) ||
+    /\s['"]/.test(rest)
+  );
+}
+
+/** An unlabeled fence is shell when its first non-comment line starts with a plausible program. */
+export function looksLikeShellBlock(text: string): boolean {
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const pw = programWord(line.replace(/^\$\s+/, ""));
+    return pw !== undefined && isPlausibleProgram(pw.word);
+  }
+  return false;
+}
+
+const SHELL_LANGS = new Set(["bash", "sh", "shell", "zsh", "shell-script", "shellscript", "ksh", "dash"]);
+const CONSOLE_LANGS = new Set(["console", "shell-session", "shellsession", "sh-session", "bash-session", "terminal"]);
+
+export type FenceKind = "shell" | "console" | "unlabeled" | "other";
+
+/** Classify a fence by its info string's language word (case-insensitive). */
+export function fenceKind(lang: string | null | undefined): FenceKind {
+  if (lang === null || lang === undefined || lang === "") return "unlabeled";
+  const word = /^[a-z0-9_+-]+/.exec(lang.toLowerCase())?.[0] ?? "";
+  if (word === "") return "other";
+  if (SHELL_LANGS.has(word)) return "shell";
+  if (CONSOLE_LANGS.has(word)) return "console";
+  return "other";
+}
