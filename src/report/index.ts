@@ -1,6 +1,7 @@
 // Report renderers: text for people, JSON for machines (versioned), SARIF for code scanning,
 // HTML for reviewing one skill in a browser.
 
+import { findingRules as knownFindingRules } from "../findings/index.js";
 import type { SkillError, SkillResult } from "../model.js";
 import { toHtmlReport } from "./html.js";
 import { renderJson } from "./json.js";
@@ -33,7 +34,7 @@ export const reportFormats: readonly ReportFormat[] = ["text", "json", "sarif", 
 export interface RenderOptions {
   /** Text only: ANSI colours. Pass useColor(io) so NO_COLOR and non-TTY output stay plain. */
   color?: boolean;
-  /** SARIF only: rule metadata per finding id (the findings module's `findingRules`). */
+  /** SARIF only: rule metadata per finding id; defaults to the findings module's `findingRules`. */
   findingRules?: FindingRules;
   /** SARIF only: absolute directory the skill paths are relative to (the repository root). */
   baseDir?: string;
@@ -54,7 +55,7 @@ export function renderReport(
       return renderJson(results, errors, meta);
     case "sarif":
       return renderSarif(results, errors, meta, {
-        ...(options.findingRules === undefined ? {} : { findingRules: options.findingRules }),
+        findingRules: options.findingRules ?? knownFindingRules,
         ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       });
     case "html":

@@ -24,7 +24,9 @@ export interface FindingRuleMeta {
   category?: FindingCategory;
   /** The rule's usual severity (a single finding may be rated differently). */
   severity?: Severity;
+  /** One line (the findings module calls it `short`; `shortDescription` and `title` are read too). */
   shortDescription?: string;
+  short?: string;
   fullDescription?: string;
   /** Plain-text help: what the rule catches and what to do about it. */
   help?: string;
@@ -339,7 +341,7 @@ function normaliseRules(rules: FindingRules | undefined): Map<string, Normalised
     if (category !== undefined) rule.category = category as FindingCategory;
     const name = text("name");
     if (name !== undefined) rule.name = name;
-    const short = text("shortDescription") ?? text("title");
+    const short = text("shortDescription") ?? text("short") ?? text("title");
     if (short !== undefined) rule.shortDescription = short;
     const full = text("fullDescription") ?? text("description");
     if (full !== undefined) rule.fullDescription = full;

@@ -2,7 +2,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
-import { artifactUri, maxSarifResults, toSarif, type FindingRuleMeta } from "../../src/report/index.js";
+import { findingRules } from "../../src/findings/index.js";
+import { artifactUri, maxSarifResults, renderReport, toSarif, type FindingRuleMeta } from "../../src/report/index.js";
 import { hostileResult, weatherResult } from "../fixtures/report/skills.js";
 
 const meta = { policy: { name: "common-tools", hash: "0123456789abcdef0123456789abcdef" } };
@@ -211,6 +212,16 @@ describe("finding rule metadata", () => {
       // The rule's usual severity is high, but a critical instance was seen: GitHub must rate it critical.
       expect(rule?.properties["security-severity"]).toBe("9.5");
     }
+  });
+
+  it("takes help from the findings module by default", () => {
+    const known = findingRules[0]!;
+    const result = weatherResult();
+    result.findings = [{ ...result.findings[0]!, id: known.id, category: known.category, severity: known.severity }];
+    const log = JSON.parse(renderReport("sarif", [result], [], meta)) as SarifLog;
+    const rule = log.runs[0]!.tool.driver.rules.find((r) => r.id === known.id);
+    expect(rule).toMatchObject({ name: known.name, shortDescription: { text: known.short }, help: { text: known.help } });
+    expect(validate(log)).toBe(true);
   });
 
   it("still describes a finding id the metadata does not know", () => {
