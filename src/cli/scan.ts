@@ -50,11 +50,13 @@ async function runScan(inputs: string[], opts: ScanCliOptions, ctx: CliContext):
     stdin: io.stdin,
     ...(opts.workers === undefined ? {} : { workers: opts.workers }),
   });
-  const report = renderReport(opts.format, outcome.results, outcome.errors, {
-    policy: { name: policy.name, hash: policy.hash },
-    color: opts.output === undefined && useColor(io),
-    cwd: io.cwd,
-  });
+  const report = renderReport(
+    opts.format,
+    outcome.results,
+    outcome.errors,
+    { policy: { name: policy.name, hash: policy.hash } },
+    { color: opts.output === undefined && useColor(io), baseDir: io.cwd },
+  );
   if (opts.output !== undefined) await writeFile(path.resolve(io.cwd, opts.output), report);
   else io.stdout.write(report);
   for (const e of outcome.errors) io.stderr.write(`skillwall: ${e.source}: ${e.message}\n`);

@@ -95,12 +95,31 @@ function pathCandidates(value: string): string[] {
   return [...out];
 }
 
+interface PolicyPaths {
+  workdir: string;
+  blocked: string[];
+}
+
+/** Normalised workdir and blocked globs, computed once per loaded policy. */
+const pathsCache = new WeakMap<Policy, PolicyPaths>();
+function policyPaths(policy: Policy): PolicyPaths {
+  let hit = pathsCache.get(policy);
+  if (!hit) {
+    hit = {
+      workdir: normaliseGlob(policy.workdir, policy.home, policy.home),
+      blocked: policy.blockedPaths.map((g) => normaliseGlob(g, policy.home, policy.workdir)),
+    };
+    pathsCache.set(policy, hit);
+  }
+  return hit;
+}
+
 function blockedHit(
   value: string,
   policy: Policy,
   globs: readonly string[],
 ): { path: string; glob: string } | undefined {
-  const workdir = normaliseGlob(policy.workdir, policy.home, policy.home);
+  const { workdir } = policyPaths(policy);
   for (const candidate of pathCandidates(value)) {
     const expanded =
       candidate.startsWith("~/") || candidate === "~" ? policy.home + candidate.slice(1) : candidate;
@@ -114,7 +133,7 @@ function blockedHit(
 
 function checkBlocked(cmd: SimpleCommand, policy: Policy): JudgedCommand | undefined {
   if (policy.blockedPaths.length === 0) return undefined;
-  const globs = policy.blockedPaths.map((g) => normaliseGlob(g, policy.home, policy.workdir));
+  const globs = policyPaths(policy).blocked;
   for (let i = 0; i < cmd.argv.length; i++) {
     const word = cmd.argv[i] as Word;
     const hit = blockedHit(word.value, policy, globs);

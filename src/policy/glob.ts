@@ -94,28 +94,41 @@ export function isLiteralGlob(pattern: string): boolean {
   return chunks.length === 1 && (chunks[0] as Chunk).every((c) => c !== undefined);
 }
 
-const GLOBSTAR = Symbol("globstar");
-type Segment = string | typeof GLOBSTAR;
+/** A compiled path glob: segment patterns grouped between `**` segments. */
+interface CompiledPathGlob {
+  chunks: string[][];
+}
+
+const pathCache = new Map<string, CompiledPathGlob>();
+
+function compilePath(pattern: string): CompiledPathGlob {
+  const hit = pathCache.get(pattern);
+  if (hit) return hit;
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  for (const seg of pattern.split("/")) {
+    if (seg === "**") {
+      chunks.push(current);
+      current = [];
+    } else current.push(seg);
+  }
+  chunks.push(current);
+  const compiled = { chunks };
+  if (pathCache.size > 10_000) pathCache.clear();
+  pathCache.set(pattern, compiled);
+  return compiled;
+}
+
+const hasWildcard = (s: string): boolean => s.includes("*") || s.includes("?") || s.includes("\\");
+
+function segmentMatches(unit: string, want: string): boolean {
+  return hasWildcard(want) ? globMatch(want, unit) : unit === want;
+}
 
 /**
  * Path glob over "/"-separated segments. Both sides must already be absolute and normalised
  * (see paths.ts); `**` matches zero or more whole segments.
  */
 export function pathGlobMatch(pattern: string, path: string): boolean {
-  const patternSegments: Segment[] = pattern.split("/").map((s) => (s === "**" ? GLOBSTAR : s));
-  const chunks: string[][] = [];
-  let current: string[] = [];
-  for (const seg of patternSegments) {
-    if (seg === GLOBSTAR) {
-      chunks.push(current);
-      current = [];
-    } else current.push(seg);
-  }
-  chunks.push(current);
-  return matchUnits(
-    path.split("/"),
-    chunks,
-    (unit, want) => globMatch(want, unit),
-    () => false,
-  );
+  return matchUnits(path.split("/"), compilePath(pattern).chunks, segmentMatches, () => false);
 }

@@ -91,6 +91,18 @@ function needLiteral(word: Word, ctx: ValueContext, spec: ValueSpec): ValueFail 
   };
 }
 
+const allowCache = new WeakMap<readonly string[], { key: string; globs: string[] }>();
+
+/** Path allow globs made absolute; cached per spec list (keyed again by home and workdir). */
+function normalisedAllow(allow: readonly string[], home: string, workdir: string): string[] {
+  const key = `${home}\0${workdir}`;
+  const hit = allowCache.get(allow);
+  if (hit && hit.key === key) return hit.globs;
+  const globs = allow.map((g) => normaliseGlob(g, home, workdir));
+  allowCache.set(allow, { key, globs });
+  return globs;
+}
+
 export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): ValueResult {
   if (word.dynamic !== undefined) {
     return {
@@ -116,7 +128,7 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
       if (value === "") return { ok: false, reason: `${ctx.what} is an empty path`, fix: "give a path" };
       const { home, workdir } = ctx.policy;
       const resolved = resolvePath(value, normaliseGlob(workdir, home, home));
-      const globs = spec.allow.map((g) => normaliseGlob(g, home, workdir));
+      const globs = normalisedAllow(spec.allow, home, workdir);
       if (globs.some((g) => pathGlobMatch(g, resolved))) return ok();
       return {
         ok: false,

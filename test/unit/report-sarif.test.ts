@@ -3,7 +3,13 @@ import { fileURLToPath } from "node:url";
 import { Ajv, type ValidateFunction } from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { findingRules } from "../../src/findings/index.js";
-import { artifactUri, maxSarifResults, renderReport, toSarif, type FindingRuleMeta } from "../../src/report/index.js";
+import {
+  artifactUri,
+  maxSarifResults,
+  renderReport,
+  toSarif,
+  type FindingRuleMeta,
+} from "../../src/report/index.js";
 import { hostileResult, weatherResult } from "../fixtures/report/skills.js";
 
 const meta = { policy: { name: "common-tools", hash: "0123456789abcdef0123456789abcdef" } };
@@ -217,10 +223,16 @@ describe("finding rule metadata", () => {
   it("takes help from the findings module by default", () => {
     const known = findingRules[0]!;
     const result = weatherResult();
-    result.findings = [{ ...result.findings[0]!, id: known.id, category: known.category, severity: known.severity }];
+    result.findings = [
+      { ...result.findings[0]!, id: known.id, category: known.category, severity: known.severity },
+    ];
     const log = JSON.parse(renderReport("sarif", [result], [], meta)) as SarifLog;
     const rule = log.runs[0]!.tool.driver.rules.find((r) => r.id === known.id);
-    expect(rule).toMatchObject({ name: known.name, shortDescription: { text: known.short }, help: { text: known.help } });
+    expect(rule).toMatchObject({
+      name: known.name,
+      shortDescription: { text: known.short },
+      help: { text: known.help },
+    });
     expect(validate(log)).toBe(true);
   });
 

@@ -1,0 +1,92 @@
+// skillwall exec -- 'COMMAND TEXT': judge one command the way an agent's shell tool would send
+// it, run it in the sandbox if allowed, and pass its stdout, stderr and exit code through. A
+// refusal exits 126 with the reason and the policy change that would allow it on stderr.
+
+import { createHash } from "node:crypto";
+import type { Command } from "commander";
+import { publishDecision } from "../events.js";
+import type { Step } from "../model.js";
+import { judgeStep } from "../policy/evaluate.js";
+import { loadPolicy } from "../policy/load.js";
+import { DockerClient } from "../run/docker.js";
+import { requireStepImage } from "../run/image.js";
+import { runSteps } from "../run/runner.js";
+import { abortOnSignals } from "../run/signals.js";
+import { defaultAgentHome, workspaceRelFor } from "../run/workspace.js";
+import { analyseShell, initShell } from "../shell/index.js";
+import type { CliContext } from "./context.js";
+import { exitCodes } from "./io.js";
+import { promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sandbox-shared.js";
+
+export function registerExec(program: Command, ctx: CliContext): void {
+  program
+    .command("exec")
+    .description("judge one shell command (as an agent's exec tool sends it) and run it in the sandbox if allowed")
+    .argument("<command...>", "the command text, after --")
+    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
+    .option("--agent-home <dir>", "host directory that plays the agent's home")
+    .option("--workspace <dir>", "directory below the home that is mounted (default: the policy's workdir)")
+    .action(async (words: string[], opts: SandboxCliOptions) => {
+      ctx.exitCode = await execCommand(words.join(" "), opts, ctx);
+    });
+}
+
+async function execCommand(text: string, opts: SandboxCliOptions, ctx: CliContext): Promise<number> {
+  const { io } = ctx;
+  const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
+  await initShell();
+  const step: Step = { id: "exec#1:1", kind: "inline", file: "<exec>", line: 1, column: 1, text, offset: 0, install: true };
+  const analysis = analyseShell(text, { home: policy.home });
+  const judged = judgeStep(step, analysis, policy);
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  publishDecision({
+    source: "exec",
+    sha256,
+    file: "<exec>",
+    line: 1,
+    column: 1,
+    argv: analysis.commands.flatMap((c) => c.argv.map((w) => w.value)),
+    verdict: judged.verdict,
+    rule: judged.rule,
+    reason: judged.reason,
+  });
+  const refuse = (reason: string, fix: string | undefined): number => {
+    io.stderr.write(`skillwall: refused: ${reason}\n${fix ? `  fix: ${fix}\n` : ""}`);
+    return exitCodes.refused;
+  };
+  if (judged.verdict === "deny") {
+    const cmd = judged.commands.find((c) => c.verdict === "deny");
+    return refuse(`${cmd?.rule ?? judged.rule}: ${cmd?.reason ?? judged.reason}`, cmd?.fix ?? judged.fix);
+  }
+
+  const client = new DockerClient();
+  const image = await requireStepImage(client);
+  const guard = abortOnSignals();
+  try {
+    const approve = promptApprover(io);
+    const run = await runSteps([judged], {
+      client,
+      image: image.id,
+      policy,
+      workspace: {
+        agentHome: resolveAgentHome(io, opts.agentHome, defaultAgentHome(io.env)),
+        relDir: opts.workspace ?? workspaceRelFor(policy.workdir, "exec"),
+      },
+      ...(approve ? { approve } : {}),
+      env: io.env,
+      signal: guard.signal,
+      source: { source: "exec", sha256 },
+    });
+    const r = run.steps[0];
+    if (!r) return exitCodes.usage;
+    if (r.outcome === "refused" || r.outcome === "not-approved") return refuse(r.reason ?? r.outcome, r.fix);
+    io.stdout.write(r.stdout);
+    io.stderr.write(r.stderr);
+    if (r.outcome !== "ok" && r.outcome !== "failed") {
+      io.stderr.write(`skillwall: ${r.outcome}${r.outputCapped ? " (output capped)" : ""}${r.reason ? `: ${r.reason}` : ""}\n`);
+    }
+    return guard.exitCode() ?? r.exitCode ?? exitCodes.usage;
+  } finally {
+    guard.dispose();
+  }
+}

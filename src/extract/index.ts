@@ -1,0 +1,399 @@
+// mdast → SkillModel: every command an agent could run (fenced, console, inline, blockquote,
+// frontmatter install specs, bundled scripts), every URL, embedded code and prose segments,
+// each with its 1-based line:column. Pure: no I/O.
+
+import { createHash } from "node:crypto";
+import type { Code, Nodes, Parents } from "mdast";
+import { limits } from "../limits.js";
+import type { BundledFile, EmbeddedCode, Frontmatter, Link, SkillModel, Step, StepKind, TextSegment } from "../model.js";
+import { parseMarkdown } from "../parse/markdown.js";
+import { findUrls, hostOf } from "../parse/urls.js";
+import { fenceKind, looksLikeInlineCommand, looksLikeProseCommand, looksLikeShellBlock } from "./commands.js";
+import { consoleCommands } from "./console.js";
+import { readFrontmatter } from "./frontmatter.js";
+import { isInstallLeadIn, mentionsInstall } from "./install.js";
+import { LineIndex, type LineColumn } from "./positions.js";
+import { plainText } from "./text.js";
+
+export interface ExtractInput {
+  source: string;
+  file: string;
+  text: string;
+  bundled?: BundledFile[];
+  /** Problems found while reading the input (symlinks skipped, unreadable bundled files). */
+  warnings?: string[];
+}
+
+export interface ExtractOptions {
+  /** Decides whether an unlabeled fence is shell (e.g. "parses without errors"); default: a heuristic. */
+  isShell?: (text: string) => boolean;
+}
+
+/** One line of step text and where it sits in the file. */
+interface Piece {
+  text: string;
+  pos: LineColumn;
+}
+
+const NOT_INSTALL = "not under an install heading or after an install lead-in";
+
+/**
+ * Build the SkillModel of one markdown file. Throws only InputError "too-deep" (from
+ * parseMarkdown) — input no real skill has, refused rather than half-read.
+ */
+export function extractSkill(input: ExtractInput, opts: ExtractOptions = {}): SkillModel {
+  return new Extractor(input, opts).run();
+}
+
+class Extractor {
+  private readonly index: LineIndex;
+  private readonly steps: Step[] = [];
+  private readonly links: Link[] = [];
+  private readonly code: EmbeddedCode[] = [];
+  private readonly segments: TextSegment[] = [];
+  private readonly warnings: string[];
+  private frontmatter: Frontmatter | undefined;
+  private heading: string | undefined;
+  private stepLimitHit = false;
+
+  constructor(
+    private readonly input: ExtractInput,
+    private readonly opts: ExtractOptions,
+  ) {
+    this.index = new LineIndex(input.text);
+    this.warnings = [...(input.warnings ?? [])];
+  }
+
+  run(): SkillModel {
+    const { input } = this;
+    const tree = parseMarkdown(input.text);
+    this.walk(tree);
+    for (const file of input.bundled ?? []) this.bundledScript(file);
+    const model: SkillModel = {
+      source: input.source,
+      file: input.file,
+      sha256: createHash("sha256").update(input.text).digest("hex"),
+      text: input.text,
+      steps: this.steps,
+      links: this.links,
+      code: this.code,
+      segments: this.segments,
+      bundled: input.bundled ?? [],
+      warnings: this.warnings,
+    };
+    if (this.frontmatter !== undefined) model.frontmatter = this.frontmatter;
+    return model;
+  }
+
+  /** Pre-order walk in document order, iterative (nesting depth is bounded but inline can be deep). */
+  private walk(root: Parents): void {
+    interface Frame {
+      node: Nodes;
+      parent: Parents | undefined;
+      i: number;
+      quote: boolean;
+      list: boolean;
+      link: boolean;
+    }
+    const stack: Frame[] = [{ node: root, parent: undefined, i: 0, quote: false, list: false, link: false }];
+    while (stack.length > 0) {
+      const f = stack.pop() as Frame;
+      const descend = this.visit(f.node, f.parent, f.i, f.quote, f.list, f.link);
+      if (!descend || !("children" in f.node)) continue;
+      const node = f.node;
+      const quote = f.quote || node.type === "blockquote";
+      const list = f.list || node.type === "listItem";
+      const link = f.link || node.type === "link" || node.type === "linkReference";
+      for (let i = node.children.length - 1; i >= 0; i -= 1) {
+        stack.push({ node: node.children[i] as Nodes, parent: node, i, quote, list, link });
+      }
+    }
+  }
+
+  /** Handle one node; returns whether to visit its children. */
+  private visit(node: Nodes, parent: Parents | undefined, i: number, quote: boolean, list: boolean, inLink: boolean): boolean {
+    const start = node.position?.start;
+    switch (node.type) {
+      case "yaml":
+        this.readYaml(node.value, start?.offset ?? 0);
+        return false;
+      case "heading": {
+        this.heading = plainText(node).trim();
+        this.segment("heading", this.heading, start?.offset ?? 0);
+        return true;
+      }
+      case "paragraph": {
+        this.segment(quote ? "blockquote" : list ? "list-item" : "paragraph", plainText(node), start?.offset ?? 0);
+        if (quote) this.blockquoteLines(node);
+        return true;
+      }
+      case "code":
+        this.codeBlock(node, parent, i);
+        return false;
+      case "inlineCode": {
+        const offset = this.inlineCodeOffset(node.value, start?.offset ?? 0, node.position?.end.offset ?? 0);
+        this.segment("code-inline", node.value, offset);
+        this.urlsIn(node.value, offset, "code");
+        if (looksLikeInlineCommand(node.value)) {
+          this.addStep(quote ? "blockquote" : "inline", [{ text: node.value, pos: this.index.at(offset) }], {
+            install: false,
+            reason: "a command in prose; `install` runs only install blocks",
+          });
+        }
+        return false;
+      }
+      case "html": {
+        const comment = node.value.trimStart().startsWith("<!--");
+        this.segment(comment ? "html-comment" : "html", node.value, start?.offset ?? 0);
+        this.urlsIn(node.value, start?.offset ?? 0, "bare");
+        return false;
+      }
+      case "link": {
+        const autolink = this.input.text.charCodeAt(start?.offset ?? 0) === 60; /* < */
+        this.addLink(node.url, start?.offset ?? 0, autolink ? "autolink" : "link", plainText(node));
+        return true;
+      }
+      case "image":
+        this.addLink(node.url, start?.offset ?? 0, "image", node.alt ?? "");
+        return false;
+      case "definition":
+        this.addLink(node.url, start?.offset ?? 0, "definition", node.label ?? node.identifier);
+        return false;
+      case "text":
+        if (!inLink) this.urlsIn(node.value, start?.offset ?? 0, "bare", node.position?.end.offset);
+        return false;
+      default:
+        return true;
+    }
+  }
+
+  private segment(kind: TextSegment["kind"], text: string, offset: number): void {
+    const pos = this.index.at(offset);
+    this.segments.push({ kind, text, line: pos.line, column: pos.column, offset });
+  }
+
+  private addLink(url: string, offset: number, kind: Link["kind"], text?: string): void {
+    const pos = this.index.at(offset);
+    const link: Link = { url, host: hostOf(url), line: pos.line, column: pos.column, kind };
+    if (text !== undefined && text !== "") link.text = text;
+    this.links.push(link);
+  }
+
+  /**
+   * URLs in a node's text. Positions: each URL is looked up in the file from the node start
+   * (escapes and entities can make the value differ from the source); not found → node start.
+   */
+  private urlsIn(value: string, nodeOffset: number, kind: Link["kind"], nodeEnd?: number): void {
+    const found = findUrls(value);
+    if (found.length === 0) return;
+    const end = nodeEnd ?? this.input.text.length;
+    let cursor = nodeOffset;
+    for (const { url } of found) {
+      const at = this.input.text.indexOf(url, cursor);
+      const offset = at >= 0 && at < end ? at : nodeOffset;
+      if (at >= 0 && at < end) cursor = at + url.length;
+      this.addLink(url, offset, kind);
+    }
+  }
+
+  /** Offset of an inline code span's content: after the backtick run (and one padding space). */
+  private inlineCodeOffset(value: string, start: number, end: number): number {
+    const at = value === "" ? -1 : this.input.text.indexOf(value, start);
+    if (at >= 0 && at < end) return at;
+    let o = start;
+    while (this.input.text.charCodeAt(o) === 96) o += 1;
+    return o;
+  }
+
+  private readYaml(value: string, nodeOffset: number): void {
+    const text = this.input.text;
+    const nl = text.indexOf("\n", nodeOffset);
+    const bodyOffset = nl < 0 ? text.length : nl + 1;
+    const fm = readFrontmatter(value, text.startsWith(value, bodyOffset) ? bodyOffset : nodeOffset, this.index);
+    this.frontmatter = fm;
+    const ns = fm.metadata?.namespace ?? "openclaw";
+    fm.metadata?.install.forEach((spec, n) => {
+      if (spec.command === "") {
+        this.warnings.push(`${this.input.file}:${spec.line}: install spec ${n + 1} has no command to judge`);
+        return;
+      }
+      const pos = this.index.at(this.index.lineStart(spec.line) + spec.column - 1);
+      this.addStep("frontmatter-install", [{ text: spec.command, pos }], {
+        install: true,
+        reason: `frontmatter metadata.${ns}.install[${n}] (kind ${typeof spec.raw.kind === "string" ? spec.raw.kind : spec.kind})`,
+        contiguous: false,
+      });
+    });
+  }
+
+  /** Fenced or indented code: shell → step, console → step, anything else → embedded code. */
+  private codeBlock(node: Code, parent: Parents | undefined, i: number): void {
+    const lines = this.codeLines(node);
+    const lang = node.lang ?? "";
+    for (const l of lines) this.urlsIn(l.text, l.pos.offset, "code", l.pos.offset + l.text.length);
+    const kind = fenceKind(node.lang);
+    const install = this.installOf(parent, i);
+    const lead = lines[0]?.pos ?? this.index.at(node.position?.start.offset ?? 0);
+    switch (kind) {
+      case "shell":
+        this.addStep("fenced", lines, { ...install, lang });
+        return;
+      case "console": {
+        const commands = consoleCommands(lines.map((l) => l.text));
+        const pieces: Piece[] = [];
+        for (const c of commands) {
+          const line = lines[c.index];
+          if (line === undefined) continue;
+          pieces.push({ text: c.command, pos: this.index.at(line.pos.offset + c.promptLength) });
+        }
+        this.addStep("console", pieces, { ...install, lang, contiguous: false });
+        return;
+      }
+      case "unlabeled": {
+        const isShell = this.opts.isShell ?? looksLikeShellBlock;
+        let shell = false;
+        try {
+          shell = isShell(node.value);
+        } catch {
+          shell = true; // a failing classifier must not hide a block: judge it
+        }
+        if (shell) {
+          this.addStep("fenced", lines, { ...install, lang });
+          return;
+        }
+        break;
+      }
+      case "other":
+        break;
+    }
+    this.code.push({ lang, text: node.value, line: lead.line, column: lead.column, offset: lead.offset });
+  }
+
+  /** Each line of a code block's content with its file position (container prefixes skipped). */
+  private codeLines(node: Code): Piece[] {
+    const start = node.position?.start;
+    if (start === undefined) return [];
+    const text = this.input.text;
+    const opener = text.slice(start.offset ?? 0, (start.offset ?? 0) + 3);
+    const fenced = opener === "```" || opener === "~~~";
+    const firstLine = fenced ? start.line + 1 : start.line;
+    const values = node.value === "" ? [] : node.value.split("\n");
+    return values.map((raw, k) => {
+      const value = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+      const lineNo = firstLine + k;
+      const fileLine = this.index.lineText(lineNo);
+      const column = value !== "" && fileLine.endsWith(value) ? fileLine.length - value.length + 1 : 1;
+      return { text: value, pos: this.index.at(this.index.lineStart(lineNo) + column - 1) };
+    });
+  }
+
+  /** Install classification of a block: a lead-in paragraph right before it, or its nearest heading. */
+  private installOf(parent: Parents | undefined, i: number): { install: boolean; reason: string } {
+    const name = this.frontmatter?.name;
+    const prev = parent?.children[i - 1];
+    if (prev?.type === "paragraph") {
+      const lead = plainText(prev).trim();
+      if (isInstallLeadIn(lead, name)) return { install: true, reason: `after lead-in "${lead}"` };
+    }
+    if (this.heading !== undefined && mentionsInstall(this.heading, name)) {
+      return { install: true, reason: `under heading "${this.heading}"` };
+    }
+    return { install: false, reason: NOT_INSTALL };
+  }
+
+  /** Command-looking plain-text lines of a blockquote paragraph (inline code is handled separately). */
+  private blockquoteLines(node: Nodes): void {
+    const start = node.position?.start;
+    const end = node.position?.end;
+    if (start === undefined || end === undefined) return;
+    let pending: Piece[] = [];
+    for (let lineNo = start.line; lineNo <= end.line; lineNo += 1) {
+      const raw = this.index.lineText(lineNo);
+      let col: number;
+      if (lineNo === start.line) col = start.column;
+      else {
+        col = 1;
+        while (col <= raw.length && /[ \t>]/.test(raw[col - 1] ?? "")) col += 1;
+      }
+      const lineEnd = lineNo === end.line ? Math.max(end.column - col, 0) : raw.length;
+      const body = raw.slice(col - 1, col - 1 + lineEnd);
+      const piece = { text: body, pos: this.index.at(this.index.lineStart(lineNo) + col - 1) };
+      if (pending.length > 0) pending.push(piece);
+      else if (!body.trimStart().startsWith("`") && looksLikeProseCommand(body)) pending = [piece];
+      if (pending.length > 0 && !body.endsWith("\\")) {
+        this.addStep("blockquote", pending, {
+          install: false,
+          reason: "a command in a blockquote; `install` runs only install blocks",
+          contiguous: false,
+        });
+        pending = [];
+      }
+    }
+    if (pending.length > 0) {
+      this.addStep("blockquote", pending, { install: false, reason: "a command in a blockquote", contiguous: false });
+    }
+  }
+
+  private bundledScript(file: BundledFile): void {
+    if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
+    if (file.text === undefined) {
+      this.warnings.push(`${file.path}: shell script not read (${file.type === "binary" ? "binary" : "too large or not UTF-8"}); not judged`);
+      return;
+    }
+    this.addStep("bundled-script", [{ text: file.text, pos: { line: 1, column: 1, offset: 0 } }], {
+      install: false,
+      reason: "bundled script; runs only when an install step invokes it",
+      file: file.path,
+    });
+  }
+
+  /**
+   * Join pieces into a step. `lineStarts` is filled whenever the text is not one contiguous
+   * slice of the file (prompts stripped, container prefixes skipped, derived commands).
+   */
+  private addStep(
+    kind: StepKind,
+    pieces: Piece[],
+    o: { install: boolean; reason: string; lang?: string; file?: string; contiguous?: boolean },
+  ): void {
+    const text = pieces.map((p) => p.text).join("\n");
+    const first = pieces[0];
+    if (first === undefined || text.trim() === "") return;
+    if (this.steps.length >= limits.maxSteps) {
+      if (!this.stepLimitHit) {
+        this.stepLimitHit = true;
+        this.warnings.push(
+          `${this.input.file}: more than ${limits.maxSteps} steps; the rest were not extracted (limits.maxSteps)`,
+        );
+      }
+      return;
+    }
+    const file = o.file ?? this.input.file;
+    const step: Step = {
+      id: `${file}#${first.pos.line}:${first.pos.column}`,
+      kind,
+      file,
+      line: first.pos.line,
+      column: first.pos.column,
+      text,
+      offset: first.pos.offset,
+      install: o.install,
+      installReason: o.reason,
+    };
+    const contiguous =
+      o.contiguous !== false && (o.file !== undefined || this.input.text.startsWith(text, first.pos.offset));
+    if (!contiguous) {
+      let textOffset = 0;
+      step.lineStarts = pieces.map((p) => {
+        const entry = { textOffset, line: p.pos.line, column: p.pos.column };
+        textOffset += p.text.length + 1;
+        return entry;
+      });
+    }
+    if (o.lang !== undefined) step.lang = o.lang;
+    if (this.heading !== undefined && kind !== "bundled-script" && kind !== "frontmatter-install") {
+      step.heading = this.heading;
+    }
+    this.steps.push(step);
+  }
+}
