@@ -7,8 +7,19 @@ import type { CliContext, RegisterCommand } from "./cli/context.js";
 import { exitCodes, processIO, type CliIO } from "./cli/io.js";
 import { registerScan } from "./cli/scan.js";
 import { registerAudit } from "./cli/audit.js";
+import { registerRun } from "./cli/run.js";
+import { registerExec } from "./cli/exec.js";
+import { registerImage } from "./cli/image.js";
+import { registerDoctor } from "./cli/doctor.js";
 
-const commands: RegisterCommand[] = [registerScan, registerAudit];
+const commands: RegisterCommand[] = [
+  registerScan,
+  registerRun,
+  registerExec,
+  registerImage,
+  registerDoctor,
+  registerAudit,
+];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CliContext = { io, exitCode: exitCodes.ok };

@@ -9,14 +9,18 @@ import { exitCodes } from "./io.js";
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
     .command("doctor")
-    .description("check that the sandbox works here: Docker, seccomp, runtime, step image, a hardened container")
+    .description(
+      "check that the sandbox works here: Docker, seccomp, runtime, step image, a hardened container",
+    )
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (opts: { format: "text" | "json" }) => {
       const checks = await runDoctor(new DockerClient());
       if (opts.format === "json") ctx.io.stdout.write(`${JSON.stringify({ version: 1, checks }, null, 2)}\n`);
       else {
         for (const c of checks) {
-          ctx.io.stdout.write(`${c.ok ? "ok  " : "FAIL"}  ${c.name}: ${c.detail}\n${c.fix ? `      fix: ${c.fix}\n` : ""}`);
+          ctx.io.stdout.write(
+            `${c.ok ? "ok  " : "FAIL"}  ${c.name}: ${c.detail}\n${c.fix ? `      fix: ${c.fix}\n` : ""}`,
+          );
         }
       }
       ctx.exitCode = checks.every((c) => c.ok) ? exitCodes.ok : exitCodes.flagged;

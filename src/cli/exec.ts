@@ -21,7 +21,9 @@ import { promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sand
 export function registerExec(program: Command, ctx: CliContext): void {
   program
     .command("exec")
-    .description("judge one shell command (as an agent's exec tool sends it) and run it in the sandbox if allowed")
+    .description(
+      "judge one shell command (as an agent's exec tool sends it) and run it in the sandbox if allowed",
+    )
     .argument("<command...>", "the command text, after --")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .option("--agent-home <dir>", "host directory that plays the agent's home")
@@ -35,7 +37,16 @@ async function execCommand(text: string, opts: SandboxCliOptions, ctx: CliContex
   const { io } = ctx;
   const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
   await initShell();
-  const step: Step = { id: "exec#1:1", kind: "inline", file: "<exec>", line: 1, column: 1, text, offset: 0, install: true };
+  const step: Step = {
+    id: "exec#1:1",
+    kind: "inline",
+    file: "<exec>",
+    line: 1,
+    column: 1,
+    text,
+    offset: 0,
+    install: true,
+  };
   const analysis = analyseShell(text, { home: policy.home });
   const judged = judgeStep(step, analysis, policy);
   const sha256 = createHash("sha256").update(text).digest("hex");
@@ -83,7 +94,9 @@ async function execCommand(text: string, opts: SandboxCliOptions, ctx: CliContex
     io.stdout.write(r.stdout);
     io.stderr.write(r.stderr);
     if (r.outcome !== "ok" && r.outcome !== "failed") {
-      io.stderr.write(`skillwall: ${r.outcome}${r.outputCapped ? " (output capped)" : ""}${r.reason ? `: ${r.reason}` : ""}\n`);
+      io.stderr.write(
+        `skillwall: ${r.outcome}${r.outputCapped ? " (output capped)" : ""}${r.reason ? `: ${r.reason}` : ""}\n`,
+      );
     }
     return guard.exitCode() ?? r.exitCode ?? exitCodes.usage;
   } finally {

@@ -15,7 +15,13 @@ import { defaultAgentHome, workspaceRelFor } from "../run/workspace.js";
 import { scanPaths } from "../scan/index.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
-import { describeStepRun, oneLine, promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sandbox-shared.js";
+import {
+  describeStepRun,
+  oneLine,
+  promptApprover,
+  resolveAgentHome,
+  type SandboxCliOptions,
+} from "./sandbox-shared.js";
 
 export type StepSelection = { kind: "install" } | { kind: "all" } | { kind: "lines"; lines: Set<number> };
 
@@ -53,9 +59,17 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .description("scan a skill, then run its approved steps in hardened, network-less containers")
     .argument("<skill>", "skill file, skill folder, https URL, or - for stdin")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option("--agent-home <dir>", "host directory that plays the agent's home (default: ~/.local/share/skillwall/agent-home)")
-    .option("--workspace <dir>", "the skill's directory relative to the home (default: the policy's workdir, else .moltbot/skills/<name>)")
-    .option("--steps <which>", "install (default), all, or line numbers: 12,30", parseSteps, { kind: "install" } as StepSelection)
+    .option(
+      "--agent-home <dir>",
+      "host directory that plays the agent's home (default: ~/.local/share/skillwall/agent-home)",
+    )
+    .option(
+      "--workspace <dir>",
+      "the skill's directory relative to the home (default: the policy's workdir, else .moltbot/skills/<name>)",
+    )
+    .option("--steps <which>", "install (default), all, or line numbers: 12,30", parseSteps, {
+      kind: "install",
+    } as StepSelection)
     .option("--dry-run", "show what would run and what is refused, run nothing")
     .option("-y, --yes", "do not ask; review steps still need the policy's sandbox.autoApproveReview")
     .option("--keep-going", "run the remaining steps after a failed one")
@@ -83,17 +97,24 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
   const text = opts.format === "text";
 
   if (text) {
-    io.stdout.write(`${result.source} (${selected.length} of ${result.steps.length} steps selected, policy ${policy.name})\n`);
+    io.stdout.write(
+      `${result.source} (${selected.length} of ${result.steps.length} steps selected, policy ${policy.name})\n`,
+    );
     for (const j of selected) io.stdout.write(planLine(j));
   }
   if (opts.dryRun) {
-    if (!text) io.stdout.write(`${JSON.stringify({ version: 1, dryRun: true, steps: selected.map(planJson) }, null, 2)}\n`);
+    if (!text)
+      io.stdout.write(
+        `${JSON.stringify({ version: 1, dryRun: true, steps: selected.map(planJson) }, null, 2)}\n`,
+      );
     return selected.every((j) => j.verdict === "allow") ? exitCodes.ok : exitCodes.flagged;
   }
 
   const client = new DockerClient();
   const image = await requireStepImage(client);
-  const skillName = result.model.frontmatter?.name ?? path.basename(result.source === "-" ? "stdin" : path.dirname(path.resolve(io.cwd, result.source)));
+  const skillName =
+    result.model.frontmatter?.name ??
+    path.basename(result.source === "-" ? "stdin" : path.dirname(path.resolve(io.cwd, result.source)));
   const guard = abortOnSignals();
   let run: RunResult;
   try {
@@ -118,7 +139,10 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
     guard.dispose();
   }
 
-  const rescans = run.writtenSkillFiles.length > 0 ? await scanPaths(run.writtenSkillFiles, { policy, cwd: io.cwd }) : { results: [], errors: [] };
+  const rescans =
+    run.writtenSkillFiles.length > 0
+      ? await scanPaths(run.writtenSkillFiles, { policy, cwd: io.cwd })
+      : { results: [], errors: [] };
   if (text) {
     for (const r of rescans.results) io.stdout.write(`wrote ${r.source}: ${rescanSummary(r)}\n`);
     for (const e of rescans.errors) io.stdout.write(`wrote ${e.source}: could not scan (${e.message})\n`);
@@ -135,7 +159,12 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
           ok: run.ok,
           aborted: run.aborted,
           steps: run.steps,
-          written: rescans.results.map((r) => ({ path: r.source, verdict: r.verdict, risk: r.risk, findings: r.findings.length })),
+          written: rescans.results.map((r) => ({
+            path: r.source,
+            verdict: r.verdict,
+            risk: r.risk,
+            findings: r.findings.length,
+          })),
         },
         null,
         2,
@@ -144,12 +173,22 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
   }
   const bySignal = guard.exitCode();
   if (bySignal !== undefined) return bySignal;
-  const rescanFlagged = rescans.results.some((r) => r.verdict !== "allow" || r.risk === "high" || r.risk === "critical");
+  const rescanFlagged = rescans.results.some(
+    (r) => r.verdict !== "allow" || r.risk === "high" || r.risk === "critical",
+  );
   return run.ok && !rescanFlagged ? exitCodes.ok : exitCodes.flagged;
 }
 
 function planJson(j: JudgedStep): Record<string, unknown> {
-  return { id: j.step.id, file: j.step.file, line: j.step.line, verdict: j.verdict, rule: j.rule, reason: j.reason, text: j.step.text };
+  return {
+    id: j.step.id,
+    file: j.step.file,
+    line: j.step.line,
+    verdict: j.verdict,
+    rule: j.rule,
+    reason: j.reason,
+    text: j.step.text,
+  };
 }
 
 function rescanSummary(r: SkillResult): string {

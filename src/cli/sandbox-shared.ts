@@ -23,7 +23,9 @@ export function promptApprover(io: CliIO): ((step: JudgedStep) => Promise<boolea
   return async (step) => {
     const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
     try {
-      io.stderr.write(`\nreview ${step.step.file}:${step.step.line} (${step.rule}: ${step.reason})\n  ${oneLine(step.step.text)}\n`);
+      io.stderr.write(
+        `\nreview ${step.step.file}:${step.step.line} (${step.rule}: ${step.reason})\n  ${oneLine(step.step.text)}\n`,
+      );
       const answer = await rl.question("run this step in the sandbox? [y/N] ");
       return /^y(es)?$/i.test(answer.trim());
     } finally {

@@ -13,13 +13,14 @@ const KNOWN_PROGRAMS = new Set(
     "ssh sudo systemctl tail tar tee touch tr uv uvx unzip wget which xargs xattr xcrun yarn zsh ksh dash " +
     "fish csh tcsh iex irm invoke-webrequest invoke-expression start-process cmd certutil bitsadmin " +
     "mshta rundll32 regsvr32 schtasks reg defaults security codesign spctl hdiutil installer sqlite3 " +
-    "psql mysql redis-cli ffmpeg yt-dlp claude codex ollama hf huggingface-cli conda mamba poetry rustup " +
+    "id whoami uname hostname date df du free uptime psql mysql redis-cli ffmpeg yt-dlp claude codex ollama hf huggingface-cli conda mamba poetry rustup " +
     "nvm corepack snap flatpak dnf yum pacman zypper port choco winget scoop clawdbot moltbot"
   ).split(" "),
 );
 
 /** Commands that interpret their input as code: `… | bash` makes any line a command. */
-const INTERPRETERS = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\|\s*(?:python3?|perl|ruby|node|iex|pwsh|powershell)\b/;
+const INTERPRETERS =
+  /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b|\|\s*(?:python3?|perl|ruby|node|iex|pwsh|powershell)\b/;
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=\S*$/;
 
@@ -36,7 +37,9 @@ export function programWord(line: string): { word: string; rest: string } | unde
 /** A known program name, or an explicit path to an executable (./x, ../x, /x, ~/x). */
 export function isPlausibleProgram(word: string): boolean {
   if (KNOWN_PROGRAMS.has(word.toLowerCase())) return true;
-  return /^(?:\.{1,2}\/|\/|~\/)[^\s]*[^/\s]$/.test(word) && !/\.(?:md|json|ya?ml|txt|toml|png|jpe?g)$/i.test(word);
+  return (
+    /^(?:\.{1,2}\/|\/|~\/)[^\s]*[^/\s]$/.test(word) && !/\.(?:md|json|ya?ml|txt|toml|png|jpe?g)$/i.test(word)
+  );
 }
 
 /** Shell operators that only make sense in a command line. */
@@ -85,7 +88,14 @@ export function looksLikeShellBlock(text: string): boolean {
 }
 
 const SHELL_LANGS = new Set(["bash", "sh", "shell", "zsh", "shell-script", "shellscript", "ksh", "dash"]);
-const CONSOLE_LANGS = new Set(["console", "shell-session", "shellsession", "sh-session", "bash-session", "terminal"]);
+const CONSOLE_LANGS = new Set([
+  "console",
+  "shell-session",
+  "shellsession",
+  "sh-session",
+  "bash-session",
+  "terminal",
+]);
 
 export type FenceKind = "shell" | "console" | "unlabeled" | "other";
 

@@ -4,7 +4,7 @@
 
 import JSON5 from "json5";
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
-import type { Frontmatter, InstallSpec, InstallSpecKind, SkillMetadata } from "../model.js";
+import type { Frontmatter, InstallSpecKind, SkillMetadata } from "../model.js";
 import type { LineIndex } from "./positions.js";
 
 const NAMESPACES = ["openclaw", "clawdbot", "moltbot"] as const;
@@ -17,7 +17,7 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
   const errors: string[] = [];
   const line = index.at(bodyOffset).line;
   const fm: Frontmatter = { raw: body, line, data: Object.create(null) as Record<string, unknown>, errors };
-  const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false });
+  const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
   for (const e of doc.errors) errors.push(`frontmatter YAML: ${e.message.split("\n")[0] ?? e.code}`);
   let data: unknown;
   try {
@@ -44,7 +44,9 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
     try {
       metadata = JSON5.parse(metadata);
     } catch (e) {
-      errors.push(`frontmatter metadata is a string but not JSON5: ${e instanceof Error ? e.message : String(e)}`);
+      errors.push(
+        `frontmatter metadata is a string but not JSON5: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return fm;
     }
     if (isScalar(metaNode) && metaNode.range) {
@@ -67,12 +69,14 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
   // Where each install spec starts in the file.
   const specOffsets: number[] = [];
   if (jsonSource !== undefined) {
-    for (const o of objectStartsInArray(jsonSource.text, /\binstall\b/)) specOffsets.push(bodyOffset + jsonSource.offset + o);
+    for (const o of objectStartsInArray(jsonSource.text, /\binstall\b/))
+      specOffsets.push(bodyOffset + jsonSource.offset + o);
   } else if (isMap(metaNode)) {
     const nsNode = metaNode.get(namespace, true);
     const installNode = isMap(nsNode) ? nsNode.get("install", true) : undefined;
     if (isSeq(installNode)) {
-      for (const item of installNode.items as YamlNode[]) specOffsets.push(bodyOffset + (item.range?.[0] ?? 0));
+      for (const item of installNode.items as YamlNode[])
+        specOffsets.push(bodyOffset + (item.range?.[0] ?? 0));
     }
   }
   const fallbackOffset = bodyOffset + (metaNode?.range?.[0] ?? 0);
@@ -115,7 +119,13 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
         const pos = index.at(specOffsets[i] ?? fallbackOffset);
         const derived = deriveInstallCommand(spec);
         if (derived.error !== undefined) errors.push(`${where}: ${derived.error}`);
-        meta.install.push({ kind: derived.kind, raw: spec, command: derived.command, line: pos.line, column: pos.column });
+        meta.install.push({
+          kind: derived.kind,
+          raw: spec,
+          command: derived.command,
+          line: pos.line,
+          column: pos.column,
+        });
       });
     }
   }
@@ -125,7 +135,7 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
 
 /** Shell-quote one word so the shell parser reads it back as exactly that word. */
 export function quoteArg(s: string): string {
-  if (/^[A-Za-z0-9@%+=:,./_-]+$/.test(s)) return s;
+  if (/^[A-Za-z0-9@%+=:,./_~-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -180,10 +190,21 @@ export function deriveInstallCommand(spec: Record<string, unknown>): {
     case "download": {
       const url = typeof spec.url === "string" ? spec.url : "";
       if (url === "") return { kind: "download", command: "", error: 'kind "download" needs a `url`' };
-      const base = url.replace(/[?#].*$/, "").split("/").pop() || "download";
-      const explicit = [spec.target, spec.path, spec.dest, spec.output].find((v) => typeof v === "string" && v !== "");
+      const base =
+        url
+          .replace(/[?#].*$/, "")
+          .split("/")
+          .pop() || "download";
+      const explicit = [spec.target, spec.path, spec.dest, spec.output].find(
+        (v) => typeof v === "string" && v !== "",
+      );
       const dir = typeof spec.targetDir === "string" && spec.targetDir !== "" ? spec.targetDir : undefined;
-      const target = typeof explicit === "string" ? explicit : dir !== undefined ? `${dir.replace(/\/+$/, "")}/${base}` : base;
+      const target =
+        typeof explicit === "string"
+          ? explicit
+          : dir !== undefined
+            ? `${dir.replace(/\/+$/, "")}/${base}`
+            : base;
       return { kind: "download", command: `curl -fsSL -o ${quoteArg(target)} ${quoteArg(url)}` };
     }
     case "gem":
@@ -194,7 +215,11 @@ export function deriveInstallCommand(spec: Record<string, unknown>): {
         const v = spec[field];
         if (typeof v === "string" && v.trim() !== "") return { kind: "unknown", command: v };
       }
-      return { kind: "unknown", command: "", error: `unknown install kind "${rawKind}" with no command to judge` };
+      return {
+        kind: "unknown",
+        command: "",
+        error: `unknown install kind "${rawKind}" with no command to judge`,
+      };
     }
   }
 }

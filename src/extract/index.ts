@@ -5,7 +5,16 @@
 import { createHash } from "node:crypto";
 import type { Code, Nodes, Parents } from "mdast";
 import { limits } from "../limits.js";
-import type { BundledFile, EmbeddedCode, Frontmatter, Link, SkillModel, Step, StepKind, TextSegment } from "../model.js";
+import type {
+  BundledFile,
+  EmbeddedCode,
+  Frontmatter,
+  Link,
+  SkillModel,
+  Step,
+  StepKind,
+  TextSegment,
+} from "../model.js";
 import { parseMarkdown } from "../parse/markdown.js";
 import { findUrls, hostOf } from "../parse/urls.js";
 import { fenceKind, looksLikeInlineCommand, looksLikeProseCommand, looksLikeShellBlock } from "./commands.js";
@@ -43,6 +52,11 @@ const NOT_INSTALL = "not under an install heading or after an install lead-in";
  */
 export function extractSkill(input: ExtractInput, opts: ExtractOptions = {}): SkillModel {
   return new Extractor(input, opts).run();
+}
+
+/** A line with its `code spans` blanked: those are judged as inline steps on their own. */
+function withoutCodeSpans(line: string): string {
+  return line.replace(/`[^`]*`/g, " ");
 }
 
 class Extractor {
@@ -111,7 +125,14 @@ class Extractor {
   }
 
   /** Handle one node; returns whether to visit its children. */
-  private visit(node: Nodes, parent: Parents | undefined, i: number, quote: boolean, list: boolean, inLink: boolean): boolean {
+  private visit(
+    node: Nodes,
+    parent: Parents | undefined,
+    i: number,
+    quote: boolean,
+    list: boolean,
+    inLink: boolean,
+  ): boolean {
     const start = node.position?.start;
     switch (node.type) {
       case "yaml":
@@ -123,7 +144,11 @@ class Extractor {
         return true;
       }
       case "paragraph": {
-        this.segment(quote ? "blockquote" : list ? "list-item" : "paragraph", plainText(node), start?.offset ?? 0);
+        this.segment(
+          quote ? "blockquote" : list ? "list-item" : "paragraph",
+          plainText(node),
+          start?.offset ?? 0,
+        );
         if (quote) this.blockquoteLines(node);
         return true;
       }
@@ -162,7 +187,22 @@ class Extractor {
       case "text":
         if (!inLink) this.urlsIn(node.value, start?.offset ?? 0, "bare", node.position?.end.offset);
         return false;
-      default:
+      case "root":
+      case "blockquote":
+      case "list":
+      case "listItem":
+      case "emphasis":
+      case "strong":
+      case "delete":
+      case "break":
+      case "thematicBreak":
+      case "linkReference":
+      case "imageReference":
+      case "footnoteDefinition":
+      case "footnoteReference":
+      case "table":
+      case "tableRow":
+      case "tableCell":
         return true;
     }
   }
@@ -209,7 +249,11 @@ class Extractor {
     const text = this.input.text;
     const nl = text.indexOf("\n", nodeOffset);
     const bodyOffset = nl < 0 ? text.length : nl + 1;
-    const fm = readFrontmatter(value, text.startsWith(value, bodyOffset) ? bodyOffset : nodeOffset, this.index);
+    const fm = readFrontmatter(
+      value,
+      text.startsWith(value, bodyOffset) ? bodyOffset : nodeOffset,
+      this.index,
+    );
     this.frontmatter = fm;
     const ns = fm.metadata?.namespace ?? "openclaw";
     fm.metadata?.install.forEach((spec, n) => {
@@ -246,7 +290,7 @@ class Extractor {
           if (line === undefined) continue;
           pieces.push({ text: c.command, pos: this.index.at(line.pos.offset + c.promptLength) });
         }
-        this.addStep("console", pieces, { ...install, lang, contiguous: false });
+        this.addStep("console", pieces, { ...install, lang });
         return;
       }
       case "unlabeled": {
@@ -319,25 +363,26 @@ class Extractor {
       const body = raw.slice(col - 1, col - 1 + lineEnd);
       const piece = { text: body, pos: this.index.at(this.index.lineStart(lineNo) + col - 1) };
       if (pending.length > 0) pending.push(piece);
-      else if (!body.trimStart().startsWith("`") && looksLikeProseCommand(body)) pending = [piece];
+      else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
       if (pending.length > 0 && !body.endsWith("\\")) {
         this.addStep("blockquote", pending, {
           install: false,
           reason: "a command in a blockquote; `install` runs only install blocks",
-          contiguous: false,
         });
         pending = [];
       }
     }
     if (pending.length > 0) {
-      this.addStep("blockquote", pending, { install: false, reason: "a command in a blockquote", contiguous: false });
+      this.addStep("blockquote", pending, { install: false, reason: "a command in a blockquote" });
     }
   }
 
   private bundledScript(file: BundledFile): void {
     if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
     if (file.text === undefined) {
-      this.warnings.push(`${file.path}: shell script not read (${file.type === "binary" ? "binary" : "too large or not UTF-8"}); not judged`);
+      this.warnings.push(
+        `${file.path}: shell script not read (${file.type === "binary" ? "binary" : "too large or not UTF-8"}); not judged`,
+      );
       return;
     }
     this.addStep("bundled-script", [{ text: file.text, pos: { line: 1, column: 1, offset: 0 } }], {

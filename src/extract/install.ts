@@ -14,7 +14,8 @@
 // name). Only the nearest heading counts: a document title ("# Quick Start for X") must not
 // turn every block of the file into an install step.
 
-const INSTALL_WORDS = /\binstall(?:ation|ing|s|ed)?\b|\bgetting[ -]started\b|\bquick[ -]?start\b|\bprerequisites?\b/;
+const INSTALL_WORDS =
+  /\binstall(?:ation|ing|s|ed)?\b|\bgetting[ -]started\b|\bquick[ -]?start\b|\bprerequisites?\b/;
 
 const SETUP_OBJECTS = new Set([
   "skill",

@@ -363,7 +363,10 @@ export class HeartbeatRunner {
       skill: locked.name,
       phase: "heartbeat",
       steps,
-      policy: profile,
+      // Steps were judged under the profile (writes to instruction files denied there); the
+      // runner's workspace check keeps the base blocked paths, since the workspace itself holds
+      // the instruction files. restorePinned below is the backstop.
+      policy: { ...profile, blockedPaths: policy.blockedPaths },
       agentHome: path.resolve(home),
       workspace,
       signal: this.#opts.signal ?? new AbortController().signal,

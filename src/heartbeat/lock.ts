@@ -182,3 +182,12 @@ export async function removeStaleLockTemps(file: string): Promise<void> {
     if (!processAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
   }
 }
+
+/** Removes a stale-breaker file left by a process that died while breaking a lock. */
+export async function removeStaleBreaker(file: string): Promise<void> {
+  const breaker = `${file}.break`;
+  const text = await readText(breaker);
+  if (text === undefined) return;
+  const owner = parseOwner(text);
+  if (owner === undefined || !ownerAlive(owner)) await fs.rm(breaker, { force: true });
+}

@@ -4,13 +4,15 @@
 // read-modify-write under the home's mutation lock so `approve` and a running heartbeat do not
 // overwrite each other.
 
+import { promises as fs } from "node:fs";
+import path from "node:path";
 import { z } from "zod";
 import { SkillwallError } from "../errors.js";
-import { readIfExists, removeStaleTempFiles, writeFileAtomic } from "../remote/atomic-file.js";
+import { processAlive, readIfExists, removeStaleTempFiles, writeFileAtomic } from "../remote/atomic-file.js";
 import { parseJsonNoProto } from "../remote/json.js";
 import { agentHomePaths, skillNamePattern } from "../remote/paths.js";
 import { fileDiffSchema, findingSummarySchema } from "./diff.js";
-import { withLock } from "./lock.js";
+import { removeStaleBreaker, removeStaleLockTemps, withLock } from "./lock.js";
 
 const isoTime = z.iso.datetime({ offset: true });
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/);
@@ -148,4 +150,23 @@ export async function recoverState(home: string): Promise<void> {
   const paths = agentHomePaths(home);
   await removeStaleTempFiles(paths.state);
   await removeStaleTempFiles(paths.lockfile);
+  await removeStaleLockTemps(paths.mutationLock);
+  await removeStaleBreaker(paths.mutationLock);
+  await removeStaleBlobTemps(paths.blobs);
+}
+
+/** Blob temp files ("<sha>.tmp-<pid>-<hex>") of writers that died. */
+async function removeStaleBlobTemps(dir: string): Promise<void> {
+  let names: string[] = [];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const at = name.indexOf(".tmp-");
+    if (at < 0) continue;
+    const pid = Number(name.slice(at + 5).split("-")[0]);
+    if (!processAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
+  }
 }

@@ -19,9 +19,13 @@ const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).fr
 export function parseMarkdown(text: string): Root {
   const problem = findExcessiveNesting(text, limits.maxMarkdownDepth);
   if (problem !== undefined) {
-    throw new InputError("too-deep", `markdown nested too deeply: ${problem} (limit ${limits.maxMarkdownDepth})`, {
-      fix: "Flatten the nesting of the file; no real skill nests this deep.",
-    });
+    throw new InputError(
+      "too-deep",
+      `markdown nested too deeply: ${problem} (limit ${limits.maxMarkdownDepth})`,
+      {
+        fix: "Flatten the nesting of the file; no real skill nests this deep.",
+      },
+    );
   }
   return processor.parse(text);
 }
@@ -112,7 +116,8 @@ export function findExcessiveNesting(text: string, maxDepth: number): string | u
         const after = r < end ? text.charCodeAt(r) : 32;
         if (isBlankCode(before) && !isBlankCode(after)) {
           emphasisDepth += 1;
-          if (emphasisDepth > maxDepth) return `line ${line} opens more than ${maxDepth} nested emphasis spans`;
+          if (emphasisDepth > maxDepth)
+            return `line ${line} opens more than ${maxDepth} nested emphasis spans`;
         } else if (!isBlankCode(before) && isBlankCode(after) && emphasisDepth > 0) emphasisDepth -= 1;
         blank = false;
         k = r - 1;

@@ -16,7 +16,14 @@ import type {
 } from "../model.js";
 import { limits } from "../limits.js";
 import type { CommandRule, DenyRule, Policy, RedirectSpec, ValueSpec } from "./types.js";
-import { globMatch, isLiteralGlob, pathGlobMatch } from "./glob.js";
+import {
+  compilePath,
+  compiledPathMatch,
+  globMatch,
+  isLiteralGlob,
+  pathGlobCouldMatch,
+  type CompiledPathGlob,
+} from "./glob.js";
 import { checkOptionCounts, parseArgs, type ParsedArgs } from "./options.js";
 import { normaliseGlob, resolvePath } from "./paths.js";
 import { basename, inlineCodeOptions, isInterpreter, isWrapper } from "./programs.js";
@@ -97,7 +104,7 @@ function pathCandidates(value: string): string[] {
 
 interface PolicyPaths {
   workdir: string;
-  blocked: string[];
+  blocked: CompiledPathGlob[];
 }
 
 /** Normalised workdir and blocked globs, computed once per loaded policy. */
@@ -107,26 +114,55 @@ function policyPaths(policy: Policy): PolicyPaths {
   if (!hit) {
     hit = {
       workdir: normaliseGlob(policy.workdir, policy.home, policy.home),
-      blocked: policy.blockedPaths.map((g) => normaliseGlob(g, policy.home, policy.workdir)),
+      blocked: policy.blockedPaths.map((g) => compilePath(normaliseGlob(g, policy.home, policy.workdir))),
     };
     pathsCache.set(policy, hit);
   }
   return hit;
 }
 
-function blockedHit(
+type BlockedResult = { path: string; glob: string } | undefined;
+/** Words repeat a lot within and across skills; remember each word's answer per policy. */
+const blockedCache = new WeakMap<Policy, Map<string, BlockedResult>>();
+
+function blockedHit(value: string, policy: Policy, globs: readonly CompiledPathGlob[]): BlockedResult {
+  let cache = blockedCache.get(policy);
+  if (!cache) {
+    cache = new Map();
+    blockedCache.set(policy, cache);
+  }
+  if (cache.has(value)) return cache.get(value);
+  const result = blockedHitUncached(value, policy, globs);
+  if (cache.size > 50_000) cache.clear();
+  cache.set(value, result);
+  return result;
+}
+
+function blockedHitUncached(
   value: string,
   policy: Policy,
-  globs: readonly string[],
-): { path: string; glob: string } | undefined {
+  globs: readonly CompiledPathGlob[],
+): BlockedResult {
   const { workdir } = policyPaths(policy);
+  // Every candidate path is built from the value, the workdir and home: a glob whose needles
+  // are missing from all three cannot match any candidate.
+  const haystack = `${value}\0${workdir}\0${policy.home}`;
+  const survivors = globs.filter((g) => pathGlobCouldMatch(g, haystack));
+  if (survivors.length === 0) return undefined;
+  globs = survivors;
+  const seen = new Set<string>();
   for (const candidate of pathCandidates(value)) {
     const expanded =
       candidate.startsWith("~/") || candidate === "~" ? policy.home + candidate.slice(1) : candidate;
-    const resolved = resolvePath(expanded, workdir);
+    const absolute = expanded.startsWith("/") ? expanded : `${workdir}/${expanded}`;
+    if (seen.has(absolute)) continue;
+    seen.add(absolute);
+    const possible = globs.filter((g) => pathGlobCouldMatch(g, absolute));
+    if (possible.length === 0) continue;
+    const resolved = resolvePath(absolute, "/");
     if (resolved === "/dev/null") continue;
-    const glob = globs.find((g) => pathGlobMatch(g, resolved));
-    if (glob !== undefined) return { path: resolved, glob };
+    const glob = possible.find((g) => compiledPathMatch(g, resolved));
+    if (glob !== undefined) return { path: resolved, glob: glob.pattern };
   }
   return undefined;
 }
@@ -170,6 +206,7 @@ function optionPresent(args: readonly Word[], option: string): boolean {
   const singleLong = !long && option.length > 2;
   for (const word of args) {
     const v = word.value;
+    if (!v.startsWith("-")) continue;
     if (v === option) return true;
     if (long) {
       const name = v.split("=", 1)[0] as string;

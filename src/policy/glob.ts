@@ -80,12 +80,39 @@ function matchUnits<T>(
 
 /** Whole-string glob match: `*` any run, `?` one character, backslash escapes. */
 export function globMatch(pattern: string, text: string): boolean {
+  const chunks = compile(pattern);
+  if (chunks.every((c) => !c.includes(undefined))) return literalChunksMatch(chunks, text);
   return matchUnits<string | undefined>(
     Array.from(text),
-    compile(pattern),
+    chunks,
     (unit, want) => unit === want,
     (want) => want === undefined,
   );
+}
+
+const literalCache = new WeakMap<Chunk[], string[]>();
+
+/** Star-only globs: the same greedy placement with indexOf on the string (no allocation per call). */
+function literalChunksMatch(chunks: Chunk[], text: string): boolean {
+  let parts = literalCache.get(chunks);
+  if (!parts) {
+    parts = chunks.map((c) => c.join(""));
+    literalCache.set(chunks, parts);
+  }
+  if (parts.length === 1) return text === parts[0];
+  const first = parts[0] as string;
+  const last = parts[parts.length - 1] as string;
+  if (first.length + last.length > text.length) return false;
+  if (!text.startsWith(first) || !text.endsWith(last)) return false;
+  let pos = first.length;
+  const end = text.length - last.length;
+  for (let c = 1; c < parts.length - 1; c++) {
+    const part = parts[c] as string;
+    const found = text.indexOf(part, pos);
+    if (found < 0 || found + part.length > end) return false;
+    pos = found + part.length;
+  }
+  return true;
 }
 
 /** True when the pattern has no wildcard at all (it matches exactly one string). */
@@ -95,13 +122,16 @@ export function isLiteralGlob(pattern: string): boolean {
 }
 
 /** A compiled path glob: segment patterns grouped between `**` segments. */
-interface CompiledPathGlob {
+export interface CompiledPathGlob {
+  pattern: string;
   chunks: string[][];
+  /** Literal runs every matching path must contain: a cheap filter before matching. */
+  needles: string[];
 }
 
 const pathCache = new Map<string, CompiledPathGlob>();
 
-function compilePath(pattern: string): CompiledPathGlob {
+export function compilePath(pattern: string): CompiledPathGlob {
   const hit = pathCache.get(pattern);
   if (hit) return hit;
   const chunks: string[][] = [];
@@ -113,7 +143,12 @@ function compilePath(pattern: string): CompiledPathGlob {
     } else current.push(seg);
   }
   chunks.push(current);
-  const compiled = { chunks };
+  const needles: string[] = [];
+  for (const seg of chunks.flat()) {
+    const longest = seg.split(/[*?\\]/).reduce((a, b) => (b.length > a.length ? b : a), "");
+    if (longest !== "") needles.push(longest);
+  }
+  const compiled = { pattern, chunks, needles };
   if (pathCache.size > 10_000) pathCache.clear();
   pathCache.set(pattern, compiled);
   return compiled;
@@ -126,9 +161,25 @@ function segmentMatches(unit: string, want: string): boolean {
 }
 
 /**
+ * Cheap pre-check: could `pattern` match a path that normalises from `text`? Needles are
+ * literal runs inside one segment, and normalisation only drops segments, so a needle missing
+ * from the raw text is missing from the normalised path too.
+ */
+export function pathGlobCouldMatch(compiled: CompiledPathGlob, text: string): boolean {
+  for (const needle of compiled.needles) if (!text.includes(needle)) return false;
+  return true;
+}
+
+/** Match with a precompiled glob (see compilePath). */
+export function compiledPathMatch(compiled: CompiledPathGlob, path: string): boolean {
+  if (!pathGlobCouldMatch(compiled, path)) return false;
+  return matchUnits(path.split("/"), compiled.chunks, segmentMatches, () => false);
+}
+
+/**
  * Path glob over "/"-separated segments. Both sides must already be absolute and normalised
  * (see paths.ts); `**` matches zero or more whole segments.
  */
 export function pathGlobMatch(pattern: string, path: string): boolean {
-  return matchUnits(path.split("/"), compilePath(pattern).chunks, segmentMatches, () => false);
+  return compiledPathMatch(compilePath(pattern), path);
 }

@@ -19,7 +19,18 @@ export type UrlCheck =
 const defaultPorts: Record<string, number> = { http: 80, https: 443, ftp: 21, ws: 80, wss: 443 };
 
 /** Lower-case, trailing dot stripped, IDNA (punycode) form; "" when not a valid domain. */
+const hostCache = new Map<string, string>();
+
 export function canonicalHost(host: string): string {
+  const hit = hostCache.get(host);
+  if (hit !== undefined) return hit;
+  const result = canonicalHostUncached(host);
+  if (hostCache.size > 10_000) hostCache.clear();
+  hostCache.set(host, result);
+  return result;
+}
+
+function canonicalHostUncached(host: string): string {
   const trimmed = host.toLowerCase().replace(/\.$/, "");
   if (trimmed.startsWith("*.")) {
     const rest = domainToASCII(trimmed.slice(2));

@@ -3,7 +3,7 @@
 
 import type { Word } from "../model.js";
 import type { Policy, ValueSpec } from "./types.js";
-import { globMatch, pathGlobMatch } from "./glob.js";
+import { compilePath, compiledPathMatch, globMatch, type CompiledPathGlob } from "./glob.js";
 import { normaliseGlob, resolvePath } from "./paths.js";
 import { checkUrl } from "./url.js";
 import { envNames, isLiteral, unquotedExpansions } from "./words.js";
@@ -91,14 +91,14 @@ function needLiteral(word: Word, ctx: ValueContext, spec: ValueSpec): ValueFail 
   };
 }
 
-const allowCache = new WeakMap<readonly string[], { key: string; globs: string[] }>();
+const allowCache = new WeakMap<readonly string[], { key: string; globs: CompiledPathGlob[] }>();
 
-/** Path allow globs made absolute; cached per spec list (keyed again by home and workdir). */
-function normalisedAllow(allow: readonly string[], home: string, workdir: string): string[] {
+/** Path allow globs made absolute and compiled; cached per spec list (keyed again by home and workdir). */
+function normalisedAllow(allow: readonly string[], home: string, workdir: string): CompiledPathGlob[] {
   const key = `${home}\0${workdir}`;
   const hit = allowCache.get(allow);
   if (hit && hit.key === key) return hit.globs;
-  const globs = allow.map((g) => normaliseGlob(g, home, workdir));
+  const globs = allow.map((g) => compilePath(normaliseGlob(g, home, workdir)));
   allowCache.set(allow, { key, globs });
   return globs;
 }
@@ -129,7 +129,7 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
       const { home, workdir } = ctx.policy;
       const resolved = resolvePath(value, normaliseGlob(workdir, home, home));
       const globs = normalisedAllow(spec.allow, home, workdir);
-      if (globs.some((g) => pathGlobMatch(g, resolved))) return ok();
+      if (globs.some((g) => compiledPathMatch(g, resolved))) return ok();
       return {
         ok: false,
         reason: `${ctx.what} resolves to ${resolved}, which is not under ${spec.allow.join(", ") || "any allowed path"}`,

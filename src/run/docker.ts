@@ -155,7 +155,10 @@ export class DockerClient implements ContainerClient {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new SkillwallError("registry-timeout", `pulling ${ref} did not finish within ${timeoutMs} ms`)),
+        () =>
+          reject(
+            new SkillwallError("registry-timeout", `pulling ${ref} did not finish within ${timeoutMs} ms`),
+          ),
         timeoutMs,
       );
     });
@@ -179,7 +182,8 @@ export class DockerClient implements ContainerClient {
       if (typeof e.status === "string" && e.status.startsWith("sha256:")) id = e.status;
       if (typeof e.error === "string") failure = e.error;
     });
-    if (failure !== undefined) throw new SkillwallError("image-import", `importing ${repo}:${tag} failed: ${failure}`);
+    if (failure !== undefined)
+      throw new SkillwallError("image-import", `importing ${repo}:${tag} failed: ${failure}`);
     const img = await this.inspectImage(`${repo}:${tag}`);
     return img?.id ?? id;
   }

@@ -15,11 +15,22 @@ export interface DoctorCheck {
   fix?: string;
 }
 
-const mustNotAllow = ["ptrace", "mount", "unshare", "setns", "keyctl", "bpf", "io_uring_setup", "kexec_load", "init_module"];
+const mustNotAllow = [
+  "ptrace",
+  "mount",
+  "unshare",
+  "setns",
+  "keyctl",
+  "bpf",
+  "io_uring_setup",
+  "kexec_load",
+  "init_module",
+];
 
 export async function runDoctor(client: ContainerClient): Promise<DoctorCheck[]> {
   const checks: DoctorCheck[] = [];
-  const setupFix = "run scripts/setup-docker.sh (as root it installs docker.io and starts dockerd), or start Docker yourself";
+  const setupFix =
+    "run scripts/setup-docker.sh (as root it installs docker.io and starts dockerd), or start Docker yourself";
 
   let seccompJson = "";
   try {
@@ -30,35 +41,73 @@ export async function runDoctor(client: ContainerClient): Promise<DoctorCheck[]>
     checks.push(
       leaks.length === 0
         ? { name: "seccomp profile", ok: true, detail: `deny by default, ${allowed.size} syscalls allowed` }
-        : { name: "seccomp profile", ok: false, detail: `allows ${leaks.join(", ")}`, fix: "restore seccomp/step.json from the package" },
+        : {
+            name: "seccomp profile",
+            ok: false,
+            detail: `allows ${leaks.join(", ")}`,
+            fix: "restore seccomp/step.json from the package",
+          },
     );
   } catch (err) {
-    checks.push({ name: "seccomp profile", ok: false, detail: (err as Error).message, fix: "restore seccomp/step.json from the package" });
+    checks.push({
+      name: "seccomp profile",
+      ok: false,
+      detail: (err as Error).message,
+      fix: "restore seccomp/step.json from the package",
+    });
   }
 
   try {
     await client.ping();
   } catch (err) {
-    checks.push({ name: "docker", ok: false, detail: `no daemon answers: ${(err as Error).message}`, fix: setupFix });
+    checks.push({
+      name: "docker",
+      ok: false,
+      detail: `no daemon answers: ${(err as Error).message}`,
+      fix: setupFix,
+    });
     return checks;
   }
   const info = await client.info();
-  checks.push({ name: "docker", ok: true, detail: `Docker ${info.serverVersion} (API ${info.apiVersion}), ${info.storageDriver}, cgroup v${info.cgroupVersion || "?"}` });
+  checks.push({
+    name: "docker",
+    ok: true,
+    detail: `Docker ${info.serverVersion} (API ${info.apiVersion}), ${info.storageDriver}, cgroup v${info.cgroupVersion || "?"}`,
+  });
   const seccompOn = info.securityOptions.some((o) => o.includes("name=seccomp"));
   checks.push(
     seccompOn
       ? { name: "seccomp support", ok: true, detail: "the daemon applies seccomp profiles" }
-      : { name: "seccomp support", ok: false, detail: "the daemon reports no seccomp support", fix: "use a Docker build with seccomp (Debian's docker.io has it)" },
+      : {
+          name: "seccomp support",
+          ok: false,
+          detail: "the daemon reports no seccomp support",
+          fix: "use a Docker build with seccomp (Debian's docker.io has it)",
+        },
   );
   checks.push(
     info.initBinary
-      ? { name: "runtime", ok: true, detail: `${info.defaultRuntime} (runtimes: ${info.runtimes.join(", ")}), init ${info.initBinary}` }
-      : { name: "runtime", ok: false, detail: `${info.defaultRuntime}, no init binary`, fix: "install tini (Debian: apt-get install tini) so containers get an init process" },
+      ? {
+          name: "runtime",
+          ok: true,
+          detail: `${info.defaultRuntime} (runtimes: ${info.runtimes.join(", ")}), init ${info.initBinary}`,
+        }
+      : {
+          name: "runtime",
+          ok: false,
+          detail: `${info.defaultRuntime}, no init binary`,
+          fix: "install tini (Debian: apt-get install tini) so containers get an init process",
+        },
   );
 
   const image = await findStepImage(client).catch(() => undefined);
   if (!image) {
-    checks.push({ name: "step image", ok: false, detail: "not built, or images/ changed since it was", fix: "run `skillwall image build`" });
+    checks.push({
+      name: "step image",
+      ok: false,
+      detail: "not built, or images/ changed since it was",
+      fix: "run `skillwall image build`",
+    });
     return checks;
   }
   checks.push({ name: "step image", ok: true, detail: `${image.ref} (${image.id.slice(0, 19)})` });
@@ -71,7 +120,8 @@ export async function runDoctor(client: ContainerClient): Promise<DoctorCheck[]>
       image: image.id,
       runId: `doctor-${process.pid}`,
       stepLabel: "doctor",
-      script: "id -u; grep -E '^(Seccomp|NoNewPrivs|CapEff):' /proc/self/status; ls /sys/class/net | tr '\\n' ' '",
+      script:
+        "id -u; grep -E '^(Seccomp|NoNewPrivs|CapEff):' /proc/self/status; ls /sys/class/net | tr '\\n' ' '",
       env: new Map(),
       limits,
       seccompJson,
@@ -91,7 +141,11 @@ export async function runDoctor(client: ContainerClient): Promise<DoctorCheck[]>
     ].filter((s) => s !== "");
     checks.push(
       run.outcome === "ok" && walls.length === 0
-        ? { name: "hardened container", ok: true, detail: `uid 1000, seccomp on, no-new-privileges, no capabilities, no network (${ms} ms)` }
+        ? {
+            name: "hardened container",
+            ok: true,
+            detail: `uid 1000, seccomp on, no-new-privileges, no capabilities, no network (${ms} ms)`,
+          }
         : {
             name: "hardened container",
             ok: false,

@@ -5,7 +5,8 @@ import os from "node:os";
 import type { ContainerClient } from "./container-client.js";
 import { CappedOutput } from "./output.js";
 
-export type ContainerOutcome = "ok" | "failed" | "oom-killed" | "timed-out" | "seccomp-killed" | "output-capped" | "aborted" | "error";
+export type ContainerOutcome =
+  "ok" | "failed" | "oom-killed" | "timed-out" | "seccomp-killed" | "output-capped" | "aborted" | "error";
 
 export interface ContainerRun {
   containerId: string;
@@ -30,14 +31,20 @@ export interface ExecuteOptions {
   signal?: AbortSignal;
 }
 
-const signalNames = new Map<number, string>(Object.entries(os.constants.signals).map(([name, n]) => [n, name]));
+const signalNames = new Map<number, string>(
+  Object.entries(os.constants.signals).map(([name, n]) => [n, name]),
+);
 const SIGSYS = os.constants.signals.SIGSYS;
 
 function signalOf(status: number): string | null {
   return status > 128 && status < 128 + 65 ? (signalNames.get(status - 128) ?? null) : null;
 }
 
-export async function executeContainer(client: ContainerClient, id: string, opts: ExecuteOptions): Promise<ContainerRun> {
+export async function executeContainer(
+  client: ContainerClient,
+  id: string,
+  opts: ExecuteOptions,
+): Promise<ContainerRun> {
   const stdout = new CappedOutput(opts.outputBytes);
   const stderr = new CappedOutput(opts.outputBytes);
   let stopReason: "timed-out" | "output-capped" | "aborted" | undefined;
@@ -67,7 +74,11 @@ export async function executeContainer(client: ContainerClient, id: string, opts
       await client.start(id);
     } catch (err) {
       attachment.close();
-      return { ...emptyRun(id, "error"), error: (err as Error).message, durationMs: performance.now() - started };
+      return {
+        ...emptyRun(id, "error"),
+        error: (err as Error).message,
+        durationMs: performance.now() - started,
+      };
     }
     timer = setTimeout(() => stop("timed-out"), opts.timeoutMs);
     const status = await client.wait(id);

@@ -27,7 +27,9 @@ export function stepImageDir(): string {
 
 async function listFiles(dir: string, prefix = ""): Promise<string[]> {
   const out: string[] = [];
-  for (const e of (await readdir(path.join(dir, prefix), { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const e of (await readdir(path.join(dir, prefix), { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
     const rel = prefix === "" ? e.name : `${prefix}/${e.name}`;
     if (e.isDirectory()) out.push(...(await listFiles(dir, rel)));
     else if (e.isFile()) out.push(rel);
@@ -54,7 +56,10 @@ export interface StepImage {
 }
 
 /** The built image for the current images/step/ content, if there is one. */
-export async function findStepImage(client: ContainerClient, dir = stepImageDir()): Promise<StepImage | undefined> {
+export async function findStepImage(
+  client: ContainerClient,
+  dir = stepImageDir(),
+): Promise<StepImage | undefined> {
   const hash = await imageContentHash(dir);
   const ref = `${stepImageRepo}:${hash.slice(0, 12)}`;
   const img = await client.inspectImage(ref);
@@ -111,7 +116,10 @@ function runProcess(cmd: string, args: string[], onLine: (l: string) => void): P
 }
 
 /** debootstrap a minimal bookworm and import it as skillwall/bookworm-base:latest. */
-export async function bootstrapBase(client: ContainerClient, onProgress: (line: string) => void): Promise<string> {
+export async function bootstrapBase(
+  client: ContainerClient,
+  onProgress: (line: string) => void,
+): Promise<string> {
   if (process.getuid?.() !== 0) {
     throw new SkillwallError("image-base", "no registry answers and bootstrapping a base image needs root", {
       fix: "run `sudo skillwall image build` once, or make a registry with debian:bookworm-slim reachable",
@@ -127,14 +135,19 @@ export async function bootstrapBase(client: ContainerClient, onProgress: (line: 
   try {
     const mirror = debianMirror();
     onProgress(`debootstrap bookworm from ${mirror} (about 30 s)`);
-    await runProcess("debootstrap", ["--variant=minbase", `--include=${basePackages}`, "bookworm", rootfs, mirror], (l) =>
-      onProgress(`  ${l}`),
+    await runProcess(
+      "debootstrap",
+      ["--variant=minbase", `--include=${basePackages}`, "bookworm", rootfs, mirror],
+      (l) => onProgress(`  ${l}`),
     );
     onProgress(`importing ${baseImageRepo}:latest`);
-    const tarProc = spawn("tar", ["-C", rootfs, "--numeric-owner", "-c", "."], { stdio: ["ignore", "pipe", "inherit"] });
+    const tarProc = spawn("tar", ["-C", rootfs, "--numeric-owner", "-c", "."], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const exited = new Promise<number | null>((resolve) => tarProc.on("close", resolve));
     const id = await client.importImage(tarProc.stdout, baseImageRepo, "latest");
-    if ((await exited) !== 0) throw new SkillwallError("image-base", "tar of the bootstrapped root filesystem failed");
+    if ((await exited) !== 0)
+      throw new SkillwallError("image-base", "tar of the bootstrapped root filesystem failed");
     return id;
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -142,7 +155,11 @@ export async function bootstrapBase(client: ContainerClient, onProgress: (line: 
 }
 
 /** Which base to build FROM: a local debian:bookworm-slim, a pulled one, or the bootstrapped one. */
-export async function chooseBase(client: ContainerClient, onProgress: (line: string) => void, registryTimeoutMs = 20_000): Promise<string> {
+export async function chooseBase(
+  client: ContainerClient,
+  onProgress: (line: string) => void,
+  registryTimeoutMs = 20_000,
+): Promise<string> {
   if (await client.inspectImage(registryBase)) return registryBase;
   try {
     onProgress(`pulling ${registryBase}`);
@@ -174,7 +191,10 @@ export interface BuildImageOptions {
   dir?: string;
 }
 
-export async function buildStepImage(client: ContainerClient, opts: BuildImageOptions = {}): Promise<StepImage & { built: boolean; base?: string }> {
+export async function buildStepImage(
+  client: ContainerClient,
+  opts: BuildImageOptions = {},
+): Promise<StepImage & { built: boolean; base?: string }> {
   const dir = opts.dir ?? stepImageDir();
   const progress = opts.onProgress ?? (() => undefined);
   if (!opts.force) {
@@ -188,7 +208,11 @@ export async function buildStepImage(client: ContainerClient, opts: BuildImageOp
   const ref = `${stepImageRepo}:${hash.slice(0, 12)}`;
   const base = await chooseBase(client, progress);
   progress(`building ${ref} from ${base}`);
-  const id = await client.build(await contextTar(dir), { tag: ref, buildArgs: { BASE: base }, labels: { [hashLabel]: hash } }, progress);
+  const id = await client.build(
+    await contextTar(dir),
+    { tag: ref, buildArgs: { BASE: base }, labels: { [hashLabel]: hash } },
+    progress,
+  );
   await client.tag(id, stepImageRepo, "latest");
   progress(`built ${ref} (${id.slice(0, 19)})`);
   return { id, ref, hash, built: true, base };

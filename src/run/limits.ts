@@ -20,16 +20,23 @@ const minimums: SandboxLimits = {
   openFiles: 32,
 };
 
-export function resolveLimits(sandbox: Policy["sandbox"] | undefined, overrides: Partial<SandboxLimits> = {}): SandboxLimits {
+export function resolveLimits(
+  sandbox: Policy["sandbox"] | undefined,
+  overrides: Partial<SandboxLimits> = {},
+): SandboxLimits {
   const out = { ...sandboxDefaults } as SandboxLimits;
   for (const source of [sandbox ?? {}, overrides] as Array<Partial<SandboxLimits>>) {
     for (const name of limitNames) {
       const value = source[name];
       if (value === undefined) continue;
       if (typeof value !== "number" || !Number.isFinite(value) || value < minimums[name]) {
-        throw new PolicyError("sandbox-limit", `sandbox.${name} must be a number >= ${minimums[name]}, got ${String(value)}`, {
-          fix: `set sandbox.${name} to at least ${minimums[name]} (default ${sandboxDefaults[name]})`,
-        });
+        throw new PolicyError(
+          "sandbox-limit",
+          `sandbox.${name} must be a number >= ${minimums[name]}, got ${String(value)}`,
+          {
+            fix: `set sandbox.${name} to at least ${minimums[name]} (default ${sandboxDefaults[name]})`,
+          },
+        );
       }
       out[name] = value;
     }

@@ -36,7 +36,13 @@ export async function reapStale(client: ContainerClient, opts: ReapOptions = {})
     if (Number.isFinite(created) && now - created > maxAge) return true;
     const pid = Number(c.labels[labelKeys.pid]);
     // Only a pid on this host says anything; elsewhere the age rule decides.
-    return c.labels[labelKeys.host] === host && Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid);
+    return (
+      c.labels[labelKeys.host] === host &&
+      Number.isInteger(pid) &&
+      pid > 0 &&
+      pid !== process.pid &&
+      !alive(pid)
+    );
   });
   await Promise.all(doomed.map((c) => client.remove(c.id).catch(() => undefined)));
   return doomed.map((c) => c.id);

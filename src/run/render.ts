@@ -21,9 +21,13 @@ export function resolvedScript(analysis: ShellAnalysis, render: ScriptRenderer =
     for (const cmd of pipeline) {
       const dynamic = cmd.argv.find((w) => w.dynamic !== undefined);
       if (dynamic) {
-        throw new SkillwallError("unresolved-step", `word ${JSON.stringify(dynamic.raw)} is not static (${dynamic.dynamic ?? ""})`, {
-          fix: "only statically resolved commands run in the sandbox",
-        });
+        throw new SkillwallError(
+          "unresolved-step",
+          `word ${JSON.stringify(dynamic.raw)} is not static (${dynamic.dynamic ?? ""})`,
+          {
+            fix: "only statically resolved commands run in the sandbox",
+          },
+        );
       }
     }
   }

@@ -112,7 +112,11 @@ function notRun(j: JudgedStep, outcome: StepOutcome, reason: string, fix?: strin
 }
 
 /** The env a step gets: only the policy's variables that its commands expand, with their values. */
-function stepEnv(j: JudgedStep, policy: RunOptions["policy"], source: NodeJS.ProcessEnv): Map<string, string> | { missing: string; declared: boolean } {
+function stepEnv(
+  j: JudgedStep,
+  policy: RunOptions["policy"],
+  source: NodeJS.ProcessEnv,
+): Map<string, string> | { missing: string; declared: boolean } {
   const out = new Map<string, string>();
   for (const c of j.commands) {
     for (const name of c.env) {
@@ -135,10 +139,21 @@ async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepR
     if (j.verdict === "review") {
       const auto = opts.yes === true && opts.policy.sandbox.autoApproveReview === true;
       const approved = auto || (opts.approve ? await opts.approve(j) : false);
-      publishLifecycle({ event: "approval", step: j.step.id, line: j.step.line, approved, by: auto ? "policy" : "user" });
+      publishLifecycle({
+        event: "approval",
+        step: j.step.id,
+        line: j.step.line,
+        approved,
+        by: auto ? "policy" : "user",
+      });
       if (!approved) {
         out.push(
-          notRun(j, "not-approved", `${j.rule}: needs review and was not approved`, "approve it when asked, or run interactively"),
+          notRun(
+            j,
+            "not-approved",
+            `${j.rule}: needs review and was not approved`,
+            "approve it when asked, or run interactively",
+          ),
         );
         continue;
       }
@@ -156,7 +171,12 @@ async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepR
       out.push(
         env.declared
           ? notRun(j, "refused", `env var ${env.missing} is not set`, `export ${env.missing} before running`)
-          : notRun(j, "refused", `env var ${env.missing} is not passed by the policy`, `add ${env.missing} to env: in the policy`),
+          : notRun(
+              j,
+              "refused",
+              `env var ${env.missing} is not passed by the policy`,
+              `add ${env.missing} to env: in the policy`,
+            ),
       );
       continue;
     }
@@ -236,18 +256,25 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
       const myIndex = runIndex++;
       if (opts.signal?.aborted) aborted = true;
       if (aborted || stopped !== undefined) {
-        const r = notRun(j, "skipped", aborted ? "the run was interrupted" : `an earlier step failed (${stopped})`);
+        const r = notRun(
+          j,
+          "skipped",
+          aborted ? "the run was interrupted" : `an earlier step failed (${stopped})`,
+        );
         results.push(r);
         opts.onStepEnd?.(r, index);
         continue;
       }
-      for (let k = myIndex; k <= myIndex + lookahead; k++) ensureCreated(k);
+      for (let k = myIndex; k <= myIndex + lookahead; k++) void ensureCreated(k);
       opts.onStepStart?.(j, index);
       let id: string;
       try {
         id = await (ensureCreated(myIndex) as Promise<string>);
       } catch (err) {
-        const r = { ...notRun(j, "error", `could not create the container: ${(err as Error).message}`), script: item.script };
+        const r = {
+          ...notRun(j, "error", `could not create the container: ${(err as Error).message}`),
+          script: item.script,
+        };
         results.push(r);
         opts.onStepEnd?.(r, index);
         if (!opts.keepGoing) stopped = `${j.step.id}: error`;
@@ -306,7 +333,9 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
   }
 
   const after = workspace ? await snapshotFiles(workspace.hostDir) : new Map();
-  const written = workspace ? changedSkillFiles(before, after).map((rel) => path.join(workspace.hostDir, ...rel.split("/"))) : [];
+  const written = workspace
+    ? changedSkillFiles(before, after).map((rel) => path.join(workspace.hostDir, ...rel.split("/")))
+    : [];
   return {
     runId,
     imageId: opts.image,

@@ -34,10 +34,14 @@ export function loadSeccompProfile(path = seccompProfilePath()): { json: string;
   try {
     profile = JSON.parse(readFileSync(path, "utf8")) as SeccompProfile;
   } catch (err) {
-    throw new SkillwallError("seccomp-profile", `cannot read the seccomp profile ${path}: ${(err as Error).message}`, {
-      fix: "reinstall skillwall; the file seccomp/step.json ships with the package",
-      cause: err,
-    });
+    throw new SkillwallError(
+      "seccomp-profile",
+      `cannot read the seccomp profile ${path}: ${(err as Error).message}`,
+      {
+        fix: "reinstall skillwall; the file seccomp/step.json ships with the package",
+        cause: err,
+      },
+    );
   }
   if (profile.defaultAction !== "SCMP_ACT_ERRNO" || !Array.isArray(profile.syscalls)) {
     throw new SkillwallError("seccomp-profile", `the seccomp profile ${path} is not deny-by-default`, {

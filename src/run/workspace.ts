@@ -16,7 +16,10 @@ export const containerHome = "/home/agent";
 export const maxWorkspaceEntries = 20_000;
 
 export function defaultAgentHome(env: NodeJS.ProcessEnv = process.env): string {
-  const data = env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME) ? env.XDG_DATA_HOME : path.join(os.homedir(), ".local", "share");
+  const data =
+    env.XDG_DATA_HOME && path.isAbsolute(env.XDG_DATA_HOME)
+      ? env.XDG_DATA_HOME
+      : path.join(os.homedir(), ".local", "share");
   return path.join(data, "skillwall", "agent-home");
 }
 
@@ -29,9 +32,13 @@ export function safeSkillName(name: string): string {
     .replace(/^[.-]+|-+$/g, "")
     .slice(0, 64);
   if (cleaned === "" || cleaned === "." || cleaned === "..") {
-    throw new InputError("skill-name", `cannot derive a directory name from skill name ${JSON.stringify(name)}`, {
-      fix: "give the skill a name in its frontmatter (name: my-skill)",
-    });
+    throw new InputError(
+      "skill-name",
+      `cannot derive a directory name from skill name ${JSON.stringify(name)}`,
+      {
+        fix: "give the skill a name in its frontmatter (name: my-skill)",
+      },
+    );
   }
   return cleaned;
 }
@@ -70,7 +77,10 @@ function isInside(child: string, parent: string): boolean {
 export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspace> {
   const rel = path.posix.normalize(opts.relDir);
   if (path.posix.isAbsolute(rel) || rel === "." || rel.split("/").includes("..")) {
-    refuse(`workspace ${JSON.stringify(opts.relDir)} must be a path inside the home`, "use a relative path like .moltbot/skills/NAME");
+    refuse(
+      `workspace ${JSON.stringify(opts.relDir)} must be a path inside the home`,
+      "use a relative path like .moltbot/skills/NAME",
+    );
   }
   await mkdir(opts.agentHome, { recursive: true, mode: 0o755 });
   const home = await realpath(opts.agentHome);
@@ -93,7 +103,10 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
   const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerDir));
   const blockedHit = firstMatchingGlob(containerDir, blocked);
   if (blockedHit !== undefined) {
-    refuse(`the workspace ${containerDir} is a blocked path (${blockedHit})`, "blocked paths are never mounted; choose another skill directory");
+    refuse(
+      `the workspace ${containerDir} is a blocked path (${blockedHit})`,
+      "blocked paths are never mounted; choose another skill directory",
+    );
   }
   await checkTree(hostDir, containerDir, blocked, opts.owner);
   return { hostDir, containerDir, agentHome: home };
@@ -111,27 +124,41 @@ async function checkTree(
     const dir = queue.pop() as string;
     for (const name of await readdir(dir)) {
       if (++seen > maxWorkspaceEntries) {
-        refuse(`the workspace ${root} has more than ${maxWorkspaceEntries} entries`, "clean the skill directory");
+        refuse(
+          `the workspace ${root} has more than ${maxWorkspaceEntries} entries`,
+          "clean the skill directory",
+        );
       }
       const full = path.join(dir, name);
-      const containerPath = normalisePath(`${containerRoot}/${path.relative(root, full).split(path.sep).join("/")}`);
+      const containerPath = normalisePath(
+        `${containerRoot}/${path.relative(root, full).split(path.sep).join("/")}`,
+      );
       const st = await lstat(full);
       const hit = firstMatchingGlob(containerPath, blocked);
       if (hit !== undefined) {
-        refuse(`${full} is a blocked path (${hit}) inside the workspace`, `move ${full} out of the skill directory`);
+        refuse(
+          `${full} is a blocked path (${hit}) inside the workspace`,
+          `move ${full} out of the skill directory`,
+        );
       }
       if (st.isSymbolicLink()) {
         const target = await readlink(full);
         const resolved = path.resolve(path.dirname(full), target);
         if (!isInside(resolved, root)) {
-          refuse(`symlink ${full} points outside the workspace (${target})`, `remove ${full}; a skill's files must stay inside its directory`);
+          refuse(
+            `symlink ${full} points outside the workspace (${target})`,
+            `remove ${full}; a skill's files must stay inside its directory`,
+          );
         }
       } else if (st.isBlockDevice() || st.isCharacterDevice()) {
         refuse(`${full} is a device node`, `remove ${full}`);
       } else if (st.isFile() && (st.mode & 0o6000) !== 0) {
         refuse(`${full} is setuid/setgid`, `chmod ug-s ${full}`);
       } else if (st.isFile() && st.nlink > 1) {
-        refuse(`${full} is hard-linked (${st.nlink} links): it may be a file outside the workspace`, `replace ${full} with a copy`);
+        refuse(
+          `${full} is hard-linked (${st.nlink} links): it may be a file outside the workspace`,
+          `replace ${full} with a copy`,
+        );
       }
       if (owner && st.uid !== owner.uid) await lchown(full, owner.uid, owner.gid);
       if (st.isDirectory()) queue.push(full);
@@ -164,7 +191,11 @@ export async function snapshotFiles(root: string): Promise<Map<string, FileStamp
       if (st.isDirectory()) {
         if (name !== ".git") queue.push(full);
       } else if (st.isFile()) {
-        out.set(path.relative(root, full).split(path.sep).join("/"), { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+        out.set(path.relative(root, full).split(path.sep).join("/"), {
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          ino: st.ino,
+        });
       }
     }
   }

@@ -98,6 +98,8 @@ describe("heartbeat crash safety", () => {
       (n) => n.includes(".tmp-") || n.includes(".new-") || n.endsWith(".break"),
     );
     expect(leftovers).toEqual([]);
+    const blobTemps = readdirSync(agentHomePaths(home).blobs).filter((n) => n.includes(".tmp-"));
+    expect(blobTemps).toEqual([]);
     expect(readdirSync(agentHomePaths(home).dir)).not.toContain("heartbeat.pid");
   }, 120_000);
 

@@ -44,7 +44,9 @@ export const smallLimits = {
   openFiles: 128,
 };
 
-export function testPolicy(extra: Partial<Pick<Policy, "env" | "blockedPaths" | "sandbox">> = {}): Pick<Policy, "sandbox" | "env" | "blockedPaths"> {
+export function testPolicy(
+  extra: Partial<Pick<Policy, "env" | "blockedPaths" | "sandbox">> = {},
+): Pick<Policy, "sandbox" | "env" | "blockedPaths"> {
   return {
     sandbox: { ...smallLimits, ...extra.sandbox },
     env: extra.env ?? {},

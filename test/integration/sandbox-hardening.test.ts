@@ -75,7 +75,9 @@ describe("resource limits", () => {
   });
 
   it("refuses a file larger than the file-size limit", async () => {
-    const step = await runOne(`head -c ${smallLimits.fileSizeBytes * 2} /dev/zero > /tmp/big; echo "exit=$?"; stat -c %s /tmp/big`);
+    const step = await runOne(
+      `head -c ${smallLimits.fileSizeBytes * 2} /dev/zero > /tmp/big; echo "exit=$?"; stat -c %s /tmp/big`,
+    );
     expect(step.stdout).not.toContain("exit=0");
     expect(Number(step.stdout.trim().split("\n").pop())).toBeLessThanOrEqual(smallLimits.fileSizeBytes);
   });
@@ -181,7 +183,9 @@ describe("kernel surface", () => {
       ["setns", "308, 0, 0"],
       ["pivot_root", "155, 0, 0"],
     ];
-    const perl = probes.map(([name, args]) => `print "${name}=", syscall(${args}), " ", ($!+0), "\\n";`).join(" ");
+    const perl = probes
+      .map(([name, args]) => `print "${name}=", syscall(${args}), " ", ($!+0), "\\n";`)
+      .join(" ");
     const step = await runOne(`perl -e '${perl}'`);
     const lines = step.stdout.trim().split("\n");
     expect(lines).toEqual(probes.map(([name]) => `${name}=-1 1`)); // -1 with EPERM
@@ -220,7 +224,9 @@ describe("kernel surface", () => {
     const step = await runOne(
       `id -u; env | sort | cut -d= -f1 | tr '\\n' ' '; echo; git --version >/dev/null && tar --version >/dev/null && unzip -v >/dev/null && curl --version >/dev/null && echo tools-ok`,
     );
-    expect(step.stdout).toBe(`${process.getuid?.() === 0 ? 1000 : process.getuid?.()}\nHOME HOSTNAME PATH PWD SHLVL _ \ntools-ok\n`);
+    expect(step.stdout).toBe(
+      `${process.getuid?.() === 0 ? 1000 : process.getuid?.()}\nHOME HOSTNAME PATH PWD SHLVL _ \ntools-ok\n`,
+    );
   });
 
   it("passes the policy's env vars only to the steps that expand them", async () => {

@@ -25,7 +25,7 @@ describe("real corpus skills", () => {
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe("mkdir -p ~/.moltbot/skills/moltbook");
     expect(lines.slice(1).every((l) => l.startsWith("curl -s https://www.moltbook.com/"))).toBe(true);
-    expect(block?.line).toBe(23);
+    expect(block?.line).toBe(24); // the first content line, after the ```bash fence on 23
     expect(block?.column).toBe(1);
     expect(block?.installReason).toContain("Install locally");
     // The API examples are steps too, but not install steps.

@@ -131,7 +131,6 @@ describe("heartbeat", () => {
     const used = runner.calls[0]!.policy;
     expect(used.network.hosts).toEqual(["moltbook.test"]);
     expect(used.sandbox.timeoutMs).toBeLessThanOrEqual(30_000);
-    expect(used.blockedPaths).toContain("~/**/HEARTBEAT.md");
     const st = await readState(home);
     expect(st.skills["demo"]?.lastResult).toBe("unchanged");
     expect(Date.parse(st.skills["demo"]!.nextRun!)).toBe(now + 4 * H);

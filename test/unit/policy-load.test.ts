@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { mkdtemp, writeFile, chmod } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -153,5 +154,20 @@ describe("OpenClaw config.yaml", () => {
     expect(err.message).toContain("permissions.allow_network is not a known OpenClaw permission");
     expect(err.message).toMatch(/typo\.yaml:2:3/);
     expect(err.message).toContain("fix:");
+  });
+});
+
+describe("docs/policy.md", () => {
+  it("the full example loads and its examples hold", async () => {
+    const doc = readFileSync(path.join(repoRoot, "docs/policy.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## A full example"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const dir = await mkdtemp(path.join(tmpdir(), "sw-policy-"));
+    const file = path.join(dir, "weather.yaml");
+    await writeFile(file, yaml as string);
+    const policy = await loadPolicy(file);
+    expect(policy.name).toBe("weather-skill");
+    expect(policy.examples.allow.length + policy.examples.deny.length).toBe(5);
   });
 });

@@ -24,7 +24,13 @@ describe("resolveLimits", () => {
   });
 
   it("turns the limits into the container's cgroup and rlimit settings", () => {
-    const limits = resolveLimits({ memoryBytes: 100 << 20, pids: 50, cpus: 0.5, fileSizeBytes: 1 << 20, openFiles: 99 });
+    const limits = resolveLimits({
+      memoryBytes: 100 << 20,
+      pids: 50,
+      cpus: 0.5,
+      fileSizeBytes: 1 << 20,
+      openFiles: 99,
+    });
     const spec = buildStepSpec({
       image: "img",
       runId: "r",
@@ -35,8 +41,16 @@ describe("resolveLimits", () => {
       seccompJson: "{}",
       user: { uid: 1000, gid: 1000 },
     });
-    expect([spec.HostConfig.Memory, spec.HostConfig.PidsLimit, spec.HostConfig.NanoCpus]).toEqual([100 << 20, 50, 5e8]);
-    expect(spec.HostConfig.Ulimits.find((u) => u.Name === "fsize")).toEqual({ Name: "fsize", Soft: 1 << 20, Hard: 1 << 20 });
+    expect([spec.HostConfig.Memory, spec.HostConfig.PidsLimit, spec.HostConfig.NanoCpus]).toEqual([
+      100 << 20,
+      50,
+      5e8,
+    ]);
+    expect(spec.HostConfig.Ulimits.find((u) => u.Name === "fsize")).toEqual({
+      Name: "fsize",
+      Soft: 1 << 20,
+      Hard: 1 << 20,
+    });
     expect(spec.HostConfig.Ulimits.find((u) => u.Name === "nofile")?.Hard).toBe(99);
     expect(spec.HostConfig.Tmpfs["/tmp"]).toContain(`size=${limits.tmpBytes}`);
   });
@@ -63,7 +77,12 @@ describe("reapStale", () => {
     const now = 1_000_000_000;
     const dead = await seed(client, { run: "a", pid: "111", host: "h", created: String(now - 1_000) });
     const alive = await seed(client, { run: "b", pid: "222", host: "h", created: String(now - 1_000) });
-    const otherHost = await seed(client, { run: "c", pid: "111", host: "elsewhere", created: String(now - 1_000) });
+    const otherHost = await seed(client, {
+      run: "c",
+      pid: "111",
+      host: "elsewhere",
+      created: String(now - 1_000),
+    });
     const old = await seed(client, { run: "d", pid: "222", host: "h", created: String(now - 60 * 60_000) });
     const reaped = await reapStale(client, { now, hostname: "h", isAlive: (pid) => pid === 222 });
     expect(reaped.sort()).toEqual([dead, old].sort());

@@ -5,7 +5,9 @@ import { envWord, judged, word } from "../fixtures/run/judged.js";
 
 /** What bash makes of a rendered script whose program is printf '%s\0'. */
 function bashArgs(script: string, env: Record<string, string> = {}): string[] {
-  return execFileSync("bash", ["--norc", "--noprofile", "-c", script], { env, encoding: "utf8" }).split("\0").slice(0, -1);
+  return execFileSync("bash", ["--norc", "--noprofile", "-c", script], { env, encoding: "utf8" })
+    .split("\0")
+    .slice(0, -1);
 }
 
 describe("resolvedScript", () => {
@@ -33,7 +35,12 @@ describe("resolvedScript", () => {
     expect(() => resolvedScript(noScript.analysis)).toThrow(/cannot run as checked/);
 
     const problem = judged([["echo"]]);
-    problem.analysis.problems.push({ code: "dynamic", construct: "for loop", message: "for loop is not resolved", span: word("x").span });
+    problem.analysis.problems.push({
+      code: "dynamic",
+      construct: "for loop",
+      message: "for loop is not resolved",
+      span: word("x").span,
+    });
     expect(() => resolvedScript(problem.analysis)).toThrow(/for loop is not resolved/);
   });
 });

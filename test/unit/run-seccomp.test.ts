@@ -10,13 +10,48 @@ const raw = readFileSync(fileURLToPath(new URL("../../seccomp/step.json", import
 const profile = JSON.parse(raw) as SeccompProfile;
 
 const mustDeny = [
-  "ptrace", "keyctl", "add_key", "request_key", "bpf", "perf_event_open", "userfaultfd",
-  "io_uring_setup", "io_uring_enter", "io_uring_register", "mount", "umount2", "pivot_root",
-  "unshare", "setns", "kexec_load", "kexec_file_load", "init_module", "finit_module",
-  "delete_module", "open_by_handle_at", "name_to_handle_at", "process_vm_readv",
-  "process_vm_writev", "chroot", "fsopen", "fsmount", "move_mount", "open_tree", "swapon",
-  "reboot", "syslog", "acct", "iopl", "ioperm", "quotactl", "lookup_dcookie", "kcmp",
-  "settimeofday", "clock_settime", "sethostname", "setdomainname",
+  "ptrace",
+  "keyctl",
+  "add_key",
+  "request_key",
+  "bpf",
+  "perf_event_open",
+  "userfaultfd",
+  "io_uring_setup",
+  "io_uring_enter",
+  "io_uring_register",
+  "mount",
+  "umount2",
+  "pivot_root",
+  "unshare",
+  "setns",
+  "kexec_load",
+  "kexec_file_load",
+  "init_module",
+  "finit_module",
+  "delete_module",
+  "open_by_handle_at",
+  "name_to_handle_at",
+  "process_vm_readv",
+  "process_vm_writev",
+  "chroot",
+  "fsopen",
+  "fsmount",
+  "move_mount",
+  "open_tree",
+  "swapon",
+  "reboot",
+  "syslog",
+  "acct",
+  "iopl",
+  "ioperm",
+  "quotactl",
+  "lookup_dcookie",
+  "kcmp",
+  "settimeofday",
+  "clock_settime",
+  "sethostname",
+  "setdomainname",
 ];
 
 describe("seccomp/step.json", () => {
@@ -26,12 +61,16 @@ describe("seccomp/step.json", () => {
   });
 
   it("never allows a dangerous syscall, with or without argument conditions", () => {
-    const everAllowed = new Set(profile.syscalls.filter((r) => r.action === "SCMP_ACT_ALLOW").flatMap((r) => r.names));
+    const everAllowed = new Set(
+      profile.syscalls.filter((r) => r.action === "SCMP_ACT_ALLOW").flatMap((r) => r.names),
+    );
     for (const name of mustDeny) expect(everAllowed.has(name), name).toBe(false);
   });
 
   it("names every dangerous syscall in an explicit deny or kill rule", () => {
-    const denied = new Set(profile.syscalls.filter((r) => r.action !== "SCMP_ACT_ALLOW").flatMap((r) => r.names));
+    const denied = new Set(
+      profile.syscalls.filter((r) => r.action !== "SCMP_ACT_ALLOW").flatMap((r) => r.names),
+    );
     for (const name of mustDeny) expect(denied.has(name), name).toBe(true);
   });
 
@@ -70,7 +109,8 @@ describe("seccomp/step.json", () => {
       expect(Array.isArray(r.names) && r.names.length > 0).toBe(true);
       expect(actions.has(r.action), r.action).toBe(true);
       for (const n of r.names) expect(n).toMatch(/^[a-z0-9_]+$/);
-      for (const a of r.args ?? []) expect(Object.keys(a).sort()).toEqual(["index", "op", "value", "valueTwo"]);
+      for (const a of r.args ?? [])
+        expect(Object.keys(a).sort()).toEqual(["index", "op", "value", "valueTwo"]);
     }
     expect(profile.archMap.map((a) => a.architecture)).toEqual(["SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64"]);
     expect(profile.archMap.every((a) => a.subArchitectures.length === 0)).toBe(true);
@@ -78,7 +118,21 @@ describe("seccomp/step.json", () => {
 
   it("allows what a shell, curl, git and tar need", () => {
     const allowed = allowedSyscalls(profile);
-    for (const n of ["execve", "read", "write", "openat", "mmap", "rt_sigaction", "wait4", "pipe2", "connect", "getdents64", "statx", "rseq", "faccessat2"]) {
+    for (const n of [
+      "execve",
+      "read",
+      "write",
+      "openat",
+      "mmap",
+      "rt_sigaction",
+      "wait4",
+      "pipe2",
+      "connect",
+      "getdents64",
+      "statx",
+      "rseq",
+      "faccessat2",
+    ]) {
       expect(allowed.has(n), n).toBe(true);
     }
   });

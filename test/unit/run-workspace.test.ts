@@ -45,7 +45,9 @@ describe("prepareWorkspace", () => {
     for (const target of ["/etc/passwd", "../../../../../../etc", "../other-skill"]) {
       const { agentHome, dir } = await withSkillDir();
       await symlink(target, path.join(dir, "escape"));
-      await expect(prepareWorkspace({ agentHome, relDir: rel }), target).rejects.toThrow(/points outside the workspace/);
+      await expect(prepareWorkspace({ agentHome, relDir: rel }), target).rejects.toThrow(
+        /points outside the workspace/,
+      );
     }
   });
 
@@ -72,13 +74,17 @@ describe("prepareWorkspace", () => {
 
   it("never mounts a blocked path: neither as the workspace nor inside it", async () => {
     const a = await withSkillDir();
-    await expect(prepareWorkspace({ agentHome: a.agentHome, relDir: rel, blockedPaths: ["~/.moltbot/**"] })).rejects.toThrow(
-      /blocked path/,
-    );
+    await expect(
+      prepareWorkspace({ agentHome: a.agentHome, relDir: rel, blockedPaths: ["~/.moltbot/**"] }),
+    ).rejects.toThrow(/blocked path/);
     const b = await withSkillDir();
     await writeFile(path.join(b.dir, "credentials.json"), "{}");
     await expect(
-      prepareWorkspace({ agentHome: b.agentHome, relDir: rel, blockedPaths: ["~/.moltbot/skills/*/credentials.json"] }),
+      prepareWorkspace({
+        agentHome: b.agentHome,
+        relDir: rel,
+        blockedPaths: ["~/.moltbot/skills/*/credentials.json"],
+      }),
     ).rejects.toThrow(/blocked path/);
   });
 
@@ -116,6 +122,10 @@ describe("changedSkillFiles", () => {
     await writeFile(path.join(dir, "notes.txt"), "changed");
     await mkdir(path.join(dir, "docs"));
     await writeFile(path.join(dir, "docs/guide.MD"), "g");
-    expect(changedSkillFiles(before, await snapshotFiles(dir))).toEqual(["HEARTBEAT.md", "SKILL.md", "docs/guide.MD"]);
+    expect(changedSkillFiles(before, await snapshotFiles(dir))).toEqual([
+      "HEARTBEAT.md",
+      "SKILL.md",
+      "docs/guide.MD",
+    ]);
   });
 });

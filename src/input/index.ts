@@ -1,0 +1,282 @@
+// Turn command-line arguments into skill inputs: files, skill folders (with bundled files),
+// directories of skills, stdin ("-") and https:// URLs. Never throws for user input: each
+// problem becomes a per-file SkillError and the other inputs are still read.
+
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { limits } from "../limits.js";
+import type { BundledFile, SkillError } from "../model.js";
+import { decodeText, fail, isBinary, sha256, tryDecode } from "./decode.js";
+import { fetchSkill } from "./fetch.js";
+
+export interface SkillInput {
+  source: string;
+  /** Main markdown file relative to the skill root ("SKILL.md", or the file's name). */
+  file: string;
+  text: string;
+  bundled: BundledFile[];
+  /** Problems found while reading (symlinks skipped, bundled files not read). */
+  warnings: string[];
+}
+
+export type InputResult = { ok: true; input: SkillInput } | { ok: false; error: SkillError };
+
+const SKIP_DIRS = new Set([".git", "node_modules"]);
+const MAX_WALK_ENTRIES = 100_000;
+
+export async function readSkillInputs(
+  args: string[],
+  opts: { cwd: string; stdin?: NodeJS.ReadableStream },
+): Promise<InputResult[]> {
+  const out: InputResult[] = [];
+  for (const arg of args) {
+    try {
+      out.push(...(await readOne(arg, opts)));
+    } catch (e) {
+      out.push(
+        fail(arg, "unreadable", `could not read ${arg}: ${e instanceof Error ? e.message : String(e)}`),
+      );
+    }
+  }
+  return out;
+}
+
+async function readOne(
+  arg: string,
+  opts: { cwd: string; stdin?: NodeJS.ReadableStream },
+): Promise<InputResult[]> {
+  if (arg === "-") return [await readStdin(opts.stdin)];
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
+    const r = await fetchSkill(arg);
+    return [
+      r.ok ? { ok: true, input: { source: arg, file: r.file, text: r.text, bundled: [], warnings: [] } } : r,
+    ];
+  }
+  const full = path.resolve(opts.cwd, arg);
+  let st;
+  try {
+    st = await stat(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return [
+      code === "ENOENT"
+        ? fail(arg, "not-found", `no such file or directory: ${arg}`)
+        : fail(arg, "unreadable", `cannot access ${arg}: ${code ?? String(e)}`),
+    ];
+  }
+  if (st.isFile()) return [await readMarkdownFile(arg, full, path.basename(full))];
+  if (!st.isDirectory()) return [fail(arg, "unreadable", `${arg} is neither a file nor a directory`)];
+  const main = await skillFile(full);
+  if (main !== undefined) return [await readSkillFolder(arg, full, main)];
+  const found = await findSkills(full);
+  if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
+  const results: InputResult[] = [];
+  for (const f of found) {
+    const source = path.join(arg, path.relative(full, f.path));
+    results.push(
+      f.kind === "folder"
+        ? await readSkillFolder(source, f.path, f.main)
+        : await readMarkdownFile(source, f.path, path.basename(f.path)),
+    );
+  }
+  return results;
+}
+
+async function readStdin(stdin: NodeJS.ReadableStream | undefined): Promise<InputResult> {
+  if (stdin === undefined) return fail("-", "unreadable", "no standard input available");
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const buf = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    size += buf.length;
+    if (size > limits.maxFileBytes) {
+      return fail(
+        "-",
+        "too-large",
+        `standard input is larger than ${limits.maxFileBytes} bytes (limits.maxFileBytes)`,
+      );
+    }
+    chunks.push(buf);
+  }
+  const decoded = decodeText("-", Buffer.concat(chunks));
+  if (!decoded.ok) return decoded;
+  return {
+    ok: true,
+    input: { source: "-", file: "stdin.md", text: decoded.text, bundled: [], warnings: [] },
+  };
+}
+
+async function readMarkdownFile(source: string, full: string, file: string): Promise<InputResult> {
+  const bytes = await readCapped(source, full);
+  if (!bytes.ok) return bytes;
+  const decoded = decodeText(source, bytes.data);
+  if (!decoded.ok) return decoded;
+  return { ok: true, input: { source, file, text: decoded.text, bundled: [], warnings: [] } };
+}
+
+async function readCapped(
+  source: string,
+  full: string,
+): Promise<{ ok: true; data: Buffer } | { ok: false; error: SkillError }> {
+  try {
+    const st = await stat(full);
+    if (st.size > limits.maxFileBytes) {
+      return fail(
+        source,
+        "too-large",
+        `file is ${st.size} bytes; the limit is ${limits.maxFileBytes} (limits.maxFileBytes)`,
+      );
+    }
+    return { ok: true, data: await readFile(full) };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === "ENOENT"
+      ? fail(source, "not-found", `no such file: ${source}`)
+      : fail(source, "unreadable", `cannot read ${source}: ${code ?? String(e)}`);
+  }
+}
+
+/** The skill file of a folder (SKILL.md, any case), or undefined. */
+async function skillFile(dir: string): Promise<string | undefined> {
+  const names = (await readdir(dir, { withFileTypes: true })).filter(
+    (d) => d.isFile() && d.name.toLowerCase() === "skill.md",
+  );
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return names[0]?.name;
+}
+
+async function readSkillFolder(source: string, dir: string, main: string): Promise<InputResult> {
+  const read = await readMarkdownFile(source, path.join(dir, main), main);
+  if (!read.ok) return read;
+  const { bundled, warnings } = await readBundled(dir, main);
+  read.input.bundled = bundled;
+  read.input.warnings = warnings;
+  return read;
+}
+
+/** Every file of a skill folder except its main file: no symlinks followed, .git/node_modules skipped. */
+async function readBundled(
+  root: string,
+  main: string,
+): Promise<{ bundled: BundledFile[]; warnings: string[] }> {
+  const bundled: BundledFile[] = [];
+  const warnings: string[] = [];
+  const queue = [""];
+  let capped = false;
+  while (queue.length > 0 && !capped) {
+    const rel = queue.shift() as string;
+    let entries;
+    try {
+      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+    } catch (e) {
+      warnings.push(
+        `${rel || "."}: directory not readable (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      );
+      continue;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      if (rel === "" && entry.name === main) continue;
+      if (entry.isSymbolicLink()) {
+        warnings.push(`${relPath}: symbolic link not followed`);
+        continue;
+      }
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name)) queue.push(relPath);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      if (bundled.length >= limits.maxBundledFiles) {
+        warnings.push(
+          `more than ${limits.maxBundledFiles} bundled files; the rest were not read (limits.maxBundledFiles)`,
+        );
+        capped = true;
+        break;
+      }
+      bundled.push(await readBundledFile(root, relPath, warnings));
+    }
+  }
+  return { bundled, warnings };
+}
+
+async function readBundledFile(root: string, relPath: string, warnings: string[]): Promise<BundledFile> {
+  const full = path.join(root, relPath);
+  const st = await lstat(full);
+  if (st.size > limits.maxFileBytes) {
+    warnings.push(`${relPath}: ${st.size} bytes, over limits.maxFileBytes; listed but not read`);
+    return { path: relPath, size: st.size, type: typeByName(relPath, ""), sha256: await hashFile(full) };
+  }
+  let data: Buffer;
+  try {
+    data = await readFile(full);
+  } catch (e) {
+    warnings.push(`${relPath}: not readable (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    return { path: relPath, size: st.size, type: "other", sha256: "" };
+  }
+  const digest = sha256(data);
+  if (isBinary(data)) return { path: relPath, size: data.length, type: "binary", sha256: digest };
+  const text = tryDecode(data);
+  if (text === undefined) {
+    warnings.push(`${relPath}: not valid UTF-8; listed but not read`);
+    return { path: relPath, size: data.length, type: "other", sha256: digest };
+  }
+  return { path: relPath, size: data.length, type: typeByName(relPath, text), text, sha256: digest };
+}
+
+async function hashFile(full: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** File type by extension, else by shebang. */
+export function typeByName(relPath: string, text: string): BundledFile["type"] {
+  const lower = relPath.toLowerCase();
+  if (/\.(?:sh|bash|zsh|ksh)$/.test(lower)) return "shell";
+  if (/\.(?:py|pyw)$/.test(lower)) return "python";
+  if (/\.(?:js|mjs|cjs|ts|mts|cts)$/.test(lower)) return "javascript";
+  if (/\.(?:md|markdown)$/.test(lower)) return "markdown";
+  const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
+  if (shebang !== null) {
+    const prog = path.basename(shebang[1] === "/usr/bin/env" ? (shebang[2] ?? "") : (shebang[1] ?? ""));
+    if (/^(?:ba|z|da|k)?sh$/.test(prog)) return "shell";
+    if (/^python[0-9.]*$/.test(prog)) return "python";
+    if (/^(?:node|deno|bun)$/.test(prog)) return "javascript";
+  }
+  return "other";
+}
+
+type Found = { kind: "folder"; path: string; main: string } | { kind: "file"; path: string };
+
+/** Skill folders and loose .md files below `root` (not inside a skill folder), sorted. */
+async function findSkills(root: string): Promise<Found[]> {
+  const found: Found[] = [];
+  const queue = [root];
+  let seen = 0;
+  while (queue.length > 0 && seen < MAX_WALK_ENTRIES) {
+    const dir = queue.shift() as string;
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    seen += entries.length;
+    const main = entries.find((e) => e.isFile() && e.name.toLowerCase() === "skill.md");
+    if (main !== undefined && dir !== root) {
+      found.push({ kind: "folder", path: dir, main: (await skillFile(dir)) ?? main.name });
+      continue;
+    }
+    for (const e of entries) {
+      if (e.isSymbolicLink()) continue;
+      const full = path.join(dir, e.name);
+      if (e.isDirectory() && !SKIP_DIRS.has(e.name)) queue.push(full);
+      else if (e.isFile() && /\.md$/i.test(e.name)) found.push({ kind: "file", path: full });
+    }
+  }
+  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return found;
+}
