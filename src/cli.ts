@@ -7,6 +7,7 @@ import type { CliContext, RegisterCommand } from "./cli/context.js";
 import { exitCodes, processIO, type CliIO } from "./cli/io.js";
 import { registerScan } from "./cli/scan.js";
 import { registerAudit } from "./cli/audit.js";
+import { registerPolicy } from "./cli/policy.js";
 import { registerRun } from "./cli/run.js";
 import { registerExec } from "./cli/exec.js";
 import { registerImage } from "./cli/image.js";
@@ -19,6 +20,7 @@ const commands: RegisterCommand[] = [
   registerImage,
   registerDoctor,
   registerAudit,
+  registerPolicy,
 ];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
