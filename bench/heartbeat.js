@@ -169,6 +169,7 @@ async function measure(label, run) {
   const sup = new Supervisor({ concurrency, onError: (k, e) => console.error(`${k}: ${e.message}`) });
   let checks = 0;
   let failures = 0;
+  let stepsRun = 0;
   for (const home of homes) {
     sup.add({
       key: home,
@@ -176,6 +177,7 @@ async function measure(label, run) {
         const r = await new HeartbeatRunner({ home, policy, deps, schedule, signal }, cache).run();
         for (const s of r.skills) {
           checks++;
+          stepsRun += s.ran.filter((x) => x.ok).length;
           if (s.result !== "unchanged") failures++;
         }
         return r.nextRun;
@@ -191,7 +193,7 @@ async function measure(label, run) {
   clearInterval(sampler);
   const perHour = Math.round((checks / elapsed) * 3600);
   console.log(
-    `${label}: ${checks} heartbeats in ${elapsed.toFixed(1)} s over ${homesN} homes (concurrency ${concurrency}) = ${perHour.toLocaleString("en")} heartbeats/hour; not-unchanged: ${failures}; peak RSS ${(peakRss / 1048576).toFixed(0)} MB; RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+    `${label}: ${checks} heartbeats in ${elapsed.toFixed(1)} s over ${homesN} homes (concurrency ${concurrency}) = ${perHour.toLocaleString("en")} heartbeats/hour; steps run ok: ${stepsRun}; not-unchanged: ${failures}; peak RSS ${(peakRss / 1048576).toFixed(0)} MB; RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
   );
   return perHour;
 }

@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import type { SkillError, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { initShell } from "../shell/index.js";
+import { SkillwallError, describeError } from "../errors.js";
 import { scanSkillInput, type SkillInput } from "./scan-skill.js";
 
 export interface ScanManyOptions {
@@ -17,7 +18,9 @@ export interface ScanManyOptions {
   batchSize?: number;
 }
 
-type Outcome = { ok: true; result: SkillResult } | { ok: false; source: string; message: string };
+export type Outcome =
+  | { ok: true; result: SkillResult }
+  | { ok: false; source: string; code: string; message: string };
 
 const inProcessBelow = 24;
 
@@ -33,7 +36,7 @@ export async function scanMany(
       ? await scanInProcess(inputs, policy)
       : await scanInWorkers(inputs, policy, workers, opts.batchSize ?? 16, workerFile);
   return outcomes.map((o) =>
-    o.ok ? o : { ok: false, error: { source: o.source, code: "scan-failed", message: o.message } },
+    o.ok ? o : { ok: false, error: { source: o.source, code: o.code, message: o.message } },
   );
 }
 
@@ -43,10 +46,16 @@ async function scanInProcess(inputs: SkillInput[], policy: Policy): Promise<Outc
     try {
       return { ok: true, result: scanSkillInput(input, policy) };
     } catch (err) {
-      // A crash on one skill is a defect of ours, reported against that skill; the others go on.
-      return { ok: false, source: input.source, message: `internal error: ${(err as Error).message}` };
+      return failure(input.source, err);
     }
   });
+}
+
+/** Input the scanner refuses (too deep, too many steps) is that skill's error; the others go on. */
+export function failure(source: string, err: unknown): Outcome {
+  if (err instanceof SkillwallError) return { ok: false, source, code: err.code, message: describeError(err) };
+  // Anything else is a defect of ours, reported against that skill.
+  return { ok: false, source, code: "internal-error", message: `internal error: ${(err as Error).message}` };
 }
 
 async function scanInWorkers(

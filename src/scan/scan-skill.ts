@@ -59,7 +59,8 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
     source: input.source,
     file: model.file,
     sha256: model.sha256,
-    verdict: worstVerdict(judged.map((j) => j.verdict)),
+    // Frontmatter that does not parse may hide install specs: never "allow" what was not read.
+    verdict: worstVerdict([...judged.map((j) => j.verdict), model.frontmatter?.errors.length ? "review" : "allow"]),
     risk: riskOf(findings),
     steps: judged,
     findings,

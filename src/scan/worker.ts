@@ -4,6 +4,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { initShell } from "../shell/index.js";
 import type { Policy } from "../policy/types.js";
 import { scanSkillInput, type SkillInput } from "./scan-skill.js";
+import { failure } from "./pool.js";
 
 const policy = (workerData as { policy: Policy }).policy;
 await initShell();
@@ -13,7 +14,7 @@ parentPort?.on("message", (msg: { id: number; inputs: SkillInput[] }) => {
     try {
       return { ok: true as const, result: scanSkillInput(input, policy) };
     } catch (err) {
-      return { ok: false as const, source: input.source, message: (err as Error).message };
+      return failure(input.source, err);
     }
   });
   parentPort?.postMessage({ id: msg.id, results });
