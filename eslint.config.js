@@ -18,6 +18,25 @@ export default tseslint.config(
   },
   {
     files: ["**/*.js", "**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", URL: "readonly", Buffer: "readonly", setTimeout: "readonly", performance: "readonly" } },
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          "process",
+          "console",
+          "URL",
+          "Buffer",
+          "setTimeout",
+          "clearTimeout",
+          "setInterval",
+          "clearInterval",
+          "setImmediate",
+          "performance",
+          "fetch",
+          "AbortController",
+          "TextDecoder",
+          "TextEncoder",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
   },
 );

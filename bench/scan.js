@@ -32,7 +32,9 @@ function listMarkdown(dir) {
 
 // Generate the bench corpus: every real skill file, repeated with a distinct marker line until
 // there are `target` files, so no two files are byte-identical.
-const sources = listMarkdown(corpusDir).filter((p) => !p.includes("/shell/") && !p.includes("/scanner_rules/"));
+const sources = listMarkdown(corpusDir).filter(
+  (p) => !p.includes("/shell/") && !p.includes("/scanner_rules/"),
+);
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const texts = sources.map((p) => readFileSync(p, "utf8"));
@@ -44,7 +46,9 @@ for (let i = 0; i < target; i++) {
   files.push({ file, text });
 }
 const totalBytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
-console.log(`corpus: ${files.length} files (${(totalBytes / 1e6).toFixed(1)} MB) from ${sources.length} real skill files`);
+console.log(
+  `corpus: ${files.length} files (${(totalBytes / 1e6).toFixed(1)} MB) from ${sources.length} real skill files`,
+);
 
 const policy = await loadPolicy("common-tools");
 const cores = availableParallelism();
@@ -92,23 +96,42 @@ const ferretBin = path.join(root, "node_modules/.bin/ferret");
 const t4 = performance.now();
 const ferret = spawnSync(ferretBin, ["scan", outDir, "-f", "json", "-o", ferretOut], { encoding: "utf8" });
 const ferretSecs = (performance.now() - t4) / 1000;
-const ferretFps = ferret.error || (ferret.status !== 0 && ferret.status !== 2) ? NaN : files.length / ferretSecs;
+const ferretFps =
+  ferret.error || (ferret.status !== 0 && ferret.status !== 2) ? NaN : files.length / ferretSecs;
 
 // 5. cold start: a one-file CLI scan, median of 7.
 const cold = [];
 for (let i = 0; i < 7; i++) {
   const s = performance.now();
-  spawnSync(process.execPath, [path.join(root, "bin/skillwall.js"), "scan", path.join(root, "examples/moltbook/SKILL.md"), "--policy", "moltbook"], { encoding: "utf8" });
+  spawnSync(
+    process.execPath,
+    [
+      path.join(root, "bin/skillwall.js"),
+      "scan",
+      path.join(root, "examples/moltbook/SKILL.md"),
+      "--policy",
+      "moltbook",
+    ],
+    { encoding: "utf8" },
+  );
   cold.push(performance.now() - s);
 }
 cold.sort((a, b) => a - b);
 
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(0) : "n/a");
-console.log(`skillwall scan, ${cores} cores (workers, incl. reading): ${f1(fps)} files/s (${wall.toFixed(2)} s)`);
+console.log(
+  `skillwall scan, ${cores} cores (workers, incl. reading): ${f1(fps)} files/s (${wall.toFixed(2)} s)`,
+);
 console.log(`skillwall scan, ${cores} cores (workers, pre-read):     ${f1(poolFps)} files/s`);
-console.log(`skillwall scan, 1 core:                                ${f1(oneCore)} files/s, median ${median.toFixed(2)} ms/file`);
+console.log(
+  `skillwall scan, 1 core:                                ${f1(oneCore)} files/s, median ${median.toFixed(2)} ms/file`,
+);
 console.log(`remark-parse + frontmatter alone, 1 core (floor):      ${f1(remarkOneCore)} files/s`);
-console.log(`  skillwall / floor on one core:                       ${(remarkOneCore / oneCore).toFixed(2)}x the floor's time`);
-console.log(`ferret-scan (one process):                             ${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`);
+console.log(
+  `  skillwall / floor on one core:                       ${(remarkOneCore / oneCore).toFixed(2)}x the floor's time`,
+);
+console.log(
+  `ferret-scan (one process):                             ${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`,
+);
 console.log(`cold start, one-file CLI scan (median of 7):           ${cold[3].toFixed(0)} ms`);
 console.log(`peak RSS of the scanning process:                      ${(peakRss / 1048576).toFixed(0)} MiB`);

@@ -8,6 +8,14 @@ import { exitCodes, processIO, type CliIO } from "./cli/io.js";
 import { registerScan } from "./cli/scan.js";
 import { registerAudit } from "./cli/audit.js";
 import { registerPolicy } from "./cli/policy.js";
+import { registerInstall } from "./cli/install.js";
+import {
+  registerApprove,
+  registerHeartbeat,
+  registerReject,
+  registerReview,
+  registerStatus,
+} from "./cli/heartbeat.js";
 import { registerRun } from "./cli/run.js";
 import { registerExec } from "./cli/exec.js";
 import { registerImage } from "./cli/image.js";
@@ -21,6 +29,12 @@ const commands: RegisterCommand[] = [
   registerDoctor,
   registerAudit,
   registerPolicy,
+  registerInstall,
+  registerHeartbeat,
+  registerReview,
+  registerApprove,
+  registerReject,
+  registerStatus,
 ];
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -41,7 +55,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
     io.stderr.write(`skillwall: ${describeError(err)}\n`);
-    if (!(err instanceof SkillwallError) && io.env.SKILLWALL_DEBUG) io.stderr.write(`${(err as Error).stack}\n`);
+    if (!(err instanceof SkillwallError) && io.env.SKILLWALL_DEBUG)
+      io.stderr.write(`${(err as Error).stack}\n`);
     return err instanceof SkillwallError && err.code === "refused" ? exitCodes.refused : exitCodes.usage;
   }
 }

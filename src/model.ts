@@ -70,7 +70,8 @@ export interface EmbeddedCode {
   offset: number;
 }
 
-export type InstallSpecKind = "brew" | "node" | "go" | "uv" | "pip" | "apt" | "shell" | "download" | "unknown";
+export type InstallSpecKind =
+  "brew" | "node" | "go" | "uv" | "pip" | "apt" | "shell" | "download" | "unknown";
 
 export interface InstallSpec {
   kind: InstallSpecKind;
@@ -105,7 +106,15 @@ export interface Frontmatter {
 
 /** A piece of prose, for detectors that read text (prompt injection, lures, hidden content). */
 export interface TextSegment {
-  kind: "paragraph" | "heading" | "blockquote" | "list-item" | "table-cell" | "html" | "html-comment" | "code-inline";
+  kind:
+    | "paragraph"
+    | "heading"
+    | "blockquote"
+    | "list-item"
+    | "table-cell"
+    | "html"
+    | "html-comment"
+    | "code-inline";
   text: string;
   line: number;
   column: number;

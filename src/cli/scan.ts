@@ -19,7 +19,9 @@ export function registerScan(program: Command, ctx: CliContext): void {
     .argument("<inputs...>", "skill files, skill folders, folders of skills, https URLs, or - for stdin")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .addOption(
-      new Option("-f, --format <format>", "report format").choices(["text", "json", "sarif", "html"]).default("text"),
+      new Option("-f, --format <format>", "report format")
+        .choices(["text", "json", "sarif", "html"])
+        .default("text"),
     )
     .option("-o, --output <file>", "write the report to a file instead of stdout")
     .addOption(
@@ -73,6 +75,7 @@ function flagged(result: SkillResult, failOn: Severity | "none"): boolean {
 
 function parseCount(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 64) throw new InvalidArgumentError(`--workers must be a whole number 0..64, got ${value}`);
+  if (!Number.isInteger(n) || n < 0 || n > 64)
+    throw new InvalidArgumentError(`--workers must be a whole number 0..64, got ${value}`);
   return n;
 }

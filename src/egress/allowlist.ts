@@ -71,3 +71,36 @@ export function buildStepAllowlist(
 export function needsNetwork(allow: StepAllowlist): boolean {
   return allow.rules.length > 0;
 }
+
+/**
+ * The allowlist of a whole agent process (`skillwall wrap`): every host the policy grants, on the
+ * ports it grants — there are no checked arguments to intersect with.
+ */
+export function policyAllowlist(
+  network: NetworkPolicy,
+  ids: { step?: string; runId?: string } = {},
+): StepAllowlist {
+  const rules: AllowRule[] = [];
+  const add = (list: readonly string[], scheme: "https" | "http", listName: string) => {
+    for (const pattern of list) {
+      const wildcard = pattern.startsWith("*.");
+      const host = wildcard ? canonicalHost(pattern.slice(2)) : canonicalHost(pattern);
+      if (host === undefined) continue;
+      rules.push({
+        id: `${listName}[${pattern}]`,
+        host: wildcard ? `*.${host}` : host,
+        ports: [...grantedPorts(network, scheme)],
+        scheme,
+      });
+    }
+  };
+  add(network.hosts, "https", "network.hosts");
+  add(network.httpHosts, "http", "network.httpHosts");
+  return {
+    ...(ids.step === undefined ? {} : { step: ids.step }),
+    ...(ids.runId === undefined ? {} : { runId: ids.runId }),
+    rules,
+    allowAddresses: [...network.allowAddresses],
+    refused: [],
+  };
+}

@@ -165,9 +165,13 @@ export async function openStepEgress(
     allow: StepAllowlist;
     limits?: EgressProxyOptions["limits"];
     onEvent?: EgressProxyOptions["onEvent"];
+    /** Test-only host → addresses map for the proxy (never from a policy file). */
+    resolve?: EgressProxyOptions["resolve"];
+    /** Extra labels (the reaper finds networks of crashed runs by pid/host/created). */
+    labels?: Record<string, string>;
   },
 ): Promise<StepEgress> {
-  const spec = internalNetworkSpec(step.runId, step.stepIndex);
+  const spec = internalNetworkSpec(step.runId, step.stepIndex, step.labels);
   const net = await client.createInternalNetwork(spec);
   let proxy: EgressProxy;
   try {
@@ -181,6 +185,7 @@ export async function openStepEgress(
       allow: step.allow,
       ...(step.limits === undefined ? {} : { limits: step.limits }),
       ...(step.onEvent === undefined ? {} : { onEvent: step.onEvent }),
+      ...(step.resolve === undefined ? {} : { resolve: step.resolve }),
     });
   } catch (err) {
     await client.remove(net.id);

@@ -3,8 +3,11 @@
 // attack strings; flagging those as attacks drowns reviewers.
 
 /** Words near a snippet that say it is an example of something bad, not an instruction. */
+// Only words that frame a snippet as an example of something bad. Words a hostile skill uses to
+// dress itself up ("audit", "rules", "compliance", "risks") are not cues: they would let any
+// skill cap its own findings by naming a heading "Audit".
 const quotingCue =
-  /\b(?:detect(?:s|ion|ed|or|ing)?|patterns?|iocs?|indicators?|signatures?|red[ -]?flags?|malicious|attacks?|attackers?|dangerous|suspicious|never (?:run|do|use)|do not (?:run|use|execute)|don'?t (?:run|use|execute)|bad example|anti-?patterns?|blocklist|denylist|exploits?|threats?|vulnerab\w*|backdoors?|phishing|examples? of|looks? for|catch(?:es)?|flags?|flagged|blocks?|blocked|warns?|rules?|regex|scanner|audit\w*|injection|what (?:it|this) (?:catches|finds)|avoid|unsafe|risky|risks?|abuse|insecure|evaluate)\b|❌|🚫|⛔|☠|🔴|⚠/i;
+  /\b(?:detect(?:s|ion|ed|or|ing)?|patterns?|iocs?|indicators?|signatures?|red[ -]?flags?|malicious|attacks?|attackers?|dangerous|suspicious|never (?:run|do|use)|do not (?:run|use|execute)|don'?t (?:run|use|execute)|bad example|anti-?patterns?|blocklist|denylist|exploits?|threats?|injections?|vulnerab\w*|backdoors?|phishing|examples? of|looks? for|catch(?:es)?|flagged|blocked|regex|what (?:it|this) (?:catches|finds))\b|❌|🚫|⛔|☠|🔴|⚠/i;
 
 export function hasQuotingCue(text: string): boolean {
   return quotingCue.test(text);

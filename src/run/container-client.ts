@@ -3,6 +3,7 @@
 // API (so the Docker implementation passes them through), trimmed to what skillwall sets.
 
 import type { Readable } from "node:stream";
+import type { StepNetworkClient } from "./networks.js";
 
 export interface Ulimit {
   Name: string;
@@ -55,8 +56,10 @@ export interface ContainerSpec {
   Labels: Record<string, string>;
   AttachStdout: true;
   AttachStderr: true;
-  AttachStdin: false;
-  OpenStdin: false;
+  /** true only for `wrap`, which passes the caller's stdin through. */
+  AttachStdin: boolean;
+  OpenStdin: boolean;
+  StdinOnce?: boolean;
   Tty: false;
   NetworkDisabled: boolean;
   StopTimeout: number;
@@ -138,4 +141,9 @@ export interface ContainerClient {
   /** Build from a tar build context; progress lines go to onProgress; returns the image id. */
   build(context: Readable, opts: BuildOptions, onProgress: (line: string) => void): Promise<string>;
   tag(imageId: string, repo: string, tag: string): Promise<void>;
+  /**
+   * Per-step internal networks for egress steps. A client without it cannot run a step that
+   * needs the network: such a step fails closed.
+   */
+  networks?(): StepNetworkClient;
 }

@@ -15,6 +15,8 @@ import type {
   OutputStream,
 } from "./container-client.js";
 import { FrameDemuxer } from "./demux.js";
+import type { InternalNetworkSpec } from "../egress/network.js";
+import type { NetworkSummary, StepNetworkClient } from "./networks.js";
 
 export interface DockerClientOptions {
   /** Unix socket path; default DOCKER_HOST (unix://…) or /var/run/docker.sock. */
@@ -218,5 +220,102 @@ export class DockerClient implements ContainerClient {
 
   async tag(imageId: string, repo: string, tag: string): Promise<void> {
     await this.docker.getImage(imageId).tag({ repo, tag });
+  }
+
+  networks(): StepNetworkClient {
+    return new DockerNetworks(this.docker);
+  }
+
+  /**
+   * Attach stdin, stdout and stderr (wrap): stdin is piped in and closed at its end; output
+   * arrives demultiplexed. Must be called before start.
+   */
+  async attachInteractive(
+    id: string,
+    stdin: NodeJS.ReadableStream | undefined,
+    onOutput: (stream: OutputStream, data: Buffer) => void,
+  ): Promise<Attachment> {
+    const stream = (await this.docker.getContainer(id).attach({
+      stream: true,
+      stdin: stdin !== undefined,
+      stdout: true,
+      stderr: true,
+      hijack: stdin !== undefined,
+      logs: false,
+    })) as NodeJS.ReadWriteStream & { destroy?: () => void; end: () => void };
+    const demux = new FrameDemuxer(onOutput);
+    const done = new Promise<void>((resolve) => {
+      stream.on("data", (chunk: Buffer) => demux.push(chunk));
+      stream.on("end", resolve);
+      stream.on("close", resolve);
+      stream.on("error", () => resolve());
+    });
+    if (stdin !== undefined) {
+      stdin.on("data", (chunk: Buffer) => stream.write(chunk));
+      // The container sees end-of-file when our stdin ends (StdinOnce closes its stdin then).
+      stdin.on("end", () => stream.end());
+    }
+    return { done, close: () => stream.destroy?.() };
+  }
+}
+
+/** Per-step internal networks (egress), backed by the same daemon. */
+export class DockerNetworks implements StepNetworkClient {
+  constructor(private readonly docker: Docker) {}
+
+  async createInternalNetwork(spec: InternalNetworkSpec): Promise<{ id: string; gateway: string }> {
+    const net = await this.docker.createNetwork(spec as unknown as Docker.NetworkCreateOptions);
+    try {
+      const info = (await net.inspect()) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+      const gateway = info.IPAM?.Config?.find(
+        (c) => typeof c.Gateway === "string" && c.Gateway !== "",
+      )?.Gateway;
+      return { id: net.id, gateway: gateway ?? "" };
+    } catch (err) {
+      await this.remove(net.id);
+      throw err;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    const net = this.docker.getNetwork(id);
+    try {
+      await net.remove();
+    } catch (err) {
+      if (statusOf(err) === 404) return;
+      // Still attached endpoints (a container being removed): force-disconnect and retry once.
+      if (statusOf(err) === 403 || statusOf(err) === 409) {
+        const info = (await net.inspect().catch(() => undefined)) as
+          { Containers?: Record<string, unknown> } | undefined;
+        for (const cid of Object.keys(info?.Containers ?? {})) {
+          await net.disconnect({ Container: cid, Force: true }).catch(() => undefined);
+        }
+        try {
+          await net.remove();
+        } catch (again) {
+          if (statusOf(again) !== 404) throw again;
+        }
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async list(labels: Record<string, string | true>): Promise<NetworkSummary[]> {
+    const label = Object.entries(labels).map(([k, v]) => (v === true ? k : `${k}=${v}`));
+    const rows = (await this.docker.listNetworks({ filters: { label } })) as Array<{
+      Id: string;
+      Name: string;
+      Labels?: Record<string, string>;
+      Options?: Record<string, string>;
+      Internal?: boolean;
+    }>;
+    return rows.map((r) => ({
+      id: r.Id,
+      name: r.Name,
+      labels: r.Labels ?? {},
+      options: r.Options ?? {},
+      internal: r.Internal === true,
+    }));
   }
 }

@@ -7,12 +7,16 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import type { SandboxLimits } from "../limits.js";
 import type { JudgedStep } from "../model.js";
-import type { Policy } from "../policy/types.js";
+import type { NetworkPolicy, Policy } from "../policy/types.js";
 import { publishExecution, publishLifecycle } from "../events.js";
+import { buildStepAllowlist, needsNetwork } from "../egress/allowlist.js";
+import type { StepAllowlist } from "../egress/types.js";
 import type { ContainerClient } from "./container-client.js";
-import { executeContainer, type ContainerOutcome } from "./execute.js";
+import { openEgress, type EgressOptions, type OpenedEgress } from "./egress-step.js";
+import { executeContainer, type ContainerOutcome, type ContainerRun } from "./execute.js";
+import { iptablesFirewall } from "./firewall.js";
 import { limitsRecord, resolveLimits } from "./limits.js";
-import { reapStale, removeRunContainers } from "./reaper.js";
+import { reapStale, reapStaleNetworks, removeRunContainers, removeRunNetworks } from "./reaper.js";
 import { resolvedScript, type ScriptRenderer } from "./render.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
@@ -40,6 +44,22 @@ export interface StepRun {
   stdoutBytes: number;
   stderrBytes: number;
   outputCapped: boolean;
+  /** Steps that had the network: what they could reach and what went through the proxy. */
+  egress?: StepEgressSummary;
+}
+
+export interface StepEgressSummary {
+  network: string;
+  /** "host:port (scheme)" the step's allowlist held. */
+  allowed: string[];
+  /** Hosts the step named that the policy does not grant, with why. */
+  refused: StepAllowlist["refused"];
+  requestsAllowed: number;
+  requestsDenied: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** The proxy stopped before the step ended (the step was killed). */
+  proxyStopped: boolean;
 }
 
 export interface RunResult {
@@ -59,7 +79,12 @@ export interface RunOptions {
   client: ContainerClient;
   /** Image id (or reference) of the step image. */
   image: string;
-  policy: Pick<Policy, "sandbox" | "env" | "blockedPaths">;
+  /**
+   * `network` grants hosts: a step whose checked arguments name a granted host gets its own
+   * internal network and egress proxy (allowlist = named ∩ granted); without it, or for every
+   * other step, NetworkMode is "none".
+   */
+  policy: Pick<Policy, "sandbox" | "env" | "blockedPaths"> & { network?: NetworkPolicy };
   /** Where the skill lives on both sides; omit to run without any host mount. */
   workspace?: { agentHome: string; relDir: string };
   /** Asked once per `review` step before anything runs. */
@@ -79,8 +104,10 @@ export interface RunOptions {
   lookahead?: number;
   /** Remove leftovers of crashed runs first (default true). */
   reap?: boolean;
-  /** Docker network for the steps (default "none"; egress provides an internal one). */
-  networkMode?: string;
+  /** Egress settings: extra CA file, proxy limits, and the TEST-ONLY host map (egress-step.ts). */
+  egress?: EgressOptions;
+  /** Called when a step's egress is up (tests use it to stop the proxy mid-step). */
+  onEgress?: (step: JudgedStep, egress: OpenedEgress) => void;
   onStepStart?: (step: JudgedStep, index: number) => void;
   onStepEnd?: (run: StepRun, index: number) => void;
 }
@@ -89,6 +116,8 @@ interface Planned {
   judged: JudgedStep;
   script: string;
   env: Map<string, string>;
+  /** Set when the step needs the network. */
+  allow?: StepAllowlist;
 }
 
 function notRun(j: JudgedStep, outcome: StepOutcome, reason: string, fix?: string): StepRun {
@@ -129,7 +158,11 @@ function stepEnv(
   return out;
 }
 
-async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepRun | Planned>> {
+async function plan(
+  judged: JudgedStep[],
+  opts: RunOptions,
+  runId: string,
+): Promise<Array<StepRun | Planned>> {
   const out: Array<StepRun | Planned> = [];
   for (const j of judged) {
     if (j.verdict === "deny") {
@@ -180,7 +213,10 @@ async function plan(judged: JudgedStep[], opts: RunOptions): Promise<Array<StepR
       );
       continue;
     }
-    out.push({ judged: j, script, env });
+    const network = opts.policy.network;
+    const allow =
+      network === undefined ? undefined : buildStepAllowlist(j.commands, network, { step: j.step.id, runId });
+    out.push({ judged: j, script, env, ...(allow && needsNetwork(allow) ? { allow } : {}) });
   }
   return out;
 }
@@ -199,7 +235,11 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
   const limits = resolveLimits(opts.policy.sandbox, opts.limits);
   const { json: seccompJson } = loadSeccompProfile();
   const user = containerUser();
-  if (opts.reap !== false) await reapStale(client).catch(() => undefined);
+  const firewall = opts.egress?.firewall ?? iptablesFirewall();
+  if (opts.reap !== false) {
+    await reapStale(client).catch(() => undefined);
+    await reapStaleNetworks(client, firewall).catch(() => undefined);
+  }
 
   const workspace = opts.workspace
     ? await prepareWorkspace({
@@ -211,13 +251,14 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
     : undefined;
   const before = workspace ? await snapshotFiles(workspace.hostDir) : new Map();
 
-  const planned = await plan(judged, opts);
+  const planned = await plan(judged, opts, runId);
   const toRun = planned.filter((p): p is Planned => "script" in p && "judged" in p);
   const created = new Map<number, Promise<string>>();
   const removals: Array<Promise<void>> = [];
   const ensureCreated = (i: number): Promise<string> | undefined => {
     const p = toRun[i];
-    if (!p) return undefined;
+    // Egress steps are created when their network exists (runEgressStep), not ahead.
+    if (!p || p.allow) return undefined;
     let c = created.get(i);
     if (!c) {
       c = client.create(
@@ -231,13 +272,102 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
           seccompJson,
           ...(workspace ? { workspace } : {}),
           user,
-          ...(opts.networkMode !== undefined ? { networkMode: opts.networkMode } : {}),
         }),
       );
       c.catch(() => undefined);
       created.set(i, c);
     }
     return c;
+  };
+
+  /**
+   * One step with the network: open its egress, create and run its container, watch the proxy
+   * (if it stops early, the step is killed), then remove the container before its network.
+   */
+  const runEgressStep = async (
+    item: Planned,
+    index: number,
+  ): Promise<{ run: ContainerRun; summary: StepEgressSummary } | { error: string; fix?: string }> => {
+    const networks = client.networks?.();
+    if (!networks) {
+      return { error: "this step needs the network, and the container client cannot create networks" };
+    }
+    let egress: OpenedEgress;
+    try {
+      egress = await openEgress(networks, firewall, {
+        runId,
+        stepIndex: index,
+        allow: item.allow!,
+        options: opts.egress ?? {},
+      });
+    } catch (err) {
+      const e = err as Error & { fix?: string };
+      return { error: `could not set up the step's network: ${e.message}`, ...(e.fix ? { fix: e.fix } : {}) };
+    }
+    let containerId: string | undefined;
+    try {
+      try {
+        containerId = await client.create(
+          buildStepSpec({
+            image: opts.image,
+            runId,
+            stepLabel: item.judged.step.id,
+            script: item.script,
+            env: new Map([...egress.env, ...item.env]),
+            limits,
+            seccompJson,
+            ...(workspace ? { workspace } : {}),
+            user,
+            networkMode: egress.networkName,
+            readOnlyMounts: egress.mounts,
+          }),
+        );
+      } catch (err) {
+        return { error: `could not create the container: ${(err as Error).message}` };
+      }
+      // One signal for "stop this step": the run's abort, or the proxy stopping first.
+      const stepAbort = new AbortController();
+      let stepOver = false;
+      let proxyStopped = false;
+      const onRunAbort = () => stepAbort.abort();
+      opts.signal?.addEventListener("abort", onRunAbort, { once: true });
+      if (opts.signal?.aborted) stepAbort.abort();
+      void egress.proxy.closed.then(() => {
+        if (stepOver) return;
+        proxyStopped = true;
+        stepAbort.abort();
+      });
+      opts.onEgress?.(item.judged, egress);
+      let run: ContainerRun;
+      try {
+        run = await executeContainer(client, containerId, {
+          timeoutMs: limits.timeoutMs,
+          outputBytes: limits.outputBytes,
+          signal: stepAbort.signal,
+        });
+      } finally {
+        stepOver = true;
+        opts.signal?.removeEventListener("abort", onRunAbort);
+      }
+      const stats = egress.proxy.stats();
+      return {
+        run,
+        summary: {
+          network: egress.networkName,
+          allowed: egress.allow.rules.map((r) => `${r.host}:${r.ports.join("|")} (${r.scheme})`),
+          refused: egress.allow.refused,
+          requestsAllowed: stats.allowed,
+          requestsDenied: stats.denied,
+          bytesIn: stats.bytesIn,
+          bytesOut: stats.bytesOut,
+          proxyStopped,
+        },
+      };
+    } finally {
+      // The container must be gone before its network can be removed.
+      if (containerId !== undefined) await client.remove(containerId).catch(() => undefined);
+      await egress.close().catch(() => undefined);
+    }
   };
 
   const results: StepRun[] = [];
@@ -268,31 +398,55 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
       for (let k = myIndex; k <= myIndex + lookahead; k++) void ensureCreated(k);
       opts.onStepStart?.(j, index);
       let id: string;
-      try {
-        id = await (ensureCreated(myIndex) as Promise<string>);
-      } catch (err) {
-        const r = {
-          ...notRun(j, "error", `could not create the container: ${(err as Error).message}`),
-          script: item.script,
-        };
-        results.push(r);
-        opts.onStepEnd?.(r, index);
-        if (!opts.keepGoing) stopped = `${j.step.id}: error`;
-        continue;
+      let run: ContainerRun;
+      let egressSummary: StepEgressSummary | undefined;
+      let egressFailure: string | undefined;
+      if (item.allow) {
+        const e = await runEgressStep(item, myIndex);
+        if ("error" in e) {
+          const r = { ...notRun(j, "error", e.error, e.fix), script: item.script };
+          results.push(r);
+          opts.onStepEnd?.(r, index);
+          if (!opts.keepGoing) stopped = `${j.step.id}: error`;
+          continue;
+        }
+        run = e.run;
+        egressSummary = e.summary;
+        if (e.summary.proxyStopped) {
+          egressFailure =
+            "the egress proxy stopped during the step; the step was killed and nothing more could leave the sandbox";
+        }
+        id = run.containerId;
+      } else {
+        try {
+          id = await (ensureCreated(myIndex) as Promise<string>);
+        } catch (err) {
+          const r = {
+            ...notRun(j, "error", `could not create the container: ${(err as Error).message}`),
+            script: item.script,
+          };
+          results.push(r);
+          opts.onStepEnd?.(r, index);
+          if (!opts.keepGoing) stopped = `${j.step.id}: error`;
+          continue;
+        }
+        run = await executeContainer(client, id, {
+          timeoutMs: limits.timeoutMs,
+          outputBytes: limits.outputBytes,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+        removals.push(client.remove(id).catch(() => undefined));
       }
-      const run = await executeContainer(client, id, {
-        timeoutMs: limits.timeoutMs,
-        outputBytes: limits.outputBytes,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      });
-      removals.push(client.remove(id).catch(() => undefined));
+      const outcome: StepOutcome = egressFailure !== undefined ? "error" : run.outcome;
+      const reason = egressFailure ?? run.error;
       const r: StepRun = {
         stepId: j.step.id,
         file: j.step.file,
         line: j.step.line,
         verdict: j.verdict,
-        outcome: run.outcome,
-        ...(run.error !== undefined ? { reason: run.error } : {}),
+        outcome,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(egressSummary ? { egress: egressSummary } : {}),
         script: item.script,
         containerId: run.containerId,
         exitCode: run.exitCode,
@@ -316,20 +470,23 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
         limits: limitsRecord(limits),
         exitCode: run.exitCode,
         signal: run.signal,
-        outcome: run.outcome,
+        outcome,
         durationMs: Math.round(run.durationMs),
         stdoutBytes: run.stdoutBytes,
         stderrBytes: run.stderrBytes,
       });
       opts.onStepEnd?.(r, index);
-      if (run.outcome === "aborted") aborted = true;
-      else if (run.outcome !== "ok" && !opts.keepGoing) stopped = `${j.step.id}: ${run.outcome}`;
+      if (outcome === "aborted") aborted = true;
+      else if (outcome !== "ok" && !opts.keepGoing) stopped = `${j.step.id}: ${outcome}`;
     }
   } finally {
     // Pre-created containers that never ran, and any a failure left behind.
     for (const c of created.values()) removals.push(c.then((id) => client.remove(id)).catch(() => undefined));
     await Promise.all(removals);
-    if (aborted || opts.signal?.aborted) await removeRunContainers(client, runId).catch(() => undefined);
+    if (aborted || opts.signal?.aborted) {
+      await removeRunContainers(client, runId).catch(() => undefined);
+      await removeRunNetworks(client, firewall, runId).catch(() => undefined);
+    }
   }
 
   const after = workspace ? await snapshotFiles(workspace.hostDir) : new Map();

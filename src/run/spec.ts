@@ -2,8 +2,10 @@
 // install, heartbeat) gets the same walls; tests check their effect against a real daemon.
 
 import os from "node:os";
+import { SkillwallError } from "../errors.js";
+import { assertStepNetworkMode } from "../egress/network.js";
 import type { SandboxLimits } from "../limits.js";
-import type { ContainerSpec } from "./container-client.js";
+import type { BindMount, ContainerSpec } from "./container-client.js";
 import { containerHome, type Workspace } from "./workspace.js";
 
 export const labelKeys = {
@@ -30,9 +32,34 @@ export interface StepSpecInput {
   workspace?: Workspace;
   /** uid:gid inside the container; must own the workspace on the host. */
   user: { uid: number; gid: number };
-  /** Docker network; "none" unless egress (issue 5) provides an internal network. */
+  /** Docker network: "none", or the step's own internal "skillwall-…" network (egress). */
   networkMode?: string;
   workingDir?: string;
+  /** Read-only extra mounts the supervisor made (the egress CA bundle). */
+  readOnlyMounts?: readonly BindMount[];
+  /** Instead of bash -c script: the argv to run (wrap). */
+  command?: readonly string[];
+  /** Pass the caller's stdin through (wrap). */
+  stdin?: boolean;
+}
+
+/** Egress networks are named by internalNetworkSpec: "skillwall-<run>-step<n>". */
+const stepNetworkName = /^skillwall-[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/**
+ * "none", or a skillwall step network. `host`, `bridge`, `container:…` and any other network
+ * are refused here, so no caller can build a step that shares or bypasses isolation.
+ */
+export function checkedNetworkMode(mode: string | undefined): string {
+  const m = mode ?? "none";
+  if (m === "none") return m;
+  assertStepNetworkMode(m);
+  if (!stepNetworkName.test(m)) {
+    throw new SkillwallError("egress-network-mode", `network "${m}" is not a skillwall step network`, {
+      fix: 'steps use "none" or their own internal skillwall network',
+    });
+  }
+  return m;
 }
 
 function tmpfsOptions(bytes: number, extra: string[]): string {
@@ -43,7 +70,10 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
   const l = input.limits;
   const env = [`HOME=${containerHome}`, `PATH=${sandboxPath}`];
   for (const [name, value] of input.env) env.push(`${name}=${value}`);
-  const networkMode = input.networkMode ?? "none";
+  const networkMode = checkedNetworkMode(input.networkMode);
+  for (const m of input.readOnlyMounts ?? []) {
+    if (!m.ReadOnly) throw new SkillwallError("spec-mount", `extra mount ${m.Target} must be read-only`);
+  }
   const { uid, gid } = input.user;
   // RLIMIT_NPROC counts every process of the uid on the host, so it is only a backstop; the
   // pids cgroup is the real limit.
@@ -51,7 +81,7 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
   return {
     Image: input.image,
     Entrypoint: [],
-    Cmd: ["/bin/bash", "--norc", "--noprofile", "-c", input.script],
+    Cmd: input.command ? [...input.command] : ["/bin/bash", "--norc", "--noprofile", "-c", input.script],
     Env: env,
     User: `${uid}:${gid}`,
     WorkingDir: input.workingDir ?? input.workspace?.containerDir ?? containerHome,
@@ -65,8 +95,9 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
     },
     AttachStdout: true,
     AttachStderr: true,
-    AttachStdin: false,
-    OpenStdin: false,
+    AttachStdin: input.stdin === true,
+    OpenStdin: input.stdin === true,
+    ...(input.stdin === true ? { StdinOnce: true } : {}),
     Tty: false,
     NetworkDisabled: networkMode === "none",
     StopTimeout: 1,
@@ -79,19 +110,28 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
       Tmpfs: {
         "/tmp": tmpfsOptions(l.tmpBytes, []),
         // The home is scratch: writes outside the mounted skill directory succeed and vanish.
-        [containerHome]: tmpfsOptions(l.tmpBytes, [`uid=${uid}`, `gid=${gid}`, "mode=0755"]),
+        // (wrap mounts the whole agent home there instead.)
+        ...(input.workspace?.containerDir === containerHome
+          ? {}
+          : { [containerHome]: tmpfsOptions(l.tmpBytes, [`uid=${uid}`, `gid=${gid}`, "mode=0755"]) }),
       },
-      Mounts: input.workspace
-        ? [
-            {
-              Type: "bind",
-              Source: input.workspace.hostDir,
-              Target: input.workspace.containerDir,
-              ReadOnly: false,
-              BindOptions: { Propagation: "rprivate" },
-            },
-          ]
-        : [],
+      Mounts: [
+        ...(input.workspace
+          ? [
+              {
+                Type: "bind" as const,
+                Source: input.workspace.hostDir,
+                Target: input.workspace.containerDir,
+                ReadOnly: false,
+                BindOptions: { Propagation: "rprivate" as const },
+              },
+            ]
+          : []),
+        ...(input.readOnlyMounts ?? []).map((m) => ({
+          ...m,
+          BindOptions: { Propagation: "rprivate" as const },
+        })),
+      ],
       Binds: [],
       PidsLimit: l.pids,
       Memory: l.memoryBytes,

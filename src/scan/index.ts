@@ -20,7 +20,10 @@ export interface ScanOutcome {
 }
 
 export async function scanPaths(args: string[], opts: ScanPathsOptions): Promise<ScanOutcome> {
-  const read = await readSkillInputs(args, opts.stdin ? { cwd: opts.cwd, stdin: opts.stdin } : { cwd: opts.cwd });
+  const read = await readSkillInputs(
+    args,
+    opts.stdin ? { cwd: opts.cwd, stdin: opts.stdin } : { cwd: opts.cwd },
+  );
   const errors: SkillError[] = [];
   const inputs = [];
   for (const r of read) {

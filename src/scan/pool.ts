@@ -19,8 +19,7 @@ export interface ScanManyOptions {
 }
 
 export type Outcome =
-  | { ok: true; result: SkillResult }
-  | { ok: false; source: string; code: string; message: string };
+  { ok: true; result: SkillResult } | { ok: false; source: string; code: string; message: string };
 
 const inProcessBelow = 24;
 
@@ -53,7 +52,8 @@ async function scanInProcess(inputs: SkillInput[], policy: Policy): Promise<Outc
 
 /** Input the scanner refuses (too deep, too many steps) is that skill's error; the others go on. */
 export function failure(source: string, err: unknown): Outcome {
-  if (err instanceof SkillwallError) return { ok: false, source, code: err.code, message: describeError(err) };
+  if (err instanceof SkillwallError)
+    return { ok: false, source, code: err.code, message: describeError(err) };
   // Anything else is a defect of ours, reported against that skill.
   return { ok: false, source, code: "internal-error", message: `internal error: ${(err as Error).message}` };
 }

@@ -50,7 +50,8 @@ export function mapStepOffset(step: Step, textOffset: number, file: FileLines | 
   const textLineEnd = step.text.indexOf("\n", lineStartInText);
   const textLine = step.text.slice(lineStartInText, textLineEnd === -1 ? undefined : textLineEnd);
   const sourceLine = file?.lines[line - 1];
-  const indent = sourceLine !== undefined && sourceLine.endsWith(textLine) ? sourceLine.length - textLine.length : 0;
+  const indent =
+    sourceLine !== undefined && sourceLine.endsWith(textLine) ? sourceLine.length - textLine.length : 0;
   const column = indent + within + 1;
   return { line, column, offset: offsetOf(file, line, column) };
 }

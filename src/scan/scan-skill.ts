@@ -60,7 +60,10 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
     file: model.file,
     sha256: model.sha256,
     // Frontmatter that does not parse may hide install specs: never "allow" what was not read.
-    verdict: worstVerdict([...judged.map((j) => j.verdict), model.frontmatter?.errors.length ? "review" : "allow"]),
+    verdict: worstVerdict([
+      ...judged.map((j) => j.verdict),
+      model.frontmatter?.errors.length ? "review" : "allow",
+    ]),
     risk: riskOf(findings),
     steps: judged,
     findings,

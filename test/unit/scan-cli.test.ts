@@ -64,7 +64,10 @@ describe("skillwall scan", () => {
     expect(curlSteps.length).toBeGreaterThan(30);
     for (const s of curlSteps) {
       const uploadsAFile = s.text.includes("-F ");
-      expect({ text: s.text, verdict: s.verdict }).toEqual({ text: s.text, verdict: uploadsAFile ? "review" : "allow" });
+      expect({ text: s.text, verdict: s.verdict }).toEqual({
+        text: s.text,
+        verdict: uploadsAFile ? "review" : "allow",
+      });
     }
   });
 
@@ -132,7 +135,10 @@ describe("skillwall scan", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
     const { readFileSync } = await import("node:fs");
-    const sarif = JSON.parse(readFileSync(out, "utf8")) as { version: string; runs: Array<{ results: unknown[] }> };
+    const sarif = JSON.parse(readFileSync(out, "utf8")) as {
+      version: string;
+      runs: Array<{ results: unknown[] }>;
+    };
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
   });
@@ -149,4 +155,3 @@ describe("skillwall scan", () => {
     expect(report.errors.filter((e) => /internal error/.test(e.message))).toEqual([]);
   });
 });
-

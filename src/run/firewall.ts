@@ -1,0 +1,108 @@
+// Host firewall rules that fence a step's internal network: from the bridge, only the proxy port
+// on the gateway is reachable (egress/network.ts gatewayFirewallRules builds the argv). Applied
+// with iptables via execFile (argv, no shell). Without root there is no way to apply them, and
+// without them host services bound to 0.0.0.0 would be reachable from the step: fail closed.
+
+import { execFile } from "node:child_process";
+import { SkillwallError } from "../errors.js";
+
+export interface Firewall {
+  /** Throws a SkillwallError with the fix when rules cannot be applied here. */
+  check(): Promise<void>;
+  /** Runs each argv in order; on a failure undoes what it added and throws. */
+  apply(add: string[][], remove: string[][]): Promise<void>;
+  /** Runs each argv; rules already gone are not an error. */
+  undo(remove: string[][]): Promise<void>;
+  /** Rules in INPUT whose input interface is a skillwall step bridge, as argv that delete them. */
+  leftovers(): Promise<Array<{ bridge: string; remove: string[] }>>;
+}
+
+/** Interface names bridgeName() makes: "swl" + up to 12 [a-z0-9]. */
+const stepBridge = /^swl[a-z0-9]{1,12}$/;
+
+function run(argv: string[], timeoutMs = 10_000): Promise<{ stdout: string }> {
+  const [file, ...args] = argv;
+  if (file === undefined) return Promise.reject(new Error("empty argv"));
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: timeoutMs, encoding: "utf8" }, (err, stdout, stderr) => {
+      if (err) {
+        const why = stderr.trim() || err.message;
+        reject(new Error(`${argv.join(" ")}: ${why}`));
+      } else resolve({ stdout });
+    });
+  });
+}
+
+function needRoot(): SkillwallError {
+  return new SkillwallError(
+    "egress-needs-root",
+    "this step needs the network, and fencing its network (iptables rules on the host) needs root",
+    {
+      fix: "run skillwall as root (a VM or CI machine), or drop the hosts from network.hosts so the step runs without network",
+    },
+  );
+}
+
+export function iptablesFirewall(): Firewall {
+  let checked: Promise<void> | undefined;
+  return {
+    check() {
+      checked ??= (async () => {
+        if (process.getuid?.() !== 0) throw needRoot();
+        try {
+          await run(["iptables", "-w", "-S", "INPUT"]);
+        } catch (err) {
+          throw new SkillwallError(
+            "egress-no-iptables",
+            `iptables does not work here (${(err as Error).message}), so a step's network cannot be fenced`,
+            { fix: "install Debian's iptables (scripts/setup-docker.sh does) and run as root", cause: err },
+          );
+        }
+      })();
+      checked.catch(() => {
+        checked = undefined;
+      });
+      return checked;
+    },
+    async apply(add, remove) {
+      try {
+        for (const argv of add) await run(argv);
+      } catch (err) {
+        await this.undo(remove).catch(() => undefined);
+        throw new SkillwallError(
+          "egress-firewall",
+          `could not fence the step network: ${(err as Error).message}`,
+          {
+            fix: "check that iptables works (iptables -S INPUT) and that nothing else rewrites INPUT",
+            cause: err,
+          },
+        );
+      }
+    },
+    async undo(remove) {
+      for (const argv of remove) {
+        // Delete every copy (a retried apply may have inserted one twice).
+        for (let n = 0; n < 4; n++) {
+          try {
+            await run(argv);
+          } catch {
+            break;
+          }
+        }
+      }
+    },
+    async leftovers() {
+      const { stdout } = await run(["iptables", "-w", "-S", "INPUT"]);
+      const out: Array<{ bridge: string; remove: string[] }> = [];
+      for (const line of stdout.split("\n")) {
+        const words = line.trim().split(/\s+/);
+        if (words[0] !== "-A" || words[1] !== "INPUT") continue;
+        const i = words.indexOf("-i");
+        const bridge = i >= 0 ? words[i + 1] : undefined;
+        if (bridge === undefined || !stepBridge.test(bridge)) continue;
+        out.push({ bridge, remove: ["iptables", "-w", "-D", ...words.slice(1)] });
+      }
+      return out;
+    },
+  };
+}
