@@ -5,37 +5,36 @@ import { Command, CommanderError } from "commander";
 import { SkillwallError, describeError } from "./errors.js";
 import type { CliContext, RegisterCommand } from "./cli/context.js";
 import { exitCodes, processIO, type CliIO } from "./cli/io.js";
-import { registerScan } from "./cli/scan.js";
-import { registerAudit } from "./cli/audit.js";
-import { registerPolicy } from "./cli/policy.js";
-import { registerInstall } from "./cli/install.js";
-import {
-  registerApprove,
-  registerHeartbeat,
-  registerReject,
-  registerReview,
-  registerStatus,
-} from "./cli/heartbeat.js";
-import { registerRun } from "./cli/run.js";
-import { registerExec } from "./cli/exec.js";
-import { registerImage } from "./cli/image.js";
-import { registerDoctor } from "./cli/doctor.js";
 
-const commands: RegisterCommand[] = [
-  registerScan,
-  registerRun,
-  registerExec,
-  registerImage,
-  registerDoctor,
-  registerAudit,
-  registerPolicy,
-  registerInstall,
-  registerHeartbeat,
-  registerReview,
-  registerApprove,
-  registerReject,
-  registerStatus,
+type Loader = () => Promise<RegisterCommand[]>;
+
+// Sub-commands are loaded on demand: a one-file scan must not pay for importing Docker, undici
+// and the heartbeat machinery (cold start is part of the scan's budget).
+const commandModules: Array<{ names: string[]; load: Loader }> = [
+  { names: ["scan"], load: async () => [(await import("./cli/scan.js")).registerScan] },
+  { names: ["run"], load: async () => [(await import("./cli/run.js")).registerRun] },
+  { names: ["exec"], load: async () => [(await import("./cli/exec.js")).registerExec] },
+  { names: ["image"], load: async () => [(await import("./cli/image.js")).registerImage] },
+  { names: ["doctor"], load: async () => [(await import("./cli/doctor.js")).registerDoctor] },
+  { names: ["audit"], load: async () => [(await import("./cli/audit.js")).registerAudit] },
+  { names: ["policy"], load: async () => [(await import("./cli/policy.js")).registerPolicy] },
+  { names: ["install"], load: async () => [(await import("./cli/install.js")).registerInstall] },
+  {
+    names: ["heartbeat", "review", "approve", "reject", "status"],
+    load: async () => {
+      const m = await import("./cli/heartbeat.js");
+      return [m.registerHeartbeat, m.registerReview, m.registerApprove, m.registerReject, m.registerStatus];
+    },
+  },
 ];
+
+/** The modules needed for argv: the named sub-command's, or all of them (help, unknown command). */
+async function loadCommands(argv: string[]): Promise<RegisterCommand[]> {
+  const name = argv.find((a) => !a.startsWith("-"));
+  const wanted = commandModules.filter((m) => name !== undefined && m.names.includes(name));
+  const modules = wanted.length > 0 ? wanted : commandModules;
+  return (await Promise.all(modules.map((m) => m.load()))).flat();
+}
 
 export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const ctx: CliContext = { io, exitCode: exitCodes.ok };
@@ -45,8 +44,8 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError("(run skillwall --help for usage)");
-  for (const register of commands) register(program, ctx);
   try {
+    for (const register of await loadCommands(argv)) register(program, ctx);
     await program.parseAsync(argv, { from: "user" });
     return ctx.exitCode;
   } catch (err) {

@@ -139,7 +139,15 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
 
   const shell: ShellSource[] = [];
   let order = 0;
+  // A security tool's test fixtures and samples are attack data it reads, not commands an agent
+  // runs — unless the skill's own text names the file (then a step may run it).
+  const fixtureFile = (file: string): boolean =>
+    securityTool &&
+    file !== model.file &&
+    /(?:^|\/)(?:tests?|test-fixtures|fixtures|examples?|samples?|testdata|__tests__)\//i.test(file) &&
+    !model.text.includes(file.split("/").pop() ?? file);
   const quotedAt = (file: string, line: number, heading: string | undefined): boolean => {
+    if (fixtureFile(file)) return true;
     if (file !== model.file) return false;
     return hasQuotingCue(`${heading ?? ""}\n${linesBefore(lines, line, 3)}`);
   };
@@ -272,8 +280,20 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   for (const spec of fm?.metadata?.install ?? [])
     for (const k of ["formula", "package", "module", "id"]) addName(spec.raw[k]);
   for (const src of shell)
-    for (const c of src.commands)
+    for (const c of src.commands) {
       if (c.pipeLen === 1 || c.pipeIndex === 0) addName(c.argv[0]?.split("/").pop());
+      // Packages the skill installs through a package manager name the tool it is about, so
+      // the same tool's own repository (raw.githubusercontent.com/<org>/<tool>) is its vendor.
+      const [tool, sub, ...rest] = c.argv;
+      const pm = tool?.split("/").pop() ?? "";
+      if (
+        (/^(?:brew|apt|apt-get|dnf|yum|pacman|apk|cargo|pipx|port|scoop|choco|winget)$/.test(pm) &&
+          /^(?:install|add|-S)$/.test(sub ?? "")) ||
+        (pm === "nix-shell" && sub === "-p") ||
+        (pm === "nix-env" && sub === "-iA")
+      )
+        for (const pkg of rest) if (!pkg.startsWith("-")) addName(pkg.split("/").pop());
+    }
 
   const addNested: DetectContext["addNested"] = (parent, text, offset, kind, encoded) => {
     const depth = parent.depth + (encoded ? 1 : 0);

@@ -4,12 +4,17 @@
 
 import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
+import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
+import { detectControlDisable } from "./detectors/controls.js";
 import { detectCredentials } from "./detectors/credentials.js";
 import { detectDestructive } from "./detectors/destructive.js";
 import { expand } from "./detectors/expand.js";
+import { detectDataFlow } from "./detectors/flow.js";
+import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
 import { detectLures } from "./detectors/lures.js";
+import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPersistence } from "./detectors/persistence.js";
 import { detectPromptInjection } from "./detectors/prompt-injection.js";
 import { detectRce } from "./detectors/rce.js";
@@ -30,6 +35,11 @@ const detectors = [
   detectDestructive,
   detectUndeclared,
   detectBundledCode,
+  detectHarvestProse,
+  detectDataFlow,
+  detectControlDisable,
+  detectAgentFilePoisoning,
+  detectMissingScript,
 ];
 
 /**

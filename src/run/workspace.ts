@@ -112,6 +112,22 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
   return { hostDir, containerDir, agentHome: home };
 }
 
+/**
+ * `wrap`: the whole agent home is mounted at /home/agent, after the same checks as a skill
+ * workspace (no symlink out, no device, no setuid, no hard link, nothing a blocked path names).
+ */
+export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): Promise<Workspace> {
+  await mkdir(opts.agentHome, { recursive: true, mode: 0o755 });
+  const home = await realpath(opts.agentHome);
+  if (opts.owner) {
+    const st = await lstat(home);
+    if (st.uid !== opts.owner.uid) await lchown(home, opts.owner.uid, opts.owner.gid);
+  }
+  const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerHome));
+  await checkTree(home, containerHome, blocked, opts.owner);
+  return { hostDir: home, containerDir: containerHome, agentHome: home };
+}
+
 async function checkTree(
   root: string,
   containerRoot: string,

@@ -12,6 +12,7 @@ import {
   findEncoded,
   type Encoding,
 } from "../decode.js";
+import { embeddedShell } from "../embedded.js";
 import type { LiteCommand } from "../shell-lite.js";
 import {
   baseName,
@@ -124,6 +125,13 @@ export function expand(ctx: DetectContext): void {
         const body = ci >= 0 ? argv[ci + 1] : undefined;
         if (body !== undefined && body.trim() !== "" && body !== src.text)
           ctx.addNested(src, body, cmd.start, "interpreter-string");
+      }
+      // python -c / node -e: shell commands inside os.system, subprocess, execSync, hook writes.
+      if (/^(?:python[\d.]*|node|nodejs|deno|bun)$/.test(name)) {
+        const ci = argv.findIndex((a) => a === "-c" || a === "-e" || a === "--eval" || a === "-p");
+        const body = ci >= 0 ? argv[ci + 1] : cmd.stdinText;
+        if (body !== undefined && body.length >= 10)
+          for (const e of embeddedShell(body)) ctx.addNested(src, e.text, cmd.start, "embedded-code");
       }
       const enc = decoderOf(cmd);
       if (enc === undefined || cmd.pipeIndex === 0) continue;

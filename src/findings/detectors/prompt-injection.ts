@@ -72,6 +72,12 @@ export function detectPromptInjection(ctx: DetectContext): void {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
       }
+      else if (ctx.securityTool && severity === "high" && (id === "pi.override" || id === "pi.conceal")) {
+        // A scanner's own documentation names the phrases it looks for; without an action
+        // (send, run, write) nearby, the phrase alone is not an attack.
+        severity = "medium";
+        note = " (the skill describes itself as a security tool, which quotes such phrases)";
+      }
       ctx.report({
         id,
         severity,

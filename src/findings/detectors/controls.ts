@@ -1,0 +1,71 @@
+// Security controls turned off in configuration text, in any language and any container: env
+// files, JSON/YAML/TOML settings, Dockerfiles, write_file/edit_file tool calls, prose. A skill
+// that weakens one control may be sloppy; one that weakens several, or the agent's own approval
+// gate, is preparing the ground for what follows. Line-based; each pattern is literal-led.
+
+import type { DetectContext } from "../context.js";
+import { lineIndex, positionAt } from "../context.js";
+import { hasQuotingCue, linesBefore } from "../quoting.js";
+
+const controls: Array<[string, RegExp]> = [
+  [
+    "TLS verification",
+    /NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*["']?0|PYTHONHTTPSVERIFY\s*[=:]\s*["']?0|GIT_SSL_NO_VERIFY\s*[=:]\s*["']?(?:1|true)|sslVerify\s*(?:=\s*)?["']?false|strict-ssl\s*(?:=\s*)?["']?false|rejectUnauthorized["']?\s*:\s*false|InsecureSkipVerify\s*:\s*true|CURL_CA_BUNDLE\s*=\s*["']{2}|PIP_NO_VERIFY\s*=\s*["']?1|purge[^\n]{0,20}ca-certificates|\bverify_ssl\s*[=:]\s*(?:false|False|0)/,
+  ],
+  [
+    "agent approval",
+    /skip_confirmation["']?\s*[:=]\s*true|allow_all_tools["']?\s*[:=]\s*true|ALLOW_ALL_TOOLS\s*=\s*["']?(?:true|1)|confirm[-_](?:writes|shell|commands?)\s*[=:]\s*false|file-write-confirmation\s*=\s*disabled|trust[-_](?:mode|level)\s*=\s*(?:permissive|full)|dangerously-skip-permissions|dangerously-bypass-approvals|bypassPermissions|approval_policy\s*=\s*["']never|danger-full-access|"autoApprove"\s*:\s*(?:true|\[\s*"\*")/i,
+  ],
+  [
+    "policy enforcement",
+    /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:ENFORCE(?:MENT)?|SECURITY|SANDBOX|AUDIT_LOG|STRICT_MODE|VALIDATION|VERIFY|VERIFICATION|SAFE_MODE|GUARD)\s*[=:]\s*["']?(?:disabled?|false|off|0|no|none|log_only|permissive)\b|\b[A-Z][A-Z0-9]*_(?:VALIDATION|SECURITY|VERIFY)_SKIP\s*=\s*["']?(?:true|1)/,
+  ],
+  ["root container", /^\s*(?:ENV\s+|["'])?USER\s+root\b|--privileged\b|\bsetenforce\s+0\b|\bufw\s+disable\b|SELINUX=disabled/m],
+  ["world-writable permissions", /\bchmod\s+(?:-R\s+)?0?777\b|\bchmod\s+(?:-R\s+)?a\+rwx\b/],
+  [
+    "security checks",
+    /\b(?:safety|bandit|pip-audit|semgrep|trivy|npm audit)\b[^\n]{0,60}new_string\s*=\s*["'](?:#|["'])|\b(?:safety|audit|security|verify)\b[^\n]{0,40}\bcheck = false\b|new_string\s*=\s*["']#\s*Security/,
+  ],
+  [
+    "protection disabled in prose",
+    /\b(?:disable|disables|turn off|switch off|bypass|skip)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:sandbox(?:ing)?|approval(?: prompts?| gate)?|confirmation prompts?|permission (?:gate|checks?|prompts?)|certificate verification|TLS verification|SSL verification|policy enforcement|signature verification|security (?:checks?|scan(?:ning|s)?|controls?))\b|\bwithout (?:confirmation or sandboxing|sandboxing)\b/i,
+  ],
+];
+
+export function detectControlDisable(ctx: DetectContext): void {
+  const texts: Array<{ file: string; text: string }> = [{ file: ctx.model.file, text: ctx.model.text }];
+  for (const b of ctx.model.bundled)
+    if (b.text !== undefined && b.type !== "markdown") texts.push({ file: b.path, text: b.text });
+  const hits = new Map<string, { file: string; line: number; column: number; evidence: string }>();
+  for (const t of texts) {
+    const lines = t.text.split("\n");
+    const starts = lineIndex(t.text);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? "";
+      if (line.length < 6) continue;
+      for (const [what, re] of controls) {
+        if (hits.has(what)) continue;
+        const m = re.exec(line);
+        if (!m) continue;
+        if (t.file === ctx.model.file && hasQuotingCue(`${linesBefore(lines, i + 1, 3)}\n${line}`)) continue;
+        const pos = positionAt(starts, (starts[i] ?? 0) + m.index);
+        hits.set(what, { file: t.file, line: pos.line, column: pos.column, evidence: line.trim().slice(0, 300) });
+      }
+    }
+  }
+  if (hits.size === 0) return;
+  const kinds = [...hits.keys()];
+  const severe = hits.size >= 2 || hits.has("agent approval");
+  for (const [what, h] of hits)
+    ctx.report({
+      id: "security.control-disable",
+      severity: severe ? "high" : "medium",
+      file: h.file,
+      line: h.line,
+      column: h.column,
+      message: severe
+        ? `A security control is turned off (${what}); with ${kinds.join(", ")} this skill dismantles the machine's defences.`
+        : `A security control is turned off (${what}).`,
+      evidence: h.evidence,
+    });
+}

@@ -1,0 +1,102 @@
+// Secret data flow across steps: a variable or file filled from credential files or the
+// environment in one step (`CONFIG=$(cat .env)`, `for f in ~/.aws/credentials …`, `cat .env >>
+// /tmp/x`) and used as the body of an upload in a later one (`curl -d "$CONFIG"`, `echo "$X" | nc
+// host`, `wget --post-file=/tmp/x`). The scan splits code blocks into one step per statement, so
+// per-command checks never see both halves. Text-level and line-based: linear in the text size.
+
+import type { DetectContext, ShellSource } from "../context.js";
+import { isHostileClass, urlsIn } from "../hosts.js";
+import { credentialPath, isAffine } from "../util.js";
+
+const forLoop = /\bfor\s+([A-Za-z_]\w*)\s+in\s+([^;\n]*)/g;
+const assignment = /(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)\+?=(\S.*)$/;
+const envDump = /\$\(\s*(?:env|printenv|set)\s*(?:\||\))|\/proc\/(?:self|\d+)\/environ/;
+const networkSender = /(?:^|[\s;&|(`])(?:curl|wget|nc|ncat|netcat|socat|http|https|xh|scp|rsync|Invoke-WebRequest|Invoke-RestMethod)\s/;
+/** Parts of a network command that are not its body: headers carry a token to its own service. */
+const headerArg = /(?:-H|--header)\s+(?:"[^"]*"|'[^']*'|\S+)/g;
+const redirectTarget = />>?\s*["']?([^\s;&|"')]+)/g;
+
+interface Taint {
+  vars: Set<string>;
+  files: Set<string>;
+}
+
+function refs(text: string, t: Taint): string | undefined {
+  for (const m of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (t.vars.has(m[1] ?? "")) return `$${m[1] ?? ""}`;
+  for (const f of t.files) if (text.includes(f)) return f;
+  return undefined;
+}
+
+/** Shell text with `\`-continued lines joined, each logical line with its offset. */
+function logicalLines(text: string): Array<{ text: string; offset: number }> {
+  const out: Array<{ text: string; offset: number }> = [];
+  let cur = "";
+  let start = 0;
+  let offset = 0;
+  for (const raw of text.split("\n")) {
+    if (cur === "") start = offset;
+    offset += raw.length + 1;
+    if (raw.endsWith("\\")) {
+      cur += `${raw.slice(0, -1)} `;
+      continue;
+    }
+    out.push({ text: cur + raw, offset: start });
+    cur = "";
+  }
+  if (cur !== "") out.push({ text: cur, offset: start });
+  return out;
+}
+
+export function detectDataFlow(ctx: DetectContext): void {
+  const byFile = new Map<string, ShellSource[]>();
+  for (const src of ctx.shell) {
+    if (src.encoded) continue;
+    const list = byFile.get(src.file);
+    if (list) list.push(src);
+    else byFile.set(src.file, [src]);
+  }
+  for (const sources of byFile.values()) {
+    const taint: Taint = { vars: new Set(), files: new Set() };
+    const seenText = new Set<string>();
+    for (const src of [...sources].sort((a, b) => a.order - b.order)) {
+      if (seenText.has(src.text)) continue;
+      seenText.add(src.text);
+      for (const line of logicalLines(src.text)) {
+        const code = line.text.replace(/(?:^|\s)#.*$/, "");
+        if (code.trim() === "") continue;
+        const secretHere = credentialPath.test(code) || envDump.test(code) || refs(code, taint) !== undefined;
+        for (const m of code.matchAll(forLoop))
+          if (credentialPath.test(m[2] ?? "") || refs(m[2] ?? "", taint)) taint.vars.add(m[1] ?? "");
+        const sends = networkSender.test(code);
+        if (sends) {
+          const body = code.replace(headerArg, " ");
+          const via = refs(body, taint);
+          if (via !== undefined) {
+            const urls = urlsIn(code, true);
+            if (urls.length > 0 && urls.every((u) => isAffine(ctx, u) || u.cls === "local")) continue;
+            const hostile = urls.some((u) => isHostileClass(u.cls));
+            const pos = src.at(line.offset);
+            ctx.report({
+              id: "exfil.data-flow",
+              severity: src.quoted ? "low" : hostile ? "critical" : "high",
+              file: src.file,
+              line: pos.line,
+              column: pos.column,
+              message: `${via}, filled from credential files or the environment in an earlier step, is sent to ${urls[0]?.host ?? "a remote host"}.`,
+              evidence: line.text.trim().slice(0, 300),
+            });
+          }
+          continue;
+        }
+        const a = assignment.exec(code);
+        if (a && (credentialPath.test(a[2] ?? "") || envDump.test(a[2] ?? "") || refs(a[2] ?? "", taint)))
+          taint.vars.add(a[1] ?? "");
+        if (secretHere)
+          for (const m of code.matchAll(redirectTarget)) {
+            const target = m[1] ?? "";
+            if (target !== "" && !/^(?:&?\d|\/dev\/null)$/.test(target)) taint.files.add(target);
+          }
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+// A step runs or sources a script the skill says it ships ("the bundled setup script", "the
+// companion script") but the script is not among the skill's files. Its commands cannot be
+// reviewed, and a trojan script is exactly how a clean-looking SKILL.md delivers its payload.
+// Fail closed. A script the skill does not claim as its own (`./configure`, `./gradlew`) is
+// the user's project and is left alone.
+
+import type { DetectContext } from "../context.js";
+import { baseName, unwrap } from "../util.js";
+
+const scriptExt = /\.(?:sh|bash|zsh|py|js|mjs|cjs|ts|rb|pl|ps1)$/i;
+const runners = new Set(["bash", "sh", "zsh", "source", ".", "python", "python3", "node", "deno", "bun", "ruby", "perl", "pwsh"]);
+/** The skill claims the script as part of itself. */
+const claimsBundled =
+  /\b(?:bundled|companion|accompanying|included|shipped|provided)\s+(?:[\w-]+\s+){0,2}scripts?\b|\bscripts?\s+(?:[\w`.-]+\s+){0,3}(?:ships?|bundled|included)\s+(?:with|alongside|in)\b|\bships? alongside this skill\b|\bthis skill'?s (?:directory|folder)\b/i;
+
+export function detectMissingScript(ctx: DetectContext): void {
+  const prose = ctx.prose.map((p) => p.text).join("\n");
+  if (!claimsBundled.test(prose) && !claimsBundled.test(ctx.model.frontmatter?.description ?? "")) return;
+  const shipped = new Set(ctx.model.bundled.map((b) => b.path.replace(/^\.\//, "")));
+  const shippedBase = new Set(ctx.model.bundled.map((b) => baseName(b.path)));
+  const reported = new Set<string>();
+  for (const src of ctx.shell) {
+    if (src.depth > 0 || src.file !== ctx.model.file || src.quoted) continue;
+    for (const cmd of src.commands) {
+      const { argv } = unwrap(cmd.argv);
+      const name = argv[0] ?? "";
+      let script: string | undefined;
+      if (name.startsWith("./") && !name.includes("$")) script = name;
+      else if (runners.has(baseName(name))) {
+        const arg = argv.slice(1).find((a) => !a.startsWith("-"));
+        if (arg !== undefined && scriptExt.test(arg)) script = arg;
+      }
+      if (script === undefined || /^[~/$]/.test(script) || script.includes("$")) continue;
+      if (!scriptExt.test(script) && !script.startsWith("./")) continue;
+      const rel = script.replace(/^\.\//, "");
+      if (shipped.has(rel) || shippedBase.has(baseName(rel)) || reported.has(rel)) continue;
+      reported.add(rel);
+      const pos = src.at(cmd.start);
+      ctx.report({
+        id: "bundled.missing-script",
+        // A lone markdown file (no other files at all) may simply have been scanned without its
+        // folder; a folder that ships other files but not this one is missing it for real.
+        severity: ctx.model.bundled.length > 0 ? "high" : "medium",
+        file: src.file,
+        line: pos.line,
+        column: pos.column,
+        message: `${rel} is run as the skill's own script, but it is not among the skill's files, so what it does cannot be reviewed.`,
+        evidence: src.text.slice(cmd.start, cmd.end).trim().slice(0, 300),
+      });
+    }
+  }
+}
