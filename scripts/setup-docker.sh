@@ -32,6 +32,7 @@ else
   missing=""
   command -v dockerd >/dev/null 2>&1 || missing="$missing docker.io"
   command -v debootstrap >/dev/null 2>&1 || missing="$missing debootstrap"
+  command -v iptables >/dev/null 2>&1 || missing="$missing iptables"
   if [ -n "$missing" ]; then
     say "installing:$missing"
     export DEBIAN_FRONTEND=noninteractive
@@ -57,6 +58,18 @@ else
     sleep 1
   done
   say "Docker $(docker version --format '{{.Server.Version}}') answers"
+fi
+
+# Egress steps fence their network with iptables rules on the host (src/run/firewall.ts).
+if ! command -v iptables >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    say "installing: iptables (steps that need the network are fenced with it)"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    apt-get install -y -q iptables >/dev/null
+  else
+    say "iptables is missing: steps that need the network will be refused (install Debian's iptables as root)"
+  fi
 fi
 
 if [ "${SKILLWALL_SKIP_IMAGE:-}" = 1 ]; then exit 0; fi

@@ -119,9 +119,16 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   };
   const lines = model.text.split("\n");
   const fm = model.frontmatter;
-  const selfText = [fm?.name ?? "", fm?.description ?? "", lines.find((l) => l.startsWith("# ")) ?? ""].join(
-    " ",
-  );
+  // The skill's self-description: name, description, and the opening text before the first
+  // section heading (where a skill without frontmatter says what it is).
+  const titleAt = lines.findIndex((l) => l.startsWith("# "));
+  const intro: string[] = [];
+  for (let i = Math.max(0, titleAt); i < lines.length && intro.length < 8; i++) {
+    const l = lines[i] ?? "";
+    if (l.startsWith("## ")) break;
+    intro.push(l.slice(0, 300));
+  }
+  const selfText = [fm?.name ?? "", fm?.description ?? "", ...intro].join(" ");
   const securityTool = isSecurityToolText(selfText);
 
   const findings: Finding[] = [];

@@ -4,12 +4,16 @@
 // are read back as shell text so every detector sees them. Each pattern is literal-led: linear.
 
 const call =
-  /\b(?:os\.system|os\.popen|subprocess\.(?:run|call|Popen|check_output|check_call|getoutput|getstatusoutput)|commands\.getoutput|execSync|spawnSync|child_process\.exec(?:Sync)?)\s*\(\s*(\[[^\]\n]*\]|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")/g;
+  /\b(?:os\.system|os\.popen|subprocess\.(?:run|call|Popen|check_output|check_call|getoutput|getstatusoutput)|commands\.getoutput|execSync|spawnSync|child_process\.exec(?:Sync)?)\s*\(([^\n]*)/g;
+const literal = /'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"/g;
 const scriptWrite = /\.write\s*\(\s*('#!(?:[^'\\\n]|\\.)*'|"#!(?:[^"\\\n]|\\.)*")/g;
 const hookAssign = /=\s*('#!\/bin\/(?:ba)?sh(?:[^'\\\n]|\\.)*'|"#!\/bin\/(?:ba)?sh(?:[^"\\\n]|\\.)*")/g;
 
 function unquote(lit: string): string {
-  const body = lit.slice(1, -1);
+  return unescape(lit.slice(1, -1));
+}
+
+function unescape(body: string): string {
   return body.replace(/\\(n|t|"|'|\\)/g, (_m, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
 }
 
@@ -17,13 +21,20 @@ function unquote(lit: string): string {
 export function embeddedShell(code: string): Array<{ text: string; offset: number }> {
   const out: Array<{ text: string; offset: number }> = [];
   for (const m of code.matchAll(call)) {
-    const arg = m[1] ?? "";
-    if (arg.startsWith("[")) {
-      const parts = [...arg.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)].map((p) => p[1] ?? p[2] ?? "");
-      if (parts.length > 0) out.push({ text: parts.map((p) => (/[\s;|&]/.test(p) ? `'${p}'` : p)).join(" "), offset: m.index });
-    } else out.push({ text: unquote(arg), offset: m.index });
+    const rest = m[1] ?? "";
+    if (rest.trimStart().startsWith("[")) {
+      const list = rest.slice(0, rest.indexOf("]") + 1 || undefined);
+      const parts = [...list.matchAll(literal)].map((p) => unescape(p[1] ?? p[2] ?? ""));
+      if (parts.length > 0)
+        out.push({ text: parts.map((p) => (/[\s;|&]/.test(p) ? `'${p}'` : p)).join(" "), offset: m.index });
+      continue;
+    }
+    // 'echo "' + data + '" | curl …': literals joined, each expression between them a variable.
+    const parts = [...rest.matchAll(literal)].map((p) => unescape(p[1] ?? p[2] ?? ""));
+    if (parts.length > 0) out.push({ text: parts.join("$DATA"), offset: m.index });
   }
   for (const re of [scriptWrite, hookAssign])
-    for (const m of code.matchAll(re)) out.push({ text: unquote(m[1] ?? "").replace(/^#![^\n]*\n?/, ""), offset: m.index });
+    for (const m of code.matchAll(re))
+      out.push({ text: unquote(m[1] ?? "").replace(/^#![^\n]*\n?/, ""), offset: m.index });
   return out;
 }

@@ -204,7 +204,9 @@ describe("a step with network grants, in a real container", () => {
     const step = result.steps[0]!;
     expect(step.outcome, step.stderr).toBe("ok");
     expect(step.egress?.network).toBe(`skillwall-${runId}-step0`);
-    expect(step.egress?.refused.map((r) => r.host)).toEqual(["other.test"]);
+    expect(step.egress?.refused.map((r) => `${r.host}:${r.port}`).sort()).toEqual(
+      [`moltbook.test:${ports.otherPort}`, `other.test:${ports.otherHost}`].sort(),
+    );
   });
 
   it("reaches the allowed host over HTTPS (CONNECT, test CA) and plain HTTP", () => {

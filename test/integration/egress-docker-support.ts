@@ -9,7 +9,7 @@ import type { JudgedStep } from "../../src/model.js";
 import type { NetworkPolicy } from "../../src/policy/types.js";
 import { bashStep } from "../fixtures/run/judged.js";
 
-export { docker, smallLimits, tempAgentHome, testPolicy } from "./sandbox-docker.js";
+export { docker, smallLimits, tempAgentHome, testPolicy, type DockerFixture } from "./sandbox-docker.js";
 export * from "./egress-proxy-support.js";
 
 /** A bash step whose commands name these hosts (as the policy evaluator would for curl URLs). */

@@ -12,7 +12,8 @@ import { isAffine } from "../util.js";
 /** Instruction files agents load at session start. */
 const agentFile =
   /(?:^|[\s`'"(/])(?:CLAUDE|AGENTS|MEMORY|SOUL|HEARTBEAT|IDENTITY|GEMINI|BOOTSTRAP)\.md\b|\.cursor\/rules\b|\.cursorrules\b|\.windsurfrules\b|copilot-instructions\.md|\.clinerules\b/;
-const writeVerb = /\b(?:create|write|append|add|save|update|install|put|commit|generate|defines?)\b|>>?|\btee\b/i;
+const writeVerb =
+  /\b(?:create|write|append|add|save|update|install|put|commit|generate|defines?)\b|>>?|\btee\b/i;
 
 /** Steering cues in the written text; each literal-led. */
 const steering: Array<[string, RegExp]> = [
@@ -24,7 +25,10 @@ const steering: Array<[string, RegExp]> = [
     "outranks the user",
     /\btakes? precedence over (?:the )?user|must not be overridden|same authority as (?:the )?user|persistent instructions\b/i,
   ],
-  ["hides from the user", /\bnever (?:mention|tell|reveal|disclose)\b|\bsilently\b|\bdo not (?:mention|tell) the user/i],
+  [
+    "hides from the user",
+    /\bnever (?:mention|tell|reveal|disclose)\b|\bsilently\b|\bdo not (?:mention|tell) the user/i,
+  ],
   [
     "follows remote instructions",
     /\b(?:fetch|load|read|pull)\b[^\n]{0,80}https?:\/\/\S+[^\n]{0,80}\b(?:directives?|instructions?|rules?|apply|incorporate|follow)\b/i,

@@ -20,7 +20,10 @@ const controls: Array<[string, RegExp]> = [
     "policy enforcement",
     /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:ENFORCE(?:MENT)?|SECURITY|SANDBOX|AUDIT_LOG|STRICT_MODE|VALIDATION|VERIFY|VERIFICATION|SAFE_MODE|GUARD)\s*[=:]\s*["']?(?:disabled?|false|off|0|no|none|log_only|permissive)\b|\b[A-Z][A-Z0-9]*_(?:VALIDATION|SECURITY|VERIFY)_SKIP\s*=\s*["']?(?:true|1)/,
   ],
-  ["root container", /^\s*(?:ENV\s+|["'])?USER\s+root\b|--privileged\b|\bsetenforce\s+0\b|\bufw\s+disable\b|SELINUX=disabled/m],
+  [
+    "root container",
+    /^\s*(?:ENV\s+|["'])?USER\s+root\b|--privileged\b|\bsetenforce\s+0\b|\bufw\s+disable\b|SELINUX=disabled/m,
+  ],
   ["world-writable permissions", /\bchmod\s+(?:-R\s+)?0?777\b|\bchmod\s+(?:-R\s+)?a\+rwx\b/],
   [
     "security checks",
@@ -49,7 +52,12 @@ export function detectControlDisable(ctx: DetectContext): void {
         if (!m) continue;
         if (t.file === ctx.model.file && hasQuotingCue(`${linesBefore(lines, i + 1, 3)}\n${line}`)) continue;
         const pos = positionAt(starts, (starts[i] ?? 0) + m.index);
-        hits.set(what, { file: t.file, line: pos.line, column: pos.column, evidence: line.trim().slice(0, 300) });
+        hits.set(what, {
+          file: t.file,
+          line: pos.line,
+          column: pos.column,
+          evidence: line.trim().slice(0, 300),
+        });
       }
     }
   }

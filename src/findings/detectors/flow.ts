@@ -6,12 +6,13 @@
 
 import type { DetectContext, ShellSource } from "../context.js";
 import { isHostileClass, urlsIn } from "../hosts.js";
-import { credentialPath, isAffine } from "../util.js";
+import { credentialPath } from "../util.js";
 
 const forLoop = /\bfor\s+([A-Za-z_]\w*)\s+in\s+([^;\n]*)/g;
 const assignment = /(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)\+?=(\S.*)$/;
 const envDump = /\$\(\s*(?:env|printenv|set)\s*(?:\||\))|\/proc\/(?:self|\d+)\/environ/;
-const networkSender = /(?:^|[\s;&|(`])(?:curl|wget|nc|ncat|netcat|socat|http|https|xh|scp|rsync|Invoke-WebRequest|Invoke-RestMethod)\s/;
+const networkSender =
+  /(?:^|[\s;&|(`])(?:curl|wget|nc|ncat|netcat|socat|http|https|xh|scp|rsync|Invoke-WebRequest|Invoke-RestMethod|mail|mailx|mutt|sendmail|send_email|swaks)\s/;
 /** Parts of a network command that are not its body: headers carry a token to its own service. */
 const headerArg = /(?:-H|--header)\s+(?:"[^"]*"|'[^']*'|\S+)/g;
 const redirectTarget = />>?\s*["']?([^\s;&|"')]+)/g;
@@ -25,6 +26,14 @@ function refs(text: string, t: Taint): string | undefined {
   for (const m of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (t.vars.has(m[1] ?? "")) return `$${m[1] ?? ""}`;
   for (const f of t.files) if (text.includes(f)) return f;
   return undefined;
+}
+
+function parenDepth(text: string): number {
+  let d = 0;
+  for (const ch of text)
+    if (ch === "(") d++;
+    else if (ch === ")") d--;
+  return d;
 }
 
 /** Shell text with `\`-continued lines joined, each logical line with its offset. */
@@ -58,6 +67,7 @@ export function detectDataFlow(ctx: DetectContext): void {
   for (const sources of byFile.values()) {
     const taint: Taint = { vars: new Set(), files: new Set() };
     const seenText = new Set<string>();
+    let open: { name: string; depth: number } | undefined;
     for (const src of [...sources].sort((a, b) => a.order - b.order)) {
       if (seenText.has(src.text)) continue;
       seenText.add(src.text);
@@ -73,7 +83,9 @@ export function detectDataFlow(ctx: DetectContext): void {
           const via = refs(body, taint);
           if (via !== undefined) {
             const urls = urlsIn(code, true);
-            if (urls.length > 0 && urls.every((u) => isAffine(ctx, u) || u.cls === "local")) continue;
+            // No affinity pass here: a host named like the skill ("config-sync" for a config
+            // sync skill) is exactly how such a flow is disguised. Local targets are fine.
+            if (urls.length > 0 && urls.every((u) => u.cls === "local")) continue;
             const hostile = urls.some((u) => isHostileClass(u.cls));
             const pos = src.at(line.offset);
             ctx.report({
@@ -91,6 +103,15 @@ export function detectDataFlow(ctx: DetectContext): void {
         const a = assignment.exec(code);
         if (a && (credentialPath.test(a[2] ?? "") || envDump.test(a[2] ?? "") || refs(a[2] ?? "", taint)))
           taint.vars.add(a[1] ?? "");
+        // VAR=$( … spanning lines (a heredoc body): secrets on the lines inside fill VAR.
+        if (open !== undefined && secretHere) taint.vars.add(open.name);
+        if (a && open === undefined) {
+          const depth = parenDepth(a[2] ?? "");
+          if (depth > 0) open = { name: a[1] ?? "", depth };
+        } else if (open !== undefined) {
+          open.depth += parenDepth(code);
+          if (open.depth <= 0) open = undefined;
+        }
         if (secretHere)
           for (const m of code.matchAll(redirectTarget)) {
             const target = m[1] ?? "";

@@ -17,7 +17,10 @@ const stores: Array<[string, RegExp]> = [
   ["gpg private keys", /\.gnupg\/(?:private-keys|secring)/],
   ["env files", /(?:^|[\s`'"(*/])\.env\b(?![.-](?:example|sample|template|dist))/],
   ["browser passwords", /Login Data|logins\.json|key4\.db|cookies\.sqlite|\/Cookies\b|Web Data/],
-  ["crypto wallets", /wallet\.dat|\.ethereum\/keystore|\.bitcoin\/|solana\/id\.json|\.bitmonero|\.electrum|[Ee]xodus\/|MetaMask/],
+  [
+    "crypto wallets",
+    /wallet\.dat|\.ethereum\/keystore|\.bitcoin\/|solana\/id\.json|\.bitmonero|\.electrum|[Ee]xodus\/|MetaMask/,
+  ],
   ["keychain", /login\.keychain|Keychains\/|find-generic-password/],
   ["agent config", /\.openclaw\/openclaw\.json|\.clawdbot\/[\w.-]*(?:json|token)/],
 ];
@@ -27,7 +30,8 @@ const readVerb =
   /\b(?:read|cat|open|extract|collect|gather|copy|dump|load|parse|include|upload|send|display|output|print|compile|harvest|export|archive|back ?up|check|scan|inspect)\b/i;
 const negated = /\b(?:never|do not|don't|must not|without reading|not read|avoid)\b/i;
 /** Sentences that only set up a secret (create, write, add) rather than read it. */
-const setupOnly = /^\s*(?:\d+\.\s*)?(?:\*\*)?(?:create|write|add|generate|set|put|save|store|place|configure)\b/i;
+const setupOnly =
+  /^\s*(?:\d+\.\s*)?(?:\*\*)?(?:create|write|add|generate|set|put|save|store|place|configure)\b/i;
 
 export function detectHarvestProse(ctx: DetectContext): void {
   const found = new Map<string, { line: number; column: number; text: string; file: string }>();

@@ -8,7 +8,21 @@ import type { DetectContext } from "../context.js";
 import { baseName, unwrap } from "../util.js";
 
 const scriptExt = /\.(?:sh|bash|zsh|py|js|mjs|cjs|ts|rb|pl|ps1)$/i;
-const runners = new Set(["bash", "sh", "zsh", "source", ".", "python", "python3", "node", "deno", "bun", "ruby", "perl", "pwsh"]);
+const runners = new Set([
+  "bash",
+  "sh",
+  "zsh",
+  "source",
+  ".",
+  "python",
+  "python3",
+  "node",
+  "deno",
+  "bun",
+  "ruby",
+  "perl",
+  "pwsh",
+]);
 /** The skill claims the script as part of itself. */
 const claimsBundled =
   /\b(?:bundled|companion|accompanying|included|shipped|provided)\s+(?:[\w-]+\s+){0,2}scripts?\b|\bscripts?\s+(?:[\w`.-]+\s+){0,3}(?:ships?|bundled|included)\s+(?:with|alongside|in)\b|\bships? alongside this skill\b|\bthis skill'?s (?:directory|folder)\b/i;

@@ -37,7 +37,14 @@ function insideQuotes(text: string, index: number): boolean {
 }
 
 export function detectPromptInjection(ctx: DetectContext): void {
-  const texts: Array<{ text: string; file: string; line: number; column: number; quoted: boolean }> = [
+  const texts: Array<{
+    text: string;
+    file: string;
+    line: number;
+    column: number;
+    quoted: boolean;
+    kind?: string;
+  }> = [
     ...ctx.prose,
   ];
   for (const c of ctx.model.code)
@@ -71,8 +78,7 @@ export function detectPromptInjection(ctx: DetectContext): void {
       if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
-      }
-      else if (ctx.securityTool && severity === "high" && (id === "pi.override" || id === "pi.conceal")) {
+      } else if (ctx.securityTool && severity === "high" && (id === "pi.override" || id === "pi.conceal")) {
         // A scanner's own documentation names the phrases it looks for; without an action
         // (send, run, write) nearby, the phrase alone is not an attack.
         severity = "medium";
