@@ -14,6 +14,7 @@ const commandModules: Array<{ names: string[]; load: Loader }> = [
   { names: ["scan"], load: async () => [(await import("./cli/scan.js")).registerScan] },
   { names: ["run"], load: async () => [(await import("./cli/run.js")).registerRun] },
   { names: ["exec"], load: async () => [(await import("./cli/exec.js")).registerExec] },
+  { names: ["wrap"], load: async () => [(await import("./cli/wrap.js")).registerWrap] },
   { names: ["image"], load: async () => [(await import("./cli/image.js")).registerImage] },
   { names: ["doctor"], load: async () => [(await import("./cli/doctor.js")).registerDoctor] },
   { names: ["audit"], load: async () => [(await import("./cli/audit.js")).registerAudit] },

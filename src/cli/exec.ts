@@ -16,7 +16,7 @@ import { defaultAgentHome, workspaceRelFor } from "../run/workspace.js";
 import { analyseShell, initShell } from "../shell/index.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
-import { promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sandbox-shared.js";
+import { egressOptions, promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sandbox-shared.js";
 
 export function registerExec(program: Command, ctx: CliContext): void {
   program
@@ -26,6 +26,7 @@ export function registerExec(program: Command, ctx: CliContext): void {
     )
     .argument("<command...>", "the command text, after --")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
+    .option("--ca-file <pem>", "extra CA certificates steps trust (e.g. a private registry's)")
     .option("--agent-home <dir>", "host directory that plays the agent's home")
     .option("--workspace <dir>", "directory below the home that is mounted (default: the policy's workdir)")
     .action(async (words: string[], opts: SandboxCliOptions) => {
@@ -85,6 +86,7 @@ async function execCommand(text: string, opts: SandboxCliOptions, ctx: CliContex
       },
       ...(approve ? { approve } : {}),
       env: io.env,
+      egress: egressOptions(io, opts.caFile),
       signal: guard.signal,
       source: { source: "exec", sha256 },
     });

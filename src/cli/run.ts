@@ -17,6 +17,7 @@ import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import {
   describeStepRun,
+  egressOptions,
   oneLine,
   promptApprover,
   resolveAgentHome,
@@ -131,6 +132,7 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
       yes: opts.yes === true,
       keepGoing: opts.keepGoing === true,
       env: io.env,
+      egress: egressOptions(io, opts.caFile),
       signal: guard.signal,
       source: { source: result.source, sha256: result.sha256 },
       ...(text ? { onStepEnd: (r) => void io.stdout.write(describeStepRun(r)) } : {}),

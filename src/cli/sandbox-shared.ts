@@ -3,6 +3,7 @@
 
 import { createInterface } from "node:readline/promises";
 import path from "node:path";
+import { testEgressFromEnv, type EgressOptions } from "../run/egress-step.js";
 import type { JudgedStep } from "../model.js";
 import type { StepRun } from "../run/runner.js";
 import type { CliIO } from "./io.js";
@@ -11,6 +12,14 @@ export interface SandboxCliOptions {
   policy: string;
   agentHome?: string;
   workspace?: string;
+  caFile?: string;
+}
+
+/** Egress options from the CLI: --ca-file, and the test-only host map (announced on stderr). */
+export function egressOptions(io: CliIO, caFile: string | undefined): EgressOptions {
+  const test = testEgressFromEnv(io.env);
+  if (test) io.stderr.write("skillwall: SKILLWALL_TEST_HOSTMAP is set: names resolve from it (test only)\n");
+  return { ...test, ...(caFile !== undefined ? { extraCaFile: path.resolve(io.cwd, caFile) } : {}) };
 }
 
 export function resolveAgentHome(io: CliIO, given: string | undefined, fallback: string): string {

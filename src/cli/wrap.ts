@@ -8,12 +8,12 @@ import { StringDecoder } from "node:string_decoder";
 import type { Command } from "commander";
 import { loadPolicy } from "../policy/load.js";
 import { DockerClient } from "../run/docker.js";
-import { testEgressFromEnv, type EgressOptions } from "../run/egress-step.js";
 import { requireStepImage } from "../run/image.js";
 import { abortOnSignals } from "../run/signals.js";
 import { runWrapped } from "../run/wrap.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
+import { egressOptions } from "./sandbox-shared.js";
 
 interface WrapCliOptions {
   policy: string;
@@ -68,12 +68,7 @@ async function wrapCommand(command: string[], opts: WrapCliOptions, ctx: CliCont
     }
     timeoutMs = Math.round(s * 1000);
   }
-  const test = testEgressFromEnv(io.env);
-  if (test) io.stderr.write("skillwall: SKILLWALL_TEST_HOSTMAP is set: names resolve from it (test only)\n");
-  const egress: EgressOptions = {
-    ...test,
-    ...(opts.caFile !== undefined ? { extraCaFile: path.resolve(io.cwd, opts.caFile) } : {}),
-  };
+  const egress = egressOptions(io, opts.caFile);
   const client = new DockerClient();
   const image = opts.image ?? (await requireStepImage(client)).id;
   const guard = abortOnSignals();

@@ -463,14 +463,6 @@ const table = [
     "A step runs a local script that is not part of the skill.",
     "The skill runs or sources a script by relative path, but the script is not among the skill's files, so what it does cannot be reviewed. Fail closed: ship the script with the skill or show its commands.",
   ),
-  r(
-    "bundled.dynamic-eval",
-    "BundledDynamicEval",
-    "bundled-code",
-    "high",
-    "Bundled code evaluates a non-literal string as code.",
-    "eval/exec/new Function on a variable (user input, a downloaded or decoded value) runs arbitrary code. Use a parser for the data instead.",
-  ),
 ] as const;
 
 export type RuleId = (typeof table)[number]["id"];

@@ -44,9 +44,7 @@ export function detectPromptInjection(ctx: DetectContext): void {
     column: number;
     quoted: boolean;
     kind?: string;
-  }> = [
-    ...ctx.prose,
-  ];
+  }> = [...ctx.prose];
   for (const c of ctx.model.code)
     texts.push({
       text: c.text,
@@ -78,9 +76,14 @@ export function detectPromptInjection(ctx: DetectContext): void {
       if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
-      } else if (ctx.securityTool && severity === "high" && (id === "pi.override" || id === "pi.conceal")) {
-        // A scanner's own documentation names the phrases it looks for; without an action
-        // (send, run, write) nearby, the phrase alone is not an attack.
+      } else if (
+        ctx.securityTool &&
+        (t.kind === "list-item" || t.kind === "table-cell") &&
+        severity === "high" &&
+        (id === "pi.override" || id === "pi.conceal")
+      ) {
+        // A scanner's documentation lists the phrases it looks for; a list entry of a security
+        // tool is a quoted pattern, while the same phrase as a paragraph is addressed to the agent.
         severity = "medium";
         note = " (the skill describes itself as a security tool, which quotes such phrases)";
       }
