@@ -14,7 +14,7 @@
 // Flagged = risk high or critical. Imports the built modules from dist/ (`npm run build` first);
 // SKILLWALL_DIST=<dir> points elsewhere.
 
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -35,6 +35,8 @@ await shell.initShell();
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
+// --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
+const dumpArg = process.argv.find((a) => a.startsWith("--dump="));
 if (args.length === 0) {
   console.error("usage: npm run eval -- DIR... [--verbose]");
   process.exit(2);
@@ -292,3 +294,15 @@ if (comments.length) {
     `\nlabelled comments (not skills; BLOCK vs SAFE): ${fmt(c)}; WARNING flagged ${warn.filter((x) => flagged(x.risk)).length}/${warn.length}`,
   );
 }
+if (dumpArg)
+  writeFileSync(
+    dumpArg.slice("--dump=".length),
+    JSON.stringify(
+      {
+        rows: rows.map(({ source, byPath, label, risk, findings }) => ({ source, byPath, label, risk, findings })),
+        comments,
+      },
+      null,
+      1,
+    ),
+  );

@@ -5,6 +5,8 @@ import { Command, CommanderError } from "commander";
 import { SkillwallError, describeError } from "./errors.js";
 import type { CliContext, RegisterCommand } from "./cli/context.js";
 import { exitCodes, processIO, type CliIO } from "./cli/io.js";
+import { openCliAudit } from "./cli/audit-sink.js";
+import type { AuditLog } from "./audit/log.js";
 
 type Loader = () => Promise<RegisterCommand[]>;
 
@@ -31,7 +33,12 @@ const commandModules: Array<{ names: string[]; load: Loader }> = [
 
 /** The modules needed for argv: the named sub-command's, or all of them (help, unknown command). */
 async function loadCommands(argv: string[]): Promise<RegisterCommand[]> {
-  const name = argv.find((a) => !a.startsWith("-"));
+  let name: string | undefined;
+  for (let i = 0; i < argv.length && name === undefined; i++) {
+    const a = argv[i]!;
+    if (a === "--audit-log") i++; // the root option's value is not the command
+    else if (!a.startsWith("-")) name = a;
+  }
   const wanted = commandModules.filter((m) => name !== undefined && m.names.includes(name));
   const modules = wanted.length > 0 ? wanted : commandModules;
   return (await Promise.all(modules.map((m) => m.load()))).flat();
@@ -44,12 +51,23 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
     .version("0.1.0")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-    .showHelpAfterError("(run skillwall --help for usage)");
+    .showHelpAfterError("(run skillwall --help for usage)")
+    .option(
+      "--audit-log <file>",
+      "append audit records to this file (default: one file per run under ~/.local/share/skillwall/audit)",
+    );
+  let audit: AuditLog | undefined;
+  program.hook("preAction", async (root, action) => {
+    const explicit = (root.opts() as { auditLog?: string }).auditLog;
+    audit = await openCliAudit(io, topLevelName(action), explicit);
+  });
   try {
     for (const register of await loadCommands(argv)) register(program, ctx);
     await program.parseAsync(argv, { from: "user" });
+    await audit?.close();
     return ctx.exitCode;
   } catch (err) {
+    await audit?.close();
     if (err instanceof CommanderError) {
       // --help and --version exit through here with code 0.
       return err.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
@@ -59,4 +77,11 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       io.stderr.write(`${(err as Error).stack}\n`);
     return err instanceof SkillwallError && err.code === "refused" ? exitCodes.refused : exitCodes.usage;
   }
+}
+
+/** "run" for `skillwall run`, "audit" for `skillwall audit verify`. */
+function topLevelName(cmd: Command): string {
+  let c = cmd;
+  while (c.parent && c.parent.parent) c = c.parent;
+  return c.name();
 }

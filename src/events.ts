@@ -20,7 +20,10 @@ export interface ExecutionEvent {
   source: string;
   sha256: string;
   line: number;
+  /** What the container executed (the canonical rendering run by a clean bash). */
   argv: string[];
+  /** The resolved argv of each checked command in the step (env parts as ${NAME}, never values). */
+  commands?: string[][];
   containerId?: string;
   imageId?: string;
   limits?: Record<string, number>;

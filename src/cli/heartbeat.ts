@@ -16,7 +16,8 @@ import { readLockfile } from "../remote/lockfile.js";
 import { initShell } from "../shell/index.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
 import type { CliContext } from "./context.js";
-import { agentHomeOf, caFromOptions, testResolveFromEnv } from "./install.js";
+import { agentHomeOf } from "./install.js";
+import { egressOptions } from "./sandbox-shared.js";
 import { exitCodes, type CliIO } from "./io.js";
 
 interface HomeOptions {
@@ -53,7 +54,10 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
     .option("--agent-home <dir>", "agent home to serve (repeat for several)", collect)
     .option("-p, --policy <name|file>", "policy (default: the one the skills were installed under)")
     .option("--concurrency <n>", "heartbeats running at the same time", "2")
-    .option("--ca <file>", "extra trusted CA certificates (PEM) for the fetch")
+    .option(
+      "--ca-file <file>",
+      "extra trusted CA certificates (PEM): for skillwall's own fetches and the steps' HTTPS",
+    )
     .action(
       async (opts: {
         once?: boolean;
@@ -62,19 +66,13 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
         agentHome?: string[];
         policy?: string;
         concurrency: string;
-        ca?: string;
+        caFile?: string;
       }) => {
         const { io } = ctx;
         const homes = (opts.agentHome ?? [undefined]).map((h) => agentHomeOf(io, h));
         const schedule = scheduleOptions(parseDuration(opts.every), parseDuration(opts.jitter));
         const policy = await policyFor(io, homes[0]!, opts.policy);
-        const ca = caFromOptions(io, opts.ca);
-        const resolve = testResolveFromEnv(io.env);
-        const deps = await realDeps({
-          policy,
-          ...(ca === undefined ? {} : { ca }),
-          ...(resolve === undefined ? {} : { resolve }),
-        });
+        const deps = await realDeps({ policy, egress: egressOptions(io, opts.caFile) });
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
         process.once("SIGTERM", onSignal);
@@ -197,6 +195,7 @@ export function registerStatus(program: Command, ctx: CliContext): void {
           lastCheck: st?.lastCheck ?? null,
           lastResult: st?.lastResult ?? null,
           lastMessage: st?.lastMessage ?? null,
+          lastRun: st?.lastRun ?? null,
           pendingReview: st?.pending
             ? {
                 detectedAt: st.pending.detectedAt,

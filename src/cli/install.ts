@@ -1,6 +1,5 @@
 // skillwall install URL|PATH: fetch, scan, review, approve, run the install steps, pin in the lockfile.
 
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
@@ -11,6 +10,7 @@ import { approveAllowedOnly, installSkill, type Approver } from "../remote/insta
 import { renderReport } from "../report/index.js";
 import { defaultAgentHome } from "../run/workspace.js";
 import type { CliContext } from "./context.js";
+import { egressOptions } from "./sandbox-shared.js";
 import { exitCodes, useColor, type CliIO } from "./io.js";
 
 interface InstallCliOptions {
@@ -18,25 +18,7 @@ interface InstallCliOptions {
   policy: string;
   agentHome?: string;
   yes?: boolean;
-  ca?: string;
-}
-
-/** Test-only name resolution (`host=addr,host=addr`); resolved addresses are still judged. */
-export function testResolveFromEnv(env: NodeJS.ProcessEnv): Map<string, string[]> | undefined {
-  const raw = env.SKILLWALL_TEST_RESOLVE;
-  if (raw === undefined || raw === "") return undefined;
-  const map = new Map<string, string[]>();
-  for (const pair of raw.split(",")) {
-    const [host, addr] = pair.split("=", 2);
-    if (host && addr)
-      map.set(host.trim().toLowerCase(), [...(map.get(host.trim().toLowerCase()) ?? []), addr.trim()]);
-  }
-  return map;
-}
-
-export function caFromOptions(io: CliIO, ca: string | undefined): string | undefined {
-  const file = ca ?? io.env.SKILLWALL_CA_FILE;
-  return file === undefined || file === "" ? undefined : readFileSync(path.resolve(io.cwd, file), "utf8");
+  caFile?: string;
 }
 
 export function agentHomeOf(io: CliIO, dir: string | undefined): string {
@@ -80,7 +62,10 @@ export function registerInstall(program: Command, ctx: CliContext): void {
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .option("--agent-home <dir>", "the agent home to install into")
     .option("-y, --yes", "approve only what the policy allows outright; do not ask")
-    .option("--ca <file>", "extra trusted CA certificates (PEM) for the fetch")
+    .option(
+      "--ca-file <file>",
+      "extra trusted CA certificates (PEM): for skillwall's own fetches and the steps' HTTPS",
+    )
     .action(async (source: string, opts: InstallCliOptions) => {
       ctx.exitCode = await runInstall(source, opts, ctx);
     });
@@ -90,13 +75,7 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
   const { io } = ctx;
   const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
   const home = agentHomeOf(io, opts.agentHome);
-  const ca = caFromOptions(io, opts.ca);
-  const resolve = testResolveFromEnv(io.env);
-  const deps = await realDeps({
-    policy,
-    ...(ca === undefined ? {} : { ca }),
-    ...(resolve === undefined ? {} : { resolve }),
-  });
+  const deps = await realDeps({ policy, egress: egressOptions(io, opts.caFile) });
   try {
     const src = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source : path.resolve(io.cwd, source);
     const base = approveAllowedOnly(policy);

@@ -16,6 +16,7 @@ import { AddressAllowList, judgeAddress } from "./address.js";
 import { parseAbsoluteUrl, parseAuthority, showTarget, type Target } from "./host.js";
 import { denialLine, judgeTarget } from "./judge.js";
 import { egressDefaults, type EgressLimits } from "./limits.js";
+import { relayQueueBytes, relayTunnel, UpstreamReads, type ByteBudget } from "./relay.js";
 import { resolveTarget, type HostMap } from "./resolve.js";
 import type { ProxyEgressEvent, StepAllowlist } from "./types.js";
 
@@ -91,13 +92,6 @@ function plainResponse(status: number, statusText: string, body: string): string
     `Connection: close\r\n\r\n${text}`
   );
 }
-
-/**
- * Bytes queued on the receiving side before reading from the sender pauses. Streams' default
- * (16 KiB) is below one socket read (64 KiB), which would stop and restart reading on every
- * chunk; 1 MiB per direction keeps memory bounded and the relay near line rate.
- */
-const relayBuffer = 1024 * 1024;
 
 type Denial = { rule: string; reason: string; detail?: string; address?: string };
 
@@ -178,10 +172,15 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     return { ok: true, rule: verdict.rule, address: addresses[0]! };
   }
 
-  function connectUpstream(address: string, port: number): Promise<net.Socket> {
+  function connectUpstream(address: string, port: number, reads?: UpstreamReads): Promise<net.Socket> {
     return new Promise((resolve, reject) => {
       // An IP address: net.connect does no lookup, so we reach exactly what we checked.
-      const socket = net.connect({ host: address, port, noDelay: true });
+      const socket = net.connect({
+        host: address,
+        port,
+        noDelay: true,
+        ...(reads === undefined ? {} : { onread: reads.onread }),
+      });
       const timer = setTimeout(() => {
         socket.destroy();
         reject(new Error(`connect timeout after ${limits.connectTimeoutMs} ms`));
@@ -199,15 +198,16 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     });
   }
 
-  /** Budget checks shared by every connection of the step; false = over the limit. */
-  const countIn = (n: number): boolean => {
-    stats.bytesIn += n;
-    return stats.bytesIn <= limits.maxBytesIn;
-  };
-  const countOut = (n: number): boolean => {
-    stats.bytesOut += n;
-    return stats.bytesOut <= limits.maxBytesOut;
-  };
+  /** A byte budget shared by every connection of the step: what is past it is never forwarded. */
+  const budget = (key: "bytesIn" | "bytesOut", max: number): ByteBudget => ({
+    take(n: number): number {
+      const allowed = Math.max(0, Math.min(n, max - stats[key]));
+      stats[key] += allowed;
+      return allowed;
+    },
+  });
+  const budgetIn = budget("bytesIn", limits.maxBytesIn);
+  const budgetOut = budget("bytesOut", limits.maxBytesOut);
 
   function track(s: Duplex): void {
     sockets.add(s);
@@ -251,8 +251,9 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       return;
     }
     let upstream: net.Socket;
+    const reads = new UpstreamReads();
     try {
-      upstream = await connectUpstream(decision.address, target.port);
+      upstream = await connectUpstream(decision.address, target.port, reads);
     } catch (err) {
       stats.open--;
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
@@ -285,19 +286,16 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }
     client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
     const counts = { in: 0, out: 0 };
-    relay(
+    relayTunnel({
       client,
       upstream,
+      reads,
       head,
-      (n) => {
-        counts.out += n;
-        return countOut(n);
-      },
-      (n) => {
-        counts.in += n;
-        return countIn(n);
-      },
-      (outcome) => {
+      budgetIn,
+      budgetOut,
+      limits,
+      counts,
+      done: (outcome) => {
         stats.open--;
         emit({
           kind: "connect",
@@ -312,62 +310,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
           durationMs: performance.now() - started,
         });
       },
-    );
-  }
-
-  /**
-   * Copies bytes both ways with budgets and timeouts. End-of-stream is propagated (half-close),
-   * an error or a limit tears both sides down. `done` is called once.
-   */
-  function relay(
-    client: Duplex,
-    upstream: net.Socket,
-    head: Buffer,
-    onOut: (n: number) => boolean,
-    onIn: (n: number) => boolean,
-    done: (outcome: string) => void,
-  ): void {
-    let outcome: string | undefined;
-    let closedCount = 0;
-    const cut = (why: string) => {
-      outcome ??= why;
-      client.destroy();
-      upstream.destroy();
-    };
-    const lifetime = setTimeout(() => cut("request-timeout"), limits.requestTimeoutMs);
-    const pump = (src: Duplex, dst: Duplex, count: (n: number) => boolean, limitName: string) => {
-      src.on("data", (chunk: Buffer) => {
-        if (!count(chunk.length)) {
-          cut(limitName);
-          return;
-        }
-        dst.write(chunk);
-        if (dst.writableLength > relayBuffer) src.pause();
-      });
-      dst.on("drain", () => src.resume());
-      src.on("end", () => dst.end());
-      src.on("error", (err: NodeJS.ErrnoException) => {
-        outcome ??= src === upstream ? `upstream-error ${err.code ?? ""}`.trim() : "client-error";
-      });
-      src.on("close", (hadError: boolean) => {
-        if (hadError) dst.destroy();
-        if (++closedCount === 2) {
-          clearTimeout(lifetime);
-          done(outcome ?? "ok");
-        }
-      });
-    };
-    for (const s of [client, upstream]) {
-      if (s instanceof net.Socket) {
-        s.setTimeout(limits.idleTimeoutMs, () => cut("idle-timeout"));
-      }
-    }
-    pump(client, upstream, onOut, "limit-bytes-out");
-    pump(upstream, client, onIn, "limit-bytes-in");
-    if (head.length > 0) {
-      if (onOut(head.length)) upstream.write(head);
-      else cut("limit-bytes-out");
-    }
+    });
   }
 
   // --- plain HTTP (absolute-form) ----------------------------------------------------------

@@ -1,51 +1,106 @@
 // The real dependencies of install and heartbeat: the scan pipeline, the supervisor's fetcher
-// and the sandbox runner (Docker is only touched when a step actually has to run).
+// and the sandbox runner (Docker is only touched when a step actually has to run). The fetcher
+// and the step proxies share one set of egress settings: the extra CA, and (tests only) the
+// host map and the stand-ins' addresses, so the supervisor's own fetches and the steps' requests
+// go through the same host policy and reach the same servers.
 
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { rootCertificates } from "node:tls";
+import { SkillwallError } from "../errors.js";
 import type { Policy } from "../policy/types.js";
 import type { RemoteDeps, RunRequest, RunResult, StepRunner } from "../remote/deps.js";
 import { RemoteFetcher } from "../remote/fetch.js";
 import { skillWorkspaceRel } from "../remote/paths.js";
 import { DockerClient } from "../run/docker.js";
+import type { EgressOptions } from "../run/egress-step.js";
 import { requireStepImage } from "../run/image.js";
 import { runSteps } from "../run/runner.js";
+import { snapshotFiles, type FileStamp } from "../run/workspace.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
 import { initShell } from "../shell/index.js";
 
 export interface RealDepsOptions {
   policy: Policy;
-  /** Extra trusted CA certificates (PEM file contents) for private registries and tests. */
-  ca?: string;
-  /** Test-only host → addresses map for the fetcher. */
-  resolve?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * Egress settings for both the supervisor's fetcher and the step containers: `extraCaFile`
+   * (trusted in addition to the system CAs), and the TEST-ONLY `testHostMap`/`testAllowAddresses`.
+   */
+  egress?: EgressOptions;
+}
+
+/** System CAs plus the PEM file's certificates (a private registry's CA, or the tests' CA). */
+export async function fetcherCa(extraCaFile: string): Promise<string[]> {
+  let pem: string;
+  try {
+    pem = await readFile(extraCaFile, "utf8");
+  } catch (cause) {
+    throw new SkillwallError("ca-file", `cannot read the CA file ${extraCaFile}`, {
+      fix: "give a readable PEM file of CA certificates (--ca-file)",
+      cause,
+    });
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    throw new SkillwallError("ca-file", `${extraCaFile} holds no PEM certificate`, {
+      fix: "give a PEM file (-----BEGIN CERTIFICATE-----)",
+    });
+  }
+  return [...rootCertificates, pem];
 }
 
 export async function realDeps(opts: RealDepsOptions): Promise<RemoteDeps & { close(): Promise<void> }> {
   await initShell();
+  const egress = opts.egress ?? {};
+  const ca = egress.extraCaFile === undefined ? undefined : await fetcherCa(egress.extraCaFile);
   const fetcher = new RemoteFetcher({
     network: opts.policy.network,
-    ...(opts.ca === undefined ? {} : { ca: opts.ca }),
-    ...(opts.resolve === undefined ? {} : { resolve: opts.resolve }),
+    ...(ca === undefined ? {} : { ca }),
+    ...(egress.testHostMap === undefined ? {} : { resolve: toMap(egress.testHostMap) }),
+    ...(egress.testAllowAddresses === undefined ? {} : { testAllowAddresses: egress.testAllowAddresses }),
   });
   return {
     scan: (input, policy) => scanSkillInput(input, policy),
     fetcher,
-    run: dockerRunner(),
+    run: dockerRunner(egress),
     close: () => fetcher.close(),
   };
 }
 
-/** The sandbox runner behind the StepRunner interface; connects to Docker on first use. */
-export function dockerRunner(): StepRunner {
+function toMap(m: NonNullable<EgressOptions["testHostMap"]>): ReadonlyMap<string, readonly string[]> {
+  return m instanceof Map ? m : new Map(Object.entries(m));
+}
+
+/**
+ * The sandbox runner behind the StepRunner interface; connects to Docker on first use. The
+ * request's policy carries the network grant (install: the install policy; heartbeat: the
+ * profile narrowed to the hosts the approved steps name), so a step naming an allowed host gets
+ * its own fenced network and proxy, and every other step stays on NetworkMode none.
+ */
+/** Workspace-relative paths of files that are new or differ (size, mtime, inode). */
+export function changedFiles(before: ReadonlyMap<string, FileStamp>, after: ReadonlyMap<string, FileStamp>): string[] {
+  const out: string[] = [];
+  for (const [rel, st] of after) {
+    const old = before.get(rel);
+    if (!old || old.size !== st.size || old.mtimeMs !== st.mtimeMs || old.ino !== st.ino) out.push(rel);
+  }
+  return out.sort();
+}
+
+const reapEveryMs = 5 * 60_000;
+
+export function dockerRunner(egress: EgressOptions = {}): StepRunner {
   let ready: Promise<{ client: DockerClient; image: string }> | undefined;
+  let lastReap = -Infinity;
   return async (req: RunRequest): Promise<RunResult> => {
     ready ??= (async () => {
       const client = new DockerClient();
       const image = await requireStepImage(client);
       return { client, image: image.id };
     })();
+    ready.catch(() => (ready = undefined));
     const { client, image } = await ready;
+    // Install pins every file its steps write (markdown or not), so look at the whole workspace.
+    const before = req.phase === "install" ? await snapshotFiles(req.workspace) : undefined;
     const result = await runSteps(req.steps, {
       client,
       image,
@@ -54,13 +109,17 @@ export function dockerRunner(): StepRunner {
       approve: () => true, // only approved steps are handed over
       signal: req.signal,
       keepGoing: true,
+      egress,
+      // Leftovers of crashed runs are swept at start and then every few minutes, not before
+      // every heartbeat (listing containers per run costs more than the run at scale).
+      reap: performance.now() - lastReap > reapEveryMs,
     });
+    lastReap = performance.now();
     const written: RunResult["written"] = [];
-    for (const file of result.writtenSkillFiles) {
-      written.push({
-        path: path.relative(req.workspace, file).split(path.sep).join("/"),
-        bytes: await readFile(file),
-      });
+    if (before !== undefined) {
+      for (const rel of changedFiles(before, await snapshotFiles(req.workspace))) {
+        written.push({ path: rel, bytes: await readFile(path.join(req.workspace, ...rel.split("/"))) });
+      }
     }
     return {
       steps: result.steps.map((s) => ({
@@ -68,6 +127,7 @@ export function dockerRunner(): StepRunner {
         ok: s.outcome === "ok",
         outcome: s.outcome,
         exitCode: s.exitCode,
+        ...(s.reason === undefined ? {} : { reason: s.reason }),
       })),
       written,
     };

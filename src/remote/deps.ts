@@ -35,6 +35,8 @@ export interface StepOutcome {
   ok: boolean;
   outcome: string;
   exitCode: number | null;
+  /** Why a step did not run or failed (refusal, missing approval, proxy stopped …). */
+  reason?: string;
 }
 
 export interface RunResult {

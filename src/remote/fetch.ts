@@ -30,6 +30,8 @@ export interface FetcherOptions {
   ca?: string | Buffer | Array<string | Buffer>;
   /** Test-only: host → addresses used instead of DNS. Hosts not in the map use DNS. */
   resolve?: ReadonlyMap<string, readonly string[]>;
+  /** Test-only: addresses (IPs/CIDRs) allowed although private/loopback: where stand-ins listen. */
+  testAllowAddresses?: readonly string[];
 }
 
 export interface FetchedFile {
@@ -131,7 +133,12 @@ export class RemoteFetcher {
     this.#agent = new Agent({
       connect: {
         timeout: options.connectTimeoutMs ?? 10_000,
-        lookup: guardedLookup(options.network, options.resolve),
+        lookup: guardedLookup(
+          {
+            allowAddresses: [...options.network.allowAddresses, ...(options.testAllowAddresses ?? [])],
+          },
+          options.resolve,
+        ),
         ...(options.ca === undefined ? {} : { ca: options.ca }),
       },
       headersTimeout: readTimeout,
@@ -317,7 +324,7 @@ function toFetchError(err: unknown, url: string, totalMs: number): FetchError {
  * policy does not name. Runs for every new connection, so redirects and reconnects are judged too.
  */
 function guardedLookup(
-  network: NetworkPolicy,
+  network: Pick<NetworkPolicy, "allowAddresses">,
   resolve: ReadonlyMap<string, readonly string[]> | undefined,
 ): LookupFunction {
   return (hostname, options, callback) => {

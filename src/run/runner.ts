@@ -465,6 +465,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
         sha256: opts.source?.sha256 ?? "",
         line: j.step.line,
         argv: ["bash", "--norc", "--noprofile", "-c", item.script],
+        commands: j.commands.map((c) => c.command.argv.map((w) => w.value)),
         containerId: run.containerId,
         imageId: opts.image,
         limits: limitsRecord(limits),

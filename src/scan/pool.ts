@@ -9,7 +9,7 @@ import type { SkillError, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { initShell } from "../shell/index.js";
 import { SkillwallError, describeError } from "../errors.js";
-import { scanSkillInput, type SkillInput } from "./scan-skill.js";
+import { publishDecisions, scanSkillInput, type SkillInput } from "./scan-skill.js";
 
 export interface ScanManyOptions {
   /** Worker threads; 0 or 1 scans in this thread. Default: one per core when there are many inputs. */
@@ -30,10 +30,12 @@ export async function scanMany(
 ): Promise<Array<{ ok: true; result: SkillResult } | { ok: false; error: SkillError }>> {
   const workerFile = fileURLToPath(new URL("./worker.js", import.meta.url));
   const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(inputs.length / 4));
-  const outcomes =
-    workers <= 1 || inputs.length < inProcessBelow || !existsSync(workerFile)
-      ? await scanInProcess(inputs, policy)
-      : await scanInWorkers(inputs, policy, workers, opts.batchSize ?? 16, workerFile);
+  const inProcess = workers <= 1 || inputs.length < inProcessBelow || !existsSync(workerFile);
+  const outcomes = inProcess
+    ? await scanInProcess(inputs, policy)
+    : await scanInWorkers(inputs, policy, workers, opts.batchSize ?? 16, workerFile);
+  // Workers have no audit subscriber: their decisions are published here, in the caller's thread.
+  if (!inProcess) for (const o of outcomes) if (o.ok) publishDecisions(o.result);
   return outcomes.map((o) =>
     o.ok ? o : { ok: false, error: { source: o.source, code: o.code, message: o.message } },
   );

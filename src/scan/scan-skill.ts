@@ -25,6 +25,23 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
   return worst;
 }
 
+/** Publishes one decision event per judged step (the audit sink subscribes in the main thread). */
+export function publishDecisions(result: SkillResult): void {
+  for (const j of result.steps) {
+    publishDecision({
+      source: result.source,
+      sha256: result.sha256,
+      file: j.step.file,
+      line: j.step.line,
+      column: j.step.column,
+      argv: j.commands.flatMap((c) => c.command.argv.map((w) => w.value)),
+      verdict: j.verdict,
+      rule: j.rule,
+      reason: j.reason,
+    });
+  }
+}
+
 /** Scans one skill. `initShell()` must have been awaited once in this process. */
 export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
   const model = extractSkill(input);
@@ -41,21 +58,10 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
     analyses.set(step.id, analysis);
     const j = judgeStep(step, analysis, policy);
     judged.push(j);
-    publishDecision({
-      source: input.source,
-      sha256: model.sha256,
-      file: step.file,
-      line: step.line,
-      column: step.column,
-      argv: j.commands.flatMap((c) => c.command.argv.map((w) => w.value)),
-      verdict: j.verdict,
-      rule: j.rule,
-      reason: j.reason,
-    });
   }
 
   const findings = detectFindings(model, analyses);
-  return {
+  const result: SkillResult = {
     source: input.source,
     file: model.file,
     sha256: model.sha256,
@@ -69,6 +75,8 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
     findings,
     model,
   };
+  publishDecisions(result);
+  return result;
 }
 
 /**
