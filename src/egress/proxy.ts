@@ -428,12 +428,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       }
     });
     req.on("data", (chunk: Buffer) => {
-      counts.out += chunk.length;
-      if (!countOut(chunk.length)) cut("limit-bytes-out");
-      else {
-        upstreamReq.write(chunk);
-        if (upstreamReq.writableLength > relayBuffer) req.pause();
-      }
+      const allowed = budgetOut.take(chunk.length);
+      counts.out += allowed;
+      if (allowed > 0) upstreamReq.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
+      if (allowed < chunk.length) cut("limit-bytes-out");
+      else if (upstreamReq.writableLength > relayQueueBytes) req.pause();
     });
     upstreamReq.on("drain", () => req.resume());
     req.on("end", () => upstreamReq.end());
@@ -443,12 +442,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       // Redirects are passed back as they are: the client's next hop is a new request, judged again.
       res.writeHead(status, up.statusMessage, forwardHeaders(up.rawHeaders, new Set()).flat());
       up.on("data", (chunk: Buffer) => {
-        counts.in += chunk.length;
-        if (!countIn(chunk.length)) cut("limit-bytes-in");
-        else {
-          res.write(chunk);
-          if (res.writableLength > relayBuffer) up.pause();
-        }
+        const allowed = budgetIn.take(chunk.length);
+        counts.in += allowed;
+        if (allowed > 0) res.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
+        if (allowed < chunk.length) cut("limit-bytes-in");
+        else if (res.writableLength > relayQueueBytes) up.pause();
       });
       res.on("drain", () => up.resume());
       up.on("end", () => {

@@ -160,5 +160,5 @@ export function relayTunnel(input: {
   for (const s of [client, upstream]) {
     if (s instanceof net.Socket) s.setTimeout(limits.idleTimeoutMs, () => cut("idle-timeout"));
   }
-  if (head.length > 0) sendUp(head);
+  if (input.head.length > 0) sendUp(input.head);
 }
