@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { realDeps } from "../heartbeat/real-deps.js";
 import type { Policy } from "../policy/types.js";
 import { loadPolicy } from "../policy/load.js";
-import { approveAllowedOnly, installSkill, type Approver } from "../remote/install.js";
+import { approveAllowedOnly, installSkill, type Approver, type InstallPlan } from "../remote/install.js";
 import { renderReport } from "../report/index.js";
 import { defaultAgentHome } from "../run/workspace.js";
 import type { CliContext } from "./context.js";
@@ -79,7 +79,7 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
   try {
     const src = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source : path.resolve(io.cwd, source);
     const base = approveAllowedOnly(policy);
-    const approve: Approver = async (plan, review) => {
+    const showReview = (plan: InstallPlan): void => {
       const results = plan.files.flatMap((f) => (f.result ? [f.result] : []));
       io.stderr.write(
         renderReport(
@@ -90,8 +90,9 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
           { color: useColor(io, "stderr") },
         ),
       );
-      return opts.yes === true ? base(plan, review) : interactiveApprover(io, policy)(plan, review);
     };
+    const approve: Approver = (plan, review) =>
+      opts.yes === true ? base(plan, review) : interactiveApprover(io, policy)(plan, review);
     const report = await installSkill({
       source: src,
       ...(opts.name === undefined ? {} : { name: opts.name }),
@@ -99,6 +100,7 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
       policy,
       deps,
       approve,
+      onPlan: showReview,
     });
     const denied = report.plan.candidates.filter((c) => c.judged.verdict === "deny").length;
     const notApproved = report.plan.candidates.length - denied - report.approved.length;

@@ -4,6 +4,7 @@
 import type { JudgedCommand } from "../model.js";
 import type { NetworkPolicy } from "../policy/types.js";
 import { canonicalHost, hostMatches } from "./host.js";
+import { limitsFromPolicy, type EgressLimits } from "./limits.js";
 import type { AllowRule, StepAllowlist } from "./types.js";
 
 const defaultPort: Record<string, number> = { https: 443, http: 80 };
@@ -64,7 +65,13 @@ export function buildStepAllowlist(
     rules: [...rules.values()],
     allowAddresses: [...network.allowAddresses],
     refused,
+    ...policyLimits(network),
   };
+}
+
+/** The policy's egress limits for the step's proxy, when it sets any. */
+function policyLimits(network: NetworkPolicy): { limits?: Partial<EgressLimits> } {
+  return network.limits === undefined ? {} : { limits: limitsFromPolicy(network.limits) };
 }
 
 /** Does this step need a network at all? Steps without rules stay on NetworkMode none. */
@@ -102,5 +109,6 @@ export function policyAllowlist(
     rules,
     allowAddresses: [...network.allowAddresses],
     refused: [],
+    ...policyLimits(network),
   };
 }

@@ -1,5 +1,7 @@
 // Egress limits per step, with their defaults. (Candidates for src/limits.ts when the lead merges.)
 
+import type { NetworkLimits } from "../policy/types.js";
+
 export const egressDefaults = {
   /** Bytes from the outside world to the step (responses, tunnel downstream), all connections together. */
   maxBytesIn: 256 * 1024 * 1024,
@@ -20,3 +22,32 @@ export const egressDefaults = {
 } as const;
 
 export type EgressLimits = { -readonly [K in keyof typeof egressDefaults]: number };
+
+/** A policy's network.limits in the proxy's terms (only the ones it sets). */
+export function limitsFromPolicy(limits: NetworkLimits | undefined): Partial<EgressLimits> {
+  const out: Partial<EgressLimits> = {};
+  if (limits?.bytesIn !== undefined) out.maxBytesIn = limits.bytesIn;
+  if (limits?.bytesOut !== undefined) out.maxBytesOut = limits.bytesOut;
+  if (limits?.connections !== undefined) out.maxConnections = limits.connections;
+  if (limits?.requestMs !== undefined) out.requestTimeoutMs = limits.requestMs;
+  return out;
+}
+
+/**
+ * The limits a step's proxy enforces: the defaults, overridden by what the policy or the runner
+ * sets; where both set one, the smaller holds (each is a cap, and a cap only tightens).
+ */
+export function effectiveLimits(
+  policy: Partial<EgressLimits> | undefined,
+  runner: Partial<EgressLimits> | undefined,
+): EgressLimits {
+  const out: EgressLimits = { ...egressDefaults };
+  for (const key of Object.keys(egressDefaults) as Array<keyof EgressLimits>) {
+    const p = policy?.[key];
+    const r = runner?.[key];
+    if (p !== undefined && r !== undefined) out[key] = Math.min(p, r);
+    else if (p !== undefined) out[key] = p;
+    else if (r !== undefined) out[key] = r;
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { SkillwallError } from "../errors.js";
 import { AddressAllowList, judgeAddress } from "./address.js";
 import { parseAbsoluteUrl, parseAuthority, showTarget, type Target } from "./host.js";
 import { denialLine, judgeTarget } from "./judge.js";
-import { egressDefaults, type EgressLimits } from "./limits.js";
+import { effectiveLimits, type EgressLimits } from "./limits.js";
 import { relayQueueBytes, relayTunnel, UpstreamReads, type ByteBudget } from "./relay.js";
 import { resolveTarget, type HostMap } from "./resolve.js";
 import type { ProxyEgressEvent, StepAllowlist } from "./types.js";
@@ -26,6 +26,7 @@ export interface EgressProxyOptions {
   allow: StepAllowlist;
   /** Test-only host → addresses map used instead of DNS. */
   resolve?: HostMap;
+  /** The runner's limits; combined with the policy's (allow.limits): where both set one, the smaller holds. */
   limits?: Partial<EgressLimits>;
   /** Called for every decision (in addition to the egress diagnostics channel). */
   onEvent?: (event: ProxyEgressEvent) => void;
@@ -96,7 +97,7 @@ function plainResponse(status: number, statusText: string, body: string): string
 type Denial = { rule: string; reason: string; detail?: string; address?: string };
 
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
-  const limits: EgressLimits = { ...egressDefaults, ...options.limits };
+  const limits: EgressLimits = effectiveLimits(options.allow.limits, options.limits);
   const allow = options.allow;
   const addressAllow = new AddressAllowList(allow.allowAddresses);
   const stats: EgressStats = { bytesIn: 0, bytesOut: 0, connections: 0, open: 0, allowed: 0, denied: 0 };

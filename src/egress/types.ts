@@ -1,6 +1,7 @@
 // The per-step allowlist the egress proxy enforces, and the events it reports.
 
 import type { EgressEvent } from "../events.js";
+import type { EgressLimits } from "./limits.js";
 
 export interface AllowRule {
   /** Stable id for reports and 403 messages ("network.hosts[www.moltbook.com]:443/https"). */
@@ -21,6 +22,8 @@ export interface StepAllowlist {
   allowAddresses: string[];
   /** Hosts the step named that the policy does not grant, with why (for 403 messages). */
   refused: Array<{ host: string; port: number; scheme: string; reason: string }>;
+  /** The policy's network.limits; the proxy combines them with its own (the smaller holds). */
+  limits?: Partial<EgressLimits>;
 }
 
 /** What the proxy publishes for every decision (the contract fields plus what helps an audit). */

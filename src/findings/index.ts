@@ -6,6 +6,7 @@ import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
+import { detectCodeFlaws } from "./detectors/code-flaws.js";
 import { detectControlDisable } from "./detectors/controls.js";
 import { detectCredentials } from "./detectors/credentials.js";
 import { detectDestructive } from "./detectors/destructive.js";
@@ -15,10 +16,13 @@ import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
+import { detectPayloadText } from "./detectors/payload-text.js";
 import { detectPersistence } from "./detectors/persistence.js";
+import { detectPolicyTamper } from "./detectors/policy-tamper.js";
 import { detectPromptInjection } from "./detectors/prompt-injection.js";
 import { detectRce } from "./detectors/rce.js";
 import { detectRemoteInstructions } from "./detectors/remote-instructions.js";
+import { detectStaging } from "./detectors/staging.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
 import { severityRank } from "./util.js";
 
@@ -40,6 +44,10 @@ const detectors = [
   detectControlDisable,
   detectAgentFilePoisoning,
   detectMissingScript,
+  detectCodeFlaws,
+  detectPayloadText,
+  detectStaging,
+  detectPolicyTamper,
 ];
 
 /**

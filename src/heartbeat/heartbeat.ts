@@ -23,7 +23,7 @@ import {
   type LockedFile,
   type LockedSkill,
 } from "../remote/lockfile.js";
-import { agentHomePaths, skillWorkspace } from "../remote/paths.js";
+import { agentHomePaths, skillWorkspace, skillWorkspaceRel } from "../remote/paths.js";
 import { atLeast, diffFile, type DiffSideInput, type FileDiff } from "./diff.js";
 import { withLock } from "./lock.js";
 import { heartbeatPolicy } from "./profile.js";
@@ -353,7 +353,11 @@ export class HeartbeatRunner {
     const stepHosts = base.steps
       .filter(isApproved)
       .flatMap((j) => j.commands.flatMap((c) => c.hosts.map((h) => h.host)));
-    const profile = heartbeatPolicy(policy, { instructionFiles: locked.files.map((f) => f.path), stepHosts });
+    const profile = heartbeatPolicy(policy, {
+      instructionFiles: locked.files.map((f) => f.path),
+      skillDir: `~/${skillWorkspaceRel(locked.name)}`,
+      stepHosts,
+    });
     const judged = await this.#scan(profile, hbFile.path, source, text);
     const steps = judged.steps.filter((j) => isApproved(j) && j.verdict !== "deny");
     if (steps.length === 0) return [];

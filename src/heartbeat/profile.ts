@@ -24,6 +24,8 @@ export const heartbeatLimitCaps: SandboxLimits = {
 export interface HeartbeatProfileInput {
   /** Workspace-relative names of the skill's pinned files (SKILL.md, HEARTBEAT.md, …). */
   instructionFiles: readonly string[];
+  /** The skill's workspace as the step sees it, "~/…" (e.g. "~/.moltbot/skills/moltbook"). */
+  skillDir: string;
   /** Hosts the approved heartbeat steps name (from the judged commands). */
   stepHosts: readonly string[];
 }
@@ -39,10 +41,11 @@ export function heartbeatPolicy(policy: Policy, input: HeartbeatProfileInput): P
     [...new Set(input.stepHosts.map((h) => h.toLowerCase()))]
       .filter((h) => patterns.some((p) => hostMatches(h, p)))
       .sort();
-  const blocked = input.instructionFiles.flatMap((f) => [
-    `~/**/${f}`,
-    `${policy.workdir.replace(/\/$/, "")}/**/${f}`,
-  ]);
+  // Exactly the pinned files where the step can reach them (its workspace, and the policy's
+  // workdir when that differs): a broader "**/NAME" would also catch URL arguments that merely
+  // end in the same name (curl https://host/skill.json).
+  const dirs = [...new Set([input.skillDir, policy.workdir].map((d) => d.replace(/\/+$/, "")))];
+  const blocked = input.instructionFiles.flatMap((f) => dirs.map((d) => `${d}/${f}`));
   const derived: Policy = {
     ...policy,
     name: `${policy.name} (heartbeat)`,

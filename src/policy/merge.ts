@@ -6,6 +6,7 @@ import type {
   CommandRule,
   DenyRule,
   EnvSpec,
+  NetworkLimits,
   NetworkPolicy,
   OptionSpec,
   Policy,
@@ -138,6 +139,15 @@ function mergeById<T extends { id: string }>(base: readonly T[], own: readonly T
   return out;
 }
 
+/** network.limits of a policy over its base's, key by key; absent when neither sets any. */
+function mergeLimits(
+  base: NetworkLimits | undefined,
+  own: NetworkLimits | undefined,
+): { limits?: NetworkLimits } {
+  if (base === undefined && own === undefined) return {};
+  return { limits: { ...base, ...own } };
+}
+
 /** Apply defaults to one file's document and merge it over its (already loaded) bases. */
 export function mergePolicy(own: RawPolicy, bases: readonly Policy[], sources: string[]): Policy {
   const empty: Policy = {
@@ -171,6 +181,7 @@ export function mergePolicy(own: RawPolicy, bases: readonly Policy[], sources: s
         httpHosts: union(acc.network.httpHosts, base.network.httpHosts),
         ports: [...new Set([...acc.network.ports, ...base.network.ports])],
         allowAddresses: union(acc.network.allowAddresses, base.network.allowAddresses),
+        ...mergeLimits(acc.network.limits, base.network.limits),
       },
       sandbox: { ...acc.sandbox, ...base.sandbox },
       heartbeat: { ...acc.heartbeat, ...base.heartbeat },
@@ -199,6 +210,7 @@ export function mergePolicy(own: RawPolicy, bases: readonly Policy[], sources: s
       httpHosts: union(acc.network.httpHosts, own.network?.httpHosts ?? []),
       ports: [...new Set([...acc.network.ports, ...(own.network?.ports ?? [])])],
       allowAddresses: union(acc.network.allowAddresses, own.network?.allowAddresses ?? []),
+      ...mergeLimits(acc.network.limits, own.network?.limits),
     },
     sandbox: { ...acc.sandbox, ...(own.sandbox ?? {}) },
     heartbeat: { ...acc.heartbeat, ...(own.heartbeat ?? {}) },

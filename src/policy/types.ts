@@ -113,6 +113,20 @@ export interface NetworkPolicy {
   ports: number[];
   /** Addresses (IPs/CIDRs) explicitly allowed even though private/loopback. */
   allowAddresses: string[];
+  /** Per-step egress limits; unset ones keep the runner's defaults (src/egress/limits.ts). */
+  limits?: NetworkLimits;
+}
+
+/** Egress limits of one step, all its connections together (enforced by the egress proxy). */
+export interface NetworkLimits {
+  /** Bytes from the outside world to the step; the proxy forwards none past it. */
+  bytesIn?: number;
+  /** Bytes from the step to the outside world; the proxy forwards none past it. */
+  bytesOut?: number;
+  /** Upstream connections (tunnels and plain requests) the step may open in total. */
+  connections?: number;
+  /** Longest life of one tunnel or plain request, ms. */
+  requestMs?: number;
 }
 
 export interface Policy {

@@ -10,7 +10,7 @@ import { publishLifecycle } from "../events.js";
 import type { JudgedStep, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { writeFileAtomic } from "./atomic-file.js";
-import { putBlob } from "./blobs.js";
+import { getBlob, putBlob } from "./blobs.js";
 import { declaredFiles, workspaceName } from "./declared.js";
 import type { RemoteDeps, RunResult } from "./deps.js";
 import { sha256Hex } from "./fetch.js";
@@ -62,6 +62,8 @@ export interface InstallOptions {
   policy: Policy;
   deps: RemoteDeps;
   approve: Approver;
+  /** Called once the skill is fetched and judged, before anything is approved (the CLI shows the review). */
+  onPlan?: (plan: InstallPlan) => void;
   signal?: AbortSignal;
 }
 
@@ -243,6 +245,7 @@ export function approvedSteps(
 export async function installSkill(opts: InstallOptions): Promise<InstallReport> {
   const now = new Date((opts.deps.now ?? Date.now)()).toISOString();
   const plan = await planInstall(opts);
+  opts.onPlan?.(plan);
   const review = plan.candidates.filter((c) => c.judged.verdict === "review");
   const approvedReview = review.length > 0 ? await opts.approve(plan, review) : new Set<string>();
   const approved = approvedSteps(plan.candidates, approvedReview);
@@ -307,6 +310,19 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       }
       const existing = lockedFiles.find((f) => f.path === w.path);
       if (existing && existing.sha256 === sha) continue;
+      if (existing) {
+        // A step replaced a file that was judged and pinned: the judged bytes stay pinned and
+        // go back into the workspace; what the step wrote is kept only as a blob.
+        await writeFileAtomic(path.join(workspace, w.path), await getBlob(opts.home, existing.sha256));
+        publishLifecycle({
+          event: "install-pinned-file-restored",
+          skill: plan.name,
+          file: w.path,
+          pinned: existing.sha256,
+          written: sha,
+        });
+        continue;
+      }
       lockedFiles.push({
         path: w.path,
         role: "step-written",

@@ -84,6 +84,8 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
  * position, verdict and (at run time) container. A block that does not parse stays whole.
  */
 function splitStep(step: Step, file: FileLines | undefined): Step[] {
+  // One line is one step: it is judged whole (every command in it), so no need to parse it twice.
+  if (!step.text.includes("\n")) return [step];
   const statements = splitStatements(step.text);
   if (statements.length === 1 && statements[0]!.text === step.text) return [step];
   return statements.map((s) => {

@@ -3,7 +3,7 @@
 // agent home cannot both run.
 
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,18 +11,17 @@ import { readState } from "../../src/heartbeat/state.js";
 import { approveAllowedOnly, installSkill } from "../../src/remote/install.js";
 import { readLockfile } from "../../src/remote/lockfile.js";
 import { agentHomePaths } from "../../src/remote/paths.js";
-import { buildChild } from "../fixtures/heartbeat/build-child.js";
+import { builtDist, childScript } from "../fixtures/heartbeat/dist-child.js";
 import { MapFetcher, RecordingRunner, fakeScan, testPolicy } from "../fixtures/heartbeat/fakes.js";
 
-let child: string;
+let dist: string;
 const started: ChildProcess[] = [];
 
-beforeAll(async () => {
-  child = await buildChild();
+beforeAll(() => {
+  dist = builtDist();
 });
 afterAll(() => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
-  rmSync(child, { force: true });
 });
 
 async function newHome(): Promise<string> {
@@ -54,7 +53,10 @@ function start(home: string): {
   locked: Promise<boolean>;
   exited: Promise<number | null>;
 } {
-  const proc = spawn(process.execPath, [child, home], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(process.execPath, [childScript, home], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, SKILLWALL_DIST: dist },
+  });
   started.push(proc);
   let out = "";
   const locked = new Promise<boolean>((resolve) => {

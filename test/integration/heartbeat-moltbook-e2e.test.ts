@@ -15,7 +15,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readLockfile } from "../../src/remote/lockfile.js";
 import { skillWorkspace } from "../../src/remote/paths.js";
 import { runCli, type CliRun } from "../helpers/cli.js";
-import { closeServer, docker, makeTestCa, tempAgentHome, writeCaFile, type TestCa } from "./egress-docker-support.js";
+import {
+  closeServer,
+  docker,
+  makeTestCa,
+  tempAgentHome,
+  writeCaFile,
+  type TestCa,
+} from "./egress-docker-support.js";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/heartbeat/moltbook");
 const fixture = (name: string): string => fs.readFileSync(path.join(fixtures, name), "utf8");
@@ -177,7 +184,11 @@ describe("Moltbook stand-in: install, unattended heartbeat, held change, approve
     seen.length = 0;
     const r = await cli(["heartbeat", "--once", "--agent-home", home, "--ca-file", caFile]);
     expect(r.stdout, r.stderr).toMatch(/moltbook: unchanged: unchanged; ran 3 approved step\(s\)\n/);
-    expect(byCurl().sort()).toEqual(["/api/v1/agents/status", "/api/v1/feed?sort=new&limit=5", "/skill.json"]);
+    expect(byCurl().sort()).toEqual([
+      "/api/v1/agents/status",
+      "/api/v1/feed?sort=new&limit=5",
+      "/skill.json",
+    ]);
     expect(seen.map((s) => s.path)).not.toContain("/api/v1/agent-update.sh");
 
     const status = await cli(["status", "--agent-home", home, "--format", "json"]);

@@ -21,7 +21,7 @@ import { readLockfile } from "../../src/remote/lockfile.js";
 import { scanSkillInput } from "../../src/scan/scan-skill.js";
 import { initShell } from "../../src/shell/index.js";
 import { MapFetcher, RecordingRunner } from "../fixtures/heartbeat/fakes.js";
-import { repoRoot } from "../fixtures/heartbeat/build-child.js";
+import { repoRoot } from "../helpers/cli.js";
 
 const corpus = path.resolve(repoRoot, "../shared/corpus/benign/moltbook");
 const skillMd = readFileSync(path.join(corpus, "c2d8e44c_SKILL.md"), "utf8");

@@ -10,7 +10,7 @@ import { hasQuotingCue, linesBefore } from "../quoting.js";
 const controls: Array<[string, RegExp]> = [
   [
     "TLS verification",
-    /NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*["']?0|PYTHONHTTPSVERIFY\s*[=:]\s*["']?0|GIT_SSL_NO_VERIFY\s*[=:]\s*["']?(?:1|true)|sslVerify\s*(?:=\s*)?["']?false|strict-ssl\s*(?:=\s*)?["']?false|rejectUnauthorized["']?\s*:\s*false|InsecureSkipVerify\s*:\s*true|CURL_CA_BUNDLE\s*=\s*["']{2}|PIP_NO_VERIFY\s*=\s*["']?1|purge[^\n]{0,20}ca-certificates|\bverify_ssl\s*[=:]\s*(?:false|False|0)/,
+    /NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*["']?0|PYTHONHTTPSVERIFY\s*[=:]\s*["']?0|GIT_SSL_NO_VERIFY\s*[=:]\s*["']?(?:1|true)|sslVerify\s*(?:=\s*)?["']?false|strict-ssl\s*(?:=\s*)?["']?false|rejectUnauthorized["']?\s*:\s*false|InsecureSkipVerify\s*:\s*true|CURL_CA_BUNDLE\s*=\s*["']{2}|PIP_NO_VERIFY\s*=\s*["']?1|purge[^\n]{0,20}ca-certificates|\bverify_ssl\s*[=:]\s*(?:false|False|0)|--trusted-host\b/,
   ],
   [
     "agent approval",

@@ -67,7 +67,9 @@ function literalInput(cmd: LiteCommand): string | undefined {
   const { argv } = unwrap(cmd.argv);
   const name = nameOf(cmd);
   if (name === "echo" || name === "printf") {
-    const args = argv.slice(1).filter((a) => !/^-[neE]+$/.test(a));
+    let args = argv.slice(1).filter((a) => !/^-[neE]+$/.test(a));
+    // printf '%s' DATA: the format only passes the data through.
+    if (name === "printf" && args.length > 1 && /^(?:%s|%b)(?:\\n)?$/.test(args[0] ?? "")) args = args.slice(1);
     return args.join(" ");
   }
   if (cmd.stdinText !== undefined) return cmd.stdinText;
@@ -107,6 +109,11 @@ export function isEvalLike(c: LiteCommand): boolean {
   if (shells.has(name) && argv.includes("-c")) {
     const body = argv[argv.indexOf("-c") + 1] ?? "";
     return /\$\{?\w|\$\(|`/.test(body);
+  }
+  // python3 -c "$V" / node -e "$V": the variable's text is the program.
+  if (/^(?:python[\d.]*|node|nodejs|perl|ruby|php)$/.test(name)) {
+    const ci = argv.findIndex((a) => a === "-c" || a === "-e");
+    return ci >= 0 && /^\$\{?\w+\}?$/.test(argv[ci + 1] ?? "");
   }
   return false;
 }

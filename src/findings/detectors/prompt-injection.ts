@@ -13,6 +13,9 @@ const conceal =
   /\b(?:do not|don't|never|without)\s+(?:ever\s+)?(?:tell(?:ing)?|inform(?:ing)?|notify(?:ing)?|mention(?:ing)?|alert(?:ing)?|reveal(?:ing)?|disclos(?:e|ing)|report(?:ing)?|show(?:ing)?|warn(?:ing)?)\s+(?:this\s+|it\s+|anything\s+|them\s+)?(?:to\s+)?(?:the\s+)?(?:user|human|operator|owner)|\b(?:hide|conceal|keep)\s+(?:this|it|these|the \w+)\s+(?:hidden\s+)?from\s+the\s+(?:user|human)|\b(?:send|upload|post|install|forward|transmit|exfiltrate|copy)\s+(?:it\s+|this\s+|them\s+|the \w+\s+)?(?:silently|secretly|covertly)\b|\b(?:silently|secretly|covertly|quietly)\s+(?:send|upload|post|exfiltrat\w*|forward|copy|run|execute|install|collect|read|transmit|include)/i;
 const secretAsk =
   /\b(?:send|share|post|paste|include|provide|reveal|give|output|print|forward|upload|email|transmit|submit|reply with)\b[^.\n]{0,60}?\b(?:your|the user'?s|all|their|any)\b[^.\n]{0,30}?\b(?:api[ _-]?keys?|tokens?|passwords?|private keys?|seed phrases?|mnemonics?|credentials?|secrets?|ssh keys?|cookies|session)\b/i;
+/** Asks the agent to echo a credential back, or to keep going until one turns up. */
+const secretEcho =
+  /\b(?:echo|print|repeat|reveal|output|include|show|return)\s+(?:back\s+)?(?:the\s+)?(?:value\s+of\s+(?:the\s+)?|full\s+|raw\s+)?(?:authorization header|bearer token|api[ _-]?key|access token|session (?:token|cookie)|auth token|client secret)\b|\b(?:until|till)\b[^.\n]{0,40}\b(?:contains|returns|reveals|shows|includes|leaks)\b[^.\n]{0,30}\b(?:api[ _-]?keys?|tokens?|passwords?|secrets?|credentials?)\b/i;
 const negation = /\b(?:never|do not|don't|not|only|avoid|refuse)\b[^.\n]{0,40}$/i;
 const permissionGrant =
   /"?Bash\(\*\)"?|"allow"\s*:\s*\[\s*"\*"|"defaultMode"\s*:\s*"bypassPermissions"|\bdangerously-skip-permissions\b|\byolo mode\b/i;
@@ -21,8 +24,10 @@ const permissionGrant =
 export function injectionKind(text: string): string | undefined {
   if (override.test(text)) return "instruction override";
   if (conceal.test(text)) return "hides actions from the user";
-  const m = secretAsk.exec(text);
-  if (m && !negation.test(text.slice(Math.max(0, m.index - 60), m.index + 8))) return "asks for secrets";
+  for (const re of [secretAsk, secretEcho]) {
+    const m = re.exec(text);
+    if (m && !negation.test(text.slice(Math.max(0, m.index - 60), m.index + 8))) return "asks for secrets";
+  }
   return undefined;
 }
 
@@ -31,6 +36,10 @@ function insideQuotes(text: string, index: number): boolean {
   const lineStart = text.lastIndexOf("\n", index) + 1;
   const before = text.slice(lineStart, index);
   const straight = (before.match(/"/g) ?? []).length;
+  // A string assigned to a parameter or field (hint="…", "retry_hint": "…") is data handed to a
+  // model, not a quotation.
+  const lastQuote = before.lastIndexOf('"');
+  if (straight % 2 === 1 && /[=:]\s*$/.test(before.slice(0, lastQuote))) return false;
   const open = (before.match(/[“«(]/g) ?? []).length;
   const close = (before.match(/[”»)]/g) ?? []).length;
   return straight % 2 === 1 || open > close;
@@ -57,6 +66,7 @@ export function detectPromptInjection(ctx: DetectContext): void {
     [override, "pi.override", "Text aimed at the agent tries to override its instructions", "high"],
     [conceal, "pi.conceal", "The agent is told to keep actions from the user", "high"],
     [secretAsk, "pi.secret-request", "The agent is told to send or reveal secrets", "high"],
+    [secretEcho, "pi.secret-request", "The agent is told to echo a credential or keep going until one is revealed", "high"],
     [
       permissionGrant,
       "pi.permission-grant",
