@@ -299,7 +299,13 @@ if (dumpArg)
     dumpArg.slice("--dump=".length),
     JSON.stringify(
       {
-        rows: rows.map(({ source, byPath, label, risk, findings }) => ({ source, byPath, label, risk, findings })),
+        rows: rows.map(({ source, byPath, label, risk, findings }) => ({
+          source,
+          byPath,
+          label,
+          risk,
+          findings,
+        })),
         comments,
       },
       null,

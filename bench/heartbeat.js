@@ -23,6 +23,22 @@ const homesN = arg("homes", 200);
 const seconds = arg("seconds", 20);
 const concurrency = arg("concurrency", 4);
 const wantDocker = !args.includes("--no-docker");
+// Each measurement runs in its own process, so its RSS is that of a supervisor doing only that.
+const phaseIdx = args.indexOf("--phase");
+const phase = phaseIdx >= 0 ? args[phaseIdx + 1] : undefined;
+if (phase === undefined) {
+  // The parent: one child process per measurement.
+  const self = import.meta.filename;
+  const rest = args.filter((a, i) => a !== "--phase" && args[i - 1] !== "--phase");
+  for (const p of wantDocker ? ["fetch", "containers"] : ["fetch"]) {
+    const r = spawnSync(process.execPath, [...process.execArgv, self, ...rest, "--phase", p], {
+      stdio: "inherit",
+    });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+  process.exit();
+}
+
 const dist = process.env.SKILLWALL_DIST ?? path.resolve(import.meta.dirname, "../dist");
 const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
 
@@ -184,33 +200,44 @@ async function measure(label, run) {
       },
     });
   }
+  const mb = (n) => `${(n / 1048576).toFixed(0)} MB`;
   let peakRss = 0;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+  const rss = { start: process.memoryUsage().rss, middle: 0, end: 0 };
   const t0 = performance.now();
-  await new Promise((r) => setTimeout(r, seconds * 1000));
+  await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
+  rss.middle = process.memoryUsage().rss;
+  await new Promise((r) => setTimeout(r, (seconds * 1000) / 2));
+  rss.end = process.memoryUsage().rss;
   await sup.stop(30_000);
   const elapsed = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const perHour = Math.round((checks / elapsed) * 3600);
   console.log(
-    `${label}: ${checks} heartbeats in ${elapsed.toFixed(1)} s over ${homesN} homes (concurrency ${concurrency}) = ${perHour.toLocaleString("en")} heartbeats/hour; steps run ok: ${stepsRun}; not-unchanged: ${failures}; peak RSS ${(peakRss / 1048576).toFixed(0)} MB; RSS now ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`,
+    `${label}: ${checks} heartbeats in ${elapsed.toFixed(1)} s over ${homesN} homes (concurrency ${concurrency}) = ${perHour.toLocaleString("en")} heartbeats/hour; steps run ok: ${stepsRun}; not-unchanged: ${failures}\n` +
+      `  supervisor RSS start ${mb(rss.start)}, middle ${mb(rss.middle)}, end ${mb(rss.end)}, peak ${mb(peakRss)}`,
   );
   return perHour;
 }
 
+async function dockerRun() {
+  const { dockerRunner } = await load("heartbeat/real-deps.js");
+  const { DockerClient } = await load("run/docker.js");
+  await new DockerClient().ping();
+  return dockerRunner();
+}
+
 try {
-  await measure("without containers", noRun);
-  if (wantDocker) {
-    let dockerRun;
+  if (phase === "fetch") await measure("without containers (fetch + compare + judge + state)", noRun);
+  else {
+    let run;
     try {
-      const { dockerRunner } = await load("heartbeat/real-deps.js");
-      const { DockerClient } = await load("run/docker.js");
-      await new DockerClient().ping?.();
-      dockerRun = dockerRunner();
+      run = await dockerRun();
     } catch (err) {
-      console.log(`with containers: skipped (Docker not usable: ${err.message})`);
+      console.log(`with containers: not measured (Docker not usable: ${err.message})`);
+      process.exitCode = 1;
     }
-    if (dockerRun) await measure("with containers", dockerRun);
+    if (run) await measure("with containers (each unchanged heartbeat runs its approved step)", run);
   }
 } finally {
   await fetcher.close();

@@ -2,7 +2,12 @@
 // requests, allows a request only when host AND port are in the step's allowlist, resolves the
 // name itself, refuses private/loopback/metadata/… addresses (unless the policy allows them),
 // connects to exactly the address it checked, and enforces the step's byte, connection and time
-// limits. Every decision is published on the egress channel. It holds no state beyond one step.
+// limits (the policy's network.limits and the runner's; the smaller holds). Byte caps are exact:
+// the bytes of a chunk past a cap are not forwarded, the connection is cut, and the audit record
+// says which limit. Every decision is published on the egress channel. It holds no state beyond
+// one step. CONNECT tunnels are relayed by relay.ts (large reads, see there for why); plain HTTP
+// goes through Node's HTTP parser on both sides, which costs about three times the CPU of a
+// tunnel per byte, and is only for hosts a policy lists under network.httpHosts.
 //
 // The proxy is one layer: the container must sit on an --internal network whose only reachable
 // address is this proxy (see network.ts), so that if the proxy dies, nothing gets out.

@@ -509,7 +509,7 @@ const table = [
     "remote-code-execution",
     "high",
     "Text or configuration carries code that starts a process.",
-    "A string in the skill's text or data files (JSON, YAML, config) holds code such as `require(\"child_process\").execSync(…)` or `__import__(\"os\").system(…)`: a payload written to be evaluated by whatever reads that value.",
+    'A string in the skill\'s text or data files (JSON, YAML, config) holds code such as `require("child_process").execSync(…)` or `__import__("os").system(…)`: a payload written to be evaluated by whatever reads that value.',
   ),
   r(
     "lure.tunnel-host",

@@ -77,7 +77,10 @@ function toMap(m: NonNullable<EgressOptions["testHostMap"]>): ReadonlyMap<string
  * its own fenced network and proxy, and every other step stays on NetworkMode none.
  */
 /** Workspace-relative paths of files that are new or differ (size, mtime, inode). */
-export function changedFiles(before: ReadonlyMap<string, FileStamp>, after: ReadonlyMap<string, FileStamp>): string[] {
+export function changedFiles(
+  before: ReadonlyMap<string, FileStamp>,
+  after: ReadonlyMap<string, FileStamp>,
+): string[] {
   const out: string[] = [];
   for (const [rel, st] of after) {
     const old = before.get(rel);

@@ -7,7 +7,7 @@ import { extractSkill } from "../extract/index.js";
 import { analyseShell, splitStatements } from "../shell/index.js";
 import { judgeStep } from "../policy/evaluate.js";
 import { detectFindings, riskOf } from "../findings/index.js";
-import { publishDecision } from "../events.js";
+import { channels, publishDecision } from "../events.js";
 import { indexLines, mapStepOffset, type FileLines } from "./positions.js";
 
 export interface SkillInput {
@@ -27,6 +27,7 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict {
 
 /** Publishes one decision event per judged step (the audit sink subscribes in the main thread). */
 export function publishDecisions(result: SkillResult): void {
+  if (!channels.decision.hasSubscribers) return;
   for (const j of result.steps) {
     publishDecision({
       source: result.source,
@@ -45,10 +46,17 @@ export function publishDecisions(result: SkillResult): void {
 /** Scans one skill. `initShell()` must have been awaited once in this process. */
 export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
   const model = extractSkill(input);
-  const filesByName = new Map<string, FileLines>([[model.file, indexLines(input.text)]]);
-  for (const b of input.bundled) if (b.text !== undefined) filesByName.set(b.path, indexLines(b.text));
+  // Line tables are built only for files whose multi-line steps need positions mapped.
+  const lineTables = new Map<string, FileLines | undefined>();
+  const linesOf = (file: string): FileLines | undefined => {
+    if (!lineTables.has(file)) {
+      const text = file === model.file ? input.text : input.bundled.find((b) => b.path === file)?.text;
+      lineTables.set(file, text === undefined ? undefined : indexLines(text));
+    }
+    return lineTables.get(file);
+  };
 
-  const steps = model.steps.flatMap((step) => splitStep(step, filesByName.get(step.file)));
+  const steps = model.steps.flatMap((step) => splitStep(step, linesOf));
   model.steps = steps;
 
   const analyses = new Map<string, ShellAnalysis>();
@@ -83,11 +91,12 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
  * A code block becomes one step per top-level statement, so each command line has its own
  * position, verdict and (at run time) container. A block that does not parse stays whole.
  */
-function splitStep(step: Step, file: FileLines | undefined): Step[] {
+function splitStep(step: Step, linesOf: (file: string) => FileLines | undefined): Step[] {
   // One line is one step: it is judged whole (every command in it), so no need to parse it twice.
   if (!step.text.includes("\n")) return [step];
   const statements = splitStatements(step.text);
   if (statements.length === 1 && statements[0]!.text === step.text) return [step];
+  const file = linesOf(step.file);
   return statements.map((s) => {
     const pos = mapStepOffset(step, s.offset, file);
     const part: Step = {

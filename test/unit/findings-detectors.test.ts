@@ -57,6 +57,23 @@ const positives: Array<[string, string, Severity]> = [
   ["agent-files/positive/backdoor.md", "persist.agent-instructions", "high"],
   ["embedded/positive/python-hook.md", "rce.pipe-to-interpreter", "high"],
   ["embedded/positive/python-hook.md", "rce.download-then-execute", "high"],
+  ["code-flaws/positive/eval-input.py", "code.eval-input", "high"],
+  ["code-flaws/positive/sql-injection.py", "code.sql-injection", "high"],
+  ["code-flaws/positive/path-traversal.py", "code.path-traversal", "high"],
+  ["code-flaws/positive/unbounded-loop.py", "code.unbounded-loop", "high"],
+  ["code-flaws/positive/secret-to-host.py", "code.secret-to-host", "high"],
+  ["payload-text/positive/tunnel-link.md", "lure.tunnel-host", "high"],
+  ["payload-text/positive/tunnel-config.yaml", "lure.tunnel-host", "high"],
+  ["payload-text/positive/injection-json.md", "code.injection-payload", "high"],
+  ["payload-text/positive/encoded-prose.md", "hidden.encoded-text", "high"],
+  ["staging/positive/repo-mirror.md", "exfil.repo-push", "high"],
+  ["staging/positive/decoded-file.md", "rce.decoded-file-exec", "high"],
+  ["staging/positive/encoded-url.md", "obfuscation.encoded-url", "high"],
+  ["staging/positive/listener.md", "rce.listener-payload", "high"],
+  ["policy-tamper/positive/allow-all.md", "security.policy-tamper", "high"],
+  ["policy-tamper/positive/remove-scanners.md", "security.policy-tamper", "high"],
+  ["missing-script/positive/network-script.md", "bundled.missing-script", "high"],
+  ["prompt-injection/positive/echo-auth-header.md", "pi.secret-request", "high"],
 ];
 
 describe("findings detectors: positive fixtures", () => {
@@ -134,6 +151,19 @@ describe("findings detectors: severity rules", () => {
     expect(
       scan("missing-script/negative/project-script.md").some((f) => f.id === "bundled.missing-script"),
     ).toBe(false);
+  });
+  it("encoded prose carries its decoded text; sinks fed only literals or checked input are not reported", () => {
+    const f = scan("payload-text/positive/encoded-prose.md").find((x) => x.id === "hidden.encoded-text");
+    expect(f?.decoded).toContain("ignore your previous instructions");
+    const ids = scan("code-flaws/negative/safe-tools.py").map((x) => x.id);
+    expect(ids.filter((id) => id.startsWith("code."))).toEqual([]);
+  });
+  it("a tunnel URL in a security tool's own text is capped at low", () => {
+    const model = modelOf(
+      "# Link Scanner\n\nA security scanner. Example of a flagged host: https://abc.trycloudflare.com/x\n",
+    );
+    const f = detectFindings(model, new Map()).find((x) => x.id === "lure.tunnel-host");
+    expect(f?.severity).toBe("low");
   });
   it("a tool's own GitHub repository is its vendor when the skill installs that tool", () => {
     const f = scan("rce/negative/github-vendor.md").find((x) => x.id === "rce.pipe-to-interpreter");

@@ -17,7 +17,8 @@ const pyDef = /\bdef\s+\w+\s*\(([^)]*)\)/g;
 const jsDef = /\bfunction\s*\w*\s*\(([^)]*)\)|\(([^()]*)\)\s*=>/g;
 /** eval/exec (not .eval() methods, not literal_eval) with the text of its first argument. */
 const evalCall = /(?<![\w.])(?:eval|exec)\s*\(([^\n]*)|\bnew\s+Function\s*\(([^\n]*)/g;
-const inputSource = /\bsys\.argv\b|(?<![\w.])input\s*\(|\brequest\.(?:args|form|json|values|data)\b|\bprocess\.argv\b|\breq\.(?:body|query|params)\b/;
+const inputSource =
+  /\bsys\.argv\b|(?<![\w.])input\s*\(|\brequest\.(?:args|form|json|values|data)\b|\bprocess\.argv\b|\breq\.(?:body|query|params)\b/;
 /** SQL text with a value interpolated into a condition or value list. Upper-case keywords only. */
 const sqlInterpolated = [
   /\bf(["'])(?:(?!\1).)*\b(?:SELECT|INSERT|UPDATE|DELETE)\b(?:(?!\1).)*\b(?:WHERE|VALUES|SET|LIKE)\b(?:(?!\1).)*\{[A-Za-z_]/,
@@ -25,7 +26,8 @@ const sqlInterpolated = [
   /["'][^"'\n]*\b(?:SELECT|INSERT|UPDATE|DELETE)\b[^"'\n]*\b(?:WHERE|VALUES|SET|LIKE)\b[^"'\n]*["']\s*\+\s*[A-Za-z_]/,
   /["'][^"'\n]*\b(?:SELECT|INSERT|UPDATE|DELETE)\b[^"'\n]*\b(?:WHERE|VALUES|SET|LIKE)\b[^"'\n]*%s[^"'\n]*["']\s*%\s*[\w(]/,
 ];
-const sqlDriver = /\b(?:sqlite3|psycopg2?|pymysql|MySQLdb|mysql|pg|sqlalchemy|better-sqlite3|knex)\b|\.(?:execute|executescript|query|raw)\s*\(/;
+const sqlDriver =
+  /\b(?:sqlite3|psycopg2?|pymysql|MySQLdb|mysql|pg|sqlalchemy|better-sqlite3|knex)\b|\.(?:execute|executescript|query|raw)\s*\(/;
 /** Any check that keeps a joined path inside its base directory. */
 const containment =
   /\b(?:realpath|abspath|normpath|commonpath|commonprefix|is_relative_to|relative_to|secure_filename|safe_join)\b|\.resolve\s*\(|path\.(?:normalize|relative|resolve)\s*\(/;
@@ -49,7 +51,8 @@ export function detectCodeFlaws(ctx: DetectContext): void {
   for (const b of ctx.model.bundled) {
     if ((b.type !== "python" && b.type !== "javascript") || b.text === undefined) continue;
     // A security tool's own test samples are attack data, not code an agent calls.
-    if (ctx.securityTool && /(?:^|\/)(?:tests?|fixtures|samples?|examples?|testdata)\//i.test(b.path)) continue;
+    if (ctx.securityTool && /(?:^|\/)(?:tests?|fixtures|samples?|examples?|testdata)\//i.test(b.path))
+      continue;
     analyse(ctx, { file: b.path, text: b.text, lang: b.type });
   }
 }

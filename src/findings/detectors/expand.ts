@@ -69,7 +69,8 @@ function literalInput(cmd: LiteCommand): string | undefined {
   if (name === "echo" || name === "printf") {
     let args = argv.slice(1).filter((a) => !/^-[neE]+$/.test(a));
     // printf '%s' DATA: the format only passes the data through.
-    if (name === "printf" && args.length > 1 && /^(?:%s|%b)(?:\\n)?$/.test(args[0] ?? "")) args = args.slice(1);
+    if (name === "printf" && args.length > 1 && /^(?:%s|%b)(?:\\n)?$/.test(args[0] ?? ""))
+      args = args.slice(1);
     return args.join(" ");
   }
   if (cmd.stdinText !== undefined) return cmd.stdinText;

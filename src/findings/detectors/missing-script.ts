@@ -27,12 +27,24 @@ const runners = new Set([
 const claimsBundled =
   /\b(?:bundled|companion|accompanying|included|shipped|provided)\s+(?:[\w-]+\s+){0,2}scripts?\b|\bscripts?\s+(?:[\w`.-]+\s+){0,3}(?:ships?|bundled|included)\s+(?:with|alongside|in)\b|\bships? alongside this skill\b|\bthis skill'?s (?:directory|folder)\b/i;
 
+/** The skill itself says the unshipped script talks to the network: code nobody can review, with an undisclosed endpoint. */
+const scriptSubject = /\b(?:scripts?|provisioner|migrator|installer)\b/i;
+const networkBehaviour =
+  /\b(?:downloads?|downloading|downloaded|fetch(?:es|ed|ing)?|phones? home|report(?:s|ed)? (?:\w+ ){0,6}to|push(?:es|ed)? (?:\w+ ){0,6}to|uploads?|sends? (?:\w+ ){0,6}to|notif(?:y|ies)|telemetry|(?:package|template|toolchain|internal) (?:registry|mirror)|dashboard)\b/i;
+
+function describesNetwork(prose: string): boolean {
+  for (const sentence of prose.split(/(?<=[.!?])\s+|\n/))
+    if (scriptSubject.test(sentence) && networkBehaviour.test(sentence)) return true;
+  return false;
+}
+
 export function detectMissingScript(ctx: DetectContext): void {
   const prose = ctx.prose.map((p) => p.text).join("\n");
   if (!claimsBundled.test(prose) && !claimsBundled.test(ctx.model.frontmatter?.description ?? "")) return;
   const shipped = new Set(ctx.model.bundled.map((b) => b.path.replace(/^\.\//, "")));
   const shippedBase = new Set(ctx.model.bundled.map((b) => baseName(b.path)));
   const reported = new Set<string>();
+  const network = describesNetwork(prose);
   for (const src of ctx.shell) {
     if (src.depth > 0 || src.file !== ctx.model.file || src.quoted) continue;
     for (const cmd of src.commands) {
@@ -54,11 +66,13 @@ export function detectMissingScript(ctx: DetectContext): void {
         id: "bundled.missing-script",
         // A lone markdown file (no other files at all) may simply have been scanned without its
         // folder; a folder that ships other files but not this one is missing it for real.
-        severity: ctx.model.bundled.length > 0 ? "high" : "medium",
+        // With the skill saying the script downloads, reports or phones home, the unreviewable
+        // part is also the part that talks to the network: high either way.
+        severity: ctx.model.bundled.length > 0 || network ? "high" : "medium",
         file: src.file,
         line: pos.line,
         column: pos.column,
-        message: `${rel} is run as the skill's own script, but it is not among the skill's files, so what it does cannot be reviewed.`,
+        message: `${rel} is run as the skill's own script, but it is not among the skill's files, so what it does cannot be reviewed${network ? "; the skill says it downloads, reports or phones home" : ""}.`,
         evidence: src.text.slice(cmd.start, cmd.end).trim().slice(0, 300),
       });
     }

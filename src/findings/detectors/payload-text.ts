@@ -17,7 +17,8 @@ const processInString =
 const base64Run = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])/g;
 const percentRun = /(?:%[0-9A-Fa-f]{2}){6,}/g;
 const entityRun = /(?:&#(?:[0-9]{2,5}|x[0-9A-Fa-f]{2,4});){6,}/g;
-const evalDecoded = /\b(?:eval|Function|exec)\s*\(\s*(?:atob|Buffer\.from|base64\.b64decode|unescape|decodeURIComponent)\s*\(/;
+const evalDecoded =
+  /\b(?:eval|Function|exec)\s*\(\s*(?:atob|Buffer\.from|base64\.b64decode|unescape|decodeURIComponent)\s*\(/;
 /** Decoded text that instructs, links, or scripts. */
 const decodedActs =
   /\b(?:ignore|disregard|instructions?|you are|assistant|system|prompt|execute|run|send|post|upload|join|wake|key|token|password|curl|wget|bash|eval|document\.|window\.|alert)\b|https?:\/\/|<\s*script|\.ai\b|\.com\b/i;
@@ -124,7 +125,12 @@ function encodedProse(ctx: DetectContext): void {
     for (const m of p.text.matchAll(percentRun))
       candidates.push({ index: m.index, raw: m[0], decoded: decodePercent(m[0]), how: "percent-encoded" });
     for (const m of p.text.matchAll(entityRun))
-      candidates.push({ index: m.index, raw: m[0], decoded: decodeEntities(m[0]), how: "HTML-entity-encoded" });
+      candidates.push({
+        index: m.index,
+        raw: m[0],
+        decoded: decodeEntities(m[0]),
+        how: "HTML-entity-encoded",
+      });
     const ev = evalDecoded.exec(p.text);
     for (const c of candidates) {
       if (c.decoded === undefined || !(wordy(c.decoded) || (ev !== null && printable(c.decoded)))) continue;

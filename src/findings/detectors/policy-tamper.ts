@@ -31,7 +31,8 @@ export function detectPolicyTamper(ctx: DetectContext): void {
     const close = rest.search(/\)\s*(?:\n|$)/);
     const call = close >= 0 ? rest.slice(0, close + 1) : rest;
     const pos = positionAt(starts, m.index);
-    const quoted = ctx.securityTool && hasQuotingCue(`${linesBefore(lines, pos.line, 3)}\n${lines[pos.line - 1] ?? ""}`);
+    const quoted =
+      ctx.securityTool && hasQuotingCue(`${linesBefore(lines, pos.line, 3)}\n${lines[pos.line - 1] ?? ""}`);
     let why: string | undefined;
     if (policyFile.test(target)) why = `it rewrites the security policy file ${target}`;
     else {
@@ -40,11 +41,15 @@ export function detectPolicyTamper(ctx: DetectContext): void {
         const before = call.slice(0, split);
         const after = call.slice(split);
         const kept = new Set([...after.matchAll(securityTools)].map((x) => x[0].toLowerCase()));
-        const removed = [...new Set([...before.matchAll(securityTools)].map((x) => x[0].toLowerCase()))].filter(
-          (t) => !kept.has(t),
-        );
+        const removed = [
+          ...new Set([...before.matchAll(securityTools)].map((x) => x[0].toLowerCase())),
+        ].filter((t) => !kept.has(t));
         if (removed.length > 0) why = `it removes ${removed.join(", ")} from ${target}`;
-        else if (checkOn.test(before) && checkOff.test(after) && /secur|safety|audit|verif|scan/i.test(before))
+        else if (
+          checkOn.test(before) &&
+          checkOff.test(after) &&
+          /secur|safety|audit|verif|scan/i.test(before)
+        )
           why = `it switches a security check off in ${target}`;
       }
     }

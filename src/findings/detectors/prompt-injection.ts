@@ -66,7 +66,12 @@ export function detectPromptInjection(ctx: DetectContext): void {
     [override, "pi.override", "Text aimed at the agent tries to override its instructions", "high"],
     [conceal, "pi.conceal", "The agent is told to keep actions from the user", "high"],
     [secretAsk, "pi.secret-request", "The agent is told to send or reveal secrets", "high"],
-    [secretEcho, "pi.secret-request", "The agent is told to echo a credential or keep going until one is revealed", "high"],
+    [
+      secretEcho,
+      "pi.secret-request",
+      "The agent is told to echo a credential or keep going until one is revealed",
+      "high",
+    ],
     [
       permissionGrant,
       "pi.permission-grant",

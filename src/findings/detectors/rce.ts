@@ -225,7 +225,9 @@ function remotePackage(ctx: DetectContext, src: ShellSource, cmd: LiteCommand): 
   const pm =
     ["pip", "pip3", "pipx", "uv", "npm", "pnpm", "yarn", "gem", "bun", "npx"].includes(name) ||
     /^pip3\.\d+$/.test(name);
-  if (!pm || !argv.some((a) => /^(?:install|add|i)$/.test(a))) return;
+  // `pip download` from a custom index only stages packages for a later install.
+  const verbs = /^pip/.test(name) ? /^(?:install|add|i|download)$/ : /^(?:install|add|i)$/;
+  if (!pm || !argv.some((a) => verbs.test(a))) return;
   const urls: UrlInfo[] = [];
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i] ?? "";

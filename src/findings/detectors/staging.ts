@@ -29,16 +29,23 @@ export function detectStaging(ctx: DetectContext): void {
       if (nameOf(cmd) !== "git") continue;
       // git remote add NAME URL
       const ra = argv.indexOf("remote");
-      if (ra >= 0 && argv[ra + 1] === "add" && argv[ra + 2] && argv[ra + 3]) remotes.set(argv[ra + 2] ?? "", argv[ra + 3] ?? "");
+      if (ra >= 0 && argv[ra + 1] === "add" && argv[ra + 2] && argv[ra + 3])
+        remotes.set(argv[ra + 2] ?? "", argv[ra + 3] ?? "");
     }
   for (const src of ctx.shell) {
     for (const cmd of src.commands) {
       const name = nameOf(cmd);
       if (name === "git") repoPush(ctx, src, cmd, remotes);
-      else if (name === "nc" || name === "ncat" || name === "netcat" || name === "socat") listener(ctx, src, cmd);
+      else if (name === "nc" || name === "ncat" || name === "netcat" || name === "socat")
+        listener(ctx, src, cmd);
       decodedFile(ctx, src, cmd);
     }
-    if (src.kind === "decoded" && src.depth > 0 && src.encoded && /^\s*(?:https?|ftp):\/\/\S+\s*$/.test(src.text)) {
+    if (
+      src.kind === "decoded" &&
+      src.depth > 0 &&
+      src.encoded &&
+      /^\s*(?:https?|ftp):\/\/\S+\s*$/.test(src.text)
+    ) {
       const u = classifyUrl(src.text.trim());
       if (!isAffine(ctx, u))
         reportAt(
@@ -54,7 +61,12 @@ export function detectStaging(ctx: DetectContext): void {
   }
 }
 
-function repoPush(ctx: DetectContext, src: ShellSource, cmd: LiteCommand, remotes: Map<string, string>): void {
+function repoPush(
+  ctx: DetectContext,
+  src: ShellSource,
+  cmd: LiteCommand,
+  remotes: Map<string, string>,
+): void {
   const { argv } = unwrap(cmd.argv);
   const pi = argv.indexOf("push");
   if (pi < 0) return;
@@ -85,7 +97,9 @@ function listener(ctx: DetectContext, src: ShellSource, cmd: LiteCommand): void 
     pipe.some((c) => ["base64", "xxd", "openssl"].includes(nameOf(c))) ||
     pipe.some((c) => isShellOrInterpreter(nameOf(c)) && readsStdin(unwrap(c.argv).argv)) ||
     // Written to a hidden file, the way a stager keeps its payload out of sight.
-    [cmd, ...pipe].some((c) => c.redirects.some((r) => (r.op === ">" || r.op === ">>") && /(?:^|\/)\.[^/]+$/.test(r.target)));
+    [cmd, ...pipe].some((c) =>
+      c.redirects.some((r) => (r.op === ">" || r.op === ">>") && /(?:^|\/)\.[^/]+$/.test(r.target)),
+    );
   if (!staged) return;
   reportAt(
     ctx,
