@@ -349,6 +349,15 @@ async function loadFile(file: string, chain: string[], opts: LoadOptions): Promi
           `use one of ${shippedPolicies().join(", ")} or a path relative to ${dirname(file)}`,
         );
       }
+      if (err instanceof PolicyError && err.code === "POLICY_UNREADABLE") {
+        throw policyError(
+          parsed,
+          "POLICY_EXTENDS_UNREADABLE",
+          ["extends", i],
+          `extends[${i}] '${ref}' cannot be read: ${err.message}`,
+          `point extends[${i}] at a readable policy file`,
+        );
+      }
       throw err;
     }
   }
