@@ -6,6 +6,7 @@
 import type { ShellAnalysis } from "../model.js";
 import { SkillwallError } from "../errors.js";
 import { renderScript } from "../shell/render.js";
+import { analyseShell } from "../shell/analyse.js";
 
 export type ScriptRenderer = (script: NonNullable<ShellAnalysis["script"]>) => string;
 
@@ -31,5 +32,41 @@ export function resolvedScript(analysis: ShellAnalysis, render: ScriptRenderer =
       }
     }
   }
-  return render(analysis.script);
+  const rendered = render(analysis.script);
+  // Tests of the runner may pass a stand-in renderer; the real one must round-trip.
+  if (render === renderScript) assertRoundTrip(analysis.script, rendered);
+  return rendered;
+}
+
+/**
+ * Defence in depth: the rendering must parse back to exactly the commands that were judged
+ * (same argv, same redirect targets). A renderer bug then refuses the step instead of running
+ * something else.
+ */
+export function assertRoundTrip(script: NonNullable<ShellAnalysis["script"]>, rendered: string): void {
+  const again = analyseShell(rendered);
+  const shape = (s: NonNullable<ShellAnalysis["script"]>): string =>
+    JSON.stringify({
+      ops: s.operators,
+      pipelines: s.pipelines.map((p) =>
+        p.map((c) => ({
+          argv: c.argv.map((w) => w.value),
+          redirects: c.redirects.map((r) => [
+            r.op,
+            r.fd ?? null,
+            r.target?.value ?? null,
+            r.heredoc?.body ?? null,
+          ]),
+        })),
+      ),
+    });
+  if (again.problems.length > 0 || !again.script || shape(again.script) !== shape(script)) {
+    throw new SkillwallError(
+      "render-mismatch",
+      "the step's canonical rendering does not parse back to the checked commands",
+      {
+        fix: "this is a skillwall bug; report the step text",
+      },
+    );
+  }
 }

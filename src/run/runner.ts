@@ -18,6 +18,7 @@ import { iptablesFirewall } from "./firewall.js";
 import { limitsRecord, resolveLimits } from "./limits.js";
 import { reapStale, reapStaleNetworks, removeRunContainers, removeRunNetworks } from "./reaper.js";
 import { resolvedScript, type ScriptRenderer } from "./render.js";
+import { initShell } from "../shell/parser.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
 import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } from "./workspace.js";
@@ -230,6 +231,7 @@ function containerUser(): { uid: number; gid: number; chown: boolean } {
 }
 
 export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<RunResult> {
+  await initShell(); // each rendering is parsed back before it runs (render.ts)
   const client = opts.client;
   const runId = opts.runId ?? randomUUID();
   const limits = resolveLimits(opts.policy.sandbox, opts.limits);

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { resolvedScript } from "../../src/run/render.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertRoundTrip, resolvedScript } from "../../src/run/render.js";
+import { initShell } from "../../src/shell/index.js";
 import { envWord, judged, word } from "../fixtures/run/judged.js";
 
 /** What bash makes of a rendered script whose program is printf '%s\0'. */
@@ -11,6 +12,7 @@ function bashArgs(script: string, env: Record<string, string> = {}): string[] {
 }
 
 describe("resolvedScript", () => {
+  beforeAll(initShell); // the rendering is parsed back before it is handed out
   it("renders the analysed words so bash sees exactly them, hostile characters included", () => {
     const words = ["a b", "$(id)", "`id`", "it's", "*", "~", "x;y", "$HOME", ""];
     const step = judged([["printf", "%s\\0", ...words]]);
@@ -42,5 +44,17 @@ describe("resolvedScript", () => {
       span: word("x").span,
     });
     expect(() => resolvedScript(problem.analysis)).toThrow(/for loop is not resolved/);
+  });
+});
+
+describe("assertRoundTrip", () => {
+  beforeAll(initShell);
+  it("accepts the real rendering and refuses one that parses to other commands", () => {
+    const step = judged([["echo", "hello"]]);
+    const script = step.analysis.script!;
+    expect(() => assertRoundTrip(script, resolvedScript(step.analysis))).not.toThrow();
+    expect(() => assertRoundTrip(script, "echo hello; rm -rf ~")).toThrow(/does not parse back/);
+    expect(() => assertRoundTrip(script, "echo hello >/tmp/x")).toThrow(/does not parse back/);
+    expect(() => assertRoundTrip(script, "echo $(hello)")).toThrow(/does not parse back/);
   });
 });
