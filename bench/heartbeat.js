@@ -1,7 +1,9 @@
 // npm run bench:heartbeat — N agent homes with one installed skill each, all due, served by a
 // local HTTPS server (test CA made with openssl). Prints heartbeats/hour sustained and the
-// supervisor's RSS: without containers (fetch + compare + judge + state), and with containers
-// (each unchanged heartbeat also runs its approved step in a Docker sandbox) when Docker answers.
+// supervisor's RSS at the start, middle and end of the run (flat = no leak) and its peak:
+// without containers (fetch + compare + judge + state), and with containers (each unchanged
+// heartbeat also runs its approved step in a Docker sandbox). Each measurement runs in its own
+// process (--phase fetch|containers), so one's garbage does not count against the other.
 //
 //   node bench/heartbeat.js [--homes 200] [--seconds 20] [--concurrency 4] [--no-docker]
 // Needs `npm run build` first (imports ../dist, or $SKILLWALL_DIST).

@@ -70,12 +70,6 @@ function toMap(m: NonNullable<EgressOptions["testHostMap"]>): ReadonlyMap<string
   return m instanceof Map ? m : new Map(Object.entries(m));
 }
 
-/**
- * The sandbox runner behind the StepRunner interface; connects to Docker on first use. The
- * request's policy carries the network grant (install: the install policy; heartbeat: the
- * profile narrowed to the hosts the approved steps name), so a step naming an allowed host gets
- * its own fenced network and proxy, and every other step stays on NetworkMode none.
- */
 /** Workspace-relative paths of files that are new or differ (size, mtime, inode). */
 export function changedFiles(
   before: ReadonlyMap<string, FileStamp>,
@@ -91,16 +85,24 @@ export function changedFiles(
 
 const reapEveryMs = 5 * 60_000;
 
+/**
+ * The sandbox runner behind the StepRunner interface; connects to Docker on first use. The
+ * request's policy carries the network grant (install: the install policy; heartbeat: the
+ * profile narrowed to the hosts the approved steps name), so a step naming an allowed host gets
+ * its own fenced network and proxy, and every other step stays on NetworkMode none.
+ */
 export function dockerRunner(egress: EgressOptions = {}): StepRunner {
   let ready: Promise<{ client: DockerClient; image: string }> | undefined;
   let lastReap = -Infinity;
   return async (req: RunRequest): Promise<RunResult> => {
-    ready ??= (async () => {
-      const client = new DockerClient();
-      const image = await requireStepImage(client);
-      return { client, image: image.id };
-    })();
-    ready.catch(() => (ready = undefined));
+    if (ready === undefined) {
+      ready = (async () => {
+        const client = new DockerClient();
+        const image = await requireStepImage(client);
+        return { client, image: image.id };
+      })();
+      ready.catch(() => (ready = undefined)); // not cached: the next run asks Docker again
+    }
     const { client, image } = await ready;
     // Install pins every file its steps write (markdown or not), so look at the whole workspace.
     const before = req.phase === "install" ? await snapshotFiles(req.workspace) : undefined;

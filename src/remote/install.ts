@@ -355,7 +355,9 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
     ok: run?.steps.every((s) => s.ok) ?? true,
   });
   if (run && run.steps.some((s) => !s.ok)) {
-    const failed = run.steps.filter((s) => !s.ok).map((s) => `${s.stepId} (${s.outcome})`);
+    const failed = run.steps
+      .filter((s) => !s.ok)
+      .map((s) => `${s.stepId} (${s.outcome}${s.reason === undefined ? "" : `: ${s.reason}`})`);
     throw new SkillwallError("install-steps-failed", `install steps failed: ${failed.join(", ")}`, {
       fix: "read the step output above; the lockfile records what was approved and fetched",
     });

@@ -42,6 +42,7 @@ let server: net.Server;
 let home: string;
 const seen: Seen[] = [];
 const served = new Map<string, string>();
+const redirects = new Map<string, string>();
 
 const env = {
   SKILLWALL_TEST_HOSTMAP: JSON.stringify({
@@ -65,7 +66,9 @@ beforeAll(async () => {
     const url = req.url ?? "";
     seen.push({ host: req.headers.host ?? "", path: url, agent: req.headers["user-agent"] ?? "" });
     const body = served.get(url);
-    if (body !== undefined) {
+    const location = redirects.get(url);
+    if (location !== undefined) res.writeHead(302, { location }).end();
+    else if (body !== undefined) {
       res.writeHead(200, { "content-type": url.endsWith(".json") ? "application/json" : "text/markdown" });
       res.end(body);
     } else if (url.startsWith("/api/v1/")) {
@@ -197,6 +200,25 @@ describe("Moltbook stand-in: install, unattended heartbeat, held change, approve
     expect(row.lastResult).toBe("unchanged");
     expect(row.lastRun).toMatchObject({ ok: true, steps: 3, failed: 0 });
   }, 60_000);
+
+  it("a heartbeat whose pinned file now redirects to another host fails closed and runs nothing", async () => {
+    served.delete("/heartbeat.md");
+    redirects.set("/heartbeat.md", "https://evil.example/heartbeat.md");
+    try {
+      seen.length = 0;
+      const r = await cli(["heartbeat", "--once", "--agent-home", home, "--ca-file", caFile]);
+      expect(r.stdout, r.stderr).toMatch(/moltbook: fetch-failed: .*host evil\.example is not allowed/);
+      expect(seen.map((s) => `${s.host}${s.path}`)).not.toContain("evil.example/heartbeat.md");
+      expect(byCurl()).toEqual([]);
+      const row = JSON.parse((await cli(["status", "--agent-home", home, "--format", "json"])).stdout)
+        .skills[0];
+      expect(row.lastResult).toBe("fetch-failed");
+      expect(row.failures).toBe(1);
+    } finally {
+      redirects.delete("/heartbeat.md");
+      served.set("/heartbeat.md", fixture("heartbeat-changed.md"));
+    }
+  });
 
   it("the supervisor's own fetch of a host the policy does not grant is refused before connecting", async () => {
     seen.length = 0;
