@@ -43,7 +43,8 @@ else
   if ! pgrep -x dockerd >/dev/null 2>&1; then
     say "starting dockerd in the background (log: $log)"
     mkdir -p "$(dirname "$log")"
-    nohup dockerd >>"$log" 2>&1 &
+    # setsid: dockerd must outlive the shell (and process group) that started it.
+    setsid nohup dockerd >>"$log" 2>&1 </dev/null &
   else
     say "dockerd is running but does not answer yet; waiting"
   fi
