@@ -3,7 +3,8 @@
 // private/loopback/metadata address ranges that are refused unless the policy names them.
 // No I/O: resolving names is the caller's job.
 
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import { AddressAllowList, judgeAddress, specialPurpose } from "../egress/address.js";
 import type { NetworkPolicy } from "../policy/types.js";
 import { canonicalHost, hostAllowed } from "../policy/url.js";
 
@@ -44,33 +45,16 @@ export function portAllowed(port: number, scheme: "http" | "https", network: Net
   return scheme === "https" ? port === 443 : port === 80;
 }
 
-// Ranges refused even for an allowed name (DNS rebinding, SSRF to the host or the cloud metadata).
-const privateRanges: ReadonlyArray<[string, number, "ipv4" | "ipv6"]> = [
-  ["0.0.0.0", 8, "ipv4"], // "this network"
-  ["10.0.0.0", 8, "ipv4"],
-  ["100.64.0.0", 10, "ipv4"], // carrier-grade NAT
-  ["127.0.0.0", 8, "ipv4"],
-  ["169.254.0.0", 16, "ipv4"], // link-local, incl. 169.254.169.254 metadata
-  ["172.16.0.0", 12, "ipv4"],
-  ["192.0.0.0", 24, "ipv4"],
-  ["192.0.2.0", 24, "ipv4"],
-  ["192.168.0.0", 16, "ipv4"],
-  ["198.18.0.0", 15, "ipv4"],
-  ["198.51.100.0", 24, "ipv4"],
-  ["203.0.113.0", 24, "ipv4"],
-  ["224.0.0.0", 4, "ipv4"], // multicast
-  ["240.0.0.0", 4, "ipv4"], // reserved + broadcast
-  ["::", 128, "ipv6"],
-  ["::1", 128, "ipv6"],
-  ["fc00::", 7, "ipv6"], // unique local (fd00::/8 incl. fd00:ec2::254 metadata)
-  ["fe80::", 10, "ipv6"], // link-local
-  ["ff00::", 8, "ipv6"], // multicast
-  ["64:ff9b::", 96, "ipv6"], // NAT64 can reach private IPv4
-  ["2001:db8::", 32, "ipv6"],
-];
+// Addresses are judged by the egress proxy's own rules (src/egress/address.ts), so the
+// supervisor's fetches and the steps' traffic refuse exactly the same ranges.
 
-const privateList = new BlockList();
-for (const [net, prefix, type] of privateRanges) privateList.addSubnet(net, prefix, type);
+const allowLists = new WeakMap<readonly string[], AddressAllowList>();
+
+function allowListOf(entries: readonly string[]): AddressAllowList {
+  let list = allowLists.get(entries);
+  if (!list) allowLists.set(entries, (list = new AddressAllowList(entries)));
+  return list;
+}
 
 /** ::ffff:10.0.0.1 → 10.0.0.1, so a mapped address is judged as the IPv4 it is. */
 export function unmapAddress(address: string): string {
@@ -79,38 +63,12 @@ export function unmapAddress(address: string): string {
   return m?.[1] ?? a;
 }
 
+/** Loopback, private, link-local, metadata, multicast, reserved — or not an address at all. */
 export function isPrivateAddress(address: string): boolean {
-  const a = unmapAddress(address);
-  const family = isIP(a);
-  if (family === 0) return true; // not an address: fail closed
-  return privateList.check(a, family === 4 ? "ipv4" : "ipv6");
+  return specialPurpose(unmapAddress(address)) !== undefined;
 }
 
-/** True when the address is one of the policy's allowAddresses (an IP or a CIDR). Invalid entries match nothing. */
-export function addressExplicitlyAllowed(address: string, allowAddresses: readonly string[]): boolean {
-  const a = unmapAddress(address);
-  const family = isIP(a);
-  if (family === 0) return false;
-  const type = family === 4 ? "ipv4" : "ipv6";
-  for (const entry of allowAddresses) {
-    const [net, prefixText] = entry.split("/", 2) as [string, string | undefined];
-    const netAddr = unmapAddress(net);
-    const netFamily = isIP(netAddr);
-    if (netFamily !== family) continue;
-    const list = new BlockList();
-    if (prefixText === undefined) {
-      list.addAddress(netAddr, type);
-    } else {
-      const prefix = Number(prefixText);
-      if (!Number.isInteger(prefix) || prefix < 0 || prefix > (family === 4 ? 32 : 128)) continue;
-      list.addSubnet(netAddr, prefix, type);
-    }
-    if (list.check(a, type)) return true;
-  }
-  return false;
-}
-
-/** An address may be contacted if it is public, or private but named by the policy. */
+/** An address may be contacted if it is public, or private but named by the policy's allowAddresses. */
 export function addressAllowed(address: string, network: Pick<NetworkPolicy, "allowAddresses">): boolean {
-  return !isPrivateAddress(address) || addressExplicitlyAllowed(address, network.allowAddresses);
+  return judgeAddress(unmapAddress(address), allowListOf(network.allowAddresses)).ok;
 }

@@ -62,6 +62,8 @@ describe("address rules", () => {
     expect(addressAllowed("10.9.8.7", { allowAddresses: ["10.9.0.0/16"] })).toBe(true);
     expect(addressAllowed("10.10.8.7", { allowAddresses: ["10.9.0.0/16"] })).toBe(false);
     expect(addressAllowed("::ffff:127.0.0.1", { allowAddresses: ["127.0.0.1"] })).toBe(true);
-    expect(addressAllowed("10.0.0.1", { allowAddresses: ["10.0.0.0/99", "nonsense"] })).toBe(false);
+    // A malformed entry is an error naming it (fail closed), never silently ignored.
+    expect(() => addressAllowed("10.0.0.1", { allowAddresses: ["10.0.0.0/99"] })).toThrow(/bad prefix/);
+    expect(() => addressAllowed("10.0.0.1", { allowAddresses: ["nonsense"] })).toThrow(/not an IP or CIDR/);
   });
 });
