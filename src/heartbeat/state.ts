@@ -9,7 +9,7 @@ import path from "node:path";
 import { z } from "zod";
 import { SkillwallError } from "../errors.js";
 import { processAlive, readIfExists, removeStaleTempFiles, writeFileAtomic } from "../remote/atomic-file.js";
-import { parseJsonNoProto } from "../remote/json.js";
+import { parseValidatedJson } from "../remote/json.js";
 import { agentHomePaths, skillNamePattern } from "../remote/paths.js";
 import { fileDiffSchema, findingSummarySchema } from "./diff.js";
 import { removeStaleBreaker, removeStaleLockTemps, withLock } from "./lock.js";
@@ -96,21 +96,7 @@ export function skillState(state: HeartbeatState, name: string): SkillState {
 }
 
 export function parseState(text: string, file: string): HeartbeatState {
-  let data: unknown;
-  try {
-    data = parseJsonNoProto(text);
-  } catch (cause) {
-    throw corrupt(file, `not JSON (${(cause as Error).message})`, cause);
-  }
-  const parsed = heartbeatStateSchema.safeParse(data);
-  if (!parsed.success) {
-    const where = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-      .join("; ");
-    throw corrupt(file, where, parsed.error);
-  }
-  return parsed.data;
+  return parseValidatedJson(text, heartbeatStateSchema, (detail, cause) => corrupt(file, detail, cause));
 }
 
 function corrupt(file: string, detail: string, cause: unknown): SkillwallError {

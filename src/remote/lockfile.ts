@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SkillwallError } from "../errors.js";
 import { readIfExists, writeFileAtomic } from "./atomic-file.js";
 import { sha256Hex } from "./fetch.js";
-import { parseJsonNoProto } from "./json.js";
+import { parseValidatedJson } from "./json.js";
 import { agentHomePaths, skillNamePattern } from "./paths.js";
 
 const sha256Schema = z
@@ -83,21 +83,7 @@ export function emptyLockfile(): Lockfile {
 
 /** Parses lockfile text; throws `lockfile-corrupt` naming the file and the first problems. */
 export function parseLockfile(text: string, file: string): Lockfile {
-  let data: unknown;
-  try {
-    data = parseJsonNoProto(text);
-  } catch (cause) {
-    throw corrupt(file, `not JSON (${(cause as Error).message})`, cause);
-  }
-  const parsed = lockfileSchema.safeParse(data);
-  if (!parsed.success) {
-    const where = parsed.error.issues
-      .slice(0, 3)
-      .map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`)
-      .join("; ");
-    throw corrupt(file, where, parsed.error);
-  }
-  return parsed.data;
+  return parseValidatedJson(text, lockfileSchema, (detail, cause) => corrupt(file, detail, cause));
 }
 
 function corrupt(file: string, detail: string, cause: unknown): SkillwallError {
