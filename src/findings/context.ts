@@ -5,7 +5,7 @@
 import type { Finding, ShellAnalysis, SimpleCommand, SkillModel, Step } from "../model.js";
 import { readShell, type LiteCommand } from "./shell-lite.js";
 import { classifyUrl, hostTokens, normalizeToken, urlsIn, type UrlInfo } from "./hosts.js";
-import { hasQuotingCue, isSecurityToolText, linesBefore } from "./quoting.js";
+import { LineCues, hasQuotingCue, isSecurityToolText } from "./quoting.js";
 import { ruleById, type RuleId } from "./rules.js";
 import { limits } from "../limits.js";
 
@@ -118,6 +118,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     return s;
   };
   const lines = model.text.split("\n");
+  const cues = new LineCues(lines);
   const fm = model.frontmatter;
   // The skill's self-description: name, description, and the opening text before the first
   // section heading (where a skill without frontmatter says what it is).
@@ -156,7 +157,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   const quotedAt = (file: string, line: number, heading: string | undefined): boolean => {
     if (fixtureFile(file)) return true;
     if (file !== model.file) return false;
-    return hasQuotingCue(`${heading ?? ""}\n${linesBefore(lines, line, 3)}`);
+    return hasQuotingCue(heading ?? "") || cues.before(line, 3);
   };
 
   const stepCovered: Array<[number, number]> = [];
@@ -219,7 +220,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       line: s.line,
       column: s.column,
       offset: s.offset,
-      quoted: s.kind === "table-cell" || hasQuotingCue(`${linesBefore(lines, s.line, 4)}`),
+      quoted: s.kind === "table-cell" || cues.before(s.line, 4),
     }));
   if (fm?.description !== undefined)
     prose.push({

@@ -13,6 +13,34 @@ export function hasQuotingCue(text: string): boolean {
   return quotingCue.test(text);
 }
 
+/**
+ * hasQuotingCue over windows of a file's lines, each line tested once. No cue alternative can
+ * match a newline, so a cue in lines joined by "\n" is a cue in one of the lines: the answers
+ * equal hasQuotingCue(linesBefore(lines, line, window)) without re-scanning overlapping windows.
+ */
+export class LineCues {
+  private readonly cues: Array<boolean | undefined> = [];
+
+  constructor(private readonly lines: readonly string[]) {}
+
+  /** Whether 1-based `line` holds a cue. */
+  at(line: number): boolean {
+    const i = line - 1;
+    let cue = this.cues[i];
+    if (cue === undefined) {
+      cue = i >= 0 && i < this.lines.length && quotingCue.test(this.lines[i] ?? "");
+      this.cues[i] = cue;
+    }
+    return cue;
+  }
+
+  /** hasQuotingCue(linesBefore(lines, line, window)). */
+  before(line: number, window: number): boolean {
+    for (let l = Math.max(1, line - window); l < line; l++) if (this.at(l)) return true;
+    return false;
+  }
+}
+
 /** Lines [line-window, line) of `lines` (1-based line numbers), joined. */
 export function linesBefore(lines: readonly string[], line: number, window: number): string {
   return lines.slice(Math.max(0, line - 1 - window), Math.max(0, line - 1)).join("\n");

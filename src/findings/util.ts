@@ -65,12 +65,20 @@ function unwrapUncached(argv: readonly string[]): { argv: string[]; sudo: boolea
 }
 
 export function baseName(word: string): string {
-  const s = word.split("/").pop() ?? word;
-  return s.toLowerCase();
+  // The part after the last "/" (the whole word without one), without allocating the split.
+  return word.slice(word.lastIndexOf("/") + 1).toLowerCase();
 }
 
+// Detectors ask for the same command's name many times; commands are not changed once read.
+const nameCache = new WeakMap<LiteCommand, string>();
+
 export function nameOf(cmd: LiteCommand): string {
-  return baseName(unwrap(cmd.argv).argv[0] ?? "");
+  let name = nameCache.get(cmd);
+  if (name === undefined) {
+    name = baseName(unwrap(cmd.argv).argv[0] ?? "");
+    nameCache.set(cmd, name);
+  }
+  return name;
 }
 
 export const shells = new Set(["sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh"]);

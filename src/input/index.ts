@@ -9,7 +9,6 @@ import path from "node:path";
 import { limits } from "../limits.js";
 import type { BundledFile, SkillError } from "../model.js";
 import { decodeText, fail, isBinary, sha256, tryDecode } from "./decode.js";
-import { fetchSkill } from "./fetch.js";
 
 export interface SkillInput {
   source: string;
@@ -49,6 +48,8 @@ async function readOne(
 ): Promise<InputResult[]> {
   if (arg === "-") return [await readStdin(opts.stdin)];
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
+    // undici takes ~60 ms to import: loaded only when a URL is scanned.
+    const { fetchSkill } = await import("./fetch.js");
     const r = await fetchSkill(arg);
     return [
       r.ok ? { ok: true, input: { source: arg, file: r.file, text: r.text, bundled: [], warnings: [] } } : r,
@@ -72,16 +73,47 @@ async function readOne(
   if (main !== undefined) return [await readSkillFolder(arg, full, main)];
   const found = await findSkills(full);
   if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
-  const results: InputResult[] = [];
-  for (const f of found) {
+  // Read several files at once (order kept): one await per file left the disk and the thread idle.
+  return mapBounded(found, READ_CONCURRENCY, (f) => {
     const source = path.join(arg, path.relative(full, f.path));
-    results.push(
-      f.kind === "folder"
-        ? await readSkillFolder(source, f.path, f.main)
-        : await readMarkdownFile(source, f.path, path.basename(f.path)),
-    );
+    return f.kind === "folder"
+      ? readSkillFolder(source, f.path, f.main)
+      : readMarkdownFile(source, f.path, path.basename(f.path));
+  });
+}
+
+const READ_CONCURRENCY = 16;
+
+/** `items.map(fn)` with at most `limit` calls in flight; results in input order. */
+async function mapBounded<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}
+
+/**
+ * Whether `args` probably name many skills (a directory of skills, or many paths), so a caller
+ * can start its workers while the inputs are read. A guess: only stats the arguments.
+ */
+export async function likelyManyInputs(args: string[], cwd: string, many: number): Promise<boolean> {
+  if (args.length >= many) return true;
+  for (const arg of args) {
+    if (arg === "-" || /^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) continue;
+    const full = path.resolve(cwd, arg);
+    try {
+      if ((await stat(full)).isDirectory() && (await skillFile(full)) === undefined) return true;
+    } catch {
+      // Unreadable: reading it will report the error.
+    }
   }
-  return results;
+  return false;
 }
 
 async function readStdin(stdin: NodeJS.ReadableStream | undefined): Promise<InputResult> {

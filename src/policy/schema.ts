@@ -1,8 +1,11 @@
 // Schema validation of policy files: ajv compiled once, errors turned into one readable line
 // each, naming the JSON path ("commands[0].options[1].value.type") and a fix.
 
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { fileURLToPath } from "node:url";
+import type { ErrorObject, ValidateFunction } from "ajv";
 
 export interface SchemaIssue {
   /** Path segments into the document (keys and indices). */
@@ -28,7 +31,9 @@ export function loadSchemaJson(schemaPath: string): typeof schemaJson & object {
 }
 
 function compiled(schemaPath: string): ValidateFunction {
+  validator ??= prebuilt(schemaPath);
   if (!validator) {
+    const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
     const ajv = new Ajv({
       allErrors: true,
       discriminator: true,
@@ -39,6 +44,19 @@ function compiled(schemaPath: string): ValidateFunction {
     validator = ajv.compile(loadSchemaJson(schemaPath));
   }
   return validator as ValidateFunction;
+}
+
+/**
+ * The validator `npm run build` generated from the schema (scripts/build-policy-validator.mjs):
+ * compiling the schema with ajv took ~80 ms of every start. Used only when it was built from
+ * exactly this schema file; otherwise (sources run directly, schema edited since) ajv compiles.
+ */
+function prebuilt(schemaPath: string): ValidateFunction | undefined {
+  const file = fileURLToPath(new URL("./schema-validator.cjs", import.meta.url));
+  if (!existsSync(file)) return undefined;
+  const built = createRequire(import.meta.url)(file) as ValidateFunction & { schemaSha256?: string };
+  const sha256 = createHash("sha256").update(readFileSync(schemaPath)).digest("hex");
+  return built.schemaSha256 === sha256 ? built : undefined;
 }
 
 /** "/commands/0/options/1" -> ["commands", 0, "options", 1] */

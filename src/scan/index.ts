@@ -2,11 +2,11 @@
 
 import type { SkillError, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
-import { readSkillInputs } from "../input/index.js";
-import { scanMany, type ScanManyOptions } from "./pool.js";
+import { likelyManyInputs, readSkillInputs } from "../input/index.js";
+import { inProcessBelow, scanMany, startWorkers, type ScanManyOptions } from "./pool.js";
 
 export { scanSkillInput, worstVerdict, type SkillInput } from "./scan-skill.js";
-export { scanMany } from "./pool.js";
+export { scanMany, startWorkers, type WorkerPool } from "./pool.js";
 
 export interface ScanPathsOptions extends ScanManyOptions {
   policy: Policy;
@@ -20,17 +20,28 @@ export interface ScanOutcome {
 }
 
 export async function scanPaths(args: string[], opts: ScanPathsOptions): Promise<ScanOutcome> {
-  const read = await readSkillInputs(
-    args,
-    opts.stdin ? { cwd: opts.cwd, stdin: opts.stdin } : { cwd: opts.cwd },
-  );
+  // Workers start (imports, shell parser) while this thread reads the files.
+  const pool =
+    opts.pool ??
+    (opts.workers !== undefined && opts.workers <= 1
+      ? undefined
+      : (await likelyManyInputs(args, opts.cwd, inProcessBelow))
+        ? startWorkers(opts.policy, opts.workers)
+        : undefined);
+  let read;
+  try {
+    read = await readSkillInputs(args, opts.stdin ? { cwd: opts.cwd, stdin: opts.stdin } : { cwd: opts.cwd });
+  } catch (err) {
+    await pool?.close();
+    throw err;
+  }
   const errors: SkillError[] = [];
   const inputs = [];
   for (const r of read) {
     if (r.ok) inputs.push(r.input);
     else errors.push(r.error);
   }
-  const scanned = await scanMany(inputs, opts.policy, opts);
+  const scanned = await scanMany(inputs, opts.policy, pool ? { ...opts, pool } : opts);
   const results: SkillResult[] = [];
   for (const s of scanned) {
     if (s.ok) results.push(s.result);

@@ -16,26 +16,63 @@ export interface ScanManyOptions {
   workers?: number;
   /** Inputs per message to a worker. */
   batchSize?: number;
+  /** Workers started earlier (see startWorkers), e.g. while the inputs were being read. */
+  pool?: WorkerPool;
 }
 
 export type Outcome =
   { ok: true; result: SkillResult } | { ok: false; source: string; code: string; message: string };
 
-const inProcessBelow = 24;
+/** Fewer inputs than this are scanned in this thread. */
+export const inProcessBelow = 24;
+
+/** Worker threads, started (importing, loading the shell parser) before they are given work. */
+export interface WorkerPool {
+  workers: Worker[];
+  /** Stops the workers; safe to call more than once. */
+  close: () => Promise<void>;
+}
+
+const workerFile = fileURLToPath(new URL("./worker.js", import.meta.url));
+
+/**
+ * Start `count` workers now, so their start-up overlaps whatever the caller does next (reading
+ * the inputs). Undefined when workers cannot run here (e.g. from the TypeScript sources).
+ */
+export function startWorkers(policy: Policy, count = availableParallelism()): WorkerPool | undefined {
+  if (count <= 1 || !existsSync(workerFile)) return undefined;
+  const workers = Array.from({ length: count }, () => new Worker(workerFile, { workerData: { policy } }));
+  // A worker is unref'd until it is given work: an unused pool never keeps the process alive.
+  for (const w of workers) w.unref();
+  let closed: Promise<void> | undefined;
+  return {
+    workers,
+    close: () => (closed ??= Promise.all(workers.map((w) => w.terminate())).then(() => undefined)),
+  };
+}
 
 export async function scanMany(
   inputs: SkillInput[],
   policy: Policy,
   opts: ScanManyOptions = {},
 ): Promise<Array<{ ok: true; result: SkillResult } | { ok: false; error: SkillError }>> {
-  const workerFile = fileURLToPath(new URL("./worker.js", import.meta.url));
-  const workers = Math.min(opts.workers ?? availableParallelism(), Math.ceil(inputs.length / 4));
-  const inProcess = workers <= 1 || inputs.length < inProcessBelow || !existsSync(workerFile);
-  const outcomes = inProcess
-    ? await scanInProcess(inputs, policy)
-    : await scanInWorkers(inputs, policy, workers, opts.batchSize ?? 16, workerFile);
-  // Workers have no audit subscriber: their decisions are published here, in the caller's thread.
-  if (!inProcess) for (const o of outcomes) if (o.ok) publishDecisions(o.result);
+  const wanted = Math.min(opts.workers ?? availableParallelism(), Math.ceil(inputs.length / 4));
+  let pool = opts.pool;
+  if (wanted <= 1 || inputs.length < inProcessBelow) {
+    await pool?.close();
+    pool = undefined;
+  } else pool ??= startWorkers(policy, wanted);
+  let outcomes: Outcome[];
+  if (pool === undefined) outcomes = await scanInProcess(inputs, policy);
+  else {
+    try {
+      outcomes = await scanInWorkers(inputs, pool.workers.slice(0, wanted), opts.batchSize ?? 16);
+    } finally {
+      await pool.close();
+    }
+    // Workers have no audit subscriber: their decisions are published here, in the caller's thread.
+    for (const o of outcomes) if (o.ok) publishDecisions(o.result);
+  }
   return outcomes.map((o) =>
     o.ok ? o : { ok: false, error: { source: o.source, code: o.code, message: o.message } },
   );
@@ -60,38 +97,51 @@ export function failure(source: string, err: unknown): Outcome {
   return { ok: false, source, code: "internal-error", message: `internal error: ${(err as Error).message}` };
 }
 
-async function scanInWorkers(
-  inputs: SkillInput[],
-  policy: Policy,
-  count: number,
-  batchSize: number,
-  workerFile: string,
-): Promise<Outcome[]> {
+/**
+ * What a worker sends back: the result without the texts this thread already holds (the file's
+ * text and its bundled files), which `restoreInput` puts back. Cloning them back cost as much
+ * as cloning them out.
+ */
+export function withoutInput(result: SkillResult): SkillResult {
+  return { ...result, model: { ...result.model, text: "", bundled: [] } };
+}
+
+function restoreInput(result: SkillResult, input: SkillInput): void {
+  result.model.text = input.text;
+  result.model.bundled = input.bundled;
+}
+
+async function scanInWorkers(inputs: SkillInput[], pool: Worker[], batchSize: number): Promise<Outcome[]> {
   const outcomes: Outcome[] = new Array<Outcome>(inputs.length);
   let next = 0;
-  const pool = Array.from({ length: count }, () => new Worker(workerFile, { workerData: { policy } }));
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            const send = (): void => {
-              if (next >= inputs.length) return resolve();
-              const start = next;
-              next = Math.min(inputs.length, next + batchSize);
-              worker.postMessage({ id: start, inputs: inputs.slice(start, next) });
-            };
-            worker.on("message", (msg: { id: number; results: Outcome[] }) => {
-              msg.results.forEach((r, i) => (outcomes[msg.id + i] = r));
-              send();
+  await Promise.all(
+    pool.map(
+      (worker) =>
+        new Promise<void>((resolve, reject) => {
+          worker.ref();
+          let busy = false;
+          const send = (): void => {
+            busy = next < inputs.length;
+            if (!busy) return resolve();
+            const start = next;
+            next = Math.min(inputs.length, next + batchSize);
+            worker.postMessage({ id: start, inputs: inputs.slice(start, next) });
+          };
+          worker.on("message", (msg: { id: number; results: Outcome[] }) => {
+            msg.results.forEach((r, i) => {
+              const at = msg.id + i;
+              if (r.ok) restoreInput(r.result, inputs[at]!);
+              outcomes[at] = r;
             });
-            worker.once("error", reject);
             send();
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
+          });
+          worker.once("error", reject);
+          worker.once("exit", (code) => {
+            if (busy) reject(new Error(`scan worker exited early (code ${code})`));
+          });
+          send();
+        }),
+    ),
+  );
   return outcomes;
 }

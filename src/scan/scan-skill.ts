@@ -4,7 +4,7 @@
 import type { BundledFile, JudgedStep, ShellAnalysis, SkillResult, Step, Verdict } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { extractSkill } from "../extract/index.js";
-import { analyseShell, splitStatements } from "../shell/index.js";
+import { analyseShell, splitAndAnalyse, type AnalyseOptions } from "../shell/index.js";
 import { judgeStep } from "../policy/evaluate.js";
 import { detectFindings, riskOf } from "../findings/index.js";
 import { channels, publishDecision } from "../events.js";
@@ -56,17 +56,19 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
     return lineTables.get(file);
   };
 
-  const steps = model.steps.flatMap((step) => splitStep(step, linesOf));
-  model.steps = steps;
-
+  const opts = { home: policy.home };
+  const steps: Step[] = [];
   const analyses = new Map<string, ShellAnalysis>();
   const judged: JudgedStep[] = [];
-  for (const step of steps) {
-    const analysis = analyseShell(step.text, { home: policy.home });
-    analyses.set(step.id, analysis);
-    const j = judgeStep(step, analysis, policy);
-    judged.push(j);
+  for (const whole of model.steps) {
+    for (const { step, analysis: known } of splitStep(whole, linesOf, opts)) {
+      const analysis = known ?? analyseShell(step.text, opts);
+      steps.push(step);
+      analyses.set(step.id, analysis);
+      judged.push(judgeStep(step, analysis, policy));
+    }
   }
+  model.steps = steps;
 
   const findings = detectFindings(model, analyses);
   const result: SkillResult = {
@@ -91,11 +93,17 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
  * A code block becomes one step per top-level statement, so each command line has its own
  * position, verdict and (at run time) container. A block that does not parse stays whole.
  */
-function splitStep(step: Step, linesOf: (file: string) => FileLines | undefined): Step[] {
+function splitStep(
+  step: Step,
+  linesOf: (file: string) => FileLines | undefined,
+  opts: AnalyseOptions,
+): Array<{ step: Step; analysis?: ShellAnalysis | undefined }> {
   // One line is one step: it is judged whole (every command in it), so no need to parse it twice.
-  if (!step.text.includes("\n")) return [step];
-  const statements = splitStatements(step.text);
-  if (statements.length === 1 && statements[0]!.text === step.text) return [step];
+  if (!step.text.includes("\n")) return [{ step }];
+  const statements = splitAndAnalyse(step.text, opts);
+  // A block that stays whole comes back analysed from the split's own parse.
+  if (statements.length === 1 && statements[0]!.text === step.text)
+    return [{ step, analysis: statements[0]!.analysis }];
   const file = linesOf(step.file);
   return statements.map((s) => {
     const pos = mapStepOffset(step, s.offset, file);
@@ -114,6 +122,6 @@ function splitStep(step: Step, linesOf: (file: string) => FileLines | undefined)
         .map((ls) => ({ ...ls, textOffset: ls.textOffset - s.offset }));
       part.lineStarts = [{ textOffset: 0, line: pos.line, column: pos.column }, ...later];
     }
-    return part;
+    return { step: part };
   });
 }

@@ -118,18 +118,26 @@ interface Body {
 
 /** Analyse one step's shell text. Needs `await initShell()` first; never throws on input. */
 export function analyseShell(text: string, opts: AnalyseOptions = {}): ShellAnalysis {
+  return tooLong(text, opts) ?? withTree(text, (tree) => analyseTree(text, tree.rootNode, opts));
+}
+
+/** The analysis of a text over the limit (it is not parsed), or undefined when within it. */
+export function tooLong(text: string, opts: AnalyseOptions = {}): ShellAnalysis | undefined {
+  if (text.length <= limits.maxCommandChars) return undefined;
   const analyser = new Analyser(text, opts.home ?? DEFAULT_HOME);
-  if (text.length > limits.maxCommandChars) {
-    analyser.problem(
-      "limit",
-      "command too long",
-      `command text is ${text.length} characters; the limit is ${limits.maxCommandChars}`,
-      0,
-      0,
-    );
-    return { text, commands: [], problems: analyser.problems };
-  }
-  return withTree(text, (tree) => analyser.run(tree.rootNode));
+  analyser.problem(
+    "limit",
+    "command too long",
+    `command text is ${text.length} characters; the limit is ${limits.maxCommandChars}`,
+    0,
+    0,
+  );
+  return { text, commands: [], problems: analyser.problems };
+}
+
+/** Analyse `root`, the tree of exactly `text` (callers that already parsed it reuse the tree). */
+export function analyseTree(text: string, root: Node, opts: AnalyseOptions = {}): ShellAnalysis {
+  return new Analyser(text, opts.home ?? DEFAULT_HOME).run(root);
 }
 
 class Analyser {

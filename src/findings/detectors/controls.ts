@@ -5,7 +5,7 @@
 
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
-import { hasQuotingCue, linesBefore } from "../quoting.js";
+import { LineCues } from "../quoting.js";
 
 const controls: Array<[string, RegExp]> = [
   [
@@ -41,16 +41,21 @@ export function detectControlDisable(ctx: DetectContext): void {
     if (b.text !== undefined && b.type !== "markdown") texts.push({ file: b.path, text: b.text });
   const hits = new Map<string, { file: string; line: number; column: number; evidence: string }>();
   for (const t of texts) {
+    // A pattern that matches no line matches nowhere in the whole text either (the converse
+    // does not hold): most texts match none, and are then not split into lines at all.
+    const candidates = controls.filter(([what, re]) => !hits.has(what) && re.test(t.text));
+    if (candidates.length === 0) continue;
     const lines = t.text.split("\n");
+    const cues = new LineCues(lines);
     const starts = lineIndex(t.text);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] ?? "";
       if (line.length < 6) continue;
-      for (const [what, re] of controls) {
+      for (const [what, re] of candidates) {
         if (hits.has(what)) continue;
         const m = re.exec(line);
         if (!m) continue;
-        if (t.file === ctx.model.file && hasQuotingCue(`${linesBefore(lines, i + 1, 3)}\n${line}`)) continue;
+        if (t.file === ctx.model.file && (cues.before(i + 1, 3) || cues.at(i + 1))) continue;
         const pos = positionAt(starts, (starts[i] ?? 0) + m.index);
         hits.set(what, {
           file: t.file,
