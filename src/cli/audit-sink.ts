@@ -4,7 +4,7 @@
 
 import { homedir } from "node:os";
 import path from "node:path";
-import { openAuditLog, type AuditLog } from "../audit/log.js";
+import type { AuditLog } from "../audit/log.js";
 import type { CliIO } from "./io.js";
 
 /** Sub-commands that execute or change state: always audited. Others only with --audit-log. */
@@ -35,5 +35,7 @@ export async function openCliAudit(
   const secrets = Object.entries(io.env)
     .filter(([name, value]) => secretName.test(name) && value !== undefined && value.length >= 8)
     .map(([, value]) => value as string);
+  // Loaded only when a log is opened: pino is not part of a plain scan's start-up.
+  const { openAuditLog } = await import("../audit/log.js");
   return openAuditLog({ file, secrets });
 }
