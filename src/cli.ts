@@ -36,7 +36,8 @@ async function loadCommands(argv: string[]): Promise<RegisterCommand[]> {
   let name: string | undefined;
   for (let i = 0; i < argv.length && name === undefined; i++) {
     const a = argv[i]!;
-    if (a === "--audit-log") i++; // the root option's value is not the command
+    if (a === "--audit-log")
+      i++; // the root option's value is not the command
     else if (!a.startsWith("-")) name = a;
   }
   const wanted = commandModules.filter((m) => name !== undefined && m.names.includes(name));

@@ -15,9 +15,7 @@ export function parseJsonNoProto(text: string): unknown {
 export function parseValidatedJson<T>(
   text: string,
   schema: {
-    safeParse(
-      data: unknown,
-    ):
+    safeParse(data: unknown):
       | { success: true; data: T }
       | {
           success: false;
