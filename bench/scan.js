@@ -12,7 +12,15 @@ import { performance } from "node:perf_hooks";
 import { unified } from "unified";
 import remarkParse from "remark-parse";
 import remarkFrontmatter from "remark-frontmatter";
-import { scanPaths, scanMany, scanSkillInput, initShell, loadPolicy } from "../dist/index.js";
+import {
+  scanPaths,
+  scanMany,
+  scanSkillInput,
+  initShell,
+  loadPolicy,
+  analyseShell,
+  splitStatements,
+} from "../dist/index.js";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const corpusDir = path.resolve(root, "../shared/corpus");
@@ -99,7 +107,17 @@ const ferretSecs = (performance.now() - t4) / 1000;
 const ferretFps =
   ferret.error || (ferret.status !== 0 && ferret.status !== 2) ? NaN : files.length / ferretSecs;
 
-// 5. cold start: a one-file CLI scan, median of 7.
+// 5. the shell analyser alone on the real Moltbook skill's commands.
+const moltbook = readFileSync(path.join(corpusDir, "benign/moltbook/c2d8e44c_SKILL.md"), "utf8");
+const shellCommands = [...moltbook.matchAll(/```(?:bash|sh)\n([\s\S]*?)```/g)].flatMap((m) =>
+  splitStatements(m[1] ?? "").map((st) => st.text),
+);
+for (let r = 0; r < 50; r++) for (const c of shellCommands) analyseShell(c);
+const t5 = performance.now();
+for (let r = 0; r < 200; r++) for (const c of shellCommands) analyseShell(c);
+const shellPerSecond = (200 * shellCommands.length) / ((performance.now() - t5) / 1000);
+
+// 6. cold start: a one-file CLI scan, median of 7.
 const cold = [];
 for (let i = 0; i < 7; i++) {
   const s = performance.now();
@@ -132,6 +150,9 @@ console.log(
 );
 console.log(
   `ferret-scan (one process):                             ${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`,
+);
+console.log(
+  `shell analyser alone (${shellCommands.length} Moltbook commands):         ${f1(shellPerSecond)} commands/s`,
 );
 console.log(`cold start, one-file CLI scan (median of 7):           ${cold[3].toFixed(0)} ms`);
 console.log(`peak RSS of the scanning process:                      ${(peakRss / 1048576).toFixed(0)} MiB`);
