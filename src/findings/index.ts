@@ -16,6 +16,7 @@ import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
+import { detectPackages } from "./detectors/packages.js";
 import { detectPayloadText } from "./detectors/payload-text.js";
 import { detectPersistence } from "./detectors/persistence.js";
 import { detectPolicyTamper } from "./detectors/policy-tamper.js";
@@ -48,6 +49,7 @@ const detectors = [
   detectPayloadText,
   detectStaging,
   detectPolicyTamper,
+  detectPackages,
 ];
 
 /**

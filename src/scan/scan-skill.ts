@@ -101,7 +101,7 @@ function splitStep(
   // One line is one step: it is judged whole (every command in it), so no need to parse it twice.
   if (!step.text.includes("\n")) return [{ step }];
   const statements = splitAndAnalyse(step.text, opts);
-  // A block that stays whole comes back analysed from the split's own parse.
+  // Every statement comes back analysed from the block's one parse.
   if (statements.length === 1 && statements[0]!.text === step.text)
     return [{ step, analysis: statements[0]!.analysis }];
   const file = linesOf(step.file);
@@ -122,6 +122,6 @@ function splitStep(
         .map((ls) => ({ ...ls, textOffset: ls.textOffset - s.offset }));
       part.lineStarts = [{ textOffset: 0, line: pos.line, column: pos.column }, ...later];
     }
-    return { step: part };
+    return { step: part, analysis: s.analysis };
   });
 }

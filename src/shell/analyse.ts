@@ -140,6 +140,23 @@ export function analyseTree(text: string, root: Node, opts: AnalyseOptions = {})
   return new Analyser(text, opts.home ?? DEFAULT_HOME).run(root);
 }
 
+/**
+ * Analyse one top-level statement of an already parsed, error-free block without parsing it
+ * again: `nodes` are the statement's top-level nodes (the statement and a trailing `&`), and
+ * `text.slice(start, end)` is the statement text. The result equals analyseShell on that text:
+ * its text, spans and offsets are relative to `start`.
+ */
+export function analyseStatement(
+  text: string,
+  nodes: readonly Node[],
+  start: number,
+  end: number,
+  opts: AnalyseOptions = {},
+): ShellAnalysis {
+  const own = text.slice(start, end);
+  return tooLong(own, opts) ?? new Analyser(text, opts.home ?? DEFAULT_HOME, start, end).runNodes(nodes, own);
+}
+
 class Analyser {
   readonly commands: SimpleCommand[] = [];
   readonly problems: ShellProblem[] = [];
@@ -150,11 +167,14 @@ class Analyser {
   private depth = 0;
   private nesting = 0;
 
+  /** Only `text.slice(base, end)` is analysed; characters outside it do not exist for it. */
   constructor(
     private readonly text: string,
     home: string,
+    private readonly base = 0,
+    private readonly end = text.length,
   ) {
-    this.lines = new LineIndex(text);
+    this.lines = new LineIndex(text, base, end);
     this.wordEnv = {
       text,
       home,
@@ -186,23 +206,44 @@ class Analyser {
     this.gap(0, root.startIndex);
     this.checkGaps(root, 0);
     this.gap(root.endIndex, this.text.length);
-    const body = this.walkBody(root, "top");
-    const result: ShellAnalysis = { text: this.text, commands: this.commands, problems: this.problems };
+    return this.result(this.text, this.walkBody(root, "top"));
+  }
+
+  /** Like run() on the parse of exactly the statement made of `nodes` (whose tree has no error). */
+  runNodes(nodes: readonly Node[], own: string): ShellAnalysis {
+    this.controlChars();
+    let cursor = this.base;
+    for (const node of nodes) {
+      this.gap(cursor, node.startIndex);
+      cursor = node.endIndex;
+      if (node.childCount > 0) this.checkGaps(node, 1);
+    }
+    this.gap(cursor, this.end);
+    return this.result(own, this.walkKids(nodes, nodes[0], "top"));
+  }
+
+  private result(text: string, body: Body): ShellAnalysis {
+    const result: ShellAnalysis = { text, commands: this.commands, problems: this.problems };
     if (this.problems.length === 0) result.script = body;
     return result;
+  }
+
+  /** The character at `i` of the analysed text, undefined outside it. */
+  private at(i: number): string | undefined {
+    return i >= this.base && i < this.end ? this.text[i] : undefined;
   }
 
   // ---- guards ------------------------------------------------------------------------------
 
   private controlChars(): void {
-    const { text } = this;
-    for (let i = 0; i < text.length; i++) {
+    const { text, end } = this;
+    for (let i = this.base; i < end; i++) {
       const c = text.charCodeAt(i);
       const control = (c < 0x20 && c !== 9 && c !== 10) || (c >= 0x7f && c <= 0x9f);
       const bidi = (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
       let lone = false;
       if (c >= 0xd800 && c <= 0xdbff) {
-        const next = text.charCodeAt(i + 1);
+        const next = i + 1 < end ? text.charCodeAt(i + 1) : NaN;
         if (next >= 0xdc00 && next <= 0xdfff) i++;
         else lone = true;
       } else if (c >= 0xdc00 && c <= 0xdfff) lone = true;
@@ -274,9 +315,9 @@ class Analyser {
     for (let i = start; i < end; i++) {
       const c = text[i];
       if (c === " " || c === "\t" || c === "\n") continue;
-      if (c === "\\" && text[i + 1] === "\n") {
-        const before = text[i - 1];
-        const after = text[i + 2];
+      if (c === "\\" && this.at(i + 1) === "\n") {
+        const before = this.at(i - 1);
+        const after = this.at(i + 2);
         if (before !== undefined && after !== undefined && !isBlank(before) && !isBlank(after))
           this.problem(
             "tree-divergence",
@@ -312,11 +353,15 @@ class Analyser {
 
   /** A sequence of statements (program, subshell, group, substitution body, do-group …). */
   private walkBody(node: Node, context: CommandContext): Body {
+    return this.walkKids(node.children, node, context);
+  }
+
+  /** The statements among `kids`, the children of `node` (or a top-level slice of them). */
+  private walkKids(kids: readonly Node[], node: Node | undefined, context: CommandContext): Body {
     const body: Body = { pipelines: [], operators: [] };
-    if (!this.enter(node)) return body;
+    if (node === undefined || !this.enter(node)) return body;
     if (context !== "top") this.nesting++;
     try {
-      const kids = node.children;
       let previousEnd = -1;
       let separated = false;
       for (let i = 0; i < kids.length; i++) {
@@ -599,8 +644,8 @@ class Analyser {
         "dynamic",
         "variable in the command name",
         "the program to run comes from a variable",
-        start.offset,
-        end.offset,
+        this.base + start.offset,
+        this.base + end.offset,
       );
     }
     if (name && node.type === "command" && RESERVED.has(name.raw)) {
@@ -773,10 +818,10 @@ class Analyser {
       this.divergence("unusual heredoc delimiter", start.startIndex, start.endIndex);
       return extra;
     }
-    const endLineStart = text.lastIndexOf("\n", endNode.startIndex - 1) + 1;
-    const bodyStart = body ? text.lastIndexOf("\n", body.startIndex - 1) + 1 : endLineStart;
+    const endLineStart = this.lineStart(endNode.startIndex);
+    const bodyStart = body ? this.lineStart(body.startIndex) : endLineStart;
     const endLine = text.slice(endLineStart, endNode.endIndex);
-    const afterEnd = text[endNode.endIndex];
+    const afterEnd = this.at(endNode.endIndex);
     const strip = (line: string): string => (op === "<<-" ? line.replace(/^\t+/, "") : line);
     let ok = bodyStart > start.endIndex && bodyStart <= endLineStart && strip(endLine) === delimiter;
     ok &&= afterEnd === undefined || afterEnd === "\n";
@@ -806,6 +851,11 @@ class Analyser {
     };
     if (fd !== undefined) redirect.fd = fd;
     return [redirect, ...extra];
+  }
+
+  /** Start of the line holding offset `pos` (> base), within the analysed text. */
+  private lineStart(pos: number): number {
+    return Math.max(this.base, this.text.lastIndexOf("\n", pos - 1) + 1);
   }
 
   // ---- nested ------------------------------------------------------------------------------

@@ -4,11 +4,21 @@ import type { Position, Span } from "../model.js";
 export class LineIndex {
   private readonly starts: number[] = [0];
 
-  constructor(text: string) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+  /**
+   * Lines of `text.slice(base, end)`: offsets passed in are into `text`, the positions returned
+   * are relative to `base`, so a statement analysed inside its block reads as if parsed alone.
+   */
+  constructor(
+    text: string,
+    private readonly base = 0,
+    end = text.length,
+  ) {
+    for (let i = text.indexOf("\n", base); i !== -1 && i < end; i = text.indexOf("\n", i + 1))
+      this.starts.push(i + 1 - base);
   }
 
-  position(offset: number): Position {
+  position(at: number): Position {
+    const offset = at - this.base;
     let lo = 0;
     let hi = this.starts.length - 1;
     while (lo < hi) {

@@ -1,7 +1,7 @@
 // Split a code block into its top-level statements, so each command line becomes its own step.
 import type { Node } from "web-tree-sitter";
 import type { ShellAnalysis } from "../model.js";
-import { analyseTree, tooLong, type AnalyseOptions } from "./analyse.js";
+import { analyseStatement, analyseTree, tooLong, type AnalyseOptions } from "./analyse.js";
 import { withTree } from "./parser.js";
 
 export interface Statement {
@@ -11,8 +11,8 @@ export interface Statement {
 }
 
 export interface AnalysedStatement extends Statement {
-  /** Present when the statement is the whole block: analysed from the split's own parse. */
-  analysis?: ShellAnalysis;
+  /** The statement's analysis, taken from the block's own parse: equal to analyseShell(text). */
+  analysis: ShellAnalysis;
 }
 
 // Control characters are dropped by the parser; splitting around them could lose bytes.
@@ -24,32 +24,45 @@ export function splitStatements(text: string): Statement[] {
 }
 
 /**
- * Like splitStatements, but a block that stays whole (one statement, or one that does not parse
- * cleanly) is analysed from the same parse instead of being parsed a second time. The analysis
- * is exactly analyseShell(text): same text, same tree.
+ * Like splitStatements, with each statement analysed from the block's one parse: a block that
+ * stays whole is analysed from its tree, and each statement of a split block from its subtree
+ * (positions relative to the statement), exactly as analyseShell(statement.text) would.
  */
 export function splitAndAnalyse(text: string, opts: AnalyseOptions = {}): AnalysedStatement[] {
   return withTree(text, (tree) => {
-    const statements: AnalysedStatement[] = statementsOf(text, tree.rootNode);
-    const only = statements.length === 1 ? statements[0] : undefined;
-    if (only !== undefined && only.text === text)
-      only.analysis = tooLong(text, opts) ?? analyseTree(text, tree.rootNode, opts);
-    return statements;
+    const root = tree.rootNode;
+    if (wholeBlock(text, root)) {
+      if (text.trim() === "") return [];
+      return [{ text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) }];
+    }
+    return statementNodes(root).map(({ nodes, start, end }) => ({
+      text: text.slice(start, end),
+      offset: start,
+      analysis: analyseStatement(text, nodes, start, end, opts),
+    }));
   });
 }
 
+function wholeBlock(text: string, root: Node): boolean {
+  return root.hasError || UNSAFE.test(text);
+}
+
 function statementsOf(text: string, root: Node): Statement[] {
-  if (root.hasError || UNSAFE.test(text)) return text.trim() === "" ? [] : [{ text, offset: 0 }];
-  const out: Statement[] = [];
+  if (wholeBlock(text, root)) return text.trim() === "" ? [] : [{ text, offset: 0 }];
+  return statementNodes(root).map(({ start, end }) => ({ text: text.slice(start, end), offset: start }));
+}
+
+/** Top-level statements as node ranges; a trailing `&` stays with its statement. */
+function statementNodes(root: Node): Array<{ nodes: Node[]; start: number; end: number }> {
+  const out: Array<{ nodes: Node[]; start: number; end: number }> = [];
   const kids = root.children;
   for (let i = 0; i < kids.length; i++) {
     const kid = kids[i];
     if (!kid || !kid.isNamed || kid.type === "comment") continue;
-    let end = kid.endIndex;
     // Keep a trailing `&` with its statement so the background construct is still seen.
     const next = kids[i + 1];
-    if (next?.type === "&") end = next.endIndex;
-    out.push({ text: text.slice(kid.startIndex, end), offset: kid.startIndex });
+    if (next?.type === "&") out.push({ nodes: [kid, next], start: kid.startIndex, end: next.endIndex });
+    else out.push({ nodes: [kid], start: kid.startIndex, end: kid.endIndex });
   }
   return out;
 }

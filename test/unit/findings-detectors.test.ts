@@ -73,6 +73,13 @@ const positives: Array<[string, string, Severity]> = [
   ["policy-tamper/positive/allow-all.md", "security.policy-tamper", "high"],
   ["policy-tamper/positive/remove-scanners.md", "security.policy-tamper", "high"],
   ["missing-script/positive/network-script.md", "bundled.missing-script", "high"],
+  ["missing-script/positive/sourced-env.md", "bundled.missing-script", "high"],
+  ["missing-script/positive/unnamed-sink.md", "bundled.missing-script", "high"],
+  ["missing-script/positive/installs-system.md", "bundled.missing-script", "high"],
+  ["missing-script/positive/auto-confirm.md", "bundled.missing-script", "high"],
+  ["packages/positive/typosquat.md", "supply.typosquat", "high"],
+  ["packages/positive/dependency-confusion.md", "supply.dependency-confusion", "high"],
+  ["packages/positive/pip-confusion.md", "supply.dependency-confusion", "high"],
   ["prompt-injection/positive/echo-auth-header.md", "pi.secret-request", "high"],
 ];
 
@@ -151,6 +158,32 @@ describe("findings detectors: severity rules", () => {
     expect(
       scan("missing-script/negative/project-script.md").some((f) => f.id === "bundled.missing-script"),
     ).toBe(false);
+  });
+  it("an unshipped script with no authority of its own stays medium when the skill is scanned alone", () => {
+    const f = scan("missing-script/negative/local-only.md").filter((x) => x.id === "bundled.missing-script");
+    expect(f.map((x) => x.severity)).toEqual(["medium"]);
+    const sourced = scan("missing-script/positive/sourced-env.md").find(
+      (x) => x.id === "bundled.missing-script",
+    );
+    expect(sourced?.message).toContain("sourced");
+  });
+  it("a typosquatted name names the word it imitates; an unpinned run is low, a pinned one is not reported", () => {
+    const typo = scan("packages/positive/typosquat.md").find((x) => x.id === "supply.typosquat");
+    expect(typo?.message).toContain('"formatter"');
+    const run = (cmd: string): Finding[] => {
+      const model = modelOf(`# Tool\n\n\`\`\`bash\n${cmd}\n\`\`\`\n`);
+      const analyses = new Map<string, ShellAnalysis>();
+      for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
+      return detectFindings(model, analyses).filter((x) => x.id.startsWith("supply."));
+    };
+    expect(run("npx -y slide-maker build").map((x) => [x.id, x.severity])).toEqual([
+      ["supply.unpinned-run", "low"],
+    ]);
+    expect(run("npx -y slide-maker@1.4.2 build")).toEqual([]);
+    expect(run("npx -y @acme/validater").map((x) => x.id)).toEqual(["supply.typosquat"]);
+    expect(run("npx -y report-generators")).toEqual([expect.objectContaining({ id: "supply.unpinned-run" })]);
+    const names = scan("packages/negative/pinned-and-named.md").filter((x) => x.id.startsWith("supply."));
+    expect(names.filter((x) => x.severity !== "low")).toEqual([]);
   });
   it("encoded prose carries its decoded text; sinks fed only literals or checked input are not reported", () => {
     const f = scan("payload-text/positive/encoded-prose.md").find((x) => x.id === "hidden.encoded-text");

@@ -32,10 +32,30 @@ const scriptSubject = /\b(?:scripts?|provisioner|migrator|installer)\b/i;
 const networkBehaviour =
   /\b(?:downloads?|downloading|downloaded|fetch(?:es|ed|ing)?|phones? home|report(?:s|ed)? (?:\w+ ){0,6}to|push(?:es|ed)? (?:\w+ ){0,6}to|uploads?|sends? (?:\w+ ){0,6}to|notif(?:y|ies)|telemetry|(?:package|template|toolchain|internal) (?:registry|mirror)|dashboard)\b/i;
 
-function describesNetwork(prose: string): boolean {
-  for (const sentence of prose.split(/(?<=[.!?])\s+|\n/))
-    if (scriptSubject.test(sentence) && networkBehaviour.test(sentence)) return true;
-  return false;
+/** Data said to leave the machine for an endpoint the skill never names ("pushed to the team's dashboard"). */
+const unnamedSink =
+  /\b(?:push(?:es|ed)?|submit(?:s|ted)?|report(?:s|ed)?|post(?:s|ed)?|sen[dt]s?|upload(?:s|ed)?|sync(?:s|ed)?)\s+to\s+(?:the\s+|an?\s+)?(?:team'?s|company'?s|organi[sz]ation'?s|internal|private)\b/i;
+/** The skill says the script installs system software or needs root. */
+const privileged =
+  /\binstall(?:s|ed|ing)?\b[^.;]{0,60}\b(?:system package manager|apt(?:-get)?|yum|dnf|brew|pacman|apk)\b|\b(?:sudo|root (?:access|privileges?)|as root|administrator privileges)\b/i;
+/** Flags that pre-answer the script's own prompts. */
+const autoConfirm = /^(?:-y|--yes|--assume-yes|--non-interactive|--noninteractive)$/;
+
+function sentences(prose: string): string[] {
+  return prose.split(/(?<=[.!?])\s+|\n/);
+}
+
+/** Why the unshipped script is more than unreviewable, from what the skill says about it. */
+function proseRisk(prose: string): string | undefined {
+  for (const sentence of sentences(prose)) {
+    if (scriptSubject.test(sentence) && networkBehaviour.test(sentence))
+      return "the skill says it downloads, reports or phones home";
+    // With the script the only code the skill runs, an unnamed destination can only be its doing.
+    if (unnamedSink.test(sentence)) return "the skill says data is sent to an endpoint it does not name";
+    if (scriptSubject.test(sentence) && privileged.test(sentence))
+      return "the skill says it installs system software or needs root";
+  }
+  return undefined;
 }
 
 export function detectMissingScript(ctx: DetectContext): void {
@@ -44,11 +64,11 @@ export function detectMissingScript(ctx: DetectContext): void {
   const shipped = new Set(ctx.model.bundled.map((b) => b.path.replace(/^\.\//, "")));
   const shippedBase = new Set(ctx.model.bundled.map((b) => baseName(b.path)));
   const reported = new Set<string>();
-  const network = describesNetwork(prose);
+  const risk = proseRisk(prose);
   for (const src of ctx.shell) {
     if (src.depth > 0 || src.file !== ctx.model.file || src.quoted) continue;
     for (const cmd of src.commands) {
-      const { argv } = unwrap(cmd.argv);
+      const { argv, sudo } = unwrap(cmd.argv);
       const name = argv[0] ?? "";
       let script: string | undefined;
       if (name.startsWith("./") && !name.includes("$")) script = name;
@@ -62,17 +82,24 @@ export function detectMissingScript(ctx: DetectContext): void {
       if (shipped.has(rel) || shippedBase.has(baseName(rel)) || reported.has(rel)) continue;
       reported.add(rel);
       const pos = src.at(cmd.start);
+      const why = sudo
+        ? "it is run with root privileges"
+        : name === "source" || name === "."
+          ? "it is sourced into the agent's own shell, where it can redefine the commands later steps run"
+          : argv.slice(1).some((a) => autoConfirm.test(a))
+            ? "its prompts are pre-answered"
+            : risk;
       ctx.report({
         id: "bundled.missing-script",
         // A lone markdown file (no other files at all) may simply have been scanned without its
         // folder; a folder that ships other files but not this one is missing it for real.
-        // With the skill saying the script downloads, reports or phones home, the unreviewable
-        // part is also the part that talks to the network: high either way.
-        severity: ctx.model.bundled.length > 0 || network ? "high" : "medium",
+        // Unreviewable code that also holds authority (the network, root, the agent's own shell,
+        // pre-answered prompts) is high either way.
+        severity: ctx.model.bundled.length > 0 || why !== undefined ? "high" : "medium",
         file: src.file,
         line: pos.line,
         column: pos.column,
-        message: `${rel} is run as the skill's own script, but it is not among the skill's files, so what it does cannot be reviewed${network ? "; the skill says it downloads, reports or phones home" : ""}.`,
+        message: `${rel} is run as the skill's own script, but it is not among the skill's files, so what it does cannot be reviewed${why !== undefined ? `; ${why}` : ""}.`,
         evidence: src.text.slice(cmd.start, cmd.end).trim().slice(0, 300),
       });
     }
