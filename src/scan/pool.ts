@@ -35,13 +35,21 @@ export interface WorkerPool {
 
 const workerFile = fileURLToPath(new URL("./worker.js", import.meta.url));
 
+// Parsing allocates many short-lived objects: a young generation larger than V8's default
+// scavenges less often. Measured on the bench corpus, 2 workers: CPU per file
+// -2% at 64 MiB; 128/256 MiB were no better.
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 64 };
+
 /**
  * Start `count` workers now, so their start-up overlaps whatever the caller does next (reading
  * the inputs). Undefined when workers cannot run here (e.g. from the TypeScript sources).
  */
 export function startWorkers(policy: Policy, count = availableParallelism()): WorkerPool | undefined {
   if (count <= 1 || !existsSync(workerFile)) return undefined;
-  const workers = Array.from({ length: count }, () => new Worker(workerFile, { workerData: { policy } }));
+  const workers = Array.from(
+    { length: count },
+    () => new Worker(workerFile, { workerData: { policy }, resourceLimits: WORKER_LIMITS }),
+  );
   // A worker is unref'd until it is given work: an unused pool never keeps the process alive.
   for (const w of workers) w.unref();
   let closed: Promise<void> | undefined;

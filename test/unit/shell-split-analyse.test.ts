@@ -36,7 +36,7 @@ describe("splitAndAnalyse (one parse for split and analysis)", () => {
       "cat <<EOF > f\n$(whoami)\nEOF\nsleep 1 &\necho $((1+2))\n",
       "tar xzf a.tgz -C ~/w\n\u202eecho hidden\necho \ud83d\ude00 ok\n",
       "echo a \\\n b\\\nc\nfor i in 1 2; do echo $i; done\n(cd /tmp && ls)\n{ echo g; }\n",
-      "a=1 b=2 cmd <(ls) >(cat) 2>&1 >&- <<< \"$x\"\necho `id`\n",
+      'a=1 b=2 cmd <(ls) >(cat) 2>&1 >&- <<< "$x"\necho `id`\n',
     ];
     for (const text of blocks) expectSameAsAnalyseShell(text);
     // Most of them do split (the others exercise the whole-block path).
