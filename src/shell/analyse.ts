@@ -614,6 +614,15 @@ class Analyser {
           // bash reads `2>f` / `{fd}>f` as a descriptor, whatever the parser made of it.
           this.divergence("file descriptor word next to a redirect", previous.startIndex, kid.endIndex);
       }
+      // bash ends a command at an unescaped newline; tree-sitter sometimes carries on, e.g.
+      // `a | b | c<newline>d >x` parses as one command `c d >x`. Never judge such a command.
+      if (
+        previous &&
+        !previous.type.startsWith("heredoc") &&
+        !kid.type.startsWith("heredoc") &&
+        hasBareNewline(this.text, previous.endIndex, kid.startIndex)
+      )
+        this.divergence("newline inside a command", previous.startIndex, kid.endIndex);
       previous = kid;
       if (REDIRECTS.has(kid.type)) {
         redirects.push(...this.redirect(kid));
@@ -934,4 +943,10 @@ function unquoteDelimiter(raw: string): string | undefined {
     }
   }
   return out;
+}
+
+/** An unescaped newline between two tokens (the gap holds only blanks and backslash-newlines). */
+function hasBareNewline(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text[i] === "\n" && text[i - 1] !== "\\") return true;
+  return false;
 }

@@ -92,9 +92,13 @@ export function renderScript(script: NonNullable<ShellAnalysis["script"]>): stri
         });
       }
       out += ` ${op} `;
-    } else {
+    } else if (bodies.length > 0 || op === undefined) {
+      // A heredoc body must follow a newline (and the script ends with one).
       out += "\n" + bodies.join("");
       bodies = [];
+    } else {
+      // "; " rather than a newline: the parser mis-nests some pipelines followed by a newline.
+      out += "; ";
     }
   });
   return out;
