@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM during a run: abort it (the runner kills and removes the run's containers),
-// then the CLI exits with 128+signal. A second signal while cleaning up exits at once.
+// then the CLI exits with 128+signal. A second signal while cleaning up ends the process at
+// once: the handlers step aside and the signal is raised again with its default action.
 
 import os from "node:os";
 
@@ -16,7 +17,11 @@ export function abortOnSignals(signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"]
   const controller = new AbortController();
   let got: NodeJS.Signals | undefined;
   const handler = (sig: NodeJS.Signals): void => {
-    if (got !== undefined) process.exit(128 + (os.constants.signals[sig] ?? 0));
+    if (got !== undefined) {
+      for (const s of signals) process.off(s, handler);
+      process.kill(process.pid, sig);
+      return;
+    }
     got = sig;
     controller.abort(new Error(`received ${sig}`));
   };
