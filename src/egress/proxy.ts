@@ -124,6 +124,28 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }
   };
 
+  /** The audit record of a refusal: nothing was relayed. */
+  const emitRefusal = (
+    request: { kind: "connect" } | { kind: "http"; method: string },
+    d: Denial,
+    t: { host: string; port: number },
+    reason: string,
+    started: number,
+  ): void =>
+    emit({
+      ...request,
+      host: t.host,
+      port: t.port,
+      decision: "deny",
+      rule: d.rule,
+      reason,
+      ...(d.address === undefined ? {} : { address: d.address }),
+      outcome: "refused",
+      bytesIn: 0,
+      bytesOut: 0,
+      durationMs: performance.now() - started,
+    });
+
   /** Everything between "here is a target" and "here is the address to connect to". */
   async function decide(
     target: Target,
@@ -230,19 +252,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     const refuse = (d: Denial, t: { host: string; port: number }) => {
       const line = denialLine(d, allow);
       client.end(plainResponse(403, "Forbidden", line));
-      emit({
-        kind: "connect",
-        host: t.host,
-        port: t.port,
-        decision: "deny",
-        rule: d.rule,
-        reason: line,
-        ...(d.address === undefined ? {} : { address: d.address }),
-        outcome: "refused",
-        bytesIn: 0,
-        bytesOut: 0,
-        durationMs: performance.now() - started,
-      });
+      emitRefusal({ kind: "connect" }, d, t, line, started);
     };
     if (!target) {
       refuse(
@@ -333,20 +343,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       });
       res.end(`${line}\n`);
       req.resume();
-      emit({
-        kind: "http",
-        method,
-        host: t.host,
-        port: t.port,
-        decision: "deny",
-        rule: d.rule,
-        reason: line,
-        ...(d.address === undefined ? {} : { address: d.address }),
-        outcome: "refused",
-        bytesIn: 0,
-        bytesOut: 0,
-        durationMs: performance.now() - started,
-      });
+      emitRefusal({ kind: "http", method }, d, t, line, started);
     };
     if (!parsed) {
       refuse(
