@@ -25,7 +25,11 @@ import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } fr
 
 export type StepOutcome = ContainerOutcome | "refused" | "not-approved" | "skipped";
 
-export interface StepRun {
+/** How a step ended: the container's figures (zero/empty for a step that never ran) plus the step's. */
+export interface StepRun extends Pick<
+  ContainerRun,
+  "exitCode" | "signal" | "durationMs" | "stdout" | "stderr" | "stdoutBytes" | "stderrBytes" | "outputCapped"
+> {
   stepId: string;
   file: string;
   line: number;
@@ -37,14 +41,6 @@ export interface StepRun {
   /** The resolved script executed (env parts as ${NAME}, never their values). */
   script?: string;
   containerId?: string;
-  exitCode: number | null;
-  signal: string | null;
-  durationMs: number;
-  stdout: string;
-  stderr: string;
-  stdoutBytes: number;
-  stderrBytes: number;
-  outputCapped: boolean;
   /** Steps that had the network: what they could reach and what went through the proxy. */
   egress?: StepEgressSummary;
 }
