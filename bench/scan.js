@@ -9,22 +9,14 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { unified } from "unified";
-import remarkParse from "remark-parse";
-import remarkFrontmatter from "remark-frontmatter";
-import {
-  scanPaths,
-  scanMany,
-  scanSkillInput,
-  initShell,
-  loadPolicy,
-  analyseShell,
-  splitStatements,
-} from "../dist/index.js";
+import { Worker } from "node:worker_threads";
+import { scanPaths, scanMany, initShell, loadPolicy, analyseShell, splitStatements } from "../dist/index.js";
+import { workerResourceLimits, workerV8Flags } from "../dist/scan/pool.js";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const corpusDir = path.resolve(root, "../shared/corpus");
 const outDir = path.join(root, "bench/out/scan-corpus");
+const distEntry = new URL("../dist/index.js", import.meta.url).href;
 const target = Number(process.env.BENCH_FILES ?? 1200);
 
 function listMarkdown(dir) {
@@ -71,34 +63,41 @@ const wall = (performance.now() - t0) / 1000;
 if (outcome.errors.length > 0) console.log(`  (${outcome.errors.length} files reported errors)`);
 const fps = outcome.results.length / wall;
 
-// 2. per-file latency on one core, and remark alone on the same files (the floor).
-await initShell();
+// 2. the same worker pool scanning pre-read inputs (no file reading), for the parallel speed-up.
 const inputs = files.map((f) => ({ source: f.file, file: path.basename(f.file), text: f.text, bundled: [] }));
-for (const input of inputs.slice(0, 50)) scanSkillInput(input, policy); // warm-up
-const perFile = [];
-const t1 = performance.now();
-for (const input of inputs) {
-  const s = performance.now();
-  scanSkillInput(input, policy);
-  perFile.push(performance.now() - s);
-}
-const oneCore = inputs.length / ((performance.now() - t1) / 1000);
-perFile.sort((a, b) => a - b);
-const median = perFile[Math.floor(perFile.length / 2)];
-
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).freeze();
-for (const f of files.slice(0, 50)) processor.parse(f.text);
-const t2 = performance.now();
-for (const f of files) processor.parse(f.text);
-const remarkOneCore = files.length / ((performance.now() - t2) / 1000);
-
-// 3. the same worker pool scanning pre-read inputs (no file reading), for the parallel speed-up.
 const t3 = performance.now();
 await scanMany(inputs, policy);
 const poolFps = inputs.length / ((performance.now() - t3) / 1000);
 clearInterval(rssTimer);
 
-// 4. ferret-scan on the same folder (one process, as its CLI runs).
+// 3. remark alone in the same kind of pool: two workers with skillwall's V8 flags and limits,
+// each parsing half the files from a cold start (what skillwall's pool does before its work).
+const fileTexts = files.map((f) => f.text);
+const benchWorker = (mode, share, rounds) =>
+  new Promise((resolve, reject) => {
+    const w = new Worker(new URL("./scan-worker.js", import.meta.url), {
+      workerData: { mode, texts: share, rounds, v8Flags: workerV8Flags, policy, dist: distEntry },
+      resourceLimits: workerResourceLimits,
+    });
+    w.once("message", resolve);
+    w.once("error", reject);
+  });
+const halves = [0, 1].map((k) => fileTexts.filter((_, i) => i % 2 === k));
+const t6 = performance.now();
+await Promise.all(halves.map((h) => benchWorker("remark", h, 1)));
+const floorPoolFps = fileTexts.length / ((performance.now() - t6) / 1000);
+
+// 4. one core: one worker set up like the pool's, two passes over all files (the first from a
+// cold JIT, the second warm), for skillwall and for remark alone (the floor).
+const ours = await benchWorker("skillwall", fileTexts, 2);
+const floor = await benchWorker("remark", fileTexts, 2);
+const fpsOf = (ms) => fileTexts.length / (ms / 1000);
+const perFile = [...ours.perFile].sort((a, b) => a - b);
+const median = perFile[Math.floor(perFile.length / 2)];
+const ratioCold = ours.passes[0] / floor.passes[0];
+const ratioWarm = ours.passes[1] / floor.passes[1];
+
+// 5. ferret-scan on the same folder (one process, as its CLI runs).
 const ferretOut = path.join(root, "bench/out/ferret.json");
 const ferretBin = path.join(root, "node_modules/.bin/ferret");
 const t4 = performance.now();
@@ -107,7 +106,8 @@ const ferretSecs = (performance.now() - t4) / 1000;
 const ferretFps =
   ferret.error || (ferret.status !== 0 && ferret.status !== 2) ? NaN : files.length / ferretSecs;
 
-// 5. the shell analyser alone on the real Moltbook skill's commands.
+// 6. the shell analyser alone on the real Moltbook skill's commands.
+await initShell();
 const moltbook = readFileSync(path.join(corpusDir, "benign/moltbook/c2d8e44c_SKILL.md"), "utf8");
 const shellCommands = [...moltbook.matchAll(/```(?:bash|sh)\n([\s\S]*?)```/g)].flatMap((m) =>
   splitStatements(m[1] ?? "").map((st) => st.text),
@@ -117,7 +117,7 @@ const t5 = performance.now();
 for (let r = 0; r < 200; r++) for (const c of shellCommands) analyseShell(c);
 const shellPerSecond = (200 * shellCommands.length) / ((performance.now() - t5) / 1000);
 
-// 6. cold start: a one-file CLI scan, median of 7.
+// 7. cold start: a one-file CLI scan, median of 7.
 const cold = [];
 for (let i = 0; i < 7; i++) {
   const s = performance.now();
@@ -137,22 +137,30 @@ for (let i = 0; i < 7; i++) {
 cold.sort((a, b) => a - b);
 
 const f1 = (n) => (Number.isFinite(n) ? n.toFixed(0) : "n/a");
+const col = (label) => label.padEnd(56);
 console.log(
-  `skillwall scan, ${cores} cores (workers, incl. reading): ${f1(fps)} files/s (${wall.toFixed(2)} s)`,
+  `${col(`skillwall scan, ${cores} workers (incl. reading):`)}${f1(fps)} files/s (${wall.toFixed(2)} s)`,
 );
-console.log(`skillwall scan, ${cores} cores (workers, pre-read):     ${f1(poolFps)} files/s`);
+console.log(`${col(`skillwall scan, ${cores} workers (pre-read):`)}${f1(poolFps)} files/s`);
+console.log(`${col("remark-parse + frontmatter alone, 2 workers (ceiling):")}${f1(floorPoolFps)} files/s`);
 console.log(
-  `skillwall scan, 1 core:                                ${f1(oneCore)} files/s, median ${median.toFixed(2)} ms/file`,
-);
-console.log(`remark-parse + frontmatter alone, 1 core (floor):      ${f1(remarkOneCore)} files/s`);
-console.log(
-  `  skillwall / floor on one core:                       ${(remarkOneCore / oneCore).toFixed(2)}x the floor's time`,
+  `${col("skillwall, 1 worker, cold / warm pass:")}${f1(fpsOf(ours.passes[0]))} / ${f1(fpsOf(ours.passes[1]))} files/s, median ${median.toFixed(2)} ms/file (warm)`,
 );
 console.log(
-  `ferret-scan (one process):                             ${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`,
+  `${col("remark-parse + frontmatter alone, 1 worker (floor):")}${f1(fpsOf(floor.passes[0]))} / ${f1(fpsOf(floor.passes[1]))} files/s`,
 );
 console.log(
-  `shell analyser alone (${shellCommands.length} Moltbook commands):         ${f1(shellPerSecond)} commands/s`,
+  `${col("  skillwall / floor, cold / warm:")}${ratioCold.toFixed(2)}x / ${ratioWarm.toFixed(2)}x the floor's time`,
 );
-console.log(`cold start, one-file CLI scan (median of 7):           ${cold[3].toFixed(0)} ms`);
-console.log(`peak RSS of the scanning process:                      ${(peakRss / 1048576).toFixed(0)} MiB`);
+console.log(`${col("ferret-scan (one process):")}${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`);
+console.log(
+  `${col(`shell analyser alone (${shellCommands.length} Moltbook commands):`)}${f1(shellPerSecond)} commands/s`,
+);
+console.log(`${col("cold start, one-file CLI scan (median of 7):")}${cold[3].toFixed(0)} ms`);
+console.log(`${col("peak RSS of the scanning process:")}${(peakRss / 1048576).toFixed(0)} MiB`);
+const verdict = (ok) => (ok ? "PASS" : "MISS");
+console.log(
+  `targets (issue 2): >= 800 files/s on ${cores} cores: ${verdict(fps >= 800)} (${f1(fps)}; remark alone reaches ${f1(floorPoolFps)} in the same set-up); ` +
+    `faster than ferret-scan: ${verdict(fps > ferretFps)}; <= 1.3x the floor: ${verdict(ratioWarm <= 1.3)} warm (${ratioWarm.toFixed(2)}x), ${verdict(ratioCold <= 1.3)} cold (${ratioCold.toFixed(2)}x); ` +
+    `cold start < 300 ms: ${verdict(cold[3] < 300)}`,
+);

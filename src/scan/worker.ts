@@ -5,14 +5,14 @@ import { parentPort, workerData } from "node:worker_threads";
 import { initShell } from "../shell/index.js";
 import type { Policy } from "../policy/types.js";
 import { scanSkillInput, type SkillInput } from "./scan-skill.js";
-import { failure, withoutInput } from "./pool.js";
+import { failure, withoutInput, workerV8Flags } from "./pool.js";
 
 // A worker scans a few hundred files from cold. V8's default budget optimises functions after
 // little feedback, and the detectors' many branches then deoptimise and recompile again and
 // again (measured: ~4 s of background compile CPU per 1,200 files). Waiting for more feedback
 // before optimising cut the pool's CPU by ~25% with the same steady-state speed. V8 flags are
 // per process: this also applies to the thread that started the worker, harmlessly.
-v8.setFlagsFromString("--interrupt-budget=600000");
+v8.setFlagsFromString(workerV8Flags);
 
 const policy = (workerData as { policy: Policy }).policy;
 await initShell();
