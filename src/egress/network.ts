@@ -125,16 +125,20 @@ export function assertStepNetworkMode(mode: string): void {
 
 /**
  * iptables argv (run by the runner, as root, without a shell) that drop everything a container on
- * the bridge sends to the host except the proxy port; and the argv to delete them again.
+ * the bridge sends to the host except the proxy port, and the proxy port to anything not on the
+ * bridge (the gateway address is routable from every other Docker network: a container there
+ * must not borrow this step's allowlist); and the argv to delete them again.
  */
 export function gatewayFirewallRules(
   bridge: string,
   gateway: string,
   proxyPort: number,
 ): { add: string[][]; remove: string[][] } {
+  const proxy = ["-d", gateway, "-p", "tcp", "--dport", String(proxyPort)];
   const rules = [
-    ["INPUT", "-i", bridge, "-d", gateway, "-p", "tcp", "--dport", String(proxyPort), "-j", "ACCEPT"],
+    ["INPUT", "-i", bridge, ...proxy, "-j", "ACCEPT"],
     ["INPUT", "-i", bridge, "-j", "DROP"],
+    ["INPUT", "!", "-i", bridge, ...proxy, "-j", "DROP"],
   ];
   return {
     // Insert in reverse so the ACCEPT ends up above the DROP.

@@ -85,7 +85,26 @@ describe("step network description", () => {
       "-j",
       "ACCEPT",
     ]);
-    expect(add[0]).toEqual(["iptables", "-w", "-I", "INPUT", "-i", "swlabc1", "-j", "DROP"]);
+    expect(add).toContainEqual(["iptables", "-w", "-I", "INPUT", "-i", "swlabc1", "-j", "DROP"]);
+    // The proxy port refuses everything that does not come in on the step's bridge.
+    expect(add).toContainEqual([
+      "iptables",
+      "-w",
+      "-I",
+      "INPUT",
+      "!",
+      "-i",
+      "swlabc1",
+      "-d",
+      "172.30.0.1",
+      "-p",
+      "tcp",
+      "--dport",
+      "4711",
+      "-j",
+      "DROP",
+    ]);
+    expect(add).toHaveLength(3);
     expect(remove.every((r) => r[2] === "-D")).toBe(true);
   });
 });

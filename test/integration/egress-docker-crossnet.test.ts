@@ -1,0 +1,138 @@
+// A step's proxy serves that step's network only. Its gateway address is routable from every other
+// Docker network on the host, so without a rule a container elsewhere (another step, another
+// agent, anything on the default bridge) could connect to the proxy and use this step's
+// allowlist. While a real step runs, a container on the default bridge probes the proxy port
+// (refused) and a host service on the same gateway address (reachable: the path itself works).
+
+import { execFile, execFileSync } from "node:child_process";
+import net from "node:net";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bridgeName } from "../../src/egress/network.js";
+import { runSteps, type RunResult } from "../../src/run/runner.js";
+import {
+  closeServer,
+  docker,
+  listen,
+  network,
+  probes,
+  stepBridgeRules,
+  stepNaming,
+  tcpProbe,
+  testPolicy,
+} from "./egress-docker-support.js";
+
+const run = promisify(execFile);
+const runId = `egxnet${process.pid}`;
+const networkName = `skillwall-${runId}-step0`;
+let result: RunResult;
+let outside: Map<string, string>;
+let hostServiceHits = 0;
+const hostService = net.createServer((s) => {
+  hostServiceHits++;
+  s.destroy();
+});
+
+/** Polls until `get` returns a value (or fails after `ms`). */
+async function waitFor<T>(what: string, ms: number, get: () => Promise<T | undefined>): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = await get().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  const d = await docker();
+  const hostServicePort = await listen(hostService, "0.0.0.0");
+  // The step keeps its network (and proxy) open while the outside probe runs, and checks that
+  // it can reach its own proxy.
+  const step = stepNaming(
+    [
+      "proxy=${HTTP_PROXY#http://}; gw=${proxy%:*}; port=${proxy##*:}",
+      tcpProbe("own_proxy", "$gw", "$port"),
+      "sleep 6",
+    ].join("\n"),
+    [{ host: "moltbook.test", port: 443, scheme: "https" }],
+  );
+  const running = runSteps([step], {
+    client: d.client,
+    image: d.image,
+    runId,
+    policy: {
+      ...testPolicy({ sandbox: { timeoutMs: 30_000 } }),
+      network: network({ hosts: ["moltbook.test"], ports: [443] }),
+    },
+    egress: { testHostMap: new Map([["moltbook.test", ["127.0.0.2"]]]), testAllowAddresses: ["127.0.0.2"] },
+  });
+  try {
+    const gateway = await waitFor("the step network", 15_000, async () => {
+      const { stdout } = await run("docker", [
+        "network",
+        "inspect",
+        networkName,
+        "-f",
+        "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
+      ]);
+      return stdout.trim() || undefined;
+    });
+    // The proxy is the one listener on the gateway address (this process).
+    const proxyPort = await waitFor("the proxy to listen", 15_000, async () => {
+      const { stdout } = await run("ss", ["-Hltn", "src", gateway]);
+      return /:(\d+)\s/.exec(stdout)?.[1];
+    });
+    const { stdout } = await run(
+      "docker",
+      [
+        "run",
+        "--rm",
+        "--network",
+        "bridge",
+        "--entrypoint",
+        "bash",
+        d.image,
+        "-c",
+        [
+          tcpProbe("proxy_from_bridge", gateway, proxyPort),
+          tcpProbe("host_service_from_bridge", gateway, hostServicePort),
+        ].join("\n"),
+      ],
+      { timeout: 20_000 },
+    );
+    outside = probes(stdout);
+  } finally {
+    result = await running;
+  }
+}, 60_000);
+
+afterAll(async () => {
+  await closeServer(hostService);
+});
+
+describe("a step's egress proxy, seen from another Docker network", () => {
+  it("serves the step's own network", () => {
+    const step = result.steps[0]!;
+    expect(step.outcome, step.stderr).toBe("ok");
+    expect(probes(step.stdout).get("own_proxy")).toBe("tcp=open");
+  });
+
+  it("is not reachable from a container on another network", () => {
+    // The control: the same gateway address is reachable from there (a host service answers),
+    // so the proxy port is closed by skillwall's rule, not by the route.
+    expect(outside.get("host_service_from_bridge")).toBe("tcp=open");
+    expect(hostServiceHits).toBeGreaterThan(0);
+    expect(outside.get("proxy_from_bridge")).toBe("tcp=closed");
+  });
+
+  it("leaves no firewall rule behind", () => {
+    const mine = bridgeName(runId, 0);
+    expect(stepBridgeRules().filter((r) => r.includes(` ${mine} `))).toEqual([]);
+    expect(
+      execFileSync("docker", ["network", "ls", "-q", "-f", `name=${networkName}`], {
+        encoding: "utf8",
+      }).trim(),
+    ).toBe("");
+  });
+});
