@@ -3,15 +3,18 @@
 // importer) implements NetworkClient.
 //
 // The wiring, per step that needs the network (needsNetwork(allowlist)):
-//  1. create a bridge network with Internal: true (no route out, no NAT, no published ports) and a
+//  1. create a bridge network with Internal: true (no NAT, no published ports; its containers still
+//     get a default route via the gateway, which step 4 fences) and a
 //     known bridge interface name (internalNetworkSpec);
 //  2. start the proxy bound to that network's gateway address ONLY (never 0.0.0.0), on a fresh port;
 //  3. create the container with NetworkMode = that network, the proxy env (proxyEnv), no extra
 //     hosts, no --network host / container:… (assertStepNetworkMode refuses them);
-//  4. block every other port of the gateway from the bridge (gatewayFirewallRules): host
-//     services bound to 0.0.0.0 are otherwise reachable from the internal network;
+//  4. block every other port of the gateway from the bridge, the proxy port from everywhere
+//     else, and all forwarding from and to the bridge (gatewayFirewallRules): host services
+//     bound to 0.0.0.0 are otherwise reachable from the internal network, and the "internal"
+//     network's default route otherwise leaves only Docker's rules between the step and the world;
 //  5. when the proxy's `closed` settles before the step ends, kill the step and report
-//     "egress proxy stopped" — and nothing gets out meanwhile, because the network has no route;
+//     "egress proxy stopped" — and nothing gets out meanwhile: step 4's rules are still in place;
 //  6. after the step: close the proxy, remove the network (and the firewall rules).
 // Steps without network rules keep NetworkMode "none".
 
@@ -107,9 +110,9 @@ export function egressContainerConfig(
   assertStepNetworkMode(networkName);
   return {
     env: proxyEnv(proxyUrl),
-    // No Dns override: the proxy resolves names itself, and Docker's embedded DNS on an internal
-    // network answers container names only (sandbox.md). The runner's container test must prove it
-    // with a local DNS server that receives nothing.
+    // No Dns override: the proxy resolves names itself. Docker's embedded DNS forwards other names
+    // from the container's namespace, where the FORWARD rules drop them (gatewayFirewallRules);
+    // the refusals test proves a local DNS server receives nothing.
     hostConfig: { NetworkMode: networkName, ExtraHosts: [], PortBindings: {} },
   };
 }
@@ -139,6 +142,12 @@ export function gatewayFirewallRules(
     ["INPUT", "-i", bridge, ...proxy, "-j", "ACCEPT"],
     ["INPUT", "-i", bridge, "-j", "DROP"],
     ["INPUT", "!", "-i", bridge, ...proxy, "-j", "DROP"],
+    // Docker gives a container on an internal network a default route via the gateway; only
+    // Docker's own FORWARD rules (DOCKER-ISOLATION, after DOCKER-USER) stop what it sends, DNS
+    // forwarded by the embedded resolver included. These sit above them: nothing is routed from
+    // or to the step's bridge even if those rules are flushed, disabled or overridden.
+    ["FORWARD", "-i", bridge, "-j", "DROP"],
+    ["FORWARD", "-o", bridge, "-j", "DROP"],
   ];
   return {
     // Insert in reverse so the ACCEPT ends up above the DROP.

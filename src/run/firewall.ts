@@ -1,5 +1,6 @@
 // Host firewall rules that fence a step's internal network: from the bridge, only the proxy port
-// on the gateway is reachable (egress/network.ts gatewayFirewallRules builds the argv). Applied
+// on the gateway is reachable, and nothing is forwarded from or to it (egress/network.ts
+// gatewayFirewallRules builds the argv). Applied
 // with iptables via execFile (argv, no shell). Without root there is no way to apply them, and
 // without them host services bound to 0.0.0.0 would be reachable from the step: fail closed.
 
@@ -13,12 +14,30 @@ export interface Firewall {
   apply(add: string[][], remove: string[][]): Promise<void>;
   /** Runs each argv; rules already gone are not an error. */
   undo(remove: string[][]): Promise<void>;
-  /** Rules in INPUT whose input interface is a skillwall step bridge, as argv that delete them. */
+  /** Rules in INPUT/FORWARD on a skillwall step bridge, as argv that delete them. */
   leftovers(): Promise<Array<{ bridge: string; remove: string[] }>>;
 }
 
+/** The chains gatewayFirewallRules writes to. */
+const fencedChains = ["INPUT", "FORWARD"] as const;
+
 /** Interface names bridgeName() makes: "swl" + up to 12 [a-z0-9]. */
 const stepBridge = /^swl[a-z0-9]{1,12}$/;
+
+/**
+ * A rule of ours in `iptables -S` words: the bridge and the rule spec, or undefined. Docker
+ * writes FORWARD rules for the same bridge while its network exists (e.g. `-i b -o b -j DROP`);
+ * those are never ours to delete, so FORWARD rules must have exactly our shape.
+ */
+export function ourRule(chain: string, words: string[]): { bridge: string; spec: string[] } | undefined {
+  if (words[0] !== "-A" || words[1] !== chain) return undefined;
+  const i = words.findIndex((w) => w === "-i" || w === "-o");
+  const bridge = i >= 0 ? words[i + 1] : undefined;
+  if (bridge === undefined || !stepBridge.test(bridge)) return undefined;
+  if (chain === "FORWARD" && (words.length !== 6 || i !== 2 || words[4] !== "-j" || words[5] !== "DROP"))
+    return undefined;
+  return { bridge, spec: words.slice(1) };
+}
 
 function run(argv: string[], timeoutMs = 10_000): Promise<{ stdout: string }> {
   const [file, ...args] = argv;
@@ -92,15 +111,13 @@ export function iptablesFirewall(): Firewall {
       }
     },
     async leftovers() {
-      const { stdout } = await run(["iptables", "-w", "-S", "INPUT"]);
       const out: Array<{ bridge: string; remove: string[] }> = [];
-      for (const line of stdout.split("\n")) {
-        const words = line.trim().split(/\s+/);
-        if (words[0] !== "-A" || words[1] !== "INPUT") continue;
-        const i = words.indexOf("-i");
-        const bridge = i >= 0 ? words[i + 1] : undefined;
-        if (bridge === undefined || !stepBridge.test(bridge)) continue;
-        out.push({ bridge, remove: ["iptables", "-w", "-D", ...words.slice(1)] });
+      for (const chain of fencedChains) {
+        const { stdout } = await run(["iptables", "-w", "-S", chain]);
+        for (const line of stdout.split("\n")) {
+          const rule = ourRule(chain, line.trim().split(/\s+/));
+          if (rule) out.push({ bridge: rule.bridge, remove: ["iptables", "-w", "-D", ...rule.spec] });
+        }
       }
       return out;
     },

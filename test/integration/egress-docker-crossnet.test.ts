@@ -1,8 +1,13 @@
-// A step's proxy serves that step's network only. Its gateway address is routable from every other
-// Docker network on the host, so without a rule a container elsewhere (another step, another
-// agent, anything on the default bridge) could connect to the proxy and use this step's
-// allowlist. While a real step runs, a container on the default bridge probes the proxy port
-// (refused) and a host service on the same gateway address (reachable: the path itself works).
+// A step's network against the host's other Docker networks, with real containers:
+//  * its proxy serves that step's network only. The gateway address is routable from every other
+//    Docker network, so without a rule a container elsewhere (another step, another agent,
+//    anything on the default bridge) could use this step's allowlist. While the step runs, a
+//    container on the default bridge probes the proxy port (refused) and a host service on the
+//    same address (reachable: the path itself works);
+//  * nothing is routed out of it. Docker gives an "internal" network's containers a default
+//    route, and only Docker's FORWARD rules stop the packets; an admin's DOCKER-USER rule can
+//    open that path. With such a rule in place, a container on a plain internal network reaches
+//    a listener on the default bridge (the control) and the step does not.
 
 import { execFile, execFileSync } from "node:child_process";
 import net from "node:net";
@@ -28,6 +33,16 @@ const networkName = `skillwall-${runId}-step0`;
 let result: RunResult;
 let outside: Map<string, string>;
 let hostServiceHits = 0;
+let listener: { id: string; ip: string } | undefined;
+let control: Map<string, string>;
+const controlNet = `swtctl${process.pid}`.slice(0, 15);
+const permissive = (bridge: string): string[][] => [
+  ["DOCKER-USER", "-i", bridge, "-j", "ACCEPT"],
+  ["DOCKER-USER", "-o", bridge, "-j", "ACCEPT"],
+];
+const openedBridges = [bridgeName(runId, 0), controlNet];
+const listenerScript =
+  'use IO::Socket::INET; $| = 1; my $s = IO::Socket::INET->new(LocalPort => 7777, Listen => 5, ReuseAddr => 1) or die; while (my $c = $s->accept) { print "HIT\\n"; close $c }';
 const hostService = net.createServer((s) => {
   hostServiceHits++;
   s.destroy();
@@ -47,12 +62,59 @@ async function waitFor<T>(what: string, ms: number, get: () => Promise<T | undef
 beforeAll(async () => {
   const d = await docker();
   const hostServicePort = await listen(hostService, "0.0.0.0");
+  // A listener on the default bridge, and DOCKER-USER rules that accept everything on the step's
+  // bridge and on the control network's.
+  const id = (
+    await run("docker", [
+      "run",
+      "-d",
+      "--rm",
+      "--network",
+      "bridge",
+      "--entrypoint",
+      "perl",
+      d.image,
+      "-e",
+      listenerScript,
+    ])
+  ).stdout.trim();
+  const ip = (
+    await run("docker", ["inspect", "-f", "{{.NetworkSettings.Networks.bridge.IPAddress}}", id])
+  ).stdout.trim();
+  listener = { id, ip };
+  for (const bridge of openedBridges)
+    for (const rule of permissive(bridge)) await run("iptables", ["-w", "-I", ...rule]);
+  await run("docker", [
+    "network",
+    "create",
+    "--internal",
+    "-o",
+    `com.docker.network.bridge.name=${controlNet}`,
+    controlNet,
+  ]);
+  const controlRun = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      "--network",
+      controlNet,
+      "--entrypoint",
+      "bash",
+      d.image,
+      "-c",
+      tcpProbe("forwarded", ip, 7777),
+    ],
+    { timeout: 20_000 },
+  );
+  control = probes(controlRun.stdout);
   // The step keeps its network (and proxy) open while the outside probe runs, and checks that
   // it can reach its own proxy.
   const step = stepNaming(
     [
       "proxy=${HTTP_PROXY#http://}; gw=${proxy%:*}; port=${proxy##*:}",
       tcpProbe("own_proxy", "$gw", "$port"),
+      tcpProbe("forwarded", ip, 7777),
       "sleep 6",
     ].join("\n"),
     [{ host: "moltbook.test", port: 443, scheme: "https" }],
@@ -109,9 +171,20 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await closeServer(hostService);
+  for (const bridge of openedBridges)
+    for (const rule of permissive(bridge))
+      await run("iptables", ["-w", "-D", ...rule]).catch(() => undefined);
+  await run("docker", ["network", "rm", controlNet]).catch(() => undefined);
+  if (listener) await run("docker", ["rm", "-f", listener.id]).catch(() => undefined);
 });
 
-describe("a step's egress proxy, seen from another Docker network", () => {
+/** Connections the listener on the default bridge has accepted so far. */
+async function listenerHits(): Promise<number> {
+  const { stdout } = await run("docker", ["logs", listener!.id]);
+  return stdout.split("\n").filter((l) => l === "HIT").length;
+}
+
+describe("a step's network and the host's other Docker networks", () => {
   it("serves the step's own network", () => {
     const step = result.steps[0]!;
     expect(step.outcome, step.stderr).toBe("ok");
@@ -124,6 +197,13 @@ describe("a step's egress proxy, seen from another Docker network", () => {
     expect(outside.get("host_service_from_bridge")).toBe("tcp=open");
     expect(hostServiceHits).toBeGreaterThan(0);
     expect(outside.get("proxy_from_bridge")).toBe("tcp=closed");
+  });
+
+  it("routes nothing from the step's network, even past a permissive DOCKER-USER rule", async () => {
+    // The control: the same kind of internal network, without skillwall's rules, gets through.
+    expect(control.get("forwarded")).toBe("tcp=open");
+    expect(probes(result.steps[0]!.stdout).get("forwarded")).toBe("tcp=closed");
+    expect(await listenerHits()).toBe(1);
   });
 
   it("leaves no firewall rule behind", () => {

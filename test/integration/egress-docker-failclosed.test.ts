@@ -141,7 +141,9 @@ describe("egress fails closed", () => {
     const rules = gatewayFirewallRules(bridgeName(runId, 0), net0.gateway, 3128);
     await firewall.apply(rules.add, rules.remove);
     expect(dockerNetworks(runId)).toHaveLength(1);
-    expect(stepBridgeRules().filter((r) => r.includes(` ${bridgeName(runId, 0)} `))).toHaveLength(2);
+    expect(stepBridgeRules().filter((r) => r.includes(` ${bridgeName(runId, 0)} `))).toHaveLength(
+      rules.add.length,
+    );
 
     const reaped = await reapStaleNetworks(d.client, firewall);
     expect(reaped).toContain(net0.id);

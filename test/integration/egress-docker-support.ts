@@ -55,10 +55,20 @@ export function tcpProbe(name: string, hostExpr: string, port: number | string):
   return `if timeout 2 bash -c "exec 3<>/dev/tcp/${hostExpr}/${port}" 2>/dev/null; then echo "PROBE ${name} tcp=open"; else echo "PROBE ${name} tcp=closed"; fi`;
 }
 
-/** INPUT rules on skillwall step bridges right now (should be none after a run). */
+/**
+ * skillwall's INPUT and FORWARD rules on step bridges right now (should be none after a run).
+ * Docker's own FORWARD rules for a live network (`-i b -o b -j DROP`) are not counted.
+ */
 export function stepBridgeRules(): string[] {
-  const out = execFileSync("iptables", ["-w", "-S", "INPUT"], { encoding: "utf8" });
-  return out.split("\n").filter((l) => / -i swl[a-z0-9]+ /.test(` ${l} `));
+  return ["INPUT", "FORWARD"].flatMap((chain) =>
+    execFileSync("iptables", ["-w", "-S", chain], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) =>
+        chain === "INPUT"
+          ? / -i swl[a-z0-9]+ /.test(` ${l} `)
+          : /^-A FORWARD -[io] swl[a-z0-9]+ -j DROP$/.test(l),
+      ),
+  );
 }
 
 export function dockerNetworks(runId: string): string[] {

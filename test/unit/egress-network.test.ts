@@ -104,7 +104,10 @@ describe("step network description", () => {
       "-j",
       "DROP",
     ]);
-    expect(add).toHaveLength(3);
+    // Nothing is routed from or to the bridge, whatever Docker's own FORWARD rules say.
+    expect(add).toContainEqual(["iptables", "-w", "-I", "FORWARD", "-i", "swlabc1", "-j", "DROP"]);
+    expect(add).toContainEqual(["iptables", "-w", "-I", "FORWARD", "-o", "swlabc1", "-j", "DROP"]);
+    expect(add).toHaveLength(5);
     expect(remove.every((r) => r[2] === "-D")).toBe(true);
   });
 });
