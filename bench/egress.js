@@ -17,11 +17,14 @@
 // Needs the compiled library: `npm run build` first (or SKILLWALL_DIST=dir).
 // Also: the HTTPS download from a server paced like a 1 Gbit/s link (BENCH_EGRESS_LINK_MBPS), the
 // case a step meets, where the link and not the CPU sets the pace.
+// Also, for reference, the same HTTPS download through plain TCP relays that are not skillwall
+// (socat; a zero-copy splice(2) relay in Python) when those tools are installed.
 // Knobs: BENCH_EGRESS_MB (100), BENCH_EGRESS_TRIALS (7, at least 5), BENCH_EGRESS_REQUESTS (40 per
 // trial), BENCH_JSON=file to also write the figures as JSON.
 
 import { fork, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 
@@ -122,6 +125,73 @@ const ports = await new Promise((resolve, reject) => {
   serverProcess.once("exit", (code) => reject(new Error(`server process exited ${code}`)));
 });
 
+// --- reference relays: the same bytes through a plain TCP relay with no policy at all ----------
+// Not skillwall: they show what any relay costs on this machine. socat is a C read/write relay;
+// the splice(2) relay (Python's os.splice) moves bytes kernel-to-kernel without copying them to
+// user space. Each runs only if its tool is installed (apt-get install socat python3).
+const spliceRelayCode = `
+import os, socket, sys, threading
+port, host, up = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+ls = socket.socket(); ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind(("127.0.0.1", port)); ls.listen(16)
+def pump(a, b):
+    r, w = os.pipe()
+    try:
+        while True:
+            n = os.splice(a.fileno(), w, 1 << 20)
+            if n == 0: break
+            while n: n -= os.splice(r, b.fileno(), n)
+    except OSError: pass
+    finally:
+        try: b.shutdown(socket.SHUT_WR)
+        except OSError: pass
+        os.close(r); os.close(w)
+print("ready", flush=True)
+while True:
+    c, _ = ls.accept(); u = socket.create_connection((host, up))
+    for a, b in ((c, u), (u, c)): threading.Thread(target=pump, args=(a, b), daemon=True).start()
+`;
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+const relays = [];
+async function startRelay(label, argvFor, probe) {
+  if (spawnSync(probe[0], probe.slice(1)).status !== 0) return;
+  const port = await freePort();
+  const [cmd, ...args] = argvFor(port);
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "ignore"] });
+  // Ready when it accepts a connection.
+  for (let i = 0; i < 50; i++) {
+    const ok = await new Promise((resolve) => {
+      const s = net.connect(port, "127.0.0.1", () => (s.destroy(), resolve(true)));
+      s.on("error", () => resolve(false));
+    });
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  relays.push({ label, port, child });
+}
+await startRelay(
+  "socat",
+  (port) => [
+    "socat",
+    "-b",
+    "1048576",
+    `TCP-LISTEN:${port},fork,reuseaddr,bind=127.0.0.1`,
+    `TCP:${upstreamHost}:${ports.tls}`,
+  ],
+  ["socat", "-V"],
+);
+await startRelay(
+  "splice",
+  (port) => ["python3", "-c", spliceRelayCode, String(port), upstreamHost, String(ports.tls)],
+  ["python3", "-c", "import os; os.splice"],
+);
+
 // --- the proxy in its own process, answering "how much CPU have you used" over IPC ------------------
 const proxyCode = `
 import { pathToFileURL } from "node:url";
@@ -163,6 +233,7 @@ const proxyProcess = fork(proxyFile, [], {
 });
 proxyProcess.once("exit", (code) => {
   console.error(`bench:egress: the proxy process exited early (${code})`);
+  for (const r of relays) r.child.kill();
   serverProcess.kill();
   fs.rmSync(tmp, { recursive: true, force: true });
   process.exit(1);
@@ -195,6 +266,9 @@ function route(kind, via) {
   const port = kind === "https" ? ports.tls : ports.plain;
   const url = `${kind}://${name}:${port}`;
   if (via === "direct") return { url, args: ["--resolve", `${name}:${port}:${upstreamHost}`] };
+  const relay = relays.find((r) => r.label === via);
+  if (relay)
+    return { url: `${kind}://${name}:${relay.port}`, args: ["--resolve", `${name}:${relay.port}:127.0.0.1`] };
   const args = ["--proxy", proxyUrl, "--noproxy", ""];
   return { url, args: via === "connect" && kind === "http" ? [...args, "--proxytunnel"] : args };
 }
@@ -202,11 +276,12 @@ function route(kind, via) {
 /** One 100 MB download; MB/s (and the proxy's CPU ms when it went through the proxy). */
 async function download(kind, via, pathname) {
   const { url, args } = route(kind, via);
-  const before = via === "direct" ? 0 : await proxyCpuMs();
+  const viaProxy = via === "connect" || via === "absolute";
+  const before = viaProxy ? await proxyCpuMs() : 0;
   const [size, seconds] = (await curl([...args, "-w", "%{size_download} %{time_total}", `${url}${pathname}`]))
     .split(" ")
     .map(Number);
-  const cpuMs = via === "direct" ? 0 : (await proxyCpuMs()) - before;
+  const cpuMs = viaProxy ? (await proxyCpuMs()) - before : NaN;
   if (size !== totalMB * MB) throw new Error(`${kind}/${via}: got ${size} bytes`);
   return { mbps: size / MB / seconds, cpuMs };
 }
@@ -246,6 +321,14 @@ const modes = [
   // Not the target's measure (that is the loopback download above), but the case a step meets:
   // the link, not the CPU, sets the pace. Small requests are the same as HTTPS above.
   { kind: "https", via: "connect", path: "/paced", label: `HTTPS, ${linkMBps} MB/s link`, requests: false },
+  ...relays.map((r) => ({
+    kind: "https",
+    via: r.label,
+    path: "/big",
+    label: `HTTPS via ${r.label} (reference)`,
+    requests: false,
+    reference: true,
+  })),
 ];
 for (const m of modes) Object.assign(m, { direct: [], proxied: [], cpuMs: [], directMs: [], proxiedMs: [] });
 
@@ -301,7 +384,9 @@ for (const r of rows) {
   console.log(
     `${r.label.padEnd(30)} direct ${f(r.directMBps, 5)} MB/s  proxy ${f(r.proxiedMBps, 5)} MB/s  loss ${f(r.lossPercent, 5, 1)}%` +
       ` (trials ${f(Math.min(...r.lossPerTrial), 0)}..${f(Math.max(...r.lossPerTrial), 0)}%)` +
-      `  proxy CPU ${f(r.proxyCpuMsPer100MB, 4)} ms/100MB (${f(r.relayCapacityMBpsPerCore, 0)} MB/s per core)` +
+      (Number.isFinite(r.proxyCpuMsPer100MB)
+        ? `  proxy CPU ${f(r.proxyCpuMsPer100MB, 4)} ms/100MB (${f(r.relayCapacityMBpsPerCore, 0)} MB/s per core)`
+        : "  (not skillwall: a plain TCP relay, no policy)") +
       (r.addedMsP50 === undefined
         ? ""
         : `  | added per request p50 ${f(r.addedMsP50, 0, 2)} ms  p95 ${f(r.addedMsP95, 0, 2)} ms` +
@@ -314,6 +399,13 @@ console.log(
   `HTTPS (the step case): throughput loss ${https.lossPercent.toFixed(1)}% (target <= 10%): ${https.lossPercent <= 10 ? "PASS" : "MISS"}; ` +
     `worst added latency p50 ${worstAdded.toFixed(2)} ms (target <= 5 ms): ${worstAdded <= 5 ? "PASS" : "MISS"}`,
 );
+const references = rows.filter((r) => r.label.endsWith("(reference)"));
+console.log(
+  references.length === 0
+    ? "reference relays: none ran (apt-get install socat python3 to see what any relay costs here)"
+    : `reference relays on the same download: ${references.map((r) => `${r.label.replace(" (reference)", "")} loss ${r.lossPercent.toFixed(1)}%`).join(", ")}` +
+        " — a relay terminates a second TCP connection, so the kernel's loopback work doubles whatever the relay is written in",
+);
 console.log(
   `load average at start ${loadAtStart.map((l) => l.toFixed(2)).join(" ")}, at end ${loadAtEnd.map((l) => l.toFixed(2)).join(" ")}` +
     ` on ${os.cpus().length} cpus — the machine is shared: a loopback download is CPU-bound in curl, server and proxy,` +
@@ -323,6 +415,7 @@ console.log(
 proxyProcess.removeAllListeners("exit");
 proxyProcess.send("stop");
 await new Promise((resolve) => proxyProcess.once("disconnect", resolve));
+for (const r of relays) r.child.kill();
 serverProcess.removeAllListeners("exit");
 serverProcess.kill();
 fs.rmSync(tmp, { recursive: true, force: true });

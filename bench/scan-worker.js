@@ -1,7 +1,8 @@
 // A worker thread for bench/scan.js, configured exactly like skillwall's scan workers (same V8
 // flags, same resource limits, set by the caller): it times `rounds` passes over `texts`, either
 // skillwall's whole per-file scan or remark-parse + frontmatter alone (the floor), and posts the
-// milliseconds of each pass and, for the last pass, of each file.
+// milliseconds of each pass and, for the last pass, of each file. Mode "policy-only" is the scan
+// without the security review (findings), to show what extraction + shell + policy cost alone.
 
 import v8 from "node:v8";
 import { parentPort, workerData } from "node:worker_threads";
@@ -20,8 +21,9 @@ if (mode === "remark") {
 } else {
   const { initShell, scanSkillInput } = await import(dist);
   await initShell();
+  const opts = { review: mode !== "policy-only" };
   scanOne = (text, i) =>
-    scanSkillInput({ source: `bench-${i}.md`, file: "SKILL.md", text, bundled: [] }, policy);
+    scanSkillInput({ source: `bench-${i}.md`, file: "SKILL.md", text, bundled: [] }, policy, opts);
 }
 
 const passes = [];

@@ -91,11 +91,13 @@ const floorPoolFps = fileTexts.length / ((performance.now() - t6) / 1000);
 // cold JIT, the second warm), for skillwall and for remark alone (the floor).
 const ours = await benchWorker("skillwall", fileTexts, 2);
 const floor = await benchWorker("remark", fileTexts, 2);
+const policyOnly = await benchWorker("policy-only", fileTexts, 2);
 const fpsOf = (ms) => fileTexts.length / (ms / 1000);
 const perFile = [...ours.perFile].sort((a, b) => a - b);
 const median = perFile[Math.floor(perFile.length / 2)];
 const ratioCold = ours.passes[0] / floor.passes[0];
 const ratioWarm = ours.passes[1] / floor.passes[1];
+const ratioPolicyOnly = policyOnly.passes[1] / floor.passes[1];
 
 // 5. ferret-scan on the same folder (one process, as its CLI runs).
 const ferretOut = path.join(root, "bench/out/ferret.json");
@@ -151,6 +153,9 @@ console.log(
 );
 console.log(
   `${col("  skillwall / floor, cold / warm:")}${ratioCold.toFixed(2)}x / ${ratioWarm.toFixed(2)}x the floor's time`,
+);
+console.log(
+  `${col("  without the security review (extract+shell+policy):")}${f1(fpsOf(policyOnly.passes[1]))} files/s warm, ${ratioPolicyOnly.toFixed(2)}x the floor's time`,
 );
 console.log(`${col("ferret-scan (one process):")}${f1(ferretFps)} files/s (${ferretSecs.toFixed(2)} s)`);
 console.log(

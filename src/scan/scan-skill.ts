@@ -43,8 +43,16 @@ export function publishDecisions(result: SkillResult): void {
   }
 }
 
+export interface ScanSkillOptions {
+  /**
+   * false skips the security review (findings: [], risk "none"): only extraction, shell analysis
+   * and the policy verdicts. For measuring what the policy check alone costs (npm run bench).
+   */
+  review?: boolean;
+}
+
 /** Scans one skill. `initShell()` must have been awaited once in this process. */
-export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
+export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkillOptions = {}): SkillResult {
   const model = extractSkill(input);
   // Line tables are built only for files whose multi-line steps need positions mapped.
   const lineTables = new Map<string, FileLines | undefined>();
@@ -70,7 +78,7 @@ export function scanSkillInput(input: SkillInput, policy: Policy): SkillResult {
   }
   model.steps = steps;
 
-  const findings = detectFindings(model, analyses);
+  const findings = scan.review === false ? [] : detectFindings(model, analyses);
   const result: SkillResult = {
     source: input.source,
     file: model.file,
