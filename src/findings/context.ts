@@ -62,6 +62,10 @@ export interface DetectContext {
     encoded?: { text: string; encoding: string },
   ) => ShellSource | undefined;
   lines: readonly string[];
+  /** Line start offsets of the skill's text (lineIndex), for positionAt. */
+  lineStarts: readonly number[];
+  /** Quoting cues per line of the skill's text, each line tested once for all detectors. */
+  cues: LineCues;
 }
 
 export function lineIndex(text: string): number[] {
@@ -83,15 +87,17 @@ export function positionAt(starts: readonly number[], offset: number): { line: n
 
 function fromAnalysis(a: ShellAnalysis): LiteCommand[] {
   return a.commands.map((c: SimpleCommand) => {
-    const stdin = c.redirects
-      .map((r) => (r.heredoc ? r.heredoc.body : r.op === "<<<" ? (r.target?.value ?? "") : ""))
-      .filter((s) => s !== "")
-      .join("\n");
+    // One pass over the redirects: heredoc and here-string bodies feed stdin, the rest are files.
+    const stdin: string[] = [];
+    const redirects: LiteCommand["redirects"] = [];
+    for (const r of c.redirects) {
+      const body = r.heredoc ? r.heredoc.body : r.op === "<<<" ? (r.target?.value ?? "") : "";
+      if (body !== "") stdin.push(body);
+      if (r.target !== undefined && r.op !== "<<<") redirects.push({ op: r.op, target: r.target.value });
+    }
     const cmd: LiteCommand = {
       argv: c.argv.map((w) => w.value),
-      redirects: c.redirects
-        .filter((r) => r.target !== undefined && r.op !== "<<<")
-        .map((r) => ({ op: r.op, target: r.target?.value ?? "" })),
+      redirects,
       assignments: c.assignments.map((x) => ({ name: x.name, value: x.value.value })),
       context: c.context,
       pipeId: c.pipeline.id,
@@ -100,7 +106,7 @@ function fromAnalysis(a: ShellAnalysis): LiteCommand[] {
       start: Math.min(c.span.start.offset, a.text.length),
       end: Math.min(c.span.end.offset, a.text.length),
     };
-    if (stdin !== "") cmd.stdinText = stdin;
+    if (stdin.length > 0) cmd.stdinText = stdin.join("\n");
     return cmd;
   });
 }
@@ -204,7 +210,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       file: model.file,
       kind: "inline-code",
       at: (o) => positionAt(mainStarts, base + o),
-      quoted: hasQuotingCue(lineText(lines, seg.line)) || quotedAt(model.file, seg.line, undefined),
+      quoted: cues.at(seg.line) || quotedAt(model.file, seg.line, undefined),
       depth: 0,
       commands: readShell(seg.text),
       order: order++,
@@ -245,13 +251,16 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       file: model.file,
       line: l.line,
       column: l.column,
-      quoted: hasQuotingCue(lineText(lines, l.line)),
+      quoted: cues.at(l.line),
     });
   }
-  // URLs the extractor did not list (inside code, frontmatter).
-  for (let i = 0; i < lines.length; i++) {
+  // URLs the extractor did not list (inside code, frontmatter). Only lines holding "://" have
+  // one; searching the text for it visits just those lines, in order, each once.
+  for (let at = model.text.indexOf("://"); at >= 0;) {
+    const i = positionAt(mainStarts, at).line - 1;
     const line = lines[i] ?? "";
-    if (!line.includes("://")) continue;
+    const next = mainStarts[i + 1];
+    at = next === undefined ? -1 : model.text.indexOf("://", next);
     for (const u of urlsIn(line)) {
       const key = `${u.url}|${i + 1}`;
       if (seenUrl.has(key)) continue;
@@ -261,7 +270,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
         file: model.file,
         line: i + 1,
         column: line.indexOf(u.url) + 1,
-        quoted: hasQuotingCue(line),
+        quoted: cues.at(i + 1),
       });
     }
   }
@@ -289,18 +298,19 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     for (const k of ["formula", "package", "module", "id"]) addName(spec.raw[k]);
   for (const src of shell)
     for (const c of src.commands) {
-      if (c.pipeLen === 1 || c.pipeIndex === 0) addName(c.argv[0]?.split("/").pop());
+      const tool = c.argv[0];
+      const pm = tool === undefined ? "" : lastSegment(tool);
+      if (tool !== undefined && (c.pipeLen === 1 || c.pipeIndex === 0)) addName(pm);
       // Packages the skill installs through a package manager name the tool it is about, so
       // the same tool's own repository (raw.githubusercontent.com/<org>/<tool>) is its vendor.
-      const [tool, sub, ...rest] = c.argv;
-      const pm = tool?.split("/").pop() ?? "";
+      const sub = c.argv[1];
       if (
         (/^(?:brew|apt|apt-get|dnf|yum|pacman|apk|cargo|pipx|port|scoop|choco|winget)$/.test(pm) &&
           /^(?:install|add|-S)$/.test(sub ?? "")) ||
         (pm === "nix-shell" && sub === "-p") ||
         (pm === "nix-env" && sub === "-iA")
       )
-        for (const pkg of rest) if (!pkg.startsWith("-")) addName(pkg.split("/").pop());
+        for (const pkg of c.argv.slice(2)) if (!pkg.startsWith("-")) addName(lastSegment(pkg));
     }
 
   const addNested: DetectContext["addNested"] = (parent, text, offset, kind, encoded) => {
@@ -335,9 +345,12 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     report,
     addNested,
     lines,
+    lineStarts: mainStarts,
+    cues,
   };
 }
 
-function lineText(lines: readonly string[], line: number): string {
-  return lines[line - 1] ?? "";
+/** The part of a path after its last "/" (`path.split("/").pop()` without the array). */
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
 }

@@ -104,6 +104,39 @@ export function decodeUnicodeTags(s: string): string | undefined {
   return out.length >= 3 ? out : undefined;
 }
 
+/** ASCII character classes for hasRun, as lookup tables. */
+function charClass(chars: string): Uint8Array {
+  const table = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  return table;
+}
+
+/** [A-Za-z0-9+/] */
+export const base64Chars = charClass("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+/** [0-9a-fA-F] */
+export const hexChars = charClass("0123456789abcdefABCDEF");
+
+/**
+ * Whether `text` holds `n` consecutive characters of `cls`. A regex that needs such a run cannot
+ * match text without one, and most text has none: this pre-check skips ahead Boyer–Moore style
+ * (one character outside the class rules out every run through it), so it reads only a fraction
+ * of the characters a regex scan visits.
+ */
+export function hasRun(text: string, cls: Uint8Array, n: number): boolean {
+  // `end` is the first index a run could end at; the run is checked backwards from it.
+  for (let end = n - 1; end < text.length;) {
+    let i = end;
+    while (i > end - n) {
+      const c = text.charCodeAt(i);
+      if (c >= 128 || cls[c] !== 1) break;
+      i--;
+    }
+    if (i === end - n) return true;
+    end = i + n;
+  }
+  return false;
+}
+
 const base64Literal = /[A-Za-z0-9+/]{16,}={0,2}/g;
 const hexEscapes = /(?:\\x[0-9a-fA-F]{2}){6,}/g;
 const plainHex = /\b[0-9a-fA-F]{16,}\b/g;
@@ -112,27 +145,35 @@ const ascii85Literal = /<~[!-u\sz]{10,}~>/g;
 /** Every literal in `text` that decodes to printable text. Linear: each regex is a single class run. */
 export function findEncoded(text: string): Encoded[] {
   const out: Encoded[] = [];
-  for (const m of text.matchAll(base64Literal)) {
-    // A URL path or file path is not a payload.
-    if (/[/.]/.test(text[m.index - 1] ?? "") && !/[+=]/.test(m[0])) continue;
-    const decoded = decodeBase64(m[0]);
-    if (decoded !== undefined && m[0].length >= 20)
-      out.push({ encoding: "base64", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-  }
-  for (const m of text.matchAll(hexEscapes)) {
-    const decoded = decodeHex(m[0]);
-    if (decoded !== undefined)
-      out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-  }
-  for (const m of text.matchAll(plainHex)) {
-    const decoded = decodeHex(m[0]);
-    if (decoded !== undefined && /\s/.test(decoded))
-      out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-  }
-  for (const m of text.matchAll(ascii85Literal)) {
-    const decoded = decodeAscii85(m[0]);
-    if (decoded !== undefined)
-      out.push({ encoding: "ascii85", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-  }
+  // Each scan is skipped when the text lacks what its regex needs: a class run of 16 for base64
+  // and plain hex (hex digits are base64 characters, so no base64 run means no hex run either),
+  // the "\\x" and "<~" literals for hex escapes and ascii85.
+  const base64Run = hasRun(text, base64Chars, 16);
+  if (base64Run)
+    for (const m of text.matchAll(base64Literal)) {
+      // A URL path or file path is not a payload.
+      if (/[/.]/.test(text[m.index - 1] ?? "") && !/[+=]/.test(m[0])) continue;
+      const decoded = decodeBase64(m[0]);
+      if (decoded !== undefined && m[0].length >= 20)
+        out.push({ encoding: "base64", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    }
+  if (text.includes("\\x"))
+    for (const m of text.matchAll(hexEscapes)) {
+      const decoded = decodeHex(m[0]);
+      if (decoded !== undefined)
+        out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    }
+  if (base64Run && hasRun(text, hexChars, 16))
+    for (const m of text.matchAll(plainHex)) {
+      const decoded = decodeHex(m[0]);
+      if (decoded !== undefined && /\s/.test(decoded))
+        out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    }
+  if (text.includes("<~"))
+    for (const m of text.matchAll(ascii85Literal)) {
+      const decoded = decodeAscii85(m[0]);
+      if (decoded !== undefined)
+        out.push({ encoding: "ascii85", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    }
   return out;
 }

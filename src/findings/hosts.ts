@@ -126,8 +126,11 @@ const bareHostPattern =
 /** URLs written in a text, including bare `host.tld/path` forms after curl/wget. */
 export function urlsIn(text: string, bare = false): UrlInfo[] {
   const out: UrlInfo[] = [];
-  for (const m of text.matchAll(urlPattern)) out.push(classifyUrl(m[0].replace(/[.,;:!?*]+$/, "")));
-  if (bare && out.length === 0) {
+  // Cheap literal checks first (most texts hold no URL): urlPattern needs "://", and the bare
+  // host and IP patterns each need a ".".
+  if (text.includes("://"))
+    for (const m of text.matchAll(urlPattern)) out.push(classifyUrl(m[0].replace(/[.,;:!?*]+$/, "")));
+  if (bare && out.length === 0 && text.includes(".")) {
     for (const m of text.matchAll(bareHostPattern)) out.push(classifyUrl(`https://${m[0]}`));
     const ip = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(?::\d+)?(\/[^\s"'`]*)?/.exec(text);
     if (ip && out.length === 0) out.push(classifyUrl(`http://${ip[0]}`));
@@ -167,9 +170,9 @@ export function baseDomain(host: string): string {
   return labels.slice(-keep).join(".");
 }
 
-function inSet(set: Set<string>, host: string, path = ""): boolean {
+/** `base` is baseDomain(host), passed in so classifyHost computes it once for all its sets. */
+function inSet(set: Set<string>, host: string, base: string, path = ""): boolean {
   if (set.has(host)) return true;
-  const base = baseDomain(host);
   if (set.has(base)) return true;
   const first = path.split("/")[1]?.toLowerCase();
   return first !== undefined && set.has(`${host}/${first}`);
@@ -180,9 +183,10 @@ export function classifyHost(host: string, path = ""): HostClass {
   if (isLocalIp(host)) return "local";
   if (isIpv4(host)) return "raw-ip";
   if (/[^\x00-\x7f]/.test(host) || host.split(".").some((l) => l.startsWith("xn--"))) return "homoglyph";
-  if (inSet(pasteHosts, host)) return "paste";
-  if (inSet(shortenerHosts, host)) return "shortener";
-  if (inSet(vendorHosts, host, path)) return "vendor";
+  const base = baseDomain(host);
+  if (inSet(pasteHosts, host, base)) return "paste";
+  if (inSet(shortenerHosts, host, base)) return "shortener";
+  if (inSet(vendorHosts, host, base, path)) return "vendor";
   if (
     host === "github.com" &&
     /\/releases\/download\/[^/]+\/[^/]+\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|bat|app|jar)$/i.test(path)

@@ -31,18 +31,31 @@ const wrappers = new Set([
   "caffeinate",
 ]);
 
-/** argv with leading wrappers (sudo, env X=1, nohup …) removed; `sudo` noted. */
-const unwrapCache = new WeakMap<readonly string[], { argv: string[]; sudo: boolean }>();
+/** unwrap's answer and the command name it leaves, cached together so nameOf needs no cache of its own. */
+interface Unwrapped {
+  argv: string[];
+  sudo: boolean;
+  name: string;
+}
 
-export function unwrap(argv: readonly string[]): { argv: string[]; sudo: boolean } {
-  const cached = unwrapCache.get(argv);
-  if (cached) return cached;
-  const out = unwrapUncached(argv);
-  unwrapCache.set(argv, out);
+// Detectors ask for the same command's argv and name many times; commands are not changed once read.
+const unwrapCache = new WeakMap<readonly string[], Unwrapped>();
+
+function unwrapped(argv: readonly string[]): Unwrapped {
+  let out = unwrapCache.get(argv);
+  if (!out) {
+    out = unwrapUncached(argv);
+    unwrapCache.set(argv, out);
+  }
   return out;
 }
 
-function unwrapUncached(argv: readonly string[]): { argv: string[]; sudo: boolean } {
+/** argv with leading wrappers (sudo, env X=1, nohup …) removed; `sudo` noted. */
+export function unwrap(argv: readonly string[]): { argv: string[]; sudo: boolean } {
+  return unwrapped(argv);
+}
+
+function unwrapUncached(argv: readonly string[]): Unwrapped {
   let i = 0;
   let sudo = false;
   while (i < argv.length) {
@@ -61,7 +74,8 @@ function unwrapUncached(argv: readonly string[]): { argv: string[]; sudo: boolea
     }
     if (name === "timeout" && /^\d/.test(argv[i] ?? "")) i++;
   }
-  return { argv: argv.slice(i), sudo };
+  const rest = argv.slice(i);
+  return { argv: rest, sudo, name: baseName(rest[0] ?? "") };
 }
 
 export function baseName(word: string): string {
@@ -69,16 +83,9 @@ export function baseName(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1).toLowerCase();
 }
 
-// Detectors ask for the same command's name many times; commands are not changed once read.
-const nameCache = new WeakMap<LiteCommand, string>();
-
+/** The command's name: the base name of its first word after wrappers. */
 export function nameOf(cmd: LiteCommand): string {
-  let name = nameCache.get(cmd);
-  if (name === undefined) {
-    name = baseName(unwrap(cmd.argv).argv[0] ?? "");
-    nameCache.set(cmd, name);
-  }
-  return name;
+  return unwrapped(cmd.argv).name;
 }
 
 export const shells = new Set(["sh", "bash", "zsh", "dash", "ksh", "fish", "ash", "mksh", "csh", "tcsh"]);
@@ -208,23 +215,35 @@ export function cmdText(src: ShellSource, cmd: LiteCommand): string {
   return t !== "" ? t : cmd.argv.join(" ");
 }
 
-const pipelineCache = new WeakMap<ShellSource, Map<string, LiteCommand[]>>();
+/** A source's pipelines by command context, then pipeline id (no key strings to build per lookup). */
+type PipeIndex = Map<string, Map<number, LiteCommand[]>>;
+const pipelineCache = new WeakMap<ShellSource, PipeIndex>();
 
 /** The commands of `cmd`'s pipeline in order (indexed once per source, so lookups stay linear). */
 export function pipelineOf(src: ShellSource, cmd: LiteCommand): LiteCommand[] {
   let index = pipelineCache.get(src);
   if (!index) {
-    index = new Map();
-    for (const c of src.commands) {
-      const key = `${c.context}|${c.pipeId}`;
-      const list = index.get(key);
-      if (list) list.push(c);
-      else index.set(key, [c]);
-    }
-    for (const list of index.values()) list.sort((a, b) => a.pipeIndex - b.pipeIndex);
+    index = indexPipelines(src.commands);
     pipelineCache.set(src, index);
   }
-  return index.get(`${cmd.context}|${cmd.pipeId}`) ?? [cmd];
+  return index.get(cmd.context)?.get(cmd.pipeId) ?? [cmd];
+}
+
+function indexPipelines(commands: readonly LiteCommand[]): PipeIndex {
+  const index: PipeIndex = new Map();
+  for (const c of commands) {
+    let byId = index.get(c.context);
+    if (!byId) {
+      byId = new Map();
+      index.set(c.context, byId);
+    }
+    const list = byId.get(c.pipeId);
+    if (list) list.push(c);
+    else byId.set(c.pipeId, [c]);
+  }
+  for (const byId of index.values())
+    for (const list of byId.values()) list.sort((a, b) => a.pipeIndex - b.pipeIndex);
+  return index;
 }
 
 export function pipelineText(src: ShellSource, pipe: readonly LiteCommand[]): string {

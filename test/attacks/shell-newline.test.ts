@@ -9,8 +9,9 @@ beforeAll(initShell);
 
 /** The argv of each command bash would run (nothing runs: PATH is empty, a handler prints). */
 function bashCommands(text: string): string[][] {
-  // Printed on stderr: pipeline stages' stdout is the next stage's input.
-  const handler = 'command_not_found_handle() { printf "%s\\037" "$@" >&2; printf "\\036" >&2; }';
+  // Printed on stderr: pipeline stages' stdout is the next stage's input. One write per command
+  // (pipeline stages run concurrently: two writes could interleave with another stage's).
+  const handler = "command_not_found_handle() { local IFS=$'\\037'; printf '%s\\036' \"$*\" >&2; }";
   const out = spawnSync("/bin/bash", ["--norc", "--noprofile", "-c", `${handler}\n${text}`], {
     env: { PATH: "/nonexistent" },
     cwd: "/tmp",

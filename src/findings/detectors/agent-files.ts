@@ -5,13 +5,14 @@
 // is normal; writing those is a persistent backdoor into the agent.
 
 import type { DetectContext } from "../context.js";
-import { lineIndex, positionAt } from "../context.js";
+import { positionAt } from "../context.js";
 import { urlsIn } from "../hosts.js";
 import { isAffine } from "../util.js";
 
 /** Instruction files agents load at session start. */
 const agentFile =
   /(?:^|[\s`'"(/])(?:CLAUDE|AGENTS|MEMORY|SOUL|HEARTBEAT|IDENTITY|GEMINI|BOOTSTRAP)\.md\b|\.cursor\/rules\b|\.cursorrules\b|\.windsurfrules\b|copilot-instructions\.md|\.clinerules\b/;
+const agentFileNeeds = /\.(?:md|cursor|windsurfrules|clinerules)/;
 const writeVerb =
   /\b(?:create|write|append|add|save|update|install|put|commit|generate|defines?)\b|>>?|\btee\b/i;
 
@@ -44,6 +45,8 @@ const steering: Array<[string, RegExp]> = [
 export function detectAgentFilePoisoning(ctx: DetectContext): void {
   const text = ctx.model.text;
   const lines = ctx.lines;
+  // Each agentFile alternative holds one of these literals; most skills have none of them.
+  if (!agentFileNeeds.test(text)) return;
   let target: { line: number; name: string } | undefined;
   for (let i = 0; i < lines.length && !target; i++) {
     const line = lines[i] ?? "";
@@ -66,7 +69,7 @@ export function detectAgentFilePoisoning(ctx: DetectContext): void {
   // One cue is ordinary prose ("without approval", "POST to the API"); a persistent backdoor
   // combines them (skip confirmation + phone home, hide + fetch rules …).
   if (why.length < 2 || !first) return;
-  const pos = positionAt(lineIndex(text), first.index);
+  const pos = positionAt(ctx.lineStarts, first.index);
   ctx.report({
     id: "persist.agent-instructions",
     severity: "high",

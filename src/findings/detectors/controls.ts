@@ -7,7 +7,11 @@ import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
 import { LineCues } from "../quoting.js";
 
-const controls: Array<[string, RegExp]> = [
+/**
+ * [what, pattern, needs]: `needs`, when given, is a cheaper test that every match of the pattern
+ * passes (a literal each alternative contains), run first over the whole text.
+ */
+const controls: Array<[string, RegExp, RegExp?]> = [
   [
     "TLS verification",
     /NODE_TLS_REJECT_UNAUTHORIZED\s*[=:]\s*["']?0|PYTHONHTTPSVERIFY\s*[=:]\s*["']?0|GIT_SSL_NO_VERIFY\s*[=:]\s*["']?(?:1|true)|sslVerify\s*(?:=\s*)?["']?false|strict-ssl\s*(?:=\s*)?["']?false|rejectUnauthorized["']?\s*:\s*false|InsecureSkipVerify\s*:\s*true|CURL_CA_BUNDLE\s*=\s*["']{2}|PIP_NO_VERIFY\s*=\s*["']?1|purge[^\n]{0,20}ca-certificates|\bverify_ssl\s*[=:]\s*(?:false|False|0)|--trusted-host\b/,
@@ -15,10 +19,15 @@ const controls: Array<[string, RegExp]> = [
   [
     "agent approval",
     /skip_confirmation["']?\s*[:=]\s*true|allow_all_tools["']?\s*[:=]\s*true|ALLOW_ALL_TOOLS\s*=\s*["']?(?:true|1)|confirm[-_](?:writes|shell|commands?)\s*[=:]\s*false|file-write-confirmation\s*=\s*disabled|trust[-_](?:mode|level)\s*=\s*(?:permissive|full)|dangerously-skip-permissions|dangerously-bypass-approvals|bypassPermissions|approval_policy\s*=\s*["']never|danger-full-access|"autoApprove"\s*:\s*(?:true|\[\s*"\*")/i,
+    // skip_confirmation, confirm-…, file-write-confirmation: confirm; ALLOW_ALL_TOOLS: allow_all;
+    // trust-…: trust; dangerously-…, danger-full-access: danger; approval_policy, autoApprove: approv.
+    /confirm|allow_all|trust|danger|bypass|approv/i,
   ],
   [
     "policy enforcement",
     /\b[A-Z][A-Z0-9]*_(?:[A-Z0-9]+_)*(?:ENFORCE(?:MENT)?|SECURITY|SANDBOX|AUDIT_LOG|STRICT_MODE|VALIDATION|VERIFY|VERIFICATION|SAFE_MODE|GUARD)\s*[=:]\s*["']?(?:disabled?|false|off|0|no|none|log_only|permissive)\b|\b[A-Z][A-Z0-9]*_(?:VALIDATION|SECURITY|VERIFY)_SKIP\s*=\s*["']?(?:true|1)/,
+    // Each keyword follows a "_" (VERIF covers VERIFY and VERIFICATION).
+    /_(?:ENFORCE|SECURITY|SANDBOX|AUDIT_LOG|STRICT_MODE|VALIDATION|VERIF|SAFE_MODE|GUARD)/,
   ],
   [
     "root container",
@@ -28,10 +37,12 @@ const controls: Array<[string, RegExp]> = [
   [
     "security checks",
     /\b(?:safety|bandit|pip-audit|semgrep|trivy|npm audit)\b[^\n]{0,60}new_string\s*=\s*["'](?:#|["'])|\b(?:safety|audit|security|verify)\b[^\n]{0,40}\bcheck = false\b|new_string\s*=\s*["']#\s*Security/,
+    /new_string|check = false/,
   ],
   [
     "protection disabled in prose",
     /\b(?:disable|disables|turn off|switch off|bypass|skip)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:sandbox(?:ing)?|approval(?: prompts?| gate)?|confirmation prompts?|permission (?:gate|checks?|prompts?)|certificate verification|TLS verification|SSL verification|policy enforcement|signature verification|security (?:checks?|scan(?:ning|s)?|controls?))\b|\bwithout (?:confirmation or sandboxing|sandboxing)\b/i,
+    /disable|turn off|switch off|bypass|skip|without/i,
   ],
 ];
 
@@ -43,7 +54,10 @@ export function detectControlDisable(ctx: DetectContext): void {
   for (const t of texts) {
     // A pattern that matches no line matches nowhere in the whole text either (the converse
     // does not hold): most texts match none, and are then not split into lines at all.
-    const candidates = controls.filter(([what, re]) => !hits.has(what) && re.test(t.text));
+    const candidates = controls.filter(
+      ([what, re, needs]) =>
+        !hits.has(what) && (needs === undefined || needs.test(t.text)) && re.test(t.text),
+    );
     if (candidates.length === 0) continue;
     const lines = t.text.split("\n");
     const cues = new LineCues(lines);

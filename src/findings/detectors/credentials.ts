@@ -81,40 +81,33 @@ function readsCredential(cmd: LiteCommand): string | undefined {
   return undefined;
 }
 
+interface Upload {
+  data: string[];
+  fromStdin: boolean;
+  host: string;
+  hostile: boolean;
+  tokens: string[];
+}
+
 /** The upload payload of a network command, when it sends one. */
-function uploadOf(
-  cmd: LiteCommand,
-): { data: string[]; fromStdin: boolean; host: string; hostile: boolean; tokens: string[] } | undefined {
+function uploadOf(cmd: LiteCommand): Upload | undefined {
   const { argv } = unwrap(cmd.argv);
   const name = nameOf(cmd);
-  const urls = argv.slice(1).flatMap((a) => urlsIn(a, true));
-  const u = urls[0];
+  if (fetchers.has(name)) return fetcherUpload(argv);
   const data: string[] = [];
-  let fromStdin = false;
-  if (fetchers.has(name)) {
-    for (let i = 1; i < argv.length; i++) {
-      const a = argv[i] ?? "";
-      const m = /^(--[\w-]+)=(.*)$/.exec(a);
-      if (m && dataFlags.test(m[1] ?? "")) data.push(m[2] ?? "");
-      if (dataFlags.test(a)) data.push(argv[i + 1] ?? "");
-      if (/^-[a-zA-Z]*d$/.test(a) && !dataFlags.test(a)) data.push(argv[i + 1] ?? "");
-    }
-    if (data.some((d) => /@-|^-$/.test(d))) fromStdin = true;
-    // Query strings carry data too.
-    for (const x of urls) if (/[?&][^=]+=.*\$\{?\w|\$\(/.test(x.url)) data.push(x.url);
-  } else if (name === "nc" || name === "ncat" || name === "netcat" || name === "socat" || name === "telnet") {
-    fromStdin = cmd.pipeIndex > 0;
+  if (name === "nc" || name === "ncat" || name === "netcat" || name === "socat" || name === "telnet") {
     for (const r of cmd.redirects) if (r.op === "<") data.push(`@${r.target}`);
     const host = argv.slice(1).find((a) => !a.startsWith("-") && /[a-z.]/i.test(a));
     if (host === undefined) return undefined;
     return {
       data,
-      fromStdin,
+      fromStdin: cmd.pipeIndex > 0,
       host,
       hostile: /^\d+\.\d+\.\d+\.\d+$/.test(host),
       tokens: [normalizeToken(host)],
     };
-  } else if (name === "scp" || name === "rsync") {
+  }
+  if (name === "scp" || name === "rsync") {
     const dest = argv[argv.length - 1] ?? "";
     if (!/^[\w.-]+@[\w.-]+:|^[\w-]+\.[\w.-]+:/.test(dest)) return undefined;
     data.push(
@@ -131,7 +124,27 @@ function uploadOf(
       hostile: /^\d+\.\d+\.\d+\.\d+$/.test(host),
       tokens: [normalizeToken(host)],
     };
-  } else return undefined;
+  }
+  return undefined;
+}
+
+/** uploadOf for curl/wget-like fetchers: data flags, stdin bodies and query strings. */
+function fetcherUpload(argv: readonly string[]): Upload | undefined {
+  // Only fetchers read their URLs, so other commands never pay for the URL scan.
+  const urls = argv.slice(1).flatMap((a) => urlsIn(a, true));
+  const u = urls[0];
+  const data: string[] = [];
+  let fromStdin = false;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] ?? "";
+    const m = /^(--[\w-]+)=(.*)$/.exec(a);
+    if (m && dataFlags.test(m[1] ?? "")) data.push(m[2] ?? "");
+    if (dataFlags.test(a)) data.push(argv[i + 1] ?? "");
+    if (/^-[a-zA-Z]*d$/.test(a) && !dataFlags.test(a)) data.push(argv[i + 1] ?? "");
+  }
+  if (data.some((d) => /@-|^-$/.test(d))) fromStdin = true;
+  // Query strings carry data too.
+  for (const x of urls) if (/[?&][^=]+=.*\$\{?\w|\$\(/.test(x.url)) data.push(x.url);
   if (data.length === 0 && !fromStdin) return undefined;
   if (!u) return { data, fromStdin, host: "", hostile: false, tokens: [] };
   return { data, fromStdin, host: u.host, hostile: isHostileClass(u.cls), tokens: hostTokens(u) };
@@ -150,6 +163,29 @@ function secretMismatch(data: string, tokens: readonly string[]): string | undef
   return `$${m[1] ?? ""}`;
 }
 
+/** Whether `cmd`'s output goes to the network: piped into a sender, or substituted into one. */
+function sentOnward(src: ShellSource, cmd: LiteCommand, pipe: readonly LiteCommand[]): boolean {
+  const sink = pipe
+    .slice(cmd.pipeIndex + 1)
+    .find(
+      (c) =>
+        uploadOf(c) !== undefined ||
+        fetchers.has(nameOf(c)) ||
+        ["nc", "ncat", "netcat", "socat"].includes(nameOf(c)),
+    );
+  if (sink !== undefined) return true;
+  return (
+    cmd.context === "command-substitution" &&
+    src.commands.some(
+      (c) =>
+        c !== cmd &&
+        (fetchers.has(nameOf(c)) || ["dig", "nslookup", "host"].includes(nameOf(c))) &&
+        c.start <= cmd.start &&
+        c.end >= cmd.end,
+    )
+  );
+}
+
 export function detectCredentials(ctx: DetectContext): void {
   const sensitiveFiles = new Set<string>();
   let readSeen = false;
@@ -158,23 +194,8 @@ export function detectCredentials(ctx: DetectContext): void {
       const cred = readsCredential(cmd);
       const dump = isEnvDump(cmd);
       const pipe = pipelineOf(src, cmd);
-      const sink = pipe
-        .slice(cmd.pipeIndex + 1)
-        .find(
-          (c) =>
-            uploadOf(c) !== undefined ||
-            fetchers.has(nameOf(c)) ||
-            ["nc", "ncat", "netcat", "socat"].includes(nameOf(c)),
-        );
-      const inSubst =
-        cmd.context === "command-substitution" &&
-        src.commands.some(
-          (c) =>
-            c !== cmd &&
-            (fetchers.has(nameOf(c)) || ["dig", "nslookup", "host"].includes(nameOf(c))) &&
-            c.start <= cmd.start &&
-            c.end >= cmd.end,
-        );
+      // Only a secret read or an environment dump asks where its output goes.
+      const sent = (cred !== undefined || dump) && sentOnward(src, cmd, pipe);
       if (cred !== undefined) {
         readSeen = true;
         sensitiveFiles.add(cred);
@@ -183,7 +204,6 @@ export function detectCredentials(ctx: DetectContext): void {
         if (target !== undefined && ["cp", "tar", "zip", "7z", "rsync"].includes(nameOf(cmd)))
           for (const a of argv.slice(1)) if (!a.startsWith("-")) sensitiveFiles.add(a);
         for (const r of cmd.redirects) if (r.op === ">" || r.op === ">>") sensitiveFiles.add(r.target);
-        const sent = sink !== undefined || inSubst;
         reportAt(
           ctx,
           src,
@@ -197,7 +217,6 @@ export function detectCredentials(ctx: DetectContext): void {
         );
       }
       if (dump) {
-        const sent = sink !== undefined || inSubst;
         reportAt(
           ctx,
           src,

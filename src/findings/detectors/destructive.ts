@@ -103,9 +103,10 @@ export function detectDestructive(ctx: DetectContext): void {
           );
         }
       }
+      // The cheap write check first: most commands write nothing, and need no text built.
       if (
-        /\/etc\/sudoers|NOPASSWD/.test(`${text}\n${cmd.stdinText ?? ""}`) &&
-        cmd.redirects.length + (name === "tee" ? 1 : 0) + (name === "visudo" ? 1 : 0) > 0
+        cmd.redirects.length + (name === "tee" ? 1 : 0) + (name === "visudo" ? 1 : 0) > 0 &&
+        /\/etc\/sudoers|NOPASSWD/.test(`${text}\n${cmd.stdinText ?? ""}`)
       ) {
         reportAt(
           ctx,

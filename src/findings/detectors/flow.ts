@@ -23,7 +23,10 @@ interface Taint {
 }
 
 function refs(text: string, t: Taint): string | undefined {
-  for (const m of text.matchAll(/\$\{?([A-Za-z_]\w*)/g)) if (t.vars.has(m[1] ?? "")) return `$${m[1] ?? ""}`;
+  // Without tainted variables, or without a "$", no variable reference can be tainted.
+  if (t.vars.size > 0 && text.includes("$"))
+    for (const m of text.matchAll(/\$\{?([A-Za-z_]\w*)/g))
+      if (t.vars.has(m[1] ?? "")) return `$${m[1] ?? ""}`;
   for (const f of t.files) if (text.includes(f)) return f;
   return undefined;
 }
@@ -75,8 +78,9 @@ export function detectDataFlow(ctx: DetectContext): void {
         const code = line.text.replace(/(?:^|\s)#.*$/, "");
         if (code.trim() === "") continue;
         const secretHere = credentialPath.test(code) || envDump.test(code) || refs(code, taint) !== undefined;
-        for (const m of code.matchAll(forLoop))
-          if (credentialPath.test(m[2] ?? "") || refs(m[2] ?? "", taint)) taint.vars.add(m[1] ?? "");
+        if (code.includes("for"))
+          for (const m of code.matchAll(forLoop))
+            if (credentialPath.test(m[2] ?? "") || refs(m[2] ?? "", taint)) taint.vars.add(m[1] ?? "");
         const sends = networkSender.test(code);
         if (sends) {
           const body = code.replace(headerArg, " ");

@@ -38,6 +38,9 @@ export function detectHarvestProse(ctx: DetectContext): void {
   const paths = new Set<string>();
   for (const p of ctx.prose) {
     if (p.quoted || p.kind === "heading" || p.kind === "html-comment") continue;
+    // A sentence is a piece of the text cut at whitespace, so a verb in a sentence (between word
+    // boundaries) is in the text too: text without one has no sentence to split out.
+    if (!readVerb.test(p.text)) continue;
     for (const sentence of p.text.split(/(?<=[.!?])\s+|\n/)) {
       if (!readVerb.test(sentence) || negated.test(sentence) || setupOnly.test(sentence)) continue;
       for (const [name, re] of stores) {

@@ -1,7 +1,7 @@
 // Hidden content: instructions in HTML comments, invisible or bidi characters, Unicode tag text.
 
 import type { DetectContext } from "../context.js";
-import { positionAt, lineIndex } from "../context.js";
+import { positionAt } from "../context.js";
 import { decodeUnicodeTags } from "../decode.js";
 import { injectionKind } from "./prompt-injection.js";
 
@@ -14,7 +14,7 @@ const tagChars = /[\u{E0000}-\u{E007F}]+/gu;
 
 export function detectHidden(ctx: DetectContext): void {
   const text = ctx.model.text;
-  const starts = lineIndex(text);
+  const starts = ctx.lineStarts;
   for (const m of text.matchAll(/<!--([\s\S]*?)-->/g)) {
     const body = (m[1] ?? "").trim();
     if (body.length < 12) continue;

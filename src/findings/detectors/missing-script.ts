@@ -26,6 +26,12 @@ const runners = new Set([
 /** The skill claims the script as part of itself. */
 const claimsBundled =
   /\b(?:bundled|companion|accompanying|included|shipped|provided)\s+(?:[\w-]+\s+){0,2}scripts?\b|\bscripts?\s+(?:[\w`.-]+\s+){0,3}(?:ships?|bundled|included)\s+(?:with|alongside|in)\b|\bships? alongside this skill\b|\bthis skill'?s (?:directory|folder)\b/i;
+/** Every claimsBundled alternative names a script or "this skill": the cheap test comes first. */
+const claimsBundledNeeds = /script|this skill/i;
+
+function claimsScripts(text: string): boolean {
+  return claimsBundledNeeds.test(text) && claimsBundled.test(text);
+}
 
 /** The skill itself says the unshipped script talks to the network: code nobody can review, with an undisclosed endpoint. */
 const scriptSubject = /\b(?:scripts?|provisioner|migrator|installer)\b/i;
@@ -60,7 +66,7 @@ function proseRisk(prose: string): string | undefined {
 
 export function detectMissingScript(ctx: DetectContext): void {
   const prose = ctx.prose.map((p) => p.text).join("\n");
-  if (!claimsBundled.test(prose) && !claimsBundled.test(ctx.model.frontmatter?.description ?? "")) return;
+  if (!claimsScripts(prose) && !claimsScripts(ctx.model.frontmatter?.description ?? "")) return;
   const shipped = new Set(ctx.model.bundled.map((b) => b.path.replace(/^\.\//, "")));
   const shippedBase = new Set(ctx.model.bundled.map((b) => baseName(b.path)));
   const reported = new Set<string>();

@@ -5,7 +5,7 @@
 
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
-import { decodeBase64, printable } from "../decode.js";
+import { base64Chars, decodeBase64, hasRun, printable } from "../decode.js";
 import { urlsIn } from "../hosts.js";
 import { hasQuotingCue, linesBefore } from "../quoting.js";
 import { tunnelService } from "../tunnels.js";
@@ -14,6 +14,7 @@ import { injectionKind } from "./prompt-injection.js";
 
 const processInString =
   /require\s*\(\s*\\?["'`]child_process\\?["'`]\s*\)\s*\.\s*(?:exec|execSync|spawn|spawnSync|execFile|execFileSync)\s*\(|__import__\s*\(\s*\\?["']os\\?["']\s*\)\s*\.\s*(?:system|popen)\s*\(|\bprocess\.mainModule\.require\s*\(|__import__\s*\(\s*\\?["']subprocess\\?["']\s*\)\s*\.\s*(?:run|call|Popen|check_output)\s*\(/;
+const processInStringNeeds = /require\s*\(|__import__/;
 const base64Run = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/]{24,}={0,2}(?![A-Za-z0-9+/=])/g;
 const percentRun = /(?:%[0-9A-Fa-f]{2}){6,}/g;
 const entityRun = /(?:&#(?:[0-9]{2,5}|x[0-9A-Fa-f]{2,4});){6,}/g;
@@ -75,7 +76,8 @@ function injectionStrings(ctx: DetectContext): void {
   for (const b of ctx.model.bundled)
     if (b.text !== undefined && b.type === "other") texts.push({ file: b.path, text: b.text, main: false });
   for (const t of texts) {
-    const m = processInString.exec(t.text);
+    // Every alternative holds `require\s*(` or `__import__`: a cheap test rules most texts out.
+    const m = processInStringNeeds.test(t.text) ? processInString.exec(t.text) : null;
     if (!m) continue;
     const starts = lineIndex(t.text);
     const pos = positionAt(starts, m.index);
@@ -120,17 +122,23 @@ function encodedProse(ctx: DetectContext): void {
   for (const p of ctx.prose) {
     if (done) break;
     const candidates: Array<{ index: number; raw: string; decoded: string | undefined; how: string }> = [];
-    for (const m of p.text.matchAll(base64Run))
-      candidates.push({ index: m.index, raw: m[0], decoded: decodeBase64(m[0]), how: "base64" });
-    for (const m of p.text.matchAll(percentRun))
-      candidates.push({ index: m.index, raw: m[0], decoded: decodePercent(m[0]), how: "percent-encoded" });
-    for (const m of p.text.matchAll(entityRun))
-      candidates.push({
-        index: m.index,
-        raw: m[0],
-        decoded: decodeEntities(m[0]),
-        how: "HTML-entity-encoded",
-      });
+    // Each scan only runs when the text has what its regex needs (most prose has none): a run
+    // of 24 base64 characters, a "%", a "&#".
+    if (hasRun(p.text, base64Chars, 24))
+      for (const m of p.text.matchAll(base64Run))
+        candidates.push({ index: m.index, raw: m[0], decoded: decodeBase64(m[0]), how: "base64" });
+    if (p.text.includes("%"))
+      for (const m of p.text.matchAll(percentRun))
+        candidates.push({ index: m.index, raw: m[0], decoded: decodePercent(m[0]), how: "percent-encoded" });
+    if (p.text.includes("&#"))
+      for (const m of p.text.matchAll(entityRun))
+        candidates.push({
+          index: m.index,
+          raw: m[0],
+          decoded: decodeEntities(m[0]),
+          how: "HTML-entity-encoded",
+        });
+    if (candidates.length === 0) continue;
     const ev = evalDecoded.exec(p.text);
     for (const c of candidates) {
       if (c.decoded === undefined || !(wordy(c.decoded) || (ev !== null && printable(c.decoded)))) continue;

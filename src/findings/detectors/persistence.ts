@@ -77,8 +77,10 @@ export function detectPersistence(ctx: DetectContext): void {
   // Prose telling the agent to change its own memory/instruction files.
   const proseWrite =
     /\b(?:add|append|write|save|insert|put|update|create|modify|edit)\b[^.\n]{0,60}\b(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY)\.md\b|\b(?:add|append|write|save|insert|put|update|create|modify|edit)\b[^.\n]{0,40}\.claude\/(?:settings|instructions|commands)/i;
+  // Each proseWrite alternative names a ".md" file or ".claude/": the cheap test comes first.
+  const proseWriteNeeds = /\.md|\.claude\//i;
   for (const p of ctx.prose) {
-    const m = proseWrite.exec(p.text);
+    const m = proseWriteNeeds.test(p.text) ? proseWrite.exec(p.text) : null;
     if (!m) continue;
     const danger = /\b(?:do not (?:tell|mention|inform)|silently|ignore previous)\b/i.test(p.text);
     ctx.report({

@@ -4,11 +4,13 @@
 // Write/Edit) are read as calls; old and new text of an edit are compared.
 
 import type { DetectContext } from "../context.js";
-import { lineIndex, positionAt } from "../context.js";
+import { positionAt } from "../context.js";
 import { hasQuotingCue, linesBefore } from "../quoting.js";
 
 const writeCall =
   /\b(?:write_file|edit_file|create_file|replace_in_file|str_replace(?:_editor)?|apply_patch|Write|Edit|MultiEdit)\s*\(\s*(?:(?:file_?path|path)\s*=\s*)?["']([^"'\n]{1,200})["']/g;
+/** Every writeCall name ends in one of these and is followed by `\s*(`: the cheap test comes first. */
+const writeCallNeeds = /(?:_file|_replace|_editor|apply_patch|Write|Edit)\s*\(/;
 const policyFile =
   /(?:^|[/._-])(?:polic(?:y|ies)|permissions?|guardrails?|allow-?list|deny-?list|sandbox|approvals?)(?:[._-][\w-]*)?\.(?:json|ya?ml|toml|rego|cedar)$/i;
 const securityTools =
@@ -18,9 +20,9 @@ const checkOff = /\b(?:check|enabled?|enforce|verify|audit)\s*=\s*false\b/i;
 
 export function detectPolicyTamper(ctx: DetectContext): void {
   const text = ctx.model.text;
-  if (!writeCall.test(text)) return;
+  if (!writeCallNeeds.test(text) || !writeCall.test(text)) return;
   writeCall.lastIndex = 0;
-  const starts = lineIndex(text);
+  const starts = ctx.lineStarts;
   const lines = ctx.lines;
   let reported = false;
   for (const m of text.matchAll(writeCall)) {

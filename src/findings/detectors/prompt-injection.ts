@@ -60,7 +60,7 @@ export function detectPromptInjection(ctx: DetectContext): void {
       file: ctx.model.file,
       line: c.line,
       column: c.column,
-      quoted: hasQuotingCue(ctx.lines.slice(Math.max(0, c.line - 4), c.line - 1).join("\n")),
+      quoted: ctx.cues.before(c.line, 3),
     });
   const checks: Array<[RegExp, RuleId, string, Severity]> = [
     [override, "pi.override", "Text aimed at the agent tries to override its instructions", "high"],

@@ -53,10 +53,13 @@ export function detectUndeclared(ctx: DetectContext): void {
       )
         bins.set(name, { ...at, file: src.file });
       for (const w of unwrap(cmd.argv).argv) {
-        for (const m of w.matchAll(/\$\{([A-Z][A-Z0-9_]{2,})\}/g)) {
-          const v = m[1] ?? "";
-          if (!commonEnv.has(v) && !declaredEnv.has(v) && !env.has(v)) env.set(v, { ...at, file: src.file });
-        }
+        // Only a word holding "${" can reference a variable in braces.
+        if (w.includes("${"))
+          for (const m of w.matchAll(/\$\{([A-Z][A-Z0-9_]{2,})\}/g)) {
+            const v = m[1] ?? "";
+            if (!commonEnv.has(v) && !declaredEnv.has(v) && !env.has(v))
+              env.set(v, { ...at, file: src.file });
+          }
         for (const u of urlsIn(w))
           if (u.host !== "" && u.cls !== "local" && !hosts.has(u.host))
             hosts.set(u.host, { ...at, file: src.file });
