@@ -657,6 +657,9 @@ class Analyser {
         this.base + end.offset,
       );
     }
+    // bash treats a command whose name starts with % as a job spec (`%1` runs `fg %1`), after
+    // quoting and expansion: no program runs, whatever the policy allows by that name.
+    if (name?.value.startsWith("%")) this.construct("job spec %… as a command", node);
     if (name && node.type === "command" && RESERVED.has(name.raw)) {
       if (name.raw === "coproc" || name.raw === "time") this.construct(name.raw, node);
       else
