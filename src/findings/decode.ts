@@ -149,31 +149,35 @@ export function findEncoded(text: string): Encoded[] {
   // and plain hex (hex digits are base64 characters, so no base64 run means no hex run either),
   // the "\\x" and "<~" literals for hex escapes and ascii85.
   const base64Run = hasRun(text, base64Chars, 16);
+  /** Pushes every match of `re` that `accept`s (checked before decoding) and decodes. */
+  const collect = (
+    re: RegExp,
+    encoding: Encoded["encoding"],
+    decode: (s: string) => string | undefined,
+    accept: (literal: string, at: number) => boolean = () => true,
+  ): void => {
+    for (const m of text.matchAll(re)) {
+      if (!accept(m[0], m.index)) continue;
+      const decoded = decode(m[0]);
+      if (decoded !== undefined)
+        out.push({ encoding, start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
+    }
+  };
   if (base64Run)
-    for (const m of text.matchAll(base64Literal)) {
+    collect(
+      base64Literal,
+      "base64",
+      decodeBase64,
       // A URL path or file path is not a payload.
-      if (/[/.]/.test(text[m.index - 1] ?? "") && !/[+=]/.test(m[0])) continue;
-      const decoded = decodeBase64(m[0]);
-      if (decoded !== undefined && m[0].length >= 20)
-        out.push({ encoding: "base64", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-    }
-  if (text.includes("\\x"))
-    for (const m of text.matchAll(hexEscapes)) {
-      const decoded = decodeHex(m[0]);
-      if (decoded !== undefined)
-        out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-    }
-  if (base64Run && hasRun(text, hexChars, 16))
-    for (const m of text.matchAll(plainHex)) {
-      const decoded = decodeHex(m[0]);
-      if (decoded !== undefined && /\s/.test(decoded))
-        out.push({ encoding: "hex", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-    }
-  if (text.includes("<~"))
-    for (const m of text.matchAll(ascii85Literal)) {
-      const decoded = decodeAscii85(m[0]);
-      if (decoded !== undefined)
-        out.push({ encoding: "ascii85", start: m.index, end: m.index + m[0].length, encoded: m[0], decoded });
-    }
+      (lit, at) => lit.length >= 20 && !(/[/.]/.test(text[at - 1] ?? "") && !/[+=]/.test(lit)),
+    );
+  if (text.includes("\\x")) collect(hexEscapes, "hex", decodeHex);
+  // Plain hex counts only when it decodes to text with a space (a command, not a digest).
+  const hexWithSpace = (s: string): string | undefined => {
+    const d = decodeHex(s);
+    return d !== undefined && /\s/.test(d) ? d : undefined;
+  };
+  if (base64Run && hasRun(text, hexChars, 16)) collect(plainHex, "hex", hexWithSpace);
+  if (text.includes("<~")) collect(ascii85Literal, "ascii85", decodeAscii85);
   return out;
 }

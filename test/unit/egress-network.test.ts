@@ -68,45 +68,19 @@ describe("step network description", () => {
 
   it("drops everything from the bridge to the host except the proxy port, ACCEPT first", () => {
     const { add, remove } = gatewayFirewallRules("swlabc1", "172.30.0.1", 4711);
+    const argv = (line: string): string[] => line.split(" ");
     // -I inserts at the top: the last inserted rule (ACCEPT) ends up first.
-    expect(add.at(-1)).toEqual([
-      "iptables",
-      "-w",
-      "-I",
-      "INPUT",
-      "-i",
-      "swlabc1",
-      "-d",
-      "172.30.0.1",
-      "-p",
-      "tcp",
-      "--dport",
-      "4711",
-      "-j",
-      "ACCEPT",
-    ]);
-    expect(add).toContainEqual(["iptables", "-w", "-I", "INPUT", "-i", "swlabc1", "-j", "DROP"]);
+    expect(add.at(-1)).toEqual(
+      argv("iptables -w -I INPUT -i swlabc1 -d 172.30.0.1 -p tcp --dport 4711 -j ACCEPT"),
+    );
+    expect(add).toContainEqual(argv("iptables -w -I INPUT -i swlabc1 -j DROP"));
     // The proxy port refuses everything that does not come in on the step's bridge.
-    expect(add).toContainEqual([
-      "iptables",
-      "-w",
-      "-I",
-      "INPUT",
-      "!",
-      "-i",
-      "swlabc1",
-      "-d",
-      "172.30.0.1",
-      "-p",
-      "tcp",
-      "--dport",
-      "4711",
-      "-j",
-      "DROP",
-    ]);
+    expect(add).toContainEqual(
+      argv("iptables -w -I INPUT ! -i swlabc1 -d 172.30.0.1 -p tcp --dport 4711 -j DROP"),
+    );
     // Nothing is routed from or to the bridge, whatever Docker's own FORWARD rules say.
-    expect(add).toContainEqual(["iptables", "-w", "-I", "FORWARD", "-i", "swlabc1", "-j", "DROP"]);
-    expect(add).toContainEqual(["iptables", "-w", "-I", "FORWARD", "-o", "swlabc1", "-j", "DROP"]);
+    expect(add).toContainEqual(argv("iptables -w -I FORWARD -i swlabc1 -j DROP"));
+    expect(add).toContainEqual(argv("iptables -w -I FORWARD -o swlabc1 -j DROP"));
     expect(add).toHaveLength(5);
     expect(remove.every((r) => r[2] === "-D")).toBe(true);
   });
