@@ -4,7 +4,7 @@
 //    anything on the default bridge) could use this step's allowlist. While the step runs, a
 //    container on the default bridge probes the proxy port (refused) and a host service on the
 //    same address (reachable: the path itself works);
-//  * nothing is routed out of it. Docker gives an "internal" network's containers a default
+//  * nothing is routed out of it, DNS included. Docker gives an "internal" network's containers a default
 //    route, and only Docker's FORWARD rules stop the packets; an admin's DOCKER-USER rule can
 //    open that path. With such a rule in place, a container on a plain internal network reaches
 //    a listener on the default bridge (the control) and the step does not.
@@ -47,6 +47,22 @@ const hostService = net.createServer((s) => {
   hostServiceHits++;
   s.destroy();
 });
+
+const dropSpec = `-A FORWARD -i ${bridgeName(runId, 0)} -j DROP`;
+const dnsCounter = ["-i", bridgeName(runId, 0), "-p", "udp", "--dport", "53"];
+let counterInPlace = false;
+let dnsPackets = 0;
+let droppedPackets = 0;
+
+/** Packets counted so far by the FORWARD rule that `iptables -S` prints as `spec`. */
+async function forwardPackets(spec: string): Promise<number | undefined> {
+  const { stdout } = await run("iptables", ["-w", "-v", "-S", "FORWARD"]);
+  for (const line of stdout.split("\n")) {
+    const m = / -c (\d+) \d+/.exec(line);
+    if (m && line.replace(m[0], "") === spec) return Number(m[1]);
+  }
+  return undefined;
+}
 
 /** Polls until `get` returns a value (or fails after `ms`). */
 async function waitFor<T>(what: string, ms: number, get: () => Promise<T | undefined>): Promise<T> {
@@ -114,6 +130,11 @@ beforeAll(async () => {
     [
       "proxy=${HTTP_PROXY#http://}; gw=${proxy%:*}; port=${proxy##*:}",
       tcpProbe("own_proxy", "$gw", "$port"),
+      // The test puts its packet counter in place meanwhile.
+      "sleep 2",
+      // Docker's embedded resolver forwards unknown names from this namespace, via the gateway.
+      "timeout 2 getent hosts dns-leak-probe.example >/dev/null; true",
+      "(exec 3>/dev/udp/192.0.2.53/53 && printf probe >&3) 2>/dev/null; true",
       tcpProbe("forwarded", ip, 7777),
       "sleep 6",
     ].join("\n"),
@@ -140,6 +161,11 @@ beforeAll(async () => {
       ]);
       return stdout.trim() || undefined;
     });
+    // Count DNS packets from the bridge just above skillwall's FORWARD drop (a rule with no
+    // target counts and moves on): they leave the container, and nothing but the drop follows.
+    await waitFor("the step's FORWARD rule", 15_000, () => forwardPackets(dropSpec));
+    await run("iptables", ["-w", "-I", "FORWARD", ...dnsCounter]);
+    counterInPlace = true;
     // The proxy is the one listener on the gateway address (this process).
     const proxyPort = await waitFor("the proxy to listen", 15_000, async () => {
       const { stdout } = await run("ss", ["-Hltn", "src", gateway]);
@@ -164,7 +190,15 @@ beforeAll(async () => {
       { timeout: 20_000 },
     );
     outside = probes(stdout);
+    dnsPackets = await waitFor("DNS packets from the step", 15_000, async () => {
+      const n = await forwardPackets(
+        `-A FORWARD ${dnsCounter.join(" ").replace("--dport", "-m udp --dport")}`,
+      );
+      return n !== undefined && n > 0 ? n : undefined;
+    });
+    droppedPackets = (await forwardPackets(dropSpec)) ?? 0;
   } finally {
+    if (counterInPlace) await run("iptables", ["-w", "-D", "FORWARD", ...dnsCounter]).catch(() => undefined);
     result = await running;
   }
 }, 60_000);
@@ -204,6 +238,13 @@ describe("a step's network and the host's other Docker networks", () => {
     expect(control.get("forwarded")).toBe("tcp=open");
     expect(probes(result.steps[0]!.stdout).get("forwarded")).toBe("tcp=closed");
     expect(await listenerHits()).toBe(1);
+  });
+
+  it("sends DNS and raw UDP nowhere: skillwall's FORWARD rule drops them", () => {
+    // Lookups of the embedded resolver and a datagram to an outside address left the container
+    // and met the drop (the counter sits just above it; the drop also saw the TCP probe).
+    expect(dnsPackets).toBeGreaterThan(0);
+    expect(droppedPackets).toBeGreaterThanOrEqual(dnsPackets);
   });
 
   it("leaves no firewall rule behind", () => {
