@@ -223,9 +223,30 @@ class Analyser {
   }
 
   private result(text: string, body: Body): ShellAnalysis {
+    if (this.problems.length > 0) this.explainPlaceholder(text);
     const result: ShellAnalysis = { text, commands: this.commands, problems: this.problems };
     if (this.problems.length === 0) result.script = body;
     return result;
+  }
+
+  /**
+   * Documentation writes `<name>` for "fill this in"; bash reads it as redirections, and the
+   * parser reports a syntax error or a split redirect. When the text has problems and such a
+   * placeholder, it is named first: it is the likely cause, and the reason a reader sees.
+   */
+  private explainPlaceholder(own: string): void {
+    const m = /(^|[\s=])(<[A-Za-z][\w.#/:@-]{0,60}>)(?=[\s;|&)]|$)/m.exec(own);
+    if (!m) return;
+    const start = this.base + m.index + (m[1] ?? "").length;
+    const before = this.problems.length;
+    this.problem(
+      "construct",
+      "template placeholder <…>",
+      `${m[2]} is a placeholder to fill in, not shell (bash reads it as redirections)`,
+      start,
+      start + (m[2] ?? "").length,
+    );
+    if (this.problems.length > before) this.problems.unshift(this.problems.pop() as ShellProblem);
   }
 
   /** The character at `i` of the analysed text, undefined outside it. */
