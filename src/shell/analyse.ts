@@ -591,6 +591,9 @@ class Analyser {
         return undefined;
       case "pipeline":
       case "list":
+        // A bare list or pipeline as one stage of a pipeline: tree-sitter reads `a | b | c && d`
+        // as `a | (b | c && d)`, bash as `(a | b | c) && d` (found by the render round-trip).
+        this.divergence(`${node.type} nested in a pipeline stage`, node.startIndex, node.endIndex);
         this.list(node, context);
         walkTrailing();
         return undefined;
