@@ -1,6 +1,7 @@
 // Runs shell text under the real bash without executing anything: PATH points nowhere and a
 // command_not_found_handle records each command's argv (NUL-separated) into a file. Redirect
-// targets show up as files created in an empty working directory.
+// targets show up as files created in an empty working directory. With `failPrefix`, the commands
+// so named fail (exit 1), so && and || lists take both branches.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,7 +10,10 @@ import path from "node:path";
 export const BASH = "/usr/bin/bash";
 export const ORACLE_HOME = "/home/agent";
 
-const PRELUDE = `command_not_found_handle() { printf '%s\\0' "$#" "$@" >>"$SW_ORACLE_OUT"; return 0; }\n`;
+/** Records the argv; a command whose name starts with `failPrefix` returns 1, any other 0. */
+const prelude = (failPrefix: string | undefined): string =>
+  `command_not_found_handle() { printf '%s\\0' "$#" "$@" >>"$SW_ORACLE_OUT"; ` +
+  (failPrefix === undefined ? "return 0; }\n" : `[[ $1 != ${failPrefix}* ]]; }\n`);
 
 export interface BashRun {
   argvs: string[][];
@@ -18,13 +22,13 @@ export interface BashRun {
   stderr: string;
 }
 
-export function runUnderBash(text: string): BashRun {
+export function runUnderBash(text: string, opts: { failPrefix?: string } = {}): BashRun {
   const root = mkdtempSync(path.join(tmpdir(), "sw-oracle-"));
   const cwd = path.join(root, "cwd");
   const out = path.join(root, "argv.bin");
   try {
     spawnSync("mkdir", [cwd]);
-    const result = spawnSync(BASH, ["--norc", "--noprofile", "-c", PRELUDE + text], {
+    const result = spawnSync(BASH, ["--norc", "--noprofile", "-c", prelude(opts.failPrefix) + text], {
       cwd,
       env: { PATH: "/nonexistent", HOME: ORACLE_HOME, SW_ORACLE_OUT: out, LC_ALL: "C.UTF-8" },
       encoding: "utf8",

@@ -1,0 +1,98 @@
+// Differential fuzzing of structure: random lists of pipelines (`;`, newlines, `&&`, `||`, `|`,
+// line breaks after operators, redirects) under the real bash, where commands named zqF… fail.
+// For every text the analyser calls clean, the commands bash runs must be exactly those its
+// script runs under bash's rules (a pipeline runs every stage; its status is the last stage's;
+// && and || have equal precedence, left to right), and the canonical rendering we execute must
+// run the same. The word-level differential (shell-differential.test.ts) has no pipes or ||:
+// this one found tree-sitter reading `a | b | c && d` as `a | (b | c && d)`.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ShellAnalysis, SimpleCommand } from "../../src/model.js";
+import { analyseShell, initShell, renderScript } from "../../src/shell/index.js";
+import { ORACLE_HOME, runUnderBash } from "./shell-bash-oracle.js";
+import { rng, type Rng } from "./shell-fuzz-gen.js";
+
+beforeAll(async () => {
+  await initShell();
+});
+
+const FAIL = "zqF";
+const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
+
+function command(r: Rng, n: number): string {
+  let text = (r() < 0.35 ? FAIL : "zq") + String(n);
+  const args = Math.floor(r() * 3);
+  for (let i = 0; i < args; i++) text += " " + pick(r, ["a", "-b", "c=d", "'e f'", '"g"', "h\\ i"]);
+  if (r() < 0.2) text += pick(r, [" >f", " >>f", " 2>f", ">f"]) + String(n);
+  return text;
+}
+
+const SEPARATORS = ["; ", "\n", " && ", " || ", " | ", "|", " &&\n", " ||\n", " |\n", "&&", "||"];
+
+function listLine(r: Rng): string {
+  let line = command(r, 0);
+  const more = 1 + Math.floor(r() * 5);
+  for (let i = 1; i <= more; i++) line += pick(r, SEPARATORS) + command(r, i);
+  return line;
+}
+
+function argvOf(c: SimpleCommand): string[] {
+  return c.argv.map((w) => w.value);
+}
+
+/** What bash runs for the analysed script, when commands named zqF… fail. */
+function simulate(script: NonNullable<ShellAnalysis["script"]>): string[][] {
+  const ran: string[][] = [];
+  let status = 0;
+  script.pipelines.forEach((pipeline, i) => {
+    const op = i === 0 ? ";" : script.operators[i - 1];
+    if ((op === "&&" && status !== 0) || (op === "||" && status === 0)) return;
+    for (const c of pipeline) ran.push(argvOf(c));
+    status = argvOf(pipeline.at(-1)!)[0]!.startsWith(FAIL) ? 1 : 0;
+  });
+  return ran;
+}
+
+const sorted = (argvs: string[][]): string[] => argvs.map((a) => JSON.stringify(a)).sort();
+
+function fuzz(seed: number, cases: number): { clean: number; skippedBranches: number } {
+  const r = rng(seed);
+  let clean = 0;
+  let skippedBranches = 0;
+  for (let i = 0; i < cases; i++) {
+    const line = listLine(r);
+    const analysis = analyseShell(line, { home: ORACLE_HOME });
+    if (analysis.problems.length > 0 || !analysis.script) continue;
+    clean++;
+    const context = `seed ${seed} case ${i}: ${JSON.stringify(line)}`;
+    // What is judged is what the script holds.
+    expect(sorted(analysis.script.pipelines.flat().map(argvOf)), context).toEqual(
+      sorted(analysis.commands.map(argvOf)),
+    );
+    const want = sorted(simulate(analysis.script));
+    if (want.length < analysis.commands.length) skippedBranches++;
+    const got = runUnderBash(line, { failPrefix: FAIL });
+    expect(got.stderr, context).not.toMatch(/syntax error/);
+    // Pipeline stages run concurrently: compare as multisets.
+    expect(sorted(got.argvs), context).toEqual(want);
+    const rendered = renderScript(analysis.script);
+    const again = runUnderBash(rendered, { failPrefix: FAIL });
+    expect(sorted(again.argvs), `${context} rendered as ${JSON.stringify(rendered)}`).toEqual(want);
+    expect(again.files, `${context} rendered as ${JSON.stringify(rendered)}`).toEqual(got.files);
+  }
+  return { clean, skippedBranches };
+}
+
+describe("differential fuzzing of lists and pipelines against bash", () => {
+  for (const seed of [1, 2, 3]) {
+    it(`fixed seed ${seed}: bash runs exactly the commands the analysed script runs`, () => {
+      const { clean, skippedBranches } = fuzz(seed, 200);
+      // The generator must reach clean texts and short-circuited branches, or this could not fail.
+      expect(clean).toBeGreaterThan(80);
+      expect(skippedBranches).toBeGreaterThan(20);
+    });
+  }
+  const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
+  it(`random seed ${live} (reproduce with SHELL_FUZZ_SEED=<seed>)`, () => {
+    expect(fuzz(live, 150).clean).toBeGreaterThan(40);
+  });
+});
