@@ -1,5 +1,5 @@
 // Differential fuzzing of structure: random lists of pipelines (`;`, newlines, `&&`, `||`, `|`,
-// line breaks after operators, redirects) under the real bash, where commands named zqF… fail.
+// line breaks, comments and continuations around operators, redirects) under the real bash, where commands named zqF… fail.
 // For every text the analyser calls clean, the commands bash runs must be exactly those its
 // script runs under bash's rules (a pipeline runs every stage; its status is the last stage's;
 // && and || have equal precedence, left to right), and the canonical rendering we execute must
@@ -26,13 +26,52 @@ function command(r: Rng, n: number): string {
   return text;
 }
 
-const SEPARATORS = ["; ", "\n", " && ", " || ", " | ", "|", " &&\n", " ||\n", " |\n", "&&", "||"];
+const SEPARATORS = [
+  "; ",
+  "\n",
+  " && ",
+  " || ",
+  " | ",
+  "|",
+  " &&\n",
+  " ||\n",
+  " |\n",
+  "&&",
+  "||",
+  // Comments and line continuations around operators.
+  " && # c\n",
+  " | # c |\n",
+  " # c && d\n",
+  " \\\n&& ",
+  " | \\\n",
+  ";\n\n",
+];
 
+/**
+ * A command, sometimes with a here-document. Its body goes after the next real newline (a
+ * backslash-newline is not one), so the generator holds it until a separator ends the line.
+ */
 function listLine(r: Rng): string {
-  let line = command(r, 0);
+  let line = "";
+  let pending: string[] = [];
   const more = 1 + Math.floor(r() * 5);
-  for (let i = 1; i <= more; i++) line += pick(r, SEPARATORS) + command(r, i);
-  return line;
+  for (let i = 0; i <= more; i++) {
+    if (i > 0) {
+      const sep = pick(r, SEPARATORS);
+      line += sep;
+      if (sep.endsWith("\n") && !sep.endsWith("\\\n") && pending.length > 0) {
+        line += pending.join("");
+        pending = [];
+      }
+    }
+    line += command(r, i);
+    if (r() < 0.15) {
+      const tag = `E${i}`;
+      line += pick(r, [` <<${tag}`, ` <<'${tag}'`, ` <<-${tag}`]);
+      pending.push(`body ${i} | && ;\n${tag}\n`);
+    }
+  }
+  return pending.length > 0 ? `${line}\n${pending.join("")}` : line;
 }
 
 function argvOf(c: SimpleCommand): string[] {
@@ -54,15 +93,17 @@ function simulate(script: NonNullable<ShellAnalysis["script"]>): string[][] {
 
 const sorted = (argvs: string[][]): string[] => argvs.map((a) => JSON.stringify(a)).sort();
 
-function fuzz(seed: number, cases: number): { clean: number; skippedBranches: number } {
+function fuzz(seed: number, cases: number): { clean: number; skippedBranches: number; heredocs: number } {
   const r = rng(seed);
   let clean = 0;
   let skippedBranches = 0;
+  let heredocs = 0;
   for (let i = 0; i < cases; i++) {
     const line = listLine(r);
     const analysis = analyseShell(line, { home: ORACLE_HOME });
     if (analysis.problems.length > 0 || !analysis.script) continue;
     clean++;
+    if (line.includes("<<")) heredocs++;
     const context = `seed ${seed} case ${i}: ${JSON.stringify(line)}`;
     // What is judged is what the script holds.
     expect(sorted(analysis.script.pipelines.flat().map(argvOf)), context).toEqual(
@@ -79,16 +120,18 @@ function fuzz(seed: number, cases: number): { clean: number; skippedBranches: nu
     expect(sorted(again.argvs), `${context} rendered as ${JSON.stringify(rendered)}`).toEqual(want);
     expect(again.files, `${context} rendered as ${JSON.stringify(rendered)}`).toEqual(got.files);
   }
-  return { clean, skippedBranches };
+  return { clean, skippedBranches, heredocs };
 }
 
 describe("differential fuzzing of lists and pipelines against bash", () => {
   for (const seed of [1, 2, 3]) {
     it(`fixed seed ${seed}: bash runs exactly the commands the analysed script runs`, () => {
-      const { clean, skippedBranches } = fuzz(seed, 200);
-      // The generator must reach clean texts and short-circuited branches, or this could not fail.
+      const { clean, skippedBranches, heredocs } = fuzz(seed, 200);
+      // The generator must reach clean texts, short-circuited branches and here-documents, or
+      // this could not fail.
       expect(clean).toBeGreaterThan(80);
       expect(skippedBranches).toBeGreaterThan(20);
+      expect(heredocs).toBeGreaterThan(10);
     });
   }
   const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
