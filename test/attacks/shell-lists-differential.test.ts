@@ -78,14 +78,22 @@ function argvOf(c: SimpleCommand): string[] {
   return c.argv.map((w) => w.value);
 }
 
-/** What bash runs for the analysed script, when commands named zqF… fail. */
-function simulate(script: NonNullable<ShellAnalysis["script"]>): string[][] {
-  const ran: string[][] = [];
+/**
+ * What bash runs for the analysed script, when commands named zqF… fail: each command with what
+ * its stdin carries under the `pipes` oracle (the name of the stage before it, unless that
+ * stage's stdout goes to a file).
+ */
+function simulate(script: NonNullable<ShellAnalysis["script"]>): Array<{ argv: string[]; fedBy: string }> {
+  const ran: Array<{ argv: string[]; fedBy: string }> = [];
   let status = 0;
   script.pipelines.forEach((pipeline, i) => {
     const op = i === 0 ? ";" : script.operators[i - 1];
     if ((op === "&&" && status !== 0) || (op === "||" && status === 0)) return;
-    for (const c of pipeline) ran.push(argvOf(c));
+    pipeline.forEach((c, k) => {
+      const before = pipeline[k - 1];
+      const toFile = before?.redirects.some((r) => (r.fd ?? 1) === 1 && (r.op === ">" || r.op === ">>"));
+      ran.push({ argv: argvOf(c), fedBy: before === undefined || toFile ? "" : argvOf(before)[0]! });
+    });
     status = argvOf(pipeline.at(-1)!)[0]!.startsWith(FAIL) ? 1 : 0;
   });
   return ran;
@@ -93,11 +101,15 @@ function simulate(script: NonNullable<ShellAnalysis["script"]>): string[][] {
 
 const sorted = (argvs: string[][]): string[] => argvs.map((a) => JSON.stringify(a)).sort();
 
-function fuzz(seed: number, cases: number): { clean: number; skippedBranches: number; heredocs: number } {
+function fuzz(
+  seed: number,
+  cases: number,
+): { clean: number; skippedBranches: number; heredocs: number; pipelines: number } {
   const r = rng(seed);
   let clean = 0;
   let skippedBranches = 0;
   let heredocs = 0;
+  let pipelines = 0;
   for (let i = 0; i < cases; i++) {
     const line = listLine(r);
     const analysis = analyseShell(line, { home: ORACLE_HOME });
@@ -109,7 +121,8 @@ function fuzz(seed: number, cases: number): { clean: number; skippedBranches: nu
     expect(sorted(analysis.script.pipelines.flat().map(argvOf)), context).toEqual(
       sorted(analysis.commands.map(argvOf)),
     );
-    const want = sorted(simulate(analysis.script));
+    const ran = simulate(analysis.script);
+    const want = sorted(ran.map((c) => c.argv));
     if (want.length < analysis.commands.length) skippedBranches++;
     const got = runUnderBash(line, { failPrefix: FAIL });
     expect(got.stderr, context).not.toMatch(/syntax error/);
@@ -119,19 +132,29 @@ function fuzz(seed: number, cases: number): { clean: number; skippedBranches: nu
     const again = runUnderBash(rendered, { failPrefix: FAIL });
     expect(sorted(again.argvs), `${context} rendered as ${JSON.stringify(rendered)}`).toEqual(want);
     expect(again.files, `${context} rendered as ${JSON.stringify(rendered)}`).toEqual(got.files);
+    // Pipeline membership (what policy pipeFrom rules and findings read): each stage is fed by
+    // the stage the analysis puts before it. Here-documents feed stdin themselves: skipped.
+    if (!line.includes("<<")) {
+      const fed = runUnderBash(line, { failPrefix: FAIL, pipes: true });
+      expect(sorted(fed.argvs), `${context} (stdin of each stage)`).toEqual(
+        sorted(ran.map((c) => [...c.argv, `stdin=${c.fedBy}`])),
+      );
+      pipelines++;
+    }
   }
-  return { clean, skippedBranches, heredocs };
+  return { clean, skippedBranches, heredocs, pipelines };
 }
 
 describe("differential fuzzing of lists and pipelines against bash", () => {
   for (const seed of [1, 2, 3]) {
     it(`fixed seed ${seed}: bash runs exactly the commands the analysed script runs`, () => {
-      const { clean, skippedBranches, heredocs } = fuzz(seed, 200);
+      const { clean, skippedBranches, heredocs, pipelines } = fuzz(seed, 200);
       // The generator must reach clean texts, short-circuited branches and here-documents, or
       // this could not fail.
       expect(clean).toBeGreaterThan(80);
       expect(skippedBranches).toBeGreaterThan(20);
       expect(heredocs).toBeGreaterThan(10);
+      expect(pipelines).toBeGreaterThan(60);
     });
   }
   const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
