@@ -741,7 +741,28 @@ class Analyser {
     }
   }
 
+  /**
+   * bash needs a redirect's target on the operator's line (`a >` + newline is a syntax error);
+   * tree-sitter takes the next line's first word as the target, so `a >` + newline + `b` would
+   * be judged as `a >b`. Returns false (after reporting) when the redirect spans a bare newline.
+   */
+  private redirectOnOneLine(node: Node): boolean {
+    let previous: Node | undefined;
+    for (const kid of node.children) {
+      if (previous && hasBareNewline(this.text, previous.endIndex, kid.startIndex)) {
+        this.divergence("newline between a redirect operator and its target", node.startIndex, node.endIndex);
+        // Its words are still read, so commands nested in them are collected and judged.
+        for (const k of node.children)
+          if (k.isNamed && k.type !== "file_descriptor") resolveWord(k, this.wordEnv);
+        return false;
+      }
+      previous = kid;
+    }
+    return true;
+  }
+
   private fileRedirect(node: Node): Redirect[] {
+    if (!this.redirectOnOneLine(node)) return [];
     let fd: number | undefined;
     let op: string | undefined;
     let opNode: Node | undefined;
@@ -790,6 +811,7 @@ class Analyser {
   }
 
   private herestring(node: Node): Redirect[] {
+    if (!this.redirectOnOneLine(node)) return [];
     const words = node.children.filter((k) => k.isNamed && k.type !== "comment");
     let fd: number | undefined;
     const targets = words.filter((k) => {

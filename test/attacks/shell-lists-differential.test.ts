@@ -22,7 +22,9 @@ function command(r: Rng, n: number): string {
   let text = (r() < 0.35 ? FAIL : "zq") + String(n);
   const args = Math.floor(r() * 3);
   for (let i = 0; i < args; i++) text += " " + pick(r, ["a", "-b", "c=d", "'e f'", '"g"', "h\\ i"]);
-  if (r() < 0.2) text += pick(r, [" >f", " >>f", " 2>f", ">f"]) + String(n);
+  // " >" + newline: bash wants the target on the operator's line (a syntax error otherwise);
+  // a backslash-newline continues the line.
+  if (r() < 0.2) text += pick(r, [" >f", " >>f", " 2>f", ">f", " >\nf", " > \\\nf"]) + String(n);
   return text;
 }
 
