@@ -847,9 +847,12 @@ class Analyser {
     let body: Node | undefined;
     let endNode: Node | undefined;
     let fd: number | undefined;
+    let opEnd = -1;
     for (const kid of node.children) {
-      if (kid.type === "<<" || kid.type === "<<-") op = kid.type;
-      else if (kid.type === "file_descriptor") fd = Number(kid.text);
+      if (kid.type === "<<" || kid.type === "<<-") {
+        op = kid.type;
+        opEnd = kid.endIndex;
+      } else if (kid.type === "file_descriptor") fd = Number(kid.text);
       else if (kid.type === "heredoc_start") start = kid;
       else if (kid.type === "heredoc_body") body = kid;
       else if (kid.type === "heredoc_end") endNode = kid;
@@ -865,6 +868,9 @@ class Analyser {
       this.divergence("heredoc without a delimiter", node.startIndex, node.endIndex);
       return extra;
     }
+    // `cat <<` + newline is bash's syntax error; tree-sitter takes the next line as the delimiter.
+    if (hasBareNewline(text, opEnd, start.startIndex))
+      this.divergence("newline between a redirect operator and its target", node.startIndex, start.endIndex);
     if (!endNode) {
       this.divergence("heredoc without its end delimiter line", node.startIndex, node.endIndex);
       return extra;
