@@ -388,6 +388,11 @@ class Analyser {
       for (let i = 0; i < kids.length; i++) {
         const kid = kids[i] as Node;
         if (kid.type === "comment") continue;
+        if (kid.type === ";;" || kid.type === ";&" || kid.type === ";;&") {
+          // Case terminators outside a case: bash's syntax error; the parser reads a separator.
+          this.divergence(`${kid.type} outside a case statement`, kid.startIndex, kid.endIndex);
+          continue;
+        }
         if (kid.type === ";" || kid.type === "&" || kid.type === "\n") {
           separated = true;
           continue;
@@ -634,8 +639,9 @@ class Analyser {
       if (previous && previous.endIndex === kid.startIndex) {
         if (!startsWithOperator(this.text, kid))
           this.divergence("adjacent words not separated by blanks", previous.startIndex, kid.endIndex);
-        else if (FD_WORD.test(previous.text))
-          // bash reads `2>f` / `{fd}>f` as a descriptor, whatever the parser made of it.
+        else if (FD_WORD.test(previous.text) || this.endsInFdWord(previous))
+          // bash reads `2>f` / `{fd}>f` as a descriptor, whatever the parser made of it — also
+          // when the digits end another redirect (`>2>f` is `>` with no target: a syntax error).
           this.divergence("file descriptor word next to a redirect", previous.startIndex, kid.endIndex);
       }
       // bash ends a command at an unescaped newline; tree-sitter sometimes carries on, e.g.
@@ -739,6 +745,13 @@ class Analyser {
         this.nested(node, "top");
         return [];
     }
+  }
+
+  /** A redirect whose target is a descriptor-like word, except after >& / <& (where bash takes one). */
+  private endsInFdWord(node: Node): boolean {
+    if (!REDIRECTS.has(node.type)) return false;
+    const last = node.lastChild;
+    return last !== null && FD_WORD.test(last.text) && this.text[last.startIndex - 1] !== "&";
   }
 
   /**
