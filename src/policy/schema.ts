@@ -14,6 +14,15 @@ export interface SchemaIssue {
   fix: string;
 }
 
+/** ajv's options for the policy schema; the build step (scripts/build-policy-validator.mjs) uses them too. */
+export const ajvOptions = {
+  allErrors: true,
+  discriminator: true,
+  strict: true,
+  allowUnionTypes: true,
+  verbose: true,
+} as const;
+
 let validator: ValidateFunction | undefined;
 let schemaJson:
   | {
@@ -34,13 +43,7 @@ function compiled(schemaPath: string): ValidateFunction {
   validator ??= prebuilt(schemaPath);
   if (!validator) {
     const { Ajv } = createRequire(import.meta.url)("ajv") as typeof import("ajv");
-    const ajv = new Ajv({
-      allErrors: true,
-      discriminator: true,
-      strict: true,
-      allowUnionTypes: true,
-      verbose: true,
-    });
+    const ajv = new Ajv(ajvOptions);
     validator = ajv.compile(loadSchemaJson(schemaPath));
   }
   return validator as ValidateFunction;

@@ -6,7 +6,6 @@ import type http from "node:http";
 import type https from "node:https";
 import os from "node:os";
 import path from "node:path";
-import { ProxyAgent, fetch } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { openAuditLog } from "../../src/audit/log.js";
 import { verifyAuditLog } from "../../src/audit/verify.js";
@@ -14,6 +13,7 @@ import { startEgressProxy, type EgressProxy, type EgressProxyOptions } from "../
 import type { ProxyEgressEvent, StepAllowlist } from "../../src/egress/types.js";
 import {
   closeServer,
+  downloadVia,
   makeTestCa,
   rawConnect,
   rawProxyGet,
@@ -76,18 +76,8 @@ async function start(limits: EgressProxyOptions["limits"] = {}): Promise<EgressP
   return proxy;
 }
 
-async function download(p: EgressProxy, pathname: string): Promise<{ bytes: number; error?: string }> {
-  const dispatcher = new ProxyAgent({ uri: p.url, requestTls: { ca: ca.ca } });
-  let bytes = 0;
-  try {
-    const res = await fetch(`https://moltbook.test:${tls.port}${pathname}`, { dispatcher });
-    for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length;
-    return { bytes };
-  } catch (err) {
-    return { bytes, error: (err as Error).message };
-  } finally {
-    await dispatcher.destroy();
-  }
+function download(p: EgressProxy, pathname: string): Promise<{ bytes: number; error?: string }> {
+  return downloadVia(p.url, `https://moltbook.test:${tls.port}${pathname}`, ca.ca);
 }
 
 describe("egress limits", () => {

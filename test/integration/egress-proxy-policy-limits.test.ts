@@ -5,7 +5,6 @@
 import fs from "node:fs";
 import type https from "node:https";
 import path from "node:path";
-import { ProxyAgent, fetch } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { buildStepAllowlist } from "../../src/egress/allowlist.js";
 import { startEgressProxy, type EgressProxy } from "../../src/egress/proxy.js";
@@ -14,6 +13,7 @@ import { loadPolicy } from "../../src/policy/load.js";
 import type { Policy } from "../../src/policy/types.js";
 import {
   closeServer,
+  downloadVia,
   makeTestCa,
   rawConnect,
   startHttps,
@@ -64,18 +64,8 @@ async function stepProxy(runnerLimits?: { maxBytesIn: number }): Promise<EgressP
   return proxy;
 }
 
-async function download(p: EgressProxy, pathname: string): Promise<{ bytes: number; error?: string }> {
-  const dispatcher = new ProxyAgent({ uri: p.url, requestTls: { ca: ca.ca } });
-  let bytes = 0;
-  try {
-    const res = await fetch(`https://moltbook.test:${tls.port}${pathname}`, { dispatcher });
-    for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length;
-    return { bytes };
-  } catch (err) {
-    return { bytes, error: (err as Error).message };
-  } finally {
-    await dispatcher.destroy();
-  }
+function download(p: EgressProxy, pathname: string): Promise<{ bytes: number; error?: string }> {
+  return downloadVia(p.url, `https://moltbook.test:${tls.port}${pathname}`, ca.ca);
 }
 
 describe("egress limits from the policy", () => {

@@ -9,6 +9,7 @@ import https from "node:https";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { ProxyAgent, fetch } from "undici";
 
 export interface TestCa {
   ca: string;
@@ -174,5 +175,24 @@ export async function waitFor(check: () => boolean, ms = 3_000): Promise<void> {
   while (!check()) {
     if (Date.now() > until) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Downloads `url` through the proxy at `proxyUrl` (CONNECT, test CA); bytes received, and the error if it broke. */
+export async function downloadVia(
+  proxyUrl: string,
+  url: string,
+  ca: string,
+): Promise<{ bytes: number; error?: string }> {
+  const dispatcher = new ProxyAgent({ uri: proxyUrl, requestTls: { ca } });
+  let bytes = 0;
+  try {
+    const res = await fetch(url, { dispatcher });
+    for await (const chunk of res.body!) bytes += (chunk as Uint8Array).length;
+    return { bytes };
+  } catch (err) {
+    return { bytes, error: (err as Error).message };
+  } finally {
+    await dispatcher.destroy();
   }
 }

@@ -55,7 +55,14 @@ function start(home: string): {
 } {
   const proc = spawn(process.execPath, [childScript, home], {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, SKILLWALL_DIST: dist },
+    env: {
+      ...process.env,
+      SKILLWALL_DIST: dist,
+      // Auto-approve: the flipping heartbeat rewrites the lockfile and the state all the time.
+      SKILLWALL_TEST_POLICY: JSON.stringify(
+        testPolicy({ heartbeat: { autoApproveAllowed: true, keepOldStepsWhilePending: false } }),
+      ),
+    },
   });
   started.push(proc);
   let out = "";
