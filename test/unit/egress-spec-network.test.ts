@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { sandboxDefaults } from "../../src/limits.js";
 import { buildStepSpec, checkedNetworkMode } from "../../src/run/spec.js";
 
-function spec(networkMode: string | undefined) {
+type SpecInput = Parameters<typeof buildStepSpec>[0];
+
+function spec(networkMode: string | undefined, extra: Partial<SpecInput> = {}) {
   return buildStepSpec({
     image: "img",
     runId: "r1",
@@ -16,6 +18,7 @@ function spec(networkMode: string | undefined) {
     seccompJson: "{}",
     user: { uid: 1000, gid: 1000 },
     ...(networkMode === undefined ? {} : { networkMode }),
+    ...extra,
   });
 }
 
@@ -48,15 +51,7 @@ describe("step network modes", () => {
 
   it("refuses a writable extra mount", () => {
     expect(() =>
-      buildStepSpec({
-        image: "img",
-        runId: "r1",
-        stepLabel: "s",
-        script: "true",
-        env: new Map(),
-        limits: { ...sandboxDefaults },
-        seccompJson: "{}",
-        user: { uid: 1000, gid: 1000 },
+      spec(undefined, {
         readOnlyMounts: [{ Type: "bind", Source: "/tmp/x", Target: "/opt/x", ReadOnly: false }],
       }),
     ).toThrow(/read-only/);
