@@ -11,8 +11,7 @@ import { SkillwallError, describeError } from "../errors.js";
 import { publishLifecycle } from "../events.js";
 import type { JudgedStep, SkillResult, Verdict } from "../model.js";
 import type { Policy } from "../policy/types.js";
-import { writeFileAtomic } from "../remote/atomic-file.js";
-import { getBlob, getBlobText, putBlob } from "../remote/blobs.js";
+import { getBlobText, putBlob } from "../remote/blobs.js";
 import type { RemoteDeps, ScanFn, StepOutcome } from "../remote/deps.js";
 import { sha256Hex } from "../remote/fetch.js";
 import {
@@ -24,6 +23,7 @@ import {
   type LockedSkill,
 } from "../remote/lockfile.js";
 import { agentHomePaths, skillWorkspace, skillWorkspaceRel } from "../remote/paths.js";
+import { restorePinnedFiles } from "../remote/workspace-files.js";
 import { atLeast, diffFile, type DiffSideInput, type FileDiff } from "./diff.js";
 import { withLock } from "./lock.js";
 import { heartbeatPolicy } from "./profile.js";
@@ -362,7 +362,7 @@ export class HeartbeatRunner {
     const steps = judged.steps.filter((j) => isApproved(j) && j.verdict !== "deny");
     if (steps.length === 0) return [];
     const workspace = skillWorkspace(home, locked.name);
-    await restorePinned(home, workspace, locked);
+    await restorePinned(home, locked);
     const result = await deps.run({
       skill: locked.name,
       phase: "heartbeat",
@@ -375,7 +375,7 @@ export class HeartbeatRunner {
       workspace,
       signal: this.#opts.signal ?? new AbortController().signal,
     });
-    const tampered = await restorePinned(home, workspace, locked);
+    const tampered = await restorePinned(home, locked);
     if (tampered.length > 0)
       publishLifecycle({ event: "heartbeat-instruction-file-restored", skill: locked.name, files: tampered });
     return result.steps;
@@ -419,17 +419,13 @@ export class HeartbeatRunner {
   }
 }
 
-/** Writes the approved bytes of every pinned file back into the workspace; returns the names that differed. */
-export async function restorePinned(home: string, workspace: string, locked: LockedSkill): Promise<string[]> {
-  const differed: string[] = [];
-  for (const f of locked.files) {
-    const target = path.join(workspace, f.path);
-    const current = await fs.readFile(target).catch(() => undefined);
-    if (current !== undefined && sha256Hex(current) === f.sha256) continue;
-    if (current !== undefined) differed.push(f.path);
-    await writeFileAtomic(target, await getBlob(home, f.sha256));
-  }
-  return differed;
+/**
+ * Writes the approved bytes of every pinned file back into the workspace; returns the names that
+ * differed. Through hostfs: a directory a step swapped for a symlink is replaced, never written
+ * through (the supervisor runs as root).
+ */
+export async function restorePinned(home: string, locked: LockedSkill): Promise<string[]> {
+  return restorePinnedFiles(home, locked.name, locked.files);
 }
 
 export interface DecideOptions {
@@ -509,9 +505,7 @@ export async function approvePending(opts: DecideOptions): Promise<LockedSkill> 
     locked.approvedSteps = keep;
     locked.updatedAt = now;
     locked.policy = { name: opts.policy.name, hash: opts.policy.hash };
-    const workspace = skillWorkspace(opts.home, opts.skill);
-    for (const p of pending.files)
-      await writeFileAtomic(path.join(workspace, p.path), await getBlob(opts.home, p.sha256));
+    for (const p of pending.files) await restorePinnedFiles(opts.home, opts.skill, [p]);
     await writeLockfile(opts.home, lock);
     delete st!.pending;
     await writeState(opts.home, state);
