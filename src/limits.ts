@@ -39,6 +39,8 @@ export const hostfsLimits = {
   maxFileBytes: 64 * 1024 * 1024,
   /** Most bytes copied out of one workspace after one run (step-written files into the blob store). */
   maxCopiedBytes: 256 * 1024 * 1024,
+  /** Largest lockfile or heartbeat state moved out of an agent home by the migration. */
+  maxStateFileBytes: 16 * 1024 * 1024,
 } as const;
 
 /** Defaults for every step container; a policy's `sandbox` section may change them. */

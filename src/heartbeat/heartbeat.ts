@@ -24,6 +24,7 @@ import {
 } from "../remote/lockfile.js";
 import { agentHomePaths, skillWorkspace, skillWorkspaceRel } from "../remote/paths.js";
 import { restorePinnedFiles } from "../remote/workspace-files.js";
+import { ensureStateDir } from "../remote/state-dir.js";
 import { atLeast, diffFile, type DiffSideInput, type FileDiff } from "./diff.js";
 import { withLock } from "./lock.js";
 import { heartbeatPolicy } from "./profile.js";
@@ -450,6 +451,7 @@ function noPending(skill: string): SkillwallError {
  */
 export async function approvePending(opts: DecideOptions): Promise<LockedSkill> {
   const cache = opts.cache ?? defaultCache;
+  await ensureStateDir(opts.home);
   return withLock(agentHomePaths(opts.home).mutationLock, "approve", async () => {
     const lock = await readLockfile(opts.home);
     const state = await readState(opts.home);

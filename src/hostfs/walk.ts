@@ -66,3 +66,36 @@ export async function walkTree(
   await walk(root, "", 1);
   return seen;
 }
+
+/** Removes `name` under `dir` and everything below it, through descriptors (symlinks are unlinked, never followed). */
+export async function removeTree(dir: HostDir, name: string, opts: WalkOptions = {}): Promise<void> {
+  const st = await dir.entry(name);
+  if (st === undefined) return;
+  if (!st.isDirectory()) return dir.unlink(name);
+  const sub = await dir.dir(name);
+  try {
+    const dirs: string[] = [];
+    await walkTree(
+      sub,
+      ({ rel, st: e, dir: parent, name: n }) => {
+        if (e.isDirectory()) dirs.push(rel);
+        else return parent.unlink(n);
+      },
+      opts,
+    );
+    // Deepest first: children before their parents.
+    for (const rel of dirs.sort((a, b) => b.split("/").length - a.split("/").length)) {
+      const parts = rel.split("/");
+      const leaf = parts.pop()!;
+      const parent = parts.length === 0 ? await sub.dup() : await sub.dirPath(parts.join("/"));
+      try {
+        await parent.rmdir(leaf);
+      } finally {
+        await parent.close();
+      }
+    }
+  } finally {
+    await sub.close();
+  }
+  await dir.rmdir(name);
+}

@@ -23,6 +23,7 @@ import {
 } from "./lockfile.js";
 import { withLock } from "../heartbeat/lock.js";
 import { agentHomePaths, skillNamePattern, skillWorkspace } from "./paths.js";
+import { ensureStateDir } from "./state-dir.js";
 import { copyStepWritten, restorePinnedFiles, writeWorkspaceFile } from "./workspace-files.js";
 import { limits } from "../limits.js";
 
@@ -245,6 +246,7 @@ export function approvedSteps(
 
 export async function installSkill(opts: InstallOptions): Promise<InstallReport> {
   const now = new Date((opts.deps.now ?? Date.now)()).toISOString();
+  await ensureStateDir(opts.home);
   const plan = await planInstall(opts);
   opts.onPlan?.(plan);
   const review = plan.candidates.filter((c) => c.judged.verdict === "review");
