@@ -191,7 +191,13 @@ describe("escape 3: the workspace check's chown against an agent swapping a dire
     mkdirSync(path.join(home, rel, "d"), { recursive: true });
     writeFileSync(path.join(home, rel, "d", "secret"), "mine\n");
     // The agent (uid 1000, in a container with the home mounted) swaps d and a symlink to outside.
-    const loop = `cd /home/agent/${rel} && ln -s ${outside} L && end=$(($(date +%s)+12)); while [ $(date +%s) -lt $end ]; do for i in 1 2 3 4 5 6 7 8 9 10; do mv d R; mv L d; mv d L; mv R d; done; done 2>/dev/null; true`;
+    // renameat2(RENAME_EXCHANGE) in a tight loop: both names always exist, each is a directory
+    // half of the time and a symlink to the outside directory the other half.
+    const loop = [
+      `cd /home/agent/${rel} && ln -s ${outside} L && exec perl -MPOSIX -e '`,
+      `my $nr = (POSIX::uname())[4] eq "aarch64" ? 276 : 316; my $end = time + 12;`,
+      `my ($a, $b) = ("d", "L"); while (time < $end) { syscall($nr, -100, $a, -100, $b, 2) for 1..1000 }'`,
+    ].join(" ");
     const agent = runWrapped({
       client: fx.client,
       image: fx.image,
@@ -211,7 +217,8 @@ describe("escape 3: the workspace check's chown against an agent swapping a dire
       );
       checks++;
     }
-    await agent;
+    // The swap loop really ran (it exits 0 after its 12 s) while the checks ran.
+    expect((await agent).outcome).toBe("ok");
     expect(checks).toBeGreaterThan(5);
     expect(statSync(secret).uid).toBe(0);
     expect(statSync(secret).mode & 0o777).toBe(0o600);
