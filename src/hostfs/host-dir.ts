@@ -468,3 +468,16 @@ export async function withSubdir<T>(
     await dir.close();
   }
 }
+
+/**
+ * Reads one regular file the operator named by path (a local skill source, which may well sit in
+ * an agent home): its directory is resolved once, the file itself is opened O_NOFOLLOW and
+ * O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most maxBytes.
+ */
+export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
+  const bytes = await withHostDir(path.dirname(absPath), {}, (dir) =>
+    dir.readFile(path.basename(absPath), maxBytes),
+  );
+  if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
+  return bytes;
+}
