@@ -106,6 +106,28 @@ describe("migration of state kept inside the home", () => {
     expect(readdirSync(outside)).toEqual(["heartbeat.json"]);
   });
 
+  it("as root, refuses to take over an in-home lockfile the container user owns (the agent may have forged it)", async () => {
+    if (!asRoot) throw new Error("this test needs root (the supervisor's case): run the suite as root");
+    const home = tmp("sw-home-");
+    writeFileSync(path.join(home, "skillwall.lock.json"), emptyLock);
+    chownSync(path.join(home, "skillwall.lock.json"), 1000, 1000);
+    await expect(readLockfile(home)).rejects.toThrow(/owned by uid 1000, not 0/);
+    expect(existsSync(agentHomePaths(home).lockfile)).toBe(false);
+  });
+
+  it("after the migration, state-like names the agent plants in its home are neither read nor removed", async () => {
+    const home = tmp("sw-home-");
+    writeFileSync(path.join(home, "skillwall.lock.json"), emptyLock);
+    await ensureStateDir(home);
+    expect(existsSync(agentHomePaths(home).lockfile)).toBe(true);
+    mkdirSync(path.join(home, ".skillwall"));
+    writeFileSync(path.join(home, "skillwall.lock.json"), '{"forged":true}');
+    const { migrateLegacy } = await import("../../src/remote/state-dir.js");
+    await migrateLegacy(home);
+    expect(readFileSync(agentHomePaths(home).lockfile, "utf8")).toBe(emptyLock);
+    expect(readdirSync(home).sort()).toEqual([".skillwall", "skillwall.lock.json"]);
+  });
+
   it("--state-dir puts the state where the operator says", async () => {
     const home = tmp("sw-home-");
     const dir = path.join(tmp("sw-state-"), "mine");
