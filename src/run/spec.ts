@@ -1,19 +1,17 @@
 // The hardened container every step runs in. One function builds it, so every step (run, exec,
 // install, heartbeat) gets the same walls; tests check their effect against a real daemon.
 
-import os from "node:os";
 import { SkillwallError } from "../errors.js";
 import { assertStepNetworkMode } from "../egress/network.js";
 import type { SandboxLimits } from "../limits.js";
 import type { BindMount, ContainerSpec } from "./container-client.js";
+import { ownerLabelKeys, ownerLabels } from "./owner.js";
 import { containerHome, type Workspace } from "./workspace.js";
 
 export const labelKeys = {
   run: "skillwall.run",
   step: "skillwall.step",
-  pid: "skillwall.pid",
-  host: "skillwall.host",
-  created: "skillwall.created",
+  ...ownerLabelKeys,
 } as const;
 
 export const sandboxPath = "/usr/local/bin:/usr/bin:/bin";
@@ -89,9 +87,7 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
     Labels: {
       [labelKeys.run]: input.runId,
       [labelKeys.step]: input.stepLabel.slice(0, 200),
-      [labelKeys.pid]: String(process.pid),
-      [labelKeys.host]: os.hostname(),
-      [labelKeys.created]: String(Date.now()),
+      ...ownerLabels(),
     },
     AttachStdout: true,
     AttachStderr: true,
