@@ -19,6 +19,14 @@ export const egressDefaults = {
   connectTimeoutMs: 10_000,
   /** Longest wait for name resolution, ms. */
   resolveTimeoutMs: 5_000,
+  /** Most bytes read from a tunnel's start to find its TLS ClientHello (and the SNI in it). */
+  maxClientHelloBytes: 64 * 1024,
+  /** Longest wait for that ClientHello after "200 Connection Established", ms. */
+  clientHelloTimeoutMs: 10_000,
+  /** Refusals recorded one by one per window; the rest of the window becomes one summary record. */
+  maxDeniedRecords: 20,
+  /** The window of maxDeniedRecords, ms. */
+  deniedWindowMs: 10_000,
 } as const;
 
 export type EgressLimits = { -readonly [K in keyof typeof egressDefaults]: number };
