@@ -16,6 +16,31 @@ export const labelKeys = {
 
 export const sandboxPath = "/usr/local/bin:/usr/bin:/bin";
 
+/**
+ * Docker's default masked paths (setting MaskedPaths replaces them, so they are all listed) plus
+ * what tells a step about the host: the kernel command line (boot parameters, root device,
+ * sometimes secrets), the loaded modules and the kernel symbol table.
+ */
+export const maskedPaths = [
+  "/proc/asound",
+  "/proc/acpi",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/proc/sched_debug",
+  "/proc/scsi",
+  "/sys/firmware",
+  "/sys/devices/virtual/powercap",
+  "/proc/cmdline",
+  "/proc/modules",
+  "/proc/kallsyms",
+];
+
+/** Docker's default read-only paths. */
+export const readonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
+
 export interface StepSpecInput {
   image: string;
   runId: string;
@@ -102,6 +127,8 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
       CapAdd: [],
       SecurityOpt: ["no-new-privileges:true", `seccomp=${input.seccompJson}`],
       ReadonlyRootfs: true,
+      MaskedPaths: [...maskedPaths],
+      ReadonlyPaths: [...readonlyPaths],
       Privileged: false,
       Tmpfs: {
         "/tmp": tmpfsOptions(l.tmpBytes, []),
