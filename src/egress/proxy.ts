@@ -22,7 +22,7 @@ import { parseAbsoluteUrl, parseAuthority, showTarget, type Target } from "./hos
 import { awaitClientHello, sniDenial } from "./tunnel-start.js";
 import { DenialRecords } from "./denial-records.js";
 import { denialLine, judgeTarget } from "./judge.js";
-import { effectiveLimits, type EgressLimits } from "./limits.js";
+import { effectiveLimits, maxClientConnectionsTotal, type EgressLimits } from "./limits.js";
 import { relayQueueBytes, relayTunnel, UpstreamReads, type ByteBudget } from "./relay.js";
 import { resolveTarget, type HostMap } from "./resolve.js";
 import type { ProxyEgressEvent, StepAllowlist } from "./types.js";
@@ -100,6 +100,19 @@ function plainResponse(status: number, statusText: string, body: string): string
     `Connection: close\r\n\r\n${text}`
   );
 }
+
+/** Client connections open to every proxy of this process (maxClientConnectionsTotal). */
+const clientSlots = {
+  used: 0,
+  take(): boolean {
+    if (this.used >= maxClientConnectionsTotal) return false;
+    this.used++;
+    return true;
+  },
+  give(): void {
+    this.used--;
+  },
+};
 
 type Denial = { rule: string; reason: string; detail?: string; address?: string };
 
@@ -529,7 +542,34 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   }
 
   const server = http.createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000 });
-  server.on("connection", (s: net.Socket) => track(s));
+  // Per step: Node closes a connection past maxConnections as soon as it is accepted ("drop").
+  server.maxConnections = limits.maxClientConnections;
+  const refuseClient = (why: string): void =>
+    emit({
+      kind: "connect",
+      host: "",
+      port: 0,
+      decision: "deny",
+      rule: "limit-client-connections",
+      reason: `skillwall-egress: ${why}`,
+      outcome: "refused",
+      bytesIn: 0,
+      bytesOut: 0,
+      durationMs: 0,
+    });
+  server.on("drop", () =>
+    refuseClient(`this step already has ${limits.maxClientConnections} connections to its proxy`),
+  );
+  server.on("connection", (s: net.Socket) => {
+    // Per process: every proxy's clients together.
+    if (!clientSlots.take()) {
+      s.destroy();
+      refuseClient(`all steps together have ${maxClientConnectionsTotal} connections to their proxies`);
+      return;
+    }
+    s.once("close", () => clientSlots.give());
+    track(s);
+  });
   server.on("connect", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     onConnect(req, socket, head).catch(() => socket.destroy());
   });
