@@ -123,7 +123,11 @@ const killRetryMs = 500;
  * SIGKILL, again and again until the container has ended: a failed kill call (daemon busy, the
  * process short of descriptors) must not leave the step running past its limit.
  */
-async function killUntilEnded(client: ContainerClient, id: string, ended: () => boolean): Promise<void> {
+export async function killUntilEnded(
+  client: ContainerClient,
+  id: string,
+  ended: () => boolean,
+): Promise<void> {
   while (!ended()) {
     try {
       await client.kill(id);
