@@ -21,7 +21,7 @@ import { resolvedScript, type ScriptRenderer } from "./render.js";
 import { initShell } from "../shell/parser.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
-import { canMountWorkspace, openWorkspaceVolume } from "./workspace-volume.js";
+import { canMountWorkspace, openWorkspaceVolume, reapWorkspaceVolumes } from "./workspace-volume.js";
 import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } from "./workspace.js";
 
 export type StepOutcome = ContainerOutcome | "refused" | "not-approved" | "skipped";
@@ -240,6 +240,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
   if (opts.reap !== false) {
     await reapStale(client).catch(() => undefined);
     await reapStaleNetworks(client, firewall).catch(() => undefined);
+    if (canMountWorkspace()) await reapWorkspaceVolumes().catch(() => undefined);
   }
 
   const workspace = opts.workspace

@@ -12,7 +12,7 @@
 // Needs root (mount); as a normal user the workspace is bind-mounted as before, without a quota.
 
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, open, rm, rmdir } from "node:fs/promises";
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -20,10 +20,14 @@ import { SkillwallError } from "../errors.js";
 import type { SandboxLimits, WorkspaceQuota } from "../limits.js";
 import type { BindMount, ContainerClient } from "./container-client.js";
 import { executeContainer } from "./execute.js";
+import { ownerDead, ownerLabels, procOwnerProbe, type OwnerProbe } from "./owner.js";
 import { buildStepSpec } from "./spec.js";
 import { containerHome, type Workspace } from "./workspace.js";
 
 const run = promisify(execFile);
+
+const volumePrefix = "skillwall-ws-";
+const ownerFile = "owner.json";
 
 export interface WorkspaceVolume {
   /** The workspace the steps mount: the quota filesystem at the skill directory's place. */
@@ -89,7 +93,9 @@ async function copyInContainer(
 }
 
 export async function openWorkspaceVolume(input: VolumeInput): Promise<WorkspaceVolume> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "skillwall-ws-"));
+  const dir = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
+  // Who owns it, for reapWorkspaceVolumes after a crash.
+  await writeFile(path.join(dir, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
   const image = path.join(dir, "workspace.ext4");
   const mnt = path.join(dir, "mnt");
   let mounted = false;
@@ -156,4 +162,51 @@ export async function openWorkspaceVolume(input: VolumeInput): Promise<Workspace
 /** Whether this process can mount the quota filesystem (root). */
 export function canMountWorkspace(): boolean {
   return process.getuid?.() === 0;
+}
+
+/** Mount points in this mount namespace (field 5 of mountinfo, octal escapes decoded). */
+async function mountPoints(): Promise<Set<string>> {
+  const text = await readFile("/proc/self/mountinfo", "utf8");
+  return new Set(
+    text
+      .split("\n")
+      .map((l) => l.split(" ")[4])
+      .filter((m): m is string => m !== undefined)
+      .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))),
+  );
+}
+
+/**
+ * Workspace filesystems a crashed supervisor left mounted: unmount and delete those whose owner
+ * (owner.json, see owner.ts) is provably dead. Only directories this user created with mode 0700
+ * are considered, so nobody else can plant one in the shared temp directory.
+ */
+export async function reapWorkspaceVolumes(probe: OwnerProbe = procOwnerProbe): Promise<string[]> {
+  const tmp = os.tmpdir();
+  const reaped: string[] = [];
+  const mounts = await mountPoints();
+  for (const name of await readdir(tmp)) {
+    if (!name.startsWith(volumePrefix)) continue;
+    const dir = path.join(tmp, name);
+    const st = await lstat(dir).catch(() => undefined);
+    if (!st?.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) continue;
+    let labels: Record<string, string>;
+    try {
+      labels = JSON.parse(await readFile(path.join(dir, ownerFile), "utf8")) as Record<string, string>;
+    } catch {
+      continue; // being created right now, or not ours to judge
+    }
+    if (!ownerDead(labels, probe)) continue;
+    const mnt = path.join(dir, "mnt");
+    if (mounts.has(mnt)) {
+      try {
+        await run("umount", [mnt]);
+      } catch {
+        continue; // still busy: a later start tries again
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    reaped.push(dir);
+  }
+  return reaped;
 }

@@ -4,7 +4,9 @@
 // path; a device node in it cannot be opened. Real containers, real loop-mounted ext4.
 
 import { execFileSync } from "node:child_process";
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chown, mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { executeContainer } from "../../src/run/execute.js";
@@ -12,7 +14,7 @@ import { resolveLimits } from "../../src/run/limits.js";
 import { runSteps } from "../../src/run/runner.js";
 import { loadSeccompProfile } from "../../src/run/seccomp.js";
 import { buildStepSpec } from "../../src/run/spec.js";
-import { openWorkspaceVolume } from "../../src/run/workspace-volume.js";
+import { openWorkspaceVolume, reapWorkspaceVolumes } from "../../src/run/workspace-volume.js";
 import { bashStep } from "../fixtures/run/judged.js";
 import { docker, tempAgentHome, testPolicy, type DockerFixture } from "./sandbox-docker.js";
 
@@ -160,6 +162,54 @@ describe("workspace mount", () => {
     } finally {
       execFileSync("rm", ["-f", path.join(volume.workspace.hostDir, "null")]);
       await volume.close();
+    }
+  }, 120_000);
+});
+
+describe("workspace filesystems of a crashed run", () => {
+  it("are unmounted and deleted when their owner is dead, and kept while it lives", async () => {
+    const home = await tempAgentHome();
+    const open = () =>
+      openWorkspaceVolume({
+        client: d.client,
+        image: d.image,
+        runId: `reap${process.pid}`,
+        seccompJson: loadSeccompProfile().json,
+        user: { uid: 1000, gid: 1000 },
+        limits: resolveLimits(policy.sandbox),
+        workspace: {
+          hostDir: path.join(home, relDir),
+          containerDir: `/home/agent/${relDir}`,
+          agentHome: home,
+        },
+        quota,
+      });
+    await mkdir(path.join(home, relDir), { recursive: true });
+    // As prepareWorkspace leaves it: owned by the container user.
+    await chown(path.join(home, relDir), 1000, 1000);
+    const live = await open();
+    const crashed = await open();
+    try {
+      // What a supervisor that died mid-run leaves: its owner.json names a pid that is gone.
+      const child = spawn(process.execPath, ["-e", ""]);
+      const deadPid = await new Promise<number>((r) => child.on("exit", () => r(child.pid as number)));
+      const crashedDir = path.dirname(crashed.workspace.hostDir);
+      const labels = JSON.parse(await readFile(path.join(crashedDir, "owner.json"), "utf8")) as Record<
+        string,
+        string
+      >;
+      await writeFile(
+        path.join(crashedDir, "owner.json"),
+        JSON.stringify({ ...labels, "skillwall.pid": String(deadPid) }),
+      );
+      const reaped = await reapWorkspaceVolumes();
+      expect(reaped).toEqual([crashedDir]);
+      expect(existsSync(crashedDir)).toBe(false);
+      expect(loopWorkspaces().some((l) => l.includes(crashedDir))).toBe(false);
+      expect(loopWorkspaces().some((l) => l.includes(path.dirname(live.workspace.hostDir)))).toBe(true);
+    } finally {
+      await live.close();
+      await crashed.close().catch(() => undefined);
     }
   }, 120_000);
 });
