@@ -26,7 +26,7 @@ import { containerHome, type Workspace } from "./workspace.js";
 
 const run = promisify(execFile);
 
-const volumePrefix = "skillwall-ws-";
+const volumePrefix = "skillwall-wsfs-";
 const ownerFile = "owner.json";
 
 export interface WorkspaceVolume {

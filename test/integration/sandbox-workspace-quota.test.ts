@@ -37,7 +37,7 @@ function loopWorkspaces(): string[] {
   return execFileSync("cat", ["/proc/self/mountinfo"])
     .toString()
     .split("\n")
-    .filter((l) => l.includes("/skillwall-ws-"));
+    .filter((l) => l.includes("/skillwall-wsfs-"));
 }
 
 describe("workspace quota", () => {
