@@ -64,3 +64,18 @@ export const sandboxDefaults = {
 } as const;
 
 export type SandboxLimits = { -readonly [K in keyof typeof sandboxDefaults]: number };
+
+/**
+ * Each run's skill workspace lives on its own loop-mounted ext4 filesystem of this size
+ * (src/run/workspace-volume.ts): a step cannot fill the host disk or its inode table. Inodes
+ * stay below the workspace walk limit (maxWorkspaceEntries, 20,000) so the post-run rescan can
+ * always read the whole tree.
+ */
+export const workspaceQuota = {
+  /** Bytes of the workspace filesystem (its image file never grows past this on the host disk). */
+  bytes: 256 * 1024 * 1024,
+  /** Files and directories it can hold (ext4 rounds up to whole inode groups). */
+  inodes: 10_000,
+} as const;
+
+export type WorkspaceQuota = { -readonly [K in keyof typeof workspaceQuota]: number };

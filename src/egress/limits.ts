@@ -19,7 +19,28 @@ export const egressDefaults = {
   connectTimeoutMs: 10_000,
   /** Longest wait for name resolution, ms. */
   resolveTimeoutMs: 5_000,
+  /**
+   * Client connections (from the step to its proxy) open at the same time; past it a new one is
+   * closed at once. Each costs the supervisor a descriptor, so a step cannot exhaust them.
+   */
+  maxClientConnections: 128,
+  /** Most bytes read from a tunnel's start to find its TLS ClientHello (and the SNI in it). */
+  maxClientHelloBytes: 64 * 1024,
+  /** Longest wait for that ClientHello after "200 Connection Established", ms. */
+  clientHelloTimeoutMs: 10_000,
+  /** Refusals recorded one by one per window; the rest of the window becomes one summary record. */
+  maxDeniedRecords: 20,
+  /** The window of maxDeniedRecords, ms. */
+  deniedWindowMs: 10_000,
 } as const;
+
+/**
+ * Client connections to all proxies of this process together: the descriptors every running
+ * step can cost the supervisor, far below its RLIMIT_NOFILE (Node raises the soft limit to the
+ * hard one; 20,000 on the test machine), so Docker calls, the audit log and the kill path keep
+ * theirs.
+ */
+export const maxClientConnectionsTotal = 2_048;
 
 export type EgressLimits = { -readonly [K in keyof typeof egressDefaults]: number };
 

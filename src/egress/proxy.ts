@@ -19,8 +19,10 @@ import { publishEgress, publishLifecycle } from "../events.js";
 import { SkillwallError } from "../errors.js";
 import { AddressAllowList, judgeAddress } from "./address.js";
 import { parseAbsoluteUrl, parseAuthority, showTarget, type Target } from "./host.js";
+import { awaitClientHello, sniDenial } from "./tunnel-start.js";
+import { DenialRecords } from "./denial-records.js";
 import { denialLine, judgeTarget } from "./judge.js";
-import { effectiveLimits, type EgressLimits } from "./limits.js";
+import { effectiveLimits, maxClientConnectionsTotal, type EgressLimits } from "./limits.js";
 import { relayQueueBytes, relayTunnel, UpstreamReads, type ByteBudget } from "./relay.js";
 import { resolveTarget, type HostMap } from "./resolve.js";
 import type { ProxyEgressEvent, StepAllowlist } from "./types.js";
@@ -99,7 +101,43 @@ function plainResponse(status: number, statusText: string, body: string): string
   );
 }
 
+/** Client connections open to every proxy of this process (maxClientConnectionsTotal). */
+const clientSlots = {
+  used: 0,
+  take(): boolean {
+    if (this.used >= maxClientConnectionsTotal) return false;
+    this.used++;
+    return true;
+  },
+  give(): void {
+    this.used--;
+  },
+};
+
 type Denial = { rule: string; reason: string; detail?: string; address?: string };
+
+/**
+ * A plain request's Host header must name the URL's host and port: a virtual host other than
+ * the granted one is domain fronting. (The proxy sends its own Host upstream; a mismatch still
+ * says the client meant another site, and it is refused.)
+ */
+function hostHeaderDenial(rawHeaders: string[], target: Target): Denial | undefined {
+  const values: string[] = [];
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    if (rawHeaders[i]!.toLowerCase() === "host") values.push(rawHeaders[i + 1]!);
+  }
+  if (values.length === 0) return undefined;
+  const named =
+    values.length === 1
+      ? parseAuthority(/:\d+$/.test(values[0]!) ? values[0]! : `${values[0]!}:80`)
+      : undefined;
+  if (named?.host === target.host && named.port === target.port) return undefined;
+  return {
+    rule: "http-host-mismatch",
+    reason: `the Host header ${JSON.stringify(values.join(", ").slice(0, 260))} does not name ${showTarget(target)}`,
+    detail: "send one Host header naming the URL's host",
+  };
+}
 
 export async function startEgressProxy(options: EgressProxyOptions): Promise<EgressProxy> {
   const limits: EgressLimits = effectiveLimits(options.allow.limits, options.limits);
@@ -108,20 +146,27 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   const stats: EgressStats = { bytesIn: 0, bytesOut: 0, connections: 0, open: 0, allowed: 0, denied: 0 };
   const sockets = new Set<Duplex>();
 
-  const emit = (e: Omit<ProxyEgressEvent, "runId" | "step">): void => {
+  const publish = (e: Omit<ProxyEgressEvent, "runId" | "step">): void => {
     const event: ProxyEgressEvent = {
       ...(allow.runId === undefined ? {} : { runId: allow.runId }),
       ...(allow.step === undefined ? {} : { step: allow.step }),
       ...e,
     };
-    if (event.decision === "allow") stats.allowed++;
-    else stats.denied++;
     publishEgress(event);
     try {
       options.onEvent?.(event);
     } catch {
       // A faulty observer must not take the proxy down.
     }
+  };
+
+  const denials = new DenialRecords(limits, publish);
+  const emit = (e: Omit<ProxyEgressEvent, "runId" | "step">): void => {
+    if (e.decision === "allow") stats.allowed++;
+    else stats.denied++;
+    // Refusals are rate limited (denial-records.ts); allowed connections are bounded by maxConnections.
+    if (e.decision === "deny" && !denials.admit(e)) return;
+    publish(e);
   };
 
   /** The audit record of a refusal: nothing was relayed. */
@@ -300,13 +345,39 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
       stats.open--;
       return;
     }
+    // Until the relay takes over, an upstream error must not go unhandled.
+    upstream.on("error", () => upstream.destroy());
     client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+    // Nothing goes upstream before the ClientHello names the granted host (no domain fronting).
+    const hello = await awaitClientHello(client, head, limits);
+    const helloDenial = hello.ok ? sniDenial(hello.sni, hello.ech, target) : hello;
+    if (!hello.ok || helloDenial !== undefined) {
+      const why = helloDenial ?? { rule: "tunnel-bad-hello", reason: "no ClientHello" };
+      upstream.destroy();
+      stats.open--;
+      client.destroy();
+      const line = denialLine(why, allow);
+      emit({
+        kind: "connect",
+        host: target.host,
+        port: target.port,
+        address: decision.address,
+        decision: "deny",
+        rule: why.rule,
+        reason: line,
+        outcome: "refused",
+        bytesIn: 0,
+        bytesOut: 0,
+        durationMs: performance.now() - started,
+      });
+      return;
+    }
     const counts = { in: 0, out: 0 };
     relayTunnel({
       client,
       upstream,
       reads,
-      head,
+      head: hello.bytes,
       budgetIn,
       budgetOut,
       limits,
@@ -327,6 +398,8 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         });
       },
     });
+    // awaitClientHello paused the client; the relay has its listeners now.
+    client.resume();
   }
 
   // --- plain HTTP (absolute-form) ----------------------------------------------------------
@@ -365,6 +438,11 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         },
         target,
       );
+      return;
+    }
+    const hostDenial = hostHeaderDenial(req.rawHeaders, target);
+    if (hostDenial !== undefined) {
+      refuse(hostDenial, target);
       return;
     }
     const decision = await decide(target, "http");
@@ -464,7 +542,34 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   }
 
   const server = http.createServer({ keepAliveTimeout: 5_000, headersTimeout: 10_000 });
-  server.on("connection", (s: net.Socket) => track(s));
+  // Per step: Node closes a connection past maxConnections as soon as it is accepted ("drop").
+  server.maxConnections = limits.maxClientConnections;
+  const refuseClient = (why: string): void =>
+    emit({
+      kind: "connect",
+      host: "",
+      port: 0,
+      decision: "deny",
+      rule: "limit-client-connections",
+      reason: `skillwall-egress: ${why}`,
+      outcome: "refused",
+      bytesIn: 0,
+      bytesOut: 0,
+      durationMs: 0,
+    });
+  server.on("drop", () =>
+    refuseClient(`this step already has ${limits.maxClientConnections} connections to its proxy`),
+  );
+  server.on("connection", (s: net.Socket) => {
+    // Per process: every proxy's clients together.
+    if (!clientSlots.take()) {
+      s.destroy();
+      refuseClient(`all steps together have ${maxClientConnectionsTotal} connections to their proxies`);
+      return;
+    }
+    s.once("close", () => clientSlots.give());
+    track(s);
+  });
   server.on("connect", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     onConnect(req, socket, head).catch(() => socket.destroy());
   });
@@ -484,6 +589,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
 
   const closed = new Promise<void>((resolve) =>
     server.once("close", () => {
+      denials.flush();
       publishLifecycle({
         event: "egress-proxy-closed",
         ...(allow.runId === undefined ? {} : { runId: allow.runId }),

@@ -38,4 +38,6 @@ export interface ProxyEgressEvent extends EgressEvent {
   /** Plain HTTP only: method and upstream status. */
   method?: string;
   status?: number;
+  /** Summary records only (rule "audit-rate-limit"): refusals not recorded one by one. */
+  suppressed?: number;
 }

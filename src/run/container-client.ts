@@ -24,6 +24,9 @@ export interface HostConfigSpec {
   CapAdd: string[];
   SecurityOpt: string[];
   ReadonlyRootfs: boolean;
+  /** Paths covered by an empty read-only mount (files: /dev/null). */
+  MaskedPaths: string[];
+  ReadonlyPaths: string[];
   Privileged: false;
   Tmpfs: Record<string, string>;
   Mounts: BindMount[];

@@ -1,6 +1,7 @@
 // The only module that imports dockerode: the ContainerClient backed by a real Docker daemon.
 
 import Docker from "dockerode";
+import http from "node:http";
 import type { Readable } from "node:stream";
 import { SkillwallError } from "../errors.js";
 import type {
@@ -51,11 +52,38 @@ function followProgress(
   });
 }
 
+/** How often the reserved kill connection is used, so it is open when a kill is needed, ms. */
+const killLineKeepWarmMs = 30_000;
+
 export class DockerClient implements ContainerClient {
   readonly docker: Docker;
+  /**
+   * The kill path: its own keep-alive connection to the daemon, opened before any step starts
+   * and kept open (dockerd does not close idle connections), so killing a step needs no new
+   * descriptor even if the process ran out of them.
+   */
+  private readonly killer: Docker;
+  private killLine: Promise<void> | undefined;
 
   constructor(opts: DockerClientOptions = {}) {
-    this.docker = new Docker({ socketPath: opts.socketPath ?? defaultSocket() });
+    const socketPath = opts.socketPath ?? defaultSocket();
+    this.docker = new Docker({ socketPath });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1, maxFreeSockets: 1 });
+    this.killer = new Docker({ socketPath, agent } as Docker.DockerOptions);
+  }
+
+  /** Open the reserved kill connection (once) and keep it warm. */
+  private openKillLine(): Promise<void> {
+    this.killLine ??= (async () => {
+      await this.killer.ping();
+      setInterval(() => {
+        this.killer.ping().catch(() => undefined);
+      }, killLineKeepWarmMs).unref();
+    })().catch((err: unknown) => {
+      this.killLine = undefined;
+      throw err;
+    });
+    return this.killLine;
   }
 
   async ping(): Promise<void> {
@@ -79,6 +107,8 @@ export class DockerClient implements ContainerClient {
   }
 
   async create(spec: ContainerSpec): Promise<string> {
+    // Before the first step exists, its kill path does.
+    await this.openKillLine();
     const c = await this.docker.createContainer(spec as unknown as Docker.ContainerCreateOptions);
     return c.id;
   }
@@ -121,7 +151,7 @@ export class DockerClient implements ContainerClient {
 
   async kill(id: string, signal = "SIGKILL"): Promise<void> {
     try {
-      await this.docker.getContainer(id).kill({ signal });
+      await this.killer.getContainer(id).kill({ signal });
     } catch (err) {
       // 404: gone already; 409: not running. Both mean there is nothing left to kill.
       if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;

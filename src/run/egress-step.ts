@@ -15,7 +15,7 @@ import type { ProxyEgressEvent, StepAllowlist } from "../egress/types.js";
 import type { BindMount } from "./container-client.js";
 import type { Firewall } from "./firewall.js";
 import type { StepNetworkClient } from "./networks.js";
-import { labelKeys } from "./spec.js";
+import { ownerLabels } from "./owner.js";
 
 export interface EgressOptions {
   /**
@@ -102,15 +102,6 @@ export async function prepareCaBundle(extraCaFile: string): Promise<CaBundle> {
     mount: { Type: "bind", Source: file, Target: containerCaBundle, ReadOnly: true },
     env,
     dispose: () => rm(dir, { recursive: true, force: true }),
-  };
-}
-
-/** Labels that let the reaper tell a crashed run's network from a live one. */
-function ownerLabels(): Record<string, string> {
-  return {
-    [labelKeys.pid]: String(process.pid),
-    [labelKeys.host]: os.hostname(),
-    [labelKeys.created]: String(Date.now()),
   };
 }
 

@@ -3,6 +3,7 @@
 
 import os from "node:os";
 import type { ContainerClient } from "./container-client.js";
+import { publishLifecycle } from "../events.js";
 import { CappedOutput } from "./output.js";
 
 export type ContainerOutcome =
@@ -48,10 +49,11 @@ export async function executeContainer(
   const stdout = new CappedOutput(opts.outputBytes);
   const stderr = new CappedOutput(opts.outputBytes);
   let stopReason: "timed-out" | "output-capped" | "aborted" | undefined;
+  let ended = false;
   const stop = (reason: NonNullable<typeof stopReason>): void => {
     if (stopReason !== undefined) return;
     stopReason = reason;
-    client.kill(id).catch(() => undefined);
+    void killUntilEnded(client, id, () => ended);
   };
 
   const attachment = await client.attach(id, (stream, data) => {
@@ -81,7 +83,7 @@ export async function executeContainer(
       };
     }
     timer = setTimeout(() => stop("timed-out"), opts.timeoutMs);
-    const status = await client.wait(id);
+    const status = await client.wait(id).finally(() => (ended = true));
     const durationMs = performance.now() - started;
     clearTimeout(timer);
     // The attach stream ends with the container; do not hang on a stream that lingers.
@@ -111,6 +113,28 @@ export async function executeContainer(
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Pause between kill attempts while the container has not ended, ms. */
+const killRetryMs = 500;
+
+/**
+ * SIGKILL, again and again until the container has ended: a failed kill call (daemon busy, the
+ * process short of descriptors) must not leave the step running past its limit.
+ */
+export async function killUntilEnded(
+  client: ContainerClient,
+  id: string,
+  ended: () => boolean,
+): Promise<void> {
+  while (!ended()) {
+    try {
+      await client.kill(id);
+    } catch (err) {
+      publishLifecycle({ event: "kill-failed", containerId: id, error: (err as Error).message });
+    }
+    await new Promise((r) => setTimeout(r, killRetryMs));
   }
 }
 

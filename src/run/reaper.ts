@@ -1,52 +1,24 @@
 // Leftover containers of runs that crashed (the supervisor died before removing them). Every
-// container carries the run id, the supervisor's pid and host, and its creation time.
+// container and step network carries the run id and its owner (pid, pid start time, boot id,
+// host: owner.ts); only those of a dead owner are removed, whatever their age.
 
-import os from "node:os";
 import { networkLabels } from "../egress/network.js";
 import type { ContainerClient } from "./container-client.js";
 import type { Firewall } from "./firewall.js";
 import { bridgeOption } from "./networks.js";
+import { ownerDead, procOwnerProbe, type OwnerProbe } from "./owner.js";
 import { labelKeys } from "./spec.js";
 
 export interface ReapOptions {
-  /** Containers older than this are removed whoever owns them (default 30 minutes). */
-  maxAgeMs?: number;
-  now?: number;
-  hostname?: string;
-  /** Whether a pid on this host is alive (tests replace it). */
-  isAlive?: (pid: number) => boolean;
+  /** How owners are looked up (tests pass their own host, boot id or process table). */
+  probe?: OwnerProbe;
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-/** Remove containers of dead or stale runs; returns the ids removed. */
+/** Remove containers whose owner is provably dead (see owner.ts); returns the ids removed. */
 export async function reapStale(client: ContainerClient, opts: ReapOptions = {}): Promise<string[]> {
-  const maxAge = opts.maxAgeMs ?? 30 * 60_000;
-  const now = opts.now ?? Date.now();
-  const host = opts.hostname ?? os.hostname();
-  const alive = opts.isAlive ?? pidAlive;
+  const probe = opts.probe ?? procOwnerProbe;
   const rows = await client.list({ [labelKeys.run]: true });
-  const doomed = rows.filter((c) => {
-    const created = Number(c.labels[labelKeys.created] ?? c.created * 1000);
-    if (Number.isFinite(created) && now - created > maxAge) return true;
-    const pid = Number(c.labels[labelKeys.pid]);
-    // Only a pid on this host says anything; elsewhere the age rule decides.
-    return (
-      c.labels[labelKeys.host] === host &&
-      Number.isInteger(pid) &&
-      pid > 0 &&
-      pid !== process.pid &&
-      !alive(pid)
-    );
-  });
+  const doomed = rows.filter((c) => ownerDead(c.labels, probe));
   await Promise.all(doomed.map((c) => client.remove(c.id).catch(() => undefined)));
   return doomed.map((c) => c.id);
 }
@@ -59,8 +31,7 @@ export async function removeRunContainers(client: ContainerClient, runId: string
 }
 
 /**
- * Egress leftovers of crashed runs: step networks whose supervisor is dead (or that are older
- * than maxAgeMs), and host firewall rules of step bridges that no network owns any more.
+ * Egress leftovers of crashed runs: step networks whose supervisor is dead, and host firewall rules of step bridges that no network owns any more.
  * Containers go first (reapStale), since a network with endpoints cannot be removed.
  */
 export async function reapStaleNetworks(
@@ -70,25 +41,11 @@ export async function reapStaleNetworks(
 ): Promise<string[]> {
   const networks = client.networks?.();
   if (!networks) return [];
-  const maxAge = opts.maxAgeMs ?? 30 * 60_000;
-  const now = opts.now ?? Date.now();
-  const host = opts.hostname ?? os.hostname();
-  const alive = opts.isAlive ?? pidAlive;
+  const probe = opts.probe ?? procOwnerProbe;
   // Rules first, then networks: a rule seen now belongs to a network that already existed.
   const rules = await firewall.leftovers().catch(() => []);
   const rows = await networks.list({ [networkLabels.role]: "egress" });
-  const doomed = rows.filter((n) => {
-    const created = Number(n.labels[labelKeys.created]);
-    if (Number.isFinite(created) && now - created > maxAge) return true;
-    const pid = Number(n.labels[labelKeys.pid]);
-    return (
-      n.labels[labelKeys.host] === host &&
-      Number.isInteger(pid) &&
-      pid > 0 &&
-      pid !== process.pid &&
-      !alive(pid)
-    );
-  });
+  const doomed = rows.filter((n) => ownerDead(n.labels, probe));
   const doomedIds = new Set(doomed.map((n) => n.id));
   const liveBridges = new Set(rows.filter((n) => !doomedIds.has(n.id)).map((n) => n.options[bridgeOption]));
   for (const n of doomed) {

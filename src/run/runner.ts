@@ -5,7 +5,7 @@
 
 import { randomUUID } from "node:crypto";
 import path from "node:path";
-import type { SandboxLimits } from "../limits.js";
+import { workspaceQuota, type SandboxLimits, type WorkspaceQuota } from "../limits.js";
 import type { JudgedStep } from "../model.js";
 import type { NetworkPolicy, Policy } from "../policy/types.js";
 import { publishExecution, publishLifecycle } from "../events.js";
@@ -21,6 +21,7 @@ import { resolvedScript, type ScriptRenderer } from "./render.js";
 import { initShell } from "../shell/parser.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
+import { canMountWorkspace, openWorkspaceVolume, reapWorkspaceVolumes } from "./workspace-volume.js";
 import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } from "./workspace.js";
 
 export type StepOutcome = ContainerOutcome | "refused" | "not-approved" | "skipped";
@@ -99,6 +100,8 @@ export interface RunOptions {
   source?: { source: string; sha256: string };
   /** How many containers to create ahead of the running step (default 3). */
   lookahead?: number;
+  /** Size of the workspace filesystem (default workspaceQuota in src/limits.ts). */
+  workspaceQuota?: Partial<WorkspaceQuota>;
   /** Remove leftovers of crashed runs first (default true). */
   reap?: boolean;
   /** Egress settings: extra CA file, proxy limits, and the TEST-ONLY host map (egress-step.ts). */
@@ -237,6 +240,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
   if (opts.reap !== false) {
     await reapStale(client).catch(() => undefined);
     await reapStaleNetworks(client, firewall).catch(() => undefined);
+    if (canMountWorkspace()) await reapWorkspaceVolumes().catch(() => undefined);
   }
 
   const workspace = opts.workspace
@@ -248,9 +252,24 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
       })
     : undefined;
   const before = workspace ? await snapshotFiles(workspace) : new Map();
-
   const planned = await plan(judged, opts, runId);
   const toRun = planned.filter((p): p is Planned => "script" in p && "judged" in p);
+  // Steps write to a quota filesystem copied from the workspace (workspace-volume.ts), as root.
+  const volume =
+    workspace && toRun.length > 0 && canMountWorkspace()
+      ? await openWorkspaceVolume({
+          client,
+          image: opts.image,
+          runId,
+          seccompJson,
+          user,
+          limits,
+          workspace,
+          quota: { ...workspaceQuota, ...opts.workspaceQuota },
+        })
+      : undefined;
+  const stepWorkspace = volume?.workspace ?? workspace;
+
   const created = new Map<number, Promise<string>>();
   const removals: Array<Promise<void>> = [];
   const ensureCreated = (i: number): Promise<string> | undefined => {
@@ -268,7 +287,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
           env: p.env,
           limits,
           seccompJson,
-          ...(workspace ? { workspace } : {}),
+          ...(stepWorkspace ? { workspace: stepWorkspace } : {}),
           user,
         }),
       );
@@ -314,7 +333,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
             env: new Map([...egress.env, ...item.env]),
             limits,
             seccompJson,
-            ...(workspace ? { workspace } : {}),
+            ...(stepWorkspace ? { workspace: stepWorkspace } : {}),
             user,
             networkMode: egress.networkName,
             readOnlyMounts: egress.mounts,
@@ -486,6 +505,8 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
       await removeRunContainers(client, runId).catch(() => undefined);
       await removeRunNetworks(client, firewall, runId).catch(() => undefined);
     }
+    // What the steps wrote goes back to the skill directory before it is compared.
+    await volume?.close();
   }
 
   const after = workspace ? await snapshotFiles(workspace) : new Map();

@@ -1,22 +1,45 @@
 // The hardened container every step runs in. One function builds it, so every step (run, exec,
 // install, heartbeat) gets the same walls; tests check their effect against a real daemon.
 
-import os from "node:os";
 import { SkillwallError } from "../errors.js";
 import { assertStepNetworkMode } from "../egress/network.js";
 import type { SandboxLimits } from "../limits.js";
 import type { BindMount, ContainerSpec } from "./container-client.js";
+import { ownerLabelKeys, ownerLabels } from "./owner.js";
 import { containerHome, type Workspace } from "./workspace.js";
 
 export const labelKeys = {
   run: "skillwall.run",
   step: "skillwall.step",
-  pid: "skillwall.pid",
-  host: "skillwall.host",
-  created: "skillwall.created",
+  ...ownerLabelKeys,
 } as const;
 
 export const sandboxPath = "/usr/local/bin:/usr/bin:/bin";
+
+/**
+ * Docker's default masked paths (setting MaskedPaths replaces them, so they are all listed) plus
+ * what tells a step about the host: the kernel command line (boot parameters, root device,
+ * sometimes secrets), the loaded modules and the kernel symbol table.
+ */
+export const maskedPaths = [
+  "/proc/asound",
+  "/proc/acpi",
+  "/proc/kcore",
+  "/proc/keys",
+  "/proc/latency_stats",
+  "/proc/timer_list",
+  "/proc/timer_stats",
+  "/proc/sched_debug",
+  "/proc/scsi",
+  "/sys/firmware",
+  "/sys/devices/virtual/powercap",
+  "/proc/cmdline",
+  "/proc/modules",
+  "/proc/kallsyms",
+];
+
+/** Docker's default read-only paths. */
+export const readonlyPaths = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"];
 
 export interface StepSpecInput {
   image: string;
@@ -89,9 +112,7 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
     Labels: {
       [labelKeys.run]: input.runId,
       [labelKeys.step]: input.stepLabel.slice(0, 200),
-      [labelKeys.pid]: String(process.pid),
-      [labelKeys.host]: os.hostname(),
-      [labelKeys.created]: String(Date.now()),
+      ...ownerLabels(),
     },
     AttachStdout: true,
     AttachStderr: true,
@@ -106,6 +127,8 @@ export function buildStepSpec(input: StepSpecInput): ContainerSpec {
       CapAdd: [],
       SecurityOpt: ["no-new-privileges:true", `seccomp=${input.seccompJson}`],
       ReadonlyRootfs: true,
+      MaskedPaths: [...maskedPaths],
+      ReadonlyPaths: [...readonlyPaths],
       Privileged: false,
       Tmpfs: {
         "/tmp": tmpfsOptions(l.tmpBytes, []),

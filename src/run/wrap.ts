@@ -15,6 +15,7 @@ import { iptablesFirewall } from "./firewall.js";
 import { limitsRecord, resolveLimits } from "./limits.js";
 import { reapStale, reapStaleNetworks } from "./reaper.js";
 import { loadSeccompProfile } from "./seccomp.js";
+import { killUntilEnded } from "./execute.js";
 import { buildStepSpec } from "./spec.js";
 import { prepareAgentHome } from "./workspace.js";
 import { ensureStateDir } from "../remote/state-dir.js";
@@ -118,7 +119,7 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
     const stop = (why: NonNullable<typeof stopReason>) => {
       if (over || stopReason !== undefined) return;
       stopReason = why;
-      client.kill(id).catch(() => undefined);
+      void killUntilEnded(client, id, () => over);
     };
     const onAbort = () => stop("aborted");
     opts.signal?.addEventListener("abort", onAbort, { once: true });

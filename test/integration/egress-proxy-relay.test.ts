@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEgressProxy, type EgressProxy, type EgressProxyOptions } from "../../src/egress/proxy.js";
 import type { ProxyEgressEvent } from "../../src/egress/types.js";
 import { closeServer, listen, waitFor } from "./egress-proxy-support.js";
+import { clientHello } from "../fixtures/egress/client-hello.js";
 
 const upstream = "127.0.0.2";
 const MiB = 1024 * 1024;
@@ -21,11 +22,13 @@ let source: { server: net.Server; port: number };
 let echo: { server: net.Server; port: number };
 let proxy: EgressProxy | undefined;
 let events: ProxyEgressEvent[] = [];
+const hello = clientHello({ sni: "relay.test" });
 
 beforeAll(async () => {
   // "source" sends the payload and closes; "echo" echoes, and after the client's end says "bye".
   const s1 = net.createServer((sock) => {
     sock.on("error", () => undefined);
+    sock.resume(); // reads (and drops) the ClientHello, so the proxy's FIN is seen
     sock.end(payload);
   });
   const s2 = net.createServer({ allowHalfOpen: true }, (sock) => {
@@ -81,6 +84,8 @@ function tunnel(p: EgressProxy, port: number): Promise<net.Socket> {
     req.on("connect", (res, socket: net.Socket, head: Buffer) => {
       if (res.statusCode !== 200) return reject(new Error(`CONNECT ${res.statusCode}`));
       if (head.length > 0) socket.unshift(head);
+      // The proxy relays only after a ClientHello naming the CONNECT's host.
+      socket.write(hello);
       resolve(socket);
     });
     req.on("error", reject);
@@ -114,7 +119,7 @@ describe("egress relay", () => {
     expect(got.bytes.length).toBe(payload.length);
     expect(createHash("sha256").update(got.bytes).digest("hex")).toBe(payloadHash);
     await waitFor(() => events.length === 1);
-    expect(events[0]).toMatchObject({ outcome: "ok", bytesIn: payload.length, bytesOut: 0 });
+    expect(events[0]).toMatchObject({ outcome: "ok", bytesIn: payload.length, bytesOut: hello.length });
   });
 
   it("propagates half-close: the client's end reaches upstream, and upstream's answer comes back", async () => {
@@ -123,9 +128,13 @@ describe("egress relay", () => {
     const got = readSlowly(socket);
     socket.end("hello ");
     const r = await got;
-    expect(r.bytes.toString()).toBe("hello bye");
+    expect(r.bytes.equals(Buffer.concat([hello, Buffer.from("hello bye")]))).toBe(true);
     await waitFor(() => events.length === 1);
-    expect(events[0]).toMatchObject({ outcome: "ok", bytesIn: 9, bytesOut: 6 });
+    expect(events[0]).toMatchObject({
+      outcome: "ok",
+      bytesIn: hello.length + 9,
+      bytesOut: hello.length + 6,
+    });
   });
 
   it("cuts at exactly the bytes-in cap: the client gets no byte past it", async () => {

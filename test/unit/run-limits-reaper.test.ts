@@ -72,20 +72,36 @@ describe("reapStale", () => {
     return client.create(spec);
   }
 
-  it("removes containers whose supervisor died on this host or that are too old, and keeps the rest", async () => {
+  it("removes containers whose owner is provably dead, whatever their age, and keeps the rest", async () => {
     const client = new FakeClient();
     const now = 1_000_000_000;
-    const dead = await seed(client, { run: "a", pid: "111", host: "h", created: String(now - 1_000) });
-    const alive = await seed(client, { run: "b", pid: "222", host: "h", created: String(now - 1_000) });
-    const otherHost = await seed(client, {
-      run: "c",
-      pid: "111",
-      host: "elsewhere",
+    const day = 24 * 60 * 60_000;
+    // pid 222 lives and started at tick 500; 333 lives but started at 900 (a reused pid).
+    const probe = {
+      hostname: () => "h",
+      bootId: () => "boot-1",
+      startTime: (pid: number) => (pid === 222 ? "500" : pid === 333 ? "900" : undefined),
+    };
+    const owner = (pid: string, start: string, extra: Record<string, string> = {}) => ({
+      pid,
+      "pid-start": start,
+      boot: "boot-1",
+      host: "h",
       created: String(now - 1_000),
+      ...extra,
     });
-    const old = await seed(client, { run: "d", pid: "222", host: "h", created: String(now - 60 * 60_000) });
-    const reaped = await reapStale(client, { now, hostname: "h", isAlive: (pid) => pid === 222 });
-    expect(reaped.sort()).toEqual([dead, old].sort());
-    expect([...client.containers.keys()].sort()).toEqual([alive, otherHost].sort());
+    const dead = await seed(client, { run: "a", ...owner("111", "400") });
+    const alive = await seed(client, { run: "b", ...owner("222", "500") });
+    const otherHost = await seed(client, { run: "c", ...owner("111", "400", { host: "elsewhere" }) });
+    const oldButAlive = await seed(client, {
+      run: "d",
+      ...owner("222", "500", { created: String(now - 30 * day) }),
+    });
+    const reused = await seed(client, { run: "e", ...owner("333", "800") });
+    const otherBoot = await seed(client, { run: "f", ...owner("222", "500", { boot: "boot-0" }) });
+    const legacyAlive = await seed(client, { run: "g", ...owner("222", "") });
+    const reaped = await reapStale(client, { probe });
+    expect(reaped.sort()).toEqual([dead, reused, otherBoot].sort());
+    expect([...client.containers.keys()].sort()).toEqual([alive, otherHost, oldButAlive, legacyAlive].sort());
   });
 });

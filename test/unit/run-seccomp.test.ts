@@ -101,6 +101,9 @@ describe("seccomp/step.json", () => {
       .filter((r) => r.names.includes("socket") && r.action === "SCMP_ACT_ALLOW")
       .map((r) => r.args?.[0]?.value);
     expect(domains.sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual([1, 2, 10, 16]);
+    // Netlink: NETLINK_ROUTE (protocol 0) only.
+    const netlink = profile.syscalls.find((r) => r.names.includes("socket") && r.args?.[0]?.value === 16);
+    expect(netlink?.args?.[1]).toMatchObject({ index: 2, value: 0, op: "SCMP_CMP_EQ" });
   });
 
   it("has the shape Docker reads, and is not tied to 32-bit sub-architectures", () => {

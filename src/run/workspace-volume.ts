@@ -1,0 +1,212 @@
+// A workspace with a quota and without setuid or devices. Docker cannot limit a bind mount, and
+// the agent home sits on the host's root filesystem (no project quota there), so each run gets
+// its own filesystem: a sparse image file of workspaceQuota.bytes with workspaceQuota.inodes
+// inodes, formatted ext4 and loop-mounted nosuid,nodev in a root-only directory. The steps see
+// that filesystem at the workspace's place; its size caps what they can write (bytes and files),
+// and its mount flags carry into the container's bind mount. The mount shows up in the step's
+// mountinfo as /dev/loopN at "/", not as a host path.
+//
+// The skill's files are copied in before the first step and back after the last one by two
+// short-lived containers of the same hardened spec, as the container user: the supervisor never
+// writes into the skill's tree as root, and a symlink a step planted is copied as a symlink.
+// Needs root (mount); as a normal user the workspace is bind-mounted as before, without a quota.
+
+import { execFile } from "node:child_process";
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { SkillwallError } from "../errors.js";
+import type { SandboxLimits, WorkspaceQuota } from "../limits.js";
+import type { BindMount, ContainerClient } from "./container-client.js";
+import { executeContainer } from "./execute.js";
+import { ownerDead, ownerLabels, procOwnerProbe, type OwnerProbe } from "./owner.js";
+import { buildStepSpec } from "./spec.js";
+import { containerHome, type Workspace } from "./workspace.js";
+
+const run = promisify(execFile);
+
+const volumePrefix = "skillwall-wsfs-";
+const ownerFile = "owner.json";
+
+export interface WorkspaceVolume {
+  /** The workspace the steps mount: the quota filesystem at the skill directory's place. */
+  workspace: Workspace;
+  /** Copy what the steps left back into the skill directory, unmount, delete the image. */
+  close(): Promise<void>;
+}
+
+export interface VolumeInput {
+  client: ContainerClient;
+  image: string;
+  runId: string;
+  seccompJson: string;
+  user: { uid: number; gid: number };
+  limits: SandboxLimits;
+  workspace: Workspace;
+  quota: WorkspaceQuota;
+}
+
+/** Copies a tree as the container user: symlinks as symlinks, modes and times kept, no owners. */
+const copyTree = "cp -R -P --preserve=mode,timestamps,links /home/agent/from/. /home/agent/to/";
+
+async function copyInContainer(
+  input: VolumeInput,
+  label: string,
+  from: string,
+  to: string,
+  script: string,
+): Promise<void> {
+  const { client } = input;
+  const readOnly: BindMount = { Type: "bind", Source: from, Target: `${containerHome}/from`, ReadOnly: true };
+  const id = await client.create(
+    buildStepSpec({
+      image: input.image,
+      runId: input.runId,
+      stepLabel: label,
+      script,
+      env: new Map(),
+      limits: input.limits,
+      seccompJson: input.seccompJson,
+      workspace: { hostDir: to, containerDir: `${containerHome}/to`, agentHome: input.workspace.agentHome },
+      readOnlyMounts: [readOnly],
+      user: input.user,
+    }),
+  );
+  try {
+    const r = await executeContainer(client, id, {
+      timeoutMs: input.limits.timeoutMs,
+      outputBytes: 16 * 1024,
+    });
+    if (r.outcome !== "ok") {
+      throw new SkillwallError(
+        "workspace-quota",
+        `${label} of the skill workspace failed (${r.outcome}): ${r.stderr.trim().slice(0, 500)}`,
+        {
+          fix: `the workspace holds at most ${input.quota.bytes} bytes and ${input.quota.inodes} files (workspaceQuota in src/limits.ts)`,
+        },
+      );
+    }
+  } finally {
+    await client.remove(id).catch(() => undefined);
+  }
+}
+
+export async function openWorkspaceVolume(input: VolumeInput): Promise<WorkspaceVolume> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
+  // Who owns it, for reapWorkspaceVolumes after a crash.
+  await writeFile(path.join(dir, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
+  const image = path.join(dir, "workspace.ext4");
+  const mnt = path.join(dir, "mnt");
+  let mounted = false;
+  const cleanup = async (): Promise<void> => {
+    if (mounted) await run("umount", [mnt]).catch(() => run("umount", ["-l", mnt]));
+    mounted = false;
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    await mkdir(mnt, { mode: 0o700 });
+    const f = await open(image, "wx", 0o600);
+    await f.truncate(input.quota.bytes); // sparse: blocks are allocated only as they are written
+    await f.close();
+    const { uid, gid } = input.user;
+    await run("mkfs.ext4", [
+      "-q",
+      "-F",
+      "-m",
+      "0",
+      "-N",
+      String(input.quota.inodes),
+      "-O",
+      "^has_journal",
+      "-E",
+      `root_owner=${uid}:${gid},lazy_itable_init=1`,
+      image,
+    ]);
+    await run("mount", ["-o", "loop,nosuid,nodev,noatime", image, mnt]);
+    mounted = true;
+    await rmdir(path.join(mnt, "lost+found")).catch(() => undefined);
+    await copyInContainer(input, "copy-in", input.workspace.hostDir, mnt, copyTree);
+  } catch (err) {
+    await cleanup();
+    if (err instanceof SkillwallError) throw err;
+    throw new SkillwallError(
+      "workspace-quota",
+      `could not set up the workspace filesystem: ${(err as Error).message}`,
+      { fix: "skillwall needs root, mkfs.ext4 and loop devices for the workspace quota", cause: err },
+    );
+  }
+  let closing: Promise<void> | undefined;
+  return {
+    workspace: { ...input.workspace, hostDir: mnt },
+    close() {
+      closing ??= (async () => {
+        try {
+          // The skill directory becomes exactly what the steps left.
+          await copyInContainer(
+            input,
+            "copy-out",
+            mnt,
+            input.workspace.hostDir,
+            `find /home/agent/to -mindepth 1 -delete && ${copyTree}`,
+          );
+        } finally {
+          await cleanup();
+        }
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Whether this process can mount the quota filesystem (root). */
+export function canMountWorkspace(): boolean {
+  return process.getuid?.() === 0;
+}
+
+/** Mount points in this mount namespace (field 5 of mountinfo, octal escapes decoded). */
+async function mountPoints(): Promise<Set<string>> {
+  const text = await readFile("/proc/self/mountinfo", "utf8");
+  return new Set(
+    text
+      .split("\n")
+      .map((l) => l.split(" ")[4])
+      .filter((m): m is string => m !== undefined)
+      .map((m) => m.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8)))),
+  );
+}
+
+/**
+ * Workspace filesystems a crashed supervisor left mounted: unmount and delete those whose owner
+ * (owner.json, see owner.ts) is provably dead. Only directories this user created with mode 0700
+ * are considered, so nobody else can plant one in the shared temp directory.
+ */
+export async function reapWorkspaceVolumes(probe: OwnerProbe = procOwnerProbe): Promise<string[]> {
+  const tmp = os.tmpdir();
+  const reaped: string[] = [];
+  const mounts = await mountPoints();
+  for (const name of await readdir(tmp)) {
+    if (!name.startsWith(volumePrefix)) continue;
+    const dir = path.join(tmp, name);
+    const st = await lstat(dir).catch(() => undefined);
+    if (!st?.isDirectory() || st.uid !== process.getuid?.() || (st.mode & 0o077) !== 0) continue;
+    let labels: Record<string, string>;
+    try {
+      labels = JSON.parse(await readFile(path.join(dir, ownerFile), "utf8")) as Record<string, string>;
+    } catch {
+      continue; // being created right now, or not ours to judge
+    }
+    if (!ownerDead(labels, probe)) continue;
+    const mnt = path.join(dir, "mnt");
+    if (mounts.has(mnt)) {
+      try {
+        await run("umount", [mnt]);
+      } catch {
+        continue; // still busy: a later start tries again
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    reaped.push(dir);
+  }
+  return reaped;
+}
