@@ -30,6 +30,9 @@ const allowed: Record<string, string> = {
   "src/run/image.ts": "the shipped image build context",
   "src/run/seccomp.ts": "the shipped seccomp profile",
   "src/scan/pool.ts": "checks that the worker script exists",
+  "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
+  "src/run/workspace-volume.ts":
+    "the quota image and its mount point in a 0700 temp directory it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor",
 };
 
 const fsImport = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:node:)?fs(?:\/promises)?["']/;
