@@ -13,3 +13,14 @@ export { loadPolicy } from "./policy/load.js";
 export { judgeStep, judgeCommand } from "./policy/evaluate.js";
 export { detectFindings, riskOf } from "./findings/index.js";
 export { renderReport } from "./report/index.js";
+export {
+  createJudge,
+  hostCommand,
+  defaultHostEnv,
+  runsArbitraryCode,
+  type CreateJudgeOptions,
+  type Judge,
+  type JudgeCallOptions,
+  type Judgement,
+  type HostCommandOptions,
+} from "./gate/index.js";

@@ -24,6 +24,8 @@ export const limits = {
   maxPolicyExtends: 16,
   /** Largest remote file fetched, in bytes. */
   maxFetchBytes: 2 * 1024 * 1024,
+  /** Distinct (HOME, cwd) views of one policy a judge keeps (oldest dropped first). */
+  maxJudgeViews: 64,
 } as const;
 
 /** Defaults for every step container; a policy's `sandbox` section may change them. */
