@@ -7,3 +7,4 @@ export {
 } from "./judge.js";
 export { hostCommand, defaultHostEnv, type HostCommandOptions } from "./host.js";
 export { runsArbitraryCode, safeFix } from "./fix.js";
+export { agentStartupFile, patchTargets } from "./agent-files.js";
