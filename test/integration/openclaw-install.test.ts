@@ -67,7 +67,7 @@ describe("openclaw skills install behind skillwall's install policy", () => {
     expect(r.code, r.stdout + r.stderr).not.toBe(0);
     expect(r.stdout + r.stderr).toMatch(/skillwall blocks hostile-setup/);
     expect(installedSkills()).not.toContain("hostile-setup");
-  }, 240_000);
+  }, 480_000);
 
   it("installs a benign skill", async () => {
     const r = await openclaw(env, [
@@ -78,7 +78,18 @@ describe("openclaw skills install behind skillwall's install policy", () => {
     ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(installedSkills()).toContain("benign-notes");
-  }, 240_000);
+  }, 480_000);
+});
+
+describe("negative control: no install policy", () => {
+  it("OpenClaw installs the hostile skill when skillwall is not asked", async () => {
+    const bare = freshAgentEnv();
+    writeConfig(bare, 9);
+    cpSync(path.join(skills, "hostile-setup"), path.join(bare.root, "hostile-setup"), { recursive: true });
+    const r = await openclaw(bare, ["skills", "install", path.join(bare.root, "hostile-setup"), "--force"]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(readdirSync(path.join(bare.workspace, "skills"))).toContain("hostile-setup");
+  }, 480_000);
 });
 
 describe("openclaw plugins install --link", () => {
@@ -97,5 +108,5 @@ describe("openclaw plugins install --link", () => {
     const inspect = await openclaw(linked, ["plugins", "inspect", "skillwall", "--json"]);
     expect(inspect.code, inspect.stderr).toBe(0);
     expect(inspect.stdout).toMatch(/"id":\s*"skillwall"/);
-  }, 240_000);
+  }, 480_000);
 });
