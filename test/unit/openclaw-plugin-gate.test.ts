@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import * as lib from "../../src/index.js";
 // @ts-expect-error: plain ESM plugin module without type declarations
-import { createGate } from "../../integrations/openclaw/gate.mjs";
+import { createGate, defaultPolicy } from "../../integrations/openclaw/gate.mjs";
 
 interface Result {
   block?: boolean;
@@ -138,6 +138,13 @@ describe("OpenClaw plugin gate", () => {
     expect(
       (await timed.beforeToolCall(exec({ command: "ls" }), { abortSignal: aborted.signal }))?.blockReason,
     ).toMatch(/cancelled/);
+  });
+
+  it("defaults to the agent policy only when this skillwall ships it", () => {
+    const pick = defaultPolicy as (l: object) => string;
+    expect(pick({ shippedPolicies: () => ["default", "common-tools"] })).toBe("default");
+    expect(pick({ shippedPolicies: () => ["default", "agent"] })).toBe("agent");
+    expect(pick(lib)).toBe(lib.shippedPolicies().includes("agent") ? "agent" : "default");
   });
 
   it("records the execution with its exit code and flags a command that is not the one it issued", async () => {
