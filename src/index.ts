@@ -9,7 +9,26 @@ export { scanPaths, scanSkillInput, scanMany, worstVerdict, type SkillInput } fr
 export { initShell, analyseShell, splitStatements, renderScript, quoteWord } from "./shell/index.js";
 export { extractSkill } from "./extract/index.js";
 export { parseMarkdown } from "./parse/markdown.js";
-export { loadPolicy } from "./policy/load.js";
+export { loadPolicy, shippedPolicies } from "./policy/load.js";
 export { judgeStep, judgeCommand } from "./policy/evaluate.js";
 export { detectFindings, riskOf } from "./findings/index.js";
 export { renderReport } from "./report/index.js";
+export { openAuditLog, type AuditLog, type AuditLogOptions } from "./audit/log.js";
+export {
+  createJudge,
+  hostCommand,
+  defaultHostEnv,
+  runsArbitraryCode,
+  agentStartupFile,
+  patchTargets,
+  decideInstall,
+  parseInstallRequest,
+  type InstallPolicyDecision,
+  type InstallPolicyFinding,
+  type InstallPolicyRequest,
+  type CreateJudgeOptions,
+  type Judge,
+  type JudgeCallOptions,
+  type Judgement,
+  type HostCommandOptions,
+} from "./gate/index.js";
