@@ -14,6 +14,7 @@ import { expand } from "./detectors/expand.js";
 import { detectDataFlow } from "./detectors/flow.js";
 import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
+import { detectInstructions } from "./detectors/instructions.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
@@ -50,6 +51,8 @@ const detectors = [
   detectStaging,
   detectPolicyTamper,
   detectPackages,
+  // Last: instr.hook-script reads the findings the others reported on bundled scripts.
+  detectInstructions,
 ];
 
 /**
