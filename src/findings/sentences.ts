@@ -64,7 +64,7 @@ export function userIsActor(sentence: string, index: number): boolean {
 
 /** A standing order: the action is tied to a recurring trigger ("after any commit", "always", "whenever"). */
 export function standingOrder(sentence: string): boolean {
-  return /\b(?:always|whenever|every time|each time|regardless|(?:after|before|when|while|on)\s+(?:\w+\s+){0,3}(?:any|every|each|all)\b)/i.test(
+  return /\b(?:always|whenever|every time|each time|regardless|(?:after|before|when|while|on)\s+(?:\w+\s+){0,3}(?:any|every|each|all)\b|(?:after|before|when|once)\s+(?:you\s+)?(?:finish\s+)?[a-z]+ing\b)/i.test(
     sentence,
   );
 }

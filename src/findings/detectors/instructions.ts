@@ -243,7 +243,14 @@ export function detectInstructions(ctx: DetectContext): void {
         level: /^#+/.exec(ctx.lines[p.line - 1] ?? "")?.[0].length ?? 7,
         negative: negativeContext.test(p.text),
       });
-    const quotedSeg = p.quoted || (ctx.securityTool && hasQuotingCue(p.text));
+    // Quoted: a table cell, a security tool's own pattern text, or a segment right under a line
+    // that introduces examples of attacks ("Red flags:"). The wider cue window other rules use
+    // would let one word about vulnerabilities three lines up excuse an injected order.
+    const prev = ctx.lines[p.line - 2] ?? "";
+    const quotedSeg =
+      p.kind === "table-cell" ||
+      (ctx.securityTool && hasQuotingCue(p.text)) ||
+      (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;
       if (s.length < 12 || describes(s)) continue;
