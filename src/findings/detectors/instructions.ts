@@ -229,11 +229,12 @@ export function detectInstructions(ctx: DetectContext): void {
       while (headings.length > 0 && (headings[headings.length - 1]?.level ?? 0) >= level) headings.pop();
       leadInNegative = false;
     }
-    if (p.kind === "paragraph") {
-      const t = p.text.trim();
-      // "**Don't:**" / "Never do the following:" introduce a list of prohibitions.
-      leadInNegative = /:\**$/.test(t) && t.length < 120 && negativeContext.test(t);
-    }
+    const t = p.text.trim();
+    // "**Don't:**" / "Never do the following:" introduce a list of prohibitions; another
+    // paragraph ends the list.
+    const leadIn = /:\**$/.test(t) && t.length < 120;
+    if (leadIn) leadInNegative = negativeContext.test(t);
+    else if (p.kind === "paragraph") leadInNegative = false;
     const contextNegative =
       p.kind !== "description" &&
       (headings.some((h) => h.negative) || (p.kind === "list-item" && leadInNegative));
