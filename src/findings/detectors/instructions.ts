@@ -75,7 +75,7 @@ const weakenings: Array<[RegExp, string]> = [
 // Shapes that are routine as a one-off but hostile as a standing order ("after any commit …").
 const standingWeakenings: Array<[RegExp, string]> = [
   [/\bchmod\s+(?:-R\s+)?0?777\b|\b(?:world|everyone)[- ]writable\b/i, "make files writable by everyone"],
-  [/\bgit\s+push\s+(?:\S+\s+)*--force\b|\bforce[- ]push/i, "force-push over the remote history"],
+  [/\bgit\s+push\s+(?:\S+\s+){0,6}--force\b|\bforce[- ]push/i, "force-push over the remote history"],
 ];
 
 interface Hit {
@@ -162,12 +162,10 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
 }
 
 /** Bundled scripts named in a sentence that the skill's other findings flag at medium or worse. */
-function flaggedScriptIn(ctx: DetectContext, s: string): string | undefined {
-  for (const b of ctx.model.bundled) {
-    const name = b.path.split("/").pop() ?? b.path;
-    if (name.length < 4 || !s.includes(name)) continue;
-    if (ctx.findings.some((f) => f.file === b.path && severityRank[f.severity] >= severityRank.medium))
-      return b.path;
+function flaggedScriptIn(flagged: ReadonlySet<string>, s: string): string | undefined {
+  for (const file of flagged) {
+    const name = file.split("/").pop() ?? file;
+    if (name.length >= 4 && s.includes(name)) return file;
   }
   return undefined;
 }
@@ -217,6 +215,13 @@ function proseInCode(ctx: DetectContext): ProseSource[] {
 
 export function detectInstructions(ctx: DetectContext): void {
   const service = declaredService(ctx);
+  // Bundled files with findings of medium or worse, collected once (findings × files, not per sentence).
+  const bundledPaths = new Set(ctx.model.bundled.map((b) => b.path));
+  const flagged = new Set(
+    ctx.findings
+      .filter((f) => bundledPaths.has(f.file) && severityRank[f.severity] >= severityRank.medium)
+      .map((f) => f.file),
+  );
   const sources: ProseSource[] = [...ctx.prose, ...proseInCode(ctx)]
     .filter((p) => p.kind !== "table-cell" && p.kind !== "code-inline")
     .sort((x, y) => (x.kind === "description" ? -1 : y.kind === "description" ? 1 : x.line - y.line));
@@ -262,7 +267,7 @@ export function detectInstructions(ctx: DetectContext): void {
         (h) => h.id !== "instr.data-egress" || !insideQuotes(s, h.at),
       );
       if (standingOrder(s) && /\brun\b/i.test(s)) {
-        const script = flaggedScriptIn(ctx, s);
+        const script = flaggedScriptIn(flagged, s);
         if (script)
           hits.push({
             id: "instr.hook-script",
