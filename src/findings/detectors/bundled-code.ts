@@ -200,6 +200,26 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       credAt.text,
     );
   }
+  const lock =
+    /\bsetpassword\s*\(|\bzip\s+(?:-\w+\s+)*-P\b|\bpyminizip\b|\bpassword\s*=\s*[^,)]+\)\s*as\s+\w+:\s*$|\b7z\s+a\s+(?:\S+\s+)*-p/m.exec(
+      f.text,
+    );
+  if (
+    lock &&
+    /\.unlink\s*\(|\bos\.remove\s*\(|\bshutil\.rmtree\b|\bfs\.(?:unlinkSync|rmSync|unlink)\b|\brm\s+-\w*f?\s/.test(
+      f.text,
+    )
+  )
+    report(
+      "bundled.lock-and-delete",
+      "high",
+      lock.index,
+      "The code puts a file into a password-protected archive and deletes the original (ransomware shape).",
+      f.text.slice(
+        lock.index,
+        f.text.indexOf("\n", lock.index) >= 0 ? f.text.indexOf("\n", lock.index) : undefined,
+      ),
+    );
   if (execAt)
     report(
       "bundled.process-exec",

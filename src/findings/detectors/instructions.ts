@@ -49,7 +49,7 @@ const manipulation: Array<[RegExp, string]> = [
     "censor content of the user's documents",
   ],
   [
-    /\breplace\s+(?:any|all|every)\s+[^.;]{0,40}?\b(?:names?|people|persons?|employees?|users?|customers?|women|men|authors?)\s+with\s+(?:the\s+)?(?:term|word|phrase|label|text)?\s*['"‘“]/i,
+    /\breplace\s+(?:any|all|every)\s+[^.;]{0,40}?\b(?:names?|people|persons?|employees?|users?|customers?|women|men|authors?)\b[^.;]{0,30}?\bwith\s+(?:the\s+)?(?:term|word|phrase|label|text)?\s*['"‘“]/i,
     "relabel people in the user's documents",
   ],
 ];
@@ -77,6 +77,12 @@ const standingWeakenings: Array<[RegExp, string]> = [
   [/\bchmod\s+(?:-R\s+)?0?777\b|\b(?:world|everyone)[- ]writable\b/i, "make files writable by everyone"],
   [/\bgit\s+push\s+(?:\S+\s+){0,6}--force\b|\bforce[- ]push/i, "force-push over the remote history"],
 ];
+
+const destroyVerb = /\b(?:delete|remove|erase|wipe|purge|destroy|overwrite)\b/i;
+const userData =
+  /\b(?:files|documents?|emails?|messages|events|entries|records|data|branches|backups?|history|contacts|photos)\b/i;
+const flood =
+  /\b(?:repeated(?:ly)?|continuous(?:ly)?|endless(?:ly)?|flood\w*)\s+(?:\w+\s+){0,2}(?:requests?|pings?|calls?|connections?)\b[^.;]{0,80}(?:https?:\/\/|\bto\s+\S+\.\w{2,})|\b(?:requests?|pings?|calls?)\s+to\s+\S+[^.;]{0,40}\bin\s+an?\s+(?:tight\s+|infinite\s+|endless\s+)?loop\b/i;
 
 interface Hit {
   id: RuleId;
@@ -158,6 +164,35 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
         at: m.index,
       });
   }
+  // A standing order that destroys the user's data ("after editing, delete files older than a
+  // day"): temporary and build artefacts the skill makes itself are excluded.
+  const d = destroyVerb.exec(s);
+  if (
+    d &&
+    standingOrder(s) &&
+    userData.test(s) &&
+    !negatedAt(s, d.index) &&
+    !/\b(?:temp(?:orary)?|tmp|cache[ds]?|intermediate|scratch|build|generated|lock|stale lock|your own)\b/i.test(
+      s,
+    ) &&
+    !/\b(?:ask|confirm|confirmation|approval)\b/i.test(s)
+  )
+    hits.push({
+      id: "instr.destroy-data",
+      severity: "high",
+      what: "A standing order tells the agent to delete the user's data",
+      evidence: s.trim(),
+      at: d.index,
+    });
+  const f = flood.exec(s);
+  if (f && !negatedAt(s, f.index))
+    hits.push({
+      id: "instr.weaken-security",
+      severity: "high",
+      what: "The agent is told to send requests to a host in a loop (flooding it)",
+      evidence: s.trim(),
+      at: f.index,
+    });
   return hits;
 }
 
