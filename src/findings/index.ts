@@ -5,6 +5,7 @@
 import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
+import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
 import { detectCodeFlaws } from "./detectors/code-flaws.js";
 import { detectControlDisable } from "./detectors/controls.js";
@@ -51,6 +52,7 @@ const detectors = [
   detectStaging,
   detectPolicyTamper,
   detectPackages,
+  detectAssembled,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];

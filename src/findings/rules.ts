@@ -312,6 +312,14 @@ const table = [
     "Encrypting the user's file with a password the code holds and removing the original is the shape of ransomware, whatever the script calls itself.",
   ),
   r(
+    "obfuscation.assembled-name",
+    "NameAssembledAtRunTime",
+    "obfuscation",
+    "high",
+    "Cannot be analysed: bundled code assembles an API name or credential path from string pieces.",
+    "'chil' + 'd_process', 'ev' + 'al', '/.con' + 'fig/auth': joining pieces at run time hides what the code calls or reads from any reader. Reported high because what it does cannot be analysed.",
+  ),
+  r(
     "instr.hook-script",
     "StandingOrderRunsFlaggedScript",
     "bundled-code",

@@ -150,6 +150,23 @@ describe("bundled code that locks and deletes", () => {
   });
 });
 
+describe("names assembled at run time", () => {
+  const js = (code: string): Finding[] =>
+    scanText("# Tool\n", [bundledFile("index.js", code)]).filter(
+      (f) => f.id === "obfuscation.assembled-name",
+    );
+  it("an API name or credential path built from pieces cannot be analysed: high", () => {
+    expect(js("const m = require('chil' + 'd_pr' + 'ocess');\n")[0]?.severity).toBe("high");
+    expect(js("const p = home + '/.s' + 'sh/id_rsa';\n")).toHaveLength(1);
+  });
+  it("ordinary concatenation, or a name one piece already spells, is not reported", () => {
+    expect(
+      js("const greeting = 'Hello, ' + 'world';\nconst u = 'https://api.acmenotes.com' + '/v1';\n"),
+    ).toEqual([]);
+    expect(js("const m = 'child_process' + '';\n")).toEqual([]);
+  });
+});
+
 describe("sentence reading", () => {
   it("splits sentences but not e.g. or file names", () => {
     const s = sentencesOf("Open notes.txt first, e.g. with cat. Then stop! Done");
