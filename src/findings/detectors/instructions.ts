@@ -288,10 +288,8 @@ export function detectInstructions(ctx: DetectContext): void {
     // that introduces examples of attacks ("Red flags:"). The wider cue window other rules use
     // would let one word about vulnerabilities three lines up excuse an injected order.
     const prev = ctx.lines[p.line - 2] ?? "";
-    const quotedSeg =
-      p.kind === "table-cell" ||
-      (ctx.securityTool && hasQuotingCue(p.text)) ||
-      (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
+    const quotedBase =
+      p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;
       if (s.length < 12 || describes(s)) continue;
@@ -313,6 +311,12 @@ export function detectInstructions(ctx: DetectContext): void {
           });
       }
       for (const h of hits) {
+        // In a security tool, a cue word elsewhere in the segment marks a quoted pattern; the
+        // words of the order itself ("include a backdoor") are not a cue for their own excuse.
+        const at = sent.offset + h.at;
+        const quotedSeg =
+          quotedBase ||
+          (ctx.securityTool && hasQuotingCue(p.text.slice(0, at) + " " + p.text.slice(at + 48)));
         const capped = quotedSeg || contextNegative;
         const severity: Severity = capped ? "low" : h.severity;
         const pos = positionIn(p, sent.offset + h.at);
