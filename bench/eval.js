@@ -137,13 +137,20 @@ function manifestLabel(file) {
         .split("\n")
         .map((l) => l.split("\t"));
       const head = rows[0] ?? [];
-      const fi = head.indexOf("local_file");
+      const fi = head.indexOf("local_file") >= 0 ? head.indexOf("local_file") : head.indexOf("path");
+      const ci = head.indexOf("category");
       const li = head.indexOf("label");
       const ti = head.indexOf("auto_techniques");
       const gi = head.indexOf("group");
       const map = new Map();
       for (const r of rows.slice(1))
-        if (r[fi]) map.set(r[fi], { label: r[li] ?? "", techniques: r[ti] ?? "", group: r[gi] ?? "" });
+        if (r[fi])
+          map.set(r[fi], {
+            label: r[li] ?? "",
+            techniques: r[ti] ?? "",
+            group: r[gi] ?? "",
+            category: ci >= 0 ? (r[ci] ?? "").split(";")[0].trim() : "",
+          });
       manifests.set(m, map);
     }
     const hit = manifests.get(m).get(path.relative(dir, file).split(path.sep).join("/"));
@@ -166,6 +173,37 @@ function scan(input) {
   const t0 = performance.now();
   const findings = detectFindings(model, analyses);
   return { findings, risk: riskOf(findings), ms: performance.now() - t0 };
+}
+
+// Tune / measure split (bench/eval-split.tsv): whole sources on one side, see the file's header.
+const splitFile = process.env.SKILLWALL_EVAL_SPLIT ?? new URL("./eval-split.tsv", import.meta.url).pathname;
+const splitRules = existsSync(splitFile)
+  ? readFileSync(splitFile, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() && !l.startsWith("#"))
+      .map((l) => {
+        const [side, re] = l.split("\t");
+        return { side, re: new RegExp(re) };
+      })
+  : [];
+const measureDetails = process.argv.includes("--measure-details");
+function partOf(source) {
+  const p = source.split(path.sep).join("/");
+  return splitRules.find((r) => r.re.test(p))?.side ?? "unsplit";
+}
+/** Source: the dev folder prefix before "__", else the corpus folder under benign/gray/malicious. */
+function originOf(source, m) {
+  const p = source.split(path.sep).join("/");
+  const dev = /\/benchmarks-dev\/(?:benign|malicious)\/([^/]+?)__/.exec(p);
+  if (dev) return `dev:${dev[1]}`;
+  const top = /\/(benign|gray|malicious)\/([^/]+)/.exec(p);
+  return top ? `${top[1]}/${top[2]}` : (m?.group ?? "?");
+}
+/** Attack class: the dev manifest's primary category, else the corpus manifest group. */
+function classOf(source, m, byPath) {
+  if (m?.category) return m.category;
+  if (byPath !== "malicious") return byPath === "gray" ? "gray" : "benign";
+  return m?.group || path.basename(path.dirname(source));
 }
 
 const flagged = (risk) => risk === "high" || risk === "critical";
@@ -209,6 +247,9 @@ for (const dir of args) {
       label,
       techniques: m?.techniques ?? "",
       group: m?.group ?? path.basename(path.dirname(u.source)),
+      part: partOf(u.source),
+      origin: originOf(u.source, m),
+      cls: classOf(u.source, m, byPath),
       ...r,
     });
   }
@@ -284,6 +325,57 @@ for (const r of fps) {
       .join("; ")}`,
   );
 }
+// Per-part report: recall and FPR per part, per class and per source; confusion list.
+const pct = (n, d) => (d ? (n / d).toFixed(3) : "  -  ");
+function partTable(title, list, keyOf) {
+  const m = new Map();
+  for (const r of list) {
+    if (r.label === "suspicious") continue;
+    const k = keyOf(r);
+    const e = m.get(k) ?? { tp: 0, fn: 0, fp: 0, tn: 0 };
+    const f = flagged(r.risk);
+    const key = r.label === "malicious" ? (f ? "tp" : "fn") : f ? "fp" : "tn";
+    e[key]++;
+    m.set(k, e);
+  }
+  console.log(`  ${title}:`);
+  for (const [k, e] of [...m].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const mal = e.tp + e.fn;
+    const ben = e.fp + e.tn;
+    console.log(
+      `    ${k.padEnd(44)} ${mal ? `recall ${pct(e.tp, mal)} (${e.tp}/${mal})` : "".padEnd(20)}  ${ben ? `FPR ${pct(e.fp, ben)} (${e.fp}/${ben})` : ""}`,
+    );
+  }
+}
+for (const part of ["tune", "measure", "unsplit"]) {
+  const list = rows.filter((r) => r.part === part);
+  if (!list.length) continue;
+  const f = figures(list, (r) => (r.label === "suspicious" ? undefined : r.label));
+  console.log(
+    `\n== ${part.toUpperCase()} part: recall ${f.recall.toFixed(3)}  FPR ${f.fpr.toFixed(3)}  (TP ${f.tp} FN ${f.fn} FP ${f.fp} TN ${f.tn})`,
+  );
+  partTable("per class", list, (r) => r.cls);
+  partTable("per source", list, (r) => r.origin);
+  if (part === "measure" && !measureDetails) {
+    console.log(
+      "  (confusion list of the measure part hidden: never tune on it; --measure-details shows it)",
+    );
+    continue;
+  }
+  const conf = list.filter((r) => r.label !== "suspicious" && (r.label === "malicious") !== flagged(r.risk));
+  console.log(`  confusion (${conf.length}):`);
+  for (const r of conf) {
+    const top = r.findings
+      .filter((x) => x.severity !== "info")
+      .slice(0, 3)
+      .map((x) => `${x.id}:${x.severity}@${x.line}`)
+      .join(",");
+    console.log(
+      `    ${r.label === "malicious" ? "FN" : "FP"}  ${r.cls.padEnd(28)} ${path.basename(r.source).slice(0, 60).padEnd(60)} risk=${r.risk} ${top}`,
+    );
+  }
+}
+
 if (comments.length) {
   const c = figures(
     comments.filter((x) => x.expected !== "WARNING"),

@@ -18,6 +18,11 @@ export const limits = {
   maxCommandsPerStep: 2_000,
   /** How many times decoded payloads are decoded again (base64 of base64 …). */
   maxDecodeDepth: 4,
+  /**
+   * A host the skill's own text names on at least this many distinct lines is taken as its
+   * declared service (its API), so sending its data or credentials there is not exfiltration.
+   */
+  serviceHostMinLines: 3,
   /** Largest policy file, in bytes. */
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */

@@ -182,7 +182,9 @@ export function classifyHost(host: string, path = ""): HostClass {
   if (host === "") return "other";
   if (isLocalIp(host)) return "local";
   if (isIpv4(host)) return "raw-ip";
-  if (/[^\x00-\x7f]/.test(host) || host.split(".").some((l) => l.startsWith("xn--"))) return "homoglyph";
+  // A lookalike needs a non-ASCII letter; "https://…/hook" is a placeholder, not a homoglyph.
+  if (/\p{L}/u.test(host.replace(/[\x00-\x7f]/g, "")) || host.split(".").some((l) => l.startsWith("xn--")))
+    return "homoglyph";
   const base = baseDomain(host);
   if (inSet(pasteHosts, host, base)) return "paste";
   if (inSet(shortenerHosts, host, base)) return "shortener";

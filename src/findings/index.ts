@@ -5,6 +5,7 @@
 import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
+import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
 import { detectCodeFlaws } from "./detectors/code-flaws.js";
 import { detectControlDisable } from "./detectors/controls.js";
@@ -14,6 +15,7 @@ import { expand } from "./detectors/expand.js";
 import { detectDataFlow } from "./detectors/flow.js";
 import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
+import { detectInstructions } from "./detectors/instructions.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
@@ -50,6 +52,9 @@ const detectors = [
   detectStaging,
   detectPolicyTamper,
   detectPackages,
+  detectAssembled,
+  // Last: instr.hook-script reads the findings the others reported on bundled scripts.
+  detectInstructions,
 ];
 
 /**

@@ -2,6 +2,7 @@
 // network hosts, credential and environment reads, exfiltration, decoded payloads executed,
 // reverse shells. Line-based regexes over the file text; each is a literal-led alternation.
 
+import { ownServiceOnly } from "../service.js";
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
 import { decodeAscii85, decodeBase64, decodeBase85, decodeHex } from "../decode.js";
@@ -172,7 +173,17 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       );
     }
   }
-  if (credAt && (sendAt || netAt)) {
+  const ownHost = credAt && (sendAt || netAt) ? ownServiceOnly(ctx, f.text, credAt.text) : undefined;
+  if (credAt && (sendAt || netAt) && ownHost !== undefined) {
+    // The skill's own key used against its own declared API is how API clients work.
+    report(
+      "bundled.credential-read",
+      "medium",
+      credAt.offset,
+      `The code reads a credential and sends it only to the skill's declared service (${ownHost}).`,
+      credAt.text,
+    );
+  } else if (credAt && (sendAt || netAt)) {
     report(
       "bundled.exfil",
       "high",
@@ -189,6 +200,26 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       credAt.text,
     );
   }
+  const lock =
+    /\bsetpassword\s*\(|\bzip\s+(?:-\w+\s+)*-P\b|\bpyminizip\b|\bpassword\s*=\s*[^,)]+\)\s*as\s+\w+:\s*$|\b7z\s+a\s+(?:\S+\s+)*-p/m.exec(
+      f.text,
+    );
+  if (
+    lock &&
+    /\.unlink\s*\(|\bos\.remove\s*\(|\bshutil\.rmtree\b|\bfs\.(?:unlinkSync|rmSync|unlink)\b|\brm\s+-\w*f?\s/.test(
+      f.text,
+    )
+  )
+    report(
+      "bundled.lock-and-delete",
+      "high",
+      lock.index,
+      "The code puts a file into a password-protected archive and deletes the original (ransomware shape).",
+      f.text.slice(
+        lock.index,
+        f.text.indexOf("\n", lock.index) >= 0 ? f.text.indexOf("\n", lock.index) : undefined,
+      ),
+    );
   if (execAt)
     report(
       "bundled.process-exec",

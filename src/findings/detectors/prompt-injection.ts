@@ -4,6 +4,8 @@
 
 import type { DetectContext } from "../context.js";
 import { hasQuotingCue } from "../quoting.js";
+import { baseDomain, urlsIn } from "../hosts.js";
+import { declaredService, isPlaceholderHost } from "../service.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 
@@ -43,6 +45,19 @@ function insideQuotes(text: string, index: number): boolean {
   const open = (before.match(/[“«(]/g) ?? []).length;
   const close = (before.match(/[”»)]/g) ?? []).length;
   return straight % 2 === 1 || open > close;
+}
+
+/**
+ * "Include your API key in the Authorization header": the skill's own credential used against
+ * its own API. True when the text speaks of a request header and every host it names is the
+ * skill's declared service.
+ */
+function ownCredentialUse(ctx: DetectContext, text: string): boolean {
+  if (!/\b(?:headers?|authorization|bearer|x-api-key|query param\w*)\b/i.test(text)) return false;
+  const service = declaredService(ctx);
+  return urlsIn(text).every(
+    (u) => isPlaceholderHost(u.host) || service.has(baseDomain(u.host.toLowerCase())),
+  );
 }
 
 export function detectPromptInjection(ctx: DetectContext): void {
@@ -88,7 +103,15 @@ export function detectPromptInjection(ctx: DetectContext): void {
       let severity: Severity =
         id === "pi.permission-grant" && !/Bash\(\*\)|"allow"|bypassPermissions/i.test(m[0]) ? "medium" : base;
       let note = "";
-      if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
+      if (
+        re === secretAsk &&
+        /^(?:send|include|provide|post|submit)\b/i.test(m[0]) &&
+        ownCredentialUse(ctx, t.text)
+      ) {
+        severity = "low";
+        note =
+          " (the key is sent in a request header to the skill's own service, which is how its API works)";
+      } else if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
       } else if (

@@ -1,0 +1,351 @@
+// Instruction-level review of the skill's prose: who is told to do what. Each prose segment
+// (paragraph, list item, heading, frontmatter description) is read sentence by sentence; a rule
+// fires only on an action the agent is told to take — not when the clause negates or forbids it
+// ("never delete without asking"), describes it (security docs, "attackers may …"), is quoted,
+// or is addressed to the user. Rules:
+// - instr.data-egress: the user's data or a secret is sent to a host that is not the skill's own
+//   declared service (or to an e-mail address);
+// - instr.user-override: the agent is told to act regardless of, or against, the user;
+// - instr.output-manipulation: the agent is told to falsify, slant, censor or plant text in
+//   what it produces for the user;
+// - instr.weaken-security: the agent is told to add backdoors, skip verification or write
+//   insecure code;
+// - instr.hook-script: a standing order ("after any commit, run X") runs a bundled script that
+//   has findings of its own.
+
+import type { DetectContext, ProseSource } from "../context.js";
+import { hasQuotingCue } from "../quoting.js";
+import { declaredService, isPlaceholderHost } from "../service.js";
+import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
+import { baseDomain, urlsIn } from "../hosts.js";
+import { severityRank } from "../util.js";
+import type { Severity } from "../../model.js";
+import type { RuleId } from "../rules.js";
+
+const transferVerb =
+  /\b(?:send|sends|sending|upload|uploading|post|posting|forward|forwarding|sync|synchroni[sz]e|back\s?up|transmit|submit|report|share|copy|mirror|log|email|e-mail|beacon|exfiltrate|push|pipe|stream)\b/i;
+const dataObject =
+  /\b(?:files?|documents?|docs?|data|datasets?|contents?|emails?|inbox|messages?|code|source|repo(?:sitory)?|metrics|logs?|results?|outputs?|history|conversations?|chats?|transcripts?|keys?|tokens?|credentials?|secrets?|passwords?|env(?:ironment)?|location|coordinates|summary|summaries|notes?|memory|database|records|contacts|cookies|screenshots?|clipboard)\b|\b[\w-]+\.(?:txt|json|csv|log|env|pem|key|docx?|pdf|zip|db|sqlite)\b/i;
+const emailAddress = /\b[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}\b/i;
+
+const userOverride =
+  /\bregardless\s+of\s+(?:what\s+)?(?:the\s+)?user|\beven\s+if\s+the\s+user\s+(?:explicitly\s+)?(?:asks?|says|requests?|tells\s+you|wants?)\s+(?:you\s+)?(?:not|otherwise|to stop|against)\b|\beven\s+if\s+the\s+user\s+(?:declines?|refuses?|objects?)|\bagainst\s+the\s+user'?s?\s+(?:wishes|request|instructions?|will)|\bwithout\s+(?:the\s+)?user'?s?\s+(?:consent|permission|approval|knowledge)|\bwhether\s+or\s+not\s+the\s+user\b/i;
+
+const manipulation: Array<[RegExp, string]> = [
+  [
+    /\b(?:add|increase|inflate|boost|raise|multiply|bump|pad|round up)\b[^.;]{0,40}?\b\d+(?:\.\d+)?\s*(?:%|\s*(?:percent|points?|x)\b)[^.;]{0,50}?\b(?:scores?|results?|metrics?|numbers?|accuracy|ratings?|benchmarks?|figures|values|revenue|estimates?|counts?|totals?)\b|\b(?:inflate|increase|boost|raise|bump|pad|adjust)\s+(?:\w+\s+){0,3}(?:scores?|results?|metrics?|numbers?|accuracy|ratings?|figures|revenue|estimates?)\b[^.;]{0,30}\bby\s+\d+(?:\.\d+)?\s*(?:%|percent|points?)/i,
+    "falsify figures in the output",
+  ],
+  [
+    /\b(?:claim|claiming|state|stating|assert|asserting|say|saying|cite|citation)\b[^.;]{0,50}\b(?:outperforms?|beats?|better than|superior to|state[- ]of[- ]the[- ]art|is approved|certified|endorsed|guaranteed)\b/i,
+    "make false claims in the output",
+  ],
+  [
+    /\b(?:present|presents|presenting|frame|framing|portray|depict|characteri[sz]e|refer to)\b[^.;]{0,60}\bas\s+(?:an?\s+|the\s+)?['"‘“]|\b(?:tone|content|text|wording|framing)\s+(?:that\s+)?promotes?\b[^.;]{0,60}\bover\b/i,
+    "slant what the output says",
+  ],
+  [
+    /\b(?:delete|remove|strip|omit|drop|redact|hide|censor)\s+(?:any|all|every)\s+(?:\w+\s+){0,2}?(?:paragraphs?|sentences?|mentions?|sections?|lines?|references?|words?|passages?|content|text)\s+(?:that\s+)?(?:contain|containing|contains|mention|mentioning|mentions|about|referring|with)\b/i,
+    "censor content of the user's documents",
+  ],
+  [
+    /\breplace\s+(?:any|all|every)\s+[^.;]{0,40}?\b(?:names?|people|persons?|employees?|users?|customers?|women|men|authors?)\b[^.;]{0,30}?\bwith\s+(?:the\s+)?(?:term|word|phrase|label|text)?\s*['"‘“]/i,
+    "relabel people in the user's documents",
+  ],
+];
+// Override phrases the agent is told to write into its output (a calendar entry, a file):
+// injection aimed at the next model that reads it.
+const plantedOverride =
+  /\b(?:append|insert|add|include|write|embed|put|prepend)\b[^.;]{0,80}['"‘“][^'"’”]{0,40}\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:previous|prior|above|earlier)\s+instructions/i;
+
+const weakenings: Array<[RegExp, string]> = [
+  [
+    /\b(?:add|include|insert|create|open|leave|install|plant|build in)\b[^.;]{0,30}\bbackdoors?\b/i,
+    "add a backdoor",
+  ],
+  [
+    /\b(?:no need to|don'?t need to|unnecessary to|skip|skipping|disable|disabling|turn off|bypass)\b[^.;]{0,30}\b(?:ssl|tls|certificate|signature|server-side|csrf|authentication|auth)\s+(?:verification|validation|checks?)\b|\b(?:server-side\s+)?(?:verification|validation)\b[^.;]{0,40}\b(?:adds? unnecessary|is unnecessary|are unnecessary|not needed|is overkill)\b|\bno need to verify\b/i,
+    "skip verification",
+  ],
+  [
+    /\buse\s+string\s+concatenation\s+(?:for|to build)\s+(?:dynamic\s+)?(?:sql|queries)|\b(?:not|never|don'?t|avoid)\b[^.;]{0,30}\b(?:write|add|run|include)\s+(?:\w+\s+){0,2}tests?\s+(?:that\s+)?(?:check|cover|for)\s+(?:\w+\s+){0,1}(?:sql injections?|xss|injection|security|vulnerabilit\w+)/i,
+    "write insecure code or drop security tests",
+  ],
+];
+// Shapes that are routine as a one-off but hostile as a standing order ("after any commit …").
+const standingWeakenings: Array<[RegExp, string]> = [
+  [/\bchmod\s+(?:-R\s+)?0?777\b|\b(?:world|everyone)[- ]writable\b/i, "make files writable by everyone"],
+  [/\bgit\s+push\s+(?:\S+\s+){0,6}--force\b|\bforce[- ]push/i, "force-push over the remote history"],
+];
+
+const destroyVerb = /\b(?:delete|remove|erase|wipe|purge|destroy|overwrite)\b/i;
+const userData =
+  /\b(?:files|documents?|emails?|messages|events|entries|records|data|branches|backups?|history|contacts|photos)\b/i;
+const flood =
+  /\b(?:repeated(?:ly)?|continuous(?:ly)?|endless(?:ly)?|flood\w*)\s+(?:\w+\s+){0,2}(?:requests?|pings?|calls?|connections?)\b[^.;]{0,80}(?:https?:\/\/|\bto\s+\S+\.\w{2,})|\b(?:requests?|pings?|calls?)\s+to\s+\S+[^.;]{0,40}\bin\s+an?\s+(?:tight\s+|infinite\s+|endless\s+)?loop\b/i;
+
+interface Hit {
+  id: RuleId;
+  severity: Severity;
+  what: string;
+  evidence: string;
+  at: number;
+}
+
+function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | undefined {
+  const v = transferVerb.exec(s);
+  if (!v || negatedAt(s, v.index) || userIsActor(s, v.index)) return undefined;
+  if (!dataObject.test(s)) return undefined;
+  const foreign = urlsIn(s).find((u) => !isPlaceholderHost(u.host) && !service.has(ownKey(u.host)));
+  const mail = emailAddress.exec(s);
+  const mailHost = mail ? (mail[0].split("@")[1] ?? "") : "";
+  const foreignMail =
+    mail && !isPlaceholderHost(mailHost) && !service.has(ownKey(mailHost)) ? mail[0] : undefined;
+  const dest = foreign?.host ?? foreignMail;
+  if (dest === undefined) return undefined;
+  void ctx;
+  return {
+    id: "instr.data-egress",
+    severity: "high",
+    what: `The agent is told to ${v[0].toLowerCase()} the user's data to ${dest}, which is not this skill's declared service`,
+    evidence: s.trim(),
+    at: v.index,
+  };
+}
+
+/** Key a host is compared by against the declared service. */
+function ownKey(host: string): string {
+  return baseDomain(host.toLowerCase());
+}
+
+function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[] {
+  const hits: Hit[] = [];
+  const egress = egressHit(ctx, s, service);
+  if (egress) hits.push(egress);
+  const o = userOverride.exec(s);
+  if (o && !/\b(?:never|do not|don'?t|must not|should not)\b/i.test(s.slice(0, o.index)))
+    hits.push({
+      id: "instr.user-override",
+      severity: "high",
+      what: "The agent is told to act regardless of what the user wants",
+      evidence: s.trim(),
+      at: o.index,
+    });
+  for (const [re, what] of manipulation) {
+    const m = re.exec(s);
+    if (m && !negatedAt(s, m.index))
+      hits.push({
+        id: "instr.output-manipulation",
+        severity: "high",
+        what: `The agent is told to ${what}`,
+        evidence: s.trim(),
+        at: m.index,
+      });
+  }
+  const p = plantedOverride.exec(s);
+  if (p)
+    hits.push({
+      id: "instr.output-manipulation",
+      severity: "high",
+      what: "The agent is told to plant an instruction override in what it writes (injection aimed at the next reader)",
+      evidence: s.trim(),
+      at: p.index,
+    });
+  for (const [re, what] of [...weakenings, ...(standingOrder(s) ? standingWeakenings : [])]) {
+    const m = re.exec(s);
+    // The weakening patterns carry their own negation ("no need to verify"); a negation before
+    // them ("never skip verification", "do not add a backdoor") is advice.
+    if (m && !negatedAt(s, m.index))
+      hits.push({
+        id: "instr.weaken-security",
+        severity: "high",
+        what: `The agent is told to ${what}`,
+        evidence: s.trim(),
+        at: m.index,
+      });
+  }
+  // A standing order that destroys the user's data ("after editing, delete files older than a
+  // day"): temporary and build artefacts the skill makes itself are excluded.
+  const d = destroyVerb.exec(s);
+  if (
+    d &&
+    standingOrder(s) &&
+    userData.test(s) &&
+    !negatedAt(s, d.index) &&
+    !/\b(?:temp(?:orary)?|tmp|cache[ds]?|intermediate|scratch|build|generated|lock|stale lock|your own)\b/i.test(
+      s,
+    ) &&
+    !/\b(?:ask|confirm|confirmation|approval)\b/i.test(s)
+  )
+    hits.push({
+      id: "instr.destroy-data",
+      severity: "high",
+      what: "A standing order tells the agent to delete the user's data",
+      evidence: s.trim(),
+      at: d.index,
+    });
+  const f = flood.exec(s);
+  if (f && !negatedAt(s, f.index))
+    hits.push({
+      id: "instr.weaken-security",
+      severity: "high",
+      what: "The agent is told to send requests to a host in a loop (flooding it)",
+      evidence: s.trim(),
+      at: f.index,
+    });
+  return hits;
+}
+
+/** Bundled scripts named in a sentence that the skill's other findings flag at medium or worse. */
+function flaggedScriptIn(flagged: ReadonlySet<string>, s: string): string | undefined {
+  for (const file of flagged) {
+    const name = file.split("/").pop() ?? file;
+    if (name.length >= 4 && s.includes(name)) return file;
+  }
+  return undefined;
+}
+
+// A heading or list lead-in that turns what follows into things not to do ("**Don't:**",
+// "## Prohibited actions", "Common mistakes").
+const negativeContext =
+  /\b(?:never|don'?t|do not|avoid|prohibited|forbidden|not allowed|must not|anti-?patterns?|red flags?|what not to|bad practices?|deception|reckless|refuse|don'?ts)\b|❌|🚫|⛔/i;
+
+/** Whether offset `at` of `s` sits inside a quotation ("Send email to …" as an example utterance). */
+function insideQuotes(s: string, at: number): boolean {
+  const before = s.slice(0, at);
+  return (
+    (before.match(/"/g) ?? []).length % 2 === 1 ||
+    (before.match(/[“‘]/g) ?? []).length > (before.match(/[”’]/g) ?? []).length
+  );
+}
+
+// A line of English inside a code block ("7.  After any commit, push …"): not code to run, but
+// the model reads it as an instruction all the same.
+const englishLine = /^\s*(?:\d+\.\s+)?[A-Z][a-z']*,?(?:\s+[\w'",/:()-]+){5,}[.!]\s*$/;
+
+/** English sentences hidden as lines of code blocks, as prose sources. */
+function proseInCode(ctx: DetectContext): ProseSource[] {
+  const out: ProseSource[] = [];
+  const blocks = [
+    ...ctx.model.steps
+      .filter((st) => st.file === ctx.model.file)
+      .map((st) => ({ text: st.text, line: st.line })),
+    ...ctx.model.code.map((c) => ({ text: c.text, line: c.line })),
+  ];
+  for (const b of blocks)
+    b.text.split("\n").forEach((l, i) => {
+      if (englishLine.test(l))
+        out.push({
+          text: l,
+          file: ctx.model.file,
+          kind: "code-prose",
+          line: b.line + i,
+          column: 1,
+          offset: 0,
+          quoted: false,
+        });
+    });
+  return out;
+}
+
+export function detectInstructions(ctx: DetectContext): void {
+  const service = declaredService(ctx);
+  // Bundled files with findings of medium or worse, collected once (findings × files, not per sentence).
+  const bundledPaths = new Set(ctx.model.bundled.map((b) => b.path));
+  const flagged = new Set(
+    ctx.findings
+      .filter((f) => bundledPaths.has(f.file) && severityRank[f.severity] >= severityRank.medium)
+      .map((f) => f.file),
+  );
+  const sources: ProseSource[] = [...ctx.prose, ...proseInCode(ctx)]
+    .filter((p) => p.kind !== "table-cell" && p.kind !== "code-inline")
+    .sort((x, y) => (x.kind === "description" ? -1 : y.kind === "description" ? 1 : x.line - y.line));
+  // Heading chain and list lead-in of each segment, read in document order.
+  const headings: Array<{ level: number; negative: boolean }> = [];
+  let leadInNegative = false;
+  for (const p of sources) {
+    if (p.kind === "heading") {
+      const level = /^#+/.exec(ctx.lines[p.line - 1] ?? "")?.[0].length ?? 7;
+      while (headings.length > 0 && (headings[headings.length - 1]?.level ?? 0) >= level) headings.pop();
+      leadInNegative = false;
+    }
+    const t = p.text.trim();
+    // "**Don't:**" / "Never do the following:" introduce a list of prohibitions; another
+    // paragraph ends the list.
+    const leadIn = /:\**$/.test(t) && t.length < 120;
+    if (leadIn) leadInNegative = negativeContext.test(t);
+    else if (p.kind === "paragraph") leadInNegative = false;
+    const contextNegative =
+      p.kind !== "description" &&
+      (headings.some((h) => h.negative) || (p.kind === "list-item" && leadInNegative));
+    // A heading is read too (injections hide in "## 5. When …" lines), under its parents' context.
+    if (p.kind === "heading")
+      headings.push({
+        level: /^#+/.exec(ctx.lines[p.line - 1] ?? "")?.[0].length ?? 7,
+        negative: negativeContext.test(p.text),
+      });
+    // Quoted: a table cell, a security tool's own pattern text, or a segment right under a line
+    // that introduces examples of attacks ("Red flags:"). The wider cue window other rules use
+    // would let one word about vulnerabilities three lines up excuse an injected order.
+    const prev = ctx.lines[p.line - 2] ?? "";
+    const quotedBase =
+      p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
+    for (const sent of sentencesOf(p.text)) {
+      const s = sent.text;
+      if (s.length < 12 || describes(s)) continue;
+      // Table rows and command-line option docs describe; the shell rules read commands.
+      if ((s.match(/\|/g) ?? []).length >= 2 || /--[a-z][\w-]*(?:\s+\S+)?\s+[-—–]\s/i.test(s)) continue;
+      // A quoted utterance ("Send email to sarah@…") is an example request, not an order.
+      const hits = sentenceHits(ctx, s, service).filter(
+        (h) => h.id !== "instr.data-egress" || !insideQuotes(s, h.at),
+      );
+      if (standingOrder(s) && /\brun\b/i.test(s)) {
+        const script = flaggedScriptIn(flagged, s);
+        if (script)
+          hits.push({
+            id: "instr.hook-script",
+            severity: "high",
+            what: `A standing order makes the agent run ${script}, which has findings of its own, on every trigger`,
+            evidence: s.trim(),
+            at: 0,
+          });
+      }
+      for (const h of hits) {
+        // In a security tool, a cue word elsewhere in the segment marks a quoted pattern; the
+        // words of the order itself ("include a backdoor") are not a cue for their own excuse.
+        const at = sent.offset + h.at;
+        const quotedSeg =
+          quotedBase ||
+          (ctx.securityTool && hasQuotingCue(p.text.slice(0, at) + " " + p.text.slice(at + 48)));
+        const capped = quotedSeg || contextNegative;
+        const severity: Severity = capped ? "low" : h.severity;
+        const pos = positionIn(p, sent.offset + h.at);
+        ctx.report({
+          id: h.id,
+          severity,
+          file: p.file,
+          line: pos.line,
+          column: pos.column,
+          message: `${h.what}${
+            quotedSeg
+              ? " (quoted or in a security tool's pattern list, so severity is capped)"
+              : contextNegative
+                ? " (under a heading or lead-in that lists things not to do, so severity is capped)"
+                : ""
+          }.`,
+          evidence: h.evidence.length > 300 ? h.evidence.slice(0, 300) : h.evidence,
+        });
+      }
+    }
+  }
+}
+
+/** Line and column of an offset inside a prose segment (segments may span lines). */
+function positionIn(p: ProseSource, offset: number): { line: number; column: number } {
+  const before = p.text.slice(0, offset);
+  const nl = before.split("\n").length - 1;
+  if (p.kind === "description") return { line: p.line, column: p.column };
+  return nl === 0
+    ? { line: p.line, column: p.column + offset }
+    : { line: p.line + nl, column: offset - before.lastIndexOf("\n") };
+}

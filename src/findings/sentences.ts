@@ -1,0 +1,70 @@
+// Reading prose as instructions: split a segment into sentences and clauses, and tell whether a
+// clause tells the agent to do something, or negates, advises against, describes or quotes it.
+// Linear in the text: every regex is anchored to one sentence and has bounded gaps.
+
+export interface Sentence {
+  text: string;
+  /** Offset of the sentence in its segment. */
+  offset: number;
+}
+
+/** Sentences of a prose segment: split after . ! ? followed by space, or a line break, keeping offsets. */
+export function sentencesOf(text: string): Sentence[] {
+  const out: Sentence[] = [];
+  const end = /[.!?]+(?=\s|$)|\n/g;
+  let start = 0;
+  for (let m = end.exec(text); m; m = end.exec(text)) {
+    const stop = m.index + m[0].length;
+    // "e.g." / "i.e." / "etc." do not end a sentence.
+    if (
+      m[0] !== "\n" &&
+      /\b(?:e\.g|i\.e|etc|vs|approx|incl|[A-Za-z])\.$/i.test(text.slice(Math.max(start, stop - 8), stop))
+    )
+      continue;
+    if (text.slice(start, stop).trim() !== "") out.push({ text: text.slice(start, stop), offset: start });
+    start = stop;
+  }
+  if (text.slice(start).trim() !== "") out.push({ text: text.slice(start), offset: start });
+  return out;
+}
+
+// A negation or prohibition in the same clause before the verb: "never delete …", "do not send …".
+const negationBefore =
+  /\b(?:never|not|no|don'?t|doesn'?t|won'?t|mustn'?t|shouldn'?t|cannot|can'?t|avoid|refuse|prevent|prohibit(?:s|ed)?|forbid(?:s|den)?|without)\b[^,;:]{0,60}$/i;
+// Descriptive or advisory frames: the sentence talks about an action rather than ordering it.
+const describing =
+  /\b(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?|an? (?:attack|skill|script|tool) (?:may|might|could|can)|(?:may|might|could) be used to|for example|e\.g\.|such as|detects?|flags?|warns?|reports? when|looks for|(?:it|this|which|that|tool|scanner)\s+checks\s+(?:for|whether|if)|scans for|audit\w*|red flags?|is (?:dangerous|risky|suspicious))\b/i;
+
+/** The clause (text after the last , ; : or dash) that ends at `index` of `sentence`. */
+function clauseBefore(sentence: string, index: number): string {
+  const before = sentence.slice(Math.max(0, index - 120), index);
+  const cut = Math.max(before.lastIndexOf(";"), before.lastIndexOf(":"), before.lastIndexOf(" - "));
+  return cut >= 0 ? before.slice(cut + 1) : before;
+}
+
+/** Whether the verb at `index` is negated or forbidden in its clause ("never X", "do not X"). */
+export function negatedAt(sentence: string, index: number): boolean {
+  return negationBefore.test(clauseBefore(sentence, index));
+}
+
+/** Whether the sentence describes or quotes an action (security docs, examples) instead of ordering it. */
+export function describes(sentence: string): boolean {
+  return describing.test(sentence) || /\?\s*$/.test(sentence.trim());
+}
+
+/**
+ * Whether the action at `index` is addressed to the user rather than the agent ("ask the user to
+ * …", "the user should …", "you can optionally …" in a how-to for people).
+ */
+export function userIsActor(sentence: string, index: number): boolean {
+  return /\b(?:ask|tell|instruct|let|have|prompt|remind)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:to\s+)?[^.]{0,40}$|\b(?:the\s+)?(?:user|human|operator)s?\s+(?:should|must|can|may|will|needs? to)\s+[^.]{0,30}$/i.test(
+    sentence.slice(Math.max(0, index - 80), index),
+  );
+}
+
+/** A standing order: the action is tied to a recurring trigger ("after any commit", "always", "whenever"). */
+export function standingOrder(sentence: string): boolean {
+  return /\b(?:always|whenever|every time|each time|regardless|(?:after|before|when|while|on)\s+(?:\w+\s+){0,3}(?:any|every|each|all)\b|(?:after|before|when|once)\s+(?:you\s+)?(?:finish\s+)?[a-z]+ing\b)/i.test(
+    sentence,
+  );
+}
