@@ -24,6 +24,8 @@ export const limits = {
   maxPolicyExtends: 16,
   /** Largest remote file fetched, in bytes. */
   maxFetchBytes: 2 * 1024 * 1024,
+  /** Output a heartbeat step leaves for the operator (status, state), per stream: the last bytes. */
+  heartbeatKeptOutputBytes: 4 * 1024,
 } as const;
 
 /** Defaults for every step container; a policy's `sandbox` section may change them. */

@@ -5,7 +5,12 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import { SkillwallError } from "../errors.js";
 import { renderDiff } from "../heartbeat/diff.js";
-import { approvePending, rejectPending, type HomeHeartbeatReport } from "../heartbeat/heartbeat.js";
+import {
+  approvePending,
+  overrideReasons,
+  rejectPending,
+  type HomeHeartbeatReport,
+} from "../heartbeat/heartbeat.js";
 import { realDeps } from "../heartbeat/real-deps.js";
 import { parseDuration, scheduleOptions } from "../heartbeat/schedule.js";
 import { readState } from "../heartbeat/state.js";
@@ -13,8 +18,10 @@ import { superviseHomes } from "../heartbeat/supervise.js";
 import { loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { readLockfile } from "../remote/lockfile.js";
+import { skillWorkspace } from "../remote/paths.js";
 import { initShell } from "../shell/index.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
+import { confirmByTyping } from "./confirm.js";
 import type { CliContext } from "./context.js";
 import { agentHomeOf } from "./install.js";
 import { egressOptions } from "./sandbox-shared.js";
@@ -146,9 +153,21 @@ export function registerApprove(program: Command, ctx: CliContext): void {
     .argument("<skill>")
     .option("--agent-home <dir>")
     .option("-p, --policy <name|file>")
-    .action(async (skill: string, opts: HomeOptions) => {
+    .option(
+      "--override-deny",
+      "pin a held version whose verdict is deny or that adds a high finding (asks you to type the skill name; audited)",
+    )
+    .action(async (skill: string, opts: HomeOptions & { overrideDeny?: boolean }) => {
       const home = agentHomeOf(ctx.io, opts.agentHome);
       const policy = await policyFor(ctx.io, home, opts.policy);
+      const pending = (await readState(home)).skills[skill]?.pending;
+      const blocking = pending === undefined ? [] : overrideReasons(pending);
+      if (opts.overrideDeny === true && blocking.length > 0)
+        await confirmByTyping(
+          ctx.io,
+          `${skill}: the held version is denied (${blocking.join("; ")}); approving writes it where the agent reads it`,
+          skill,
+        );
       await initShell();
       const locked = await approvePending({
         home,
@@ -156,8 +175,11 @@ export function registerApprove(program: Command, ctx: CliContext): void {
         policy,
         deps: { scan: scanSkillInput },
         by: "user",
+        override: opts.overrideDeny === true && blocking.length > 0,
       });
-      ctx.io.stdout.write(`${skill}: approved; ${locked.approvedSteps.length} step(s) approved\n`);
+      ctx.io.stdout.write(
+        `${skill}: approved${blocking.length > 0 ? " OVERRIDING the denial (audited)" : ""}; ${locked.approvedSteps.length} step(s) approved\n`,
+      );
       ctx.exitCode = exitCodes.ok;
     });
 }
@@ -168,9 +190,23 @@ export function registerReject(program: Command, ctx: CliContext): void {
     .description("reject a skill's held change; the approved version stays pinned")
     .argument("<skill>")
     .option("--agent-home <dir>")
+    .option("-p, --policy <name|file>")
     .action(async (skill: string, opts: HomeOptions) => {
-      await rejectPending({ home: agentHomeOf(ctx.io, opts.agentHome), skill });
-      ctx.io.stdout.write(`${skill}: rejected; the approved version stays pinned\n`);
+      const home = agentHomeOf(ctx.io, opts.agentHome);
+      await rejectPending({ home, skill });
+      const locked = (await readLockfile(home)).skills[skill];
+      const pins = locked?.files.map((f) => `${f.path}@${f.sha256.slice(0, 12)}`).join(", ") ?? "";
+      const policy = await policyFor(ctx.io, home, opts.policy).catch(() => undefined);
+      const steps = policy?.heartbeat.steps.map((x) => x.id) ?? [];
+      const runs =
+        policy === undefined
+          ? "pass --policy to see which heartbeat steps still run"
+          : steps.length === 0
+            ? `no scripted heartbeat step runs (policy ${policy.name} lists none)`
+            : `heartbeat still runs policy ${policy.name} step(s) ${steps.join(", ")}${policy.heartbeat.keepOldStepsWhilePending ? "" : " only once the server serves the approved version again (keepOldStepsWhilePending is false)"}`;
+      ctx.io.stdout.write(
+        `${skill}: rejected; the agent keeps reading the approved version in ${skillWorkspace(home, skill)} (${pins}); ${runs}\n`,
+      );
       ctx.exitCode = exitCodes.ok;
     });
 }
