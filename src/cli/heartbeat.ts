@@ -4,7 +4,6 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { SkillwallError } from "../errors.js";
-import { renderDiff } from "../heartbeat/diff.js";
 import {
   approvePending,
   overrideReasons,
@@ -12,6 +11,7 @@ import {
   type HomeHeartbeatReport,
 } from "../heartbeat/heartbeat.js";
 import { realDeps } from "../heartbeat/real-deps.js";
+import { renderReview } from "../heartbeat/review.js";
 import { parseDuration, scheduleOptions } from "../heartbeat/schedule.js";
 import { readState } from "../heartbeat/state.js";
 import { superviseHomes } from "../heartbeat/supervise.js";
@@ -128,18 +128,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
         ctx.exitCode = exitCodes.ok;
         return;
       }
-      const p = st.pending;
-      ctx.io.stdout.write(
-        `${skill}: change detected ${p.detectedAt}, verdict ${p.verdict}, ${p.newFindings.length} new finding(s)\n`,
-      );
-      for (const f of p.files)
-        ctx.io.stdout.write(
-          `  ${f.path}: ${f.approvedSha256?.slice(0, 12) ?? "(new)"} → ${f.sha256.slice(0, 12)} (${f.size} bytes)\n`,
-        );
-      for (const d of p.diffs) ctx.io.stdout.write(`${renderDiff(d)}\n`);
-      ctx.io.stdout.write(
-        `approve with: skillwall approve ${skill}    reject with: skillwall reject ${skill}\n`,
-      );
+      ctx.io.stdout.write(await renderReview(home, skill, st.pending));
       ctx.exitCode = exitCodes.flagged;
     });
 }
