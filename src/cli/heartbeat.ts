@@ -238,8 +238,13 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         if (rows.length === 0) ctx.io.stdout.write(`no skills installed in ${home}\n`);
         for (const r of rows) {
           const pin = r.files.map((f) => `${f.path}@${f.sha256.slice(0, 12)}`).join(" ");
+          const steps = (r.lastRun?.results ?? [])
+            .filter((x) => !x.ok)
+            .map((x) => `\n    ${x.step} ${x.outcome}${x.reason === undefined ? "" : `: ${x.reason}`}`)
+            .join("");
           ctx.io.stdout.write(
             `${r.skill}  ${pin}\n  last: ${r.lastCheck ?? "never"} ${r.lastResult ?? ""}  next: ${r.nextRun ?? "due"}` +
+              `${r.lastMessage ? `\n  ${r.lastMessage}` : ""}${steps}` +
               `${r.pendingReview ? `\n  PENDING REVIEW since ${r.pendingReview.detectedAt} (${r.pendingReview.files.join(", ")}): skillwall review ${r.skill}` : ""}\n`,
           );
         }
