@@ -28,6 +28,23 @@ export const limits = {
   heartbeatKeptOutputBytes: 4 * 1024,
 } as const;
 
+/**
+ * Limits of the supervisor's host-side access to trees a step or a wrapped agent can write
+ * (src/hostfs). Past any of them the tree is refused: never skipped, never truncated.
+ */
+export const hostfsLimits = {
+  /** Most entries walked in one tree (workspace check, chown, post-run rescan). */
+  maxTreeEntries: 20_000,
+  /** Deepest directory nesting walked (each level holds one open directory descriptor). */
+  maxTreeDepth: 64,
+  /** Largest single file read, hashed or copied out of such a tree (= the steps' RLIMIT_FSIZE). */
+  maxFileBytes: 64 * 1024 * 1024,
+  /** Most bytes copied out of one workspace after one run (step-written files into the blob store). */
+  maxCopiedBytes: 256 * 1024 * 1024,
+  /** Largest lockfile or heartbeat state moved out of an agent home by the migration. */
+  maxStateFileBytes: 16 * 1024 * 1024,
+} as const;
+
 /** Defaults for every step container; a policy's `sandbox` section may change them. */
 export const sandboxDefaults = {
   memoryBytes: 512 * 1024 * 1024,

@@ -23,12 +23,13 @@ import { initShell } from "../shell/index.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
 import { confirmByTyping } from "./confirm.js";
 import type { CliContext } from "./context.js";
-import { agentHomeOf } from "./install.js";
+import { agentHomeOf, stateDirHelp } from "./install.js";
 import { egressOptions } from "./sandbox-shared.js";
 import { exitCodes, type CliIO } from "./io.js";
 
 interface HomeOptions {
   agentHome?: string;
+  stateDir?: string;
   policy?: string;
 }
 
@@ -59,6 +60,7 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
     .option("--every <duration>", "interval between heartbeats", "4h")
     .option("--jitter <duration>", "random delay added to each interval", "10m")
     .option("--agent-home <dir>", "agent home to serve (repeat for several)", collect)
+    .option("--state-dir <dir>", `${stateDirHelp}; only with one --agent-home`)
     .option("-p, --policy <name|file>", "policy (default: the one the skills were installed under)")
     .option("--concurrency <n>", "heartbeats running at the same time", "2")
     .option(
@@ -74,9 +76,15 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
         policy?: string;
         concurrency: string;
         caFile?: string;
+        stateDir?: string;
       }) => {
         const { io } = ctx;
-        const homes = (opts.agentHome ?? [undefined]).map((h) => agentHomeOf(io, h));
+        if (opts.stateDir !== undefined && (opts.agentHome?.length ?? 0) > 1) {
+          throw new SkillwallError("usage", "--state-dir names the state of one agent home", {
+            fix: "run one heartbeat per home with its own --state-dir, or drop --state-dir",
+          });
+        }
+        const homes = (opts.agentHome ?? [undefined]).map((h) => agentHomeOf(io, h, opts.stateDir));
         const schedule = scheduleOptions(parseDuration(opts.every), parseDuration(opts.jitter));
         const policy = await policyFor(io, homes[0]!, opts.policy);
         const deps = await realDeps({ policy, egress: egressOptions(io, opts.caFile) });
@@ -120,8 +128,9 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .description("show the held change of a skill as a step-level diff")
     .argument("<skill>")
     .option("--agent-home <dir>")
+    .option("--state-dir <dir>", stateDirHelp)
     .action(async (skill: string, opts: HomeOptions) => {
-      const home = agentHomeOf(ctx.io, opts.agentHome);
+      const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       const st = (await readState(home)).skills[skill];
       if (st?.pending === undefined) {
         ctx.io.stdout.write(`${skill}: nothing pending review\n`);
@@ -141,13 +150,14 @@ export function registerApprove(program: Command, ctx: CliContext): void {
     )
     .argument("<skill>")
     .option("--agent-home <dir>")
+    .option("--state-dir <dir>", stateDirHelp)
     .option("-p, --policy <name|file>")
     .option(
       "--override-deny",
       "pin a held version whose verdict is deny or that adds a high finding (asks you to type the skill name; audited)",
     )
     .action(async (skill: string, opts: HomeOptions & { overrideDeny?: boolean }) => {
-      const home = agentHomeOf(ctx.io, opts.agentHome);
+      const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       const policy = await policyFor(ctx.io, home, opts.policy);
       const pending = (await readState(home)).skills[skill]?.pending;
       const blocking = pending === undefined ? [] : overrideReasons(pending);
@@ -179,9 +189,10 @@ export function registerReject(program: Command, ctx: CliContext): void {
     .description("reject a skill's held change; the approved version stays pinned")
     .argument("<skill>")
     .option("--agent-home <dir>")
+    .option("--state-dir <dir>", stateDirHelp)
     .option("-p, --policy <name|file>")
     .action(async (skill: string, opts: HomeOptions) => {
-      const home = agentHomeOf(ctx.io, opts.agentHome);
+      const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       await rejectPending({ home, skill });
       const locked = (await readLockfile(home)).skills[skill];
       const pins = locked?.files.map((f) => `${f.path}@${f.sha256.slice(0, 12)}`).join(", ") ?? "";
@@ -205,9 +216,10 @@ export function registerStatus(program: Command, ctx: CliContext): void {
     .command("status")
     .description("each skill's pin, last heartbeat, result, pending review and next run")
     .option("--agent-home <dir>")
+    .option("--state-dir <dir>", stateDirHelp)
     .addOption(new Option("-f, --format <format>").choices(["text", "json"]).default("text"))
     .action(async (opts: HomeOptions & { format: "text" | "json" }) => {
-      const home = agentHomeOf(ctx.io, opts.agentHome);
+      const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       const lock = await readLockfile(home);
       const state = await readState(home);
       const rows = Object.values(lock.skills).map((s) => {

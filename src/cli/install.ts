@@ -1,6 +1,7 @@
 // skillwall install URL|PATH: fetch, scan, review, approve, run the install steps, pin in the lockfile.
 
 import path from "node:path";
+import { useStateDir } from "../remote/paths.js";
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { realDeps } from "../heartbeat/real-deps.js";
@@ -17,13 +18,21 @@ interface InstallCliOptions {
   name?: string;
   policy: string;
   agentHome?: string;
+  stateDir?: string;
   yes?: boolean;
   caFile?: string;
 }
 
-export function agentHomeOf(io: CliIO, dir: string | undefined): string {
-  return dir === undefined ? defaultAgentHome(io.env) : path.resolve(io.cwd, dir);
+/** The agent home given (or the default); `stateDir` (--state-dir) is where its trust state lives. */
+export function agentHomeOf(io: CliIO, dir: string | undefined, stateDir?: string): string {
+  const home = dir === undefined ? defaultAgentHome(io.env) : path.resolve(io.cwd, dir);
+  if (stateDir !== undefined) useStateDir(home, path.resolve(io.cwd, stateDir));
+  return home;
 }
+
+/** The --state-dir option, shared by every command that takes --agent-home. */
+export const stateDirHelp =
+  "where skillwall keeps this home's lockfile, blobs and heartbeat state (outside the home; default: /var/lib/skillwall/homes/… as root, else $XDG_STATE_HOME/skillwall/homes/…)";
 
 /** Asks about each review step on a TTY; without a TTY nothing needing review is approved. */
 function interactiveApprover(io: CliIO, policy: Policy): Approver {
@@ -61,6 +70,7 @@ export function registerInstall(program: Command, ctx: CliContext): void {
     .option("--name <name>", "skill name (default: the frontmatter name)")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .option("--agent-home <dir>", "the agent home to install into")
+    .option("--state-dir <dir>", stateDirHelp)
     .option("-y, --yes", "approve only what the policy allows outright; do not ask")
     .option(
       "--ca-file <file>",
@@ -74,7 +84,7 @@ export function registerInstall(program: Command, ctx: CliContext): void {
 async function runInstall(source: string, opts: InstallCliOptions, ctx: CliContext): Promise<number> {
   const { io } = ctx;
   const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
-  const home = agentHomeOf(io, opts.agentHome);
+  const home = agentHomeOf(io, opts.agentHome, opts.stateDir);
   const deps = await realDeps({ policy, egress: egressOptions(io, opts.caFile) });
   try {
     const src = /^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source : path.resolve(io.cwd, source);

@@ -3,7 +3,6 @@
 // policy's network hosts). stdin/stdout/stderr pass through; the exit code comes back.
 // docs/wrap.md shows how to run an OpenClaw gateway this way.
 
-import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import type { Command } from "commander";
 import { loadPolicy } from "../policy/load.js";
@@ -14,10 +13,12 @@ import { runWrapped } from "../run/wrap.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import { egressOptions } from "./sandbox-shared.js";
+import { agentHomeOf, stateDirHelp } from "./install.js";
 
 interface WrapCliOptions {
   policy: string;
   agentHome?: string;
+  stateDir?: string;
   image?: string;
   caFile?: string;
   env: string[];
@@ -33,6 +34,7 @@ export function registerWrap(program: Command, ctx: CliContext): void {
     .argument("<command...>", "the command and its arguments, after --")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .option("--agent-home <dir>", "host directory mounted as the agent's home (/home/agent)")
+    .option("--state-dir <dir>", stateDirHelp)
     .option("--image <image>", "image to run (default: the step image); build it FROM the step image")
     .option("--ca-file <pem>", "extra CA certificates the process trusts (e.g. a private registry's)")
     .option(
@@ -80,7 +82,7 @@ async function wrapCommand(command: string[], opts: WrapCliOptions, ctx: CliCont
       image,
       policy,
       command,
-      ...(opts.agentHome !== undefined ? { agentHome: path.resolve(io.cwd, opts.agentHome) } : {}),
+      ...(opts.agentHome !== undefined ? { agentHome: agentHomeOf(io, opts.agentHome, opts.stateDir) } : {}),
       stdin: io.stdin,
       // Decoders keep a UTF-8 character split across two chunks whole.
       stdout: { write: (b: Buffer) => io.stdout.write(outDecoder.write(b)) },

@@ -11,8 +11,7 @@ import { SkillwallError, describeError } from "../errors.js";
 import { publishLifecycle } from "../events.js";
 import type { JudgedStep, SkillResult, Verdict } from "../model.js";
 import type { Policy } from "../policy/types.js";
-import { writeFileAtomic } from "../remote/atomic-file.js";
-import { getBlob, getBlobText, putBlob } from "../remote/blobs.js";
+import { getBlobText, putBlob } from "../remote/blobs.js";
 import type { RemoteDeps, ScanFn, StepOutcome } from "../remote/deps.js";
 import { sha256Hex } from "../remote/fetch.js";
 import {
@@ -24,6 +23,8 @@ import {
   type LockedSkill,
 } from "../remote/lockfile.js";
 import { agentHomePaths, skillWorkspace, skillWorkspaceRel } from "../remote/paths.js";
+import { restorePinnedFiles } from "../remote/workspace-files.js";
+import { ensureStateDir } from "../remote/state-dir.js";
 import { atLeast, diffFile, type DiffSideInput, type FileDiff } from "./diff.js";
 import { withLock } from "./lock.js";
 import { judgePolicySteps } from "./policy-steps.js";
@@ -382,7 +383,7 @@ export class HeartbeatRunner {
     }
     if (toRun.length > 0) {
       const workspace = skillWorkspace(home, locked.name);
-      await restorePinned(home, workspace, locked);
+      await restorePinned(home, locked);
       const result = await deps.run({
         skill: locked.name,
         phase: "heartbeat",
@@ -395,7 +396,7 @@ export class HeartbeatRunner {
         workspace,
         signal: this.#opts.signal ?? new AbortController().signal,
       });
-      const tampered = await restorePinned(home, workspace, locked);
+      const tampered = await restorePinned(home, locked);
       if (tampered.length > 0)
         publishLifecycle({
           event: "heartbeat-instruction-file-restored",
@@ -486,17 +487,13 @@ function refusedStep(stepId: string, outcome: string, reason: string): StepOutco
   return { stepId, ok: false, outcome, exitCode: null, reason };
 }
 
-/** Writes the approved bytes of every pinned file back into the workspace; returns the names that differed. */
-export async function restorePinned(home: string, workspace: string, locked: LockedSkill): Promise<string[]> {
-  const differed: string[] = [];
-  for (const f of locked.files) {
-    const target = path.join(workspace, f.path);
-    const current = await fs.readFile(target).catch(() => undefined);
-    if (current !== undefined && sha256Hex(current) === f.sha256) continue;
-    if (current !== undefined) differed.push(f.path);
-    await writeFileAtomic(target, await getBlob(home, f.sha256));
-  }
-  return differed;
+/**
+ * Writes the approved bytes of every pinned file back into the workspace; returns the names that
+ * differed. Through hostfs: a directory a step swapped for a symlink is replaced, never written
+ * through (the supervisor runs as root).
+ */
+export async function restorePinned(home: string, locked: LockedSkill): Promise<string[]> {
+  return restorePinnedFiles(home, locked.name, locked.files);
 }
 
 export interface DecideOptions {
@@ -542,6 +539,7 @@ function noPending(skill: string): SkillwallError {
  */
 export async function approvePending(opts: DecideOptions): Promise<LockedSkill> {
   const cache = opts.cache ?? defaultCache;
+  await ensureStateDir(opts.home);
   return withLock(agentHomePaths(opts.home).mutationLock, "approve", async () => {
     const lock = await readLockfile(opts.home);
     const state = await readState(opts.home);
@@ -616,9 +614,7 @@ export async function approvePending(opts: DecideOptions): Promise<LockedSkill> 
     locked.approvedSteps = keep;
     locked.updatedAt = now;
     locked.policy = { name: opts.policy.name, hash: opts.policy.hash };
-    const workspace = skillWorkspace(opts.home, opts.skill);
-    for (const p of pending.files)
-      await writeFileAtomic(path.join(workspace, p.path), await getBlob(opts.home, p.sha256));
+    for (const p of pending.files) await restorePinnedFiles(opts.home, opts.skill, [p]);
     await writeLockfile(opts.home, lock);
     delete st!.pending;
     await writeState(opts.home, state);

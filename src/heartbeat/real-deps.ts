@@ -5,7 +5,6 @@
 // go through the same host policy and reach the same servers.
 
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { rootCertificates } from "node:tls";
 import { SkillwallError } from "../errors.js";
 import { limits } from "../limits.js";
@@ -114,7 +113,8 @@ export function dockerRunner(egress: EgressOptions = {}): StepRunner {
     }
     const { client, image } = await ready;
     // Install pins every file its steps write (markdown or not), so look at the whole workspace.
-    const before = req.phase === "install" ? await snapshotFiles(req.workspace) : undefined;
+    const ws = { agentHome: req.agentHome, relDir: skillWorkspaceRel(req.skill) };
+    const before = req.phase === "install" ? await snapshotFiles(ws) : undefined;
     const result = await runSteps(req.steps, {
       client,
       image,
@@ -129,12 +129,7 @@ export function dockerRunner(egress: EgressOptions = {}): StepRunner {
       reap: performance.now() - lastReap > reapEveryMs,
     });
     lastReap = performance.now();
-    const written: RunResult["written"] = [];
-    if (before !== undefined) {
-      for (const rel of changedFiles(before, await snapshotFiles(req.workspace))) {
-        written.push({ path: rel, bytes: await readFile(path.join(req.workspace, ...rel.split("/"))) });
-      }
-    }
+    const written = before === undefined ? [] : changedFiles(before, await snapshotFiles(ws));
     return {
       steps: result.steps.map((s) => ({
         stepId: s.stepId,

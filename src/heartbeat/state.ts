@@ -11,6 +11,7 @@ import { SkillwallError } from "../errors.js";
 import { processAlive, readIfExists, removeStaleTempFiles, writeFileAtomic } from "../remote/atomic-file.js";
 import { parseValidatedJson } from "../remote/json.js";
 import { agentHomePaths, skillNamePattern } from "../remote/paths.js";
+import { ensureStateDir } from "../remote/state-dir.js";
 import { fileDiffSchema, findingSummarySchema } from "./diff.js";
 import { removeStaleBreaker, removeStaleLockTemps, withLock } from "./lock.js";
 
@@ -121,6 +122,7 @@ function corrupt(file: string, detail: string, cause: unknown): SkillwallError {
 }
 
 export async function readState(home: string): Promise<HeartbeatState> {
+  await ensureStateDir(home);
   const file = agentHomePaths(home).state;
   const bytes = await readIfExists(file);
   if (bytes === undefined) return emptyState();
@@ -128,6 +130,7 @@ export async function readState(home: string): Promise<HeartbeatState> {
 }
 
 export async function writeState(home: string, state: HeartbeatState): Promise<void> {
+  await ensureStateDir(home);
   const checked = heartbeatStateSchema.parse(state);
   await writeFileAtomic(agentHomePaths(home).state, `${JSON.stringify(checked)}\n`);
 }
@@ -137,6 +140,7 @@ export async function updateState<T>(
   home: string,
   change: (state: HeartbeatState) => T | Promise<T>,
 ): Promise<T> {
+  await ensureStateDir(home);
   return withLock(agentHomePaths(home).mutationLock, "update heartbeat state", async () => {
     const state = await readState(home);
     const result = await change(state);
@@ -147,6 +151,7 @@ export async function updateState<T>(
 
 /** Clears leftovers of a crash mid-write (temp files of dead processes). */
 export async function recoverState(home: string): Promise<void> {
+  await ensureStateDir(home);
   const paths = agentHomePaths(home);
   await removeStaleTempFiles(paths.state);
   await removeStaleTempFiles(paths.lockfile);

@@ -6,6 +6,7 @@
 import type { Policy } from "../policy/types.js";
 import type { RemoteDeps } from "../remote/deps.js";
 import { agentHomePaths } from "../remote/paths.js";
+import { ensureStateDir } from "../remote/state-dir.js";
 import { HeartbeatRunner, ScanCache, type HomeHeartbeatReport } from "./heartbeat.js";
 import { acquireLock, removeStaleLockTemps, type LockHandle } from "./lock.js";
 import { Supervisor, type Clock, type ScheduleOptions } from "./schedule.js";
@@ -31,6 +32,7 @@ export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartb
   const cache = new ScanCache();
   try {
     for (const home of opts.homes) {
+      await ensureStateDir(home);
       const file = agentHomePaths(home).processLock;
       await removeStaleLockTemps(file);
       locks.push(await acquireLock(file, `skillwall heartbeat ${home}`));

@@ -44,8 +44,11 @@ export interface StepOutcome {
 
 export interface RunResult {
   steps: StepOutcome[];
-  /** Files the steps wrote into the workspace (relative path, bytes): re-scanned and pinned. */
-  written: Array<{ path: string; bytes: Buffer }>;
+  /**
+   * Files the steps wrote into the workspace ("/"-separated, relative to it): install copies them
+   * out through hostfs (streamed and hashed), re-scans and pins them.
+   */
+  written: string[];
 }
 
 /** The sandbox runner (src/run). */

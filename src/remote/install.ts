@@ -9,8 +9,7 @@ import { InputError, SkillwallError } from "../errors.js";
 import { publishLifecycle } from "../events.js";
 import type { JudgedStep, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
-import { writeFileAtomic } from "./atomic-file.js";
-import { getBlob, putBlob } from "./blobs.js";
+import { getBlobText, putBlob } from "./blobs.js";
 import { declaredFiles, workspaceName } from "./declared.js";
 import type { RemoteDeps, RunResult } from "./deps.js";
 import { sha256Hex } from "./fetch.js";
@@ -25,6 +24,9 @@ import {
 import { withLock } from "../heartbeat/lock.js";
 import { judgePolicySteps } from "../heartbeat/policy-steps.js";
 import { agentHomePaths, skillNamePattern, skillWorkspace } from "./paths.js";
+import { ensureStateDir } from "./state-dir.js";
+import { copyStepWritten, restorePinnedFiles, writeWorkspaceFile } from "./workspace-files.js";
+import { limits } from "../limits.js";
 
 export interface SkillFile {
   /** Name in the workspace (SKILL.md, HEARTBEAT.md, skill.json). */
@@ -249,6 +251,7 @@ export function approvedSteps(
 
 export async function installSkill(opts: InstallOptions): Promise<InstallReport> {
   const now = new Date((opts.deps.now ?? Date.now)()).toISOString();
+  await ensureStateDir(opts.home);
   const plan = await planInstall(opts);
   opts.onPlan?.(plan);
   const review = plan.candidates.filter((c) => c.judged.verdict === "review");
@@ -264,10 +267,9 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
   });
 
   const workspace = skillWorkspace(opts.home, plan.name);
-  await fs.mkdir(workspace, { recursive: true });
   for (const f of plan.files) {
     await putBlob(opts.home, f.bytes);
-    await writeFileAtomic(path.join(workspace, f.path), f.bytes);
+    await writeWorkspaceFile(opts.home, plan.name, f.path, f.bytes);
   }
 
   const installHashes = new Set(approved.filter((a) => a.phase === "install").map((a) => a.hash));
@@ -293,17 +295,19 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       workspace,
       signal: opts.signal ?? new AbortController().signal,
     });
-    // What the steps wrote is new, untrusted input: pin it, and scan the markdown again.
-    for (const w of run.written) {
-      const sha = await putBlob(opts.home, w.bytes);
+    // What the steps wrote is new, untrusted input: copy it out (streamed, hashed, through
+    // hostfs: no symlink, FIFO or device is followed), pin it, and scan the markdown again.
+    for (const w of await copyStepWritten(opts.home, plan.name, run.written)) {
+      const sha = w.sha256;
       if (w.path.endsWith(".md")) {
-        const result = await scanText(
-          opts.deps,
-          opts.policy,
-          path.join(workspace, w.path),
-          w.path,
-          decodeText(w.bytes, w.path),
-        );
+        const text = await getBlobText(opts.home, sha, limits.maxFileBytes).catch((cause: unknown) => {
+          throw new InputError(
+            "not-text",
+            `${w.path}, written by a step, is not UTF-8 text of at most ${limits.maxFileBytes} bytes`,
+            { cause },
+          );
+        });
+        const result = await scanText(opts.deps, opts.policy, path.join(workspace, w.path), w.path, text);
         publishLifecycle({
           event: "install-rescan",
           skill: plan.name,
@@ -318,7 +322,7 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       if (existing) {
         // A step replaced a file that was judged and pinned: the judged bytes stay pinned and
         // go back into the workspace; what the step wrote is kept only as a blob.
-        await writeFileAtomic(path.join(workspace, w.path), await getBlob(opts.home, existing.sha256));
+        await restorePinnedFiles(opts.home, plan.name, [{ path: w.path, sha256: existing.sha256 }]);
         publishLifecycle({
           event: "install-pinned-file-restored",
           skill: plan.name,
@@ -333,7 +337,7 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
         role: "step-written",
         origin: "step-written",
         sha256: sha,
-        size: w.bytes.length,
+        size: w.size,
       });
     }
   }

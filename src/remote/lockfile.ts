@@ -9,6 +9,7 @@ import { readIfExists, writeFileAtomic } from "./atomic-file.js";
 import { sha256Hex } from "./fetch.js";
 import { parseValidatedJson } from "./json.js";
 import { agentHomePaths, skillNamePattern } from "./paths.js";
+import { ensureStateDir } from "./state-dir.js";
 
 const sha256Schema = z
   .string()
@@ -95,6 +96,7 @@ function corrupt(file: string, detail: string, cause: unknown): SkillwallError {
 
 /** Reads the agent home's lockfile; a missing file is an empty lockfile, an invalid one an error. */
 export async function readLockfile(home: string): Promise<Lockfile> {
+  await ensureStateDir(home);
   const file = agentHomePaths(home).lockfile;
   const bytes = await readIfExists(file);
   if (bytes === undefined) return emptyLockfile();
@@ -102,6 +104,7 @@ export async function readLockfile(home: string): Promise<Lockfile> {
 }
 
 export async function writeLockfile(home: string, lock: Lockfile): Promise<void> {
+  await ensureStateDir(home);
   const checked = lockfileSchema.parse(lock); // never write what we could not read back
   const sorted: Lockfile = { version: 1, skills: {} };
   for (const name of Object.keys(checked.skills).sort()) sorted.skills[name] = checked.skills[name]!;

@@ -1,12 +1,57 @@
-// Where skillwall keeps its files inside an agent home. One place, so tools agree.
+// Where skillwall keeps the trust state of an agent home (lockfile, blobs, heartbeat state,
+// locks). One place, so tools agree. Never inside the home: a step or a wrapped agent can write
+// the home, and whoever writes the lockfile approves. The state lives in a directory of its own,
+// keyed by the home's absolute path: as root under /var/lib/skillwall/homes/, otherwise under the
+// user's XDG state directory ($XDG_STATE_HOME or ~/.local/state)/skillwall/homes/; --state-dir
+// (useStateDir) or $SKILLWALL_STATE_ROOT choose another place. state-dir.ts checks it before use.
 
+import { createHash } from "node:crypto";
+import os from "node:os";
 import path from "node:path";
+
+/** Where the state directories of all homes live (see the header). */
+export function stateRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SKILLWALL_STATE_ROOT && path.isAbsolute(env.SKILLWALL_STATE_ROOT)) return env.SKILLWALL_STATE_ROOT;
+  if (process.getuid?.() === 0) return "/var/lib/skillwall";
+  const base =
+    env.XDG_STATE_HOME && path.isAbsolute(env.XDG_STATE_HOME)
+      ? env.XDG_STATE_HOME
+      : path.join(os.homedir(), ".local", "state");
+  return path.join(base, "skillwall");
+}
+
+const chosen = new Map<string, string>();
+
+/** --state-dir: the state of `home` lives in `dir` (for the rest of this process). */
+export function useStateDir(home: string, dir: string): void {
+  chosen.set(path.resolve(home), path.resolve(dir));
+}
+
+/** The state directory of a home: the one chosen, else <stateRoot>/homes/<name>-<hash of path>. */
+export function stateDirFor(home: string): string {
+  const abs = path.resolve(home);
+  const given = chosen.get(abs);
+  if (given !== undefined) return given;
+  const slug =
+    path
+      .basename(abs)
+      .replace(/[^A-Za-z0-9._-]+/g, "-")
+      .slice(0, 40) || "root";
+  const key = createHash("sha256").update(abs).digest("hex").slice(0, 16);
+  return path.join(stateRoot(), "homes", `${slug}-${key}`);
+}
+
+/** Where older versions kept the state, inside the home (migrated out by state-dir.ts). */
+export function legacyStatePaths(home: string): { lockfile: string; dir: string } {
+  const abs = path.resolve(home);
+  return { lockfile: path.join(abs, "skillwall.lock.json"), dir: path.join(abs, ".skillwall") };
+}
 
 export interface AgentHomePaths {
   home: string;
   /** Pins of every installed skill (committed by the user if they like). */
   lockfile: string;
-  /** skillwall's private directory. */
+  /** skillwall's private state directory for this home (outside it). */
   dir: string;
   /** Heartbeat state (last check, pending reviews, backoff, next run). */
   state: string;
@@ -20,10 +65,10 @@ export interface AgentHomePaths {
 
 export function agentHomePaths(home: string): AgentHomePaths {
   const abs = path.resolve(home);
-  const dir = path.join(abs, ".skillwall");
+  const dir = stateDirFor(abs);
   return {
     home: abs,
-    lockfile: path.join(abs, "skillwall.lock.json"),
+    lockfile: path.join(dir, "skillwall.lock.json"),
     dir,
     state: path.join(dir, "heartbeat.json"),
     processLock: path.join(dir, "heartbeat.pid"),

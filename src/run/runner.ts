@@ -247,7 +247,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
         ...(user.chown ? { owner: { uid: user.uid, gid: user.gid } } : {}),
       })
     : undefined;
-  const before = workspace ? await snapshotFiles(workspace.hostDir) : new Map();
+  const before = workspace ? await snapshotFiles(workspace) : new Map();
 
   const planned = await plan(judged, opts, runId);
   const toRun = planned.filter((p): p is Planned => "script" in p && "judged" in p);
@@ -488,7 +488,7 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
     }
   }
 
-  const after = workspace ? await snapshotFiles(workspace.hostDir) : new Map();
+  const after = workspace ? await snapshotFiles(workspace) : new Map();
   const written = workspace
     ? changedSkillFiles(before, after).map((rel) => path.join(workspace.hostDir, ...rel.split("/")))
     : [];

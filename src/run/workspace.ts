@@ -4,16 +4,18 @@
 // pointing outside it, no device node, no setuid/setgid file, no hard-linked file, and nothing a
 // blocked path of the policy names. Anything else in /home/agent is a tmpfs that vanishes.
 
-import { lstat, lchown, mkdir, readdir, readlink, realpath } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { InputError } from "../errors.js";
+import { HostDir, HostFsError, kindOf, withHostDir } from "../hostfs/host-dir.js";
+import { walkTree } from "../hostfs/walk.js";
+import { hostfsLimits } from "../limits.js";
 import { normaliseGlob, normalisePath, firstMatchingGlob } from "../policy/paths.js";
 
 export const containerHome = "/home/agent";
 
 /** Most entries walked in one workspace before it is refused as too large to check. */
-export const maxWorkspaceEntries = 20_000;
+export const maxWorkspaceEntries = hostfsLimits.maxTreeEntries;
 
 export function defaultAgentHome(env: NodeJS.ProcessEnv = process.env): string {
   const data =
@@ -60,6 +62,8 @@ export interface WorkspaceOptions {
 
 export interface Workspace {
   hostDir: string;
+  /** hostDir relative to agentHome ("/"-separated; "" for the home itself). */
+  relDir?: string;
   containerDir: string;
   agentHome: string;
 }
@@ -82,23 +86,6 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
       "use a relative path like .moltbot/skills/NAME",
     );
   }
-  await mkdir(opts.agentHome, { recursive: true, mode: 0o755 });
-  const home = await realpath(opts.agentHome);
-  // Walk down component by component so no symlink on the way can redirect the mount.
-  let hostDir = home;
-  for (const seg of rel.split("/")) {
-    hostDir = path.join(hostDir, seg);
-    await mkdir(hostDir, { mode: 0o755 }).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== "EEXIST") throw err;
-    });
-    const st = await lstat(hostDir);
-    if (st.isSymbolicLink() || !st.isDirectory()) {
-      refuse(`${hostDir} is not a plain directory (symlink or file)`, `remove ${hostDir} and run again`);
-    }
-    if (opts.owner && st.uid !== opts.owner.uid) await lchown(hostDir, opts.owner.uid, opts.owner.gid);
-  }
-  if (!isInside(hostDir, home)) refuse(`${hostDir} is outside the agent home ${home}`, "check --agent-home");
-
   const containerDir = normalisePath(`${containerHome}/${rel}`);
   const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerDir));
   const blockedHit = firstMatchingGlob(containerDir, blocked);
@@ -108,8 +95,31 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
       "blocked paths are never mounted; choose another skill directory",
     );
   }
-  await checkTree(hostDir, containerDir, blocked, opts.owner);
-  return { hostDir, containerDir, agentHome: home };
+  return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
+    const home = await homeDir.realPath();
+    // Walk down component by component through directory descriptors (O_NOFOLLOW each), so
+    // no symlink on the way can redirect the mount or the chown.
+    let dir = await homeDir.dup();
+    try {
+      for (const seg of rel.split("/")) {
+        const next = await dir.dir(seg, { create: true, mode: 0o755 }).catch((err: unknown) => {
+          if (err instanceof HostFsError) refuse(err.message, err.fix ?? "remove it and run again");
+          throw err;
+        });
+        await dir.close();
+        dir = next;
+        if (opts.owner && (await dir.stat()).uid !== opts.owner.uid)
+          await dir.chown(opts.owner.uid, opts.owner.gid);
+      }
+      const hostDir = await dir.realPath();
+      if (!isInside(hostDir, home))
+        refuse(`${hostDir} is outside the agent home ${home}`, "check --agent-home");
+      await checkTree(dir, containerDir, blocked, opts.owner);
+      return { hostDir, relDir: rel, containerDir, agentHome: home };
+    } finally {
+      await dir.close();
+    }
+  });
 }
 
 /**
@@ -117,39 +127,31 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
  * workspace (no symlink out, no device, no setuid, no hard link, nothing a blocked path names).
  */
 export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): Promise<Workspace> {
-  await mkdir(opts.agentHome, { recursive: true, mode: 0o755 });
-  const home = await realpath(opts.agentHome);
-  if (opts.owner) {
-    const st = await lstat(home);
-    if (st.uid !== opts.owner.uid) await lchown(home, opts.owner.uid, opts.owner.gid);
-  }
   const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerHome));
-  await checkTree(home, containerHome, blocked, opts.owner);
-  return { hostDir: home, containerDir: containerHome, agentHome: home };
+  return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
+    const home = await homeDir.realPath();
+    if (opts.owner && (await homeDir.stat()).uid !== opts.owner.uid)
+      await homeDir.chown(opts.owner.uid, opts.owner.gid);
+    await checkTree(homeDir, containerHome, blocked, opts.owner);
+    return { hostDir: home, relDir: "", containerDir: containerHome, agentHome: home };
+  });
 }
 
+/**
+ * The pre-mount check (and, as root, the chown to the container user): every entry is looked at
+ * and chowned through its parent's descriptor (hostfs), so swapping a directory for a symlink
+ * while this runs cannot redirect it outside the tree.
+ */
 async function checkTree(
-  root: string,
+  root: HostDir,
   containerRoot: string,
   blocked: string[],
   owner: { uid: number; gid: number } | undefined,
 ): Promise<void> {
-  let seen = 0;
-  const queue = [root];
-  while (queue.length > 0) {
-    const dir = queue.pop() as string;
-    for (const name of await readdir(dir)) {
-      if (++seen > maxWorkspaceEntries) {
-        refuse(
-          `the workspace ${root} has more than ${maxWorkspaceEntries} entries`,
-          "clean the skill directory",
-        );
-      }
-      const full = path.join(dir, name);
-      const containerPath = normalisePath(
-        `${containerRoot}/${path.relative(root, full).split(path.sep).join("/")}`,
-      );
-      const st = await lstat(full);
+  try {
+    await walkTree(root, async ({ dir, name, rel, st }) => {
+      const full = path.join(root.where, rel);
+      const containerPath = normalisePath(`${containerRoot}/${rel}`);
       const hit = firstMatchingGlob(containerPath, blocked);
       if (hit !== undefined) {
         refuse(
@@ -158,9 +160,9 @@ async function checkTree(
         );
       }
       if (st.isSymbolicLink()) {
-        const target = await readlink(full);
-        const resolved = path.resolve(path.dirname(full), target);
-        if (!isInside(resolved, root)) {
+        const target = await dir.readlink(name);
+        const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(rel), target));
+        if (path.posix.isAbsolute(target) || resolved === ".." || resolved.startsWith("../")) {
           refuse(
             `symlink ${full} points outside the workspace (${target})`,
             `remove ${full}; a skill's files must stay inside its directory`,
@@ -176,9 +178,19 @@ async function checkTree(
           `replace ${full} with a copy`,
         );
       }
-      if (owner && st.uid !== owner.uid) await lchown(full, owner.uid, owner.gid);
-      if (st.isDirectory()) queue.push(full);
-    }
+      if (owner && (st.isFile() || st.isDirectory()) && (st.uid !== owner.uid || st.gid !== owner.gid)) {
+        const got = await dir.chownEntry(name, owner.uid, owner.gid);
+        if (got !== undefined && "kind" in got && kindOf(st) !== got.kind) {
+          refuse(
+            `${full} changed while it was checked (now a ${got.kind})`,
+            "stop whatever writes the directory and run again",
+          );
+        }
+      }
+    });
+  } catch (err) {
+    if (err instanceof HostFsError) refuse(err.message, err.fix ?? "clean the skill directory");
+    throw err;
   }
 }
 
@@ -188,33 +200,41 @@ export interface FileStamp {
   ino: number;
 }
 
-/** Regular files under root (relative "/" paths) with what changes when they are written. */
-export async function snapshotFiles(root: string): Promise<Map<string, FileStamp>> {
+/**
+ * Regular files under the workspace (relative "/" paths) with what changes when they are written.
+ * A tree too large (or deep) to walk is refused: the post-run rescan must see every file.
+ */
+export async function snapshotFiles(ws: {
+  agentHome: string;
+  relDir?: string | undefined;
+}): Promise<Map<string, FileStamp>> {
   const out = new Map<string, FileStamp>();
-  const queue = [root];
-  while (queue.length > 0 && out.size < maxWorkspaceEntries) {
-    const dir = queue.pop() as string;
-    let names: string[];
+  await withHostDir(ws.agentHome, {}, async (home) => {
+    const dir = await home.dirPath(ws.relDir ?? "");
     try {
-      names = await readdir(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const full = path.join(dir, name);
-      const st = await lstat(full).catch(() => undefined);
-      if (!st) continue;
-      if (st.isDirectory()) {
-        if (name !== ".git") queue.push(full);
-      } else if (st.isFile()) {
-        out.set(path.relative(root, full).split(path.sep).join("/"), {
-          size: st.size,
-          mtimeMs: st.mtimeMs,
-          ino: st.ino,
-        });
+      await walkTree(
+        dir,
+        ({ rel, st }) => {
+          if (st.isFile()) out.set(rel, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+        },
+        { skipDirs: new Set([".git"]) },
+      );
+    } catch (err) {
+      if (err instanceof HostFsError) {
+        throw new InputError(
+          "workspace-rescan-refused",
+          `cannot re-scan what the steps wrote: ${err.message}`,
+          {
+            fix: err.fix ?? "clean the skill directory",
+            cause: err,
+          },
+        );
       }
+      throw err;
+    } finally {
+      await dir.close();
     }
-  }
+  });
   return out;
 }
 

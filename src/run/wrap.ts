@@ -17,6 +17,7 @@ import { reapStale, reapStaleNetworks } from "./reaper.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
 import { prepareAgentHome } from "./workspace.js";
+import { ensureStateDir } from "../remote/state-dir.js";
 
 export interface WrapOptions {
   client: DockerClient;
@@ -72,6 +73,9 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
   const user = asRoot
     ? { uid: 1000, gid: 1000 }
     : { uid: process.getuid?.() ?? 1000, gid: process.getgid?.() ?? 1000 };
+  // The agent can write its whole home: skillwall's trust state for it must live elsewhere and
+  // be out of the agent's reach (refused otherwise); state an older version kept inside is moved out.
+  if (opts.agentHome !== undefined) await ensureStateDir(opts.agentHome);
   const workspace =
     opts.agentHome === undefined
       ? undefined

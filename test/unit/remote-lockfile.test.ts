@@ -4,6 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SkillwallError } from "../../src/errors.js";
 import { agentHomePaths } from "../../src/remote/paths.js";
+import { ensureStateDir } from "../../src/remote/state-dir.js";
 import {
   emptyLockfile,
   readLockfile,
@@ -70,6 +71,7 @@ describe("lockfile", () => {
 
   it("refuses a corrupt lockfile with a fix instead of resetting it", async () => {
     const home = tmpHome();
+    await ensureStateDir(home);
     writeFileSync(agentHomePaths(home).lockfile, '{"version":1,"skills":{"moltbook":{"name":"moltbook"');
     await expect(readLockfile(home)).rejects.toMatchObject({ code: "lockfile-corrupt" });
     const err = await readLockfile(home).catch((e: unknown) => e);
@@ -85,6 +87,7 @@ describe("lockfile", () => {
       skills: { moltbook: { files: Array<{ sha256: string; path: string }> } };
     };
     bad.skills.moltbook.files[0]!.sha256 = "nothex";
+    await ensureStateDir(home);
     writeFileSync(agentHomePaths(home).lockfile, JSON.stringify(bad));
     await expect(readLockfile(home)).rejects.toThrow(/sha256|Invalid/);
     const esc = sample() as unknown as { skills: { moltbook: { files: Array<{ path: string }> } } };

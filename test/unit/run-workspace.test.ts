@@ -113,16 +113,17 @@ describe("skill names and defaults", () => {
 
 describe("changedSkillFiles", () => {
   it("lists new and changed markdown files only", async () => {
-    const { dir } = await withSkillDir();
+    const { agentHome, dir } = await withSkillDir();
+    const ws = { agentHome, relDir: rel };
     await writeFile(path.join(dir, "SKILL.md"), "old");
     await writeFile(path.join(dir, "notes.txt"), "n");
-    const before = await snapshotFiles(dir);
+    const before = await snapshotFiles(ws);
     await writeFile(path.join(dir, "SKILL.md"), "new and longer");
     await writeFile(path.join(dir, "HEARTBEAT.md"), "hb");
     await writeFile(path.join(dir, "notes.txt"), "changed");
     await mkdir(path.join(dir, "docs"));
     await writeFile(path.join(dir, "docs/guide.MD"), "g");
-    expect(changedSkillFiles(before, await snapshotFiles(dir))).toEqual([
+    expect(changedSkillFiles(before, await snapshotFiles(ws))).toEqual([
       "HEARTBEAT.md",
       "SKILL.md",
       "docs/guide.MD",

@@ -1,0 +1,470 @@
+// The supervisor's only way into trees that a step or a wrapped agent can write (the skill
+// workspace, the agent home, anything a container mounted). The supervisor runs as root, so a
+// path it re-resolves there is the attacker's to redirect: a component swapped for a symlink
+// between check and use turns a write, a chown or a read into one outside the tree.
+//
+// How it is held, without openat(2) in Node: a tree is opened once (O_DIRECTORY|O_NOFOLLOW) and
+// every later access is relative to an open directory descriptor, through the kernel's
+// /proc/self/fd/<dirfd>/<name>. /proc/self/fd/<dirfd> is a magic link to the very directory the
+// descriptor holds (not a path that is looked up again), so that is openat(dirfd, name): only
+// <name>, one validated component, is looked up, and O_NOFOLLOW refuses it when it is a symlink.
+// Files are first opened O_PATH (no read, no device open, no FIFO block), fstat'ed, and only a
+// regular file or a directory is reopened through its own descriptor's magic link (same inode,
+// checked by dev+ino). Sizes are capped on fstat and again while reading. Writes are an O_EXCL
+// temp file in the parent descriptor + fsync + rename within it; chown and chmod act on the
+// descriptor that was checked (fchown/fchmod), never on a path.
+// Chosen over a native helper (a build step and a binary to ship), a helper in a mount namespace
+// (needs privileges and a second process per access) and container-side writes (a container per
+// restore): the kernel gives the same guarantee through procfs with plain Node calls. Linux only;
+// anywhere else (or without /proc) it refuses, it never falls back to paths.
+
+import { createHash, randomBytes } from "node:crypto";
+import { constants, promises as fs, type Stats } from "node:fs";
+import type { FileHandle } from "node:fs/promises";
+import path from "node:path";
+import { SkillwallError } from "../errors.js";
+
+/** Linux O_PATH (not exported by node:fs). */
+const O_PATH = 0o10000000;
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK, O_NOCTTY } = constants;
+const dirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
+const chunkBytes = 64 * 1024;
+
+export class HostFsError extends SkillwallError {
+  constructor(message: string, fix: string, cause?: unknown) {
+    super("hostfs-refused", message, { fix, ...(cause === undefined ? {} : { cause }) });
+    this.name = "HostFsError";
+  }
+}
+
+export type EntryKind = "file" | "directory" | "symlink" | "fifo" | "socket" | "device" | "other";
+
+export function kindOf(st: Stats): EntryKind {
+  if (st.isFile()) return "file";
+  if (st.isDirectory()) return "directory";
+  if (st.isSymbolicLink()) return "symlink";
+  if (st.isFIFO()) return "fifo";
+  if (st.isSocket()) return "socket";
+  if (st.isBlockDevice() || st.isCharacterDevice()) return "device";
+  return "other";
+}
+
+/** One path component: not empty, ".", "..", no "/" or NUL, at most 255 bytes. */
+export function checkName(name: string): string {
+  if (
+    name === "" ||
+    name === "." ||
+    name === ".." ||
+    name.includes("/") ||
+    name.includes("\0") ||
+    Buffer.byteLength(name) > 255
+  ) {
+    throw new HostFsError(`${JSON.stringify(name)} is not a single file name`, "use a plain file name");
+  }
+  return name;
+}
+
+/** Splits a "/"-separated relative path into checked components. */
+export function splitRel(rel: string): string[] {
+  if (rel.startsWith("/"))
+    throw new HostFsError(`${rel} is not a relative path`, "use a path inside the tree");
+  return rel.split("/").map(checkName);
+}
+
+const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
+
+function sameInode(a: Stats, b: Stats): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
+}
+
+export interface WriteOptions {
+  /** File mode of the written file (default 0644). */
+  mode?: number;
+  /** fchown'ed to this owner before it is renamed into place. */
+  owner?: { uid: number; gid: number };
+}
+
+export interface OpenDirOptions {
+  /** mkdir when absent. */
+  create?: boolean;
+  mode?: number;
+  /** A symlink, file or other non-directory at the name is unlinked and replaced by a directory. */
+  replaceNonDir?: boolean;
+}
+
+/** An open directory inside an attacker-writable tree; every access is relative to it. */
+export class HostDir {
+  readonly #handle: FileHandle;
+  /** Where it is, for messages only (never used to access anything). */
+  readonly where: string;
+  readonly dev: number;
+  readonly ino: number;
+
+  private constructor(handle: FileHandle, where: string, st: Stats) {
+    this.#handle = handle;
+    this.where = where;
+    this.dev = st.dev;
+    this.ino = st.ino;
+  }
+
+  /**
+   * Opens the root of a tree. Its own path is the operator's (given on the command line), so
+   * it is resolved once here; its last component must not be a symlink.
+   */
+  static async open(absPath: string, opts: { create?: boolean; mode?: number } = {}): Promise<HostDir> {
+    if (process.platform !== "linux") {
+      throw new HostFsError(
+        "safe host file access needs Linux (/proc/self/fd)",
+        "run skillwall on a Linux host",
+      );
+    }
+    if (!path.isAbsolute(absPath))
+      throw new HostFsError(`${absPath} is not absolute`, "give an absolute path");
+    if (opts.create) await fs.mkdir(absPath, { recursive: true, mode: opts.mode ?? 0o755 });
+    let handle: FileHandle;
+    try {
+      handle = await fs.open(await fs.realpath(absPath), dirFlags);
+    } catch (err) {
+      if (code(err) === "ENOTDIR" || code(err) === "ELOOP") {
+        throw new HostFsError(
+          `${absPath} is not a plain directory (a symlink or a file)`,
+          `remove ${absPath}`,
+          err,
+        );
+      }
+      throw err;
+    }
+    return new HostDir(handle, absPath, await handle.stat());
+  }
+
+  /** The magic link of this directory's descriptor. */
+  get procPath(): string {
+    return `/proc/self/fd/${this.#handle.fd}`;
+  }
+
+  #at(name: string): string {
+    return `${this.procPath}/${checkName(name)}`;
+  }
+
+  #where(name: string): string {
+    return path.join(this.where, name);
+  }
+
+  async stat(): Promise<Stats> {
+    return this.#handle.stat();
+  }
+
+  /** The directory's current absolute path, as the kernel knows it (for mounts and messages). */
+  async realPath(): Promise<string> {
+    return fs.readlink(this.procPath);
+  }
+
+  /** A symlink's target text (the link is read, never followed). */
+  async readlink(name: string): Promise<string> {
+    return fs.readlink(this.#at(name));
+  }
+
+  /** Names in this directory. */
+  async list(): Promise<string[]> {
+    return fs.readdir(this.procPath);
+  }
+
+  /** lstat of an entry (never follows it); undefined when absent. */
+  async entry(name: string): Promise<Stats | undefined> {
+    try {
+      return await fs.lstat(this.#at(name));
+    } catch (err) {
+      if (code(err) === "ENOENT") return undefined;
+      throw err;
+    }
+  }
+
+  /** Opens a subdirectory; a symlink (or anything but a directory) there is refused. */
+  async dir(name: string, opts: OpenDirOptions = {}): Promise<HostDir> {
+    const at = this.#at(name);
+    for (let attempt = 0; ; attempt++) {
+      if (opts.create) {
+        await fs.mkdir(at, { mode: opts.mode ?? 0o755 }).catch((err: unknown) => {
+          if (code(err) !== "EEXIST") throw err;
+        });
+      }
+      try {
+        const handle = await fs.open(at, dirFlags);
+        return new HostDir(handle, this.#where(name), await handle.stat());
+      } catch (err) {
+        const c = code(err);
+        if (c !== "ENOTDIR" && c !== "ELOOP") throw err;
+        if (opts.replaceNonDir && attempt === 0) {
+          await fs.unlink(at).catch((e: unknown) => {
+            if (code(e) !== "ENOENT") throw e;
+          });
+          opts = { ...opts, create: true };
+          continue;
+        }
+        throw new HostFsError(
+          `${this.#where(name)} is not a plain directory (a symlink or a file)`,
+          `remove ${this.#where(name)}`,
+          err,
+        );
+      }
+    }
+  }
+
+  /** Walks a "/"-separated relative path, one component at a time. */
+  async dirPath(rel: string, opts: OpenDirOptions = {}): Promise<HostDir> {
+    if (rel === "" || rel === ".") return this.dup();
+    const segs = splitRel(rel);
+    let current = await this.dir(segs[0]!, opts);
+    for (const seg of segs.slice(1)) {
+      const parent = current;
+      current = await parent.dir(seg, opts).finally(() => parent.close());
+    }
+    return current;
+  }
+
+  /** A second descriptor for this same directory (closed independently). */
+  async dup(): Promise<HostDir> {
+    const handle = await fs.open(this.procPath, O_RDONLY | O_DIRECTORY);
+    const st = await handle.stat();
+    if (st.dev !== this.dev || st.ino !== this.ino) {
+      await handle.close();
+      throw new HostFsError(`${this.where} changed while open`, "run again");
+    }
+    return new HostDir(handle, this.where, st);
+  }
+
+  /**
+   * Opens an entry for what it is, without following it or opening a device or FIFO: O_PATH,
+   * then fstat; a regular file or directory is reopened through its own descriptor (same inode).
+   * undefined when absent.
+   */
+  async #reopen(
+    name: string,
+    flags: number,
+    want: ReadonlyArray<EntryKind>,
+  ): Promise<{ handle: FileHandle; st: Stats } | { kind: EntryKind } | undefined> {
+    let probe: FileHandle;
+    try {
+      probe = await fs.open(this.#at(name), O_PATH | O_NOFOLLOW);
+    } catch (err) {
+      if (code(err) === "ENOENT") return undefined;
+      throw err;
+    }
+    try {
+      const st = await probe.stat();
+      const kind = kindOf(st);
+      if (!want.includes(kind)) return { kind };
+      const handle = await fs.open(`/proc/self/fd/${probe.fd}`, flags);
+      const again = await handle.stat();
+      if (!sameInode(st, again)) {
+        await handle.close();
+        throw new HostFsError(`${this.#where(name)} changed while it was opened`, "run again");
+      }
+      return { handle, st: again };
+    } finally {
+      await probe.close();
+    }
+  }
+
+  /** Opens a regular file for reading; anything else is refused. undefined when absent. */
+  async openFile(name: string, maxBytes: number): Promise<{ handle: FileHandle; size: number } | undefined> {
+    const got = await this.#reopen(name, O_RDONLY | O_NONBLOCK | O_NOCTTY, ["file"]);
+    if (got === undefined) return undefined;
+    if ("kind" in got) {
+      throw new HostFsError(
+        `${this.#where(name)} is a ${got.kind}, not a regular file`,
+        `remove ${this.#where(name)}`,
+      );
+    }
+    if (got.st.size > maxBytes) {
+      await got.handle.close();
+      throw tooLarge(this.#where(name), maxBytes);
+    }
+    return { handle: got.handle, size: got.st.size };
+  }
+
+  /** Streams a regular file's bytes (at most maxBytes, counted while reading too). */
+  async *chunks(name: string, maxBytes: number): AsyncGenerator<Buffer, void, undefined> {
+    const opened = await this.openFile(name, maxBytes);
+    if (opened === undefined) throw new HostFsError(`${this.#where(name)} is missing`, "run again");
+    try {
+      let total = 0;
+      const buf = Buffer.alloc(chunkBytes);
+      for (;;) {
+        const { bytesRead } = await opened.handle.read(buf, 0, buf.length, null);
+        if (bytesRead === 0) return;
+        total += bytesRead;
+        if (total > maxBytes) throw tooLarge(this.#where(name), maxBytes);
+        yield Buffer.from(buf.subarray(0, bytesRead));
+      }
+    } finally {
+      await opened.handle.close();
+    }
+  }
+
+  /** A whole regular file (small files only: the cap bounds the memory); undefined when absent. */
+  async readFile(name: string, maxBytes: number): Promise<Buffer | undefined> {
+    if ((await this.entry(name)) === undefined) return undefined;
+    const parts: Buffer[] = [];
+    try {
+      for await (const c of this.chunks(name, maxBytes)) parts.push(c);
+    } catch (err) {
+      if (err instanceof HostFsError && (await this.entry(name)) === undefined) return undefined;
+      throw err;
+    }
+    return Buffer.concat(parts);
+  }
+
+  /** sha256 and size of a regular file, streamed; undefined when absent. */
+  async hashFile(name: string, maxBytes: number): Promise<{ sha256: string; size: number } | undefined> {
+    if ((await this.entry(name)) === undefined) return undefined;
+    const hash = createHash("sha256");
+    let size = 0;
+    for await (const c of this.chunks(name, maxBytes)) {
+      hash.update(c);
+      size += c.length;
+    }
+    return { sha256: hash.digest("hex"), size };
+  }
+
+  /**
+   * Writes `name` atomically: an O_EXCL|O_NOFOLLOW temp file in this directory, fchmod/fchown,
+   * fsync, rename over the name within this directory, fsync the directory. Whatever sits at the
+   * name (even a symlink) is replaced, never written through. `data` may be a stream of chunks.
+   */
+  async writeFile(
+    name: string,
+    data: Uint8Array | string | AsyncIterable<Uint8Array>,
+    opts: WriteOptions = {},
+  ): Promise<void> {
+    checkName(name);
+    const temp = await this.createTemp(name, opts);
+    try {
+      if (typeof data === "string" || data instanceof Uint8Array) await temp.handle.writeFile(data);
+      else for await (const c of data) await temp.handle.write(c);
+      await temp.handle.sync();
+    } catch (err) {
+      await temp.handle.close();
+      await this.unlink(temp.name).catch(() => undefined);
+      throw err;
+    }
+    await temp.handle.close();
+    await this.commitTemp(temp.name, name);
+  }
+
+  /** A new temp file "<base>.tmp-<pid>-<hex>" opened O_EXCL in this directory. */
+  async createTemp(base: string, opts: WriteOptions = {}): Promise<{ name: string; handle: FileHandle }> {
+    const name = checkName(`${base.slice(0, 200)}.tmp-${process.pid}-${randomBytes(4).toString("hex")}`);
+    const handle = await fs.open(this.#at(name), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0o600);
+    try {
+      if (opts.owner) await handle.chown(opts.owner.uid, opts.owner.gid);
+      await handle.chmod(opts.mode ?? 0o644);
+    } catch (err) {
+      await handle.close();
+      await this.unlink(name).catch(() => undefined);
+      throw err;
+    }
+    return { name, handle };
+  }
+
+  /** Renames a finished temp file over `name` (both in this directory) and syncs the directory. */
+  async commitTemp(temp: string, name: string): Promise<void> {
+    try {
+      await fs.rename(this.#at(temp), this.#at(name));
+    } catch (err) {
+      await this.unlink(temp).catch(() => undefined);
+      if (code(err) === "EISDIR" || code(err) === "ENOTEMPTY" || code(err) === "EEXIST") {
+        throw new HostFsError(`${this.#where(name)} is a directory`, `remove ${this.#where(name)}`, err);
+      }
+      throw err;
+    }
+    await this.sync();
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await fs.rename(this.#at(from), this.#at(to));
+  }
+
+  /** Removes a non-directory entry (a symlink itself, never its target). */
+  async unlink(name: string): Promise<void> {
+    await fs.unlink(this.#at(name));
+  }
+
+  async rmdir(name: string): Promise<void> {
+    await fs.rmdir(this.#at(name));
+  }
+
+  /**
+   * chown of an entry by descriptor: only a regular file or a directory is opened (O_PATH,
+   * checked, reopened) and fchown'ed; returns its lstat, or its kind when it is something else
+   * (a symlink is never chowned: its owner does not matter and its target is not ours).
+   */
+  async chownEntry(name: string, uid: number, gid: number): Promise<Stats | { kind: EntryKind } | undefined> {
+    const got = await this.#reopen(name, O_RDONLY | O_NONBLOCK | O_NOCTTY, ["file", "directory"]);
+    if (got === undefined || "kind" in got) return got;
+    try {
+      if (got.st.isFile() && got.st.nlink > 1) {
+        throw new HostFsError(
+          `${this.#where(name)} is hard-linked (${got.st.nlink} links): it may be a file outside the tree`,
+          `replace ${this.#where(name)} with a copy`,
+        );
+      }
+      if (got.st.uid !== uid || got.st.gid !== gid) await got.handle.chown(uid, gid);
+      return got.st;
+    } finally {
+      await got.handle.close();
+    }
+  }
+
+  async chown(uid: number, gid: number): Promise<void> {
+    await this.#handle.chown(uid, gid);
+  }
+
+  async chmod(mode: number): Promise<void> {
+    await this.#handle.chmod(mode);
+  }
+
+  async sync(): Promise<void> {
+    await this.#handle.sync();
+  }
+
+  async close(): Promise<void> {
+    await this.#handle.close();
+  }
+}
+
+function tooLarge(where: string, maxBytes: number): HostFsError {
+  return new HostFsError(
+    `${where} is larger than ${maxBytes} bytes`,
+    `remove or shrink ${where} (limit hostfsLimits.maxFileBytes in src/limits.ts)`,
+  );
+}
+
+/** Runs `use` with an open root; closes it afterwards. */
+export async function withHostDir<T>(
+  absPath: string,
+  opts: { create?: boolean; mode?: number },
+  use: (dir: HostDir) => Promise<T>,
+): Promise<T> {
+  const dir = await HostDir.open(absPath, opts);
+  try {
+    return await use(dir);
+  } finally {
+    await dir.close();
+  }
+}
+
+/** Runs `use` with a subdirectory (walked component by component); closes it afterwards. */
+export async function withSubdir<T>(
+  root: HostDir,
+  rel: string,
+  opts: OpenDirOptions,
+  use: (dir: HostDir) => Promise<T>,
+): Promise<T> {
+  const dir = await root.dirPath(rel, opts);
+  try {
+    return await use(dir);
+  } finally {
+    await dir.close();
+  }
+}

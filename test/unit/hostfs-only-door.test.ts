@@ -1,0 +1,71 @@
+// Every host-side access to a tree a step or a wrapped agent can write (the skill workspace, the
+// agent home) goes through src/hostfs. This scan fails when any other module imports node:fs
+// (or fs, fs/promises) without being on the list below with the reason it never touches such a
+// tree. Adding a module here is a security decision: say why in its reason.
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "../helpers/cli.js";
+
+const allowed: Record<string, string> = {
+  "src/hostfs/host-dir.ts": "the module itself: descriptor-relative access",
+  "src/hostfs/walk.ts": "the module itself (imports the Stats type only)",
+  "src/remote/atomic-file.ts":
+    "writes the lockfile and heartbeat state in the home's state directory (outside the home)",
+  "src/remote/state-dir.ts":
+    "creates and checks the state directory; reads the old in-home state through hostfs",
+  "src/heartbeat/state.ts": "stale temp files in the state directory",
+  "src/heartbeat/lock.ts": "lock files in the state directory; /proc/<pid>/stat",
+  "src/heartbeat/heartbeat.ts": "re-reads a local install source the operator named (never the workspace)",
+  "src/heartbeat/real-deps.ts": "reads the operator's --ca-file",
+  "src/remote/install.ts": "reads the local install source the operator named (never the workspace)",
+  "src/audit/log.ts": "audit logs under the XDG data directory, outside every agent home",
+  "src/audit/verify.ts": "reads an audit log the operator names",
+  "src/cli/scan.ts": "writes the report file the operator names",
+  "src/input/index.ts": "reads the skill files the operator asks to scan (read-only, size-capped)",
+  "src/policy/load.ts": "policy files",
+  "src/policy/schema.ts": "the shipped policy schema",
+  "src/run/egress-step.ts": "the proxy CA directory it creates itself under the temp directory",
+  "src/run/image.ts": "the shipped image build context",
+  "src/run/seccomp.ts": "the shipped seccomp profile",
+  "src/scan/pool.ts": "checks that the worker script exists",
+};
+
+const fsImport = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:node:)?fs(?:\/promises)?["']/;
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((n) => {
+    const full = path.join(dir, n);
+    if (statSync(full).isDirectory()) return sources(full);
+    return n.endsWith(".ts") ? [full] : [];
+  });
+}
+
+describe("host-side file access", () => {
+  const files = sources(path.join(repoRoot, "src")).map((f) =>
+    path.relative(repoRoot, f).split(path.sep).join("/"),
+  );
+  const importers = files.filter((f) => fsImport.test(readFileSync(path.join(repoRoot, f), "utf8")));
+
+  it("only allowlisted modules import node:fs; everything else goes through src/hostfs", () => {
+    expect(importers.filter((f) => !Object.hasOwn(allowed, f))).toEqual([]);
+  });
+
+  it("the allowlist holds no module that no longer needs it", () => {
+    expect(Object.keys(allowed).filter((f) => !importers.includes(f))).toEqual([]);
+  });
+
+  it("the modules that handle workspaces and agent homes are not on it", () => {
+    for (const f of [
+      "src/run/workspace.ts",
+      "src/run/wrap.ts",
+      "src/run/runner.ts",
+      "src/remote/workspace-files.ts",
+      "src/remote/blobs.ts",
+    ]) {
+      expect(files).toContain(f);
+      expect(importers).not.toContain(f);
+    }
+  });
+});
