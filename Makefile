@@ -4,11 +4,11 @@ SHELL := /bin/bash
 EXAMPLE ?= examples/moltbook/SKILL.md
 EXAMPLE_POLICY ?= moltbook
 
-.PHONY: help deps build example test test-unit setup-docker setup-chromium bench eval clean
+.PHONY: help deps build example test test-unit setup-docker setup-chromium setup-openclaw bench eval clean
 
 help:
 	@echo "make example   install, build and scan $(EXAMPLE) with --policy $(EXAMPLE_POLICY) (no Docker)"
-	@echo "make test      install everything (npm packages, Docker engine, images, Chromium) and run every test"
+	@echo "make test      install everything (npm packages, Docker engine, images, Chromium, OpenClaw) and run every test"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -28,7 +28,12 @@ setup-docker: build
 setup-chromium:
 	bash scripts/setup-chromium.sh
 
-test: deps setup-chromium setup-docker
+# The pinned OpenClaw + Node 24 for the OpenClaw end-to-end test, cached outside the repository
+# (SKILLWALL_OPENCLAW_HOME, default /var/cache/skillwall/openclaw-2026.9.6).
+setup-openclaw:
+	bash scripts/setup-openclaw.sh
+
+test: deps setup-chromium setup-docker setup-openclaw
 	npm test
 
 test-unit: deps

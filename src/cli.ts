@@ -15,6 +15,7 @@ type Loader = () => Promise<RegisterCommand[]>;
 const commandModules: Array<{ names: string[]; load: Loader }> = [
   { names: ["scan"], load: async () => [(await import("./cli/scan.js")).registerScan] },
   { names: ["run"], load: async () => [(await import("./cli/run.js")).registerRun] },
+  { names: ["judge"], load: async () => [(await import("./cli/judge.js")).registerJudge] },
   { names: ["exec"], load: async () => [(await import("./cli/exec.js")).registerExec] },
   { names: ["wrap"], load: async () => [(await import("./cli/wrap.js")).registerWrap] },
   { names: ["image"], load: async () => [(await import("./cli/image.js")).registerImage] },

@@ -13,3 +13,17 @@ export { loadPolicy } from "./policy/load.js";
 export { judgeStep, judgeCommand } from "./policy/evaluate.js";
 export { detectFindings, riskOf } from "./findings/index.js";
 export { renderReport } from "./report/index.js";
+export { openAuditLog, type AuditLog, type AuditLogOptions } from "./audit/log.js";
+export {
+  createJudge,
+  hostCommand,
+  defaultHostEnv,
+  runsArbitraryCode,
+  agentStartupFile,
+  patchTargets,
+  type CreateJudgeOptions,
+  type Judge,
+  type JudgeCallOptions,
+  type Judgement,
+  type HostCommandOptions,
+} from "./gate/index.js";

@@ -2,18 +2,13 @@
 // it, run it in the sandbox if allowed, and pass its stdout, stderr and exit code through. A
 // refusal exits 126 with the reason and the policy change that would allow it on stderr.
 
-import { createHash } from "node:crypto";
 import type { Command } from "commander";
-import { publishDecision } from "../events.js";
-import type { Step } from "../model.js";
-import { judgeStep } from "../policy/evaluate.js";
-import { loadPolicy } from "../policy/load.js";
+import { createJudge } from "../gate/judge.js";
 import { DockerClient } from "../run/docker.js";
 import { requireStepImage } from "../run/image.js";
 import { runSteps } from "../run/runner.js";
 import { abortOnSignals } from "../run/signals.js";
 import { defaultAgentHome, workspaceRelFor } from "../run/workspace.js";
-import { analyseShell, initShell } from "../shell/index.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import { egressOptions, promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sandbox-shared.js";
@@ -36,40 +31,23 @@ export function registerExec(program: Command, ctx: CliContext): void {
 
 async function execCommand(text: string, opts: SandboxCliOptions, ctx: CliContext): Promise<number> {
   const { io } = ctx;
-  const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
-  await initShell();
-  const step: Step = {
-    id: "exec#1:1",
-    kind: "inline",
-    file: "<exec>",
-    line: 1,
-    column: 1,
-    text,
-    offset: 0,
-    install: true,
+  // The same judge the agent gate uses; in the sandbox, paths mean what the policy's home says.
+  const judge = await createJudge({ policy: opts.policy, cwd: io.cwd, source: "exec" });
+  const { policy } = judge;
+  const judgement = judge.judge(text);
+  // A finding can hold back what the policy allows: the runner sees the gate's verdict.
+  const judged = {
+    ...judgement.judged,
+    verdict: judgement.verdict,
+    rule: judgement.rule,
+    reason: judgement.reason,
   };
-  const analysis = analyseShell(text, { home: policy.home });
-  const judged = judgeStep(step, analysis, policy);
-  const sha256 = createHash("sha256").update(text).digest("hex");
-  publishDecision({
-    source: "exec",
-    sha256,
-    file: "<exec>",
-    line: 1,
-    column: 1,
-    argv: analysis.commands.flatMap((c) => c.argv.map((w) => w.value)),
-    verdict: judged.verdict,
-    rule: judged.rule,
-    reason: judged.reason,
-  });
+  const sha256 = judgement.sha256;
   const refuse = (reason: string, fix: string | undefined): number => {
     io.stderr.write(`skillwall: refused: ${reason}\n${fix ? `  fix: ${fix}\n` : ""}`);
     return exitCodes.refused;
   };
-  if (judged.verdict === "deny") {
-    const cmd = judged.commands.find((c) => c.verdict === "deny");
-    return refuse(`${cmd?.rule ?? judged.rule}: ${cmd?.reason ?? judged.reason}`, cmd?.fix ?? judged.fix);
-  }
+  if (judgement.verdict === "deny") return refuse(`${judgement.rule}: ${judgement.reason}`, judgement.fix);
 
   const client = new DockerClient();
   const image = await requireStepImage(client);

@@ -1,0 +1,286 @@
+// The decisions of the skillwall OpenClaw plugin, separate from OpenClaw's wiring (index.mjs) so
+// they can be tested with any build of the library. `lib` is skillwall's public API (the
+// package entry): nothing here reaches into its internals.
+
+import path from "node:path";
+import os from "node:os";
+
+/** process-tool actions that send input into a running exec session. */
+const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
+/** File tools whose target may be an agent start-up file. */
+const fileTools = new Set(["write", "edit", "apply_patch"]);
+/** Exec hosts the model may name: absent/auto keep the configured host; others are refused. */
+const inheritHost = new Set([undefined, "", "auto"]);
+const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash"]);
+const headless =
+  "OpenClaw asks the operator; a headless run (openclaw agent --local, cron, heartbeat) has no one to ask, so there it is denied";
+
+export const defaults = { policy: "default", mode: "judge", timeoutMs: 5000 };
+
+/**
+ * @param {any} lib skillwall's public API
+ * @param {{ policy?: string, mode?: string, auditLog?: string, timeoutMs?: number }} config
+ * @param {{ openclawConfig?: any, env?: Record<string,string|undefined>, logger?: any }} host
+ */
+export function createGate(lib, config = {}, host = {}) {
+  const env = host.env ?? process.env;
+  const policyRef = config.policy ?? defaults.policy;
+  const mode = config.mode ?? defaults.mode;
+  const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
+  const home = env.HOME || os.homedir();
+  const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
+  const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
+  const started = performance.now();
+  const audit = sharedAudit(lib, auditFile);
+  const ready = lib.createJudge({ policy: policyRef, source: "openclaw" }).then((judge) => {
+    audit.record("lifecycle", {
+      event: "openclaw-gate-ready",
+      policy: judge.policy.name,
+      hash: judge.policy.hash,
+      mode,
+      ms: Math.round(performance.now() - started),
+    });
+    return judge;
+  });
+  // An unobserved rejection would crash the gateway; every hook awaits `ready` and blocks on it.
+  ready.catch(() => undefined);
+  /** toolCallId → the command the gate handed OpenClaw, to check what really ran. */
+  const issued = new Map();
+
+  const record = (kind, data) => {
+    try {
+      audit.record(kind, data);
+    } catch (err) {
+      host.logger?.warn?.(`skillwall: audit record failed: ${String(err)}`);
+    }
+  };
+  const block = (event, reason, fix) => {
+    const text = `skillwall blocked this ${event.toolName} call: ${reason}${fix ? ` (fix: ${fix})` : ""}`;
+    record("decision", {
+      source: "openclaw",
+      tool: event.toolName,
+      toolCallId: event.toolCallId,
+      verdict: "deny",
+      reason: text,
+    });
+    return { block: true, blockReason: text };
+  };
+
+  function workspaceOf(ctx) {
+    const agents = host.openclawConfig?.agents;
+    const own = Array.isArray(agents?.list)
+      ? agents.list.find((a) => a?.id === ctx?.agentId)?.workspace
+      : undefined;
+    const dir = own ?? agents?.defaults?.workspace ?? path.join(stateDir, "workspace");
+    return path.resolve(
+      typeof dir === "string" && dir.startsWith("~/") ? path.join(home, dir.slice(2)) : dir,
+    );
+  }
+
+  function judgeExec(judge, event, ctx) {
+    const p = event.params ?? {};
+    if (typeof p.command !== "string" || p.command.trim() === "")
+      return block(event, "the call has no command text");
+    if (p.elevated === true)
+      return block(
+        event,
+        "elevated (host) execution is never granted by a skillwall policy",
+        "run without elevated",
+      );
+    if (!inheritHost.has(p.host))
+      return block(
+        event,
+        `the model asked for exec host ${JSON.stringify(p.host)}; only the configured host is allowed`,
+        "omit host",
+      );
+    if (p.node !== undefined)
+      return block(event, "running on another node is not covered by the gate", "omit node");
+    if (mode === "sandbox") {
+      return block(
+        event,
+        "mode sandbox needs skillwall's sandbox supervisor (skillwall serve), which this skillwall does not provide; nothing runs on the host in its place",
+        'set mode "judge" or install a skillwall with `skillwall serve`',
+      );
+    }
+    const granted = new Set(Object.keys(judge.policy.env ?? {}));
+    if (p.env !== undefined && (typeof p.env !== "object" || p.env === null || Array.isArray(p.env)))
+      return block(event, "env must be an object of names to values");
+    for (const name of Object.keys(p.env ?? {})) {
+      if (!granted.has(name))
+        return block(
+          event,
+          `the call sets environment variable ${name}, which policy ${judge.policy.name} does not grant`,
+          `declare ${name} under env in the policy, or omit it`,
+        );
+    }
+    const workspace = workspaceOf(ctx);
+    const cwd =
+      typeof p.workdir === "string" && p.workdir.trim() !== ""
+        ? path.resolve(workspace, p.workdir)
+        : workspace;
+    const j = judge.judge(p.command, { cwd, env: { HOME: home } });
+    if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
+    const command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
+    if (event.toolCallId) issued.set(event.toolCallId, command);
+    const params = { ...p, command, workdir: cwd };
+    if (j.verdict === "review") {
+      record("decision", {
+        source: "openclaw",
+        tool: "exec",
+        toolCallId: event.toolCallId,
+        verdict: "review",
+        rule: j.rule,
+      });
+      return {
+        params,
+        requireApproval: {
+          title: "skillwall: this command needs review",
+          description: `${j.rule}: ${j.reason}. ${headless}.`.slice(0, 1000),
+          severity: "warning",
+          timeoutMs: 120_000,
+        },
+      };
+    }
+    return { params };
+  }
+
+  function judgeProcessInput(judge, event, ctx) {
+    const p = event.params ?? {};
+    if (!inputActions.has(p.action)) return undefined; // list, poll, log, kill, clear, remove
+    if (p.action === "send-keys" && (p.keys !== undefined || p.hex !== undefined))
+      return block(
+        event,
+        "key tokens and hex bytes sent into a running session cannot be checked",
+        "send text with action write",
+      );
+    const field = p.action === "paste" ? "text" : p.action === "send-keys" ? "literal" : "data";
+    const text = p[field];
+    if (text === undefined || text === "")
+      return p.action === "write" || p.action === "submit" ? undefined : block(event, "nothing to send");
+    if (typeof text !== "string") return block(event, `${field} must be text`);
+    const j = judge.judge(text, { cwd: workspaceOf(ctx), env: { HOME: home } });
+    if (j.verdict !== "allow")
+      return block(event, `input to a running session is judged as a command: ${j.rule}: ${j.reason}`, j.fix);
+    // A complete, checked line: the session cannot join it with a later write into something unchecked.
+    return { params: { ...p, [field]: j.canonical } };
+  }
+
+  function checkFileWrite(event) {
+    const p = event.params ?? {};
+    const targets = new Set(
+      Array.isArray(event.derivedPaths) ? event.derivedPaths.filter((x) => typeof x === "string") : [],
+    );
+    for (const key of ["path", "file_path", "filePath", "file", "target"])
+      if (typeof p[key] === "string") targets.add(p[key]);
+    if (event.toolName === "apply_patch")
+      for (const v of Object.values(p))
+        if (typeof v === "string") for (const t of lib.patchTargets(v)) targets.add(t);
+    if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
+    for (const t of targets) {
+      const why = lib.agentStartupFile(t);
+      if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
+    }
+    return undefined;
+  }
+
+  return {
+    ready,
+    auditFile,
+    /** before_tool_call: block, rewrite to the checked form, or ask. Never throws. */
+    async beforeToolCall(event, ctx) {
+      try {
+        const isCodeMode = event?.toolKind === "code_mode_exec" || ctx?.toolKind === "code_mode_exec";
+        if (isCodeMode)
+          return block(
+            event,
+            "Code Mode runs JavaScript, which skillwall does not analyse",
+            "turn Code Mode off for this agent",
+          );
+        if (event.toolName === "exec" || event.toolName === "process") {
+          const shell = path.basename(env.SHELL ?? "sh");
+          if (env.SHELL && !shellNames.has(shell))
+            return block(
+              event,
+              `the host shell ${shell} is not a POSIX shell the gate's command line is written for`,
+              "set SHELL=/bin/bash for the gateway",
+            );
+        }
+        if (fileTools.has(event.toolName)) return checkFileWrite(event);
+        if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
+        const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
+        return event.toolName === "exec"
+          ? judgeExec(judge, event, ctx)
+          : judgeProcessInput(judge, event, ctx);
+      } catch (err) {
+        return block(
+          event ?? { toolName: "?" },
+          `the gate failed, so the call is refused: ${lib.describeError(err)}`,
+        );
+      }
+    },
+    /** after_tool_call: one audit record per call, and a check that what ran is what was issued. */
+    afterToolCall(event) {
+      if (event.toolName !== "exec" && event.toolName !== "process") return;
+      const expected = event.toolCallId ? issued.get(event.toolCallId) : undefined;
+      if (event.toolCallId) issued.delete(event.toolCallId);
+      const ran = event.params?.command;
+      record("execution", {
+        source: "openclaw",
+        tool: event.toolName,
+        toolCallId: event.toolCallId,
+        runId: event.runId,
+        outcome: event.error ? "failed" : "ok",
+        exitCode: exitCodeOf(event.result),
+        durationMs: event.durationMs,
+        ...(event.error ? { error: String(event.error).slice(0, 500) } : {}),
+        ...(expected !== undefined && ran !== expected
+          ? { mismatch: "the command that ran is not the one skillwall issued" }
+          : {}),
+      });
+    },
+  };
+}
+
+/** One audit log (one hash chain) per file per process, however often the plugin registers. */
+function sharedAudit(lib, file) {
+  const key = Symbol.for("skillwall.openclaw.audit");
+  const logs = (globalThis[key] ??= new Map());
+  let log = logs.get(file);
+  if (!log) {
+    log = lib.openAuditLog({ file });
+    logs.set(file, log);
+  }
+  return log;
+}
+
+function exitCodeOf(result) {
+  for (const v of [result?.details?.exitCode, result?.exitCode, result?.details?.status?.exitCode])
+    if (typeof v === "number") return v;
+  return null;
+}
+
+function withDeadline(promise, ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error("the tool call was cancelled"));
+    const timer = setTimeout(() => reject(new Error(`no verdict within ${ms} ms (timeoutMs)`)), ms);
+    const onAbort = () => reject(new Error("the tool call was cancelled"));
+    signal?.addEventListener?.("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener?.("abort", onAbort);
+    });
+  });
+}
+
+/** The gate when skillwall itself is unavailable: every gated call is blocked with `reason`. */
+export function refusingGate(reason) {
+  return {
+    async beforeToolCall(event) {
+      return {
+        block: true,
+        blockReason: `skillwall blocked this ${event?.toolName ?? "tool"} call: ${reason}`,
+      };
+    },
+    afterToolCall() {},
+  };
+}

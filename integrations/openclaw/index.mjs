@@ -1,0 +1,52 @@
+// skillwall's OpenClaw plugin: every exec call is judged in-process and, when allowed, rewritten
+// to the canonical form that was checked; process input, Code Mode and writes to the agent's
+// start-up files are gated too; every call is recorded in one hash-chained audit log.
+//
+// It uses skillwall's public API only: the package entry dist/index.js of the checkout this
+// folder lives in (run `npm run build` there first). It is loaded with require() from the
+// plugin's real folder (api.rootDir) rather than a static import: OpenClaw copies a plugin's
+// statically imported modules into a private build directory, without the library's data
+// files (shipped policies, the shell parser's wasm).
+
+import { createRequire } from "node:module";
+import path from "node:path";
+import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
+import { createGate, refusingGate } from "./gate.mjs";
+
+/** Last among before_tool_call handlers: OpenClaw keeps the last returned params, so ours run. */
+const PRIORITY = -10_000;
+const gatedTools = ["exec", "process", "write", "edit", "apply_patch"];
+
+function loadLibrary(rootDir) {
+  if (typeof rootDir !== "string")
+    throw new Error("OpenClaw did not say where the plugin folder is (api.rootDir)");
+  const entry = path.resolve(rootDir, "../../dist/index.js");
+  return createRequire(path.join(rootDir, "index.mjs"))(entry);
+}
+
+export default definePluginEntry({
+  id: "skillwall",
+  name: "skillwall",
+  description: "Judge every exec call against a skillwall policy and run only the checked form.",
+  register(api) {
+    let gate;
+    try {
+      gate = createGate(loadLibrary(api.rootDir), api.pluginConfig ?? {}, {
+        openclawConfig: api.config,
+        env: process.env,
+        logger: api.logger,
+      });
+    } catch (err) {
+      // No library, no verdicts: every gated call is refused.
+      gate = refusingGate(
+        `skillwall could not load (${err instanceof Error ? err.message : String(err)}); run npm run build in the skillwall checkout`,
+      );
+      api.logger?.error?.(`skillwall: ${String(err)}`);
+    }
+    api.on("before_tool_call", (event, ctx) => gate.beforeToolCall(event, ctx), {
+      matcher: gatedTools,
+      priority: PRIORITY,
+    });
+    api.on("after_tool_call", (event) => gate.afterToolCall(event), { matcher: ["exec", "process"] });
+  },
+});

@@ -1,0 +1,10 @@
+export {
+  createJudge,
+  type CreateJudgeOptions,
+  type Judge,
+  type JudgeCallOptions,
+  type Judgement,
+} from "./judge.js";
+export { hostCommand, defaultHostEnv, type HostCommandOptions } from "./host.js";
+export { runsArbitraryCode, safeFix } from "./fix.js";
+export { agentStartupFile, patchTargets } from "./agent-files.js";

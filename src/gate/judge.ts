@@ -1,0 +1,208 @@
+// The judge API: load a policy once, then judge one command text at a time, in-process. The
+// answer carries the canonical rendering that was checked: a caller runs that, never the
+// original text, so a shell parser divergence can only cause a false deny, never a bypass.
+
+import { createHash } from "node:crypto";
+import { isAbsolute } from "node:path";
+import type { Finding, JudgedCommand, JudgedStep, SkillModel, Step, Verdict } from "../model.js";
+import type { Policy } from "../policy/types.js";
+import { SkillwallError, describeError } from "../errors.js";
+import { publishDecision } from "../events.js";
+import { detectFindings } from "../findings/index.js";
+import { limits } from "../limits.js";
+import { judgeStep, worstVerdict } from "../policy/evaluate.js";
+import { loadPolicy } from "../policy/load.js";
+import { resolvedScript } from "../run/render.js";
+import { analyseShell, initShell } from "../shell/index.js";
+import { safeFix } from "./fix.js";
+
+export interface CreateJudgeOptions {
+  /** A loaded policy, or a shipped policy name / policy file to load. */
+  policy: Policy | string;
+  /** Where a relative policy path is resolved (default: process.cwd()). */
+  cwd?: string;
+  /** Publish a decision event per judgement (the audit sink subscribes). Default true. */
+  publish?: boolean;
+  /** The `source` of published decisions (default "judge"). */
+  source?: string;
+}
+
+export interface JudgeCallOptions {
+  /**
+   * The directory the command will run in (absolute). Relative paths are checked against it.
+   * Default: the policy's workdir (the sandbox's view).
+   */
+  cwd?: string;
+  /** The environment the command will run with; its HOME is what `~` means. Default: the policy's home. */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Judgement {
+  verdict: Verdict;
+  /** Rule (or finding id) that decided. */
+  rule: string;
+  reason: string;
+  /** For review and deny: what would change the answer, or why nothing can. */
+  fix?: string;
+  /** Security findings for the command, worst first. */
+  findings: Finding[];
+  /** Hosts the command would reach (from typed URL values). */
+  hosts: Array<{ host: string; port: number; scheme: string }>;
+  /**
+   * The bash text that was checked, for allow and review: run exactly this (with
+   * `bash --norc --noprofile -c`), never the original text. Absent for deny.
+   */
+  canonical?: string;
+  /** The original text's sha256 (audit records name it, not the text). */
+  sha256: string;
+  /** The policy's name and hash. */
+  policy: { name: string; hash: string };
+  /** The full evaluation (every command's verdict), for callers such as `exec` that run it. */
+  judged: JudgedStep;
+}
+
+export interface Judge {
+  readonly policy: Policy;
+  judge(commandText: string, opts?: JudgeCallOptions): Judgement;
+}
+
+/** Severity at which a finding turns an allowed command into review / deny. */
+const reviewAt = new Set(["high"]);
+const denyAt = new Set(["critical"]);
+
+/**
+ * Load the policy and the shell parser once; the returned judge is synchronous and pure
+ * apart from publishing decision events.
+ */
+export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
+  const base =
+    typeof opts.policy === "string"
+      ? await loadPolicy(opts.policy, opts.cwd === undefined ? {} : { cwd: opts.cwd })
+      : opts.policy;
+  await initShell();
+  const views = new Map<string, Policy>();
+  const viewOf = (home: string, workdir: string): Policy => {
+    if (home === base.home && workdir === base.workdir) return base;
+    const key = `${home}\0${workdir}`;
+    let view = views.get(key);
+    if (!view) {
+      // The evaluator caches per policy object: one view per (home, cwd) pair, a few at most.
+      if (views.size >= limits.maxJudgeViews) views.delete(views.keys().next().value as string);
+      view = { ...base, home, workdir };
+      views.set(key, view);
+    }
+    return view;
+  };
+  const publish = opts.publish ?? true;
+  const source = opts.source ?? "judge";
+  return {
+    policy: base,
+    judge(text, call = {}) {
+      const home = call.env?.HOME ?? base.home;
+      const workdir = call.cwd ?? base.workdir;
+      if (!isAbsolute(home) || (call.cwd !== undefined && !isAbsolute(workdir))) {
+        throw new SkillwallError(
+          "JUDGE_BAD_CONTEXT",
+          `cwd and HOME must be absolute paths (got ${workdir}, ${home})`,
+          {
+            fix: "pass the absolute directory the command runs in",
+          },
+        );
+      }
+      const j = judgeText(text, viewOf(home, workdir));
+      if (publish) {
+        publishDecision({
+          source,
+          sha256: j.sha256,
+          file: "<command>",
+          line: 1,
+          column: 1,
+          argv: j.judged.commands.flatMap((c) => c.command.argv.map((w) => w.value)),
+          verdict: j.verdict,
+          rule: j.rule,
+          reason: j.reason,
+        });
+      }
+      return j;
+    },
+  };
+}
+
+function judgeText(text: string, policy: Policy): Judgement {
+  const sha256 = createHash("sha256").update(text).digest("hex");
+  const step: Step = {
+    id: "<command>#1:1",
+    kind: "inline",
+    file: "<command>",
+    line: 1,
+    column: 1,
+    text,
+    offset: 0,
+    install: true,
+  };
+  const analysis = analyseShell(text, { home: policy.home });
+  const judged = judgeStep(step, analysis, policy);
+  const model: SkillModel = {
+    source: "<command>",
+    file: "<command>",
+    sha256,
+    text,
+    steps: [step],
+    links: [],
+    code: [],
+    segments: [],
+    bundled: [],
+    warnings: [],
+  };
+  const findings = detectFindings(model, new Map([[step.id, analysis]]));
+  const worst: JudgedCommand | undefined = judged.commands.find((c) => c.verdict === judged.verdict);
+  let verdict: Verdict = judged.verdict;
+  let rule = judged.rule;
+  let reason = judged.reason;
+  let fix = verdict === "deny" ? safeFix(worst?.command, judged.fix) : judged.fix;
+  // A finding the policy did not catch still holds the command back.
+  const bad = findings.find((f) => denyAt.has(f.severity)) ?? findings.find((f) => reviewAt.has(f.severity));
+  if (bad && verdict !== "deny") {
+    const next = worstVerdict(verdict, denyAt.has(bad.severity) ? "deny" : "review");
+    if (next !== verdict) {
+      verdict = next;
+      rule = bad.id;
+      reason = `${bad.severity} finding ${bad.id}: ${bad.message}`;
+      fix =
+        "cannot be allowed by policy: the security review flags this command; rewrite it without what the finding names";
+    }
+  }
+  const hosts = dedupeHosts(judged.commands.flatMap((c) => c.hosts));
+  const out: Judgement = {
+    verdict,
+    rule,
+    reason,
+    findings,
+    hosts,
+    sha256,
+    policy: { name: policy.name, hash: policy.hash },
+    judged,
+  };
+  if (fix !== undefined) out.fix = fix;
+  if (verdict !== "deny") {
+    try {
+      out.canonical = resolvedScript(analysis);
+    } catch (err) {
+      // Nothing runs that has no checked form.
+      return {
+        ...out,
+        verdict: "deny",
+        rule: "unresolved",
+        reason: describeError(err),
+        fix: "rewrite the command so every word is static",
+      };
+    }
+  }
+  return out;
+}
+
+function dedupeHosts(hosts: Judgement["hosts"]): Judgement["hosts"] {
+  const seen = new Map<string, Judgement["hosts"][number]>();
+  for (const h of hosts) seen.set(`${h.scheme}://${h.host}:${h.port}`, h);
+  return [...seen.values()];
+}

