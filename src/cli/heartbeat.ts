@@ -10,6 +10,7 @@ import {
   rejectPending,
   type HomeHeartbeatReport,
 } from "../heartbeat/heartbeat.js";
+import { agentTurnArgv, runAgentTurn } from "../heartbeat/agent-turn.js";
 import { realDeps } from "../heartbeat/real-deps.js";
 import { renderReview } from "../heartbeat/review.js";
 import { parseDuration, scheduleOptions } from "../heartbeat/schedule.js";
@@ -19,6 +20,9 @@ import { loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { readLockfile } from "../remote/lockfile.js";
 import { skillWorkspace } from "../remote/paths.js";
+import { DockerClient } from "../run/docker.js";
+import type { EgressOptions } from "../run/egress-step.js";
+import { requireStepImage } from "../run/image.js";
 import { initShell } from "../shell/index.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
 import { confirmByTyping } from "./confirm.js";
@@ -67,8 +71,15 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
       "--ca-file <file>",
       "extra trusted CA certificates (PEM): for skillwall's own fetches and the steps' HTTPS",
     )
+    .option(
+      "--agent-turn <command>",
+      "after refreshing a home's pins, run this command (one command, no shell) under wrap with the home mounted: the agent's own heartbeat turn",
+    )
+    .option("--agent-turn-env <NAME>", "pass this env var to the agent turn (repeatable)", collect)
     .action(
       async (opts: {
+        agentTurn?: string;
+        agentTurnEnv?: string[];
         once?: boolean;
         every: string;
         jitter: string;
@@ -87,12 +98,19 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
         const homes = (opts.agentHome ?? [undefined]).map((h) => agentHomeOf(io, h, opts.stateDir));
         const schedule = scheduleOptions(parseDuration(opts.every), parseDuration(opts.jitter));
         const policy = await policyFor(io, homes[0]!, opts.policy);
-        const deps = await realDeps({ policy, egress: egressOptions(io, opts.caFile) });
+        const egress = egressOptions(io, opts.caFile);
+        const deps = await realDeps({ policy, egress });
+        let flagged = false;
+        const afterHeartbeat =
+          opts.agentTurn === undefined
+            ? undefined
+            : await agentTurnHook(io, opts.agentTurn, opts.agentTurnEnv ?? [], policy, egress, () => {
+                flagged = true;
+              });
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
         process.once("SIGTERM", onSignal);
         process.once("SIGINT", onSignal);
-        let flagged = false;
         const print = (r: HomeHeartbeatReport): void => {
           for (const s of r.skills) {
             if (s.result !== "unchanged" && s.result !== "auto-approved") flagged = true;
@@ -109,8 +127,11 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
             concurrency: Math.max(1, Number(opts.concurrency) || 2),
             stop: stop.signal,
             onReport: print,
-            onError: (home, err) =>
-              io.stderr.write(`skillwall: heartbeat ${home}: ${(err as Error).message}\n`),
+            ...(afterHeartbeat === undefined ? {} : { afterHeartbeat }),
+            onError: (home, err) => {
+              flagged = true;
+              io.stderr.write(`skillwall: heartbeat ${home}: ${(err as Error).message}\n`);
+            },
           });
         } finally {
           process.off("SIGTERM", onSignal);
@@ -120,6 +141,47 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
         ctx.exitCode = flagged ? exitCodes.flagged : exitCodes.ok;
       },
     );
+}
+
+/** The --agent-turn hook: the operator's command, run under wrap once a home's pins are fresh. */
+async function agentTurnHook(
+  io: CliIO,
+  line: string,
+  envNames: string[],
+  policy: Policy,
+  egress: EgressOptions,
+  onFailure: () => void,
+): Promise<(report: HomeHeartbeatReport, signal: AbortSignal) => Promise<void>> {
+  const argv = agentTurnArgv(line);
+  const env = new Map<string, string>();
+  for (const name of envNames) {
+    const value = io.env[name];
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || value === undefined)
+      throw new SkillwallError("usage", `--agent-turn-env ${name}: not a set environment variable`, {
+        fix: `export ${name} before starting the heartbeat, or drop it`,
+      });
+    env.set(name, value);
+  }
+  const client = new DockerClient();
+  const image = (await requireStepImage(client)).id;
+  return async (report, signal) => {
+    const r = await runAgentTurn({
+      client,
+      image,
+      policy,
+      home: report.home,
+      argv,
+      env,
+      egress,
+      signal,
+      stdout: { write: (b: Buffer) => io.stderr.write(b.toString("utf8")) },
+      stderr: { write: (b: Buffer) => io.stderr.write(b.toString("utf8")) },
+    });
+    if (r.outcome !== "ok") onFailure();
+    io.stdout.write(
+      `${new Date().toISOString()} agent turn (${report.home}): ${r.outcome}, exit ${r.exitCode}${r.reason === undefined ? "" : `: ${r.reason}`}\n`,
+    );
+  };
 }
 
 export function registerReview(program: Command, ctx: CliContext): void {

@@ -9,7 +9,7 @@
 import type { JudgedStep } from "../model.js";
 import { basename } from "../policy/programs.js";
 import { getBlobText } from "../remote/blobs.js";
-import { readLockfile } from "../remote/lockfile.js";
+import { readLockfileIfPresent } from "../remote/lockfile.js";
 import { skillWorkspace } from "../remote/paths.js";
 
 export interface PinnedAnswer {
@@ -44,8 +44,10 @@ export function pinKey(url: string): string | undefined {
 export async function pinnedAnswerFor(url: string, agentHome: string): Promise<PinnedAnswer | undefined> {
   const key = pinKey(url);
   if (key === undefined) return undefined;
-  const lock = await readLockfile(agentHome);
-  for (const skill of Object.values(lock.skills)) {
+  // Read-only: nothing installed (no lockfile) means nothing pinned; an unreadable or invalid
+  // lockfile throws, and a gate then refuses the call.
+  const lock = await readLockfileIfPresent(agentHome);
+  for (const skill of Object.values(lock?.skills ?? {})) {
     for (const f of skill.files) {
       if (f.origin !== "fetched" || f.url === undefined || pinKey(f.url) !== key) continue;
       const localPath = `${skillWorkspace(agentHome, skill.name)}/${f.path}`;

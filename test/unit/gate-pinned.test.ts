@@ -117,4 +117,23 @@ describe("the OpenClaw gate and pinned URLs", () => {
     expect(await webFetch(`${site}/messaging.md?v=2#dm`)).toMatchObject({ block: true });
     expect(await webFetch("https://docs.example.org/page")).toBeUndefined();
   });
+
+  it("an agent home with nothing installed pins nothing: the fetch is judged as usual", async () => {
+    const bare = mkdtempSync(path.join(os.tmpdir(), "sw-pin-bare-"));
+    const other = createGate(
+      lib,
+      {
+        policy: "moltbook",
+        agentHome: bare,
+        auditLog: path.join(bare, "..", `${path.basename(bare)}.audit.jsonl`),
+      },
+      { env: { HOME: bare, SHELL: "/bin/bash" } },
+    );
+    const r = (await other.beforeToolCall(
+      { toolName: "exec", toolCallId: "c2", params: { command: `curl -s ${site}/heartbeat.md` } },
+      {},
+    )) as GateResult | undefined;
+    expect(r?.block).toBeUndefined();
+    expect(r?.params?.command).toContain("/heartbeat.md");
+  });
 });
