@@ -10,9 +10,10 @@ import { loadPolicy } from "../policy/load.js";
 import { DockerClient } from "../run/docker.js";
 import { requireStepImage } from "../run/image.js";
 import { runSteps, type RunResult } from "../run/runner.js";
+import { rescanWritten } from "../run/rescan.js";
+import { scanPaths } from "../scan/index.js";
 import { abortOnSignals } from "../run/signals.js";
 import { defaultAgentHome, workspaceRelFor } from "../run/workspace.js";
-import { scanPaths } from "../scan/index.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import {
@@ -141,10 +142,9 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
     guard.dispose();
   }
 
-  const rescans =
-    run.writtenSkillFiles.length > 0
-      ? await scanPaths(run.writtenSkillFiles, { policy, cwd: io.cwd })
-      : { results: [], errors: [] };
+  const rescans = run.workspace
+    ? await rescanWritten(run.workspace, run.writtenSkillFiles, policy)
+    : { results: [], errors: [] };
   if (text) {
     for (const r of rescans.results) io.stdout.write(`wrote ${r.source}: ${rescanSummary(r)}\n`);
     for (const e of rescans.errors) io.stdout.write(`wrote ${e.source}: could not scan (${e.message})\n`);
@@ -175,9 +175,10 @@ async function runCommand(skill: string, opts: RunCliOptions, ctx: CliContext): 
   }
   const bySignal = guard.exitCode();
   if (bySignal !== undefined) return bySignal;
-  const rescanFlagged = rescans.results.some(
-    (r) => r.verdict !== "allow" || r.risk === "high" || r.risk === "critical",
-  );
+  // A written file that could not be scanned is not analysed: flagged, never passed.
+  const rescanFlagged =
+    rescans.errors.length > 0 ||
+    rescans.results.some((r) => r.verdict !== "allow" || r.risk === "high" || r.risk === "critical");
   return run.ok && !rescanFlagged ? exitCodes.ok : exitCodes.flagged;
 }
 

@@ -5,10 +5,11 @@
 // changed step is allowed and no finding of medium or higher is added). The old approved steps
 // keep running meanwhile only if policy.heartbeat.keepOldStepsWhilePending.
 
-import { promises as fs } from "node:fs";
 import path from "node:path";
 import { SkillwallError, describeError } from "../errors.js";
 import { publishLifecycle } from "../events.js";
+import { readNamedFile } from "../hostfs/host-dir.js";
+import { limits } from "../limits.js";
 import type { JudgedStep, SkillResult, Verdict } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { getBlobText, putBlob } from "../remote/blobs.js";
@@ -171,7 +172,7 @@ export class HeartbeatRunner {
   }
 
   async #fetchFile(f: LockedFile): Promise<Buffer> {
-    if (f.origin === "local") return fs.readFile(f.url!);
+    if (f.origin === "local") return readNamedFile(f.url!, limits.maxFetchBytes);
     return (await this.#opts.deps.fetcher.fetchText(f.url!)).bytes;
   }
 

@@ -84,6 +84,11 @@ export interface WriteOptions {
   owner?: { uid: number; gid: number };
 }
 
+export interface ReadOptions {
+  /** Refuse the file unless the opened descriptor's owner is this uid. */
+  uid?: number;
+}
+
 export interface OpenDirOptions {
   /** mkdir when absent. */
   create?: boolean;
@@ -267,7 +272,11 @@ export class HostDir {
   }
 
   /** Opens a regular file for reading; anything else is refused. undefined when absent. */
-  async openFile(name: string, maxBytes: number): Promise<{ handle: FileHandle; size: number } | undefined> {
+  async openFile(
+    name: string,
+    maxBytes: number,
+    opts: ReadOptions = {},
+  ): Promise<{ handle: FileHandle; size: number } | undefined> {
     const got = await this.#reopen(name, O_RDONLY | O_NONBLOCK | O_NOCTTY, ["file"]);
     if (got === undefined) return undefined;
     if ("kind" in got) {
@@ -280,12 +289,23 @@ export class HostDir {
       await got.handle.close();
       throw tooLarge(this.#where(name), maxBytes);
     }
+    if (opts.uid !== undefined && got.st.uid !== opts.uid) {
+      await got.handle.close();
+      throw new HostFsError(
+        `${this.#where(name)} is owned by uid ${got.st.uid}, not ${opts.uid}: someone else may have written it`,
+        `check its content, then chown ${opts.uid} ${this.#where(name)} (or remove it)`,
+      );
+    }
     return { handle: got.handle, size: got.st.size };
   }
 
   /** Streams a regular file's bytes (at most maxBytes, counted while reading too). */
-  async *chunks(name: string, maxBytes: number): AsyncGenerator<Buffer, void, undefined> {
-    const opened = await this.openFile(name, maxBytes);
+  async *chunks(
+    name: string,
+    maxBytes: number,
+    opts: ReadOptions = {},
+  ): AsyncGenerator<Buffer, void, undefined> {
+    const opened = await this.openFile(name, maxBytes, opts);
     if (opened === undefined) throw new HostFsError(`${this.#where(name)} is missing`, "run again");
     try {
       let total = 0;
@@ -303,11 +323,11 @@ export class HostDir {
   }
 
   /** A whole regular file (small files only: the cap bounds the memory); undefined when absent. */
-  async readFile(name: string, maxBytes: number): Promise<Buffer | undefined> {
+  async readFile(name: string, maxBytes: number, opts: ReadOptions = {}): Promise<Buffer | undefined> {
     if ((await this.entry(name)) === undefined) return undefined;
     const parts: Buffer[] = [];
     try {
-      for await (const c of this.chunks(name, maxBytes)) parts.push(c);
+      for await (const c of this.chunks(name, maxBytes, opts)) parts.push(c);
     } catch (err) {
       if (err instanceof HostFsError && (await this.entry(name)) === undefined) return undefined;
       throw err;
@@ -467,4 +487,17 @@ export async function withSubdir<T>(
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * Reads one regular file the operator named by path (a local skill source, which may well sit in
+ * an agent home): its directory is resolved once, the file itself is opened O_NOFOLLOW and
+ * O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most maxBytes.
+ */
+export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
+  const bytes = await withHostDir(path.dirname(absPath), {}, (dir) =>
+    dir.readFile(path.basename(absPath), maxBytes),
+  );
+  if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
+  return bytes;
 }

@@ -7,6 +7,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { InputError, SkillwallError } from "../errors.js";
 import { publishLifecycle } from "../events.js";
+import { readNamedFile } from "../hostfs/host-dir.js";
 import type { JudgedStep, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { getBlobText, putBlob } from "./blobs.js";
@@ -134,7 +135,7 @@ export async function planInstall(
     });
     const dir = stat.isDirectory() ? abs : path.dirname(abs);
     const mainPath = stat.isDirectory() ? await findSkillFile(abs) : abs;
-    const mainBytes = await fs.readFile(mainPath);
+    const mainBytes = await readNamedFile(mainPath, limits.maxFetchBytes);
     files.push({
       path: "SKILL.md",
       role: "skill",
@@ -146,7 +147,7 @@ export async function planInstall(
     for (const name of await fs.readdir(dir)) {
       const full = path.join(dir, name);
       if (full === mainPath || workspaceName(name) !== "HEARTBEAT.md") continue;
-      const bytes = await fs.readFile(full);
+      const bytes = await readNamedFile(full, limits.maxFetchBytes);
       files.push({
         path: "HEARTBEAT.md",
         role: "heartbeat",

@@ -66,6 +66,16 @@ export async function checkStateDirSafe(dir: string, home: string, user = contai
   }
 }
 
+/**
+ * Whose old in-home lockfile and state are taken over: as root, only root's (a file the container
+ * user owns may have been written by the agent: approvals it gave itself); as a plain user the
+ * container runs as that same user and nothing can tell them apart (the migration is announced).
+ */
+function trustedOwner(): { uid?: number } {
+  const me = process.getuid?.();
+  return me !== undefined && me !== containerUser().uid ? { uid: me } : {};
+}
+
 const ready = new Map<string, Promise<void>>();
 
 /** Creates, checks and (once) migrates the home's state directory; cached per process. */
@@ -101,22 +111,26 @@ export async function migrateLegacy(home: string): Promise<void> {
     () => false,
   );
   if (!homeExists) return;
+  // Once the state directory has a lockfile, names like these in the home are the agent's own
+  // files: never read, never removed (a planted tree must not be able to stall every start).
+  const already = await fs.stat(paths.lockfile).then(
+    () => true,
+    () => false,
+  );
+  if (already) return;
   await withHostDir(paths.home, {}, async (root) => {
-    const lockSt = await root.entry(path.basename(legacy.lockfile));
-    const dirSt = await root.entry(path.basename(legacy.dir));
+    const lockName = path.basename(legacy.lockfile);
+    const dirName = path.basename(legacy.dir);
+    const lockSt = await root.entry(lockName);
+    const dirSt = await root.entry(dirName);
     if (lockSt === undefined && dirSt === undefined) return;
-    const already = await fs.stat(paths.lockfile).then(
-      () => true,
-      () => false,
-    );
     try {
-      if (!already) {
-        const bytes = await root.readFile(path.basename(legacy.lockfile), hostfsLimits.maxStateFileBytes);
-        if (dirSt !== undefined) await migrateDir(home, root, path.basename(legacy.dir), paths.state);
-        if (bytes !== undefined) await writeFileAtomic(paths.lockfile, bytes);
-      }
-      if (lockSt !== undefined) await root.unlink(path.basename(legacy.lockfile));
-      if (dirSt !== undefined) await removeTree(root, path.basename(legacy.dir));
+      const bytes = await root.readFile(lockName, hostfsLimits.maxStateFileBytes, trustedOwner());
+      if (dirSt !== undefined) await migrateDir(home, root, dirName, paths.state);
+      // The lockfile last: its presence marks the migration done.
+      if (bytes !== undefined) await writeFileAtomic(paths.lockfile, bytes);
+      if (lockSt !== undefined) await root.unlink(lockName);
+      if (dirSt !== undefined) await removeTree(root, dirName);
     } catch (err) {
       if (err instanceof HostFsError) {
         refuse(
@@ -131,7 +145,6 @@ export async function migrateLegacy(home: string): Promise<void> {
       event: "state-migrated",
       home: paths.home,
       stateDir: paths.dir,
-      migrated: !already,
       note: "the state was inside the agent home, which the agent could write: check skillwall status",
     });
   });
@@ -140,7 +153,7 @@ export async function migrateLegacy(home: string): Promise<void> {
 async function migrateDir(home: string, root: HostDir, name: string, stateFile: string): Promise<void> {
   const dir = await root.dir(name);
   try {
-    const state = await dir.readFile("heartbeat.json", hostfsLimits.maxStateFileBytes);
+    const state = await dir.readFile("heartbeat.json", hostfsLimits.maxStateFileBytes, trustedOwner());
     if (state !== undefined) await writeFileAtomic(stateFile, state);
     if ((await dir.entry("blobs")) === undefined) return;
     const blobs = await dir.dir("blobs");

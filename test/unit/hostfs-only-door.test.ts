@@ -17,9 +17,9 @@ const allowed: Record<string, string> = {
     "creates and checks the state directory; reads the old in-home state through hostfs",
   "src/heartbeat/state.ts": "stale temp files in the state directory",
   "src/heartbeat/lock.ts": "lock files in the state directory; /proc/<pid>/stat",
-  "src/heartbeat/heartbeat.ts": "re-reads a local install source the operator named (never the workspace)",
   "src/heartbeat/real-deps.ts": "reads the operator's --ca-file",
-  "src/remote/install.ts": "reads the local install source the operator named (never the workspace)",
+  "src/remote/install.ts":
+    "stat/readdir of the local install source the operator named (its files are read through hostfs)",
   "src/audit/log.ts": "audit logs under the XDG data directory, outside every agent home",
   "src/audit/verify.ts": "reads an audit log the operator names",
   "src/cli/scan.ts": "writes the report file the operator names",
