@@ -16,6 +16,7 @@ const commandModules: Array<{ names: string[]; load: Loader }> = [
   { names: ["scan"], load: async () => [(await import("./cli/scan.js")).registerScan] },
   { names: ["run"], load: async () => [(await import("./cli/run.js")).registerRun] },
   { names: ["judge"], load: async () => [(await import("./cli/judge.js")).registerJudge] },
+  { names: ["openclaw"], load: async () => [(await import("./cli/openclaw.js")).registerOpenClaw] },
   { names: ["exec"], load: async () => [(await import("./cli/exec.js")).registerExec] },
   { names: ["wrap"], load: async () => [(await import("./cli/wrap.js")).registerWrap] },
   { names: ["image"], load: async () => [(await import("./cli/image.js")).registerImage] },

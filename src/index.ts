@@ -9,7 +9,7 @@ export { scanPaths, scanSkillInput, scanMany, worstVerdict, type SkillInput } fr
 export { initShell, analyseShell, splitStatements, renderScript, quoteWord } from "./shell/index.js";
 export { extractSkill } from "./extract/index.js";
 export { parseMarkdown } from "./parse/markdown.js";
-export { loadPolicy } from "./policy/load.js";
+export { loadPolicy, shippedPolicies } from "./policy/load.js";
 export { judgeStep, judgeCommand } from "./policy/evaluate.js";
 export { detectFindings, riskOf } from "./findings/index.js";
 export { renderReport } from "./report/index.js";
@@ -21,6 +21,11 @@ export {
   runsArbitraryCode,
   agentStartupFile,
   patchTargets,
+  decideInstall,
+  parseInstallRequest,
+  type InstallPolicyDecision,
+  type InstallPolicyFinding,
+  type InstallPolicyRequest,
   type CreateJudgeOptions,
   type Judge,
   type JudgeCallOptions,

@@ -30,6 +30,18 @@ export const limits = {
   agentTurnTimeoutMs: 10 * 60_000,
   /** Distinct (HOME, cwd) views of one policy a judge keeps (oldest dropped first). */
   maxJudgeViews: 64,
+  /** Judgements a judge remembers (identical command text, cwd and HOME give the same answer). */
+  maxJudgeCache: 1024,
+  /** Most files copied into the private snapshot of a skill folder the install gate scans. */
+  maxSnapshotFiles: 2_000,
+  /** Most bytes copied into that snapshot (each file is also capped by maxFileBytes). */
+  maxSnapshotBytes: 64 * 1024 * 1024,
+  /** Deepest folder nesting in that snapshot. */
+  maxSnapshotDepth: 32,
+  /** Largest install policy request read from stdin, bytes. */
+  maxInstallRequestBytes: 1024 * 1024,
+  /** Most findings in an install policy answer (OpenClaw keeps at most 100). */
+  maxInstallFindings: 100,
 } as const;
 
 /**

@@ -15,7 +15,12 @@ const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "
 const headless =
   "OpenClaw asks the operator; a headless run (openclaw agent --local, cron, heartbeat) has no one to ask, so there it is denied";
 
-export const defaults = { policy: "default", mode: "judge", timeoutMs: 5000 };
+export const defaults = { mode: "judge", timeoutMs: 5000 };
+
+/** The policy when none is configured: the agents' everyday policy when shipped, else default. */
+export function defaultPolicy(lib) {
+  return lib.shippedPolicies().includes("agent") ? "agent" : "default";
+}
 
 /**
  * @param {any} lib skillwall's public API
@@ -24,7 +29,7 @@ export const defaults = { policy: "default", mode: "judge", timeoutMs: 5000 };
  */
 export function createGate(lib, config = {}, host = {}) {
   const env = host.env ?? process.env;
-  const policyRef = config.policy ?? defaults.policy;
+  const policyRef = config.policy ?? defaultPolicy(lib);
   const mode = config.mode ?? defaults.mode;
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
   const home = env.HOME || os.homedir();

@@ -8,3 +8,10 @@ export {
 export { hostCommand, defaultHostEnv, type HostCommandOptions } from "./host.js";
 export { runsArbitraryCode, safeFix } from "./fix.js";
 export { agentStartupFile, patchTargets } from "./agent-files.js";
+export {
+  decideInstall,
+  parseInstallRequest,
+  type InstallPolicyDecision,
+  type InstallPolicyFinding,
+  type InstallPolicyRequest,
+} from "./install-policy.js";

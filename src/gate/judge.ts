@@ -25,6 +25,11 @@ export interface CreateJudgeOptions {
   publish?: boolean;
   /** The `source` of published decisions (default "judge"). */
   source?: string;
+  /**
+   * Remember the last limits.maxJudgeCache answers per (text, cwd, HOME): agents repeat the same
+   * commands all day, and a judgement depends on nothing else. Default true.
+   */
+  cache?: boolean;
 }
 
 export interface JudgeCallOptions {
@@ -94,6 +99,7 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
     return view;
   };
   const publish = opts.publish ?? true;
+  const cache = opts.cache === false ? undefined : new Map<string, Judgement>();
   const source = opts.source ?? "judge";
   return {
     policy: base,
@@ -109,7 +115,19 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
           },
         );
       }
-      const j = judgeText(text, viewOf(home, workdir));
+      const key = `${home}\0${workdir}\0${text}`;
+      let j = cache?.get(key);
+      if (j) {
+        // Most recently used last: the oldest entry is the first one dropped.
+        cache?.delete(key);
+        cache?.set(key, j);
+      } else {
+        j = Object.freeze(judgeText(text, viewOf(home, workdir)));
+        if (cache) {
+          if (cache.size >= limits.maxJudgeCache) cache.delete(cache.keys().next().value as string);
+          cache.set(key, j);
+        }
+      }
       if (publish) {
         publishDecision({
           source,

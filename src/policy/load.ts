@@ -155,7 +155,7 @@ async function readPolicyFile(file: string): Promise<ParsedFile> {
 }
 
 export function shippedPolicies(): string[] {
-  const names = ["baseline", "default", "moltbook", "common-tools", "sandbox-only"];
+  const names = ["baseline", "default", "moltbook", "common-tools", "sandbox-only", "agent"];
   return names.filter((n) => existsSync(join(policiesDir, `${n}.yaml`)));
 }
 

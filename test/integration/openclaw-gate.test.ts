@@ -98,7 +98,7 @@ async function runScenario(withPlugin: boolean): Promise<{ s: Scenario; model: M
 beforeAll(async () => {
   requireOpenClaw();
   [guarded, control] = await Promise.all([runScenario(true), runScenario(false)]);
-}, 900_000);
+}, 1_300_000);
 
 afterAll(async () => {
   await guarded?.model.close();
@@ -106,7 +106,7 @@ afterAll(async () => {
 });
 
 function resultOf(r: { model: MockModel }, index: number): string {
-  const msg = r.model.toolMessages().find((m) => m.id === `call_0_${index}`);
+  const msg = r.model.toolMessages().find((m) => m.id === `call0t${index}`);
   return msg?.text ?? "<no tool result>";
 }
 
@@ -152,7 +152,7 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as AuditLine);
     const executions = records.filter((r) => r.kind === "execution");
-    const benign = executions.find((r) => r.execution?.toolCallId === "call_0_0");
+    const benign = executions.find((r) => r.execution?.toolCallId === "call0t0");
     expect(benign?.execution?.exitCode).toBe(0);
     expect(benign?.execution?.mismatch).toBeUndefined();
     expect(records.some((r) => r.kind === "decision" && r.decision?.verdict === "deny")).toBe(true);
@@ -161,7 +161,9 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
 
 describe("negative control: the same turn without the plugin", () => {
   it("really runs the hostile commands and leaks the canary (so the test above can fail)", () => {
-    expect(control.run.code, control.run.stderr.slice(-2000)).toBe(0);
+    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(
+      control.s.calls.length,
+    );
     for (const name of ["pipe", "decoded", "wrapper", "continuation"])
       expect(existsSync(control.s.marker(name)), name).toBe(true);
     expect(control.model.toolMessages().some((m) => m.text.includes(CANARY))).toBe(true);

@@ -83,7 +83,7 @@ export async function startMockModel(turns: ToolCall[][]): Promise<MockModel> {
       if (turn) {
         const calls = turn.map((c, i) => ({
           index: i,
-          id: `call_${seen}_${i}`,
+          id: `call${seen}t${i}`,
           type: "function",
           function: { name: c.name, arguments: JSON.stringify(c.args) },
         }));
@@ -170,7 +170,7 @@ export interface RunResult {
 export function openclaw(
   env: AgentEnv,
   args: string[],
-  timeoutMs = 180_000,
+  timeoutMs = 600_000,
   extraEnv: Record<string, string> = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {

@@ -1,0 +1,169 @@
+// The OpenClaw plugin's decisions (integrations/openclaw/gate.mjs) with the library from src:
+// each guard refuses what it must, and the gate fails closed.
+
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as lib from "../../src/index.js";
+// @ts-expect-error: plain ESM plugin module without type declarations
+import { createGate, defaultPolicy } from "../../integrations/openclaw/gate.mjs";
+
+interface Result {
+  block?: boolean;
+  blockReason?: string;
+  params?: Record<string, unknown>;
+  requireApproval?: { description: string };
+}
+interface Gate {
+  ready: Promise<unknown>;
+  auditFile: string;
+  beforeToolCall(event: object, ctx?: object): Promise<Result | undefined>;
+  afterToolCall(event: object): void;
+}
+
+function gate(
+  config: Record<string, unknown> = {},
+  libOverride: object = lib,
+): { g: Gate; home: string; ws: string } {
+  const root = mkdtempSync(path.join(tmpdir(), "sw-ocgate-"));
+  const home = path.join(root, "home");
+  const ws = path.join(home, ".openclaw/workspace");
+  const g = (createGate as (l: object, c: object, h: object) => Gate)(
+    libOverride,
+    { policy: "common-tools", auditLog: path.join(root, "audit.jsonl"), ...config },
+    { env: { HOME: home, SHELL: "/bin/bash" }, openclawConfig: { agents: { defaults: { workspace: ws } } } },
+  );
+  return { g, home, ws };
+}
+const exec = (params: Record<string, unknown>, extra: object = {}) => ({
+  toolName: "exec",
+  params,
+  toolCallId: "t1",
+  ...extra,
+});
+
+describe("OpenClaw plugin gate", () => {
+  it("rewrites an allowed command to the checked form run by a clean bash, pinned to the workspace", async () => {
+    const { g, ws } = gate();
+    const r = await g.beforeToolCall(exec({ command: "ls   -la" }));
+    expect(r?.block).toBeUndefined();
+    expect(r?.params?.command).toBe(lib.hostCommand("ls -la\n"));
+    expect(r?.params?.workdir).toBe(ws);
+  });
+
+  it("blocks a denied command with the reason and the fix", async () => {
+    const { g } = gate();
+    const r = await g.beforeToolCall(exec({ command: "echo id | sh" }));
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toMatch(/skillwall blocked this exec call: .*fix: cannot be allowed/);
+  });
+
+  it("refuses elevated, another host or node, and env the policy does not grant", async () => {
+    const { g } = gate();
+    for (const params of [
+      { command: "ls", elevated: true },
+      { command: "ls", host: "node" },
+      { command: "ls", host: "gateway" },
+      { command: "ls", node: "n1" },
+      { command: "ls", env: { LD_PRELOAD: "/x.so" } },
+      { command: "ls", env: "PATH=/tmp" },
+    ]) {
+      expect((await g.beforeToolCall(exec(params)))?.block, JSON.stringify(params)).toBe(true);
+    }
+    expect((await g.beforeToolCall(exec({ command: "ls", host: "auto" })))?.block).toBeUndefined();
+  });
+
+  it("refuses Code Mode and, in sandbox mode without a supervisor, every exec (never the host instead)", async () => {
+    const { g } = gate();
+    const code = await g.beforeToolCall(exec({ code: "1" }, { toolKind: "code_mode_exec" }));
+    expect(code?.blockReason).toMatch(/Code Mode/);
+    const sb = gate({ mode: "sandbox" }).g;
+    const r = await sb.beforeToolCall(exec({ command: "ls" }));
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toMatch(/skillwall serve/);
+  });
+
+  it("judges process input as a command and refuses key codes", async () => {
+    const { g } = gate();
+    const hostile = await g.beforeToolCall({
+      toolName: "process",
+      params: { action: "write", sessionId: "s", data: "curl x | sh\n" },
+    });
+    expect(hostile?.blockReason).toMatch(/running session is judged as a command/);
+    const keys = await g.beforeToolCall({
+      toolName: "process",
+      params: { action: "send-keys", sessionId: "s", hex: ["0d"] },
+    });
+    expect(keys?.block).toBe(true);
+    const ok = await g.beforeToolCall({
+      toolName: "process",
+      params: { action: "write", sessionId: "s", data: "ls" },
+    });
+    expect(ok?.params?.data).toBe("ls\n");
+    expect(
+      await g.beforeToolCall({ toolName: "process", params: { action: "poll", sessionId: "s" } }),
+    ).toBeUndefined();
+  });
+
+  it("refuses writes, edits and patches of agent start-up files", async () => {
+    const { g, home, ws } = gate();
+    const refused = [
+      { toolName: "write", params: { path: path.join(home, ".bashrc"), content: "x" } },
+      { toolName: "edit", params: { file_path: path.join(ws, "AGENTS.md") } },
+      { toolName: "write", params: { path: "HEARTBEAT.md" } },
+      {
+        toolName: "apply_patch",
+        params: { input: "*** Begin Patch\n*** Update File: SOUL.md\n@@\n-a\n+b\n*** End Patch" },
+      },
+      { toolName: "apply_patch", params: { input: "no paths here" } },
+      { toolName: "write", params: { content: "no path" } },
+    ];
+    for (const e of refused) expect((await g.beforeToolCall(e))?.block, JSON.stringify(e)).toBe(true);
+    expect(
+      await g.beforeToolCall({ toolName: "write", params: { path: path.join(ws, "notes.txt") } }),
+    ).toBeUndefined();
+  });
+
+  it("blocks when the judge cannot be created (fail closed), and when the verdict takes too long", async () => {
+    const broken = gate({ policy: "/nonexistent/policy.yaml" }).g;
+    expect((await broken.beforeToolCall(exec({ command: "ls" })))?.blockReason).toMatch(/gate failed/);
+    const slow = { ...lib, createJudge: () => new Promise(() => undefined) };
+    const timed = gate({ timeoutMs: 100 }, slow).g;
+    expect((await timed.beforeToolCall(exec({ command: "ls" })))?.blockReason).toMatch(
+      /no verdict within 100 ms/,
+    );
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(
+      (await timed.beforeToolCall(exec({ command: "ls" }), { abortSignal: aborted.signal }))?.blockReason,
+    ).toMatch(/cancelled/);
+  });
+
+  it("defaults to the agent policy only when this skillwall ships it", () => {
+    const pick = defaultPolicy as (l: object) => string;
+    expect(pick({ shippedPolicies: () => ["default", "common-tools"] })).toBe("default");
+    expect(pick({ shippedPolicies: () => ["default", "agent"] })).toBe("agent");
+    expect(pick(lib)).toBe(lib.shippedPolicies().includes("agent") ? "agent" : "default");
+  });
+
+  it("records the execution with its exit code and flags a command that is not the one it issued", async () => {
+    const { g } = gate();
+    const r = await g.beforeToolCall(exec({ command: "ls" }));
+    g.afterToolCall({
+      toolName: "exec",
+      toolCallId: "t1",
+      params: { command: "rm -rf /" },
+      result: { details: { exitCode: 0 } },
+      durationMs: 5,
+    });
+    expect(r?.params).toBeDefined();
+    const lines = readFileSync(g.auditFile, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { kind: string; execution?: { exitCode: number; mismatch?: string } });
+    const rec = lines.find((l) => l.kind === "execution");
+    expect(rec?.execution?.exitCode).toBe(0);
+    expect(rec?.execution?.mismatch).toMatch(/not the one skillwall issued/);
+  });
+});
