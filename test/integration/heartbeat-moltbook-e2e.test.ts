@@ -71,6 +71,8 @@ beforeAll(async () => {
   ca = makeTestCa(["www.moltbook.com", "moltbook.com"]);
   caFile = writeCaFile(ca.dir, ca.ca);
   auditFile = path.join(ca.dir, "audit.jsonl");
+  // skillwall's state for the test homes goes under the test's own directory (not /var/lib).
+  process.env["SKILLWALL_STATE_ROOT"] = path.join(ca.dir, "state");
   served.set("/skill.md", skillMd);
   served.set("/heartbeat.md", heartbeatMd);
   served.set("/messaging.md", real("c2d8e44c_MESSAGING.md"));
@@ -119,6 +121,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   delete process.env["MOLTBOOK_API_KEY"];
+  delete process.env["SKILLWALL_STATE_ROOT"];
   await closeServer(server);
   fs.rmSync(ca.dir, { recursive: true, force: true });
   fs.rmSync(home, { recursive: true, force: true });
