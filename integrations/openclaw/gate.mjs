@@ -15,6 +15,9 @@ const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "
 const headless =
   "OpenClaw asks the operator; a headless run (openclaw agent --local, cron, heartbeat) has no one to ask, so there it is denied";
 
+/** Issued commands remembered until their after_tool_call (oldest dropped first). */
+const maxIssued = 4096;
+
 export const defaults = { mode: "judge", timeoutMs: 5000 };
 
 /** The policy when none is configured: the agents' everyday policy when shipped, else default. */
@@ -132,7 +135,11 @@ export function createGate(lib, config = {}, host = {}) {
     const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
     if (pinned.length > 0) return block(event, pinned[0].message, `read ${pinned[0].localPath}`);
     const command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
-    if (event.toolCallId) issued.set(event.toolCallId, command);
+    if (event.toolCallId) {
+      // A call whose after_tool_call never comes must not grow the map without end.
+      if (issued.size >= maxIssued) issued.delete(issued.keys().next().value);
+      issued.set(event.toolCallId, command);
+    }
     const params = { ...p, command, workdir: cwd };
     if (j.verdict === "review") {
       record("decision", {
