@@ -155,7 +155,12 @@ const policy = {
   env: {},
   network: { hosts: ["www.moltbook.com"], httpHosts: [], ports: [port], allowAddresses: ["127.0.0.1"] },
   sandbox: {},
-  heartbeat: { autoApproveAllowed: false, keepOldStepsWhilePending: false },
+  // The scripted step is the policy's (heartbeat.md's examples are never run).
+  heartbeat: {
+    autoApproveAllowed: false,
+    keepOldStepsWhilePending: false,
+    steps: [{ id: "echo", run: "echo heartbeat ok", writes: false }],
+  },
   examples: { allow: [], review: [], deny: [] },
 };
 const fetcher = new RemoteFetcher({

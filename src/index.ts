@@ -32,3 +32,4 @@ export {
   type Judgement,
   type HostCommandOptions,
 } from "./gate/index.js";
+export { pinnedAnswerFor, pinnedFetchesIn, pinKey, type PinnedAnswer } from "./heartbeat/pinned.js";

@@ -29,6 +29,10 @@ export const limits = {
   maxPolicyExtends: 16,
   /** Largest remote file fetched, in bytes. */
   maxFetchBytes: 2 * 1024 * 1024,
+  /** Output a heartbeat step leaves for the operator (status, state), per stream: the last bytes. */
+  heartbeatKeptOutputBytes: 4 * 1024,
+  /** Longest agent turn `heartbeat --agent-turn` lets run (under wrap) before it is killed. */
+  agentTurnTimeoutMs: 10 * 60_000,
   /** Distinct (HOME, cwd) views of one policy a judge keeps (oldest dropped first). */
   maxJudgeViews: 64,
   /** Judgements a judge remembers (identical command text, cwd and HOME give the same answer). */

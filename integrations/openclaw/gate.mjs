@@ -27,7 +27,7 @@ export function defaultPolicy(lib) {
 
 /**
  * @param {any} lib skillwall's public API
- * @param {{ policy?: string, mode?: string, auditLog?: string, timeoutMs?: number }} config
+ * @param {{ policy?: string, mode?: string, auditLog?: string, timeoutMs?: number, agentHome?: string }} config
  * @param {{ openclawConfig?: any, env?: Record<string,string|undefined>, logger?: any }} host
  */
 export function createGate(lib, config = {}, host = {}) {
@@ -36,6 +36,8 @@ export function createGate(lib, config = {}, host = {}) {
   const mode = config.mode ?? defaults.mode;
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
   const home = env.HOME || os.homedir();
+  // The agent home skillwall installed the skills into: its pins answer fetches of pinned URLs.
+  const agentHome = path.resolve(config.agentHome ?? home);
   const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
   const started = performance.now();
@@ -85,7 +87,7 @@ export function createGate(lib, config = {}, host = {}) {
     );
   }
 
-  function judgeExec(judge, event, ctx) {
+  async function judgeExec(judge, event, ctx) {
     const p = event.params ?? {};
     if (typeof p.command !== "string" || p.command.trim() === "")
       return block(event, "the call has no command text");
@@ -128,6 +130,10 @@ export function createGate(lib, config = {}, host = {}) {
         : workspace;
     const j = judge.judge(p.command, { cwd, env: { HOME: home } });
     if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
+    // Pinned instructions are what the agent reads: a fetch of a pinned URL is answered with the
+    // approved copy's path, never the live URL (which may serve anything by now).
+    const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
+    if (pinned.length > 0) return block(event, pinned[0].message, `read ${pinned[0].localPath}`);
     const command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
     if (event.toolCallId) {
       // A call whose after_tool_call never comes must not grow the map without end.
@@ -177,6 +183,14 @@ export function createGate(lib, config = {}, host = {}) {
     return { params: { ...p, [field]: j.canonical } };
   }
 
+  /** web_fetch of a pinned URL: refused with the approved copy's path; other URLs pass. */
+  async function checkWebFetch(event) {
+    const url = event.params?.url;
+    if (typeof url !== "string") return block(event, "the gate cannot tell which URL this call fetches");
+    const hit = await lib.pinnedAnswerFor(url, agentHome);
+    return hit === undefined ? undefined : block(event, hit.message, `read ${hit.localPath}`);
+  }
+
   function checkFileWrite(event) {
     const p = event.params ?? {};
     const targets = new Set(
@@ -218,10 +232,11 @@ export function createGate(lib, config = {}, host = {}) {
             );
         }
         if (fileTools.has(event.toolName)) return checkFileWrite(event);
+        if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
         return event.toolName === "exec"
-          ? judgeExec(judge, event, ctx)
+          ? await judgeExec(judge, event, ctx)
           : judgeProcessInput(judge, event, ctx);
       } catch (err) {
         return block(

@@ -4,17 +4,28 @@
 import type { Command } from "commander";
 import { Option } from "commander";
 import { SkillwallError } from "../errors.js";
-import { renderDiff } from "../heartbeat/diff.js";
-import { approvePending, rejectPending, type HomeHeartbeatReport } from "../heartbeat/heartbeat.js";
+import {
+  approvePending,
+  overrideReasons,
+  rejectPending,
+  type HomeHeartbeatReport,
+} from "../heartbeat/heartbeat.js";
+import { agentTurnArgv, runAgentTurn } from "../heartbeat/agent-turn.js";
 import { realDeps } from "../heartbeat/real-deps.js";
+import { renderReview } from "../heartbeat/review.js";
 import { parseDuration, scheduleOptions } from "../heartbeat/schedule.js";
 import { readState } from "../heartbeat/state.js";
 import { superviseHomes } from "../heartbeat/supervise.js";
 import { loadPolicy } from "../policy/load.js";
 import type { Policy } from "../policy/types.js";
 import { readLockfile } from "../remote/lockfile.js";
+import { skillWorkspace } from "../remote/paths.js";
+import { DockerClient } from "../run/docker.js";
+import type { EgressOptions } from "../run/egress-step.js";
+import { requireStepImage } from "../run/image.js";
 import { initShell } from "../shell/index.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
+import { confirmByTyping } from "./confirm.js";
 import type { CliContext } from "./context.js";
 import { agentHomeOf, stateDirHelp } from "./install.js";
 import { egressOptions } from "./sandbox-shared.js";
@@ -60,8 +71,15 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
       "--ca-file <file>",
       "extra trusted CA certificates (PEM): for skillwall's own fetches and the steps' HTTPS",
     )
+    .option(
+      "--agent-turn <command>",
+      "after refreshing a home's pins, run this command (one command, no shell) under wrap with the home mounted: the agent's own heartbeat turn",
+    )
+    .option("--agent-turn-env <NAME>", "pass this env var to the agent turn (repeatable)", collect)
     .action(
       async (opts: {
+        agentTurn?: string;
+        agentTurnEnv?: string[];
         once?: boolean;
         every: string;
         jitter: string;
@@ -80,12 +98,19 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
         const homes = (opts.agentHome ?? [undefined]).map((h) => agentHomeOf(io, h, opts.stateDir));
         const schedule = scheduleOptions(parseDuration(opts.every), parseDuration(opts.jitter));
         const policy = await policyFor(io, homes[0]!, opts.policy);
-        const deps = await realDeps({ policy, egress: egressOptions(io, opts.caFile) });
+        const egress = egressOptions(io, opts.caFile);
+        const deps = await realDeps({ policy, egress });
+        let flagged = false;
+        const afterHeartbeat =
+          opts.agentTurn === undefined
+            ? undefined
+            : await agentTurnHook(io, opts.agentTurn, opts.agentTurnEnv ?? [], policy, egress, () => {
+                flagged = true;
+              });
         const stop = new AbortController();
         const onSignal = (): void => stop.abort();
         process.once("SIGTERM", onSignal);
         process.once("SIGINT", onSignal);
-        let flagged = false;
         const print = (r: HomeHeartbeatReport): void => {
           for (const s of r.skills) {
             if (s.result !== "unchanged" && s.result !== "auto-approved") flagged = true;
@@ -102,8 +127,11 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
             concurrency: Math.max(1, Number(opts.concurrency) || 2),
             stop: stop.signal,
             onReport: print,
-            onError: (home, err) =>
-              io.stderr.write(`skillwall: heartbeat ${home}: ${(err as Error).message}\n`),
+            ...(afterHeartbeat === undefined ? {} : { afterHeartbeat }),
+            onError: (home, err) => {
+              flagged = true;
+              io.stderr.write(`skillwall: heartbeat ${home}: ${(err as Error).message}\n`);
+            },
           });
         } finally {
           process.off("SIGTERM", onSignal);
@@ -113,6 +141,47 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
         ctx.exitCode = flagged ? exitCodes.flagged : exitCodes.ok;
       },
     );
+}
+
+/** The --agent-turn hook: the operator's command, run under wrap once a home's pins are fresh. */
+async function agentTurnHook(
+  io: CliIO,
+  line: string,
+  envNames: string[],
+  policy: Policy,
+  egress: EgressOptions,
+  onFailure: () => void,
+): Promise<(report: HomeHeartbeatReport, signal: AbortSignal) => Promise<void>> {
+  const argv = agentTurnArgv(line);
+  const env = new Map<string, string>();
+  for (const name of envNames) {
+    const value = io.env[name];
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || value === undefined)
+      throw new SkillwallError("usage", `--agent-turn-env ${name}: not a set environment variable`, {
+        fix: `export ${name} before starting the heartbeat, or drop it`,
+      });
+    env.set(name, value);
+  }
+  const client = new DockerClient();
+  const image = (await requireStepImage(client)).id;
+  return async (report, signal) => {
+    const r = await runAgentTurn({
+      client,
+      image,
+      policy,
+      home: report.home,
+      argv,
+      env,
+      egress,
+      signal,
+      stdout: { write: (b: Buffer) => io.stderr.write(b.toString("utf8")) },
+      stderr: { write: (b: Buffer) => io.stderr.write(b.toString("utf8")) },
+    });
+    if (r.outcome !== "ok") onFailure();
+    io.stdout.write(
+      `${new Date().toISOString()} agent turn (${report.home}): ${r.outcome}, exit ${r.exitCode}${r.reason === undefined ? "" : `: ${r.reason}`}\n`,
+    );
+  };
 }
 
 export function registerReview(program: Command, ctx: CliContext): void {
@@ -130,18 +199,7 @@ export function registerReview(program: Command, ctx: CliContext): void {
         ctx.exitCode = exitCodes.ok;
         return;
       }
-      const p = st.pending;
-      ctx.io.stdout.write(
-        `${skill}: change detected ${p.detectedAt}, verdict ${p.verdict}, ${p.newFindings.length} new finding(s)\n`,
-      );
-      for (const f of p.files)
-        ctx.io.stdout.write(
-          `  ${f.path}: ${f.approvedSha256?.slice(0, 12) ?? "(new)"} → ${f.sha256.slice(0, 12)} (${f.size} bytes)\n`,
-        );
-      for (const d of p.diffs) ctx.io.stdout.write(`${renderDiff(d)}\n`);
-      ctx.io.stdout.write(
-        `approve with: skillwall approve ${skill}    reject with: skillwall reject ${skill}\n`,
-      );
+      ctx.io.stdout.write(await renderReview(home, skill, st.pending));
       ctx.exitCode = exitCodes.flagged;
     });
 }
@@ -156,9 +214,21 @@ export function registerApprove(program: Command, ctx: CliContext): void {
     .option("--agent-home <dir>")
     .option("--state-dir <dir>", stateDirHelp)
     .option("-p, --policy <name|file>")
-    .action(async (skill: string, opts: HomeOptions) => {
+    .option(
+      "--override-deny",
+      "pin a held version whose verdict is deny or that adds a high finding (asks you to type the skill name; audited)",
+    )
+    .action(async (skill: string, opts: HomeOptions & { overrideDeny?: boolean }) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       const policy = await policyFor(ctx.io, home, opts.policy);
+      const pending = (await readState(home)).skills[skill]?.pending;
+      const blocking = pending === undefined ? [] : overrideReasons(pending);
+      if (opts.overrideDeny === true && blocking.length > 0)
+        await confirmByTyping(
+          ctx.io,
+          `${skill}: the held version is denied (${blocking.join("; ")}); approving writes it where the agent reads it`,
+          skill,
+        );
       await initShell();
       const locked = await approvePending({
         home,
@@ -166,8 +236,11 @@ export function registerApprove(program: Command, ctx: CliContext): void {
         policy,
         deps: { scan: scanSkillInput },
         by: "user",
+        override: opts.overrideDeny === true && blocking.length > 0,
       });
-      ctx.io.stdout.write(`${skill}: approved; ${locked.approvedSteps.length} step(s) approved\n`);
+      ctx.io.stdout.write(
+        `${skill}: approved${blocking.length > 0 ? " OVERRIDING the denial (audited)" : ""}; ${locked.approvedSteps.length} step(s) approved\n`,
+      );
       ctx.exitCode = exitCodes.ok;
     });
 }
@@ -179,9 +252,23 @@ export function registerReject(program: Command, ctx: CliContext): void {
     .argument("<skill>")
     .option("--agent-home <dir>")
     .option("--state-dir <dir>", stateDirHelp)
+    .option("-p, --policy <name|file>")
     .action(async (skill: string, opts: HomeOptions) => {
-      await rejectPending({ home: agentHomeOf(ctx.io, opts.agentHome, opts.stateDir), skill });
-      ctx.io.stdout.write(`${skill}: rejected; the approved version stays pinned\n`);
+      const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
+      await rejectPending({ home, skill });
+      const locked = (await readLockfile(home)).skills[skill];
+      const pins = locked?.files.map((f) => `${f.path}@${f.sha256.slice(0, 12)}`).join(", ") ?? "";
+      const policy = await policyFor(ctx.io, home, opts.policy).catch(() => undefined);
+      const steps = policy?.heartbeat.steps.map((x) => x.id) ?? [];
+      const runs =
+        policy === undefined
+          ? "pass --policy to see which heartbeat steps still run"
+          : steps.length === 0
+            ? `no scripted heartbeat step runs (policy ${policy.name} lists none)`
+            : `heartbeat still runs policy ${policy.name} step(s) ${steps.join(", ")}${policy.heartbeat.keepOldStepsWhilePending ? "" : " only once the server serves the approved version again (keepOldStepsWhilePending is false)"}`;
+      ctx.io.stdout.write(
+        `${skill}: rejected; the agent keeps reading the approved version in ${skillWorkspace(home, skill)} (${pins}); ${runs}\n`,
+      );
       ctx.exitCode = exitCodes.ok;
     });
 }
@@ -225,8 +312,13 @@ export function registerStatus(program: Command, ctx: CliContext): void {
         if (rows.length === 0) ctx.io.stdout.write(`no skills installed in ${home}\n`);
         for (const r of rows) {
           const pin = r.files.map((f) => `${f.path}@${f.sha256.slice(0, 12)}`).join(" ");
+          const steps = (r.lastRun?.results ?? [])
+            .filter((x) => !x.ok)
+            .map((x) => `\n    ${x.step} ${x.outcome}${x.reason === undefined ? "" : `: ${x.reason}`}`)
+            .join("");
           ctx.io.stdout.write(
             `${r.skill}  ${pin}\n  last: ${r.lastCheck ?? "never"} ${r.lastResult ?? ""}  next: ${r.nextRun ?? "due"}` +
+              `${r.lastMessage ? `\n  ${r.lastMessage}` : ""}${steps}` +
               `${r.pendingReview ? `\n  PENDING REVIEW since ${r.pendingReview.detectedAt} (${r.pendingReview.files.join(", ")}): skillwall review ${r.skill}` : ""}\n`,
           );
         }

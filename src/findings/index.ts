@@ -12,6 +12,7 @@ import { detectControlDisable } from "./detectors/controls.js";
 import { detectCredentials } from "./detectors/credentials.js";
 import { detectDestructive } from "./detectors/destructive.js";
 import { expand } from "./detectors/expand.js";
+import { detectFetchAndFollow } from "./detectors/fetch-and-follow.js";
 import { detectDataFlow } from "./detectors/flow.js";
 import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
@@ -37,6 +38,7 @@ const detectors = [
   detectCredentials,
   detectPersistence,
   detectRemoteInstructions,
+  detectFetchAndFollow,
   detectPromptInjection,
   detectHidden,
   detectDestructive,

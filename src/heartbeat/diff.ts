@@ -271,11 +271,11 @@ export function renderDiff(d: FileDiff): string {
     step("~+", c.after);
   }
   for (const p of d.prose.added) {
-    lines.push(`+ prose ${d.file}:${p.line}: ${normaliseText(p.text).slice(0, 200)}`);
+    lines.push(`+ prose ${d.file}:${p.line}: ${JSON.stringify(normaliseText(p.text))}`);
     for (const f of p.findings) lines.push(`+     ! ${f.severity} ${f.id}: ${f.message}`);
   }
   for (const p of d.prose.removed)
-    lines.push(`- prose ${d.file}:${p.line}: ${normaliseText(p.text).slice(0, 200)}`);
+    lines.push(`- prose ${d.file}:${p.line}: ${JSON.stringify(normaliseText(p.text))}`);
   for (const f of d.findings.added)
     lines.push(`! new finding ${f.severity} ${f.id} at ${f.file}:${f.line}: ${f.message}`);
   if (lines.length === 2) lines.push("(no step or prose changes)");

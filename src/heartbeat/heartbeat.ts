@@ -28,6 +28,7 @@ import { restorePinnedFiles } from "../remote/workspace-files.js";
 import { ensureStateDir } from "../remote/state-dir.js";
 import { atLeast, diffFile, type DiffSideInput, type FileDiff } from "./diff.js";
 import { withLock } from "./lock.js";
+import { judgePolicySteps } from "./policy-steps.js";
 import { heartbeatPolicy } from "./profile.js";
 import { nextRunAfterFailure, nextRunAfterSuccess, type ScheduleOptions } from "./schedule.js";
 import {
@@ -205,6 +206,7 @@ export class HeartbeatRunner {
     const changed = remote.filter((f) => fetched.get(f.path)!.sha256 !== f.sha256);
     const next = nextRunAfterSuccess(now, this.#opts.schedule);
     const keepOld = policy.heartbeat.keepOldStepsWhilePending;
+    const keeps = "the agent keeps reading the approved version";
 
     if (changed.length === 0) {
       if (prior?.pending)
@@ -215,7 +217,7 @@ export class HeartbeatRunner {
         });
       const ran = await this.#runApproved(locked);
       const result: HeartbeatResult = ran.every((s) => s.ok) ? "unchanged" : "unchanged-steps-failed";
-      const message = `unchanged; ran ${ran.length} approved step(s)${result === "unchanged" ? "" : `, ${ran.filter((s) => !s.ok).length} failed`}`;
+      const message = `unchanged; ${ranSummary(ran)}`;
       publishLifecycle({ event: "heartbeat", skill: name, result, steps: ran.length });
       await this.#save(name, now, { result, message, failures: 0, nextRun: next, pending: null, ran });
       return { skill: name, result, message, ran, nextRun: next };
@@ -225,14 +227,14 @@ export class HeartbeatRunner {
     const key = versionKey(changedFiles);
     if (prior?.rejected.includes(key)) {
       const ran = keepOld ? await this.#runApproved(locked) : [];
-      const message = `remote version was rejected; new steps not run${keepOld ? `; ran ${ran.length} old approved step(s)` : ""}`;
+      const message = `remote version was rejected; ${keeps}; ${keepOld ? ranSummary(ran) : "no step ran"}`;
       publishLifecycle({ event: "heartbeat", skill: name, result: "rejected", steps: ran.length });
       await this.#save(name, now, { result: "rejected", message, failures: 0, nextRun: next, ran });
       return { skill: name, result: "rejected", message, ran, nextRun: next };
     }
     if (prior?.pending?.versionKey === key) {
       const ran = keepOld ? await this.#runApproved(locked) : [];
-      const message = `change still pending review (skillwall review ${name})${keepOld ? `; ran ${ran.length} old approved step(s)` : "; nothing ran"}`;
+      const message = `change still pending review (skillwall review ${name}); ${keeps}; ${keepOld ? ranSummary(ran) : "no step ran"}`;
       publishLifecycle({ event: "heartbeat", skill: name, result: "pending", steps: ran.length });
       await this.#save(name, now, { result: "pending", message, failures: 0, nextRun: next, ran });
       return { skill: name, result: "pending", message, ran, nextRun: next, pending: prior.pending };
@@ -263,7 +265,7 @@ export class HeartbeatRunner {
           "policy.heartbeat.autoApproveAllowed: every changed step is allowed and no finding of medium or higher was added",
       });
       const ran = await this.#runApproved(updated);
-      const message = `change auto-approved by policy; ran ${ran.length} approved step(s)`;
+      const message = `change auto-approved by policy; ${ranSummary(ran)}`;
       await this.#save(name, now, { result: "auto-approved", message, failures: 0, nextRun: next, ran });
       return { skill: name, result: "auto-approved", message, ran, nextRun: next };
     }
@@ -277,7 +279,7 @@ export class HeartbeatRunner {
       changed: pending.diffs.reduce((n, d) => n + d.changed.length, 0),
     });
     const ran = keepOld ? await this.#runApproved(locked) : [];
-    const message = `changed: held for review (skillwall review ${name}); new steps not run${keepOld ? `; ran ${ran.length} old approved step(s)` : ""}`;
+    const message = `changed: held for review (skillwall review ${name}); ${keeps}; ${keepOld ? ranSummary(ran) : "no step ran"}`;
     await this.#save(name, now, {
       result: "changed-held",
       message,
@@ -342,45 +344,84 @@ export class HeartbeatRunner {
     };
   }
 
-  /** Runs the approved heartbeat steps of the pinned (approved) heartbeat file under the heartbeat profile. */
+  /**
+   * Runs the policy's heartbeat steps (never heartbeat.md's examples) under the heartbeat
+   * profile: denied ones are reported as refused with the reason, review ones need the approval
+   * recorded at install. Every outcome (with its reason and capped output) is returned.
+   */
   async #runApproved(locked: LockedSkill): Promise<StepOutcome[]> {
     const { home, policy, deps } = this.#opts;
-    const hbFile = locked.files.find((f) => f.role === "heartbeat");
+    if (policy.heartbeat.steps.length === 0) return [];
+    const scan: ScanFn = (input, p) => this.#cache.get(p, input.file, input.source, input.text, deps.scan);
     const approved = new Set(locked.approvedSteps.filter((a) => a.phase === "heartbeat").map((a) => a.hash));
-    if (hbFile === undefined || approved.size === 0) return [];
-    const text = await getBlobText(home, hbFile.sha256);
-    const source = hbFile.url ?? hbFile.path;
-    const base = await this.#scan(policy, hbFile.path, source, text);
-    const isApproved = (j: JudgedStep): boolean => approved.has(stepHash(j.step.kind, j.step.text));
-    const stepHosts = base.steps
-      .filter(isApproved)
-      .flatMap((j) => j.commands.flatMap((c) => c.hosts.map((h) => h.host)));
+    const base = await judgePolicySteps(policy, policy, scan);
+    const stepHosts = base
+      .filter((p) => p.judged.verdict !== "deny")
+      .flatMap((p) => p.judged.commands.flatMap((c) => c.hosts.map((h) => h.host)));
     const profile = heartbeatPolicy(policy, {
       instructionFiles: locked.files.map((f) => f.path),
       skillDir: `~/${skillWorkspaceRel(locked.name)}`,
       stepHosts,
     });
-    const judged = await this.#scan(profile, hbFile.path, source, text);
-    const steps = judged.steps.filter((j) => isApproved(j) && j.verdict !== "deny");
-    if (steps.length === 0) return [];
-    const workspace = skillWorkspace(home, locked.name);
-    await restorePinned(home, locked);
-    const result = await deps.run({
-      skill: locked.name,
-      phase: "heartbeat",
-      steps,
-      // Steps were judged under the profile (writes to instruction files denied there); the
-      // runner's workspace check keeps the base blocked paths, since the workspace itself holds
-      // the instruction files. restorePinned below is the backstop.
-      policy: { ...profile, blockedPaths: policy.blockedPaths },
-      agentHome: path.resolve(home),
-      workspace,
-      signal: this.#opts.signal ?? new AbortController().signal,
-    });
-    const tampered = await restorePinned(home, locked);
-    if (tampered.length > 0)
-      publishLifecycle({ event: "heartbeat-instruction-file-restored", skill: locked.name, files: tampered });
-    return result.steps;
+    const outcomes = new Map<string, StepOutcome>();
+    const idOf = new Map<string, string>();
+    const toRun: JudgedStep[] = [];
+    const judged = await judgePolicySteps(policy, profile, scan);
+    for (const { spec, judged: j } of judged) {
+      idOf.set(j.step.id, spec.id);
+      if (j.verdict === "deny")
+        outcomes.set(spec.id, refusedStep(spec.id, "refused", `${j.rule}: ${j.reason}`));
+      else if (j.verdict === "review" && !approved.has(stepHash(j.step.kind, j.step.text)))
+        outcomes.set(
+          spec.id,
+          refusedStep(
+            spec.id,
+            "not-approved",
+            `${j.rule}: needs review and was not approved (run skillwall install again on a terminal to approve it)`,
+          ),
+        );
+      else toRun.push(j);
+    }
+    if (toRun.length > 0) {
+      const workspace = skillWorkspace(home, locked.name);
+      await restorePinned(home, locked);
+      const result = await deps.run({
+        skill: locked.name,
+        phase: "heartbeat",
+        steps: toRun,
+        // Steps were judged under the profile (writes to instruction files denied there); the
+        // runner's workspace check keeps the base blocked paths, since the workspace itself holds
+        // the instruction files. restorePinned below is the backstop.
+        policy: { ...profile, blockedPaths: policy.blockedPaths },
+        agentHome: path.resolve(home),
+        workspace,
+        signal: this.#opts.signal ?? new AbortController().signal,
+      });
+      const tampered = await restorePinned(home, locked);
+      if (tampered.length > 0)
+        publishLifecycle({
+          event: "heartbeat-instruction-file-restored",
+          skill: locked.name,
+          files: tampered,
+        });
+      for (const s of result.steps) {
+        const id = idOf.get(s.stepId) ?? s.stepId;
+        outcomes.set(id, { ...s, stepId: id });
+      }
+    }
+    // In the policy's order; every outcome with its reason goes to the audit log.
+    const ordered = judged.flatMap((p) => outcomes.get(p.spec.id) ?? []);
+    for (const o of ordered)
+      publishLifecycle({
+        event: "heartbeat-step",
+        skill: locked.name,
+        step: o.stepId,
+        ok: o.ok,
+        outcome: o.outcome,
+        exitCode: o.exitCode,
+        ...(o.reason === undefined ? {} : { reason: o.reason }),
+      });
+    return ordered;
   }
 
   /** Saves one skill's outcome; a pending review the lockfile has meanwhile caught up with is dropped. */
@@ -405,7 +446,21 @@ export class HeartbeatRunner {
       st.nextRun = new Date(u.nextRun).toISOString();
       if (u.ran && u.ran.length > 0) {
         const failed = u.ran.filter((s) => !s.ok).length;
-        st.lastRun = { at: st.lastCheck, ok: failed === 0, steps: u.ran.length, failed };
+        st.lastRun = {
+          at: st.lastCheck,
+          ok: failed === 0,
+          steps: u.ran.length,
+          failed,
+          results: u.ran.map((s) => ({
+            step: s.stepId,
+            ok: s.ok,
+            outcome: s.outcome,
+            exitCode: s.exitCode,
+            ...(s.reason === undefined ? {} : { reason: s.reason }),
+            ...(s.stdout === undefined ? {} : { stdout: s.stdout }),
+            ...(s.stderr === undefined ? {} : { stderr: s.stderr }),
+          })),
+        };
       }
       if (u.pending === null) delete st.pending;
       else if (u.pending !== undefined) {
@@ -419,6 +474,18 @@ export class HeartbeatRunner {
       }
     });
   }
+}
+
+/** "ran 2 step(s), 1 failed: feed (refused: env var MOLTBOOK_API_KEY is not set)". */
+export function ranSummary(ran: readonly StepOutcome[]): string {
+  const failed = ran.filter((s) => !s.ok);
+  if (ran.length === 0) return "no scripted heartbeat step (the policy lists none)";
+  const why = failed.map((s) => `${s.stepId} (${s.outcome}${s.reason === undefined ? "" : `: ${s.reason}`})`);
+  return `ran ${ran.length} policy heartbeat step(s)${failed.length === 0 ? "" : `, ${failed.length} failed: ${why.join(", ")}`}`;
+}
+
+function refusedStep(stepId: string, outcome: string, reason: string): StepOutcome {
+  return { stepId, ok: false, outcome, exitCode: null, reason };
 }
 
 /**
@@ -437,6 +504,27 @@ export interface DecideOptions {
   deps: Pick<RemoteDeps, "scan" | "now">;
   by: "user" | "auto";
   cache?: ScanCache;
+  /**
+   * A person explicitly overrides a `deny` verdict or a new high/critical finding (the CLI asks
+   * for --override-deny and the typed skill name). Without it such a version is never pinned.
+   */
+  override?: boolean;
+}
+
+/** Why a held version cannot be approved without an explicit override (empty: it can). */
+export function overrideReasons(pending: PendingReview): string[] {
+  const out: string[] = [];
+  if (pending.verdict === "deny") {
+    const denied = pending.diffs.flatMap((d) =>
+      [...d.added, ...d.changed.map((c) => c.after)].filter((x) => x.verdict === "deny"),
+    );
+    out.push(
+      `verdict deny (${denied.length} denied step(s)${denied.length > 0 ? `, first ${denied[0]!.file}:${denied[0]!.line}` : ""})`,
+    );
+  }
+  for (const f of pending.newFindings)
+    if (atLeast(f.severity, "high")) out.push(`new ${f.severity} finding ${f.id} at ${f.file}:${f.line}`);
+  return out;
 }
 
 function noPending(skill: string): SkillwallError {
@@ -464,6 +552,24 @@ export async function approvePending(opts: DecideOptions): Promise<LockedSkill> 
       });
     const pending = st?.pending;
     if (pending === undefined) throw noPending(opts.skill);
+    const blocking = overrideReasons(pending);
+    if (blocking.length > 0 && !(opts.override === true && opts.by === "user")) {
+      publishLifecycle({ event: "review-approve-refused", skill: opts.skill, reasons: blocking });
+      throw new SkillwallError(
+        "approve-needs-override",
+        `${opts.skill}: the held version is not approved: ${blocking.join("; ")}. The agent keeps reading the approved version`,
+        {
+          fix: `read it with skillwall review ${opts.skill}; reject it with skillwall reject ${opts.skill}, or pin it anyway with skillwall approve ${opts.skill} --override-deny on a terminal (you type the skill name)`,
+        },
+      );
+    }
+    if (blocking.length > 0)
+      publishLifecycle({
+        event: "review-approved-override",
+        skill: opts.skill,
+        version: pending.versionKey,
+        reasons: blocking,
+      });
 
     const changedHashes = new Set(
       pending.diffs.flatMap((d) => [...d.added, ...d.changed.map((c) => c.after)].map((s) => s.hash)),
@@ -481,8 +587,9 @@ export async function approvePending(opts: DecideOptions): Promise<LockedSkill> 
       if (!p.path.endsWith(".md")) continue;
       const text = await getBlobText(opts.home, p.sha256);
       const result = await cache.get(opts.policy, p.path, p.url ?? p.path, text, opts.deps.scan);
+      // heartbeat.md's examples are documentation: never approved as steps.
       const phaseOf = (j: JudgedStep): ApprovedStep["phase"] | undefined =>
-        p.role === "heartbeat" ? "heartbeat" : j.step.install ? "install" : undefined;
+        p.role !== "heartbeat" && j.step.install ? "install" : undefined;
       for (const j of result.steps) {
         const phase = phaseOf(j);
         if (phase === undefined || j.verdict === "deny") continue;

@@ -7,6 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { rootCertificates } from "node:tls";
 import { SkillwallError } from "../errors.js";
+import { limits } from "../limits.js";
 import type { Policy } from "../policy/types.js";
 import type { RemoteDeps, RunRequest, RunResult, StepRunner } from "../remote/deps.js";
 import { RemoteFetcher } from "../remote/fetch.js";
@@ -84,6 +85,14 @@ export function changedFiles(
 
 const reapEveryMs = 5 * 60_000;
 
+/** The last limits.heartbeatKeptOutputBytes of a step's output, marked when cut. */
+export function keptOutput(text: string): string {
+  const max = limits.heartbeatKeptOutputBytes;
+  const bytes = Buffer.from(text);
+  if (bytes.length <= max) return text;
+  return `[… ${bytes.length - max} earlier bytes not kept]\n${bytes.subarray(bytes.length - max).toString("utf8")}`;
+}
+
 /**
  * The sandbox runner behind the StepRunner interface; connects to Docker on first use. The
  * request's policy carries the network grant (install: the install policy; heartbeat: the
@@ -128,6 +137,8 @@ export function dockerRunner(egress: EgressOptions = {}): StepRunner {
         outcome: s.outcome,
         exitCode: s.exitCode,
         ...(s.reason === undefined ? {} : { reason: s.reason }),
+        ...(s.stdout === "" ? {} : { stdout: keptOutput(s.stdout) }),
+        ...(s.stderr === "" ? {} : { stderr: keptOutput(s.stderr) }),
       })),
       written,
     };

@@ -66,6 +66,20 @@ export const skillStateSchema = z.object({
       ok: z.boolean(),
       steps: z.number().int().nonnegative(),
       failed: z.number().int().nonnegative(),
+      /** Each step's outcome, why it failed or was refused, and the end of its output. */
+      results: z
+        .array(
+          z.object({
+            step: z.string(),
+            ok: z.boolean(),
+            outcome: z.string(),
+            exitCode: z.number().int().nullable(),
+            reason: z.string().optional(),
+            stdout: z.string().optional(),
+            stderr: z.string().optional(),
+          }),
+        )
+        .optional(),
     })
     .optional(),
   pending: pendingReviewSchema.optional(),

@@ -23,6 +23,8 @@ export interface SuperviseOptions {
   stop?: AbortSignal;
   graceMs?: number;
   onReport?: (report: HomeHeartbeatReport) => void;
+  /** Runs after a home's pins were refreshed (the agent's own turn); its failure is reported, not fatal. */
+  afterHeartbeat?: (report: HomeHeartbeatReport, signal: AbortSignal) => Promise<void>;
   onError?: (home: string, err: unknown) => void;
 }
 
@@ -44,6 +46,7 @@ export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartb
           cache,
         ).run();
         opts.onReport?.(report);
+        await after(opts, report, opts.stop ?? new AbortController().signal);
         reports.push(report);
       }
       return reports;
@@ -63,6 +66,7 @@ export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartb
             cache,
           ).run();
           opts.onReport?.(report);
+          await after(opts, report, signal);
           // Nothing installed yet: look again after one interval.
           return Number.isFinite(report.nextRun) ? report.nextRun : now() + opts.schedule.everyMs;
         },
@@ -76,5 +80,18 @@ export async function superviseHomes(opts: SuperviseOptions): Promise<HomeHeartb
     return reports;
   } finally {
     for (const l of locks) await l.release();
+  }
+}
+
+async function after(
+  opts: SuperviseOptions,
+  report: HomeHeartbeatReport,
+  signal: AbortSignal,
+): Promise<void> {
+  if (opts.afterHeartbeat === undefined || report.skills.length === 0) return;
+  try {
+    await opts.afterHeartbeat(report, signal);
+  } catch (err) {
+    opts.onError?.(report.home, err);
   }
 }

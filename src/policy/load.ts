@@ -207,6 +207,27 @@ function semanticChecks(parsed: ParsedFile, raw: RawPolicy, policy: Policy): voi
       );
     denyIds.add(id);
   });
+  const stepIds = new Map<string, number>();
+  (raw.heartbeat?.steps ?? []).forEach((st, i) => {
+    if (stepIds.has(st.id))
+      throw policyError(
+        parsed,
+        "POLICY_INVALID",
+        ["heartbeat", "steps", i, "id"],
+        `heartbeat.steps[${i}].id '${st.id}' is used twice (also heartbeat.steps[${stepIds.get(st.id)}])`,
+        "give every heartbeat step a unique id",
+      );
+    stepIds.set(st.id, i);
+    // Each step becomes one fenced block of a generated document: a fence inside would split it.
+    if (/^\s*(?:```|~~~)/m.test(st.run))
+      throw policyError(
+        parsed,
+        "POLICY_INVALID",
+        ["heartbeat", "steps", i, "run"],
+        `heartbeat.steps[${i}].run contains a code fence (\`\`\` or ~~~)`,
+        "write the step as plain shell text",
+      );
+  });
   const allIds = new Set(policy.commands.map((r) => r.id));
   for (const [id, i] of ownIds) {
     const rule = policy.commands.find((r) => r.id === id);

@@ -6,6 +6,7 @@ import type {
   CommandRule,
   DenyRule,
   EnvSpec,
+  HeartbeatStepSpec,
   NetworkLimits,
   NetworkPolicy,
   OptionSpec,
@@ -28,7 +29,9 @@ export interface RawPolicy {
   env?: Record<string, { secret?: boolean; description?: string }>;
   network?: Partial<NetworkPolicy>;
   sandbox?: Policy["sandbox"];
-  heartbeat?: Partial<Policy["heartbeat"]>;
+  heartbeat?: Partial<Omit<Policy["heartbeat"], "steps">> & {
+    steps?: Array<Omit<HeartbeatStepSpec, "writes"> & { writes?: boolean }>;
+  };
   commands?: Array<Record<string, unknown>>;
   deny?: Array<Record<string, unknown>>;
   examples?: Partial<PolicyExamples>;
@@ -162,7 +165,7 @@ export function mergePolicy(own: RawPolicy, bases: readonly Policy[], sources: s
     env: Object.create(null) as Record<string, EnvSpec>,
     network: { hosts: [], httpHosts: [], ports: [], allowAddresses: [] },
     sandbox: {},
-    heartbeat: { autoApproveAllowed: false, keepOldStepsWhilePending: false },
+    heartbeat: { autoApproveAllowed: false, keepOldStepsWhilePending: false, steps: [] },
     examples: { allow: [], review: [], deny: [] },
   };
   let acc = empty;
@@ -213,7 +216,15 @@ export function mergePolicy(own: RawPolicy, bases: readonly Policy[], sources: s
       ...mergeLimits(acc.network.limits, own.network?.limits),
     },
     sandbox: { ...acc.sandbox, ...(own.sandbox ?? {}) },
-    heartbeat: { ...acc.heartbeat, ...(own.heartbeat ?? {}) },
+    heartbeat: {
+      ...acc.heartbeat,
+      ...(own.heartbeat ?? {}),
+      // A policy's own steps replace its bases' list as a whole.
+      steps:
+        own.heartbeat?.steps === undefined
+          ? acc.heartbeat.steps
+          : own.heartbeat.steps.map((s) => ({ ...s, writes: s.writes === true })),
+    },
     examples: {
       allow: own.examples?.allow ?? [],
       review: own.examples?.review ?? [],

@@ -150,10 +150,24 @@ export interface Policy {
     /** Run `review` steps with --yes without asking (only when a policy says so). */
     autoApproveReview?: boolean;
   };
-  /** Heartbeat-specific settings (issue 6): may auto-approve changes whose steps are all allowed. */
-  heartbeat: { autoApproveAllowed: boolean; keepOldStepsWhilePending: boolean };
+  /**
+   * Heartbeat settings: may auto-approve changes whose steps are all allowed; `steps` are the
+   * only scripted heartbeat steps (heartbeat.md's examples are never run).
+   */
+  heartbeat: { autoApproveAllowed: boolean; keepOldStepsWhilePending: boolean; steps: HeartbeatStepSpec[] };
   /** Example commands of this policy file (not of its bases), checked when it loads. */
   examples: PolicyExamples;
+}
+
+/** One scripted heartbeat step the operator lists in the policy. */
+export interface HeartbeatStepSpec {
+  /** Unique name (lower-case letters, digits, . -), shown in status and the audit log. */
+  id: string;
+  description?: string;
+  /** The shell text, judged like any step (canonical form) before it runs. */
+  run: string;
+  /** Whether the step may change something (send a body, POST/PUT/…, write a file); default false. */
+  writes: boolean;
 }
 
 export interface PolicyExamples {

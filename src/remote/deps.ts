@@ -37,6 +37,9 @@ export interface StepOutcome {
   exitCode: number | null;
   /** Why a step did not run or failed (refusal, missing approval, proxy stopped …). */
   reason?: string;
+  /** The end of what the step printed, at most limits.heartbeatKeptOutputBytes per stream. */
+  stdout?: string;
+  stderr?: string;
 }
 
 export interface RunResult {

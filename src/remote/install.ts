@@ -23,6 +23,7 @@ import {
   type LockedSkill,
 } from "./lockfile.js";
 import { withLock } from "../heartbeat/lock.js";
+import { judgePolicySteps } from "../heartbeat/policy-steps.js";
 import { agentHomePaths, skillNamePattern, skillWorkspace } from "./paths.js";
 import { ensureStateDir } from "./state-dir.js";
 import { copyStepWritten, restorePinnedFiles, writeWorkspaceFile } from "./workspace-files.js";
@@ -45,7 +46,7 @@ export interface InstallPlan {
   name: string;
   source: string;
   files: SkillFile[];
-  /** Install steps (SKILL.md steps marked install) and heartbeat steps (all steps of HEARTBEAT.md). */
+  /** Install steps (SKILL.md steps marked install) and heartbeat steps (the policy's heartbeat.steps). */
   candidates: Array<{ phase: ApprovedStep["phase"]; judged: JudgedStep; hash: string }>;
 }
 
@@ -176,12 +177,16 @@ export async function planInstall(
   }
   const candidates: InstallPlan["candidates"] = [];
   for (const f of files) {
+    // heartbeat.md is documentation the agent reads: its examples are never candidates.
+    if (f.role === "heartbeat") continue;
     for (const j of f.result?.steps ?? []) {
-      const phase = f.role === "heartbeat" ? "heartbeat" : j.step.install ? "install" : undefined;
-      if (phase === undefined) continue;
-      candidates.push({ phase, judged: j, hash: stepHash(j.step.kind, j.step.text) });
+      if (!j.step.install) continue;
+      candidates.push({ phase: "install", judged: j, hash: stepHash(j.step.kind, j.step.text) });
     }
   }
+  // The only heartbeat steps: the ones the policy lists.
+  for (const { judged } of await judgePolicySteps(policy, policy, deps.scan))
+    candidates.push({ phase: "heartbeat", judged, hash: stepHash(judged.step.kind, judged.step.text) });
   return { name, source: opts.source, files, candidates };
 }
 

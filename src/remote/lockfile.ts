@@ -103,6 +103,16 @@ export async function readLockfile(home: string): Promise<Lockfile> {
   return parseLockfile(bytes.toString("utf8"), file);
 }
 
+/**
+ * Reads the lockfile without preparing the state directory (for read-only callers such as a
+ * gate, which must not create or migrate anything): undefined when there is none.
+ */
+export async function readLockfileIfPresent(home: string): Promise<Lockfile | undefined> {
+  const file = agentHomePaths(home).lockfile;
+  const bytes = await readIfExists(file);
+  return bytes === undefined ? undefined : parseLockfile(bytes.toString("utf8"), file);
+}
+
 export async function writeLockfile(home: string, lock: Lockfile): Promise<void> {
   await ensureStateDir(home);
   const checked = lockfileSchema.parse(lock); // never write what we could not read back

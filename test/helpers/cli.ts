@@ -7,7 +7,8 @@ import { main } from "../../src/cli.js";
 import type { CliIO } from "../../src/cli/io.js";
 
 export const repoRoot = path.resolve(fileURLToPath(import.meta.url), "../../..");
-export const corpusRoot = path.resolve(repoRoot, "../shared/corpus");
+// Next to the main checkout; a worktree elsewhere points SKILLWALL_CORPUS at it.
+export const corpusRoot = process.env["SKILLWALL_CORPUS"] ?? path.resolve(repoRoot, "../shared/corpus");
 
 export interface CliRun {
   code: number;

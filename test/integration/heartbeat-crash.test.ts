@@ -60,7 +60,7 @@ function start(home: string): {
       SKILLWALL_DIST: dist,
       // Auto-approve: the flipping heartbeat rewrites the lockfile and the state all the time.
       SKILLWALL_TEST_POLICY: JSON.stringify(
-        testPolicy({ heartbeat: { autoApproveAllowed: true, keepOldStepsWhilePending: false } }),
+        testPolicy({ heartbeat: { autoApproveAllowed: true, keepOldStepsWhilePending: false, steps: [] } }),
       ),
     },
   });
