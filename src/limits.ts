@@ -22,6 +22,8 @@ export const limits = {
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */
   maxPolicyExtends: 16,
+  /** YAML nodes a policy's aliases (*name) may expand to in all: shared specs stay cheap, alias bombs fail. */
+  maxPolicyAliasNodes: 2_000,
   /** Largest remote file fetched, in bytes. */
   maxFetchBytes: 2 * 1024 * 1024,
 } as const;
