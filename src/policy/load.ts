@@ -149,7 +149,9 @@ async function readPolicyFile(file: string): Promise<ParsedFile> {
     data = doc.toJS({ maxAliasCount: limits.maxPolicyAliasNodes });
   } catch (e) {
     throw new PolicyError("POLICY_SYNTAX", `${file}: ${(e as Error).message}`, {
-      fix: `use fewer or smaller aliases (*name): they may expand to at most ${limits.maxPolicyAliasNodes} nodes`,
+      fix: /alias count/i.test((e as Error).message)
+        ? `use fewer or smaller aliases (*name): they may expand to at most ${limits.maxPolicyAliasNodes} nodes`
+        : "define each anchor (&name) before its aliases (*name)",
       location: { file, path: "(syntax)", line: 1, column: 1 },
     });
   }
