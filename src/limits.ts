@@ -22,6 +22,8 @@ export const limits = {
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */
   maxPolicyExtends: 16,
+  /** Largest OpenClaw config `skillwall doctor --openclaw` reads, in bytes. */
+  maxOpenClawConfigBytes: 4 * 1024 * 1024,
   /** YAML nodes a policy's aliases (*name) may expand to in all: shared specs stay cheap, alias bombs fail. */
   maxPolicyAliasNodes: 2_000,
   /** Largest remote file fetched, in bytes. */
