@@ -96,7 +96,8 @@ export class ContainerPool {
 
   /** Start filling the pool; resolves when it is full (or rejects with the first create error). */
   async fill(): Promise<void> {
-    const missing = this.size - this.ready.length - this.filling;
+    // Waiting requests each need a container on top of the warm ones.
+    const missing = this.size + this.waiting.length - this.ready.length - this.filling;
     await Promise.all(Array.from({ length: Math.max(0, missing) }, () => this.addOne()));
     if (this.ready.length === 0 && this.lastError) throw this.lastError;
   }
@@ -184,12 +185,22 @@ export class ContainerPool {
   private async take(): Promise<Warm> {
     if (this.closed) throw new SkillwallError("serve-closed", "the container pool is shut down");
     const w = this.ready.shift();
-    // Refill in the background: the next request should find a warm container again.
-    this.fill().catch(() => undefined); // a failed refill is reported by the next take()
-    if (w) return w;
+    const refill = (): void => {
+      // In the background: the next request should find a warm container again. A failed
+      // refill is reported by the request that waits for it.
+      this.fill().catch(() => undefined);
+    };
+    if (w) {
+      refill();
+      return w;
+    }
     return new Promise<Warm>((resolve, reject) => {
+      const handOver = (w2: Warm): void => {
+        clearTimeout(timer);
+        resolve(w2);
+      };
       const timer = setTimeout(() => {
-        const i = this.waiting.indexOf(resolve);
+        const i = this.waiting.indexOf(handOver);
         if (i >= 0) this.waiting.splice(i, 1);
         reject(
           new SkillwallError(
@@ -201,10 +212,9 @@ export class ContainerPool {
           ),
         );
       }, globalLimits.servePoolWaitMs);
-      this.waiting.push((w2) => {
-        clearTimeout(timer);
-        resolve(w2);
-      });
+      // Queued before the refill, so fill() counts this request.
+      this.waiting.push(handOver);
+      refill();
     });
   }
 
