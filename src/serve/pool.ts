@@ -190,10 +190,9 @@ export class ContainerPool {
       // refill is reported by the request that waits for it.
       this.fill().catch(() => undefined);
     };
-    if (w) {
-      refill();
-      return w;
-    }
+    // With a warm container at hand the refill waits until the job is done (run() starts it):
+    // creating and starting a container competes with the job for CPU on the request path.
+    if (w) return w;
     return new Promise<Warm>((resolve, reject) => {
       const handOver = (w2: Warm): void => {
         clearTimeout(timer);
@@ -259,6 +258,7 @@ export class ContainerPool {
     } finally {
       clearTimeout(timer);
       void this.discard(w);
+      this.fill().catch(() => undefined);
     }
   }
 
