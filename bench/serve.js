@@ -14,7 +14,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 
 const root = path.resolve(new URL("..", import.meta.url).pathname);
-const dist = existsSync(path.join(root, "dist/src/serve/pool.js")) ? path.join(root, "dist/src") : path.join(root, "dist");
+const dist = existsSync(path.join(root, "dist/src/serve/pool.js"))
+  ? path.join(root, "dist/src")
+  : path.join(root, "dist");
 const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
 const { ContainerPool } = await load("serve/pool.js");
 const { startServer } = await load("serve/server.js");
@@ -90,7 +92,8 @@ try {
     t = performance.now();
     const r = await runViaServe(socketPath, command);
     serve.push(performance.now() - t);
-    if (!r.ok || r.stdout !== "one\ntwo\nthree\n3 notes.md\n") throw new Error(`serve run failed: ${JSON.stringify(r)}`);
+    if (!r.ok || r.stdout !== "one\ntwo\nthree\n3 notes.md\n")
+      throw new Error(`serve run failed: ${JSON.stringify(r)}`);
   }
   const f = (x) => `${x.toFixed(1)} ms`;
   console.log(`command: ${command}  (${runs} runs each, warm pool of 2)`);
