@@ -24,6 +24,7 @@ const commandModules: Array<{ names: string[]; load: Loader }> = [
   { names: ["audit"], load: async () => [(await import("./cli/audit.js")).registerAudit] },
   { names: ["policy"], load: async () => [(await import("./cli/policy.js")).registerPolicy] },
   { names: ["install"], load: async () => [(await import("./cli/install.js")).registerInstall] },
+  { names: ["serve"], load: async () => [(await import("./cli/serve.js")).registerServe] },
   {
     names: ["heartbeat", "review", "approve", "reject", "status"],
     load: async () => {

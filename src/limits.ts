@@ -27,6 +27,18 @@ export const limits = {
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */
   maxPolicyExtends: 16,
+  /** Warm sandbox containers `skillwall serve` keeps ready. */
+  servePoolSize: 2,
+  /** How long a serve request waits for a warm container before it fails, ms. */
+  servePoolWaitMs: 30_000,
+  /** Largest request line on the serve socket, bytes. */
+  serveRequestBytes: 1024 * 1024,
+  /** Requests `skillwall serve` runs at once (the rest wait for a container). */
+  serveMaxConnections: 16,
+  /** Largest OpenClaw config `skillwall doctor --openclaw` reads, in bytes. */
+  maxOpenClawConfigBytes: 4 * 1024 * 1024,
+  /** YAML nodes a policy's aliases (*name) may expand to in all: shared specs stay cheap, alias bombs fail. */
+  maxPolicyAliasNodes: 2_000,
   /** Largest remote file fetched, in bytes. */
   maxFetchBytes: 2 * 1024 * 1024,
   /** Output a heartbeat step leaves for the operator (status, state), per stream: the last bytes. */

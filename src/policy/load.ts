@@ -144,7 +144,17 @@ async function readPolicyFile(file: string): Promise<ParsedFile> {
       },
     );
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: limits.maxPolicyAliasNodes });
+  } catch (e) {
+    throw new PolicyError("POLICY_SYNTAX", `${file}: ${(e as Error).message}`, {
+      fix: /alias count/i.test((e as Error).message)
+        ? `use fewer or smaller aliases (*name): they may expand to at most ${limits.maxPolicyAliasNodes} nodes`
+        : "define each anchor (&name) before its aliases (*name)",
+      location: { file, path: "(syntax)", line: 1, column: 1 },
+    });
+  }
   if (data === null || data === undefined) {
     throw new PolicyError("POLICY_EMPTY", `policy file ${file} is empty`, {
       fix: "write at least `name: my-policy`",

@@ -54,7 +54,12 @@ export function normaliseValue(raw: Raw): ValueSpec {
         query: raw.query !== false,
       };
     case "path":
-      return { type: "path", allow: arr<string>(raw.allow), write: raw.write === true };
+      return {
+        type: "path",
+        allow: arr<string>(raw.allow),
+        write: raw.write === true,
+        ...(Array.isArray(raw.except) ? { except: arr<string>(raw.except) } : {}),
+      };
     case "enum":
       return { type: "enum", values: arr<string>(raw.values), caseInsensitive: raw.caseInsensitive === true };
     case "integer": {
@@ -69,6 +74,7 @@ export function normaliseValue(raw: Raw): ValueSpec {
         match: arr<string>(raw.match),
         maxLength: typeof raw.maxLength === "number" ? raw.maxLength : 256,
         env: arr<string>(raw.env),
+        ...(typeof raw.chars === "string" ? { chars: raw.chars } : {}),
       };
     case "json":
       return {

@@ -23,6 +23,8 @@ export type ValueSpec =
       type: "path";
       /** Globs after ~ expansion and .. normalisation ("~/.moltbot/skills/moltbook/**"). */
       allow: string[];
+      /** Globs that win over allow (e.g. a write spec that must not create git's HEAD/config/hooks). */
+      except?: string[];
       /** The command writes to it (checked against the sandbox's write roots too). */
       write: boolean;
     }
@@ -33,6 +35,8 @@ export type ValueSpec =
       /** Globs the whole value must match (`*` any run, `?` one char); empty = anything. */
       match: string[];
       maxLength: number;
+      /** When set, every character of the value must be one of these (e.g. "0123456789,p$" for sed -n). */
+      chars?: string;
       /** Env vars that may appear in the value as $NAME / ${NAME}; the glob sees them as ${NAME}. */
       env: string[];
     }

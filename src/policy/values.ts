@@ -129,6 +129,19 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
       const { home, workdir } = ctx.policy;
       const resolved = resolvePath(value, normaliseGlob(workdir, home, home));
       const globs = normalisedAllow(spec.allow, home, workdir);
+      const except = spec.except ?? [];
+      const exceptGlobs = normalisedAllow(except, home, workdir);
+      const hit = except.find((_, i) => {
+        const g = exceptGlobs[i];
+        return g !== undefined && compiledPathMatch(g, resolved);
+      });
+      if (hit !== undefined) {
+        return {
+          ok: false,
+          reason: `${ctx.what} resolves to ${resolved}, which matches the exception '${hit}' of ${ctx.where}`,
+          fix: "cannot be allowed by this rule: choose another name or place",
+        };
+      }
       if (globs.some((g) => compiledPathMatch(g, resolved))) return ok();
       return {
         ok: false,
@@ -175,6 +188,17 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
           reason: `${ctx.what} is ${value.length} characters, longer than ${spec.maxLength}`,
           fix: `raise maxLength of ${ctx.where}`,
         };
+      }
+      if (spec.chars !== undefined) {
+        const allowed = spec.chars;
+        const bad = Array.from(value).find((c) => !allowed.includes(c));
+        if (bad !== undefined) {
+          return {
+            ok: false,
+            reason: `${ctx.what} '${value}' contains ${JSON.stringify(bad)}, not one of ${JSON.stringify(allowed)}`,
+            fix: `rewrite it with the characters ${JSON.stringify(allowed)} only (${ctx.where})`,
+          };
+        }
       }
       if (spec.match.length === 0 || spec.match.some((g) => globMatch(g, value))) return env;
       return {

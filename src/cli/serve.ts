@@ -1,0 +1,94 @@
+// skillwall serve: the sandbox supervisor the OpenClaw plugin calls in sandbox mode (runViaServe).
+
+import { statSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+import { InputError } from "../errors.js";
+import { loadPolicy } from "../policy/load.js";
+import { DockerClient } from "../run/docker.js";
+import { findStepImage } from "../run/image.js";
+import { resolveLimits } from "../run/limits.js";
+import { loadSeccompProfile } from "../run/seccomp.js";
+import { ContainerPool } from "../serve/pool.js";
+import { startServer } from "../serve/server.js";
+import { initShell } from "../shell/index.js";
+import type { CliContext } from "./context.js";
+
+interface ServeOpts {
+  socket: string;
+  workspace: string;
+  policy: string;
+  pool?: string;
+}
+
+export function registerServe(program: Command, ctx: CliContext): void {
+  program
+    .command("serve")
+    .description(
+      "run the sandbox supervisor: a unix socket (0600, in a 0700 folder) that runs checked commands in warm hardened containers",
+    )
+    .requiredOption(
+      "--socket <path>",
+      "socket path; its folder must be the operator's own (mode 0700), outside the workspace",
+    )
+    .requiredOption(
+      "--workspace <dir>",
+      "host folder mounted as the agent workspace (owned by uid 1000, the container user)",
+    )
+    .option("--policy <policy>", "policy every request is judged against again", "agent")
+    .option("--pool <n>", "warm containers kept ready (limits.servePoolSize)")
+    .action(async (opts: ServeOpts) => {
+      const io = ctx.io;
+      const workspace = path.resolve(io.cwd, opts.workspace);
+      const st = statSync(workspace, { throwIfNoEntry: false });
+      if (!st?.isDirectory()) {
+        throw new InputError("serve-workspace", `--workspace ${workspace} is not a folder`, {
+          fix: "create it, owned by uid 1000",
+        });
+      }
+      const size = opts.pool === undefined ? undefined : Number(opts.pool);
+      if (size !== undefined && (!Number.isInteger(size) || size < 1 || size > 32)) {
+        throw new InputError("serve-pool", `--pool ${opts.pool} is not a whole number from 1 to 32`, {
+          fix: "--pool 2",
+        });
+      }
+      const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
+      await initShell();
+      const client = new DockerClient();
+      const image = await findStepImage(client);
+      if (!image)
+        throw new InputError("serve-image", "the step image is not built", {
+          fix: "run `skillwall image build`",
+        });
+      const pool = new ContainerPool({
+        client,
+        image: image.id,
+        seccompJson: loadSeccompProfile().json,
+        limits: resolveLimits(policy.sandbox),
+        workspaceHostDir: workspace,
+        workspaceContainerDir: "/home/agent/.openclaw/workspace",
+        user: { uid: 1000, gid: 1000 },
+        ...(size === undefined ? {} : { size }),
+      });
+      await pool.fill();
+      const server = await startServer({
+        socketPath: opts.socket,
+        pool,
+        policy,
+        workspaceHostDir: workspace,
+      });
+      io.stderr.write(
+        `skillwall serve: ${opts.socket} (policy ${policy.name}, ${pool.readyCount} warm containers)\n`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          resolve();
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
+      await server.close();
+    });
+}

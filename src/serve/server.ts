@@ -1,0 +1,170 @@
+// skillwall serve: a long-lived supervisor on a unix socket. It owns the Docker connection and a
+// pool of warm hardened containers; each request is analysed and judged again under the serve
+// policy, and only its canonical rendering runs, in a container used once. The socket lives in a
+// folder only the operator can enter (0700) and is itself 0600; it is never mounted into a
+// container (the containers see the workspace and their own job folder only).
+
+import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { SkillwallError } from "../errors.js";
+import { limits, sandboxDefaults } from "../limits.js";
+import { judgeStep } from "../policy/index.js";
+import type { Policy } from "../policy/types.js";
+import { resolvedScript } from "../run/render.js";
+import { analyseShell } from "../shell/index.js";
+import type { ContainerPool } from "./pool.js";
+import type { ServeRequest, ServeResponse } from "./protocol.js";
+
+export interface ServeOptions {
+  socketPath: string;
+  pool: ContainerPool;
+  policy: Policy;
+  /** Host folder of the workspace: the socket must not be inside it. */
+  workspaceHostDir: string;
+}
+
+/** Make the socket's folder: created 0700 if missing; refused when others can enter it. */
+export function prepareSocketDir(socketPath: string, workspaceHostDir: string): void {
+  const dir = path.dirname(path.resolve(socketPath));
+  const ws = path.resolve(workspaceHostDir);
+  if (dir === ws || dir.startsWith(`${ws}${path.sep}`)) {
+    throw new SkillwallError(
+      "serve-socket-in-workspace",
+      `the socket ${socketPath} is inside the workspace ${ws}, which containers see`,
+      {
+        fix: "put the socket in a folder of its own, e.g. /run/skillwall/serve.sock",
+      },
+    );
+  }
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  const uid = process.getuid?.() ?? -1;
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
+    throw new SkillwallError(
+      "serve-socket-dir",
+      `${dir} must be a folder owned by this user (uid ${uid}) that nobody else can enter (mode 0700)`,
+      { fix: `chmod 700 ${dir} (and chown it to the operator), or choose another --socket` },
+    );
+  }
+  if (existsSync(socketPath)) {
+    if (!lstatSync(socketPath).isSocket()) {
+      throw new SkillwallError("serve-socket-exists", `${socketPath} exists and is not a socket`, {
+        fix: "remove it or choose another --socket",
+      });
+    }
+    rmSync(socketPath);
+  }
+}
+
+export async function handleRequest(line: string, opts: ServeOptions): Promise<ServeResponse> {
+  let req: ServeRequest;
+  try {
+    req = JSON.parse(line) as ServeRequest;
+  } catch {
+    return refuse(
+      "serve-bad-request",
+      "the request is not JSON",
+      'send {"version":1,"command":"…"} and a newline',
+    );
+  }
+  if (req.version !== 1 || typeof req.command !== "string") {
+    return refuse("serve-bad-request", "the request needs version 1 and a command string");
+  }
+  const analysis = analyseShell(req.command, { home: opts.policy.home });
+  const judged = judgeStep(
+    {
+      id: "serve#1:1",
+      kind: "fenced",
+      file: "serve",
+      line: 1,
+      column: 1,
+      text: req.command,
+      offset: 0,
+      install: false,
+    },
+    analysis,
+    opts.policy,
+  );
+  // review commands arrive here after the plugin got a person's approval; deny never runs.
+  if (judged.verdict === "deny") {
+    return refuse(
+      "serve-denied",
+      `denied by policy ${opts.policy.name}: ${judged.reason ?? judged.rule ?? ""}`,
+      judged.fix,
+    );
+  }
+  let script: string;
+  try {
+    script = resolvedScript(analysis);
+  } catch (e) {
+    const err = e as SkillwallError;
+    return refuse(err.code ?? "unresolved-step", err.message, err.fix);
+  }
+  const max = opts.policy.sandbox.timeoutMs ?? sandboxDefaults.timeoutMs;
+  const timeoutMs = Math.min(
+    typeof req.timeoutMs === "number" && req.timeoutMs > 0 ? req.timeoutMs : max,
+    max,
+  );
+  const run = await opts.pool.run(script, timeoutMs);
+  return {
+    version: 1,
+    ok: run.outcome !== "error",
+    ran: script,
+    exitCode: run.exitCode,
+    outcome: run.outcome,
+    stdout: run.stdout,
+    stderr: run.stderr,
+    durationMs: Math.round(run.durationMs),
+  };
+}
+
+function refuse(code: string, message: string, fix?: string): ServeResponse {
+  return { version: 1, ok: false, error: fix === undefined ? { code, message } : { code, message, fix } };
+}
+
+/** Listen until close(); every connection carries one request. */
+export async function startServer(opts: ServeOptions): Promise<{ close(): Promise<void> }> {
+  prepareSocketDir(opts.socketPath, opts.workspaceHostDir);
+  const server = net.createServer((sock) => {
+    let buf = "";
+    let handled = false;
+    sock.on("error", () => undefined);
+    sock.on("data", (d) => {
+      if (handled) return;
+      buf += d.toString("utf8");
+      if (buf.length > limits.serveRequestBytes) {
+        handled = true;
+        sock.end(
+          `${JSON.stringify(refuse("serve-request-too-large", `requests are at most ${limits.serveRequestBytes} bytes`))}\n`,
+        );
+        return;
+      }
+      const nl = buf.indexOf("\n");
+      if (nl < 0) return;
+      handled = true;
+      handleRequest(buf.slice(0, nl), opts)
+        .catch((e: unknown) => refuse("serve-error", (e as Error).message))
+        .then((res) => sock.end(`${JSON.stringify(res)}\n`))
+        .catch(() => undefined);
+    });
+  });
+  server.maxConnections = limits.serveMaxConnections;
+  const oldMask = process.umask(0o177);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.socketPath, () => resolve());
+    });
+  } finally {
+    process.umask(oldMask);
+  }
+  chmodSync(opts.socketPath, 0o600);
+  return {
+    close: async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      rmSync(opts.socketPath, { force: true });
+      await opts.pool.close();
+    },
+  };
+}
