@@ -64,6 +64,6 @@ export function renderReport(
         ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       });
     case "html":
-      return toHtmlReport(results, errors, meta);
+      return toHtmlReport(results, errors, meta, { verbose: options.verbose ?? false });
   }
 }
