@@ -112,7 +112,10 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .command("review")
     .description("show the held change of a skill as a step-level diff")
     .argument("<skill>")
-    .option("--agent-home <dir>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
     .action(async (skill: string, opts: HomeOptions) => {
       const home = agentHomeOf(ctx.io, opts.agentHome);
       const st = (await readState(home)).skills[skill];
@@ -144,8 +147,14 @@ export function registerApprove(program: Command, ctx: CliContext): void {
       "approve a skill's held change: pin it and approve its allowed and review steps (never denied ones)",
     )
     .argument("<skill>")
-    .option("--agent-home <dir>")
-    .option("-p, --policy <name|file>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
+    .option(
+      "-p, --policy <name|file>",
+      "policy to judge the change under (default: the one the skill was installed with)",
+    )
     .action(async (skill: string, opts: HomeOptions) => {
       const home = agentHomeOf(ctx.io, opts.agentHome);
       const policy = await policyFor(ctx.io, home, opts.policy);
@@ -167,7 +176,10 @@ export function registerReject(program: Command, ctx: CliContext): void {
     .command("reject")
     .description("reject a skill's held change; the approved version stays pinned")
     .argument("<skill>")
-    .option("--agent-home <dir>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
     .action(async (skill: string, opts: HomeOptions) => {
       await rejectPending({ home: agentHomeOf(ctx.io, opts.agentHome), skill });
       ctx.io.stdout.write(`${skill}: rejected; the approved version stays pinned\n`);
@@ -179,8 +191,11 @@ export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command("status")
     .description("each skill's pin, last heartbeat, result, pending review and next run")
-    .option("--agent-home <dir>")
-    .addOption(new Option("-f, --format <format>").choices(["text", "json"]).default("text"))
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (opts: HomeOptions & { format: "text" | "json" }) => {
       const home = agentHomeOf(ctx.io, opts.agentHome);
       const lock = await readLockfile(home);

@@ -133,6 +133,11 @@ export function dockerRunner(egress: EgressOptions = {}): StepRunner {
         outcome: s.outcome,
         exitCode: s.exitCode,
         ...(s.reason === undefined ? {} : { reason: s.reason }),
+        ...(s.fix === undefined ? {} : { fix: s.fix }),
+        file: s.file,
+        line: s.line,
+        stdout: s.stdout,
+        stderr: s.stderr,
       })),
       written,
     };

@@ -37,6 +37,12 @@ export interface StepOutcome {
   exitCode: number | null;
   /** Why a step did not run or failed (refusal, missing approval, proxy stopped …). */
   reason?: string;
+  fix?: string;
+  /** Where the step is written, and what it printed (capped by the runner), to show a failure. */
+  file?: string;
+  line?: number;
+  stdout?: string;
+  stderr?: string;
 }
 
 export interface RunResult {
