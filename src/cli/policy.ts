@@ -80,7 +80,8 @@ async function suggestCommand(
   if (first) throw new InputError(first.code, `${first.source}: ${first.message}`);
   const result = scanned.results[0];
   if (!result) throw new InputError("no-skill", `${skill}: no skill found`);
-  const s = suggestPolicy(result, { installOnly: opts.installOnly === true });
+  const baseline = await loadPolicy("baseline", { checkExamples: false });
+  const s = suggestPolicy(result, { installOnly: opts.installOnly === true, baseline });
   const header = [
     `# Suggested by \`skillwall policy suggest\` for ${result.source}: REVIEW BEFORE COMMITTING.`,
     `# ${s.granted.length} step(s) granted, each pinned to the exact program, options, arguments and redirects it uses.`,

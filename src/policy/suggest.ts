@@ -7,7 +7,15 @@
 
 import type { JudgedStep, SimpleCommand, SkillResult, Word } from "../model.js";
 import { neverAllowReason } from "./never-allow.js";
+import { judgeCommand } from "./evaluate.js";
 import { isWrapper } from "./programs.js";
+import type { Policy } from "./types.js";
+
+/** The baseline's refusal of a command (blocked path, deny rule), if any. */
+function refusedByBaseline(cmd: SimpleCommand, baseline: Policy): string | undefined {
+  const j = judgeCommand(cmd, { ...baseline, commands: [] });
+  return j.verdict === "deny" && j.rule !== "default-deny" ? `${j.rule}: ${j.reason}` : undefined;
+}
 
 /** Why a step got no rule (shown as a comment and as a deny example). */
 export interface Skipped {
@@ -166,6 +174,11 @@ function stepLines(step: JudgedStep): number[] {
 export interface SuggestOptions {
   /** Only the install steps (what `run` and `install` execute). */
   installOnly?: boolean;
+  /**
+   * The policy the suggestion extends (baseline): a command its blocked paths or deny rules
+   * refuse gets no rule (it would be denied anyway, and the example would fail).
+   */
+  baseline?: Policy;
 }
 
 export function suggestPolicy(result: SkillResult, opts: SuggestOptions = {}): Suggestion {
@@ -205,7 +218,8 @@ export function suggestPolicy(result: SkillResult, opts: SuggestOptions = {}): S
       const before =
         cmd.pipeline.index > 0 ? ids.get(`${cmd.pipeline.id}:${cmd.pipeline.index - 1}`) : undefined;
       const program = cmd.argv[0]?.value ?? "cmd";
-      const candidate = ruleFor(cmd, "", before);
+      const refused = opts.baseline === undefined ? undefined : refusedByBaseline(cmd, opts.baseline);
+      const candidate = refused !== undefined ? { skip: refused } : ruleFor(cmd, "", before);
       if ("skip" in candidate) {
         skip = candidate.skip as string;
         break;
