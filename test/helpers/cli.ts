@@ -1,5 +1,6 @@
 // Runs the CLI in-process with captured streams, as a user would call it.
 
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -7,7 +8,11 @@ import { main } from "../../src/cli.js";
 import type { CliIO } from "../../src/cli/io.js";
 
 export const repoRoot = path.resolve(fileURLToPath(import.meta.url), "../../..");
-export const corpusRoot = path.resolve(repoRoot, "../shared/corpus");
+// The shared corpus sits next to the main checkout; a git worktree is one level deeper.
+export const corpusRoot =
+  [path.resolve(repoRoot, "../shared/corpus"), path.resolve(repoRoot, "../../shared/corpus")].find((p) =>
+    existsSync(p),
+  ) ?? path.resolve(repoRoot, "../shared/corpus");
 
 export interface CliRun {
   code: number;
