@@ -88,7 +88,14 @@ function renderSkill(result: SkillResult, paint: Paint, verbose: boolean): strin
     lines.push(
       `  ${paint("bold", `steps not allowed (${refused.length}: ${deny} denied, ${refused.length - deny} review)`)}`,
     );
-    for (const judged of refused) lines.push(...renderStep(judged, paint));
+    // Steps refused for the same reason and fix as the one before: the reason is said once.
+    let previous: string | undefined;
+    for (const judged of refused) {
+      const key = `${judged.verdict}\u0000${judged.reason}\u0000${judged.fix ?? ""}`;
+      const same = key === previous && judged.commands.length <= 1 && judged.analysis.problems.length === 0;
+      lines.push(...renderStep(judged, paint, same));
+      previous = key;
+    }
   }
   const allowed = result.steps.filter((s) => s.verdict === "allow");
   if (allowed.length > 0) {
@@ -131,7 +138,7 @@ function stepRules(s: JudgedStep): string[] {
 
 const indent = "      ";
 
-function renderStep(judged: JudgedStep, paint: Paint): string[] {
+function renderStep(judged: JudgedStep, paint: Paint, sameAsPrevious = false): string[] {
   const { step } = judged;
   const verdict = paint(verdictStyle[judged.verdict], judged.verdict.toUpperCase().padEnd(6));
   const install = step.install ? `${paint("cyan", "[install]")} ` : "";
@@ -140,6 +147,7 @@ function renderStep(judged: JudgedStep, paint: Paint): string[] {
   ];
   if (step.install && step.installReason !== undefined)
     lines.push(`${indent}${paint("dim", `install: ${t(step.installReason)}`)}`);
+  if (sameAsPrevious) return lines;
   // "allowed by rule X" only repeats the rule column.
   if (judged.verdict !== "allow" || judged.reason !== `allowed by rule ${judged.rule}`)
     lines.push(`${indent}reason: ${t(judged.reason)}`);

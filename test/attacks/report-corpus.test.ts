@@ -75,6 +75,32 @@ describe("report wording over the corpus", () => {
   it("the corpus is there", () => {
     expect(scans.default?.length).toBeGreaterThan(400);
   });
+  it("the real Moltbook skill: worst first and short (46 denied curl steps give their reason once)", () => {
+    const molt = (scans.default ?? []).filter((r) => r.source.endsWith("benign/moltbook/c2d8e44c_SKILL.md"));
+    expect(molt).toHaveLength(1);
+    const text = renderReport("text", molt, [], meta, {});
+    const lines = text.split("\n");
+    expect(lines.filter((l) => l.includes("reason: no rule allows program curl"))).toHaveLength(1);
+    expect(lines.findIndex((l) => l.includes("findings ("))).toBeLessThan(
+      lines.findIndex((l) => l.includes("steps not allowed")),
+    );
+    expect(lines.length).toBeLessThan(80); // was 161
+    const allowed = renderReport(
+      "text",
+      molt.map((r) => ({
+        ...r,
+        steps: r.steps.map((s) => judgeStep(s.step, s.analysis, policies.moltbook as Policy)),
+      })),
+      [],
+      meta,
+      {},
+    );
+    expect(allowed.split("\n").length).toBeLessThan(30); // was 115 under --policy moltbook
+    expect(allowed).toContain(
+      "43 steps allowed (by rule: moltbook-api 38, moltbook-fetch 4, moltbook-mkdir 1)",
+    );
+  });
+
   for (const name of ["default", "common-tools", "moltbook"]) {
     it(`${name}: no line of the verbose text report repeats a clause`, () => {
       const text = renderReport("text", scans[name] ?? [], [], meta, { verbose: true });
