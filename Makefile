@@ -11,7 +11,7 @@ help:
 	@echo "make test      install everything (npm packages, Docker engine, images, Chromium, OpenClaw) and run every test"
 
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 deps: node_modules/.installed

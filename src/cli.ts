@@ -36,21 +36,25 @@ const commandModules: Array<{ names: string[]; load: Loader }> = [
 
 /** The modules needed for argv: the named sub-command's, or all of them (help, unknown command). */
 async function loadCommands(argv: string[]): Promise<RegisterCommand[]> {
-  let name: string | undefined;
-  for (let i = 0; i < argv.length && name === undefined; i++) {
-    const a = argv[i]!;
-    if (a === "--audit-log")
-      i++; // the root option's value is not the command
-    else if (!a.startsWith("-")) name = a;
-  }
+  const name = commandName(argv);
   const wanted = commandModules.filter((m) => name !== undefined && m.names.includes(name));
   const modules = wanted.length > 0 ? wanted : commandModules;
   return (await Promise.all(modules.map((m) => m.load()))).flat();
 }
 
-export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const ctx: CliContext = { io, exitCode: exitCodes.ok };
-  const program = new Command("skillwall")
+/** The sub-command argv names (the first word that is not a root option or its value). */
+function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--audit-log")
+      i++; // the root option's value is not the command
+    else if (!a.startsWith("-")) return a;
+  }
+  return undefined;
+}
+
+function rootCommand(io: CliIO): Command {
+  return new Command("skillwall")
     .description("A firewall for AI-agent skills")
     .version("0.1.0")
     .exitOverride()
@@ -60,6 +64,23 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       "--audit-log <file>",
       "append audit records to this file (default: one file per run under ~/.local/share/skillwall/audit)",
     );
+}
+
+/**
+ * The whole command tree, every sub-command registered, for tests that check the docs against
+ * the CLI's own definition (nothing runs: actions need parse()).
+ */
+export async function cliProgram(io: CliIO = processIO()): Promise<Command> {
+  const program = rootCommand(io);
+  const ctx: CliContext = { io, exitCode: exitCodes.ok };
+  for (const register of await loadCommands([])) register(program, ctx);
+  return program;
+}
+
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
+  if (commandName(argv) === "exec") argv = (await import("./cli/exec.js")).separateExecCommand(argv);
+  const ctx: CliContext = { io, exitCode: exitCodes.ok };
+  const program = rootCommand(io);
   let audit: AuditLog | undefined;
   program.hook("preAction", async (root, action) => {
     const explicit = (root.opts() as { auditLog?: string }).auditLog;

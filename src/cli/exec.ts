@@ -13,13 +13,40 @@ import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import { egressOptions, promptApprover, resolveAgentHome, type SandboxCliOptions } from "./sandbox-shared.js";
 
+/** exec's own options that take a value (kept next to their definitions below). */
+const valueOptions = new Set(["-p", "--policy", "--ca-file", "--agent-home", "--workspace", "--audit-log"]);
+
+/**
+ * `skillwall exec ls -la` means the command `ls -la`: everything from the first word that is not
+ * one of exec's own options is the command, so a `--` is put there when the user left it out
+ * (otherwise the parser reads `-la` as an option of skillwall's and refuses it, or worse,
+ * `-p` in the command would choose the policy).
+ */
+export function separateExecCommand(argv: readonly string[]): string[] {
+  const at = argv.indexOf("exec");
+  if (at < 0 || argv.includes("--")) return [...argv];
+  for (let i = at + 1; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (valueOptions.has(a)) {
+      i++;
+      continue;
+    }
+    if (a === "-h" || a === "--help" || (a.startsWith("--") && a.includes("="))) continue;
+    return [...argv.slice(0, i), "--", ...argv.slice(i)];
+  }
+  return [...argv];
+}
+
 export function registerExec(program: Command, ctx: CliContext): void {
   program
     .command("exec")
     .description(
       "judge one shell command (as an agent's exec tool sends it) and run it in the sandbox if allowed",
     )
-    .argument("<command...>", "the command text, after --")
+    .argument(
+      "<command...>",
+      "the command text (everything after exec's own options; `--` before it is optional)",
+    )
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .option("--ca-file <pem>", "extra CA certificates steps trust (e.g. a private registry's)")
     .option("--agent-home <dir>", "host directory that plays the agent's home")

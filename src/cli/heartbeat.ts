@@ -189,7 +189,10 @@ export function registerReview(program: Command, ctx: CliContext): void {
     .command("review")
     .description("show the held change of a skill as a step-level diff")
     .argument("<skill>")
-    .option("--agent-home <dir>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
     .option("--state-dir <dir>", stateDirHelp)
     .action(async (skill: string, opts: HomeOptions) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
@@ -211,9 +214,15 @@ export function registerApprove(program: Command, ctx: CliContext): void {
       "approve a skill's held change: pin it and approve its allowed and review steps (never denied ones)",
     )
     .argument("<skill>")
-    .option("--agent-home <dir>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
     .option("--state-dir <dir>", stateDirHelp)
-    .option("-p, --policy <name|file>")
+    .option(
+      "-p, --policy <name|file>",
+      "policy to judge the change under (default: the one the skill was installed with)",
+    )
     .option(
       "--override-deny",
       "pin a held version whose verdict is deny or that adds a high finding (asks you to type the skill name; audited)",
@@ -250,9 +259,15 @@ export function registerReject(program: Command, ctx: CliContext): void {
     .command("reject")
     .description("reject a skill's held change; the approved version stays pinned")
     .argument("<skill>")
-    .option("--agent-home <dir>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
     .option("--state-dir <dir>", stateDirHelp)
-    .option("-p, --policy <name|file>")
+    .option(
+      "-p, --policy <name|file>",
+      "policy to judge the change under (default: the one the skill was installed with)",
+    )
     .action(async (skill: string, opts: HomeOptions) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       await rejectPending({ home, skill });
@@ -277,9 +292,12 @@ export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command("status")
     .description("each skill's pin, last heartbeat, result, pending review and next run")
-    .option("--agent-home <dir>")
+    .option(
+      "--agent-home <dir>",
+      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
+    )
     .option("--state-dir <dir>", stateDirHelp)
-    .addOption(new Option("-f, --format <format>").choices(["text", "json"]).default("text"))
+    .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (opts: HomeOptions & { format: "text" | "json" }) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       const lock = await readLockfile(home);

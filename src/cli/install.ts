@@ -8,11 +8,12 @@ import { realDeps } from "../heartbeat/real-deps.js";
 import type { Policy } from "../policy/types.js";
 import { loadPolicy } from "../policy/load.js";
 import { approveAllowedOnly, installSkill, type Approver, type InstallPlan } from "../remote/install.js";
-import { renderReport } from "../report/index.js";
+import { escapeTerminal, renderReport } from "../report/index.js";
 import { defaultAgentHome } from "../run/workspace.js";
 import type { CliContext } from "./context.js";
 import { egressOptions } from "./sandbox-shared.js";
 import { exitCodes, useColor, type CliIO } from "./io.js";
+import type { StepOutcome } from "../remote/deps.js";
 
 interface InstallCliOptions {
   name?: string;
@@ -69,7 +70,7 @@ export function registerInstall(program: Command, ctx: CliContext): void {
     .argument("<source>", "https URL of skill.md, or a skill file / folder")
     .option("--name <name>", "skill name (default: the frontmatter name)")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option("--agent-home <dir>", "the agent home to install into")
+    .option("--agent-home <dir>", "the agent home to install into (default: ~/.local/share/skillwall/agent-home)")
     .option("--state-dir <dir>", stateDirHelp)
     .option("-y, --yes", "approve only what the policy allows outright; do not ask")
     .option(
@@ -111,6 +112,9 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
       deps,
       approve,
       onPlan: showReview,
+      onRun: (run) => {
+        for (const step of run.steps) if (!step.ok) io.stderr.write(describeFailedStep(step));
+      },
     });
     const denied = report.plan.candidates.filter((c) => c.judged.verdict === "deny").length;
     const notApproved = report.plan.candidates.length - denied - report.approved.length;
@@ -126,4 +130,28 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
   } finally {
     await deps.close();
   }
+}
+
+/** A failed install step: where, how it ended, why, the fix, and what it printed. */
+export function describeFailedStep(step: StepOutcome): string {
+  const where = step.file === undefined ? step.stepId : `${step.file}:${step.line ?? 0}`;
+  const status = step.exitCode === null ? step.outcome : `${step.outcome} (exit ${step.exitCode})`;
+  const lines = [`install step failed: ${where}  ${status}`];
+  if (step.reason !== undefined) lines.push(`    ${step.reason}`);
+  if (step.fix !== undefined) lines.push(`    fix: ${step.fix}`);
+  const output = (label: string, text: string | undefined): void => {
+    if (text === undefined || text.trim() === "") return;
+    lines.push(
+      `  ${label}:`,
+      ...text
+        .replace(/\n$/, "")
+        .split("\n")
+        .map((l) => `    ${escapeTerminal(l)}`),
+    );
+  };
+  output("stdout", step.stdout);
+  output("stderr", step.stderr);
+  if ((step.stdout ?? "").trim() === "" && (step.stderr ?? "").trim() === "")
+    lines.push("  (the step printed nothing)");
+  return `${lines.join("\n")}\n`;
 }

@@ -1,8 +1,8 @@
-// `skillwall policy check FILE...` and `skillwall policy show NAME`.
+// `skillwall policy check FILE...`, `skillwall policy show NAME` and `skillwall policy suggest SKILL`.
 
 import type { Command } from "commander";
 import { stringify } from "yaml";
-import { PolicyError, describeError } from "../errors.js";
+import { InputError, PolicyError, describeError } from "../errors.js";
 import { exampleCount, loadPolicy } from "../policy/index.js";
 import type { Policy } from "../policy/types.js";
 import type { CliContext } from "./context.js";
@@ -38,6 +38,18 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     });
 
   policy
+    .command("suggest")
+    .description(
+      "write the least-privilege policy that allows exactly a reviewed skill's steps (for a person to review and commit)",
+    )
+    .argument("<skill>", "skill file, skill folder, https URL, or - for stdin")
+    .option("--install-only", "only the install steps (what run and install execute)")
+    .option("-o, --output <file>", "write the policy to a file instead of stdout")
+    .action(async (skill: string, opts: { installOnly?: boolean; output?: string }) => {
+      ctx.exitCode = await suggestCommand(skill, opts, ctx);
+    });
+
+  policy
     .command("show")
     .description("print a policy after extends merging, as YAML")
     .argument("<name>", "a shipped policy name or a policy file")
@@ -47,4 +59,43 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
       ctx.io.stdout.write(stringify(policyDocument(loaded), { lineWidth: 0 }));
       ctx.exitCode = exitCodes.ok;
     });
+}
+
+async function suggestCommand(
+  skill: string,
+  opts: { installOnly?: boolean; output?: string },
+  ctx: CliContext,
+): Promise<number> {
+  const { io } = ctx;
+  const [{ scanPaths }, { suggestPolicy }, { writeFile }, path] = await Promise.all([
+    import("../scan/index.js"),
+    import("../policy/suggest.js"),
+    import("node:fs/promises"),
+    import("node:path"),
+  ]);
+  // Judged under sandbox-only: every command is reached, and what cannot be analysed says so.
+  const base = await loadPolicy("sandbox-only");
+  const scanned = await scanPaths([skill], { policy: base, cwd: io.cwd, stdin: io.stdin });
+  const first = scanned.errors[0];
+  if (first) throw new InputError(first.code, `${first.source}: ${first.message}`);
+  const result = scanned.results[0];
+  if (!result) throw new InputError("no-skill", `${skill}: no skill found`);
+  const baseline = await loadPolicy("baseline", { checkExamples: false });
+  const s = suggestPolicy(result, { installOnly: opts.installOnly === true, baseline });
+  const header = [
+    `# Suggested by \`skillwall policy suggest\` for ${result.source}: REVIEW BEFORE COMMITTING.`,
+    `# ${s.granted.length} step(s) granted, each pinned to the exact program, options, arguments and redirects it uses.`,
+    ...s.skipped.map(
+      (k) => `# not granted: ${k.step.step.file}:${k.step.step.line}: ${k.why.replace(/\n/g, " ")}`,
+    ),
+  ];
+  const yaml = `${header.join("\n")}\n${stringify(s.document, { lineWidth: 0 })}`;
+  if (opts.output !== undefined) {
+    const file = path.resolve(io.cwd, opts.output);
+    await writeFile(file, yaml);
+    // The written file must load (schema, extends, examples): a broken suggestion is an error.
+    await loadPolicy(file, { cwd: io.cwd });
+    io.stderr.write(`wrote ${opts.output}: ${s.granted.length} step(s) granted, ${s.skipped.length} not\n`);
+  } else io.stdout.write(yaml);
+  return exitCodes.ok;
 }

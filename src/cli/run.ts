@@ -58,7 +58,9 @@ interface RunCliOptions extends SandboxCliOptions {
 export function registerRun(program: Command, ctx: CliContext): void {
   program
     .command("run")
-    .description("scan a skill, then run its approved steps in hardened, network-less containers")
+    .description(
+      "scan a skill, then run its approved steps in hardened containers (no network, except the hosts the policy grants a step, through skillwall's proxy)",
+    )
     .argument("<skill>", "skill file, skill folder, https URL, or - for stdin")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
     .option(
@@ -69,12 +71,15 @@ export function registerRun(program: Command, ctx: CliContext): void {
       "--workspace <dir>",
       "the skill's directory relative to the home (default: the policy's workdir, else .moltbot/skills/<name>)",
     )
-    .option("--steps <which>", "install (default), all, or line numbers: 12,30", parseSteps, {
-      kind: "install",
-    } as StepSelection)
+    .addOption(
+      new Option("--steps <which>", "install, all, or line numbers: 12,30")
+        .argParser(parseSteps)
+        .default({ kind: "install" } as StepSelection, "install"),
+    )
     .option("--dry-run", "show what would run and what is refused, run nothing")
     .option("-y, --yes", "do not ask; review steps still need the policy's sandbox.autoApproveReview")
     .option("--keep-going", "run the remaining steps after a failed one")
+    .option("--ca-file <pem>", "extra CA certificates steps trust (e.g. a private registry's)")
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (skill: string, opts: RunCliOptions) => {
       ctx.exitCode = await runCommand(skill, opts, ctx);

@@ -29,6 +29,7 @@ export function registerScan(program: Command, ctx: CliContext): void {
         .choices([...severities, "none"])
         .default("high"),
     )
+    .option("-v, --verbose", "list every allowed step too (default: one line counting them)")
     .option("--workers <n>", "worker threads for many inputs (default: one per core)", parseCount)
     .action(async (inputs: string[], opts: ScanCliOptions) => {
       ctx.exitCode = await runScan(inputs, opts, ctx);
@@ -41,6 +42,7 @@ interface ScanCliOptions {
   output?: string;
   failOn: Severity | "none";
   workers?: number;
+  verbose?: boolean;
 }
 
 async function runScan(inputs: string[], opts: ScanCliOptions, ctx: CliContext): Promise<number> {
@@ -57,7 +59,7 @@ async function runScan(inputs: string[], opts: ScanCliOptions, ctx: CliContext):
     outcome.results,
     outcome.errors,
     { policy: { name: policy.name, hash: policy.hash } },
-    { color: opts.output === undefined && useColor(io), baseDir: io.cwd },
+    { color: opts.output === undefined && useColor(io), baseDir: io.cwd, verbose: opts.verbose === true },
   );
   if (opts.output !== undefined) await writeFile(path.resolve(io.cwd, opts.output), report);
   else io.stdout.write(report);

@@ -139,6 +139,9 @@ export function dockerRunner(egress: EgressOptions = {}): StepRunner {
         ...(s.reason === undefined ? {} : { reason: s.reason }),
         ...(s.stdout === "" ? {} : { stdout: keptOutput(s.stdout) }),
         ...(s.stderr === "" ? {} : { stderr: keptOutput(s.stderr) }),
+        ...(s.fix === undefined ? {} : { fix: s.fix }),
+        file: s.file,
+        line: s.line,
       })),
       written,
     };

@@ -15,6 +15,8 @@ import type {
   Word,
 } from "../model.js";
 import { limits } from "../limits.js";
+import { describeProblem } from "../shell/problem-text.js";
+import { neverAllowReason, noPolicyFix } from "./never-allow.js";
 import type { CommandRule, DenyRule, Policy, RedirectSpec, ValueSpec } from "./types.js";
 import {
   compilePath,
@@ -786,7 +788,7 @@ export function judgeStep(step: Step, analysis: ShellAnalysis, policy: Policy): 
       judged[i] = deny(
         cmd,
         problem.code,
-        `${problem.construct}: ${problem.message}`,
+        describeProblem(problem),
         `cannot be allowed by policy: rewrite without ${problem.construct}`,
       );
     } else {
@@ -799,13 +801,14 @@ export function judgeStep(step: Step, analysis: ShellAnalysis, policy: Policy): 
     const j = judged[i] as JudgedCommand;
     stageRule.set(`${cmd.pipeline.id}:${cmd.pipeline.index}`, j.verdict === "deny" ? null : j.rule);
   }
+  const never = explainNeverAllowed(analysis.commands, judged);
   let verdict: CommandVerdict;
   const first = analysis.problems[0];
   if (first) {
     verdict = {
       verdict: "deny",
       rule: first.code,
-      reason: `${first.construct}: ${first.message}`,
+      reason: describeProblem(first),
       fix: `cannot be allowed by policy: rewrite without ${first.construct}`,
     };
   } else if (judged.length === 0) {
@@ -815,9 +818,54 @@ export function judgeStep(step: Step, analysis: ShellAnalysis, policy: Policy): 
     for (const j of judged) if (severity[j.verdict] > severity[worst.verdict]) worst = j;
     verdict = { verdict: worst.verdict, rule: worst.rule, reason: worst.reason };
     if (worst.fix !== undefined) verdict.fix = worst.fix;
+    // Fixing any other command would not help: say why the step can never be allowed.
+    if (worst.verdict !== "allow" && never !== undefined) verdict.fix = never;
     if (worst.verdict === "allow" && judged.length > 1) {
       verdict.reason = `all ${judged.length} commands allowed (${[...new Set(judged.map((j) => j.rule))].join(", ")})`;
     }
   }
   return { ...verdict, step, analysis, commands: judged };
+}
+
+/**
+ * A refused shell, interpreter or downloaded-code runner gets a fix saying why no rule should
+ * allow it (never "add a commands rule for program bash"), and so does whatever feeds it through
+ * a pipe (allowing `curl http://…` is pointless when `sh` runs its output). Returns the first such
+ * fix, for the step.
+ */
+function explainNeverAllowed(
+  commands: readonly SimpleCommand[],
+  judged: JudgedCommand[],
+): string | undefined {
+  let first: string | undefined;
+  commands.forEach((cmd, i) => {
+    const j = judged[i] as JudgedCommand;
+    if (j.verdict === "allow") return;
+    const feeder = stageBefore(commands, cmd);
+    const why = neverAllowReason(cmd, feeder);
+    if (why === undefined) return;
+    const fix = `${noPolicyFix}: ${why}`;
+    judged[i] = { ...j, fix };
+    first ??= fix;
+    // Every earlier stage of the pipeline only feeds it.
+    const program = cmd.argv[0]?.value ?? "";
+    commands.forEach((other, k) => {
+      const o = judged[k] as JudgedCommand;
+      if (
+        o.verdict !== "allow" &&
+        other.pipeline.id === cmd.pipeline.id &&
+        other.pipeline.index < cmd.pipeline.index &&
+        neverAllowReason(other, stageBefore(commands, other)) === undefined
+      )
+        judged[k] = { ...o, fix: `${noPolicyFix}: its output is run by ${program} (see that command)` };
+    });
+  });
+  return first;
+}
+
+function stageBefore(commands: readonly SimpleCommand[], cmd: SimpleCommand): SimpleCommand | undefined {
+  if (cmd.pipeline.index === 0) return undefined;
+  return commands.find(
+    (c) => c.pipeline.id === cmd.pipeline.id && c.pipeline.index === cmd.pipeline.index - 1,
+  );
 }

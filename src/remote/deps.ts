@@ -37,6 +37,10 @@ export interface StepOutcome {
   exitCode: number | null;
   /** Why a step did not run or failed (refusal, missing approval, proxy stopped …). */
   reason?: string;
+  fix?: string;
+  /** Where the step is written, to show a failure. */
+  file?: string;
+  line?: number;
   /** The end of what the step printed, at most limits.heartbeatKeptOutputBytes per stream. */
   stdout?: string;
   stderr?: string;

@@ -68,6 +68,8 @@ export interface InstallOptions {
   approve: Approver;
   /** Called once the skill is fetched and judged, before anything is approved (the CLI shows the review). */
   onPlan?: (plan: InstallPlan) => void;
+  /** Called with each step's outcome once the install steps ran (the CLI prints failures). */
+  onRun?: (run: RunResult) => void;
   signal?: AbortSignal;
 }
 
@@ -296,6 +298,7 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       workspace,
       signal: opts.signal ?? new AbortController().signal,
     });
+    opts.onRun?.(run);
     // What the steps wrote is new, untrusted input: copy it out (streamed, hashed, through
     // hostfs: no symlink, FIFO or device is followed), pin it, and scan the markdown again.
     for (const w of await copyStepWritten(opts.home, plan.name, run.written)) {
@@ -369,7 +372,7 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       .filter((s) => !s.ok)
       .map((s) => `${s.stepId} (${s.outcome}${s.reason === undefined ? "" : `: ${s.reason}`})`);
     throw new SkillwallError("install-steps-failed", `install steps failed: ${failed.join(", ")}`, {
-      fix: "read the step output above; the lockfile records what was approved and fetched",
+      fix: "each failed step's output and fix are printed above; the lockfile records what was approved and fetched",
     });
   }
   return { plan, approved, run, locked };

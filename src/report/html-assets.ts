@@ -65,6 +65,10 @@ a.entry:hover, a.entry:focus { border-color: #0969da; outline: none; }
 .flash { outline: 3px solid #0969da; outline-offset: 1px; }
 .errors li { color: var(--deny-fg); }
 .empty { color: #57606a; font-style: italic; }
+.filters { font-size: 12px; margin: 8px 0; display: grid; gap: 4px; }
+.filters label { white-space: nowrap; margin-right: 4px; }
+.side li.filtered { display: none; }
+details.allowed > summary { cursor: pointer; color: var(--allow-fg); margin: 6px 0; }
 `;
 
 export const reportScript = `(function () {
@@ -79,6 +83,17 @@ export const reportScript = `(function () {
     for (var j = 0; j < marks.length; j++) marks[j].classList.add("flash");
     return true;
   }
+  // Filters: an unticked verdict or severity hides its entries in that skill's side list.
+  document.addEventListener("change", function (event) {
+    var box = event.target instanceof Element ? event.target.closest("input[data-filter]") : null;
+    if (!box) return;
+    var side = box.closest("aside");
+    if (!side) return;
+    var kind = box.getAttribute("data-filter");
+    var value = box.getAttribute("data-value");
+    var items = side.querySelectorAll("li[data-" + kind + '="' + CSS.escape(value || "") + '"]');
+    for (var i = 0; i < items.length; i++) items[i].classList.toggle("filtered", !box.checked);
+  });
   document.addEventListener("click", function (event) {
     var el = event.target instanceof Element ? event.target.closest("a[data-target]") : null;
     if (el && show(el.getAttribute("data-target") || "")) event.preventDefault();

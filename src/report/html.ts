@@ -20,8 +20,13 @@ import { severityRank, sortFindings, verdictRank } from "./severity.js";
 import { tool, type ReportMeta } from "./tool.js";
 
 /** One skill's report as a complete HTML document. */
-export function toHtml(result: SkillResult, meta?: ReportMeta): string {
-  return toHtmlReport([result], [], meta);
+export function toHtml(result: SkillResult, meta?: ReportMeta, options: HtmlOptions = {}): string {
+  return toHtmlReport([result], [], meta, options);
+}
+
+export interface HtmlOptions {
+  /** Show the allowed steps unfolded (by default they sit in a closed <details>). */
+  verbose?: boolean;
 }
 
 /** Several skills in one document: an index first, then each skill's view; errors listed. */
@@ -29,6 +34,7 @@ export function toHtmlReport(
   results: readonly SkillResult[],
   errors: readonly SkillError[],
   meta?: ReportMeta,
+  options: HtmlOptions = {},
 ): string {
   const title =
     results.length === 1 && results[0] !== undefined
@@ -38,7 +44,7 @@ export function toHtmlReport(
     meta === undefined ? "" : ` · policy ${h(meta.policy.name)} (${h(meta.policy.hash.slice(0, 12))})`;
   const body: string[] = [];
   if (results.length > 1 || errors.length > 0) body.push(renderIndex(results, errors));
-  results.forEach((r, i) => body.push(renderSkill(r, `s${i}`)));
+  results.forEach((r, i) => body.push(renderSkill(r, `s${i}`, options.verbose === true)));
   if (results.length === 0 && errors.length === 0) body.push('<p class="empty">No skills were scanned.</p>');
   return `<!doctype html>
 <html lang="en">
@@ -90,7 +96,7 @@ interface Mark {
   label?: string;
 }
 
-function renderSkill(result: SkillResult, prefix: string): string {
+function renderSkill(result: SkillResult, prefix: string, verbose: boolean): string {
   const sources = new Map<string, IndexedText | undefined>();
   const sourceOf = (file: string): IndexedText | undefined => {
     if (!sources.has(file)) {
@@ -106,7 +112,7 @@ function renderSkill(result: SkillResult, prefix: string): string {
     marksByFile.set(file, list);
   };
 
-  const stepEntries: string[] = [];
+  const stepEntries: Array<{ verdict: Verdict; index: number; html: string }> = [];
   result.steps.forEach((judged, i) => {
     const id = `${prefix}-step-${i}`;
     const ranges = stepRanges(judged.step, sourceOf(judged.step.file));
@@ -119,7 +125,7 @@ function renderSkill(result: SkillResult, prefix: string): string {
         title: `${judged.verdict.toUpperCase()} · ${judged.rule}: ${judged.reason}`,
       });
     }
-    stepEntries.push(stepEntry(judged, id, ranges.length > 0));
+    stepEntries.push({ verdict: judged.verdict, index: i, html: stepEntry(judged, id, ranges.length > 0) });
   });
 
   const findingEntries: string[] = [];
@@ -161,15 +167,47 @@ function renderSkill(result: SkillResult, prefix: string): string {
 <div class="layout">
 <div class="sources">${fileViews.join("\n")}</div>
 <aside class="side">
-<h3>Steps (${result.steps.length})</h3>
-${stepEntries.length === 0 ? '<p class="empty">No steps.</p>' : `<ol class="steps">${stepEntries.join("\n")}</ol>`}
+${filterBar(prefix)}
 <h3>Findings (${result.findings.length})</h3>
 ${findingEntries.length === 0 ? '<p class="empty">No findings.</p>' : `<ol class="findings">${findingEntries.join("\n")}</ol>`}
+<h3>Steps (${result.steps.length}: ${notAllowed} not allowed)</h3>
+${stepList(stepEntries, verbose)}
 <h3>Hosts linked (${hosts.length})</h3>
 ${hosts.length === 0 ? '<p class="empty">None.</p>' : `<ul class="hosts">${hosts.map((host) => `<li><code>${hv(host)}</code></li>`).join("")}</ul>`}
 </aside>
 </div>
 </section>`;
+}
+
+/** Denied, then review steps open; the allowed ones folded behind one summary line. */
+function stepList(
+  entries: Array<{ verdict: Verdict; index: number; html: string }>,
+  verbose: boolean,
+): string {
+  if (entries.length === 0) return '<p class="empty">No steps.</p>';
+  const sorted = [...entries].sort(
+    (a, b) => verdictRank(b.verdict) - verdictRank(a.verdict) || a.index - b.index,
+  );
+  const refused = sorted.filter((e) => e.verdict !== "allow").map((e) => e.html);
+  const allowed = sorted.filter((e) => e.verdict === "allow").map((e) => e.html);
+  const parts: string[] = [];
+  if (refused.length > 0) parts.push(`<ol class="steps">${refused.join("\n")}</ol>`);
+  if (allowed.length > 0)
+    parts.push(
+      `<details class="allowed"${verbose ? " open" : ""}><summary>${allowed.length} step${allowed.length === 1 ? "" : "s"} allowed</summary><ol class="steps">${allowed.join("\n")}</ol></details>`,
+    );
+  return parts.join("\n");
+}
+
+/** Checkboxes per verdict and severity; the report's script hides the entries unticked. */
+function filterBar(prefix: string): string {
+  const box = (kind: string, value: string, label: string): string =>
+    `<label><input type="checkbox" checked data-filter="${kind}" data-value="${value}"> ${label}</label>`;
+  const verdicts = (["deny", "review", "allow"] as const).map((v) => box("verdict", v, verdictBadge(v)));
+  const sevs = (["critical", "high", "medium", "low", "info"] as const).map((v) =>
+    box("severity", v, severityBadge(v)),
+  );
+  return `<div class="filters" data-skill="${prefix}"><div>steps: ${verdicts.join(" ")}</div><div>findings: ${sevs.join(" ")}</div></div>`;
 }
 
 function stepEntry(judged: JudgedStep, id: string, shown: boolean): string {
@@ -178,12 +216,14 @@ function stepEntry(judged: JudgedStep, id: string, shown: boolean): string {
     `${verdictBadge(judged.verdict)} <span class="pos">${hv(step.file)}:${step.line}:${step.column}</span>`,
     step.install ? ' <span class="badge install">INSTALL</span>' : "",
     ` <code>${hv(summarise(step.text, 100))}</code>`,
-    `<div class="why">${hv(judged.rule)}: ${hv(judged.reason)}</div>`,
+    judged.verdict === "allow" && judged.reason === `allowed by rule ${judged.rule}`
+      ? `<div class="why">${hv(judged.rule)}</div>`
+      : `<div class="why">${hv(judged.rule)}: ${hv(judged.reason)}</div>`,
     judged.verdict !== "allow" && judged.fix !== undefined
       ? `<div class="fix">fix: ${hv(judged.fix)}</div>`
       : "",
   ].join("");
-  return `<li>${entryLink(id, `entry v-${judged.verdict}`, inner, shown)}</li>`;
+  return `<li data-verdict="${judged.verdict}">${entryLink(id, `entry v-${judged.verdict}`, inner, shown)}</li>`;
 }
 
 function findingEntry(finding: Finding, id: string, shown: boolean): string {
@@ -195,7 +235,7 @@ function findingEntry(finding: Finding, id: string, shown: boolean): string {
       ? ""
       : `<div class="decoded">decoded: <code>${hv(summarise(finding.decoded, 300))}</code></div>`,
   ].join("");
-  return `<li>${entryLink(id, `entry sev-${finding.severity}`, inner, shown)}</li>`;
+  return `<li data-severity="${finding.severity}">${entryLink(id, `entry sev-${finding.severity}`, inner, shown)}</li>`;
 }
 
 /** Ids are generated here ([a-z0-9-]), never taken from the skill, so they are safe in href. */

@@ -34,6 +34,8 @@ export const reportFormats: readonly ReportFormat[] = ["text", "json", "sarif", 
 export interface RenderOptions {
   /** Text only: ANSI colours. Pass useColor(io) so NO_COLOR and non-TTY output stay plain. */
   color?: boolean;
+  /** Text and HTML: list every allowed step (by default they are counted, or folded in HTML). */
+  verbose?: boolean;
   /** SARIF only: rule metadata per finding id; defaults to the findings module's `findingRules`. */
   findingRules?: FindingRules;
   /** SARIF only: absolute directory the skill paths are relative to (the repository root). */
@@ -50,7 +52,10 @@ export function renderReport(
 ): string {
   switch (format) {
     case "text":
-      return renderText(results, errors, meta, { color: options.color ?? false });
+      return renderText(results, errors, meta, {
+        color: options.color ?? false,
+        verbose: options.verbose ?? false,
+      });
     case "json":
       return renderJson(results, errors, meta);
     case "sarif":
@@ -59,6 +64,6 @@ export function renderReport(
         ...(options.baseDir === undefined ? {} : { baseDir: options.baseDir }),
       });
     case "html":
-      return toHtmlReport(results, errors, meta);
+      return toHtmlReport(results, errors, meta, { verbose: options.verbose ?? false });
   }
 }

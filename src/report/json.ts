@@ -88,14 +88,25 @@ export interface JsonLink {
   text?: string;
 }
 
+/** Counts first, so a reader sees what matters before the full step list. */
+export interface JsonSummary {
+  steps: number;
+  allow: number;
+  review: number;
+  deny: number;
+  /** How many allowed steps each rule allowed, most first (a step counts once per rule it used). */
+  allowedByRule: Array<{ rule: string; steps: number }>;
+}
+
 export interface JsonResult {
   source: string;
   file: string;
   sha256: string;
   verdict: Verdict;
   risk: Severity | "none";
-  steps: JsonStep[];
+  summary: JsonSummary;
   findings: JsonFinding[];
+  steps: JsonStep[];
   links: JsonLink[];
   warnings: string[];
 }
@@ -156,11 +167,27 @@ function resultToJson(result: SkillResult): JsonResult {
     sha256: result.sha256,
     verdict: result.verdict,
     risk: result.risk,
-    steps: result.steps.map((s) => stepToJson(s, sourceOf(s.step.file))),
+    summary: summaryOf(result.steps),
     findings: sortFindings(result.findings).map(findingToJson),
+    steps: result.steps.map((s) => stepToJson(s, sourceOf(s.step.file))),
     links: result.model.links.map(linkToJson),
     warnings,
   };
+}
+
+function summaryOf(steps: readonly JudgedStep[]): JsonSummary {
+  const counts = { allow: 0, review: 0, deny: 0 };
+  const byRule = new Map<string, number>();
+  for (const s of steps) {
+    counts[s.verdict] += 1;
+    if (s.verdict !== "allow") continue;
+    const rules = s.commands.length > 0 ? new Set(s.commands.map((c) => c.rule)) : new Set([s.rule]);
+    for (const r of rules) byRule.set(r, (byRule.get(r) ?? 0) + 1);
+  }
+  const allowedByRule = [...byRule]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([rule, n]) => ({ rule, steps: n }));
+  return { steps: steps.length, ...counts, allowedByRule };
 }
 
 function stepToJson(judged: JudgedStep, source: IndexedText | undefined): JsonStep {

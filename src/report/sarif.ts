@@ -200,6 +200,12 @@ export function toSarif(
     }
   }
 
+  // Worst first, so the most important survive truncation and lead in a viewer: findings by
+  // severity, then denied steps, then review steps (stable within each).
+  const rank = (r: SarifResult): number =>
+    r.ruleId === "policy/review" ? -2 : r.ruleId === "policy/deny" ? -1 : 10 + severityRank(severityOf(r));
+  out.sort((a, b) => rank(b) - rank(a));
+  const allowedSteps = results.reduce((n, r) => n + r.steps.filter((s) => s.verdict === "allow").length, 0);
   const truncated = out.length > maxSarifResults;
   const notifications = errors.map((e) => ({
     level: "error" as const,
@@ -237,7 +243,7 @@ export function toSarif(
           { executionSuccessful: errors.length === 0, toolExecutionNotifications: notifications },
         ],
         results: truncated ? out.slice(0, maxSarifResults) : out,
-        properties: { policy: { name: meta.policy.name, hash: meta.policy.hash } },
+        properties: { policy: { name: meta.policy.name, hash: meta.policy.hash }, allowedSteps },
       },
     ],
   };
@@ -418,4 +424,9 @@ function normalise(text: string): string {
 
 function sha256(text: string): string {
   return createHash("sha256").update(text).digest("hex");
+}
+
+function severityOf(r: SarifResult): Severity {
+  const s = r.properties.severity as Severity | undefined;
+  return s ?? "info";
 }

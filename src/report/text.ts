@@ -1,16 +1,20 @@
-// The human report: per skill a header, every step with its position, verdict, rule and reason
-// (and the fix for what was refused), then the findings worst first; a summary line at the end.
+// The human report, worst first: per skill a header, the findings (worst first), then the steps
+// that were refused or need review (deny before review) with reason and fix, then one line that
+// counts the allowed steps by rule (`verbose` lists them); a summary line at the end.
 // Everything that came from a skill passes through escapeTerminal: a skill cannot colour, move
 // the cursor, retitle the window or reorder the text of the report.
 
 import type { Finding, JudgedStep, Severity, SkillError, SkillResult, Verdict } from "../model.js";
 import { escapeTerminal as t, summarise } from "./escape.js";
-import { severities, sortFindings } from "./severity.js";
+import { describeProblem } from "../shell/problem-text.js";
+import { severities, sortFindings, verdictRank } from "./severity.js";
 import { tool, type ReportMeta } from "./tool.js";
 
 export interface TextOptions {
   /** ANSI colours; the CLI passes useColor(io), which is false under NO_COLOR or without a TTY. */
   color: boolean;
+  /** List every allowed step too (default: one line counting them). */
+  verbose?: boolean;
 }
 
 type Paint = (style: keyof typeof styles, text: string) => string;
@@ -52,7 +56,7 @@ export function renderText(
       `${tool.name} ${tool.version} · policy ${t(meta.policy.name)} (${t(meta.policy.hash.slice(0, 12))})`,
     ),
   );
-  for (const result of results) out.push("", ...renderSkill(result, paint));
+  for (const result of results) out.push("", ...renderSkill(result, paint, options.verbose === true));
   if (errors.length > 0) {
     out.push("", paint("bold", "errors"));
     for (const e of errors)
@@ -62,7 +66,7 @@ export function renderText(
   return `${out.join("\n")}\n`;
 }
 
-function renderSkill(result: SkillResult, paint: Paint): string[] {
+function renderSkill(result: SkillResult, paint: Paint, verbose: boolean): string[] {
   const lines: string[] = [];
   const where = result.source.endsWith(result.file)
     ? t(result.source)
@@ -72,22 +76,69 @@ function renderSkill(result: SkillResult, paint: Paint): string[] {
       `${paint(verdictStyle[result.verdict], result.verdict.toUpperCase())}  ` +
       `risk ${paint(severityStyle[result.risk], result.risk.toUpperCase())}`,
   );
-  if (result.steps.length === 0) lines.push(paint("dim", "  no steps"));
-  for (const judged of result.steps) lines.push(...renderStep(judged, paint));
   const findings = sortFindings(result.findings);
   if (findings.length > 0) {
     lines.push(`  ${paint("bold", `findings (${findings.length})`)}`);
     for (const f of findings) lines.push(...renderFinding(f, paint));
   }
+  if (result.steps.length === 0) lines.push(paint("dim", "  no steps"));
+  const refused = worstStepsFirst(result.steps.filter((s) => s.verdict !== "allow"));
+  if (refused.length > 0) {
+    const deny = refused.filter((s) => s.verdict === "deny").length;
+    lines.push(
+      `  ${paint("bold", `steps not allowed (${refused.length}: ${deny} denied, ${refused.length - deny} review)`)}`,
+    );
+    // Steps refused for the same reason and fix as the one before: the reason is said once.
+    let previous: string | undefined;
+    for (const judged of refused) {
+      const key = `${judged.verdict}\u0000${judged.reason}\u0000${judged.fix ?? ""}`;
+      const same = key === previous && judged.commands.length <= 1 && judged.analysis.problems.length === 0;
+      lines.push(...renderStep(judged, paint, same));
+      previous = key;
+    }
+  }
+  const allowed = result.steps.filter((s) => s.verdict === "allow");
+  if (allowed.length > 0) {
+    lines.push(
+      `  ${paint("green", allowedSummary(allowed))}${verbose ? "" : paint("dim", " · --verbose lists them")}`,
+    );
+    if (verbose) for (const judged of allowed) lines.push(...renderStep(judged, paint));
+  }
   for (const w of result.model.warnings) lines.push(`  ${paint("yellow", "warning")}: ${t(w)}`);
   for (const e of result.model.frontmatter?.errors ?? [])
-    lines.push(`  ${paint("yellow", "warning")}: frontmatter: ${t(e)}`);
+    lines.push(
+      `  ${paint("yellow", "warning")}: ${e.startsWith("frontmatter") ? "" : "frontmatter: "}${t(e)}`,
+    );
   return lines;
+}
+
+/** Denied before review; file order within each. */
+function worstStepsFirst(steps: readonly JudgedStep[]): JudgedStep[] {
+  return steps
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => verdictRank(b.s.verdict) - verdictRank(a.s.verdict) || a.i - b.i)
+    .map(({ s }) => s);
+}
+
+/** "44 steps allowed (moltbook-api 38, moltbook-fetch 4, …)": most used rule first. */
+export function allowedSummary(allowed: readonly JudgedStep[]): string {
+  const byRule = new Map<string, number>();
+  for (const s of allowed) for (const r of stepRules(s)) byRule.set(r, (byRule.get(r) ?? 0) + 1);
+  const rules = [...byRule]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([rule, n]) => `${t(rule)} ${n}`);
+  return `${plural(allowed.length, "step")} allowed${rules.length > 0 ? ` (by rule: ${rules.join(", ")})` : ""}`;
+}
+
+/** The rules that allowed a step: each command's own, or the step's when it has none. */
+function stepRules(s: JudgedStep): string[] {
+  const rules = new Set(s.commands.map((c) => c.rule));
+  return rules.size > 0 ? [...rules] : [s.rule];
 }
 
 const indent = "      ";
 
-function renderStep(judged: JudgedStep, paint: Paint): string[] {
+function renderStep(judged: JudgedStep, paint: Paint, sameAsPrevious = false): string[] {
   const { step } = judged;
   const verdict = paint(verdictStyle[judged.verdict], judged.verdict.toUpperCase().padEnd(6));
   const install = step.install ? `${paint("cyan", "[install]")} ` : "";
@@ -96,23 +147,34 @@ function renderStep(judged: JudgedStep, paint: Paint): string[] {
   ];
   if (step.install && step.installReason !== undefined)
     lines.push(`${indent}${paint("dim", `install: ${t(step.installReason)}`)}`);
-  lines.push(`${indent}reason: ${t(judged.reason)}`);
+  if (sameAsPrevious) return lines;
+  // "allowed by rule X" only repeats the rule column.
+  if (judged.verdict !== "allow" || judged.reason !== `allowed by rule ${judged.rule}`)
+    lines.push(`${indent}reason: ${t(judged.reason)}`);
   if (judged.verdict !== "allow") {
     if (judged.fix !== undefined) lines.push(`${indent}${paint("cyan", "fix:")} ${t(judged.fix)}`);
-    // A step with several commands: name the ones that were refused, with their own reasons.
+    // A step with several commands: name the ones that were refused, with their own reasons
+    // (the one the step line already shows is not repeated).
     if (judged.commands.length > 1) {
       for (const c of judged.commands) {
         if (c.verdict === "allow") continue;
         const argv = c.command.argv.map((w) => w.value).join(" ");
+        const same = c.rule === judged.rule && c.reason === judged.reason;
+        // Reasons often start with "program: "; the command is shown just before.
+        const program = c.command.argv[0]?.value ?? "";
+        const lead = [`${program}: `, `${program} `].find((p) => program !== "" && c.reason.startsWith(p));
+        const why = lead === undefined ? c.reason : c.reason.slice(lead.length);
         lines.push(
-          `${indent}↳ ${paint(verdictStyle[c.verdict], c.verdict.toUpperCase())}  ${t(c.rule)}  ${t(summarise(argv, 80))}: ${t(c.reason)}`,
+          `${indent}↳ ${paint(verdictStyle[c.verdict], c.verdict.toUpperCase())}  ${t(c.rule)}  ${t(summarise(argv, 80))}${same ? "" : ` — ${t(why)}`}`,
         );
         if (c.fix !== undefined && c.fix !== judged.fix)
           lines.push(`${indent}  ${paint("cyan", "fix:")} ${t(c.fix)}`);
       }
     }
-    for (const p of judged.analysis.problems)
-      lines.push(`${indent}problem: ${t(p.construct)}: ${t(p.message)}`);
+    for (const p of judged.analysis.problems) {
+      const text = describeProblem(p);
+      if (text !== judged.reason) lines.push(`${indent}problem: ${t(text)}`);
+    }
   }
   return lines;
 }

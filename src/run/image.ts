@@ -4,7 +4,7 @@
 
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createWriteStream, existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -115,6 +115,24 @@ function runProcess(cmd: string, args: string[], onLine: (l: string) => void): P
   });
 }
 
+/** The phase a debootstrap log line starts, named for a progress line (undefined: same phase). */
+export function debootstrapPhase(line: string): string | undefined {
+  const phases: Array<[RegExp, string]> = [
+    [
+      /^I: (Retrieving|Checking) (In)?Release|^I: (Retrieving|Validating) Packages/,
+      "fetching the package lists",
+    ],
+    [/^I: Resolving dependencies/, "resolving dependencies"],
+    [/^I: Retrieving |^I: Validating /, "downloading packages"],
+    [/^I: Extracting /, "extracting packages"],
+    [/^I: Installing (core|required)|^I: Unpacking /, "installing the base system"],
+    [/^I: Configuring /, "configuring packages"],
+    [/^I: Base system installed successfully/, "base system installed"],
+  ];
+  for (const [re, name] of phases) if (re.test(line)) return name;
+  return undefined;
+}
+
 /** debootstrap a minimal bookworm and import it as skillwall/bookworm-base:latest. */
 export async function bootstrapBase(
   client: ContainerClient,
@@ -134,12 +152,37 @@ export async function bootstrapBase(
   const rootfs = path.join(work, "rootfs");
   try {
     const mirror = debianMirror();
-    onProgress(`debootstrap bookworm from ${mirror} (about 30 s)`);
-    await runProcess(
-      "debootstrap",
-      ["--variant=minbase", `--include=${basePackages}`, "bookworm", rootfs, mirror],
-      (l) => onProgress(`  ${l}`),
-    );
+    // debootstrap prints ~575 lines: they go to a log file; the user sees one line per phase.
+    const logFile = path.join(os.tmpdir(), `skillwall-debootstrap-${Date.now()}.log`);
+    const log = createWriteStream(logFile);
+    onProgress(`debootstrap bookworm from ${mirror} (about 30 s; full log: ${logFile})`);
+    const tail: string[] = [];
+    let phase: string | undefined;
+    try {
+      await runProcess(
+        "debootstrap",
+        ["--variant=minbase", `--include=${basePackages}`, "bookworm", rootfs, mirror],
+        (l) => {
+          log.write(`${l}\n`);
+          tail.push(l);
+          if (tail.length > 15) tail.shift();
+          const next = debootstrapPhase(l);
+          if (next !== undefined && next !== phase) {
+            phase = next;
+            onProgress(`  ${next}`);
+          }
+        },
+      );
+    } catch (err) {
+      for (const l of tail) onProgress(`  | ${l}`);
+      throw err instanceof SkillwallError
+        ? new SkillwallError("image-base", `${err.message} (last lines above; full log: ${logFile})`, {
+            fix: "check the Debian mirror is reachable, then run `skillwall image build` again",
+          })
+        : err;
+    } finally {
+      log.end();
+    }
     onProgress(`importing ${baseImageRepo}:latest`);
     const tarProc = spawn("tar", ["-C", rootfs, "--numeric-owner", "-c", "."], {
       stdio: ["ignore", "pipe", "inherit"],
@@ -166,7 +209,11 @@ export async function chooseBase(
     await client.pull(registryBase, registryTimeoutMs);
     return registryBase;
   } catch (err) {
-    onProgress(`no registry (${(err as Error).message.split("\n")[0] ?? ""}); using a local base`);
+    // Expected on machines without Docker Hub access: say what happens, not the pull error.
+    const why = (err as Error).message.split("\n")[0] ?? "";
+    onProgress(
+      `${registryBase} is not available from a registry here (${/timeout|timed out/i.test(why) ? "no answer" : "not reachable"}); building a local base from the Debian mirror instead`,
+    );
   }
   if (await client.inspectImage(`${baseImageRepo}:latest`)) return `${baseImageRepo}:latest`;
   await bootstrapBase(client, onProgress);

@@ -1,5 +1,6 @@
 // Runs the CLI in-process with captured streams, as a user would call it.
 
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
@@ -7,8 +8,13 @@ import { main } from "../../src/cli.js";
 import type { CliIO } from "../../src/cli/io.js";
 
 export const repoRoot = path.resolve(fileURLToPath(import.meta.url), "../../..");
-// Next to the main checkout; a worktree elsewhere points SKILLWALL_CORPUS at it.
-export const corpusRoot = process.env["SKILLWALL_CORPUS"] ?? path.resolve(repoRoot, "../shared/corpus");
+// Next to the main checkout; a git worktree is one level deeper; SKILLWALL_CORPUS overrides both.
+export const corpusRoot =
+  process.env["SKILLWALL_CORPUS"] ??
+  [path.resolve(repoRoot, "../shared/corpus"), path.resolve(repoRoot, "../../shared/corpus")].find((p) =>
+    existsSync(p),
+  ) ??
+  path.resolve(repoRoot, "../shared/corpus");
 
 export interface CliRun {
   code: number;

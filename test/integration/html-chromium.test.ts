@@ -148,6 +148,31 @@ describe("HTML report in Chromium", () => {
     });
   });
 
+  it("lists denied and review steps before the folded allowed ones, and filters by verdict and severity", async () => {
+    const side = page.locator("#s0 aside");
+    const order = await side
+      .locator("li[data-verdict]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-verdict")));
+    const rank = { deny: 0, review: 1, allow: 2 } as Record<string, number>;
+    expect(order.length).toBeGreaterThan(2);
+    expect(order).toEqual([...order].sort((a, b) => (rank[a ?? ""] ?? 9) - (rank[b ?? ""] ?? 9)));
+    // Allowed steps are folded: not visible until their <details> opens.
+    const firstAllowed = side.locator('li[data-verdict="allow"]').first();
+    expect(await firstAllowed.isVisible()).toBe(false);
+    expect(await side.locator('li[data-verdict="deny"]').first().isVisible()).toBe(true);
+    // Untick DENY: the denied steps disappear, the findings stay; tick it again: they come back.
+    await side.locator('input[data-filter="verdict"][data-value="deny"]').uncheck();
+    expect(await side.locator('li[data-verdict="deny"]').first().isVisible()).toBe(false);
+    expect(await side.locator("li[data-severity]").first().isVisible()).toBe(true);
+    await side.locator('input[data-filter="verdict"][data-value="deny"]').check();
+    expect(await side.locator('li[data-verdict="deny"]').first().isVisible()).toBe(true);
+    // Untick CRITICAL: only the critical findings go.
+    await side.locator('input[data-filter="severity"][data-value="critical"]').uncheck();
+    expect(await side.locator('li[data-severity="critical"]').first().isVisible()).toBe(false);
+    expect(await side.locator('li[data-severity="high"]').first().isVisible()).toBe(true);
+    await side.locator('input[data-filter="severity"][data-value="critical"]').check();
+  });
+
   it("runs nothing from the hostile skill and loads nothing", async () => {
     expect(await page.evaluate(() => (globalThis as unknown as PageGlobals).window.__pwned)).toBeUndefined();
     expect(await page.locator("img, iframe, object, embed, form, link").count()).toBe(0);

@@ -1,4 +1,5 @@
 // Shared helpers for the policy tests: hand-built words/commands and a one-call judge.
+import { existsSync } from "node:fs";
 import path from "node:path";
 import type { JudgedStep, SimpleCommand, Span, Step, Word } from "../../src/model.js";
 import { judgeStep } from "../../src/policy/index.js";
@@ -6,7 +7,11 @@ import type { Policy } from "../../src/policy/types.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
-export const corpusRoot = path.resolve(repoRoot, "../shared/corpus");
+// The shared corpus sits next to the main checkout; a git worktree is one level deeper.
+export const corpusRoot =
+  [path.resolve(repoRoot, "../shared/corpus"), path.resolve(repoRoot, "../../shared/corpus")].find((p) =>
+    existsSync(p),
+  ) ?? path.resolve(repoRoot, "../shared/corpus");
 
 const span: Span = { start: { line: 1, column: 1, offset: 0 }, end: { line: 1, column: 1, offset: 0 } };
 

@@ -71,10 +71,16 @@ describe("HTML report: self-contained and locked down", () => {
       "p",
       "aside",
       "script",
+      // The filter bar and the folded allowed steps.
+      "label",
+      "input",
+      "details",
+      "summary",
     ]) {
       allowedTags.add(t);
     }
-    const allowedAttributes = /^(class|id|href|title|lang|charset|http-equiv|content|name|data-[a-z-]+)$/;
+    const allowedAttributes =
+      /^(class|id|href|title|lang|charset|http-equiv|content|name|type|data-[a-z-]+)$/;
     for (const tag of html.match(/<[a-zA-Z][^>]*>/g) ?? []) {
       const name = /^<([a-zA-Z0-9]+)/.exec(tag)![1]!.toLowerCase();
       expect(allowedTags, tag).toContain(name);

@@ -129,6 +129,29 @@ describe("JSON report", () => {
   });
 });
 
+describe("JSON report, worst first", () => {
+  it("writes the counts and the findings before the step list, and counts allowed steps by rule", () => {
+    const text = renderJson([weatherResult()], [], meta);
+    expect(text.indexOf('"summary"')).toBeLessThan(text.indexOf('"findings"'));
+    expect(text.indexOf('"findings"')).toBeLessThan(text.indexOf('"steps": ['));
+    const [result] = toJson([weatherResult()], [], meta).results;
+    const steps = result?.steps ?? [];
+    const count = (v: string): number => steps.filter((s) => s.verdict === v).length;
+    expect(result?.summary).toMatchObject({
+      steps: steps.length,
+      allow: count("allow"),
+      review: count("review"),
+      deny: count("deny"),
+    });
+    const byRule = result?.summary.allowedByRule ?? [];
+    expect(byRule.length).toBeGreaterThan(0);
+    for (const { rule, steps: n } of byRule)
+      expect(n).toBe(
+        steps.filter((s) => s.verdict === "allow" && s.commands.some((c) => c.rule === rule)).length,
+      );
+  });
+});
+
 describe("docs/json-format.md", () => {
   const doc = readFileSync(fileURLToPath(new URL("../../docs/json-format.md", import.meta.url)), "utf8");
 

@@ -281,3 +281,30 @@ describe("limits and errors", () => {
     expect(log.runs[0]!.invocations[0]!.toolExecutionNotifications.at(-1)?.message.text).toMatch(/exceed/);
   });
 });
+
+describe("SARIF results, worst first", () => {
+  it("lists findings by severity, then denied steps, then review steps, and counts the allowed", () => {
+    const sarif = toSarif([weatherResult(), hostileResult()], [], meta) as {
+      runs: Array<{
+        results: Array<{ ruleId: string; properties: { severity?: string } }>;
+        properties: { allowedSteps: number };
+      }>;
+    };
+    const run = sarif.runs[0];
+    const order = ["critical", "high", "medium", "low", "info"];
+    const rank = (r: { ruleId: string; properties: { severity?: string } }): number =>
+      r.ruleId === "policy/deny"
+        ? 5
+        : r.ruleId === "policy/review"
+          ? 6
+          : order.indexOf(r.properties.severity ?? "");
+    const ranks = (run?.results ?? []).map(rank);
+    expect(ranks.length).toBeGreaterThan(3);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(ranks).toContain(5);
+    const allowed = [weatherResult(), hostileResult()]
+      .flatMap((r) => r.steps)
+      .filter((s) => s.verdict === "allow");
+    expect(run?.properties.allowedSteps).toBe(allowed.length);
+  });
+});

@@ -18,8 +18,26 @@ function io(env: NodeJS.ProcessEnv, isTTY: boolean): CliIO {
 }
 
 describe("text report", () => {
-  const plain = renderText([weatherResult(), hostileResult()], errors, meta, { color: false });
+  const plain = renderText([weatherResult(), hostileResult()], errors, meta, { color: false, verbose: true });
   const lines = plain.split("\n");
+  const short = renderText([weatherResult()], [], meta, { color: false }).split("\n");
+
+  it("opens with what matters: findings, then denied, then review steps, then one line for the allowed", () => {
+    const at = (re: RegExp): number => short.findIndex((l) => re.test(l));
+    const findings = at(/^ {2}findings \(/);
+    const firstDeny = at(/^ {2}\S+:\d+:\d+ {2}DENY /);
+    const firstReview = at(/^ {2}\S+:\d+:\d+ {2}REVIEW/);
+    const allowed = at(/^ {2}\d+ steps? allowed \(by rule: /);
+    expect(findings).toBeGreaterThan(0);
+    expect(findings).toBeLessThan(firstDeny);
+    expect(firstDeny).toBeLessThan(firstReview);
+    expect(firstReview).toBeLessThan(allowed);
+    expect(short[allowed]).toContain("--verbose lists them");
+    // Without --verbose no allowed step is listed; with it every one is, and none restates its rule.
+    expect(short.some((l) => / ALLOW /.test(l))).toBe(false);
+    expect(lines.filter((l) => / {2}ALLOW {2}/.test(l)).length).toBeGreaterThan(0);
+    expect(plain).not.toMatch(/reason: allowed by rule/);
+  });
 
   it("heads each skill with source, short sha256, verdict and risk", () => {
     const sha = weatherResult().sha256.slice(0, 12);
@@ -35,7 +53,7 @@ describe("text report", () => {
     expect(lines[at + 2]).toMatch(/^\s+fix: no policy change/);
     // The refused commands of a multi-command step are named with their own reasons and fixes.
     expect(lines[at + 3]).toMatch(
-      /↳ DENY\s+curl\.get\s+curl -fsSL http:\/\/203\.0\.113\.7\/setup\.sh: host 203\.0\.113\.7/,
+      /↳ DENY\s+curl\.get\s+curl -fsSL http:\/\/203\.0\.113\.7\/setup\.sh — host 203\.0\.113\.7/,
     );
     expect(lines[at + 4]).toMatch(/fix: add 203\.0\.113\.7 to curl\.hosts/);
     expect(plain).toMatch(/scripts\/setup\.sh:2:1\s+DENY\s+curl\.get/);
@@ -84,7 +102,7 @@ describe("text report", () => {
   it("writes no colour codes when colour is off, and colours verdicts when it is on", () => {
     const benign = renderText([weatherResult()], [], meta, { color: false });
     expect(benign).not.toContain(ESC);
-    const coloured = renderText([weatherResult()], [], meta, { color: true });
+    const coloured = renderText([weatherResult()], [], meta, { color: true, verbose: true });
     expect(coloured).toContain(`${ESC}[31mDENY  ${ESC}[0m`);
     expect(coloured).toContain(`${ESC}[32mALLOW ${ESC}[0m`);
   });

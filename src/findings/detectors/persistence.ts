@@ -11,8 +11,11 @@ const rcFile =
 const cronPath = /^\/etc\/cron|\/var\/spool\/cron|^\/etc\/crontab/;
 const launchPath = /Library\/Launch(?:Agents|Daemons)\//;
 const systemdPath = /\/systemd\/(?:system|user)\/[^/]+\.(?:service|timer)$/;
+// In the OpenClaw workspace, the agent's memory and instructions are the root files (AGENTS.md,
+// SOUL.md, MEMORY.md …), memory/, skills/ and dot-folders; a skill's own data folder below it
+// (~/.openclaw/workspace/notes/…) is not.
 const memoryPath =
-  /(?:^|\/)(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md$|(?:^|\/)\.claude\/|(?:^|\/)\.cursor\/rules|\.cursorrules$|(?:^|\/)skills\/[^/]+\/SKILL\.md$|\.(?:openclaw|clawdbot|moltbot)\/(?:workspace|skills|agents)/i;
+  /(?:^|\/)(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md$|(?:^|\/)\.claude\/|(?:^|\/)\.cursor\/rules|\.cursorrules$|(?:^|\/)skills\/[^/]+\/SKILL\.md$|\.(?:openclaw|clawdbot|moltbot)\/(?:workspace\/?$|workspace\/(?:[^/]*\.md$|[^/]*\*[^/]*$|memory(?:\/|$)|skills(?:\/|$)|\.[^/]+)|skills|agents)/i;
 const dangerousPayload =
   /\b(?:curl|wget|base64|eval|nc|ncat|socat|python[\d.]*\s+-c|\/dev\/tcp|bash\s+-i)\b|alias\s+(?:sudo|ls|cd|git|ssh)=/;
 

@@ -38,7 +38,9 @@ export function detectUndeclared(ctx: DetectContext): void {
   const hosts = new Map<string, { line: number; column: number; file: string }>();
   const assigned = new Set<string>();
   for (const src of ctx.shell) {
-    if (src.depth > 0 || src.kind === "frontmatter-install") continue;
+    // Steps only: inline code the extractor did not take as a step ("`GET /api/v1/agents/me`")
+    // is prose, and its first word is no binary the skill runs.
+    if (src.depth > 0 || src.kind === "frontmatter-install" || src.kind === "inline-code") continue;
     for (const cmd of src.commands) {
       for (const a of cmd.assignments) assigned.add(a.name);
       const name = nameOf(cmd);
