@@ -58,7 +58,10 @@ const everyday = [
 ];
 
 function hostile() {
-  const file = path.join(process.env.SKILLWALL_CORPUS ?? path.resolve(root, "../shared/corpus"), "shell/gtfobins.jsonl");
+  const file = path.join(
+    process.env.SKILLWALL_CORPUS ?? path.resolve(root, "../shared/corpus"),
+    "shell/gtfobins.jsonl",
+  );
   if (!existsSync(file)) return [];
   const out = [];
   for (const line of readFileSync(file, "utf8").split("\n")) {

@@ -70,7 +70,10 @@ export function registerInstall(program: Command, ctx: CliContext): void {
     .argument("<source>", "https URL of skill.md, or a skill file / folder")
     .option("--name <name>", "skill name (default: the frontmatter name)")
     .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option("--agent-home <dir>", "the agent home to install into (default: ~/.local/share/skillwall/agent-home)")
+    .option(
+      "--agent-home <dir>",
+      "the agent home to install into (default: ~/.local/share/skillwall/agent-home)",
+    )
     .option("--state-dir <dir>", stateDirHelp)
     .option("-y, --yes", "approve only what the policy allows outright; do not ask")
     .option(
