@@ -27,6 +27,7 @@ import {
 import { checkOptionCounts, parseArgs, type ParsedArgs } from "./options.js";
 import { normaliseGlob, resolvePath } from "./paths.js";
 import { basename, inlineCodeOptions, isInterpreter, isWrapper } from "./programs.js";
+import { unnamedProtectedWrite } from "./protected.js";
 import { matchValue, type ValueOk, type ValueResult } from "./values.js";
 import { envNames, unquotedExpansions } from "./words.js";
 
@@ -442,6 +443,21 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
       let matched = false;
       for (const spec of candidates) {
         if (!spec.target) {
+          // Any target: still never one of the agent's own files unless a rule names it.
+          const resolved = resolvePath(
+            r.target.value,
+            normaliseGlob(policy.workdir, policy.home, policy.home),
+          );
+          const hit = stream === "stdin" ? undefined : unnamedProtectedWrite(resolved, [], policy.home);
+          if (hit !== undefined) {
+            last = {
+              ok: false,
+              reason: `redirect ${quote(text)} writes ${resolved}, one of the agent's own files (${hit})`,
+              fix: `only a redirect target whose allow list names '${resolved}' can allow this write (in ${where}.redirects)`,
+              progress,
+            };
+            continue;
+          }
           matched = true;
           break;
         }
@@ -449,6 +465,7 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
           policy,
           where: `${where}.redirects`,
           what: `redirect target ${quote(r.target.value)}`,
+          write: stream === "stdout" || stream === "stderr",
         });
         if (res.ok) {
           matched = true;
