@@ -558,6 +558,23 @@ function tryRule(
         if (!acc.env.includes(name)) acc.env.push(name);
       }
     }
+    // A catch-all rule cannot tell which arguments are written: any word that names one of the
+    // agent's own files (or a redirect to one) is refused, reads included.
+    const workdir = normaliseGlob(policy.workdir, policy.home, policy.home);
+    for (const word of [
+      ...cmd.argv.slice(1),
+      ...cmd.redirects.flatMap((r) => (r.target ? [r.target] : [])),
+    ]) {
+      const resolved = resolvePath(word.value, workdir);
+      const hit = unnamedProtectedWrite(resolved, [], policy.home);
+      if (hit !== undefined)
+        return {
+          ok: false,
+          reason: `${quote(word.value)} names ${resolved}, one of the agent's own files (${hit}); a catch-all rule cannot tell a read from a write`,
+          fix: `add a rule for ${basename(cmd.argv[0]?.value ?? "")} whose path allow list names '${resolved}'`,
+          progress: 0,
+        };
+    }
     const miss = pipeMiss();
     if (miss) return miss;
     return {

@@ -48,11 +48,12 @@ beforeAll(async () => {
     default: await loadPolicy("default"),
     moltbook: await loadPolicy("moltbook"),
     "common-tools": await loadPolicy("common-tools"),
+    "sandbox-only": await loadPolicy("sandbox-only"),
   };
 });
 
 describe("the agent's own files are never written under the shipped policies", () => {
-  for (const name of ["default", "moltbook", "common-tools"]) {
+  for (const name of ["default", "moltbook", "common-tools", "sandbox-only"]) {
     it(`${name}: no write to a protected file is allowed`, () => {
       const allowed: string[] = [];
       for (const target of TARGETS)
