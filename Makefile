@@ -4,11 +4,12 @@ SHELL := /bin/bash
 EXAMPLE ?= examples/moltbook/SKILL.md
 EXAMPLE_POLICY ?= moltbook
 
-.PHONY: help deps build example test test-unit setup-docker setup-chromium setup-openclaw bench eval clean
+.PHONY: help deps build example test test-unit fuzz setup-docker setup-chromium setup-openclaw bench eval clean
 
 help:
 	@echo "make example   install, build and scan $(EXAMPLE) with --policy $(EXAMPLE_POLICY) (no Docker)"
 	@echo "make test      install everything (npm packages, Docker engine, images, Chromium, OpenClaw) and run every test"
+	@echo "make fuzz      differential fuzzing against bash with a random seed (SHELL_FUZZ_SEED, SHELL_FUZZ_CASES)"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -38,6 +39,17 @@ test: deps setup-chromium setup-docker setup-openclaw
 
 test-unit: deps
 	npx vitest run test/unit test/attacks
+
+# make test uses fixed seeds only; here the seed is random unless SHELL_FUZZ_SEED is given, and
+# SHELL_FUZZ_CASES sets the volume of each differential test's extra run.
+FUZZ_TESTS := test/attacks/shell-differential.test.ts test/attacks/shell-lists-differential.test.ts \
+	test/attacks/shell-syntax-differential.test.ts test/attacks/shell-quoting-differential.test.ts \
+	test/attacks/shell-split-differential.test.ts
+fuzz: deps
+	@seed=$${SHELL_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
+	cases=$${SHELL_FUZZ_CASES:-2000}; \
+	echo "fuzz: SHELL_FUZZ_SEED=$$seed SHELL_FUZZ_CASES=$$cases"; \
+	SHELL_FUZZ_SEED=$$seed SHELL_FUZZ_CASES=$$cases npx vitest run --testTimeout=0 $(FUZZ_TESTS)
 
 bench: build
 	npm run bench

@@ -148,6 +148,18 @@ export interface SkillModel {
   bundled: BundledFile[];
   /** Non-fatal problems (e.g. a bundled file that could not be read). */
   warnings: string[];
+  /**
+   * Text that could hold a command but was not judged (a file with nothing to judge, a
+   * bundled file that could not be read): a skill with any is never `allow`.
+   */
+  unanalysed?: Unanalysed[];
+}
+
+export interface Unanalysed {
+  file: string;
+  line: number;
+  /** Why it was not analysed. */
+  why: string;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,6 +24,10 @@ const INTERPRETERS =
 
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=\S*$/;
 
+/** Shell syntax that may open a command line before its program word. */
+const LEADING_SYNTAX =
+  /^(?:[({!]\s*|(?:if|then|else|elif|do|while|until|for\s+\w+\s+in\s+[^;]*;\s*do|time|exec|command|builtin|true\s*(?:;|&&|\|\|)|false\s*\|\|)\s+)+/;
+
 /** The program word of a command line: skips `NAME=value` prefixes. */
 export function programWord(line: string): { word: string; rest: string } | undefined {
   const words = line.trim().split(/[ \t]+/);
@@ -42,6 +46,14 @@ export function isPlausibleProgram(word: string): boolean {
   );
 }
 
+/**
+ * Prose starts sentences with capitalised words that are also program names ("Open …",
+ * "Find …", "Source records:"); commands are lower-case, PowerShell cmdlets are Verb-Noun.
+ */
+function commandCase(word: string): boolean {
+  return word === word.toLowerCase() || /^[A-Z][a-z]+-[A-Z][A-Za-z]+$/.test(word);
+}
+
 /** Shell operators that only make sense in a command line. */
 const SHELL_OPERATOR = /\s(?:\||&&|\|\||;|>>?|<)\s|\$\(|`|\|\s*\w/;
 
@@ -50,7 +62,7 @@ export function looksLikeInlineCommand(code: string): boolean {
   const text = code.trim();
   if (text.length === 0 || text.includes("\n")) return INTERPRETERS.test(text);
   if (INTERPRETERS.test(text)) return true;
-  const pw = programWord(text);
+  const pw = programWord(text.replace(LEADING_SYNTAX, ""));
   if (pw === undefined || !isPlausibleProgram(pw.word)) return false;
   return pw.rest.length > 0;
 }
@@ -64,8 +76,8 @@ export function looksLikeProseCommand(line: string): boolean {
   const text = line.trim();
   if (text.length === 0) return false;
   if (INTERPRETERS.test(text)) return true;
-  const pw = programWord(text);
-  if (pw === undefined || !isPlausibleProgram(pw.word)) return false;
+  const pw = programWord(text.replace(LEADING_SYNTAX, ""));
+  if (pw === undefined || !commandCase(pw.word) || !isPlausibleProgram(pw.word)) return false;
   const rest = ` ${pw.rest}`;
   return (
     /\s--?[A-Za-z]/.test(rest) ||
@@ -97,14 +109,51 @@ const CONSOLE_LANGS = new Set([
   "terminal",
 ]);
 
-export type FenceKind = "shell" | "console" | "unlabeled" | "other";
+/** Programming and data languages: their blocks are embedded code (read by the findings), not steps. */
+const CODE_LANGS = new Set(
+  (
+    "json json5 jsonc jsonl yaml yml toml xml html htm css scss less js javascript mjs cjs jsx ts typescript tsx " +
+    "python py python3 go golang rust rs java kotlin kt swift c h cpp c++ cc cxx hpp csharp cs fsharp ruby rb php " +
+    "sql graphql gql diff patch markdown md mdx mermaid dot proto protobuf ini cfg conf csv tsv svg scala lua r " +
+    "dart elixir ex erlang haskell hs ocaml clojure perl pl vue svelte hcl terraform tf nix dockerfile makefile " +
+    "cmake groovy gradle properties env dotenv latex tex regex jinja jinja2 handlebars liquid twig"
+  ).split(" "),
+);
 
-/** Classify a fence by its info string's language word (case-insensitive). */
+export type FenceKind = "shell" | "console" | "unlabeled" | "code" | "other";
+
+/**
+ * Classify a fence by its info string's language word (case-insensitive). Pandoc and
+ * highlighter spellings count: `{.bash}`, `{.sh .numberLines}`, `language-bash`.
+ */
 export function fenceKind(lang: string | null | undefined): FenceKind {
-  if (lang === null || lang === undefined || lang === "") return "unlabeled";
-  const word = /^[a-z0-9_+-]+/.exec(lang.toLowerCase())?.[0] ?? "";
+  if (lang === null || lang === undefined || lang.trim() === "") return "unlabeled";
+  const info = lang
+    .trim()
+    .toLowerCase()
+    .replace(/^\{\s*\.?/, "")
+    .replace(/^language-/, "");
+  const word = /^[a-z0-9_+-]+/.exec(info)?.[0] ?? "";
   if (word === "") return "other";
   if (SHELL_LANGS.has(word)) return "shell";
   if (CONSOLE_LANGS.has(word)) return "console";
+  if (CODE_LANGS.has(word)) return "code";
   return "other";
+}
+
+/**
+ * A line of a block that is not labelled shell and still holds a command: a prompt, shell
+ * syntax or `NAME=value` prefixes, then a plausible program; or anything piped into an
+ * interpreter.
+ */
+export function looksLikeCommandLine(raw: string): boolean {
+  let line = raw.trim();
+  if (line === "" || line.startsWith("#")) return false;
+  if (INTERPRETERS.test(line)) return true;
+  line = line.replace(/^(?:\$|>|PS[^>]*>|%|❯)\s+/, "");
+  line = line.replace(LEADING_SYNTAX, "");
+  const pw = programWord(line);
+  if (pw === undefined) return false;
+  const word = pw.word.replace(/[;&|]+$/, "");
+  return commandCase(word) && isPlausibleProgram(word);
 }

@@ -153,7 +153,9 @@ export function deriveInstallCommand(spec: Record<string, unknown>): {
   command: string;
   error?: string;
 } {
-  const rawKind = typeof spec.kind === "string" ? spec.kind.toLowerCase() : "";
+  // As OpenClaw reads it: `kind`, else `type`, trimmed and lower-cased.
+  const kindText = typeof spec.kind === "string" ? spec.kind : typeof spec.type === "string" ? spec.type : "";
+  const rawKind = kindText.trim().toLowerCase();
   const need = (kind: InstallSpecKind, field: string, build: (w: string) => string) => {
     const w = words(spec[field]);
     return w === undefined

@@ -14,10 +14,17 @@ import type {
   Step,
   StepKind,
   TextSegment,
+  Unanalysed,
 } from "../model.js";
 import { parseMarkdown } from "../parse/markdown.js";
 import { findUrls, hostOf } from "../parse/urls.js";
-import { fenceKind, looksLikeInlineCommand, looksLikeProseCommand, looksLikeShellBlock } from "./commands.js";
+import {
+  fenceKind,
+  looksLikeCommandLine,
+  looksLikeInlineCommand,
+  looksLikeProseCommand,
+  looksLikeShellBlock,
+} from "./commands.js";
 import { consoleCommands } from "./console.js";
 import { readFrontmatter } from "./frontmatter.js";
 import { isInstallLeadIn, mentionsInstall } from "./install.js";
@@ -31,6 +38,8 @@ export interface ExtractInput {
   bundled?: BundledFile[];
   /** Problems found while reading the input (symlinks skipped, unreadable bundled files). */
   warnings?: string[];
+  /** "shell": the file is a script given directly (one step); markdown when absent. */
+  fileType?: "markdown" | "shell";
 }
 
 export interface ExtractOptions {
@@ -54,6 +63,24 @@ export function extractSkill(input: ExtractInput, opts: ExtractOptions = {}): Sk
   return new Extractor(input, opts).run();
 }
 
+const ENTITIES: Readonly<Record<string, string>> = {
+  lt: "<",
+  gt: ">",
+  amp: "&",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+};
+/** The few HTML entities a command line needs, decoded (numeric ones too). */
+function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
+    if (e.startsWith("#x") || e.startsWith("#X"))
+      return String.fromCodePoint(Number.parseInt(e.slice(2), 16) || 32);
+    if (e.startsWith("#")) return String.fromCodePoint(Number(e.slice(1)) || 32);
+    return ENTITIES[e.toLowerCase()] ?? m;
+  });
+}
+
 /** A line with its `code spans` blanked: those are judged as inline steps on their own. */
 function withoutCodeSpans(line: string): string {
   return line.replace(/`[^`]*`/g, " ");
@@ -66,6 +93,7 @@ class Extractor {
   private readonly code: EmbeddedCode[] = [];
   private readonly segments: TextSegment[] = [];
   private readonly warnings: string[];
+  private readonly unanalysed: Unanalysed[] = [];
   private frontmatter: Frontmatter | undefined;
   private heading: string | undefined;
   private stepLimitHit = false;
@@ -80,9 +108,25 @@ class Extractor {
 
   run(): SkillModel {
     const { input } = this;
-    const tree = parseMarkdown(input.text);
-    this.walk(tree);
-    for (const file of input.bundled ?? []) this.bundledScript(file);
+    if (input.fileType === "shell") {
+      this.addStep("bundled-script", [{ text: input.text, pos: { line: 1, column: 1, offset: 0 } }], {
+        install: true,
+        reason: "a shell script given directly: all of it runs",
+        file: input.file,
+      });
+    } else {
+      this.walk(parseMarkdown(input.text));
+    }
+    for (const file of input.bundled ?? []) {
+      this.bundledScript(file);
+      this.bundledMarkdown(file);
+    }
+    if (this.steps.length === 0 && input.fileType !== undefined && !/\.(?:md|markdown)$/i.test(input.file))
+      this.unanalysed.push({
+        file: input.file,
+        line: 1,
+        why: "nothing to judge: no command found in this file",
+      });
     const model: SkillModel = {
       source: input.source,
       file: input.file,
@@ -95,6 +139,10 @@ class Extractor {
       bundled: input.bundled ?? [],
       warnings: this.warnings,
     };
+    if (this.unanalysed.length > 0) {
+      model.unanalysed = this.unanalysed;
+      for (const u of this.unanalysed) this.warnings.push(`${u.file}:${u.line}: not analysed: ${u.why}`);
+    }
     if (this.frontmatter !== undefined) model.frontmatter = this.frontmatter;
     return model;
   }
@@ -141,6 +189,7 @@ class Extractor {
       case "heading": {
         this.heading = plainText(node).trim();
         this.segment("heading", this.heading, start?.offset ?? 0);
+        this.proseLines(node, "inline");
         return true;
       }
       case "paragraph": {
@@ -149,7 +198,7 @@ class Extractor {
           plainText(node),
           start?.offset ?? 0,
         );
-        if (quote) this.blockquoteLines(node);
+        this.proseLines(node, quote ? "blockquote" : "inline");
         return true;
       }
       case "code":
@@ -171,18 +220,22 @@ class Extractor {
         const comment = node.value.trimStart().startsWith("<!--");
         this.segment(comment ? "html-comment" : "html", node.value, start?.offset ?? 0);
         this.urlsIn(node.value, start?.offset ?? 0, "bare");
+        this.htmlLines(node.value, start?.offset ?? 0);
         return false;
       }
       case "link": {
         const autolink = this.input.text.charCodeAt(start?.offset ?? 0) === 60; /* < */
         this.addLink(node.url, start?.offset ?? 0, autolink ? "autolink" : "link", plainText(node));
+        this.titleCommand(node.title, start?.offset ?? 0);
         return true;
       }
       case "image":
         this.addLink(node.url, start?.offset ?? 0, "image", node.alt ?? "");
+        this.titleCommand(node.title, start?.offset ?? 0);
         return false;
       case "definition":
         this.addLink(node.url, start?.offset ?? 0, "definition", node.label ?? node.identifier);
+        this.titleCommand(node.title, start?.offset ?? 0);
         return false;
       case "text":
         if (!inLink) this.urlsIn(node.value, start?.offset ?? 0, "bare", node.position?.end.offset);
@@ -202,8 +255,21 @@ class Extractor {
       case "footnoteReference":
       case "table":
       case "tableRow":
-      case "tableCell":
         return true;
+      case "tableCell": {
+        const cell = plainText(node).trim();
+        if (looksLikeProseCommand(cell) && start !== undefined)
+          this.addStep(
+            "inline",
+            [{ text: cell, pos: this.index.at(this.cellOffset(cell, start.offset ?? 0)) }],
+            {
+              install: false,
+              reason: "a command in a table cell; `install` runs only install blocks",
+              contiguous: false,
+            },
+          );
+        return true;
+      }
     }
   }
 
@@ -305,9 +371,31 @@ class Extractor {
           this.addStep("fenced", lines, { ...install, lang });
           return;
         }
+        // A caller's classifier decides alone; the default also judges a block with any command line.
+        if (this.opts.isShell === undefined && lines.some((l) => looksLikeCommandLine(l.text))) {
+          this.addStep("fenced", lines, {
+            ...install,
+            reason: `an unlabeled block with a command line; ${install.reason}`,
+            lang,
+          });
+          return;
+        }
         break;
       }
       case "other":
+        // Any other label (text, fish, powershell, an unknown word) still holds what an agent
+        // may run: judged when a line looks like a command. Programming and data languages stay
+        // embedded code, read by the findings.
+        if (lines.some((l) => looksLikeCommandLine(l.text))) {
+          this.addStep("fenced", lines, {
+            ...install,
+            reason: `a \`\`\`${lang} block with a command line; ${install.reason}`,
+            lang,
+          });
+          return;
+        }
+        break;
+      case "code":
         break;
     }
     this.code.push({ lang, text: node.value, line: lead.line, column: lead.column, offset: lead.offset });
@@ -345,11 +433,15 @@ class Extractor {
     return { install: false, reason: NOT_INSTALL };
   }
 
-  /** Command-looking plain-text lines of a blockquote paragraph (inline code is handled separately). */
-  private blockquoteLines(node: Nodes): void {
+  /**
+   * Command-looking plain-text lines of a paragraph or heading (a blockquote's, a list item's or
+   * plain prose); inline code is handled separately. A trailing backslash continues the line.
+   */
+  private proseLines(node: Nodes, kind: "blockquote" | "inline"): void {
     const start = node.position?.start;
     const end = node.position?.end;
     if (start === undefined || end === undefined) return;
+    const where = kind === "blockquote" ? "a blockquote" : "prose";
     let pending: Piece[] = [];
     for (let lineNo = start.line; lineNo <= end.line; lineNo += 1) {
       const raw = this.index.lineText(lineNo);
@@ -360,21 +452,100 @@ class Extractor {
         while (col <= raw.length && /[ \t>]/.test(raw[col - 1] ?? "")) col += 1;
       }
       const lineEnd = lineNo === end.line ? Math.max(end.column - col, 0) : raw.length;
-      const body = raw.slice(col - 1, col - 1 + lineEnd);
+      let body = raw.slice(col - 1, col - 1 + lineEnd);
+      // A heading's marker is not part of the command.
+      const marker = node.type === "heading" && pending.length === 0 ? /^#{1,6}[ \t]+/.exec(body) : null;
+      if (marker) {
+        col += marker[0].length;
+        body = body.slice(marker[0].length).replace(/[ \t]+#+[ \t]*$/, "");
+      }
       const piece = { text: body, pos: this.index.at(this.index.lineStart(lineNo) + col - 1) };
+      if (pending.length === 0 && body.trimStart().startsWith("|")) {
+        this.tableRowCells(body, this.index.lineStart(lineNo) + col - 1);
+        continue;
+      }
       if (pending.length > 0) pending.push(piece);
       else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
       if (pending.length > 0 && !body.endsWith("\\")) {
-        this.addStep("blockquote", pending, {
+        this.addStep(kind, pending, {
           install: false,
-          reason: "a command in a blockquote; `install` runs only install blocks",
+          reason: `a command in ${where}; \`install\` runs only install blocks`,
         });
         pending = [];
       }
     }
-    if (pending.length > 0) {
-      this.addStep("blockquote", pending, { install: false, reason: "a command in a blockquote" });
+    if (pending.length > 0) this.addStep(kind, pending, { install: false, reason: `a command in ${where}` });
+  }
+
+  /** Lines of an HTML block (comment, <pre>, <details> …) that hold a command once tags are removed. */
+  private htmlLines(value: string, offset: number): void {
+    const lines = value.split("\n");
+    let at = offset;
+    for (const raw of lines) {
+      const text = decodeEntities(raw.replace(/<!--|-->|<\/?[A-Za-z][^>]*>/g, " ")).trim();
+      if (text !== "" && (looksLikeProseCommand(text) || looksLikeCommandLine(text)))
+        this.addStep("inline", [{ text, pos: this.index.at(at) }], {
+          install: false,
+          reason: "a command in an HTML block; `install` runs only install blocks",
+          contiguous: false,
+        });
+      at += raw.length + 1;
     }
+  }
+
+  /** A link or image title that is a command line. */
+  private titleCommand(title: string | null | undefined, offset: number): void {
+    if (!title || !looksLikeProseCommand(title)) return;
+    this.addStep("inline", [{ text: title, pos: this.index.at(offset) }], {
+      install: false,
+      reason: "a command in a link title",
+      contiguous: false,
+    });
+  }
+
+  /** The cells of a table row (the parser reads tables as paragraphs): each one that is a command. */
+  private tableRowCells(row: string, offset: number): void {
+    let at = 0;
+    for (const raw of row.split(/(?<!\\)\|/)) {
+      const cell = raw.replaceAll("\\|", "|").trim();
+      const lead = raw.length - raw.trimStart().length;
+      if (looksLikeProseCommand(withoutCodeSpans(cell)))
+        this.addStep("inline", [{ text: cell, pos: this.index.at(offset + at + lead) }], {
+          install: false,
+          reason: "a command in a table cell; `install` runs only install blocks",
+          contiguous: false,
+        });
+      at += raw.length + 1;
+    }
+  }
+
+  /** Where a table cell's text starts (its node start when the text is not found on the line). */
+  private cellOffset(cell: string, start: number): number {
+    const at = this.input.text.indexOf(cell, start);
+    const lineEnd = this.input.text.indexOf("\n", start);
+    return at >= 0 && (lineEnd < 0 || at < lineEnd) ? at : start;
+  }
+
+  /** Markdown the skill bundles (references/*.md, a nested SKILL.md): read like the main file. */
+  private bundledMarkdown(file: BundledFile): void {
+    if (file.type !== "markdown") return;
+    if (file.text === undefined) {
+      this.unanalysed.push({
+        file: file.path,
+        line: 1,
+        why: "bundled markdown not read (too large or not UTF-8)",
+      });
+      return;
+    }
+    const nested = new Extractor(
+      { source: this.input.source, file: file.path, text: file.text },
+      this.opts,
+    ).run();
+    for (const step of nested.steps) {
+      if (this.steps.length >= limits.maxSteps) break;
+      this.steps.push(step);
+    }
+    this.warnings.push(...nested.warnings);
   }
 
   private bundledScript(file: BundledFile): void {

@@ -18,6 +18,8 @@ export interface SkillInput {
   bundled: BundledFile[];
   /** Problems found while reading (symlinks skipped, bundled files not read). */
   warnings: string[];
+  /** What the main file is: "shell" for a script given directly; markdown when absent. */
+  fileType?: "markdown" | "shell";
 }
 
 export type InputResult = { ok: true; input: SkillInput } | { ok: false; error: SkillError };
@@ -145,7 +147,10 @@ async function readMarkdownFile(source: string, full: string, file: string): Pro
   if (!bytes.ok) return bytes;
   const decoded = decodeText(source, bytes.data);
   if (!decoded.ok) return decoded;
-  return { ok: true, input: { source, file, text: decoded.text, bundled: [], warnings: [] } };
+  // A file given directly is read as what it is: a shell script (by extension or shebang) is one
+  // step; anything else is markdown.
+  const fileType = typeByName(file, decoded.text) === "shell" ? "shell" : "markdown";
+  return { ok: true, input: { source, file, text: decoded.text, bundled: [], warnings: [], fileType } };
 }
 
 async function readCapped(

@@ -29,6 +29,7 @@ import {
 import { checkOptionCounts, parseArgs, type ParsedArgs } from "./options.js";
 import { normaliseGlob, resolvePath } from "./paths.js";
 import { basename, inlineCodeOptions, isInterpreter, isWrapper } from "./programs.js";
+import { unnamedProtectedWrite } from "./protected.js";
 import { matchValue, type ValueOk, type ValueResult } from "./values.js";
 import { envNames, unquotedExpansions } from "./words.js";
 
@@ -444,6 +445,21 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
       let matched = false;
       for (const spec of candidates) {
         if (!spec.target) {
+          // Any target: still never one of the agent's own files unless a rule names it.
+          const resolved = resolvePath(
+            r.target.value,
+            normaliseGlob(policy.workdir, policy.home, policy.home),
+          );
+          const hit = stream === "stdin" ? undefined : unnamedProtectedWrite(resolved, [], policy.home);
+          if (hit !== undefined) {
+            last = {
+              ok: false,
+              reason: `redirect ${quote(text)} writes ${resolved}, one of the agent's own files (${hit})`,
+              fix: `only a redirect target whose allow list names '${resolved}' can allow this write (in ${where}.redirects)`,
+              progress,
+            };
+            continue;
+          }
           matched = true;
           break;
         }
@@ -451,6 +467,7 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
           policy,
           where: `${where}.redirects`,
           what: `redirect target ${quote(r.target.value)}`,
+          write: stream === "stdout" || stream === "stderr",
         });
         if (res.ok) {
           matched = true;
@@ -542,6 +559,23 @@ function tryRule(
         }
         if (!acc.env.includes(name)) acc.env.push(name);
       }
+    }
+    // A catch-all rule cannot tell which arguments are written: any word that names one of the
+    // agent's own files (or a redirect to one) is refused, reads included.
+    const workdir = normaliseGlob(policy.workdir, policy.home, policy.home);
+    for (const word of [
+      ...cmd.argv.slice(1),
+      ...cmd.redirects.flatMap((r) => (r.target ? [r.target] : [])),
+    ]) {
+      const resolved = resolvePath(word.value, workdir);
+      const hit = unnamedProtectedWrite(resolved, [], policy.home);
+      if (hit !== undefined)
+        return {
+          ok: false,
+          reason: `${quote(word.value)} names ${resolved}, one of the agent's own files (${hit}); a catch-all rule cannot tell a read from a write`,
+          fix: `add a rule for ${basename(cmd.argv[0]?.value ?? "")} whose path allow list names '${resolved}'`,
+          progress: 0,
+        };
     }
     const miss = pipeMiss();
     if (miss) return miss;

@@ -5,6 +5,7 @@ import type { Word } from "../model.js";
 import type { Policy, ValueSpec } from "./types.js";
 import { compilePath, compiledPathMatch, globMatch, type CompiledPathGlob } from "./glob.js";
 import { normaliseGlob, resolvePath } from "./paths.js";
+import { unnamedProtectedWrite } from "./protected.js";
 import { checkUrl } from "./url.js";
 import { envNames, isLiteral, unquotedExpansions } from "./words.js";
 
@@ -26,6 +27,8 @@ export interface ValueContext {
   where: string;
   /** "argument 3 'x'" — what is being judged, for reasons. */
   what: string;
+  /** The value is a file the command writes (a redirect to a file), whatever the spec says. */
+  write?: boolean;
 }
 
 const ok = (env: string[] = [], hosts: ValueOk["hosts"] = []): ValueOk => ({ ok: true, hosts, env });
@@ -142,7 +145,20 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
           fix: "cannot be allowed by this rule: choose another name or place",
         };
       }
-      if (globs.some((g) => compiledPathMatch(g, resolved))) return ok();
+      if (globs.some((g) => compiledPathMatch(g, resolved))) {
+        if (!spec.write && !ctx.write) return ok();
+        const guarded = unnamedProtectedWrite(
+          resolved,
+          globs.map((g) => g.pattern),
+          home,
+        );
+        if (guarded === undefined) return ok();
+        return {
+          ok: false,
+          reason: `${ctx.what} writes ${resolved}, one of the agent's own files (instructions, memory, configuration, start-up files or a skill's folder: ${guarded})`,
+          fix: `a broad glob does not cover it: only a rule whose allow list names it ('${resolved}') can allow this write (in ${ctx.where})`,
+        };
+      }
       return {
         ok: false,
         reason: `${ctx.what} resolves to ${resolved}, which is not under ${spec.allow.join(", ") || "any allowed path"}`,

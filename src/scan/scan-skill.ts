@@ -15,6 +15,9 @@ export interface SkillInput {
   file: string;
   text: string;
   bundled: BundledFile[];
+  warnings?: string[];
+  /** "shell": a script given directly (one step); markdown when absent. */
+  fileType?: "markdown" | "shell";
 }
 
 const verdictRank: Record<Verdict, number> = { allow: 0, review: 1, deny: 2 };
@@ -87,6 +90,8 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
     verdict: worstVerdict([
       ...judged.map((j) => j.verdict),
       model.frontmatter?.errors.length ? "review" : "allow",
+      // Text that could hold a command but was not judged: never "allow".
+      model.unanalysed?.length ? "review" : "allow",
     ]),
     risk: riskOf(findings),
     steps: judged,

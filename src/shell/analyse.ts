@@ -103,6 +103,12 @@ const OWN_GAPS_UNCHECKED = new Set(["string", "translated_string", "heredoc_body
 // Always dynamic, so their inner layout does not matter.
 const GAPS_NOT_DESCENDED = new Set(["expansion", "simple_expansion", "arithmetic_expansion"]);
 
+/**
+ * bash's operators; its lexer reads the longest one. An operator token the parser ended where
+ * the next byte makes a longer one (`;` + `&>` is bash's `;&` then `>`) was tokenised differently.
+ */
+const BASH_OPERATORS = new Set(";;& ;; ;& ; && & || |& | &>> &> >> >| >& > <<- <<< << <& <> <".split(" "));
+
 const CONTROL_FLOW: Readonly<Record<string, string>> = Object.freeze({
   if_statement: "if statement",
   while_statement: "while loop",
@@ -138,6 +144,11 @@ export function tooLong(text: string, opts: AnalyseOptions = {}): ShellAnalysis 
 /** Analyse `root`, the tree of exactly `text` (callers that already parsed it reuse the tree). */
 export function analyseTree(text: string, root: Node, opts: AnalyseOptions = {}): ShellAnalysis {
   return new Analyser(text, opts.home ?? DEFAULT_HOME).run(root);
+}
+
+/** Block-level problems of an error-free parse (bytes between tokens, statement separators). */
+export function blockStructure(text: string, root: Node): ShellProblem[] {
+  return new Analyser(text, DEFAULT_HOME).structure(root);
 }
 
 /**
@@ -207,6 +218,31 @@ class Analyser {
     this.checkGaps(root, 0);
     this.gap(root.endIndex, this.text.length);
     return this.result(this.text, this.walkBody(root, "top"));
+  }
+
+  /**
+   * The block-level checks of run() without resolving any word: the bytes between tokens, and
+   * what separates top-level statements. Cheap enough to run on every block that is split.
+   */
+  structure(root: Node): ShellProblem[] {
+    this.gap(0, root.startIndex);
+    this.checkGaps(root, 0);
+    this.gap(root.endIndex, this.text.length);
+    let previousEnd = -1;
+    let separated = false;
+    for (const kid of root.children) {
+      if (kid.type === "comment") continue;
+      if (kid.type === ";;" || kid.type === ";&" || kid.type === ";;&")
+        this.divergence(`${kid.type} outside a case statement`, kid.startIndex, kid.endIndex);
+      else if (kid.type === ";" || kid.type === "&" || kid.type === "\n") separated = true;
+      else if (STATEMENTS.has(kid.type)) {
+        if (previousEnd >= 0 && !separated && !this.text.slice(previousEnd, kid.startIndex).includes("\n"))
+          this.divergence("statements not separated by ; or a newline", previousEnd, kid.startIndex);
+        previousEnd = kid.endIndex;
+        separated = false;
+      }
+    }
+    return this.problems;
   }
 
   /** Like run() on the parse of exactly the statement made of `nodes` (whose tree has no error). */
@@ -326,9 +362,21 @@ class Analyser {
       if (child.startIndex < cursor) this.divergence("overlapping syntax nodes", child.startIndex, cursor);
       else if (own) this.gap(cursor, child.startIndex);
       cursor = Math.max(cursor, child.endIndex);
+      if (child.childCount === 0 && BASH_OPERATORS.has(child.type)) this.operatorEnd(child);
       if (child.childCount > 0) this.checkGaps(child, depth + 1);
     }
     if (own && cursor < node.endIndex) this.gap(cursor, node.endIndex);
+  }
+
+  private operatorEnd(op: Node): void {
+    const token = this.text.slice(op.startIndex, op.endIndex);
+    const next = this.at(op.endIndex);
+    if (next !== undefined && BASH_OPERATORS.has(token + next))
+      this.divergence(
+        `operator ${token} followed by ${next} (bash reads ${token + next})`,
+        op.startIndex,
+        op.endIndex + 1,
+      );
   }
 
   private gap(start: number, end: number): void {

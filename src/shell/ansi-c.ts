@@ -47,6 +47,13 @@ export function decodeAnsiC(inner: string): AnsiCResult {
       for (let k = 0; k < 2 && isOctal(inner[i]); k++, i++)
         code = code * 8 + Number.parseInt(inner[i] as string, 8);
       code &= 0xff;
+    } else if (esc === "x" && inner[i] === "{") {
+      // bash 5.2: `\x{…}` takes every hex digit up to a non-digit, then an optional `}`; the
+      // byte is the value mod 256 (`\x{}` and `\x{g}` are NUL).
+      i++;
+      code = 0;
+      while (isHex(inner[i])) code = (code * 16 + Number.parseInt(inner[i++] as string, 16)) & 0xff;
+      if (inner[i] === "}") i++;
     } else if (esc === "x" || esc === "u" || esc === "U") {
       const max = esc === "x" ? 2 : esc === "u" ? 4 : 8;
       let digits = "";

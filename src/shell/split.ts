@@ -1,7 +1,7 @@
 // Split a code block into its top-level statements, so each command line becomes its own step.
 import type { Node } from "web-tree-sitter";
 import type { ShellAnalysis } from "../model.js";
-import { analyseStatement, analyseTree, tooLong, type AnalyseOptions } from "./analyse.js";
+import { analyseStatement, analyseTree, blockStructure, tooLong, type AnalyseOptions } from "./analyse.js";
 import { withTree } from "./parser.js";
 
 export interface Statement {
@@ -18,24 +18,33 @@ export interface AnalysedStatement extends Statement {
 // Control characters are dropped by the parser; splitting around them could lose bytes.
 const UNSAFE = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
-/** Top-level statements of `text`, comments dropped; the whole text when it does not parse cleanly. */
+/** Top-level statements of `text`, comments dropped; the whole text when it does not split cleanly. */
 export function splitStatements(text: string): Statement[] {
-  return withTree(text, (tree) => statementsOf(text, tree.rootNode));
+  return splitAndAnalyse(text).map(({ text: own, offset }) => ({ text: own, offset }));
 }
 
 /**
  * Like splitStatements, with each statement analysed from the block's one parse: a block that
  * stays whole is analysed from its tree, and each statement of a split block from its subtree
  * (positions relative to the statement), exactly as analyseShell(statement.text) would.
+ * A problem of the whole block that lies between statements (a backslash-newline that joins a
+ * statement to the comment after it, `;` read where bash reads `;&`) keeps the block whole: the
+ * split would drop the bytes bash reads there.
  */
 export function splitAndAnalyse(text: string, opts: AnalyseOptions = {}): AnalysedStatement[] {
   return withTree(text, (tree) => {
     const root = tree.rootNode;
-    if (wholeBlock(text, root)) {
-      if (text.trim() === "") return [];
-      return [{ text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) }];
-    }
-    return statementNodes(root).map(({ nodes, start, end }) => ({
+    if (text.trim() === "") return [];
+    const whole = (): AnalysedStatement[] => [
+      { text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) },
+    ];
+    if (wholeBlock(text, root)) return whole();
+    const ranges = statementNodes(root);
+    const blockProblems = blockStructure(text, root);
+    const inside = (start: number, end: number): boolean =>
+      ranges.some((r) => start >= r.start && end <= r.end);
+    if (blockProblems.some((p) => !inside(p.span.start.offset, p.span.end.offset))) return whole();
+    return ranges.map(({ nodes, start, end }) => ({
       text: text.slice(start, end),
       offset: start,
       analysis: analyseStatement(text, nodes, start, end, opts),
@@ -45,11 +54,6 @@ export function splitAndAnalyse(text: string, opts: AnalyseOptions = {}): Analys
 
 function wholeBlock(text: string, root: Node): boolean {
   return root.hasError || UNSAFE.test(text);
-}
-
-function statementsOf(text: string, root: Node): Statement[] {
-  if (wholeBlock(text, root)) return text.trim() === "" ? [] : [{ text, offset: 0 }];
-  return statementNodes(root).map(({ start, end }) => ({ text: text.slice(start, end), offset: start }));
 }
 
 /** Top-level statements as node ranges; a trailing `&` stays with its statement. */

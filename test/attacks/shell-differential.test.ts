@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { analyseShell, initShell, renderScript } from "../../src/shell/index.js";
 import type { ShellAnalysis } from "../../src/model.js";
 import { ORACLE_HOME, runUnderBash } from "./shell-bash-oracle.js";
-import { commandLine, rng } from "./shell-fuzz-gen.js";
+import { commandLine, extraRun, rng } from "./shell-fuzz-gen.js";
 
 beforeAll(async () => {
   await initShell();
@@ -60,9 +60,9 @@ describe("differential fuzzing against /usr/bin/bash", () => {
       expect(statics).toBeGreaterThan(60);
     });
   }
-  const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
-  it(`random seed ${live} (reproduce with SHELL_FUZZ_SEED=<seed>)`, () => {
-    const { static: statics } = fuzz(live, 150);
+  const extra = extraRun(150);
+  it(`seed ${extra.seed}, ${extra.cases} cases (make fuzz: SHELL_FUZZ_SEED, SHELL_FUZZ_CASES)`, () => {
+    const { static: statics } = fuzz(extra.seed, extra.cases);
     expect(statics).toBeGreaterThan(20);
   });
 });

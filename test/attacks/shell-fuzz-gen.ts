@@ -153,3 +153,14 @@ export function commandLine(r: Rng): string {
   for (let i = 0; i < extra; i++) line += pick(r, ["; ", "\n", " && ", " # note\n", ";"]) + command(r);
   return line;
 }
+
+/**
+ * The extra fuzz run of a differential test. `make test` is deterministic: a fixed seed (460607243
+ * found the `;&>` divergence) and the test's default volume. `make fuzz` sets SHELL_FUZZ_SEED
+ * (random unless given) and SHELL_FUZZ_CASES (the volume).
+ */
+export function extraRun(defaultCases: number): { seed: number; cases: number } {
+  const seed = Number(process.env.SHELL_FUZZ_SEED) || 460607243;
+  const cases = Number(process.env.SHELL_FUZZ_CASES) || defaultCases;
+  return { seed, cases };
+}

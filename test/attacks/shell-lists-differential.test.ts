@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ShellAnalysis, SimpleCommand } from "../../src/model.js";
 import { analyseShell, initShell, renderScript } from "../../src/shell/index.js";
 import { ORACLE_HOME, runUnderBash } from "./shell-bash-oracle.js";
-import { rng, type Rng } from "./shell-fuzz-gen.js";
+import { extraRun, rng, type Rng } from "./shell-fuzz-gen.js";
 
 beforeAll(async () => {
   await initShell();
@@ -159,8 +159,8 @@ describe("differential fuzzing of lists and pipelines against bash", () => {
       expect(pipelines).toBeGreaterThan(60);
     });
   }
-  const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
-  it(`random seed ${live} (reproduce with SHELL_FUZZ_SEED=<seed>)`, () => {
-    expect(fuzz(live, 150).clean).toBeGreaterThan(40);
+  const extra = extraRun(150);
+  it(`seed ${extra.seed}, ${extra.cases} cases (make fuzz: SHELL_FUZZ_SEED, SHELL_FUZZ_CASES)`, () => {
+    expect(fuzz(extra.seed, extra.cases).clean).toBeGreaterThan(40);
   });
 });

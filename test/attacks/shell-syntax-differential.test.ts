@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { beforeAll, describe, expect, it } from "vitest";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 import { BASH } from "./shell-bash-oracle.js";
-import { rng, type Rng } from "./shell-fuzz-gen.js";
+import { extraRun, rng, type Rng } from "./shell-fuzz-gen.js";
 
 beforeAll(async () => {
   await initShell();
@@ -48,8 +48,8 @@ describe("differential fuzzing of syntax against bash -n", () => {
       expect(fuzz(seed, 1500)).toBeGreaterThan(150);
     });
   }
-  const live = Number(process.env.SHELL_FUZZ_SEED) || Math.floor(Math.random() * 2 ** 31);
-  it(`random seed ${live} (reproduce with SHELL_FUZZ_SEED=<seed>)`, () => {
-    expect(fuzz(live, 1000)).toBeGreaterThan(100);
+  const extra = extraRun(1000);
+  it(`seed ${extra.seed}, ${extra.cases} cases (make fuzz: SHELL_FUZZ_SEED, SHELL_FUZZ_CASES)`, () => {
+    expect(fuzz(extra.seed, extra.cases)).toBeGreaterThan(100);
   });
 });

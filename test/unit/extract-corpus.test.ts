@@ -60,9 +60,11 @@ describe("real corpus skills", () => {
     expect(hits).toContainEqual(["inline", 351]);
     const inline = model.steps.find((s) => s.kind === "inline" && s.line === 351);
     expect(inline?.text.startsWith('sudo bash -c "echo')).toBe(true);
-    // The "macOS Setup" block is an install step; the decoy box in an unlabeled fence is kept as code.
+    // The "macOS Setup" block is an install step; the decoy box in an unlabeled fence holds the
+    // payload piped into bash, so it is judged as a step too (it was embedded code once).
     expect(model.steps.find((s) => s.line === 149)?.install).toBe(true);
-    expect(model.code.some((c) => c.lang === "" && c.text.includes("base64 -D | bash"))).toBe(true);
+    expect(hits.length).toBeGreaterThan(3);
+    expect(model.code.some((c) => c.lang === "" && c.text.includes("base64 -D | bash"))).toBe(false);
     expect(model.links.some((l) => l.host === "91.92.242.30" || l.host === "swcdn.apple.com")).toBe(true);
   });
 });

@@ -1,0 +1,82 @@
+// The agent's own files: its instruction and memory files, its configuration, shell start-up
+// files and the folders of skills. Writing one changes what every later session does, so a write
+// (a path spec with `write: true`, or a redirect to a file) that lands on one is denied even when
+// a broad allow glob (`~/.openclaw/workspace/**`) covers it. Only an allow glob that names the
+// protected path (its literal part reaches the file, or the one skill folder) lets it through:
+// `~/.moltbot/skills/moltbook/**` names that skill's folder, `~/.openclaw/skills/**` names none.
+import { compiledPathMatch, compilePath, type CompiledPathGlob } from "./glob.js";
+import { normaliseGlob } from "./paths.js";
+
+/** Globs after `~` expansion; `/**` prefixes match anywhere (any workspace, any home). */
+export const PROTECTED_WRITE_GLOBS: readonly string[] = Object.freeze([
+  ...["AGENTS", "SOUL", "HEARTBEAT", "MEMORY", "USER", "IDENTITY", "TOOLS", "BOOTSTRAP"].map(
+    (name) => `/**/${name}.md`,
+  ),
+  "/**/memory/**",
+  "/**/.openclaw/*.json",
+  "/**/.openclaw/*.json5",
+  "/**/.openclaw/agents/**",
+  "/**/.openclaw/credentials/**",
+  "/**/.moltbot/*.json",
+  "/**/.moltbot/*.json5",
+  "/**/.clawdbot/*",
+  "/**/skills/*/**",
+  "~/.bashrc",
+  "~/.bash_profile",
+  "~/.bash_login",
+  "~/.bash_logout",
+  "~/.profile",
+  "~/.zshrc",
+  "~/.zprofile",
+  "~/.zshenv",
+  "~/.zlogin",
+  "~/.inputrc",
+  "~/.config/fish/**",
+]);
+
+const cache = new Map<string, CompiledPathGlob[]>();
+function compiled(home: string): CompiledPathGlob[] {
+  let hit = cache.get(home);
+  if (!hit) {
+    hit = PROTECTED_WRITE_GLOBS.map((g) => compilePath(normaliseGlob(g, home, home)));
+    cache.set(home, hit);
+  }
+  return hit;
+}
+
+/** The literal directory part of an absolute glob: its segments before the first wildcard. */
+function literalPrefix(glob: string): string {
+  const segments = glob.split("/");
+  const literal: string[] = [];
+  for (const s of segments) {
+    if (/[*?[\]{}]/.test(s)) break;
+    literal.push(s);
+  }
+  return literal.join("/") || "/";
+}
+
+/**
+ * The protected glob a write to `resolved` hits that `allowGlobs` (absolute, normalised) do not
+ * name, or undefined. An allow glob names a protected path when its literal part already lies
+ * in it (`…/skills/moltbook/**`, `…/workspace/MEMORY.md`). A path several protected globs match
+ * (`skills/moltbook/HEARTBEAT.md`) is named when one of them is: a rule that names a skill's
+ * folder owns the files in it.
+ */
+export function unnamedProtectedWrite(
+  resolved: string,
+  allowGlobs: readonly string[],
+  home: string,
+): string | undefined {
+  let first: string | undefined;
+  for (const glob of compiled(home)) {
+    if (!compiledPathMatch(glob, resolved)) continue;
+    const dirGlob = glob.pattern.endsWith("/**") ? compilePath(glob.pattern.slice(0, -3)) : undefined;
+    const named = allowGlobs.some((a) => {
+      const prefix = literalPrefix(a);
+      return compiledPathMatch(glob, prefix) || (dirGlob !== undefined && compiledPathMatch(dirGlob, prefix));
+    });
+    if (named) return undefined;
+    first ??= glob.pattern;
+  }
+  return first;
+}
