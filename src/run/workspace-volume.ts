@@ -50,6 +50,12 @@ export interface VolumeInput {
 /** Copies a tree as the container user: symlinks as symlinks, modes and times kept, no owners. */
 const copyTree = "cp -R -P --preserve=mode,timestamps,links /home/agent/from/. /home/agent/to/";
 
+/**
+ * Clears setuid/setgid bits on what comes back to the host: the quota filesystem is nosuid, the
+ * agent home is not, and a setuid file of the container uid there runs as that uid for anyone.
+ */
+const stripSetId = "find /home/agent/to ! -type l -perm /6000 -exec chmod ug-s {} +";
+
 async function copyInContainer(
   input: VolumeInput,
   label: string,
@@ -148,7 +154,7 @@ export async function openWorkspaceVolume(input: VolumeInput): Promise<Workspace
             "copy-out",
             mnt,
             input.workspace.hostDir,
-            `find /home/agent/to -mindepth 1 -delete && ${copyTree}`,
+            `find /home/agent/to -mindepth 1 -delete && ${copyTree} && ${stripSetId}`,
           );
         } finally {
           await cleanup();

@@ -45,4 +45,30 @@ describe("what steps leave in the workspace", () => {
     const out = await rescanWritten(r.workspace!, r.writtenSkillFiles, await loadPolicy("default"));
     expect(out.errors.map((e) => path.basename(e.source))).toEqual(["HEARTBEAT.md", "SKILL.md"]);
   }, 120_000);
+
+  it("setuid and setgid bits a step set do not come back to the host", async () => {
+    const home = await skillHome();
+    const step = bashStep(
+      "cp /bin/bash sb && chmod 4755 sb && mkdir sg && chmod 2775 sg && cp sb sg/gb && chmod 2755 sg/gb",
+    );
+    const r = await runSteps([step], {
+      client: d.client,
+      image: d.image,
+      policy,
+      workspace: { agentHome: home, relDir },
+    });
+    expect(r.steps[0]!.outcome).toBe("ok");
+    const ws = path.join(home, relDir);
+    for (const name of ["sb", "sg", "sg/gb"]) {
+      expect(((await lstat(path.join(ws, name))).mode & 0o6000).toString(8)).toBe("0");
+    }
+    // The next run of the same skill is not refused (the pre-mount check refuses setuid files).
+    const again = await runSteps([bashStep("test -x sb && echo fine")], {
+      client: d.client,
+      image: d.image,
+      policy,
+      workspace: { agentHome: home, relDir },
+    });
+    expect(again.steps[0]!.stdout).toBe("fine\n");
+  }, 120_000);
 });
