@@ -16,7 +16,7 @@ import { DockerClient } from "../run/docker.js";
 import type { EgressOptions } from "../run/egress-step.js";
 import { requireStepImage } from "../run/image.js";
 import { runSteps } from "../run/runner.js";
-import { snapshotFiles, type FileStamp } from "../run/workspace.js";
+import { snapshotFiles, stampChanged, type FileStamp } from "../run/workspace.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
 import { initShell } from "../shell/index.js";
 
@@ -77,8 +77,7 @@ export function changedFiles(
 ): string[] {
   const out: string[] = [];
   for (const [rel, st] of after) {
-    const old = before.get(rel);
-    if (!old || old.size !== st.size || old.mtimeMs !== st.mtimeMs || old.ino !== st.ino) out.push(rel);
+    if (stampChanged(before.get(rel), st)) out.push(rel);
   }
   return out.sort();
 }

@@ -301,7 +301,13 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
     opts.onRun?.(run);
     // What the steps wrote is new, untrusted input: copy it out (streamed, hashed, through
     // hostfs: no symlink, FIFO or device is followed), pin it, and scan the markdown again.
-    for (const w of await copyStepWritten(opts.home, plan.name, run.written)) {
+    const copied = await copyStepWritten(opts.home, plan.name, run.written).catch(async (err: unknown) => {
+      // A pinned file a step replaced with a symlink or FIFO is put back before the install
+      // fails: the agent must not load SKILL.md through a link to an unscanned file.
+      await restorePinnedFiles(opts.home, plan.name, lockedFiles).catch(() => undefined);
+      throw err;
+    });
+    for (const w of copied) {
       const sha = w.sha256;
       if (w.path.endsWith(".md")) {
         const text = await getBlobText(opts.home, sha, limits.maxFileBytes).catch((cause: unknown) => {

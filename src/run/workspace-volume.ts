@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SkillwallError } from "../errors.js";
+import { withHostDir, withSubdir } from "../hostfs/host-dir.js";
 import type { SandboxLimits, WorkspaceQuota } from "../limits.js";
 import type { BindMount, ContainerClient } from "./container-client.js";
 import { executeContainer } from "./execute.js";
@@ -28,6 +29,8 @@ const run = promisify(execFile);
 
 const volumePrefix = "skillwall-wsfs-";
 const ownerFile = "owner.json";
+/** Where the skill directory is bind-mounted (by descriptor) while a copy container runs. */
+const skillMount = "skill";
 
 export interface WorkspaceVolume {
   /** The workspace the steps mount: the quota filesystem at the skill directory's place. */
@@ -49,6 +52,37 @@ export interface VolumeInput {
 
 /** Copies a tree as the container user: symlinks as symlinks, modes and times kept, no owners. */
 const copyTree = "cp -R -P --preserve=mode,timestamps,links /home/agent/from/. /home/agent/to/";
+
+/**
+ * Clears setuid/setgid bits on what comes back to the host: the quota filesystem is nosuid, the
+ * agent home is not, and a setuid file of the container uid there runs as that uid for anyone.
+ */
+const stripSetId = "find /home/agent/to ! -type l -perm /6000 -exec chmod ug-s {} +";
+
+/**
+ * Runs `use` while the skill directory is bind-mounted at `at` (a root-only path). Docker
+ * resolves a bind source path on the host, as root, and the copies run as uid 1000: given the
+ * skill directory's path, a wrapped agent swapping that directory (or a component above it) for
+ * a symlink pointed the copy-out at any host directory uid 1000 may write, and the copy-in at any
+ * it may read. So the directory is opened through hostfs (no symlink on the way) and mounted by
+ * its descriptor (mount -c never resolves the magic link to a path); the copy mounts `at`.
+ */
+async function withSkillBind(input: VolumeInput, at: string, use: () => Promise<void>): Promise<void> {
+  const rel = input.workspace.relDir;
+  if (rel === undefined || rel === "")
+    throw new SkillwallError("workspace-quota", "the workspace has no skill directory inside the home");
+  await withHostDir(input.workspace.agentHome, {}, (home) =>
+    withSubdir(home, rel, {}, async (dir) => {
+      const byFd = dir.procPath.replace("/proc/self/", `/proc/${process.pid}/`);
+      await run("mount", ["--no-canonicalize", "--bind", byFd, at]);
+      try {
+        await use();
+      } finally {
+        await run("umount", [at]).catch(() => run("umount", ["-l", at]));
+      }
+    }),
+  );
+}
 
 async function copyInContainer(
   input: VolumeInput,
@@ -98,6 +132,7 @@ export async function openWorkspaceVolume(input: VolumeInput): Promise<Workspace
   await writeFile(path.join(dir, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
   const image = path.join(dir, "workspace.ext4");
   const mnt = path.join(dir, "mnt");
+  const skill = path.join(dir, skillMount);
   let mounted = false;
   const cleanup = async (): Promise<void> => {
     if (mounted) await run("umount", [mnt]).catch(() => run("umount", ["-l", mnt]));
@@ -106,6 +141,7 @@ export async function openWorkspaceVolume(input: VolumeInput): Promise<Workspace
   };
   try {
     await mkdir(mnt, { mode: 0o700 });
+    await mkdir(skill, { mode: 0o700 });
     const f = await open(image, "wx", 0o600);
     await f.truncate(input.quota.bytes); // sparse: blocks are allocated only as they are written
     await f.close();
@@ -126,7 +162,7 @@ export async function openWorkspaceVolume(input: VolumeInput): Promise<Workspace
     await run("mount", ["-o", "loop,nosuid,nodev,noatime", image, mnt]);
     mounted = true;
     await rmdir(path.join(mnt, "lost+found")).catch(() => undefined);
-    await copyInContainer(input, "copy-in", input.workspace.hostDir, mnt, copyTree);
+    await withSkillBind(input, skill, () => copyInContainer(input, "copy-in", skill, mnt, copyTree));
   } catch (err) {
     await cleanup();
     if (err instanceof SkillwallError) throw err;
@@ -143,12 +179,14 @@ export async function openWorkspaceVolume(input: VolumeInput): Promise<Workspace
       closing ??= (async () => {
         try {
           // The skill directory becomes exactly what the steps left.
-          await copyInContainer(
-            input,
-            "copy-out",
-            mnt,
-            input.workspace.hostDir,
-            `find /home/agent/to -mindepth 1 -delete && ${copyTree}`,
+          await withSkillBind(input, skill, () =>
+            copyInContainer(
+              input,
+              "copy-out",
+              mnt,
+              skill,
+              `find /home/agent/to -mindepth 1 -delete && ${copyTree} && ${stripSetId}`,
+            ),
           );
         } finally {
           await cleanup();
@@ -197,6 +235,15 @@ export async function reapWorkspaceVolumes(probe: OwnerProbe = procOwnerProbe): 
       continue; // being created right now, or not ours to judge
     }
     if (!ownerDead(labels, probe)) continue;
+    // The skill directory's bind first: removing the tree below it would empty the skill.
+    const skill = path.join(dir, skillMount);
+    if (mounts.has(skill)) {
+      try {
+        await run("umount", [skill]);
+      } catch {
+        continue;
+      }
+    }
     const mnt = path.join(dir, "mnt");
     if (mounts.has(mnt)) {
       try {

@@ -197,11 +197,26 @@ async function checkTree(
 export interface FileStamp {
   size: number;
   mtimeMs: number;
+  /** A step can set mtime back (touch -d) after rewriting in place; ctime it cannot. */
+  ctimeMs: number;
   ino: number;
 }
 
+/** Whether a file was (re)written between two stamps. */
+export function stampChanged(old: FileStamp | undefined, now: FileStamp): boolean {
+  return (
+    !old ||
+    old.size !== now.size ||
+    old.mtimeMs !== now.mtimeMs ||
+    old.ctimeMs !== now.ctimeMs ||
+    old.ino !== now.ino
+  );
+}
+
 /**
- * Regular files under the workspace (relative "/" paths) with what changes when they are written.
+ * Regular files under the workspace (relative "/" paths) with what changes when they are written,
+ * and anything else named like markdown (a symlink to an unscanned file, a FIFO): the agent
+ * loads those by name, so they must reach the rescan, which refuses them.
  * A tree too large (or deep) to walk is refused: the post-run rescan must see every file.
  */
 export async function snapshotFiles(ws: {
@@ -215,7 +230,9 @@ export async function snapshotFiles(ws: {
       await walkTree(
         dir,
         ({ rel, st }) => {
-          if (st.isFile()) out.set(rel, { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+          const md = !st.isDirectory() && rel.toLowerCase().endsWith(".md");
+          if (st.isFile() || md)
+            out.set(rel, { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino });
         },
         { skipDirs: new Set([".git"]) },
       );
@@ -243,8 +260,7 @@ export function changedSkillFiles(before: Map<string, FileStamp>, after: Map<str
   const out: string[] = [];
   for (const [rel, st] of after) {
     if (!rel.toLowerCase().endsWith(".md")) continue;
-    const old = before.get(rel);
-    if (!old || old.size !== st.size || old.mtimeMs !== st.mtimeMs || old.ino !== st.ino) out.push(rel);
+    if (stampChanged(before.get(rel), st)) out.push(rel);
   }
   return out.sort();
 }

@@ -121,6 +121,7 @@ describe("workspace mount", () => {
     // A device node in the workspace filesystem (what a planted node would be): it does not open.
     const workspace = {
       hostDir: path.join(home, relDir),
+      relDir,
       containerDir: `/home/agent/${relDir}`,
       agentHome: home,
     };
@@ -179,6 +180,7 @@ describe("workspace filesystems of a crashed run", () => {
         limits: resolveLimits(policy.sandbox),
         workspace: {
           hostDir: path.join(home, relDir),
+          relDir,
           containerDir: `/home/agent/${relDir}`,
           agentHome: home,
         },
