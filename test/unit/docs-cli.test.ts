@@ -44,7 +44,8 @@ export function codeSnippets(markdown: string): string[] {
 export function invocations(snippet: string): string[][] {
   const out: string[][] = [];
   for (const m of snippet.matchAll(
-    /(?:^|[\s;&|(])(?:npx\s+)?(?:node\s+)?(?:\S*\/)?(?:skillwall|skillwall\.js)\s+([^\n]*)/g,
+    // Only where a command starts (not `openclaw plugins enable skillwall …`, where it is an argument).
+    /(?:^\s*|[;&|(]\s*)(?:(?:exec|sudo|time)\s+)?(?:npx\s+)?(?:node\s+)?(?:\S*\/)?(?:skillwall|skillwall\.js)\s+([^\n]*)/g,
   )) {
     const rest = (m[1] ?? "").split(/\s#|\s\|\s|&&|;|\s>\s?/)[0] ?? "";
     const words = (rest.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^\[|\]$/g, ""));
