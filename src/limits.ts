@@ -35,6 +35,10 @@ export const limits = {
   serveRequestBytes: 1024 * 1024,
   /** Requests `skillwall serve` runs at once (the rest wait for a container). */
   serveMaxConnections: 16,
+  /** Commands registered with `skillwall serve` and not yet run (the oldest is dropped first). */
+  servePendingJobs: 256,
+  /** How long a registered command may wait for its run (a review waits for a person), ms. */
+  servePendingJobMs: 15 * 60_000,
   /** Largest OpenClaw config `skillwall doctor --openclaw` reads, in bytes. */
   maxOpenClawConfigBytes: 4 * 1024 * 1024,
   /** YAML nodes a policy's aliases (*name) may expand to in all: shared specs stay cheap, alias bombs fail. */

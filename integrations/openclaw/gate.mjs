@@ -4,6 +4,8 @@
 
 import path from "node:path";
 import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { serveCall } from "./serve-client.mjs";
 
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
@@ -18,6 +20,11 @@ const headless =
 /** Issued commands remembered until their after_tool_call (oldest dropped first). */
 const maxIssued = 4096;
 
+/** One shell word, whatever it holds. */
+function shellQuote(word) {
+  return `'${String(word).replaceAll("'", "'\\''")}'`;
+}
+
 export const defaults = { mode: "judge", timeoutMs: 5000 };
 
 /** The policy when none is configured: the agents' everyday policy when shipped, else default. */
@@ -27,8 +34,8 @@ export function defaultPolicy(lib) {
 
 /**
  * @param {any} lib skillwall's public API
- * @param {{ policy?: string, mode?: string, auditLog?: string, timeoutMs?: number, agentHome?: string }} config
- * @param {{ openclawConfig?: any, env?: Record<string,string|undefined>, logger?: any }} host
+ * @param {{ policy?: string, mode?: string, serveSocket?: string, auditLog?: string, timeoutMs?: number, agentHome?: string }} config
+ * @param {{ openclawConfig?: any, env?: Record<string,string|undefined>, logger?: any, pluginDir?: string }} host
  */
 export function createGate(lib, config = {}, host = {}) {
   const env = host.env ?? process.env;
@@ -40,6 +47,12 @@ export function createGate(lib, config = {}, host = {}) {
   const agentHome = path.resolve(config.agentHome ?? home);
   const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
+  // The client sandbox mode runs in place of the model's command. From the plugin's real folder:
+  // OpenClaw may load this module from a private copy that holds only statically imported files.
+  const serveRunScript = path.join(
+    host.pluginDir ?? path.dirname(fileURLToPath(import.meta.url)),
+    "serve-run.mjs",
+  );
   const started = performance.now();
   const audit = sharedAudit(lib, auditFile);
   const ready = lib.createJudge({ policy: policyRef, source: "openclaw" }).then((judge) => {
@@ -87,6 +100,31 @@ export function createGate(lib, config = {}, host = {}) {
     );
   }
 
+  /** The job id serve gives the checked command; throws (so the call is blocked) on any failure. */
+  async function registerWithServe(canonical, ctx) {
+    if (typeof config.serveSocket !== "string" || config.serveSocket === "")
+      throw new Error(
+        'mode "sandbox" needs serveSocket, the socket of a running `skillwall serve` (docs/serve.md)',
+      );
+    const answer = await withDeadline(
+      serveCall(config.serveSocket, { register: canonical }, timeoutMs),
+      timeoutMs,
+      ctx?.abortSignal,
+    );
+    if (!answer.ok || typeof answer.job !== "string" || !/^[0-9a-f]{32}$/.test(answer.job)) {
+      const e = answer.error ?? { message: "skillwall serve did not register the command" };
+      throw new Error(`skillwall serve refused the command: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ""}`);
+    }
+    return answer.job;
+  }
+
+  /** The host command that runs a registered job: fixed paths and a hex id, nothing the model wrote. */
+  function sandboxCommand(job) {
+    return [process.execPath, serveRunScript, path.resolve(config.serveSocket), job]
+      .map(shellQuote)
+      .join(" ");
+  }
+
   async function judgeExec(judge, event, ctx) {
     const p = event.params ?? {};
     if (typeof p.command !== "string" || p.command.trim() === "")
@@ -105,13 +143,8 @@ export function createGate(lib, config = {}, host = {}) {
       );
     if (p.node !== undefined)
       return block(event, "running on another node is not covered by the gate", "omit node");
-    if (mode === "sandbox") {
-      return block(
-        event,
-        "mode sandbox needs skillwall's sandbox supervisor (skillwall serve), which this skillwall does not provide; nothing runs on the host in its place",
-        'set mode "judge" or install a skillwall with `skillwall serve`',
-      );
-    }
+    if (mode === "sandbox" && p.env !== undefined && Object.keys(p.env ?? {}).length > 0)
+      return block(event, "sandbox mode does not pass environment variables into the container", "omit env");
     const granted = new Set(Object.keys(judge.policy.env ?? {}));
     if (p.env !== undefined && (typeof p.env !== "object" || p.env === null || Array.isArray(p.env)))
       return block(event, "env must be an object of names to values");
@@ -134,7 +167,16 @@ export function createGate(lib, config = {}, host = {}) {
     // approved copy's path, never the live URL (which may serve anything by now).
     const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
     if (pinned.length > 0) return block(event, pinned[0].message, `read ${pinned[0].localPath}`);
-    const command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
+    let command;
+    if (mode === "sandbox") {
+      if (cwd !== workspace)
+        return block(event, "sandboxed commands run in the workspace folder only", "omit workdir");
+      // Register the checked form with serve now (it judges it again); the host only gets an id.
+      const job = await registerWithServe(j.canonical, ctx);
+      command = sandboxCommand(job);
+    } else {
+      command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
+    }
     if (event.toolCallId) {
       // A call whose after_tool_call never comes must not grow the map without end.
       if (issued.size >= maxIssued) issued.delete(issued.keys().next().value);

@@ -35,6 +35,7 @@ export default definePluginEntry({
         openclawConfig: api.config,
         env: process.env,
         logger: api.logger,
+        pluginDir: api.rootDir,
       });
     } catch (err) {
       // No library, no verdicts: every gated call is refused.

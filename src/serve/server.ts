@@ -4,6 +4,7 @@
 // folder only the operator can enter (0700) and is itself 0600; it is never mounted into a
 // container (the containers see the workspace and their own job folder only).
 
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -22,6 +23,15 @@ export interface ServeOptions {
   policy: Policy;
   /** Host folder of the workspace: the socket must not be inside it. */
   workspaceHostDir: string;
+  /** Registered commands waiting for their one run (created on first use). */
+  jobs?: Map<string, PendingJob>;
+}
+
+/** A checked command kept for one run. */
+interface PendingJob {
+  script: string;
+  timeoutMs: number;
+  expires: number;
 }
 
 /** Make the socket's folder: created 0700 if missing; refused when others can enter it. */
@@ -68,10 +78,43 @@ export async function handleRequest(line: string, opts: ServeOptions): Promise<S
       'send {"version":1,"command":"…"} and a newline',
     );
   }
-  if (req.version !== 1 || typeof req.command !== "string") {
-    return refuse("serve-bad-request", "the request needs version 1 and a command string");
+  if (req.version !== 1) return refuse("serve-bad-request", "the request needs version 1");
+  const jobs = (opts.jobs ??= new Map());
+  if (typeof req.job === "string" && req.command === undefined && req.register === undefined) {
+    const pending = jobs.get(req.job);
+    jobs.delete(req.job); // one run per registration
+    if (pending === undefined || pending.expires < Date.now()) {
+      return refuse(
+        "serve-unknown-job",
+        "no registered command has this job id (each runs once, within limits.servePendingJobMs)",
+        "let the gate register the command again",
+      );
+    }
+    return runScript(pending.script, pending.timeoutMs, opts);
   }
-  const analysis = analyseShell(req.command, { home: opts.policy.home });
+  const text = typeof req.register === "string" && req.command === undefined ? req.register : req.command;
+  if (typeof text !== "string" || req.job !== undefined) {
+    return refuse("serve-bad-request", "the request needs exactly one of command, register or job");
+  }
+  const checked = check(text, req.timeoutMs, opts);
+  if ("version" in checked) return checked;
+  if (req.register === undefined) return runScript(checked.script, checked.timeoutMs, opts);
+  const now = Date.now();
+  for (const [id, j] of jobs) if (j.expires < now) jobs.delete(id);
+  // A gate whose runs never come must not grow the table without end.
+  while (jobs.size >= limits.servePendingJobs) jobs.delete(jobs.keys().next().value as string);
+  const id = randomBytes(16).toString("hex");
+  jobs.set(id, { ...checked, expires: now + limits.servePendingJobMs });
+  return { version: 1, ok: true, job: id, ran: checked.script };
+}
+
+/** Analyse and judge under the serve policy: the script to run, or the refusal. */
+function check(
+  text: string,
+  requestedMs: number | undefined,
+  opts: ServeOptions,
+): { script: string; timeoutMs: number } | ServeResponse {
+  const analysis = analyseShell(text, { home: opts.policy.home });
   const judged = judgeStep(
     {
       id: "serve#1:1",
@@ -79,7 +122,7 @@ export async function handleRequest(line: string, opts: ServeOptions): Promise<S
       file: "serve",
       line: 1,
       column: 1,
-      text: req.command,
+      text,
       offset: 0,
       install: false,
     },
@@ -102,10 +145,11 @@ export async function handleRequest(line: string, opts: ServeOptions): Promise<S
     return refuse(err.code ?? "unresolved-step", err.message, err.fix);
   }
   const max = opts.policy.sandbox.timeoutMs ?? sandboxDefaults.timeoutMs;
-  const timeoutMs = Math.min(
-    typeof req.timeoutMs === "number" && req.timeoutMs > 0 ? req.timeoutMs : max,
-    max,
-  );
+  const timeoutMs = Math.min(typeof requestedMs === "number" && requestedMs > 0 ? requestedMs : max, max);
+  return { script, timeoutMs };
+}
+
+async function runScript(script: string, timeoutMs: number, opts: ServeOptions): Promise<ServeResponse> {
   const run = await opts.pool.run(script, timeoutMs);
   return {
     version: 1,

@@ -74,7 +74,7 @@ describe("OpenClaw plugin gate", () => {
     expect((await g.beforeToolCall(exec({ command: "ls", host: "auto" })))?.block).toBeUndefined();
   });
 
-  it("refuses Code Mode and, in sandbox mode without a supervisor, every exec (never the host instead)", async () => {
+  it("refuses Code Mode and, in sandbox mode without a serve socket, every exec (never the host instead)", async () => {
     const { g } = gate();
     const code = await g.beforeToolCall(exec({ code: "1" }, { toolKind: "code_mode_exec" }));
     expect(code?.blockReason).toMatch(/Code Mode/);
