@@ -354,7 +354,7 @@ export class HeartbeatRunner {
     if (policy.heartbeat.steps.length === 0) return [];
     const scan: ScanFn = (input, p) => this.#cache.get(p, input.file, input.source, input.text, deps.scan);
     const approved = new Set(locked.approvedSteps.filter((a) => a.phase === "heartbeat").map((a) => a.hash));
-    const base = await judgePolicySteps(policy, policy, scan);
+    const base = await judgePolicySteps(policy, policy, scan, locked.name);
     const stepHosts = base
       .filter((p) => p.judged.verdict !== "deny")
       .flatMap((p) => p.judged.commands.flatMap((c) => c.hosts.map((h) => h.host)));
@@ -366,7 +366,7 @@ export class HeartbeatRunner {
     const outcomes = new Map<string, StepOutcome>();
     const idOf = new Map<string, string>();
     const toRun: JudgedStep[] = [];
-    const judged = await judgePolicySteps(policy, profile, scan);
+    const judged = await judgePolicySteps(policy, profile, scan, locked.name);
     for (const { spec, judged: j } of judged) {
       idOf.set(j.step.id, spec.id);
       if (j.verdict === "deny")

@@ -31,14 +31,17 @@ export async function judgePolicySteps(
   stepsPolicy: Policy,
   judgeWith: Policy,
   scan: ScanFn,
+  /** The skill the steps run for: its own folder is theirs to write (see policy/protected.ts). */
+  skill?: string,
 ): Promise<PolicyStep[]> {
   const specs = stepsPolicy.heartbeat.steps;
   if (specs.length === 0) return [];
+  const owner = skill === undefined ? "" : `---\nname: ${JSON.stringify(skill)}\n---\n\n`;
   const result = await scan(
     {
       source: `policy ${stepsPolicy.name}`,
       file: policyStepsFile,
-      text: policyStepsDocument(specs),
+      text: owner + policyStepsDocument(specs),
       bundled: [],
     },
     judgeWith,

@@ -450,7 +450,7 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
             r.target.value,
             normaliseGlob(policy.workdir, policy.home, policy.home),
           );
-          const hit = stream === "stdin" ? undefined : unnamedProtectedWrite(resolved, [], policy.home);
+          const hit = stream === "stdin" ? undefined : unnamedProtectedWrite(resolved, [], policy.home, policy.ownSkillFolders);
           if (hit !== undefined) {
             last = {
               ok: false,
@@ -568,7 +568,7 @@ function tryRule(
       ...cmd.redirects.flatMap((r) => (r.target ? [r.target] : [])),
     ]) {
       const resolved = resolvePath(word.value, workdir);
-      const hit = unnamedProtectedWrite(resolved, [], policy.home);
+      const hit = unnamedProtectedWrite(resolved, [], policy.home, policy.ownSkillFolders);
       if (hit !== undefined)
         return {
           ok: false,

@@ -66,7 +66,10 @@ export function unnamedProtectedWrite(
   resolved: string,
   allowGlobs: readonly string[],
   home: string,
+  ownFolders: readonly string[] = [],
 ): string | undefined {
+  // Inside the scanned skill's own folder (resolved is normalised: no `..` left): its own.
+  if (ownFolders.some((f) => resolved === f || resolved.startsWith(`${f}/`))) return undefined;
   let first: string | undefined;
   for (const glob of compiled(home)) {
     if (!compiledPathMatch(glob, resolved)) continue;
@@ -79,4 +82,15 @@ export function unnamedProtectedWrite(
     first ??= glob.pattern;
   }
   return first;
+}
+
+/**
+ * The scanned skill's own folders (`~/.moltbot/skills/<name>` and the OpenClaw spellings): its
+ * install steps write there, and the runner mounts only that folder. A write there is the
+ * skill's own, as if a rule named the folder; another skill's folder stays protected. Set per
+ * scan from the skill's name, never from a policy file; the agent gate has no own skill.
+ */
+export function ownSkillFolders(home: string, skillName: string): string[] {
+  if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(skillName)) return [];
+  return [".moltbot", ".openclaw", ".clawdbot"].map((d) => `${home.replace(/\/+$/, "")}/${d}/skills/${skillName}`);
 }

@@ -142,6 +142,8 @@ export interface Policy {
   hash: string;
   /** What `~` expands to when judging paths (the sandbox home). */
   home: string;
+  /** Set per scan, never by a policy file: the scanned skill's own folders (see protected.ts). */
+  ownSkillFolders?: readonly string[];
   /** The directory relative paths are resolved against. */
   workdir: string;
   commands: CommandRule[];

@@ -151,6 +151,7 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
           resolved,
           globs.map((g) => g.pattern),
           home,
+          ctx.policy.ownSkillFolders,
         );
         if (guarded === undefined) return ok();
         return {

@@ -187,7 +187,7 @@ export async function planInstall(
     }
   }
   // The only heartbeat steps: the ones the policy lists.
-  for (const { judged } of await judgePolicySteps(policy, policy, deps.scan))
+  for (const { judged } of await judgePolicySteps(policy, policy, deps.scan, name))
     candidates.push({ phase: "heartbeat", judged, hash: stepHash(judged.step.kind, judged.step.text) });
   return { name, source: opts.source, files, candidates };
 }

@@ -6,6 +6,7 @@ import type { Policy } from "../policy/types.js";
 import { extractSkill } from "../extract/index.js";
 import { analyseShell, splitAndAnalyse, type AnalyseOptions } from "../shell/index.js";
 import { judgeStep } from "../policy/evaluate.js";
+import { ownSkillFolders } from "../policy/protected.js";
 import { detectFindings, riskOf } from "../findings/index.js";
 import { channels, publishDecision } from "../events.js";
 import { indexLines, mapStepOffset, type FileLines } from "./positions.js";
@@ -54,6 +55,21 @@ export interface ScanSkillOptions {
   review?: boolean;
 }
 
+// One derived policy per (policy, skill name), so the evaluator's per-policy caches stay warm.
+const ownSkillPolicies = new WeakMap<Policy, Map<string, Policy>>();
+
+/** The policy as it judges this skill: writes into the skill's own folder are its own. */
+function withOwnSkill(policy: Policy, rawName: unknown): Policy {
+  const name = typeof rawName === "string" ? rawName.toLowerCase() : "";
+  const folders = ownSkillFolders(policy.home, name);
+  if (folders.length === 0) return policy;
+  let byName = ownSkillPolicies.get(policy);
+  if (!byName) ownSkillPolicies.set(policy, (byName = new Map()));
+  let derived = byName.get(name);
+  if (!derived) byName.set(name, (derived = { ...policy, ownSkillFolders: folders }));
+  return derived;
+}
+
 /** Scans one skill. `initShell()` must have been awaited once in this process. */
 export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkillOptions = {}): SkillResult {
   const model = extractSkill(input);
@@ -67,6 +83,7 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
     return lineTables.get(file);
   };
 
+  policy = withOwnSkill(policy, model.frontmatter?.name);
   const opts = { home: policy.home };
   const steps: Step[] = [];
   const analyses = new Map<string, ShellAnalysis>();

@@ -112,3 +112,26 @@ describe("the agent's own files are never written under the shipped policies", (
     );
   });
 });
+
+describe("a skill's own folder", () => {
+  // A skill's install steps write into its own folder (the one folder the runner mounts); its
+  // name comes from its frontmatter. Another skill's folder stays protected.
+  const skill = (name: string, block: string): string =>
+    `---\nname: ${name}\n---\n# ${name}\n\n## Install\n\n\`\`\`bash\n${block}\n\`\`\`\n`;
+
+  it("is the skill's own to write, and only its own", async () => {
+    const { scanSkillInput } = await import("../../src/scan/scan-skill.js");
+    const policy = await loadPolicy("sandbox-only");
+    const verdicts = (name: string, cmd: string): string[] =>
+      scanSkillInput(
+        { source: "t", file: "SKILL.md", text: skill(name, cmd), bundled: [] },
+        policy,
+      ).steps.map((s) => s.verdict);
+    const own = "mkdir -p ~/.moltbot/skills/esc/sub && echo proof > ~/.moltbot/skills/esc/sub/proof.txt";
+    expect(verdicts("esc", own)).toEqual(["allow"]);
+    // Without a name there is no own folder, and another skill's folder is never its own.
+    expect(verdicts("other-name", own)).toEqual(["deny"]);
+    expect(verdicts("esc", "echo x > ~/.moltbot/skills/victim/SKILL.md")).toEqual(["deny"]);
+    expect(verdicts("esc", "echo x > ~/.openclaw/workspace/AGENTS.md")).toEqual(["deny"]);
+  });
+});
