@@ -4,6 +4,7 @@
 
 import path from "node:path";
 import os from "node:os";
+import fs from "node:fs";
 
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
@@ -191,7 +192,14 @@ export function createGate(lib, config = {}, host = {}) {
     return hit === undefined ? undefined : block(event, hit.message, `read ${hit.localPath}`);
   }
 
-  function checkFileWrite(event) {
+  /** The paths a file tool really writes: as named, resolved against the workspace, and through symlinks. */
+  function writePaths(target, ctx) {
+    const named = target.startsWith("~/") ? path.join(home, target.slice(2)) : target;
+    const resolved = path.resolve(workspaceOf(ctx), named);
+    return [target, resolved, realPathOf(resolved)];
+  }
+
+  function checkFileWrite(event, ctx) {
     const p = event.params ?? {};
     const targets = new Set(
       Array.isArray(event.derivedPaths) ? event.derivedPaths.filter((x) => typeof x === "string") : [],
@@ -202,10 +210,11 @@ export function createGate(lib, config = {}, host = {}) {
       for (const v of Object.values(p))
         if (typeof v === "string") for (const t of lib.patchTargets(v)) targets.add(t);
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
-    for (const t of targets) {
-      const why = lib.agentStartupFile(t);
-      if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
-    }
+    for (const t of targets)
+      for (const p of writePaths(t, ctx)) {
+        const why = lib.agentStartupFile(p);
+        if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
+      }
     return undefined;
   }
 
@@ -231,7 +240,7 @@ export function createGate(lib, config = {}, host = {}) {
               "set SHELL=/bin/bash for the gateway",
             );
         }
-        if (fileTools.has(event.toolName)) return checkFileWrite(event);
+        if (fileTools.has(event.toolName)) return checkFileWrite(event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
@@ -278,6 +287,31 @@ function sharedAudit(lib, file) {
     logs.set(file, log);
   }
   return log;
+}
+
+/** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */
+function realPathOf(file, depth = 0) {
+  let head = file;
+  const rest = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(head), ...rest);
+    } catch {
+      let link;
+      try {
+        link = fs.readlinkSync(head);
+      } catch {
+        link = undefined;
+      }
+      // A dangling link: a write creates its target. 40 hops is the kernel's own limit.
+      if (link !== undefined && depth < 40)
+        return realPathOf(path.join(path.resolve(path.dirname(head), link), ...rest), depth + 1);
+      const parent = path.dirname(head);
+      if (parent === head) return file;
+      rest.unshift(path.basename(head));
+      head = parent;
+    }
+  }
 }
 
 function exitCodeOf(result) {

@@ -1,0 +1,85 @@
+// Red-team regressions for the OpenClaw plugin gate (integrations/openclaw/gate.mjs): file-tool
+// writes that plant code run later by a command the policy allows, or by the gateway itself.
+
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as lib from "../../src/index.js";
+// @ts-expect-error: plain ESM plugin module without type declarations
+import { createGate } from "../../integrations/openclaw/gate.mjs";
+
+interface Gate {
+  beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean } | undefined>;
+}
+
+function gate(): { g: Gate; home: string; ws: string } {
+  const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
+  const home = path.join(root, "home");
+  const ws = path.join(home, ".openclaw/workspace");
+  mkdirSync(ws, { recursive: true });
+  const g = (createGate as (l: object, c: object, h: object) => Gate)(
+    lib,
+    { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
+    { env: { HOME: home, SHELL: "/bin/bash" }, openclawConfig: { agents: { defaults: { workspace: ws } } } },
+  );
+  return { g, home, ws };
+}
+
+const write = (p: string) => ({ toolName: "write", params: { path: p, content: "x" } });
+
+describe("OpenClaw gate red team: file tools", () => {
+  it("refuses git's config and hooks, which the allowed `git status` would run", async () => {
+    const { g, home } = gate();
+    // [core] fsmonitor = "touch /tmp/pwned": `git status` (allowed) runs it on the host.
+    for (const p of [
+      ".git/config",
+      ".git/hooks/post-checkout",
+      "repo/.git/config",
+      ".GIT/config",
+      path.join(home, ".gitconfig"),
+      path.join(home, ".config/git/config"),
+    ])
+      expect((await g.beforeToolCall(write(p)))?.block, p).toBe(true);
+    expect(
+      (
+        await g.beforeToolCall({
+          toolName: "apply_patch",
+          params: { input: "*** Begin Patch\n*** Add File: .git/hooks/pre-commit\n+x\n*** End Patch" },
+        })
+      )?.block,
+    ).toBe(true);
+  });
+
+  it("refuses OpenClaw's .env and plugin folders, reached by a path relative to the workspace", async () => {
+    const { g } = gate();
+    // Relative paths resolve against the workspace (~/.openclaw/workspace): ../ is ~/.openclaw.
+    for (const p of ["../.env", "../extensions/evil/index.js", "../extensions/evil/package.json"])
+      expect((await g.beforeToolCall(write(p)))?.block, p).toBe(true);
+  });
+
+  it("refuses a write through a symlink whose real target is a start-up file", async () => {
+    const { g, ws } = gate();
+    writeFileSync(path.join(ws, "AGENTS.md"), "be good\n");
+    symlinkSync("AGENTS.md", path.join(ws, "notes.md"));
+    mkdirSync(path.join(ws, "sub"));
+    symlinkSync(path.join(ws, "sub"), path.join(ws, "link"));
+    expect((await g.beforeToolCall(write("notes.md")))?.block).toBe(true);
+    expect((await g.beforeToolCall(write(path.join(ws, "notes.md"))))?.block).toBe(true);
+    // A plain file inside the workspace is still written.
+    expect(await g.beforeToolCall(write("link/plain.txt"))).toBeUndefined();
+  });
+
+  it("refuses shell start-up files whatever their case (case-insensitive file systems)", async () => {
+    const { g, home } = gate();
+    expect((await g.beforeToolCall(write(path.join(home, ".BashRC"))))?.block).toBe(true);
+  });
+});
+
+describe("OpenClaw gate red team: dangling links", () => {
+  it("refuses a write through a dangling symlink that would create a start-up file", async () => {
+    const { g, ws } = gate();
+    symlinkSync("HEARTBEAT.md", path.join(ws, "todo.md"));
+    expect((await g.beforeToolCall(write("todo.md")))?.block).toBe(true);
+  });
+});
