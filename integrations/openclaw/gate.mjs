@@ -88,6 +88,28 @@ export function createGate(lib, config = {}, host = {}) {
     );
   }
 
+  /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
+  function agentWritablePathEntry(workspace, ctx) {
+    const agents = host.openclawConfig?.agents;
+    const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
+    const prepends = [host.openclawConfig?.tools?.exec?.pathPrepend, own?.tools?.exec?.pathPrepend];
+    const entries = [
+      ...prepends.flatMap((x) => (Array.isArray(x) ? x : [])),
+      ...(typeof env.PATH === "string" ? env.PATH.split(path.delimiter) : []),
+    ];
+    const roots = [workspace, realPathOf(workspace)];
+    for (const entry of entries) {
+      // An empty entry means the working folder, which is the workspace.
+      if (typeof entry !== "string" || !path.isAbsolute(entry.trim())) return String(entry);
+      for (const dir of [entry.trim(), realPathOf(entry.trim())])
+        for (const root of roots) {
+          const rel = path.relative(root, dir);
+          if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) return entry;
+        }
+    }
+    return undefined;
+  }
+
   async function judgeExec(judge, event, ctx) {
     const p = event.params ?? {};
     if (typeof p.command !== "string" || p.command.trim() === "")
@@ -125,6 +147,13 @@ export function createGate(lib, config = {}, host = {}) {
         );
     }
     const workspace = workspaceOf(ctx);
+    const writable = agentWritablePathEntry(workspace, ctx);
+    if (writable !== undefined)
+      return block(
+        event,
+        `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
+        "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
+      );
     const cwd =
       typeof p.workdir === "string" && p.workdir.trim() !== ""
         ? path.resolve(workspace, p.workdir)

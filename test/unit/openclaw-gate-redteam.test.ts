@@ -83,3 +83,38 @@ describe("OpenClaw gate red team: dangling links", () => {
     expect((await g.beforeToolCall(write("todo.md")))?.block).toBe(true);
   });
 });
+
+describe("OpenClaw gate red team: PATH", () => {
+  function gateWith(envPath: string, pathPrepend?: string[]) {
+    const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
+    const home = path.join(root, "home");
+    const ws = path.join(home, ".openclaw/workspace");
+    mkdirSync(ws, { recursive: true });
+    const g = (createGate as (l: object, c: object, h: object) => Gate)(
+      lib,
+      { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
+      {
+        env: { HOME: home, SHELL: "/bin/bash", PATH: envPath.replaceAll("WS", ws) },
+        openclawConfig: {
+          agents: { defaults: { workspace: ws } },
+          ...(pathPrepend
+            ? { tools: { exec: { pathPrepend: pathPrepend.map((p) => p.replaceAll("WS", ws)) } } }
+            : {}),
+        },
+      },
+    );
+    return g;
+  }
+  const gitStatus = { toolName: "exec", params: { command: "git status" }, toolCallId: "t" };
+
+  it("refuses exec when PATH holds a folder the agent can write (the allowed git would be its file)", async () => {
+    // The write tool keeps the mode of a file it overwrites: an executable WS/bin/git becomes the agent's.
+    expect((await gateWith("WS/bin:/usr/bin:/bin").beforeToolCall(gitStatus))?.block).toBe(true);
+    expect((await gateWith("/usr/bin::/bin").beforeToolCall(gitStatus))?.block).toBe(true);
+    expect((await gateWith("./node_modules/.bin:/usr/bin").beforeToolCall(gitStatus))?.block).toBe(true);
+    expect((await gateWith("/usr/bin:/bin", ["WS/node_modules/.bin"]).beforeToolCall(gitStatus))?.block).toBe(
+      true,
+    );
+    expect((await gateWith("/usr/bin:/bin").beforeToolCall(gitStatus))?.block).toBeUndefined();
+  });
+});
