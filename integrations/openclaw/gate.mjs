@@ -154,10 +154,12 @@ export function createGate(lib, config = {}, host = {}) {
         `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
         "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
       );
-    const cwd =
+    // The real folder: relative paths are judged against where the shell really stands, not a symlink's name.
+    const cwd = realPathOf(
       typeof p.workdir === "string" && p.workdir.trim() !== ""
         ? path.resolve(workspace, p.workdir)
-        : workspace;
+        : workspace,
+    );
     const j = judge.judge(p.command, { cwd, env: { HOME: home } });
     if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
     // Pinned instructions are what the agent reads: a fetch of a pinned URL is answered with the

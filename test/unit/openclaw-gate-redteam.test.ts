@@ -118,3 +118,19 @@ describe("OpenClaw gate red team: PATH", () => {
     expect((await gateWith("/usr/bin:/bin").beforeToolCall(gitStatus))?.block).toBeUndefined();
   });
 });
+
+describe("OpenClaw gate red team: workdir", () => {
+  it("judges relative paths against the real folder a symlinked workdir leads to", async () => {
+    const { g, home, ws } = gate();
+    mkdirSync(path.join(home, "private"));
+    writeFileSync(path.join(home, "private/notes.txt"), "canary\n");
+    symlinkSync(path.join(home, "private"), path.join(ws, "keys"));
+    // Judged lexically, ws/keys/notes.txt is a workspace file; the shell reads ~/private/notes.txt.
+    const r = await g.beforeToolCall({
+      toolName: "exec",
+      params: { command: "cat notes.txt", workdir: "keys" },
+      toolCallId: "t",
+    });
+    expect(r?.block).toBe(true);
+  });
+});
