@@ -241,8 +241,16 @@ export function createGate(lib, config = {}, host = {}) {
       for (const v of Object.values(p))
         if (typeof v === "string") for (const t of lib.patchTargets(v)) targets.add(t);
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
+    const workspace = workspaceOf(ctx);
     for (const t of targets)
       for (const p of writePaths(t, ctx)) {
+        // The state folder holds config, .env, plugins, managed skills, cron jobs and credentials.
+        if (isInside(stateDir, p) && !isInside(workspace, p) && !isInside(realPathOf(workspace), p))
+          return block(
+            event,
+            `${p} is in OpenClaw's state folder ${stateDir} (configuration, plugins, skills, cron jobs), outside the agent's workspace`,
+            "agents may not change their own start-up files; ask the operator",
+          );
         const why = lib.agentStartupFile(p);
         if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
       }
@@ -318,6 +326,12 @@ function sharedAudit(lib, file) {
     logs.set(file, log);
   }
   return log;
+}
+
+/** Whether `file` is `dir` or below it. */
+function isInside(dir, file) {
+  const rel = path.relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
 }
 
 /** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */

@@ -134,3 +134,16 @@ describe("OpenClaw gate red team: workdir", () => {
     expect(r?.block).toBe(true);
   });
 });
+
+describe("OpenClaw gate red team: state folder", () => {
+  it("refuses writes into OpenClaw's state folder outside the workspace (cron jobs, managed skills)", async () => {
+    const { g, home, ws } = gate();
+    for (const p of [
+      "../cron/jobs.json",
+      path.join(home, ".openclaw/skills/helper/run.sh"),
+      "../agents/main/agent/auth-profiles.json",
+    ])
+      expect((await g.beforeToolCall(write(p)))?.block, p).toBe(true);
+    expect(await g.beforeToolCall(write(path.join(ws, "src/app.js")))).toBeUndefined();
+  });
+});
