@@ -8,6 +8,8 @@ import fs from "node:fs";
 
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
+/** terminal-tool actions that send nothing into the shell. */
+const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
 /** File tools whose target may be an agent start-up file. */
 const fileTools = new Set(["write", "edit", "apply_patch"]);
 /** Exec hosts the model may name: absent/auto keep the configured host; others are refused. */
@@ -279,6 +281,16 @@ export function createGate(lib, config = {}, host = {}) {
               "set SHELL=/bin/bash for the gateway",
             );
         }
+        // The Control UI's terminal tool types into an operator's interactive shell: no command
+        // boundary the gate could judge, so input is refused (reading and closing pass).
+        if (event.toolName === "terminal")
+          return terminalReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "input to an interactive terminal runs in a shell the gate cannot check",
+                "run the command with exec, where it is judged",
+              );
         if (fileTools.has(event.toolName)) return checkFileWrite(event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
