@@ -10,6 +10,8 @@ import fs from "node:fs";
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
 /** terminal-tool actions that send nothing into the shell. */
 const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
+/** plugins-tool actions that change nothing. */
+const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
 const fileTools = new Set(["write", "edit", "apply_patch"]);
 /** Exec hosts the model may name: absent/auto keep the configured host; others are refused. */
@@ -291,6 +293,21 @@ export function createGate(lib, config = {}, host = {}) {
                 "input to an interactive terminal runs in a shell the gate cannot check",
                 "run the command with exec, where it is judged",
               );
+        // Control-plane tools the owner's agent gets: they could disable or replace this plugin.
+        if (event.toolName === "plugins")
+          return pluginsReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "installing, enabling, disabling, uninstalling or reloading plugins changes what guards the agent",
+                "the operator manages plugins with the openclaw CLI",
+              );
+        if (event.toolName === "openclaw")
+          return block(
+            event,
+            "the openclaw setup tool changes configuration, plugins and agents, which could switch skillwall off",
+            "the operator changes configuration with the openclaw CLI",
+          );
         if (fileTools.has(event.toolName)) return checkFileWrite(event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;

@@ -164,3 +164,19 @@ describe("OpenClaw gate red team: terminal tool", () => {
     expect(src).toMatch(/gatedTools = \[[^\]]*"terminal"/);
   });
 });
+
+describe("OpenClaw gate red team: control-plane tools", () => {
+  it("refuses the plugins tool's changes (disable skillwall) and the openclaw setup tool", async () => {
+    const { g } = gate();
+    const call = (toolName: string, params: object) =>
+      g.beforeToolCall({ toolName, params, toolCallId: "t" });
+    for (const action of ["disable", "uninstall", "install", "enable", "reload"])
+      expect((await call("plugins", { action, pluginId: "skillwall" }))?.block, action).toBe(true);
+    expect(await call("plugins", { action: "list" })).toBeUndefined();
+    expect((await call("openclaw", { task: "disable the skillwall plugin in the config" }))?.block).toBe(
+      true,
+    );
+    const src = readFileSync(path.join(__dirname, "../../integrations/openclaw/index.mjs"), "utf8");
+    for (const tool of ["plugins", "openclaw"]) expect(src).toContain(`"${tool}"`);
+  });
+});
