@@ -164,6 +164,13 @@ export function createGate(lib, config = {}, host = {}) {
         ? path.resolve(workspace, p.workdir)
         : workspace,
     );
+    // A command without path arguments (git status, ls) works on its folder: keep it in the workspace.
+    if (!isInside(realPathOf(workspace), cwd))
+      return block(
+        event,
+        `workdir ${cwd} is outside the agent's workspace ${workspace}`,
+        "omit workdir or name a folder inside the workspace",
+      );
     const j = judge.judge(p.command, { cwd, env: { HOME: home } });
     if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
     // Pinned instructions are what the agent reads: a fetch of a pinned URL is answered with the

@@ -180,3 +180,14 @@ describe("OpenClaw gate red team: control-plane tools", () => {
     for (const tool of ["plugins", "openclaw"]) expect(src).toContain(`"${tool}"`);
   });
 });
+
+describe("OpenClaw gate red team: workdir outside the workspace", () => {
+  it("refuses a workdir outside the workspace, where argument-less git status / ls act", async () => {
+    const { g, home, ws } = gate();
+    const run = (workdir: string) =>
+      g.beforeToolCall({ toolName: "exec", params: { command: "git status", workdir }, toolCallId: "t" });
+    for (const w of ["/", home, "..", "/etc"]) expect((await run(w))?.block, w).toBe(true);
+    mkdirSync(path.join(ws, "src"));
+    expect((await run("src"))?.block).toBeUndefined();
+  });
+});
