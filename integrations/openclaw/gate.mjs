@@ -177,7 +177,11 @@ export function createGate(lib, config = {}, host = {}) {
     // approved copy's path, never the live URL (which may serve anything by now).
     const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
     if (pinned.length > 0) return block(event, pinned[0].message, `read ${pinned[0].localPath}`);
-    const command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
+    const command = lib.hostCommand(j.canonical, {
+      env: [...new Set([...lib.defaultHostEnv, ...granted])],
+      // git must not climb out of the workspace to a repository around it (a dotfiles repo in HOME).
+      set: { GIT_CEILING_DIRECTORIES: path.dirname(realPathOf(workspace)) },
+    });
     if (event.toolCallId) {
       // A call whose after_tool_call never comes must not grow the map without end.
       if (issued.size >= maxIssued) issued.delete(issued.keys().next().value);

@@ -2,6 +2,7 @@
 // writes that plant code run later by a command the policy allows, or by the gateway itself.
 
 import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFileSync, spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -191,3 +192,42 @@ describe("OpenClaw gate red team: workdir outside the workspace", () => {
     expect((await run("src"))?.block).toBeUndefined();
   });
 });
+
+describe("OpenClaw gate red team: git climbs out of the workspace", () => {
+  it("runs git status so that it cannot find a repository around the workspace (a dotfiles repo in HOME)", async () => {
+    const { g, home, ws } = gateWithPath();
+    const git = (args: string[], cwd: string) => execFileSync("git", args, { cwd, stdio: "pipe" });
+    git(["init", "-q"], home);
+    writeFileSync(path.join(home, "secret-notes.txt"), "canary\n");
+    const r = (await g.beforeToolCall({
+      toolName: "exec",
+      params: { command: "git status --porcelain" },
+      toolCallId: "t",
+    })) as { params?: { command?: string } } | undefined;
+    const line = r?.params?.command;
+    expect(typeof line).toBe("string");
+    const out = spawnSync("/bin/sh", ["-c", line as string], {
+      cwd: ws,
+      env: { PATH: "/usr/bin:/bin", HOME: home },
+      encoding: "utf8",
+    });
+    expect(out.stdout + out.stderr).not.toContain("secret-notes");
+    expect(out.stderr).toMatch(/not a git repository/);
+  });
+});
+
+function gateWithPath(): { g: Gate; home: string; ws: string } {
+  const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
+  const home = path.join(root, "home");
+  const ws = path.join(home, ".openclaw/workspace");
+  mkdirSync(ws, { recursive: true });
+  const g = (createGate as (l: object, c: object, h: object) => Gate)(
+    lib,
+    { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
+    {
+      env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+      openclawConfig: { agents: { defaults: { workspace: ws } } },
+    },
+  );
+  return { g, home, ws };
+}
