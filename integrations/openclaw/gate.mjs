@@ -6,9 +6,14 @@ import path from "node:path";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { serveCall } from "./serve-client.mjs";
+import fs from "node:fs";
 
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
+/** terminal-tool actions that send nothing into the shell. */
+const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
+/** plugins-tool actions that change nothing. */
+const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
 const fileTools = new Set(["write", "edit", "apply_patch"]);
 /** Exec hosts the model may name: absent/auto keep the configured host; others are refused. */
@@ -125,6 +130,28 @@ export function createGate(lib, config = {}, host = {}) {
       .join(" ");
   }
 
+  /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
+  function agentWritablePathEntry(workspace, ctx) {
+    const agents = host.openclawConfig?.agents;
+    const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
+    const prepends = [host.openclawConfig?.tools?.exec?.pathPrepend, own?.tools?.exec?.pathPrepend];
+    const entries = [
+      ...prepends.flatMap((x) => (Array.isArray(x) ? x : [])),
+      ...(typeof env.PATH === "string" ? env.PATH.split(path.delimiter) : []),
+    ];
+    const roots = [workspace, realPathOf(workspace)];
+    for (const entry of entries) {
+      // An empty entry means the working folder, which is the workspace.
+      if (typeof entry !== "string" || !path.isAbsolute(entry.trim())) return String(entry);
+      for (const dir of [entry.trim(), realPathOf(entry.trim())])
+        for (const root of roots) {
+          const rel = path.relative(root, dir);
+          if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) return entry;
+        }
+    }
+    return undefined;
+  }
+
   async function judgeExec(judge, event, ctx) {
     const p = event.params ?? {};
     if (typeof p.command !== "string" || p.command.trim() === "")
@@ -157,10 +184,26 @@ export function createGate(lib, config = {}, host = {}) {
         );
     }
     const workspace = workspaceOf(ctx);
-    const cwd =
+    const writable = agentWritablePathEntry(workspace, ctx);
+    if (writable !== undefined)
+      return block(
+        event,
+        `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
+        "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
+      );
+    // The real folder: relative paths are judged against where the shell really stands, not a symlink's name.
+    const cwd = realPathOf(
       typeof p.workdir === "string" && p.workdir.trim() !== ""
         ? path.resolve(workspace, p.workdir)
-        : workspace;
+        : workspace,
+    );
+    // A command without path arguments (git status, ls) works on its folder: keep it in the workspace.
+    if (!isInside(realPathOf(workspace), cwd))
+      return block(
+        event,
+        `workdir ${cwd} is outside the agent's workspace ${workspace}`,
+        "omit workdir or name a folder inside the workspace",
+      );
     const j = judge.judge(p.command, { cwd, env: { HOME: home } });
     if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
     // Pinned instructions are what the agent reads: a fetch of a pinned URL is answered with the
@@ -175,7 +218,11 @@ export function createGate(lib, config = {}, host = {}) {
       const job = await registerWithServe(j.canonical, ctx);
       command = sandboxCommand(job);
     } else {
-      command = lib.hostCommand(j.canonical, { env: [...new Set([...lib.defaultHostEnv, ...granted])] });
+      command = lib.hostCommand(j.canonical, {
+        env: [...new Set([...lib.defaultHostEnv, ...granted])],
+        // git must not climb out of the workspace to a repository around it (a dotfiles repo in HOME).
+        set: { GIT_CEILING_DIRECTORIES: path.dirname(realPathOf(workspace)) },
+      });
     }
     if (event.toolCallId) {
       // A call whose after_tool_call never comes must not grow the map without end.
@@ -233,7 +280,14 @@ export function createGate(lib, config = {}, host = {}) {
     return hit === undefined ? undefined : block(event, hit.message, `read ${hit.localPath}`);
   }
 
-  function checkFileWrite(event) {
+  /** The paths a file tool really writes: as named, resolved against the workspace, and through symlinks. */
+  function writePaths(target, ctx) {
+    const named = target.startsWith("~/") ? path.join(home, target.slice(2)) : target;
+    const resolved = path.resolve(workspaceOf(ctx), named);
+    return [target, resolved, realPathOf(resolved)];
+  }
+
+  function checkFileWrite(event, ctx) {
     const p = event.params ?? {};
     const targets = new Set(
       Array.isArray(event.derivedPaths) ? event.derivedPaths.filter((x) => typeof x === "string") : [],
@@ -244,10 +298,19 @@ export function createGate(lib, config = {}, host = {}) {
       for (const v of Object.values(p))
         if (typeof v === "string") for (const t of lib.patchTargets(v)) targets.add(t);
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
-    for (const t of targets) {
-      const why = lib.agentStartupFile(t);
-      if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
-    }
+    const workspace = workspaceOf(ctx);
+    for (const t of targets)
+      for (const p of writePaths(t, ctx)) {
+        // The state folder holds config, .env, plugins, managed skills, cron jobs and credentials.
+        if (isInside(stateDir, p) && !isInside(workspace, p) && !isInside(realPathOf(workspace), p))
+          return block(
+            event,
+            `${p} is in OpenClaw's state folder ${stateDir} (configuration, plugins, skills, cron jobs), outside the agent's workspace`,
+            "agents may not change their own start-up files; ask the operator",
+          );
+        const why = lib.agentStartupFile(p);
+        if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
+      }
     return undefined;
   }
 
@@ -273,7 +336,32 @@ export function createGate(lib, config = {}, host = {}) {
               "set SHELL=/bin/bash for the gateway",
             );
         }
-        if (fileTools.has(event.toolName)) return checkFileWrite(event);
+        // The Control UI's terminal tool types into an operator's interactive shell: no command
+        // boundary the gate could judge, so input is refused (reading and closing pass).
+        if (event.toolName === "terminal")
+          return terminalReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "input to an interactive terminal runs in a shell the gate cannot check",
+                "run the command with exec, where it is judged",
+              );
+        // Control-plane tools the owner's agent gets: they could disable or replace this plugin.
+        if (event.toolName === "plugins")
+          return pluginsReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "installing, enabling, disabling, uninstalling or reloading plugins changes what guards the agent",
+                "the operator manages plugins with the openclaw CLI",
+              );
+        if (event.toolName === "openclaw")
+          return block(
+            event,
+            "the openclaw setup tool changes configuration, plugins and agents, which could switch skillwall off",
+            "the operator changes configuration with the openclaw CLI",
+          );
+        if (fileTools.has(event.toolName)) return checkFileWrite(event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
@@ -320,6 +408,37 @@ function sharedAudit(lib, file) {
     logs.set(file, log);
   }
   return log;
+}
+
+/** Whether `file` is `dir` or below it. */
+function isInside(dir, file) {
+  const rel = path.relative(dir, file);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */
+function realPathOf(file, depth = 0) {
+  let head = file;
+  const rest = [];
+  for (;;) {
+    try {
+      return path.join(fs.realpathSync(head), ...rest);
+    } catch {
+      let link;
+      try {
+        link = fs.readlinkSync(head);
+      } catch {
+        link = undefined;
+      }
+      // A dangling link: a write creates its target. 40 hops is the kernel's own limit.
+      if (link !== undefined && depth < 40)
+        return realPathOf(path.join(path.resolve(path.dirname(head), link), ...rest), depth + 1);
+      const parent = path.dirname(head);
+      if (parent === head) return file;
+      rest.unshift(path.basename(head));
+      head = parent;
+    }
+  }
 }
 
 function exitCodeOf(result) {

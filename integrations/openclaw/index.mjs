@@ -15,7 +15,17 @@ import { createGate, refusingGate } from "./gate.mjs";
 
 /** Last among before_tool_call handlers: OpenClaw keeps the last returned params, so ours run. */
 const PRIORITY = -10_000;
-const gatedTools = ["exec", "process", "write", "edit", "apply_patch", "web_fetch"];
+const gatedTools = [
+  "exec",
+  "process",
+  "terminal",
+  "plugins",
+  "openclaw",
+  "write",
+  "edit",
+  "apply_patch",
+  "web_fetch",
+];
 
 function loadLibrary(rootDir) {
   if (typeof rootDir !== "string")

@@ -34,18 +34,35 @@ const agentInstructions = new Set([
   "openclaw.json5",
 ]);
 
+/** Files whose settings name programs that git runs (core.fsmonitor, hooks) on an allowed `git status`. */
+const gitConfigNames = new Set([".gitconfig", ".gitmodules"]);
+
 /** Why writing `file` is refused, or undefined when it is not an agent start-up file. */
 export function agentStartupFile(file: string): string | undefined {
-  const name =
-    file
-      .replace(/[/\\]+$/, "")
-      .split(/[/\\]/)
-      .pop() ?? "";
+  // Lower case: a case-insensitive file system (macOS, Windows) opens .BashRC as .bashrc.
+  const segments = file
+    .replace(/[/\\]+$/, "")
+    .split(/[/\\]/)
+    .map((s) => s.toLowerCase());
+  const name = segments.at(-1) ?? "";
   if (shellStartup.has(name))
     return `${name} is a shell start-up file: what it says runs in every later shell`;
-  if (agentInstructions.has(name.toLowerCase()))
+  if (agentInstructions.has(name))
     return `${name} is read by the agent as instructions or configuration on every turn`;
-  if (/(^|[/\\])\.openclaw[/\\].*\.json5?$/.test(file)) return `${file} is OpenClaw configuration`;
+  if (
+    segments.includes(".git") ||
+    gitConfigNames.has(name) ||
+    /(^|\/)\.config\/git\//.test(segments.join("/"))
+  )
+    return `${file} is git configuration or a git hook: git runs the programs it names on later git commands`;
+  const openclaw = segments.lastIndexOf(".openclaw");
+  if (openclaw >= 0) {
+    const inside = segments.slice(openclaw + 1);
+    if (/\.json5?$/.test(name) && inside[0] !== "workspace") return `${file} is OpenClaw configuration`;
+    if (inside[0] === "extensions") return `${file} is in OpenClaw's plugin folder: the gateway runs it`;
+  }
+  // OpenClaw loads ~/.openclaw/.env and the working folder's .env into the gateway's environment.
+  if (name === ".env") return `${file} sets the environment of OpenClaw or tools that start from it`;
   return undefined;
 }
 

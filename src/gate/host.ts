@@ -18,6 +18,8 @@ const startupNames =
 export interface HostCommandOptions {
   /** Variable names to pass through (default `defaultHostEnv`). */
   env?: readonly string[];
+  /** Variables set to fixed values (names checked like `env`), e.g. GIT_CEILING_DIRECTORIES. */
+  set?: Readonly<Record<string, string>>;
   /** Absolute path of env(1) (default /usr/bin/env). */
   envPath?: string;
   /** Absolute path of bash (default /bin/bash). */
@@ -27,7 +29,8 @@ export interface HostCommandOptions {
 /** A shell command line that runs `canonical` and nothing else. */
 export function hostCommand(canonical: string, opts: HostCommandOptions = {}): string {
   const names = opts.env ?? defaultHostEnv;
-  for (const n of names) {
+  const fixed = Object.entries(opts.set ?? {});
+  for (const n of [...names, ...fixed.map(([k]) => k)]) {
     if (!envName.test(n) || startupNames.test(n)) {
       throw new SkillwallError(
         "HOST_ENV_NAME",
@@ -44,7 +47,10 @@ export function hostCommand(canonical: string, opts: HostCommandOptions = {}): s
     if (!p.startsWith("/")) throw new SkillwallError("HOST_PATH", `${p} must be an absolute path`);
   }
   // ${NAME+"NAME=$NAME"}: one word when set, none when unset; the outer shell expands it.
-  const pass = names.map((n) => `\${${n}+"${n}=$${n}"}`).join(" ");
+  const pass = [
+    ...names.filter((n) => opts.set?.[n] === undefined).map((n) => `\${${n}+"${n}=$${n}"}`),
+    ...fixed.map(([k, v]) => quoteWord(`${k}=${v}`)),
+  ].join(" ");
   // One POSIX single-quoted word: every byte but ' is literal in sh, bash, zsh, dash and ksh.
   const script = "'" + canonical.replaceAll("'", "'\\''") + "'";
   return `${quoteWord(envPath)} -i ${pass} ${quoteWord(bashPath)} --norc --noprofile -c ${script}`;

@@ -152,7 +152,10 @@ function decisionFor(name: string, results: SkillResult[], policy: Policy): Inst
         blockers.push(`${f.severity} finding ${f.id} at ${f.file}:${f.line}`);
       else if (f.severity === "medium") reviews.push(`finding ${f.id} at ${f.file}:${f.line}`);
     }
-    if (r.model.frontmatter?.errors.length) reviews.push(`the frontmatter of ${r.file} does not parse`);
+    // OpenClaw still reads such frontmatter (a line parser on YAML errors, bare CR as newline) and
+    // may find install specs skillwall never judged: refused, not merely flagged.
+    if (r.model.frontmatter?.errors.length)
+      blockers.push(`the frontmatter of ${r.file} does not parse, so its install specs were not checked`);
   }
   // Worst first, then cut to what OpenClaw keeps.
   const rank = { critical: 0, warn: 1, info: 2 } as const;

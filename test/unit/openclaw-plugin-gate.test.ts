@@ -48,7 +48,9 @@ describe("OpenClaw plugin gate", () => {
     const { g, ws } = gate();
     const r = await g.beforeToolCall(exec({ command: "ls   -la" }));
     expect(r?.block).toBeUndefined();
-    expect(r?.params?.command).toBe(lib.hostCommand("ls -la\n"));
+    expect(r?.params?.command).toBe(
+      lib.hostCommand("ls -la\n", { set: { GIT_CEILING_DIRECTORIES: path.dirname(ws) } }),
+    );
     expect(r?.params?.workdir).toBe(ws);
   });
 
