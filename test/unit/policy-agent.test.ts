@@ -89,7 +89,8 @@ describe("agent policy: guards", () => {
       expect(verdict(t), t).toBe("deny");
     }
     expect(verdict("cat SOUL.md")).toBe("allow");
-    expect(verdict("echo x > memory/today.md")).toBe("allow");
+    // The memory folder is read into every session: the baseline protects it (policy/protected.ts).
+    expect(verdict("echo x > memory/today.md")).toBe("deny");
   });
 
   it("sed -n takes only line-range print scripts", () => {
