@@ -41,6 +41,7 @@ describe("instruction rules: positives", () => {
     ["positive/sabotage.md", "instr.sabotage", 3],
     ["positive/roleplay.md", "instr.roleplay-credentials", 1],
     ["positive/model-decode.md", "obfuscation.model-decode", 1],
+    ["positive/code-flood.md", "instr.weaken-security", 1],
   ];
   for (const [rel, id, n] of cases)
     it(`${rel} → ${n} × ${id} at high, with evidence and line`, () => {

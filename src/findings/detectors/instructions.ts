@@ -19,7 +19,7 @@ import { declaredService, isPlaceholderHost } from "../service.js";
 import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
-import { credentialCollectionAt, orderHits, personaAt } from "./orders.js";
+import { credentialCollectionAt, orderHits, personaAt, requestFloodAt } from "./orders.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 
@@ -253,7 +253,28 @@ function proseInCode(ctx: DetectContext): ProseSource[] {
   return out;
 }
 
+/** Code blocks of the skill's own document that flood a host with requests. */
+function reportCodeFloods(ctx: DetectContext): void {
+  const blocks = [...ctx.model.steps.filter((st) => st.file === ctx.model.file), ...ctx.model.code];
+  for (const b of blocks) {
+    const at = requestFloodAt(b.text);
+    if (at < 0) continue;
+    const line = b.line + b.text.slice(0, at).split("\n").length - 1;
+    ctx.report({
+      id: "instr.weaken-security",
+      severity: "high",
+      file: ctx.model.file,
+      line,
+      column: 1,
+      message:
+        "A code block the agent is shown sends requests to a host in a large or endless loop with no pause (flooding it).",
+      evidence: (b.text.split("\n")[line - b.line] ?? "").trim(),
+    });
+  }
+}
+
 export function detectInstructions(ctx: DetectContext): void {
+  reportCodeFloods(ctx);
   const service = declaredService(ctx);
   // Bundled files with findings of medium or worse, collected once (findings × files, not per sentence).
   const bundledPaths = new Set(ctx.model.bundled.map((b) => b.path));

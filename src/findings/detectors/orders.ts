@@ -110,3 +110,29 @@ export function credentialCollectionAt(s: string): number {
   const m = credentialCollection.exec(s);
   return m && !negatedAt(s, m.index) ? m.index : -1;
 }
+
+// A loop of many iterations (or an endless one) around a network request, with no pause in it:
+// a "connectivity test" that floods a host. Bounded window after each loop head.
+const loopHead =
+  /\bfor\s+\w+\s+in\s+range\(\s*(?:\d+\s*,\s*)?(\d+)\s*\)|\bfor\s*\(\s*(?:let|var|int)?\s*\w+\s*=\s*\d+\s*;\s*\w+\s*<=?\s*(\d+)|\bseq\s+(?:1\s+)?(\d+)\b|\{1\.\.(\d+)\}|\bwhile\s*(?:\(\s*)?(?:True|true|1|:)\s*\)?\s*(?::|do\b|\{)/g;
+const requestCall =
+  /\b(?:requests\.(?:get|post|put|head)|httpx\.(?:get|post)|urllib\.request\.urlopen|urlopen|fetch|axios\.(?:get|post)|https?\.get|curl|wget|Invoke-WebRequest)\b/;
+const pause = /\b(?:sleep|setTimeout|wait|backoff|delay|rate.?limit)\b/i;
+/** Minimum iteration count of a counted loop around a request that reads as a flood. */
+const floodIterations = 100;
+
+/** Offset of a request flood in a code block, or -1. */
+export function requestFloodAt(code: string): number {
+  loopHead.lastIndex = 0;
+  for (let m = loopHead.exec(code); m; m = loopHead.exec(code)) {
+    const count = m[1] ?? m[2] ?? m[3] ?? m[4];
+    if (count !== undefined && Number(count) < floodIterations) continue;
+    const start = m.index + m[0].length;
+    if (!requestCall.test(code.slice(start, start + 300))) continue;
+    // A pause or an exit anywhere in the loop's reach makes it a poll, not a flood.
+    const reach = code.slice(start, start + 1000);
+    if (pause.test(reach) || (count === undefined && /\b(?:break|return|raise|exit)\b/.test(reach))) continue;
+    return m.index;
+  }
+  return -1;
+}
