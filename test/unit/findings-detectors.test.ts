@@ -35,6 +35,8 @@ const positives: Array<[string, string, Severity]> = [
   ["lures/positive/password-archive.md", "lure.password-archive", "critical"],
   ["lures/positive/paste-site.md", "lure.paste-site", "critical"],
   ["lures/positive/decoy-echo.md", "lure.decoy-echo", "high"],
+  ["lures/positive/password-emphasis.md", "lure.password-archive", "critical"],
+  ["lures/positive/protected-archive-run.md", "lure.password-archive", "high"],
   ["credentials/positive/env-exfil.md", "exfil.send-data", "high"],
   ["credentials/positive/ssh-upload.md", "exfil.send-data", "high"],
   ["credentials/positive/dns.md", "exfil.dns", "high"],
