@@ -400,6 +400,14 @@ const table = [
     "Characters U+E0000–U+E007F mirror ASCII but render as nothing: a channel for hidden instructions (ASCII smuggling). The decoded text is shown.",
   ),
   r(
+    "hidden.platform-lookalike",
+    "PlatformLookalikeDomain",
+    "hidden-content",
+    "high",
+    "A domain borrows the agent platform's name but is not the platform's.",
+    "'openclaw-auth.net', 'moltb00k.com', 'clawhub-verify.io' as a bare line or in a URL: the platform's own domains are known, and a look-alike is where fake logins and fake updates are served.",
+  ),
+  r(
     "hidden.homoglyph-host",
     "HomoglyphHost",
     "hidden-content",
