@@ -28,6 +28,7 @@ const positives: Array<[string, string, Severity]> = [
   ["rce/positive/pipe-raw-ip.md", "rce.pipe-to-interpreter", "critical"],
   ["rce/positive/process-substitution.md", "rce.process-substitution", "high"],
   ["rce/positive/download-then-execute.md", "rce.download-then-execute", "high"],
+  ["rce/positive/download-then-run-script.md", "rce.download-then-execute", "high"],
   ["rce/positive/reverse-shell.md", "rce.reverse-shell", "critical"],
   ["decoded/positive/base64-macos.md", "rce.decoded-exec", "critical"],
   ["decoded/positive/base64-eval.md", "rce.decoded-exec", "critical"],
