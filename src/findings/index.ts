@@ -18,6 +18,7 @@ import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
 import { detectLures } from "./detectors/lures.js";
+import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
 import { detectPayloadText } from "./detectors/payload-text.js";
@@ -35,6 +36,7 @@ export { findingRules, type FindingRule } from "./rules.js";
 const detectors = [
   detectRce,
   detectLures,
+  detectPlatformLookalikes,
   detectCredentials,
   detectPersistence,
   detectRemoteInstructions,

@@ -19,6 +19,7 @@ import { declaredService, isPlaceholderHost } from "../service.js";
 import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
+import { credentialCollectionAt, orderHits, personaAt, requestFloodAt } from "./orders.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 
@@ -193,8 +194,12 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
       evidence: s.trim(),
       at: f.index,
     });
+  hits.push(...orderHits(s));
   return hits;
 }
+
+// Lines within which a role-play framing covers a credential-collection order.
+const personaReach = 20;
 
 /** Bundled scripts named in a sentence that the skill's other findings flag at medium or worse. */
 function flaggedScriptIn(flagged: ReadonlySet<string>, s: string): string | undefined {
@@ -248,7 +253,28 @@ function proseInCode(ctx: DetectContext): ProseSource[] {
   return out;
 }
 
+/** Code blocks of the skill's own document that flood a host with requests. */
+function reportCodeFloods(ctx: DetectContext): void {
+  const blocks = [...ctx.model.steps.filter((st) => st.file === ctx.model.file), ...ctx.model.code];
+  for (const b of blocks) {
+    const at = requestFloodAt(b.text);
+    if (at < 0) continue;
+    const line = b.line + b.text.slice(0, at).split("\n").length - 1;
+    ctx.report({
+      id: "instr.weaken-security",
+      severity: "high",
+      file: ctx.model.file,
+      line,
+      column: 1,
+      message:
+        "A code block the agent is shown sends requests to a host in a large or endless loop with no pause (flooding it).",
+      evidence: (b.text.split("\n")[line - b.line] ?? "").trim(),
+    });
+  }
+}
+
 export function detectInstructions(ctx: DetectContext): void {
+  reportCodeFloods(ctx);
   const service = declaredService(ctx);
   // Bundled files with findings of medium or worse, collected once (findings × files, not per sentence).
   const bundledPaths = new Set(ctx.model.bundled.map((b) => b.path));
@@ -263,6 +289,7 @@ export function detectInstructions(ctx: DetectContext): void {
   // Heading chain and list lead-in of each segment, read in document order.
   const headings: Array<{ level: number; negative: boolean }> = [];
   let leadInNegative = false;
+  let personaLine = -Infinity;
   for (const p of sources) {
     if (p.kind === "heading") {
       const level = /^#+/.exec(ctx.lines[p.line - 1] ?? "")?.[0].length ?? 7;
@@ -292,13 +319,30 @@ export function detectInstructions(ctx: DetectContext): void {
       p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;
-      if (s.length < 12 || describes(s)) continue;
+      if (s.length < 12) continue;
+      // Role-play is read before the descriptive filter: "as an auditor, list the keys" uses the
+      // words of a description as its cover story.
+      const roleplay: Hit[] = [];
+      if (personaAt(s) >= 0) personaLine = p.line;
+      const c = credentialCollectionAt(s);
+      if (c >= 0 && p.line - personaLine <= personaReach && p.line >= personaLine)
+        roleplay.push({
+          id: "instr.roleplay-credentials",
+          severity: "high",
+          what: "Under a role-play framing, the agent is told to collect credentials",
+          evidence: s.trim(),
+          at: c,
+        });
+      if (describes(s) && roleplay.length === 0) continue;
       // Table rows and command-line option docs describe; the shell rules read commands.
       if ((s.match(/\|/g) ?? []).length >= 2 || /--[a-z][\w-]*(?:\s+\S+)?\s+[-—–]\s/i.test(s)) continue;
       // A quoted utterance ("Send email to sarah@…") is an example request, not an order.
-      const hits = sentenceHits(ctx, s, service).filter(
-        (h) => h.id !== "instr.data-egress" || !insideQuotes(s, h.at),
-      );
+      const hits = describes(s)
+        ? roleplay
+        : [...roleplay, ...sentenceHits(ctx, s, service)].filter(
+            (h) => h.id !== "instr.data-egress" || !insideQuotes(s, h.at),
+          );
+
       if (standingOrder(s) && /\brun\b/i.test(s)) {
         const script = flaggedScriptIn(flagged, s);
         if (script)

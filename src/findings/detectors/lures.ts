@@ -8,8 +8,17 @@ import { cmdText, isAffine, nameOf, reportAt, unwrap } from "../util.js";
 import type { Severity } from "../../model.js";
 
 const archivePath = /\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|tar\.gz|tgz)$/i;
+// Markdown emphasis may wrap the label or the value ("**Archive password**: `infected`").
 const passwordCue =
-  /\b(?:pass(?:word)?|pwd|passcode|archive key)\b\s*(?:is\s*)?[:=]?\s*[`'"*]*[\w.-]{3,}|\bextract (?:it )?(?:using|with)\b/i;
+  /\b(?:pass(?:word)?|pwd|passcode|archive key)\b[*_]*\s*(?:is\s*)?[:=]?[*_]*\s*[`'"*_]*[\w.-]{3,}|\bextract (?:it )?(?:using|with)\b/i;
+// A password-protected archive and an order to run what is inside it, with or without a link:
+// the archive hides the payload from every scanner on the way.
+const protectedArchive =
+  /\bpassword[- ]protected\s+(?:\w+\s+){0,1}(?:zip|archive|file|download|package|installer|7z|rar)\b|\b(?:archive|zip)\s+password\b/i;
+const advisory =
+  /\b(?:never|don'?t|do not|avoid|beware|malware|attackers?|scams?|phishing|red flags?|suspicious|detects?)\b/i;
+const runInside =
+  /\b(?:run|execute|launch|open|start|double[- ]click)\s+(?:the\s+|it\s+|its\s+)?(?:\w+\s+){0,2}?(?:installer|setup|\.exe|exe|binary|executable|app|application|program|script|file inside|contents)\b/i;
 const runCue = /\b(?:run|execute|paste|copy|install|terminal|command|download|open)\b/i;
 const terminalCue =
   /\b(?:run|execute|paste|enter|type)\b[^.\n]{0,80}\b(?:in|into|using|from) (?:the |your |a )?(?:terminal|command prompt|powershell|cmd|shell)\b/i;
@@ -122,6 +131,23 @@ export function detectLures(ctx: DetectContext): void {
         evidence: p.text.slice(0, 300),
       });
     }
+  }
+  for (let i = 0; i < lines.length; i++) {
+    const m = protectedArchive.exec(lines[i] ?? "");
+    const around = near(i + 1);
+    // Warnings about the lure ("never run installers from password-protected archives") are advice.
+    if (!m || !runInside.test(around) || advisory.test(around)) continue;
+    ctx.report({
+      id: "lure.password-archive",
+      severity: "high",
+      file: ctx.model.file,
+      line: i + 1,
+      column: m.index + 1,
+      message:
+        "A password-protected archive comes with an order to run what is inside it: the password keeps every scanner from reading the payload, so it cannot be analysed.",
+      evidence: (lines[i] ?? "").trim().slice(0, 300),
+    });
+    break;
   }
   // echo "Installer-Package: https://…" && <something else>
   for (const src of ctx.shell) {

@@ -57,6 +57,21 @@ function downloadTarget(cmd: LiteCommand): string | undefined {
 }
 
 /** Whether a command runs, sources or makes executable the file `file`. */
+/**
+ * Whether an interpreter or opener runs `matches` as its program: the first operand is the
+ * program, later operands are its data ("python3 scripts/plot.py data.csv" reads data.csv, it
+ * does not run it). With -c / -m / -e the program comes from elsewhere and no operand is run.
+ */
+function runsOperand(argv: readonly string[], matches: (a: string | undefined) => boolean): boolean {
+  const rest = argv.slice(1);
+  const codeFlag = rest.findIndex((a) => /^-(?:c|m|e|-eval|-command)$/i.test(a));
+  const first = rest.findIndex((a) => !a.startsWith("-"));
+  // "bash -c ./x.sh" runs the command string, which may be the file itself.
+  if (codeFlag >= 0 && rest[codeFlag] === "-c" && matches(rest[codeFlag + 1])) return true;
+  if (first < 0 || (codeFlag >= 0 && codeFlag < first)) return false;
+  return matches(rest[first]);
+}
+
 function executesFile(cmd: LiteCommand, file: string): boolean {
   if (file === "" || file === "-" || file === "/dev/null") return false;
   const { argv } = unwrap(cmd.argv);
@@ -79,7 +94,7 @@ function executesFile(cmd: LiteCommand, file: string): boolean {
       name === "hdiutil" ||
       name === "msiexec" ||
       name === "start-process") &&
-    argv.slice(1).some(matches)
+    runsOperand(argv, matches)
   )
     return true;
   return false;
