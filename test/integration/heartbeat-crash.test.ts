@@ -60,7 +60,13 @@ function start(home: string): {
       SKILLWALL_DIST: dist,
       // Auto-approve: the flipping heartbeat rewrites the lockfile and the state all the time.
       SKILLWALL_TEST_POLICY: JSON.stringify(
-        testPolicy({ heartbeat: { autoApproveAllowed: true, keepOldStepsWhilePending: false, steps: [] } }),
+        testPolicy({
+          heartbeat: {
+            autoApproveAllowed: true,
+            keepOldStepsWhilePending: false,
+            steps: [{ id: "feed", run: "echo ok", writes: false }],
+          },
+        }),
       ),
     },
   });
@@ -81,6 +87,7 @@ function start(home: string): {
 describe("heartbeat crash safety", () => {
   it("survives 50 kill -9 at random points: state and lockfile always valid, next start recovers", async () => {
     const home = await newHome();
+    const pins = new Set<string>();
     for (let i = 0; i < 50; i++) {
       const c = start(home);
       expect(await c.locked, `start ${i} could not take the lock: ${c.output()}`).toBe(true);
@@ -90,13 +97,13 @@ describe("heartbeat crash safety", () => {
       // Every crash point leaves readable, valid files (readers throw on corruption).
       const lock = await readLockfile(home);
       expect(lock.skills["demo"]?.files).toHaveLength(2);
+      pins.add(lock.skills["demo"]!.files.map((f) => f.sha256).join(","));
       const state = await readState(home);
       expect(state.skills["demo"]?.lastCheck).toBeDefined();
     }
-    // The child really was rewriting both files (auto-approved flips) while it was being killed.
-    expect(
-      (await readLockfile(home)).skills["demo"]!.approvedSteps.some((a) => a.approvedBy === "auto"),
-    ).toBe(true);
+    // The child really was rewriting the lockfile (auto-approved flips re-pin the files) while it
+    // was being killed: more than one set of pins was seen.
+    expect(pins.size).toBeGreaterThan(1);
     // A final clean run recovers and leaves no temp files behind.
     const c = start(home);
     expect(await c.locked).toBe(true);
