@@ -450,7 +450,10 @@ function checkRedirects(cmd: SimpleCommand, rule: CommandRule, policy: Policy): 
             r.target.value,
             normaliseGlob(policy.workdir, policy.home, policy.home),
           );
-          const hit = stream === "stdin" ? undefined : unnamedProtectedWrite(resolved, [], policy.home, policy.ownSkillFolders);
+          const hit =
+            stream === "stdin"
+              ? undefined
+              : unnamedProtectedWrite(resolved, [], policy.home, policy.ownSkillFolders);
           if (hit !== undefined) {
             last = {
               ok: false,

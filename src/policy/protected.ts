@@ -92,5 +92,7 @@ export function unnamedProtectedWrite(
  */
 export function ownSkillFolders(home: string, skillName: string): string[] {
   if (!/^[a-z0-9][a-z0-9._-]{0,63}$/.test(skillName)) return [];
-  return [".moltbot", ".openclaw", ".clawdbot"].map((d) => `${home.replace(/\/+$/, "")}/${d}/skills/${skillName}`);
+  return [".moltbot", ".openclaw", ".clawdbot"].map(
+    (d) => `${home.replace(/\/+$/, "")}/${d}/skills/${skillName}`,
+  );
 }
