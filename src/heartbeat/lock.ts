@@ -76,7 +76,8 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
     if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
     throw err;
   } finally {
-    await fs.rm(temp, { force: true });
+    // Our own temp name: already gone is fine (a lost race must not turn into a crash).
+    await fs.rm(temp, { force: true }).catch(() => undefined);
   }
 }
 
