@@ -30,6 +30,14 @@ const allowed: Record<string, string> = {
   "src/run/image.ts": "the shipped image build context",
   "src/run/seccomp.ts": "the shipped seccomp profile",
   "src/scan/pool.ts": "checks that the worker script exists",
+  "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
+  "src/cli/policy.ts": "writes the suggested policy file the operator names (-o)",
+  "src/cli/serve.ts": "stats the socket path the operator names",
+  "src/doctor/openclaw-config.ts": "reads the OpenClaw config the operator names (size-capped)",
+  "src/gate/snapshot.ts":
+    "copies an install source into a private snapshot: O_NOFOLLOW opens verified against /proc/self/fd, symlinks, FIFOs and devices refused, size and count caps (gate-install tests)",
+  "src/serve/pool.ts": "the pool's own FIFOs and job files in a 0700 directory it creates",
+  "src/serve/server.ts": "the socket's own 0700 directory",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
     "the quota image and its mount point in a 0700 temp directory it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor",
