@@ -60,7 +60,12 @@ export async function checkStateDirSafe(dir: string, home: string, user = contai
   }
   for (const name of await fs.readdir(realDir)) {
     const full = path.join(realDir, name);
-    const st = await fs.lstat(full);
+    // A lock or temp file another skillwall process removed since the listing: nothing to check.
+    const st = await fs.lstat(full).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === "ENOENT") return undefined;
+      throw err;
+    });
+    if (st === undefined) continue;
     const why = st.isSymbolicLink() ? "it is a symlink" : writableBy(st, user, true);
     if (why !== undefined) refuse(`the state directory ${realDir} is not safe: ${full}: ${why}`, fix(full));
   }
