@@ -308,15 +308,17 @@ for (const r of misses) {
   const key = `${r.group}${r.techniques ? ` [${r.techniques}]` : ""}`;
   byCat.set(key, (byCat.get(key) ?? 0) + 1);
 }
-console.log(`\nmisses by category (${misses.length}):`);
+console.log(`\nmisses by category (${misses.length}${measureDetails ? "" : ", measure part not listed"}):`);
 for (const [k, v] of [...byCat].sort((a, b) => b[1] - a[1])) console.log(`  ${v}  ${k}`);
-for (const r of misses)
+// The per-item lists name only items a rule writer may read: MEASURE items stay hidden.
+const listable = (r) => r.part !== "measure" || measureDetails;
+for (const r of misses.filter(listable))
   console.log(
     `  miss  ${r.source}  risk=${r.risk}${verbose ? `  ${r.findings.map((f) => `${f.id}:${f.severity}`).join(",")}` : ""}`,
   );
 const fps = rows.filter((r) => r.label !== "malicious" && r.label !== "suspicious" && flagged(r.risk));
-console.log(`\nfalse positives (${fps.length}):`);
-for (const r of fps) {
+console.log(`\nfalse positives (${fps.length}${measureDetails ? "" : ", measure part not listed"}):`);
+for (const r of fps.filter(listable)) {
   const worst = r.findings.filter((f) => flagged(f.severity));
   console.log(
     `  fp  ${r.source}  risk=${r.risk}  ${worst
