@@ -59,6 +59,8 @@ export const limits = {
   maxSnapshotBytes: 64 * 1024 * 1024,
   /** Deepest folder nesting in that snapshot. */
   maxSnapshotDepth: 32,
+  /** Largest repository config the gate reads before git runs on the host, in bytes. */
+  maxGitConfigBytes: 256 * 1024,
   /** Largest install policy request read from stdin, bytes. */
   maxInstallRequestBytes: 1024 * 1024,
   /** Most findings in an install policy answer (OpenClaw keeps at most 100). */

@@ -218,10 +218,21 @@ export function createGate(lib, config = {}, host = {}) {
       const job = await registerWithServe(j.canonical, ctx);
       command = sandboxCommand(job);
     } else {
+      // A repository in the workspace may carry config that makes git run a program (fsmonitor,
+      // a diff driver, an alias): git only runs on the host over plain settings.
+      const gitRefusal = await lib.gitRepositoryRefusal(
+        j.judged.commands.map((c) => c.command.argv.map((w) => w.value)),
+        { cwd, workspace: realPathOf(workspace) },
+      );
+      if (gitRefusal) return block(event, gitRefusal, "remove that setting, or run git in sandbox mode");
       command = lib.hostCommand(j.canonical, {
         env: [...new Set([...lib.defaultHostEnv, ...granted])],
-        // git must not climb out of the workspace to a repository around it (a dotfiles repo in HOME).
-        set: { GIT_CEILING_DIRECTORIES: path.dirname(realPathOf(workspace)) },
+        set: {
+          // git must not climb out of the workspace to a repository around it (a dotfiles repo in HOME).
+          GIT_CEILING_DIRECTORIES: path.dirname(realPathOf(workspace)),
+          // Command-line config wins over the repository's: no hooks, fsmonitor, pager or bare repo.
+          ...lib.gitHostConfig,
+        },
       });
     }
     if (event.toolCallId) {

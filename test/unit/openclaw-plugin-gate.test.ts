@@ -1,7 +1,8 @@
 // The OpenClaw plugin's decisions (integrations/openclaw/gate.mjs) with the library from src:
 // each guard refuses what it must, and the gate fails closed.
 
-import { mkdtempSync, readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,9 +50,24 @@ describe("OpenClaw plugin gate", () => {
     const r = await g.beforeToolCall(exec({ command: "ls   -la" }));
     expect(r?.block).toBeUndefined();
     expect(r?.params?.command).toBe(
-      lib.hostCommand("ls -la\n", { set: { GIT_CEILING_DIRECTORIES: path.dirname(ws) } }),
+      lib.hostCommand("ls -la\n", {
+        set: { GIT_CEILING_DIRECTORIES: path.dirname(ws), ...lib.gitHostConfig },
+      }),
     );
     expect(r?.params?.workdir).toBe(ws);
+  });
+
+  it("runs git on the host only over a repository with plain settings", async () => {
+    const { g, ws } = gate({ policy: "agent" });
+    mkdirSync(ws, { recursive: true });
+    execFileSync("git", ["init", "-q", ws]);
+    const ok = await g.beforeToolCall(exec({ command: "git status" }));
+    expect(ok?.block).toBeUndefined();
+    expect(String(ok?.params?.command)).toContain("GIT_CONFIG_KEY_0=core.hooksPath");
+    appendFileSync(path.join(ws, ".git", "config"), `[core]\n\tfsmonitor = "touch /tmp/pwned"\n`);
+    const r = await g.beforeToolCall(exec({ command: "git status" }));
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toMatch(/core\.fsmonitor/);
   });
 
   it("blocks a denied command with the reason and the fix", async () => {
