@@ -313,6 +313,29 @@ export function checkOpenClawConfig(config: Json, opts: CheckOptions): OpenClawR
     }
   }
 
+  // --- file tools: read/write/edit reach the whole host unless restricted ------------------------
+  // The plugin gates file tools by path too; OpenClaw's own restriction is the second wall.
+  if (get(config, ["tools", "fs", "workspaceOnly"]) !== true) {
+    add({
+      id: "fs-not-workspace-only",
+      level: "warning",
+      key: "tools.fs.workspaceOnly",
+      message:
+        "tools.fs.workspaceOnly is not true: read/write/edit take any path the gateway's user can reach (~/.ssh, ~/.curlrc, other agents' homes); only the skillwall plugin's path checks stand in the way",
+      fix: "set tools.fs.workspaceOnly: true",
+    });
+  }
+  if (get(config, ["tools", "exec", "applyPatch", "workspaceOnly"]) === false) {
+    add({
+      id: "apply-patch-anywhere",
+      level: "unprotected",
+      key: "tools.exec.applyPatch.workspaceOnly",
+      message:
+        "tools.exec.applyPatch.workspaceOnly is false: apply_patch writes and deletes files outside the workspace",
+      fix: "remove tools.exec.applyPatch.workspaceOnly (default true)",
+    });
+  }
+
   // --- elevated exec: the sandbox escape --------------------------------------------------------
   if (get(config, ["tools", "elevated", "enabled"]) === true) {
     add({

@@ -37,6 +37,7 @@ describe("doctor --openclaw: findings per config", () => {
     expect(r.unprotected).toEqual([]);
     expect(r.ids).toContain("plugin-loaded");
     expect(r.ids).toContain("agent-exec-no-hooks");
+    expect(r.ids).not.toContain("fs-not-workspace-only");
   });
 
   it("OpenClaw's defaults: no plugin, exec full, no sandbox, no install policy", () => {
@@ -47,6 +48,7 @@ describe("doctor --openclaw: findings per config", () => {
       "sandbox-off",
       "install-policy-off",
     ]);
+    expect(r.fixes["fs-not-workspace-only"]).toBe("set tools.fs.workspaceOnly: true");
     expect(r.fixes["plugin-not-loaded"]).toBe(
       `openclaw plugins install --link ${path.join(repoRoot, "integrations/openclaw")} --force --accept-capabilities  (or add ${path.join(repoRoot, "integrations/openclaw")} to plugins.load.paths and set plugins.entries.skillwall.enabled: true)`,
     );
@@ -63,6 +65,7 @@ describe("doctor --openclaw: findings per config", () => {
       "exec-full-without-plugin",
       "sandbox-non-main",
       "sandbox-off-per-agent",
+      "apply-patch-anywhere",
       "elevated-on",
       "install-policy-not-skillwall",
       "install-policy-no-skills",
@@ -196,7 +199,7 @@ describe("doctor --openclaw: CLI", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("UNPROTECTED  elevated-on:");
     expect(r.stdout).toContain("fix: set tools.elevated.enabled: false");
-    expect(r.stdout).toContain("7 unprotected");
+    expect(r.stdout).toContain("8 unprotected");
   });
 
   it("exit 0 for the protected config; --format json carries every finding", async () => {
