@@ -21,7 +21,7 @@ interface WrapCliOptions {
   stateDir?: string;
   image?: string;
   caFile?: string;
-  env: string[];
+  env?: string[];
   timeout?: string;
 }
 
@@ -40,8 +40,8 @@ export function registerWrap(program: Command, ctx: CliContext): void {
     .option(
       "-e, --env <NAME>",
       "pass this env var's value to the process (repeatable)",
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      // No default value: commander would print "(default: [])" in the help.
+      (v: string, acc: string[] | undefined) => [...(acc ?? []), v],
     )
     .option("--timeout <seconds>", "kill the process after this long (default: no limit)")
     .action(async (command: string[], opts: WrapCliOptions) => {
@@ -53,7 +53,7 @@ async function wrapCommand(command: string[], opts: WrapCliOptions, ctx: CliCont
   const { io } = ctx;
   const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
   const env = new Map<string, string>();
-  for (const name of opts.env) {
+  for (const name of opts.env ?? []) {
     const value = io.env[name];
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || value === undefined) {
       io.stderr.write(`skillwall: --env ${name}: not a set environment variable\n`);
