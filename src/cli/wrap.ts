@@ -13,7 +13,8 @@ import { runWrapped } from "../run/wrap.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import { egressOptions } from "./sandbox-shared.js";
-import { agentHomeOf, stateDirHelp } from "./install.js";
+import { agentHomeOf } from "./install.js";
+import { agentHomeOption, caFileOption, policyOption, stateDirOption } from "./options.js";
 
 interface WrapCliOptions {
   policy: string;
@@ -32,11 +33,11 @@ export function registerWrap(program: Command, ctx: CliContext): void {
       "run a whole agent process in the sandbox; it reaches only the hosts the policy's network section grants",
     )
     .argument("<command...>", "the command and its arguments, after --")
-    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option("--agent-home <dir>", "host directory mounted as the agent's home (/home/agent)")
-    .option("--state-dir <dir>", stateDirHelp)
+    .addOption(policyOption())
+    .addOption(agentHomeOption())
+    .addOption(stateDirOption())
     .option("--image <image>", "image to run (default: the step image); build it FROM the step image")
-    .option("--ca-file <pem>", "extra CA certificates the process trusts (e.g. a private registry's)")
+    .addOption(caFileOption())
     .option(
       "-e, --env <NAME>",
       "pass this env var's value to the process (repeatable)",
