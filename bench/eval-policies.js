@@ -26,6 +26,10 @@ const { loadPolicy, judgeStep } = await load("policy/index.js");
 const { ownSkillFolders } = await load("policy/protected.js");
 const { analyseShell, initShell } = await load("shell/index.js");
 const { scanPaths } = await load("scan/index.js");
+const { suggestPolicy } = await load("policy/suggest.js");
+const { stringify } = await import("yaml");
+const { mkdtempSync, writeFileSync, rmSync } = await import("node:fs");
+const os = await import("node:os");
 
 const corpus =
   process.env.SKILLWALL_CORPUS ??
@@ -255,4 +259,39 @@ const bad = summary.filter((s) => s.name !== "sandbox-only" && s.hostile > 0);
 if (bad.length > 0) {
   console.error(`FAIL: hostile steps not denied by ${bad.map((s) => s.name).join(", ")}`);
   process.exitCode = 1;
+}
+
+// `policy suggest` on each OpenClaw bundled skill: the suggested policy must load (its own
+// examples hold), allow the steps it grants, and allow none of the hostile lists.
+{
+  const baseline = await loadPolicy("baseline");
+  const tmp = mkdtempSync(path.join(os.tmpdir(), "skillwall-eval-suggest-"));
+  const hostileAnalysed = hostile.map((h) => ({ h, a: analyseShell(h.text, { home: baseline.home }) }));
+  let steps = 0;
+  let granted = 0;
+  let grantedAllowed = 0;
+  let hostileAllowed = 0;
+  try {
+    for (const [i, r] of (benign.get("openclaw-bundled") ?? []).entries()) {
+      const s = suggestPolicy(r, { baseline });
+      const file = path.join(tmp, `s${i}.yaml`);
+      writeFileSync(file, stringify(s.document, { lineWidth: 0 }));
+      const p = forSkill(await loadPolicy(file), r);
+      steps += r.steps.length;
+      granted += s.granted.length;
+      for (const g of s.granted) if (judgeStep(g.step, g.analysis, p).verdict === "allow") grantedAllowed++;
+      for (const { h, a } of hostileAnalysed)
+        if (judgeStep(stepOf(h.text), a, p).verdict === "allow") {
+          hostileAllowed++;
+          if (verbose)
+            console.log(`  SUGGESTED ${path.basename(r.source)} allows hostile ${oneLine(h.text)}`);
+        }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  console.log(
+    `\npolicy suggest on openclaw-bundled: ${granted} of ${steps} steps granted (${grantedAllowed} allowed by the suggested policies); hostile allowed by any: ${hostileAllowed} of ${hostile.length} x ${benign.get("openclaw-bundled")?.length ?? 0} policies`,
+  );
+  if (hostileAllowed > 0 || grantedAllowed !== granted) process.exitCode = 1;
 }
