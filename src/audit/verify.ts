@@ -30,16 +30,42 @@ interface Rec {
   log?: { event?: unknown };
 }
 
-export async function verifyAuditLog(file: string): Promise<AuditVerifyResult> {
-  let text: string;
+async function readLog(file: string): Promise<string> {
   try {
-    text = await fs.readFile(file, "utf8");
+    return await fs.readFile(file, "utf8");
   } catch (err) {
     throw new SkillwallError("audit-unreadable", `cannot read audit log ${file}: ${(err as Error).message}`, {
       fix: "check the path and its permissions",
       cause: err,
     });
   }
+}
+
+export async function verifyAuditLog(file: string): Promise<AuditVerifyResult> {
+  return verifyAuditText(file, await readLog(file));
+}
+
+/**
+ * The records of an audit log whose chain verifies, parsed from the very text that was verified;
+ * a log that does not verify is an error naming its first bad line (nothing in it is trusted).
+ */
+export async function readVerifiedAuditLog(file: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readLog(file);
+  const v = verifyAuditText(file, text);
+  if (!v.ok) {
+    throw new SkillwallError(
+      "audit-invalid",
+      `${file}:${v.problem?.line ?? 0}: the audit log does not verify: ${v.problem?.reason ?? "unknown"}`,
+      { fix: "use the run's own, unedited audit log (skillwall audit verify FILE shows the problem)" },
+    );
+  }
+  return text
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function verifyAuditText(file: string, text: string): AuditVerifyResult {
   const parts = text.split("\n");
   const tail = parts.pop() ?? ""; // "" when the file ends with a newline
   const result: AuditVerifyResult = { ok: false, file, lines: parts.length, closed: false };

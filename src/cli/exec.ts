@@ -3,6 +3,7 @@
 // refusal exits 126 with the reason and the policy change that would allow it on stderr.
 
 import type { Command } from "commander";
+import { agentHomeOption, caFileOption, policyOption, workspaceOption } from "./options.js";
 import { createJudge } from "../gate/judge.js";
 import { DockerClient } from "../run/docker.js";
 import { requireStepImage } from "../run/image.js";
@@ -47,10 +48,10 @@ export function registerExec(program: Command, ctx: CliContext): void {
       "<command...>",
       "the command text (everything after exec's own options; `--` before it is optional)",
     )
-    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option("--ca-file <pem>", "extra CA certificates steps trust (e.g. a private registry's)")
-    .option("--agent-home <dir>", "host directory that plays the agent's home")
-    .option("--workspace <dir>", "directory below the home that is mounted (default: the policy's workdir)")
+    .addOption(policyOption())
+    .addOption(agentHomeOption())
+    .addOption(workspaceOption("the policy's workdir"))
+    .addOption(caFileOption())
     .action(async (words: string[], opts: SandboxCliOptions) => {
       ctx.exitCode = await execCommand(words.join(" "), opts, ctx);
     });

@@ -28,6 +28,7 @@ import { scanSkillInput } from "../scan/scan-skill.js";
 import { confirmByTyping } from "./confirm.js";
 import type { CliContext } from "./context.js";
 import { agentHomeOf, stateDirHelp } from "./install.js";
+import { agentHomeOption, caFileOption, policyOption, stateDirOption } from "./options.js";
 import { egressOptions } from "./sandbox-shared.js";
 import { exitCodes, type CliIO } from "./io.js";
 
@@ -63,14 +64,13 @@ export function registerHeartbeat(program: Command, ctx: CliContext): void {
     .option("--once", "check every skill once now and exit")
     .option("--every <duration>", "interval between heartbeats", "4h")
     .option("--jitter <duration>", "random delay added to each interval", "10m")
-    .option("--agent-home <dir>", "agent home to serve (repeat for several)", collect)
-    .option("--state-dir <dir>", `${stateDirHelp}; only with one --agent-home`)
-    .option("-p, --policy <name|file>", "policy (default: the one the skills were installed under)")
-    .option("--concurrency <n>", "heartbeats running at the same time", "2")
-    .option(
-      "--ca-file <file>",
-      "extra trusted CA certificates (PEM): for skillwall's own fetches and the steps' HTTPS",
+    .addOption(
+      agentHomeOption("host directory that plays the agent's home; repeat for several").argParser(collect),
     )
+    .addOption(stateDirOption("; only with one --agent-home"))
+    .addOption(policyOption("the one the skills were installed under"))
+    .option("--concurrency <n>", "heartbeats running at the same time", "2")
+    .addOption(caFileOption())
     .option(
       "--agent-turn <command>",
       "after refreshing a home's pins, run this command (one command, no shell) under wrap with the home mounted: the agent's own heartbeat turn",

@@ -12,6 +12,14 @@ import { escapeTerminal, renderReport } from "../report/index.js";
 import { defaultAgentHome } from "../run/workspace.js";
 import type { CliContext } from "./context.js";
 import { egressOptions } from "./sandbox-shared.js";
+import {
+  agentHomeOption,
+  caFileOption,
+  policyOption,
+  stateDirOption,
+  workspaceOption,
+  yesOption,
+} from "./options.js";
 import { exitCodes, useColor, type CliIO } from "./io.js";
 import type { StepOutcome } from "../remote/deps.js";
 
@@ -22,6 +30,7 @@ interface InstallCliOptions {
   stateDir?: string;
   yes?: boolean;
   caFile?: string;
+  workspace?: string;
 }
 
 /** The agent home given (or the default); `stateDir` (--state-dir) is where its trust state lives. */
@@ -31,9 +40,8 @@ export function agentHomeOf(io: CliIO, dir: string | undefined, stateDir?: strin
   return home;
 }
 
-/** The --state-dir option, shared by every command that takes --agent-home. */
-export const stateDirHelp =
-  "where skillwall keeps this home's lockfile, blobs and heartbeat state (outside the home; default: /var/lib/skillwall/homes/… as root, else $XDG_STATE_HOME/skillwall/homes/…)";
+/** The --state-dir help, shared by every command that takes --agent-home. */
+export { stateDirHelp } from "./options.js";
 
 /** Asks about each review step on a TTY; without a TTY nothing needing review is approved. */
 function interactiveApprover(io: CliIO, policy: Policy): Approver {
@@ -69,17 +77,12 @@ export function registerInstall(program: Command, ctx: CliContext): void {
     )
     .argument("<source>", "https URL of skill.md, or a skill file / folder")
     .option("--name <name>", "skill name (default: the frontmatter name)")
-    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option(
-      "--agent-home <dir>",
-      "the agent home to install into (default: ~/.local/share/skillwall/agent-home)",
-    )
-    .option("--state-dir <dir>", stateDirHelp)
-    .option("-y, --yes", "approve only what the policy allows outright; do not ask")
-    .option(
-      "--ca-file <file>",
-      "extra trusted CA certificates (PEM): for skillwall's own fetches and the steps' HTTPS",
-    )
+    .addOption(policyOption())
+    .addOption(agentHomeOption())
+    .addOption(workspaceOption("the skill's folder, .moltbot/skills/<name>"))
+    .addOption(stateDirOption())
+    .addOption(yesOption())
+    .addOption(caFileOption())
     .action(async (source: string, opts: InstallCliOptions) => {
       ctx.exitCode = await runInstall(source, opts, ctx);
     });
@@ -110,6 +113,7 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
     const report = await installSkill({
       source: src,
       ...(opts.name === undefined ? {} : { name: opts.name }),
+      ...(opts.workspace === undefined ? {} : { workspaceRel: opts.workspace }),
       home,
       policy,
       deps,
@@ -119,6 +123,10 @@ async function runInstall(source: string, opts: InstallCliOptions, ctx: CliConte
         for (const step of run.steps) if (!step.ok) io.stderr.write(describeFailedStep(step));
       },
     });
+    if (report.writtenOutside.length > 0)
+      io.stderr.write(
+        `skillwall: the install steps wrote ${report.writtenOutside.length} file(s) outside the skill's folder (not pinned, not part of the skill): ${report.writtenOutside.map((p) => escapeTerminal(p)).join(", ")}\n`,
+      );
     const denied = report.plan.candidates.filter((c) => c.judged.verdict === "deny").length;
     const notApproved = report.plan.candidates.length - denied - report.approved.length;
     const high = report.plan.files.some((f) =>

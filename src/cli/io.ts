@@ -27,3 +27,21 @@ export function useColor(io: CliIO, stream: "stdout" | "stderr" = "stdout"): boo
   if (io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== "0") return true;
   return io[stream].isTTY === true;
 }
+
+/** Exit status of a process whose reader went away (128 + SIGPIPE, as a shell reports it). */
+export const brokenPipeExitCode = 141;
+
+/**
+ * `skillwall … | head` closes the pipe early: the next write fails with EPIPE, which Node raises
+ * as an unhandled 'error' event (a stack trace). Exit quietly instead, as a program killed by
+ * SIGPIPE would; any other stream error is still raised.
+ */
+export function exitQuietlyOnBrokenPipe(
+  stream: NodeJS.WritableStream,
+  exit: (code: number) => void = (code) => process.exit(code),
+): void {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") exit(brokenPipeExitCode);
+    else throw err;
+  });
+}

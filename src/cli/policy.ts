@@ -44,8 +44,12 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
     )
     .argument("<skill>", "skill file, skill folder, https URL, or - for stdin")
     .option("--install-only", "only the install steps (what run and install execute)")
+    .option(
+      "--from-run <audit-log>",
+      "grant only the steps this run's audit log shows ran to a good end, and only the hosts they reached",
+    )
     .option("-o, --output <file>", "write the policy to a file instead of stdout")
-    .action(async (skill: string, opts: { installOnly?: boolean; output?: string }) => {
+    .action(async (skill: string, opts: { installOnly?: boolean; output?: string; fromRun?: string }) => {
       ctx.exitCode = await suggestCommand(skill, opts, ctx);
     });
 
@@ -63,16 +67,20 @@ export function registerPolicy(program: Command, ctx: CliContext): void {
 
 async function suggestCommand(
   skill: string,
-  opts: { installOnly?: boolean; output?: string },
+  opts: { installOnly?: boolean; output?: string; fromRun?: string },
   ctx: CliContext,
 ): Promise<number> {
   const { io } = ctx;
-  const [{ scanPaths }, { suggestPolicy }, { writeFile }, path] = await Promise.all([
+  const [{ scanPaths }, { suggestPolicy }, { readRecordedRun }, { writeFile }, path] = await Promise.all([
     import("../scan/index.js"),
     import("../policy/suggest.js"),
+    import("../policy/from-run.js"),
     import("node:fs/promises"),
     import("node:path"),
   ]);
+  // Read (and verify) the run first: a bad log is an error before anything is scanned.
+  const fromRun =
+    opts.fromRun === undefined ? undefined : await readRecordedRun(path.resolve(io.cwd, opts.fromRun));
   // Judged under sandbox-only: every command is reached, and what cannot be analysed says so.
   const base = await loadPolicy("sandbox-only");
   const scanned = await scanPaths([skill], { policy: base, cwd: io.cwd, stdin: io.stdin });
@@ -81,7 +89,11 @@ async function suggestCommand(
   const result = scanned.results[0];
   if (!result) throw new InputError("no-skill", `${skill}: no skill found`);
   const baseline = await loadPolicy("baseline", { checkExamples: false });
-  const s = suggestPolicy(result, { installOnly: opts.installOnly === true, baseline });
+  const s = suggestPolicy(result, {
+    installOnly: opts.installOnly === true,
+    baseline,
+    ...(fromRun === undefined ? {} : { fromRun }),
+  });
   const header = [
     `# Suggested by \`skillwall policy suggest\` for ${result.source}: REVIEW BEFORE COMMITTING.`,
     `# ${s.granted.length} step(s) granted, each pinned to the exact program, options, arguments and redirects it uses.`,

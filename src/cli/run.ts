@@ -4,6 +4,7 @@
 
 import path from "node:path";
 import { InvalidArgumentError, Option, type Command } from "commander";
+import { agentHomeOption, caFileOption, policyOption, workspaceOption, yesOption } from "./options.js";
 import { InputError } from "../errors.js";
 import type { JudgedStep, SkillResult } from "../model.js";
 import { loadPolicy } from "../policy/load.js";
@@ -62,24 +63,18 @@ export function registerRun(program: Command, ctx: CliContext): void {
       "scan a skill, then run its approved steps in hardened containers (no network, except the hosts the policy grants a step, through skillwall's proxy)",
     )
     .argument("<skill>", "skill file, skill folder, https URL, or - for stdin")
-    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option(
-      "--agent-home <dir>",
-      "host directory that plays the agent's home (default: ~/.local/share/skillwall/agent-home)",
-    )
-    .option(
-      "--workspace <dir>",
-      "the skill's directory relative to the home (default: the policy's workdir, else .moltbot/skills/<name>)",
-    )
+    .addOption(policyOption())
+    .addOption(agentHomeOption())
+    .addOption(workspaceOption("the policy's workdir, else .moltbot/skills/<name>"))
     .addOption(
       new Option("--steps <which>", "install, all, or line numbers: 12,30")
         .argParser(parseSteps)
         .default({ kind: "install" } as StepSelection, "install"),
     )
     .option("--dry-run", "show what would run and what is refused, run nothing")
-    .option("-y, --yes", "do not ask; review steps still need the policy's sandbox.autoApproveReview")
+    .addOption(yesOption())
     .option("--keep-going", "run the remaining steps after a failed one")
-    .option("--ca-file <pem>", "extra CA certificates steps trust (e.g. a private registry's)")
+    .addOption(caFileOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (skill: string, opts: RunCliOptions) => {
       ctx.exitCode = await runCommand(skill, opts, ctx);

@@ -13,7 +13,8 @@ import { runWrapped } from "../run/wrap.js";
 import type { CliContext } from "./context.js";
 import { exitCodes } from "./io.js";
 import { egressOptions } from "./sandbox-shared.js";
-import { agentHomeOf, stateDirHelp } from "./install.js";
+import { agentHomeOf } from "./install.js";
+import { agentHomeOption, caFileOption, policyOption, stateDirOption } from "./options.js";
 
 interface WrapCliOptions {
   policy: string;
@@ -21,7 +22,7 @@ interface WrapCliOptions {
   stateDir?: string;
   image?: string;
   caFile?: string;
-  env: string[];
+  env?: string[];
   timeout?: string;
 }
 
@@ -32,16 +33,16 @@ export function registerWrap(program: Command, ctx: CliContext): void {
       "run a whole agent process in the sandbox; it reaches only the hosts the policy's network section grants",
     )
     .argument("<command...>", "the command and its arguments, after --")
-    .option("-p, --policy <name|file>", "shipped policy name or policy file", "default")
-    .option("--agent-home <dir>", "host directory mounted as the agent's home (/home/agent)")
-    .option("--state-dir <dir>", stateDirHelp)
+    .addOption(policyOption())
+    .addOption(agentHomeOption())
+    .addOption(stateDirOption())
     .option("--image <image>", "image to run (default: the step image); build it FROM the step image")
-    .option("--ca-file <pem>", "extra CA certificates the process trusts (e.g. a private registry's)")
+    .addOption(caFileOption())
     .option(
       "-e, --env <NAME>",
       "pass this env var's value to the process (repeatable)",
-      (v: string, acc: string[]) => [...acc, v],
-      [] as string[],
+      // No default value: commander would print "(default: [])" in the help.
+      (v: string, acc: string[] | undefined) => [...(acc ?? []), v],
     )
     .option("--timeout <seconds>", "kill the process after this long (default: no limit)")
     .action(async (command: string[], opts: WrapCliOptions) => {
@@ -53,7 +54,7 @@ async function wrapCommand(command: string[], opts: WrapCliOptions, ctx: CliCont
   const { io } = ctx;
   const policy = await loadPolicy(opts.policy, { cwd: io.cwd });
   const env = new Map<string, string>();
-  for (const name of opts.env) {
+  for (const name of opts.env ?? []) {
     const value = io.env[name];
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || value === undefined) {
       io.stderr.write(`skillwall: --env ${name}: not a set environment variable\n`);

@@ -84,6 +84,19 @@ export function changedFiles(
 
 const reapEveryMs = 5 * 60_000;
 
+/**
+ * The workspace's files before an install run; a workspace that does not exist yet (install
+ * --workspace names a new directory; the runner creates it) has none: all it holds afterwards is new.
+ */
+async function snapshotOrEmpty(ws: { agentHome: string; relDir: string }): Promise<Map<string, FileStamp>> {
+  try {
+    return await snapshotFiles(ws);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return new Map();
+    throw err;
+  }
+}
+
 /** The last limits.heartbeatKeptOutputBytes of a step's output, marked when cut. */
 export function keptOutput(text: string): string {
   const max = limits.heartbeatKeptOutputBytes;
@@ -112,13 +125,13 @@ export function dockerRunner(egress: EgressOptions = {}): StepRunner {
     }
     const { client, image } = await ready;
     // Install pins every file its steps write (markdown or not), so look at the whole workspace.
-    const ws = { agentHome: req.agentHome, relDir: skillWorkspaceRel(req.skill) };
-    const before = req.phase === "install" ? await snapshotFiles(ws) : undefined;
+    const ws = { agentHome: req.agentHome, relDir: req.workspaceRel ?? skillWorkspaceRel(req.skill) };
+    const before = req.phase === "install" ? await snapshotOrEmpty(ws) : undefined;
     const result = await runSteps(req.steps, {
       client,
       image,
       policy: req.policy,
-      workspace: { agentHome: req.agentHome, relDir: skillWorkspaceRel(req.skill) },
+      workspace: ws,
       approve: () => true, // only approved steps are handed over
       signal: req.signal,
       keepGoing: true,

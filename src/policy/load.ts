@@ -15,6 +15,7 @@ import { judgeStep } from "./evaluate.js";
 import { mergePolicy, type RawPolicy } from "./merge.js";
 import { isOpenClawConfig, openClawToPolicy, validateOpenClaw } from "./openclaw.js";
 import { formatPath, validatePolicyDocument } from "./schema.js";
+import { fromShippedCache, readShippedCache, type ShippedCache } from "./shipped-cache.js";
 import type { Policy, ValueSpec } from "./types.js";
 
 /** policies/ next to the package: two levels up from src/policy/ and from dist/policy/. */
@@ -410,7 +411,18 @@ export async function loadPolicy(nameOrPath: string, opts: LoadOptions = {}): Pr
     });
   }
   const file = resolvePolicyRef(nameOrPath, opts.cwd ?? process.cwd());
+  // A shipped policy whose files are byte-identical to the ones checked at build time.
+  if (file.startsWith(policiesDir)) {
+    const cached = await fromShippedCache(await shippedCache(), file, policiesDir);
+    if (cached !== undefined) return cached;
+  }
   return loadFile(file, [], opts);
+}
+
+let shippedCacheRead: Promise<ShippedCache | undefined> | undefined;
+function shippedCache(): Promise<ShippedCache | undefined> {
+  shippedCacheRead ??= readShippedCache(new URL("./shipped-policies.json", import.meta.url));
+  return shippedCacheRead;
 }
 
 /** Count of examples in a loaded policy (for `policy check`). */

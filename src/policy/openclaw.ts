@@ -85,7 +85,15 @@ function specsOf(rule: CommandRule): ValueSpec[] {
   ];
 }
 
-const usesNetwork = (rule: CommandRule): boolean => specsOf(rule).some((s) => s.type === "url");
+// Programs that reach the network and write files without naming either in an argument:
+// `go install MODULE@V` fetches from the module proxy and writes ~/go (common-tools' go-install).
+// No value spec shows it, so the program does.
+// The value is the hosts the program needs.
+const implicitNetwork = new Map([["go", ["proxy.golang.org", "sum.golang.org"]]]);
+const implicitWrites = new Set(["go"]);
+
+const usesNetwork = (rule: CommandRule): boolean =>
+  implicitNetwork.has(rule.program) || specsOf(rule).some((s) => s.type === "url");
 const writes = (spec: ValueSpec | undefined): boolean => spec?.type === "path" && spec.write;
 
 function interpreterRule(program: string): CommandRule {
@@ -120,11 +128,17 @@ export function openClawToPolicy(data: Record<string, unknown>, base: Policy, fi
     policy.network.hosts = [];
   } else if (perms.allowed_hosts && perms.allowed_hosts.length > 0) {
     const hosts = perms.allowed_hosts;
+    // A program whose hosts are not all allowed would be allowed statically and fail at run time.
+    policy.commands = policy.commands.filter((r) =>
+      (implicitNetwork.get(r.program) ?? []).every((h) => hosts.includes(h)),
+    );
     for (const rule of policy.commands)
       for (const spec of specsOf(rule)) if (spec.type === "url") spec.hosts = [...hosts];
     policy.network.hosts = [...hosts];
   }
   const write = perms.allow_file_write;
+  // Its writes land outside any path a list could name: only allow_file_write: true keeps it.
+  if (write !== true) policy.commands = policy.commands.filter((r) => !implicitWrites.has(r.program));
   if (write !== true && !Array.isArray(write)) {
     policy.commands = policy.commands.filter(
       (r) => !r.options.some((o) => writes(o.value)) && !r.positionals.some((p) => writes(p.value)),

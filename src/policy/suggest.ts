@@ -9,6 +9,7 @@ import type { JudgedStep, SimpleCommand, SkillResult, Word } from "../model.js";
 import { neverAllowReason } from "./never-allow.js";
 import { judgeCommand } from "./evaluate.js";
 import { isWrapper } from "./programs.js";
+import type { RecordedRun } from "./from-run.js";
 import type { Policy } from "./types.js";
 
 /** The baseline's refusal of a command (blocked path, deny rule), if any. */
@@ -179,6 +180,32 @@ export interface SuggestOptions {
    * refuse gets no rule (it would be denied anyway, and the example would fail).
    */
   baseline?: Policy;
+  /**
+   * --from-run: grant only the steps this recorded run ran to a good end (same line, same
+   * resolved commands), and only the hosts its egress proxy let them reach.
+   */
+  fromRun?: RecordedRun;
+}
+
+/** The step's commands as the runner records them in the audit log (src/run/runner.ts). */
+const commandsOf = (j: JudgedStep): string =>
+  JSON.stringify(j.commands.map((c) => c.command.argv.map((w) => w.value)));
+
+/** Why a step gets nothing under --from-run, or undefined when the run ran it to a good end. */
+function notRun(judged: JudgedStep, result: SkillResult, run: RecordedRun): string | undefined {
+  const same = (s: { line: number; commands: string[][]; sha256: string }): boolean =>
+    s.line === judged.step.line &&
+    JSON.stringify(s.commands) === commandsOf(judged) &&
+    (s.sha256 === "" || s.sha256 === result.sha256);
+  if (run.ran.some(same)) return undefined;
+  if (run.failed.some(same)) return `it failed in the recorded run (${run.file})`;
+  return `the recorded run (${run.file}) did not run it`;
+}
+
+/** The hosts the steps name; with a recorded run, only those it really reached. */
+function networkHosts(named: Set<string>, run: RecordedRun | undefined): string[] {
+  const reached = run === undefined ? undefined : new Set(run.hostsReached);
+  return [...named].filter((h) => reached === undefined || reached.has(h.toLowerCase())).sort();
 }
 
 export function suggestPolicy(result: SkillResult, opts: SuggestOptions = {}): Suggestion {
@@ -192,6 +219,11 @@ export function suggestPolicy(result: SkillResult, opts: SuggestOptions = {}): S
   const skillName = (result.model.frontmatter?.name ?? "skill").replace(/[^a-z0-9-]+/gi, "-").toLowerCase();
   for (const judged of result.steps) {
     if (opts.installOnly === true && !judged.step.install) continue;
+    const unrun = opts.fromRun === undefined ? undefined : notRun(judged, result, opts.fromRun);
+    if (unrun !== undefined) {
+      skipped.push({ step: judged, why: unrun });
+      continue;
+    }
     const finding = stepLines(judged).some((l) => flagged.get(judged.step.file)?.has(l) === true);
     if (finding) {
       skipped.push({ step: judged, why: "a finding flags this step" });
@@ -263,10 +295,16 @@ export function suggestPolicy(result: SkillResult, opts: SuggestOptions = {}): S
     name: `${skillName}-suggested`,
     description:
       `Least-privilege policy suggested by skillwall for ${result.source} (sha256 ${result.sha256.slice(0, 16)}): ` +
-      `exactly the ${granted.length} reviewed step(s) it runs. Review every rule before committing it.`,
+      `exactly the ${granted.length} reviewed step(s) it runs` +
+      (opts.fromRun === undefined
+        ? ""
+        : ` that the recorded run ${opts.fromRun.runIds.join(", ")} ran to a good end`) +
+      `. Review every rule before committing it.`,
     extends: ["baseline"],
     ...(env.size > 0 ? { env: Object.fromEntries([...env].sort().map((n) => [n, { secret: true }])) } : {}),
-    ...(hosts.size > 0 ? { network: { hosts: [...hosts].sort() } } : {}),
+    ...(networkHosts(hosts, opts.fromRun).length > 0
+      ? { network: { hosts: networkHosts(hosts, opts.fromRun) } }
+      : {}),
     commands: rules,
     examples: {
       allow: granted.map((s) => s.step.text),

@@ -26,6 +26,11 @@ export interface RunRequest {
   agentHome: string;
   /** Host directory the steps see as their workspace. */
   workspace: string;
+  /**
+   * That directory relative to the agent home ("/"-separated; install --workspace). Absent: the
+   * skill's folder. `RunResult.written` is relative to it.
+   */
+  workspaceRel?: string;
   /** Aborted on SIGTERM after the grace period: kill the container, return what happened. */
   signal: AbortSignal;
 }

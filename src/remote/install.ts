@@ -24,7 +24,7 @@ import {
 } from "./lockfile.js";
 import { withLock } from "../heartbeat/lock.js";
 import { judgePolicySteps } from "../heartbeat/policy-steps.js";
-import { agentHomePaths, skillNamePattern, skillWorkspace } from "./paths.js";
+import { agentHomePaths, skillNamePattern, skillWorkspace, skillWorkspaceRel } from "./paths.js";
 import { ensureStateDir } from "./state-dir.js";
 import { copyStepWritten, restorePinnedFiles, writeWorkspaceFile } from "./workspace-files.js";
 import { limits } from "../limits.js";
@@ -66,6 +66,12 @@ export interface InstallOptions {
   policy: Policy;
   deps: RemoteDeps;
   approve: Approver;
+  /**
+   * The directory below the home the install steps see as their workspace ("/"-separated,
+   * inside the home). Absent: the skill's folder. Files the steps write there are pinned only
+   * when they land in the skill's folder; the others are listed in `writtenOutside`.
+   */
+  workspaceRel?: string;
   /** Called once the skill is fetched and judged, before anything is approved (the CLI shows the review). */
   onPlan?: (plan: InstallPlan) => void;
   /** Called with each step's outcome once the install steps ran (the CLI prints failures). */
@@ -77,7 +83,46 @@ export interface InstallReport {
   plan: InstallPlan;
   approved: ApprovedStep[];
   run: RunResult | undefined;
+  /** Files the install steps wrote outside the skill's folder (home-relative): not pinned. */
+  writtenOutside: string[];
   locked: LockedSkill;
+}
+
+/**
+ * The install workspace (--workspace), relative to the home: inside it, never the home itself.
+ * Checked before anything is fetched (the runner checks it again when it mounts it).
+ */
+export function checkWorkspaceRel(rel: string): string {
+  const norm = path.posix.normalize(rel.replace(/\/+$/, ""));
+  if (rel === "" || path.posix.isAbsolute(norm) || norm === "." || norm.split("/").includes("..")) {
+    throw new InputError(
+      "workspace",
+      `--workspace ${JSON.stringify(rel)} must be a directory inside the agent home`,
+      {
+        fix: "give a path relative to the home, like .openclaw/workspace",
+      },
+    );
+  }
+  return norm;
+}
+
+/**
+ * Step-written paths (relative to the mounted workspace) split into those in the skill's folder
+ * (relative to it: copied, scanned, pinned) and the others (home-relative: reported only).
+ */
+export function splitWritten(
+  written: readonly string[],
+  mountRel: string,
+  skillRel: string,
+): { inSkill: string[]; outside: string[] } {
+  const inSkill: string[] = [];
+  const outside: string[] = [];
+  for (const w of written) {
+    const full = path.posix.join(mountRel, w);
+    if (full.startsWith(`${skillRel}/`)) inSkill.push(path.posix.relative(skillRel, full));
+    else outside.push(full);
+  }
+  return { inSkill, outside };
 }
 
 const isUrl = (s: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(s);
@@ -254,6 +299,7 @@ export function approvedSteps(
 
 export async function installSkill(opts: InstallOptions): Promise<InstallReport> {
   const now = new Date((opts.deps.now ?? Date.now)()).toISOString();
+  if (opts.workspaceRel !== undefined) opts = { ...opts, workspaceRel: checkWorkspaceRel(opts.workspaceRel) };
   await ensureStateDir(opts.home);
   const plan = await planInstall(opts);
   opts.onPlan?.(plan);
@@ -270,6 +316,8 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
   });
 
   const workspace = skillWorkspace(opts.home, plan.name);
+  const skillRel = skillWorkspaceRel(plan.name);
+  const mountRel = opts.workspaceRel ?? skillRel;
   for (const f of plan.files) {
     await putBlob(opts.home, f.bytes);
     await writeWorkspaceFile(opts.home, plan.name, f.path, f.bytes);
@@ -280,6 +328,7 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
     .filter((c) => c.phase === "install" && installHashes.has(c.hash))
     .map((c) => c.judged);
   let run: RunResult | undefined;
+  const writtenOutside: string[] = [];
   const lockedFiles: LockedFile[] = plan.files.map((f) => ({
     path: f.path,
     role: f.role,
@@ -295,13 +344,16 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       steps: toRun,
       policy: opts.policy,
       agentHome: path.resolve(opts.home),
-      workspace,
+      workspace: path.join(path.resolve(opts.home), ...mountRel.split("/")),
+      ...(opts.workspaceRel === undefined ? {} : { workspaceRel: opts.workspaceRel }),
       signal: opts.signal ?? new AbortController().signal,
     });
     opts.onRun?.(run);
     // What the steps wrote is new, untrusted input: copy it out (streamed, hashed, through
     // hostfs: no symlink, FIFO or device is followed), pin it, and scan the markdown again.
-    const copied = await copyStepWritten(opts.home, plan.name, run.written).catch(async (err: unknown) => {
+    const { inSkill, outside } = splitWritten(run.written, mountRel, skillRel);
+    writtenOutside.push(...outside);
+    const copied = await copyStepWritten(opts.home, plan.name, inSkill).catch(async (err: unknown) => {
       // A pinned file a step replaced with a symlink or FIFO is put back before the install
       // fails: the agent must not load SKILL.md through a link to an unscanned file.
       await restorePinnedFiles(opts.home, plan.name, lockedFiles).catch(() => undefined);
@@ -381,5 +433,5 @@ export async function installSkill(opts: InstallOptions): Promise<InstallReport>
       fix: "each failed step's output and fix are printed above; the lockfile records what was approved and fetched",
     });
   }
-  return { plan, approved, run, locked };
+  return { plan, approved, run, writtenOutside, locked };
 }

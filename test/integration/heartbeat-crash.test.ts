@@ -13,6 +13,7 @@ import { readLockfile } from "../../src/remote/lockfile.js";
 import { agentHomePaths } from "../../src/remote/paths.js";
 import { builtDist, childScript } from "../fixtures/heartbeat/dist-child.js";
 import { MapFetcher, RecordingRunner, fakeScan, testPolicy } from "../fixtures/heartbeat/fakes.js";
+import { rng } from "../attacks/shell-fuzz-gen.js";
 
 let dist: string;
 const started: ChildProcess[] = [];
@@ -88,10 +89,13 @@ describe("heartbeat crash safety", () => {
   it("survives 50 kill -9 at random points: state and lockfile always valid, next start recovers", async () => {
     const home = await newHome();
     const pins = new Set<string>();
+    // Seeded kill delays (the same 50 on every run); where the child is at each one still depends
+    // on the machine's load, which is what a crash test exercises.
+    const delay = rng(20261206);
     for (let i = 0; i < 50; i++) {
       const c = start(home);
       expect(await c.locked, `start ${i} could not take the lock: ${c.output()}`).toBe(true);
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 60));
+      await new Promise((r) => setTimeout(r, 5 + delay() * 60));
       c.proc.kill("SIGKILL");
       await c.exited;
       // Every crash point leaves readable, valid files (readers throw on corruption).

@@ -25,6 +25,8 @@ const allowed: Record<string, string> = {
   "src/cli/scan.ts": "writes the report file the operator names",
   "src/input/index.ts": "reads the skill files the operator asks to scan (read-only, size-capped)",
   "src/policy/load.ts": "policy files",
+  "src/policy/shipped-cache.ts":
+    "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
   "src/policy/schema.ts": "the shipped policy schema",
   "src/run/egress-step.ts": "the proxy CA directory it creates itself under the temp directory",
   "src/run/image.ts": "the shipped image build context",

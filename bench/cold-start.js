@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// Cold start of a one-file scan: `node bin/skillwall.js scan FILE --policy default`, from process
+// start to exit, median over N runs, with `node -e 0` measured in the same run (interleaved, so
+// both see the same machine load). `npm run bench:cold [-- --runs N] [FILE]`; bench/scan.js
+// reports it too. Wall time and CPU time (user + system, of the child) are both printed: on a
+// shared machine the wall time mostly measures the other processes. Needs `npm run build` first.
+
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+
+function once(argv) {
+  const s = performance.now();
+  const r = spawnSync(process.execPath, argv, { encoding: "utf8" });
+  if (r.error) throw r.error;
+  return { wall: performance.now() - s, status: r.status };
+}
+
+/** User + system CPU ms of a command, from bash's `times` (children's totals after it ran). */
+function cpuOf(argv) {
+  const script = `${argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ")} >/dev/null 2>&1; times`;
+  const r = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+  // `times` prints two lines: the shell's own, then its children's "XmY.YYYs XmY.YYYs".
+  const line = r.stdout.trim().split("\n").pop() ?? "";
+  const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  return 1000 * (secs[0] + secs[1]);
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), runs = 11) {
+  const scan = [path.join(root, "bin/skillwall.js"), "scan", file, "--policy", "default"];
+  const base = ["-e", "0"];
+  const out = { runs, scanWall: [], baseWall: [], scanCpu: [], baseCpu: [] };
+  once(scan); // the first run warms the disk cache; not counted
+  for (let i = 0; i < runs; i++) {
+    out.baseWall.push(once(base).wall);
+    out.scanWall.push(once(scan).wall);
+    out.baseCpu.push(cpuOf([process.execPath, ...base]));
+    out.scanCpu.push(cpuOf([process.execPath, ...scan]));
+  }
+  return {
+    runs,
+    scanWallMs: median(out.scanWall),
+    baseWallMs: median(out.baseWall),
+    scanCpuMs: median(out.scanCpu),
+    baseCpuMs: median(out.baseCpu),
+  };
+}
+
+export function formatColdStart(c) {
+  return (
+    `cold start, one-file scan --policy default (median of ${c.runs}): wall ${c.scanWallMs.toFixed(0)} ms ` +
+    `(node -e 0: ${c.baseWallMs.toFixed(0)} ms, +${(c.scanWallMs - c.baseWallMs).toFixed(0)} ms); ` +
+    `CPU ${c.scanCpuMs.toFixed(0)} ms (node -e 0: ${c.baseCpuMs.toFixed(0)} ms)`
+  );
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const runsAt = args.indexOf("--runs");
+  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 11;
+  const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs");
+  if (file !== undefined && !existsSync(file)) {
+    console.error(`bench:cold: ${file} does not exist`);
+    process.exit(2);
+  }
+  console.log(formatColdStart(coldStart(file ?? undefined, runs)));
+}
