@@ -153,6 +153,8 @@ export interface SkillModel {
    * bundled file that could not be read): a skill with any is never `allow`.
    */
   unanalysed?: Unanalysed[];
+  /** Where OpenClaw reads the frontmatter differently from skillwall: such a skill is denied. */
+  frontmatterDisagreements?: Unanalysed[];
 }
 
 export interface Unanalysed {

@@ -26,7 +26,8 @@ import {
   looksLikeShellBlock,
 } from "./commands.js";
 import { consoleCommands } from "./console.js";
-import { readFrontmatter } from "./frontmatter.js";
+import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
+import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
 import { isInstallLeadIn, mentionsInstall } from "./install.js";
 import { LineIndex, type LineColumn } from "./positions.js";
 import { plainText } from "./text.js";
@@ -95,6 +96,9 @@ class Extractor {
   private readonly warnings: string[];
   private readonly unanalysed: Unanalysed[] = [];
   private frontmatter: Frontmatter | undefined;
+  /** The frontmatter block remark split off, as written. */
+  private yamlBlock: string | undefined;
+  private readonly disagreements: Unanalysed[] = [];
   private heading: string | undefined;
   private stepLimitHit = false;
 
@@ -116,6 +120,7 @@ class Extractor {
       });
     } else {
       this.walk(parseMarkdown(input.text));
+      this.compareWithOpenClaw();
     }
     for (const file of input.bundled ?? []) {
       this.bundledScript(file);
@@ -144,7 +149,40 @@ class Extractor {
       for (const u of this.unanalysed) this.warnings.push(`${u.file}:${u.line}: not analysed: ${u.why}`);
     }
     if (this.frontmatter !== undefined) model.frontmatter = this.frontmatter;
+    if (this.disagreements.length > 0) model.frontmatterDisagreements = this.disagreements;
     return model;
+  }
+
+  /**
+   * Read the frontmatter again as OpenClaw does: whatever it would install is judged, and every
+   * difference from the strict reading is recorded (the skill is then denied).
+   */
+  private compareWithOpenClaw(): void {
+    const openclaw = readAsOpenClaw(this.input.text);
+    const fm = this.frontmatter;
+    const strict = {
+      errors: fm?.errors ?? [],
+      specs: (fm?.metadata?.install ?? []).map((s) => ({ kind: s.kind, raw: s.raw })),
+      ...(this.yamlBlock !== undefined ? { block: this.yamlBlock } : {}),
+      ...(fm?.name !== undefined ? { name: fm.name } : {}),
+    };
+    const differences = frontmatterDisagreements(strict, openclaw);
+    for (const why of differences) this.disagreements.push({ file: this.input.file, line: 1, why });
+    if (differences.length === 0) return;
+    const pos = this.index.at(0);
+    openclaw.installs.forEach((install, n) => {
+      const field = { brew: "formula", node: "package", uv: "package", go: "module", download: "url" }[
+        install.kind
+      ];
+      const { command } = deriveInstallCommand({ kind: install.kind, [field]: install.target });
+      if (command === "" || this.steps.some((s) => s.kind === "frontmatter-install" && s.text === command))
+        return;
+      this.addStep("frontmatter-install", [{ text: command, pos }], {
+        install: true,
+        reason: `frontmatter install[${n}] as OpenClaw reads it (kind ${install.kind})`,
+        contiguous: false,
+      });
+    });
   }
 
   /** Pre-order walk in document order, iterative (nesting depth is bounded but inline can be deep). */
@@ -312,6 +350,7 @@ class Extractor {
   }
 
   private readYaml(value: string, nodeOffset: number): void {
+    this.yamlBlock = value;
     const text = this.input.text;
     const nl = text.indexOf("\n", nodeOffset);
     const bodyOffset = nl < 0 ? text.length : nl + 1;
@@ -545,7 +584,14 @@ class Extractor {
       if (this.steps.length >= limits.maxSteps) break;
       this.steps.push(step);
     }
-    this.warnings.push(...nested.warnings);
+    // Its own warnings already name what it could not analyse; the records travel as they are.
+    this.warnings.push(
+      ...nested.warnings.filter(
+        (w) => !nested.unanalysed?.some((u) => w.startsWith(`${u.file}:${u.line}: not analysed:`)),
+      ),
+    );
+    this.unanalysed.push(...(nested.unanalysed ?? []));
+    this.disagreements.push(...(nested.frontmatterDisagreements ?? []));
   }
 
   private bundledScript(file: BundledFile): void {

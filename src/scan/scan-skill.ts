@@ -8,6 +8,8 @@ import { analyseShell, splitAndAnalyse, type AnalyseOptions } from "../shell/ind
 import { judgeStep } from "../policy/evaluate.js";
 import { ownSkillFolders } from "../policy/protected.js";
 import { detectFindings, riskOf } from "../findings/index.js";
+import { severityRank } from "../findings/util.js";
+import { disagreementFindings } from "./frontmatter-findings.js";
 import { channels, publishDecision } from "../events.js";
 import { indexLines, mapStepOffset, type FileLines } from "./positions.js";
 
@@ -98,7 +100,12 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
   }
   model.steps = steps;
 
-  const findings = scan.review === false ? [] : detectFindings(model, analyses);
+  const findings =
+    scan.review === false
+      ? []
+      : [...disagreementFindings(model), ...detectFindings(model, analyses)].sort(
+          (a, b) => severityRank[b.severity] - severityRank[a.severity],
+        );
   const result: SkillResult = {
     source: input.source,
     file: model.file,
@@ -109,6 +116,8 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
       model.frontmatter?.errors.length ? "review" : "allow",
       // Text that could hold a command but was not judged: never "allow".
       model.unanalysed?.length ? "review" : "allow",
+      // OpenClaw would read the frontmatter differently: what was judged may not be what installs.
+      model.frontmatterDisagreements?.length ? "deny" : "allow",
     ]),
     risk: riskOf(findings),
     steps: judged,
