@@ -160,8 +160,11 @@ export interface SkillModel {
 export interface Unanalysed {
   file: string;
   line: number;
+  column?: number;
   /** Why it was not analysed. */
   why: string;
+  /** The text that was not analysed (one line, possibly shortened). */
+  text?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

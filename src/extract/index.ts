@@ -24,6 +24,9 @@ import {
   looksLikeInlineCommand,
   looksLikeProseCommand,
   looksLikeShellBlock,
+  looksExecutable,
+  looksLikeUnjudgedProseCommand,
+  unparsedShellLang,
 } from "./commands.js";
 import { consoleCommands } from "./console.js";
 import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
@@ -144,10 +147,7 @@ class Extractor {
       bundled: input.bundled ?? [],
       warnings: this.warnings,
     };
-    if (this.unanalysed.length > 0) {
-      model.unanalysed = this.unanalysed;
-      for (const u of this.unanalysed) this.warnings.push(`${u.file}:${u.line}: not analysed: ${u.why}`);
-    }
+    if (this.unanalysed.length > 0) model.unanalysed = this.unanalysed;
     if (this.frontmatter !== undefined) model.frontmatter = this.frontmatter;
     if (this.disagreements.length > 0) model.frontmatterDisagreements = this.disagreements;
     return model;
@@ -383,6 +383,11 @@ class Extractor {
     const kind = fenceKind(node.lang);
     const install = this.installOf(parent, i);
     const lead = lines[0]?.pos ?? this.index.at(node.position?.start.offset ?? 0);
+    const unparsed = unparsedShellLang(node.lang);
+    if (unparsed !== undefined)
+      for (const l of lines)
+        if (l.text.trim() !== "" && !/^\s*(?:#|REM\b|::)/i.test(l.text))
+          this.notAnalysed(l, `a \`\`\`${unparsed} line: skillwall does not parse ${unparsed}`);
     switch (kind) {
       case "shell":
         this.addStep("fenced", lines, { ...install, lang });
@@ -437,6 +442,14 @@ class Extractor {
       case "code":
         break;
     }
+    // Not judged as a step: lines an agent could still take for commands are reported.
+    if (kind !== "code" && unparsed === undefined)
+      for (const l of lines)
+        if (looksExecutable(l.text))
+          this.notAnalysed(
+            l,
+            `a line in ${lang === "" ? "an unlabeled block" : `a \`\`\`${lang} block`} that reads like a command was not judged`,
+          );
     this.code.push({ lang, text: node.value, line: lead.line, column: lead.column, offset: lead.offset });
   }
 
@@ -505,6 +518,8 @@ class Extractor {
       }
       if (pending.length > 0) pending.push(piece);
       else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
+      else if (looksLikeUnjudgedProseCommand(withoutCodeSpans(body)))
+        this.notAnalysed(piece, `a line of ${where} that starts like a command was not judged`);
       if (pending.length > 0 && !body.endsWith("\\")) {
         this.addStep(kind, pending, {
           install: false,
@@ -565,6 +580,26 @@ class Extractor {
     return at >= 0 && (lineEnd < 0 || at < lineEnd) ? at : start;
   }
 
+  /** A line that could be a command but was not judged: reported, and the skill is not allowed. */
+  private notAnalysed(piece: Piece, why: string): void {
+    if (this.unanalysed.length > limits.maxUnanalysed) return;
+    if (this.unanalysed.length === limits.maxUnanalysed) {
+      this.unanalysed.push({
+        file: this.input.file,
+        line: piece.pos.line,
+        why: `more than ${limits.maxUnanalysed} unanalysed lines; the rest are not listed (limits.maxUnanalysed)`,
+      });
+      return;
+    }
+    this.unanalysed.push({
+      file: this.input.file,
+      line: piece.pos.line,
+      column: piece.pos.column,
+      why,
+      text: piece.text.trim().slice(0, 200),
+    });
+  }
+
   /** Markdown the skill bundles (references/*.md, a nested SKILL.md): read like the main file. */
   private bundledMarkdown(file: BundledFile): void {
     if (file.type !== "markdown") return;
@@ -584,17 +619,27 @@ class Extractor {
       if (this.steps.length >= limits.maxSteps) break;
       this.steps.push(step);
     }
-    // Its own warnings already name what it could not analyse; the records travel as they are.
-    this.warnings.push(
-      ...nested.warnings.filter(
-        (w) => !nested.unanalysed?.some((u) => w.startsWith(`${u.file}:${u.line}: not analysed:`)),
-      ),
-    );
+    this.warnings.push(...nested.warnings);
     this.unanalysed.push(...(nested.unanalysed ?? []));
     this.disagreements.push(...(nested.frontmatterDisagreements ?? []));
   }
 
   private bundledScript(file: BundledFile): void {
+    if (
+      file.type === "python" ||
+      file.type === "javascript" ||
+      (file.type === "other" && file.text?.startsWith("#!"))
+    ) {
+      const language = file.type === "other" ? "this script's language" : file.type;
+      this.unanalysed.push({
+        file: file.path,
+        line: 1,
+        column: 1,
+        why: `a ${file.type === "other" ? "script" : `${file.type} script`}: skillwall does not parse ${language}; what it runs is not judged`,
+        text: (file.text ?? "").split("\n", 1)[0]?.slice(0, 200) ?? "",
+      });
+      return;
+    }
     if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
     if (file.text === undefined) {
       this.warnings.push(

@@ -1,7 +1,15 @@
 // One skill through the pure part of the pipeline: extract → split into statements → analyse →
 // judge → findings. No I/O: the caller reads the input and loads the policy.
 
-import type { BundledFile, JudgedStep, ShellAnalysis, SkillResult, Step, Verdict } from "../model.js";
+import type {
+  BundledFile,
+  JudgedStep,
+  ShellAnalysis,
+  SkillModel,
+  SkillResult,
+  Step,
+  Verdict,
+} from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { extractSkill } from "../extract/index.js";
 import { analyseShell, splitAndAnalyse, type AnalyseOptions } from "../shell/index.js";
@@ -95,6 +103,7 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
       const analysis = known ?? analyseShell(step.text, opts);
       steps.push(step);
       analyses.set(step.id, analysis);
+      unanalysedIn(step, analysis, linesOf(step.file), model);
       judged.push(judgeStep(step, analysis, policy));
     }
   }
@@ -163,4 +172,32 @@ function splitStep(
     }
     return { step: part, analysis: s.analysis };
   });
+}
+
+/** Problems that leave (part of) a step unread: its command was not analysed, whatever its verdict. */
+const UNREAD = new Set(["parse-error", "tree-divergence", "limit", "construct", "control-char"]);
+
+/** Each unread part of a step, recorded at its line as not analysed. */
+function unanalysedIn(
+  step: Step,
+  analysis: ShellAnalysis,
+  file: FileLines | undefined,
+  model: SkillModel,
+): void {
+  for (const p of analysis.problems) {
+    if (!UNREAD.has(p.code)) continue;
+    const pos = mapStepOffset(step, p.span.start.offset, file);
+    const line = step.text.slice(p.span.start.offset).split("\n", 1)[0] ?? "";
+    const why = `shell ${p.code === "construct" ? "construct not supported" : p.code}: ${p.message}`;
+    const list = (model.unanalysed ??= []);
+    // One record per line and reason: a line with three loops is one thing to review.
+    if (list.some((u) => u.file === step.file && u.line === pos.line && u.why === why)) continue;
+    list.push({
+      file: step.file,
+      line: pos.line,
+      column: pos.column,
+      why,
+      text: line.trim().slice(0, 200),
+    });
+  }
 }
