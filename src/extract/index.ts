@@ -85,6 +85,19 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** A GFM delimiter row: `|---|:--:|`, at least one pipe. */
+function isDelimiterRow(line: string): boolean {
+  return line.includes("|") && /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/.test(line.trim());
+}
+
+/** How many cells a table row has: unescaped pipes split, outer pipes do not count. */
+function tableCells(line: string): number {
+  const cells = line.trim().split(/(?<!\\)\|/);
+  if (cells[0]?.trim() === "") cells.shift();
+  if (cells.length > 0 && cells[cells.length - 1]?.trim() === "") cells.pop();
+  return cells.length;
+}
+
 /** A line with its `code spans` blanked: those are judged as inline steps on their own. */
 function withoutCodeSpans(line: string): string {
   return line.replace(/`[^`]*`/g, " ");
@@ -102,6 +115,8 @@ class Extractor {
   /** The frontmatter block remark split off, as written. */
   private yamlBlock: string | undefined;
   private readonly disagreements: Unanalysed[] = [];
+  /** Lines that are rows of a GFM table (header, delimiter, body), 1-based. */
+  private readonly tableLines = new Set<number>();
   private heading: string | undefined;
   private stepLimitHit = false;
 
@@ -231,6 +246,7 @@ class Extractor {
         return true;
       }
       case "paragraph": {
+        this.markTableLines(node);
         this.segment(
           quote ? "blockquote" : list ? "list-item" : "paragraph",
           plainText(node),
@@ -244,6 +260,9 @@ class Extractor {
         return false;
       case "inlineCode": {
         const offset = this.inlineCodeOffset(node.value, start?.offset ?? 0, node.position?.end.offset ?? 0);
+        // In a GFM table row `\|` is a literal `|` even inside code: the agent sees a pipe.
+        if (start !== undefined && this.tableLines.has(start.line))
+          node.value = node.value.replaceAll("\\|", "|");
         this.segment("code-inline", node.value, offset);
         this.urlsIn(node.value, offset, "code");
         if (looksLikeInlineCommand(node.value)) {
@@ -555,6 +574,27 @@ class Extractor {
       reason: "a command in a link title",
       contiguous: false,
     });
+  }
+
+  /**
+   * The lines of a paragraph that GFM renders as a table: from a header row whose cell count
+   * matches the delimiter row under it, to the paragraph's end (a table may interrupt a paragraph).
+   */
+  private markTableLines(node: Nodes): void {
+    const start = node.position?.start.line;
+    const end = node.position?.end.line;
+    if (start === undefined || end === undefined) return;
+    // Container prefixes (quote markers, a list marker) are not part of a row.
+    const body = (n: number) =>
+      this.index.lineText(n).replace(/^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*/, "");
+    for (let n = start; n < end; n += 1) {
+      const header = body(n);
+      const delimiter = body(n + 1);
+      if (!header.includes("|") || !isDelimiterRow(delimiter)) continue;
+      if (tableCells(header) !== tableCells(delimiter)) continue;
+      for (let k = n; k <= end; k += 1) this.tableLines.add(k);
+      return;
+    }
   }
 
   /** The cells of a table row (the parser reads tables as paragraphs): each one that is a command. */
