@@ -85,6 +85,14 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** `… | sh` and the like: a shell pipeline into an interpreter, in any language's block. */
+const INTERPRETER_PIPE = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b/;
+
+/** A line of a programming-language block that is a shell command: a program's name first (not a path or a comment), or a pipe into a shell. */
+function codeLineLooksLikeShell(line: string): boolean {
+  return (looksLikeCommandLine(line) && /^\s*(?:[$%❯]\s+)?[a-z]/.test(line)) || INTERPRETER_PIPE.test(line);
+}
+
 /** A GFM delimiter row: `|---|:--:|`, at least one pipe. */
 function isDelimiterRow(line: string): boolean {
   return line.includes("|") && /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/.test(line.trim());
@@ -420,6 +428,21 @@ class Extractor {
           pieces.push({ text: c.command, pos: this.index.at(line.pos.offset + c.promptLength) });
         }
         this.addStep("console", pieces, { ...install, lang });
+        // Lines without a prompt are output, unless they read like commands (a console block
+        // that swallowed a later fence): those are reported, not dropped.
+        const used = new Set(commands.map((c) => c.index));
+        lines.forEach((l, k) => {
+          const plain = l.text.trim();
+          if (used.has(k) || plain === "") return;
+          if (
+            looksExecutable(plain) ||
+            (looksLikeCommandLine(plain) && !/^[/~.]/.test(plain) && plain.includes(" "))
+          )
+            this.notAnalysed(
+              l,
+              `a line of a \`\`\`${lang} block without a prompt reads like a command and was not judged`,
+            );
+        });
         return;
       }
       case "unlabeled": {
@@ -462,9 +485,11 @@ class Extractor {
         break;
     }
     // Not judged as a step: lines an agent could still take for commands are reported.
-    if (kind !== "code" && unparsed === undefined)
+    // In a programming-language block only a line that is plainly a shell command counts (a
+    // fence that swallowed a later ```bash block leaves exactly those).
+    if (unparsed === undefined)
       for (const l of lines)
-        if (looksExecutable(l.text))
+        if (kind === "code" ? codeLineLooksLikeShell(l.text) : looksExecutable(l.text))
           this.notAnalysed(
             l,
             `a line in ${lang === "" ? "an unlabeled block" : `a \`\`\`${lang} block`} that reads like a command was not judged`,
