@@ -187,8 +187,9 @@ function unanalysedIn(
   for (const p of analysis.problems) {
     if (!UNREAD.has(p.code)) continue;
     const pos = mapStepOffset(step, p.span.start.offset, file);
-    const line = step.text.slice(p.span.start.offset).split("\n", 1)[0] ?? "";
-    const why = `shell ${p.code === "construct" ? "construct not supported" : p.code}: ${p.message}`;
+    const at = p.span.start.offset;
+    const line = step.text.slice(step.text.lastIndexOf("\n", at - 1) + 1).split("\n", 1)[0] ?? "";
+    const why = `shell (${p.code}): ${p.message}`;
     const list = (model.unanalysed ??= []);
     // One record per line and reason: a line with three loops is one thing to review.
     if (list.some((u) => u.file === step.file && u.line === pos.line && u.why === why)) continue;

@@ -22,7 +22,7 @@ const meta = { policy: { name: "default", hash: "0".repeat(64) } };
 describe("unanalysed lines", () => {
   it("a shell step that does not parse: its line is listed and the skill is not allowed", () => {
     const r = scan("# T\n\n```bash\necho ok\nif then fi (\n```\n");
-    expect(lines(r).some((l) => /^5: shell (parse-error|tree-divergence)/.test(l))).toBe(true);
+    expect(lines(r).some((l) => /^5: shell \((parse-error|tree-divergence)\)/.test(l))).toBe(true);
     expect(r.verdict).not.toBe("allow");
   });
 
