@@ -8,6 +8,8 @@ export const limits = {
   maxBundledFiles: 500,
   /** Largest number of steps extracted from one skill. */
   maxSteps: 5_000,
+  /** Most unanalysed lines listed per file; past it one record says the rest were not listed. */
+  maxUnanalysed: 1_000,
   /** Deepest markdown nesting (blockquotes/lists) accepted before the file is refused. */
   maxMarkdownDepth: 100,
   /** Longest single command text analysed, in characters. */

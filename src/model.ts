@@ -153,13 +153,18 @@ export interface SkillModel {
    * bundled file that could not be read): a skill with any is never `allow`.
    */
   unanalysed?: Unanalysed[];
+  /** Where OpenClaw reads the frontmatter differently from skillwall: such a skill is denied. */
+  frontmatterDisagreements?: Unanalysed[];
 }
 
 export interface Unanalysed {
   file: string;
   line: number;
+  column?: number;
   /** Why it was not analysed. */
   why: string;
+  /** The text that was not analysed (one line, possibly shortened). */
+  text?: string;
 }
 
 // ---------------------------------------------------------------------------------------------

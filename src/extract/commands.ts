@@ -157,3 +157,71 @@ export function looksLikeCommandLine(raw: string): boolean {
   const word = pw.word.replace(/[;&|]+$/, "");
   return commandCase(word) && isPlausibleProgram(word);
 }
+
+/** Shells and script hosts skillwall does not parse: their lines are reported unanalysed. */
+const UNPARSED_SHELL_LANGS = new Set(
+  (
+    "powershell pwsh ps1 psm1 cmd bat batch winbatch fish nu nushell csh tcsh elvish xonsh " +
+    "applescript osascript vbscript vbs autohotkey ahk"
+  ).split(" "),
+);
+
+/** The language word of a fence when it names a shell skillwall does not parse. */
+export function unparsedShellLang(lang: string | null | undefined): string | undefined {
+  if (lang === null || lang === undefined) return undefined;
+  const info = lang
+    .trim()
+    .toLowerCase()
+    .replace(/^\{\s*\.?/, "")
+    .replace(/^language-/, "");
+  const word = /^[a-z0-9_+-]+/.exec(info)?.[0] ?? "";
+  return UNPARSED_SHELL_LANGS.has(word) ? word : undefined;
+}
+
+/**
+ * A line of a block nobody labelled as shell that still reads like a command to an agent,
+ * though the stricter test above said no: a lower-case word or path followed by an option or
+ * a URL, or joined to more by a shell operator. Such a line is reported unanalysed, not judged.
+ */
+export function looksExecutable(raw: string): boolean {
+  const line = raw.trim().replace(/^(?:\$|>|PS[^>]*>|%|❯)\s+/, "");
+  if (line === "" || /^(?:#|\/\/|--|<!--|\*)/.test(line)) return false;
+  if (INTERPRETERS.test(line)) return true;
+  const pw = programWord(line.replace(LEADING_SYNTAX, ""));
+  if (pw === undefined || !/^(?:[a-z][a-z0-9._+-]*|(?:\.{1,2}\/|\/|~\/)\S+)$/.test(pw.word)) return false;
+  const rest = ` ${pw.rest}`;
+  return (
+    /\s--?[A-Za-z][\w-]*(?:[=\s]|$)/.test(rest) ||
+    /\s[a-z][a-z0-9+.-]*:\/\/\S/i.test(rest) ||
+    /\s(?:\||&&|\|\||;)\s*[a-z./~]/.test(rest) ||
+    /\$\(|`/.test(rest)
+  );
+}
+
+/** Program names that are also everyday English words ("make sure", "install the app"). */
+const ENGLISH_WORDS = new Set(
+  (
+    "install make open find set source cat date id free port kill tail head cut touch which security " +
+    "defaults fetch exec env export reg snap du df ps tr tee ln ls cd go gem dig echo printf sort " +
+    "installer hostname uptime time test true false"
+  ).split(" "),
+);
+
+/**
+ * A prose line (paragraph, list item, heading) that starts with a tool's name and an argument
+ * but is not judged as a command: `npm install left-pad` written without code formatting. Only
+ * tool names that are not English words count, so prose does not flood reviewers.
+ */
+export function looksLikeUnjudgedProseCommand(line: string): boolean {
+  const text = line.trim();
+  const pw = programWord(text.replace(LEADING_SYNTAX, ""));
+  if (pw === undefined || pw.rest === "" || ENGLISH_WORDS.has(pw.word)) return false;
+  if (!KNOWN_PROGRAMS.has(pw.word)) return false;
+  // A sentence that mentions a tool ("curl is a tool", "git: the basics") is not a command line.
+  const next = pw.rest.split(/\s+/)[0] ?? "";
+  return (
+    !/^(?:is|are|was|and|or|to|the|a|an|can|will|for|with|of|in|on|as|by|if|may|must|should|does|has)$/i.test(
+      next,
+    ) && !/[:,]$/.test(pw.word)
+  );
+}

@@ -5,6 +5,7 @@
 import JSON5 from "json5";
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from "yaml";
 import type { Frontmatter, InstallSpecKind, SkillMetadata } from "../model.js";
+import { recoverFreeformFields, safeBrewFormula } from "./openclaw-frontmatter.js";
 import type { LineIndex } from "./positions.js";
 
 const NAMESPACES = ["openclaw", "clawdbot", "moltbot"] as const;
@@ -17,7 +18,19 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
   const errors: string[] = [];
   const line = index.at(bodyOffset).line;
   const fm: Frontmatter = { raw: body, line, data: Object.create(null) as Record<string, unknown>, errors };
-  const doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  let doc = parseDocument(body, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+  // OpenClaw quotes a free-text field that breaks the YAML (`description: a: b`) and reads on;
+  // so does skillwall, or the two would read different frontmatters.
+  let source = body;
+  if (doc.errors.length > 0) {
+    const recovered = recoverFreeformFields(body);
+    const again = parseDocument(recovered, { prettyErrors: false, uniqueKeys: false, logLevel: "error" });
+    if (recovered !== body && again.errors.length === 0) {
+      source = recovered;
+      doc = again;
+    }
+  }
+  const toBody = sameLineMapper(source, body);
   for (const e of doc.errors) errors.push(`frontmatter YAML: ${e.message.split("\n")[0] ?? e.code}`);
   let data: unknown;
   try {
@@ -50,7 +63,10 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
       return fm;
     }
     if (isScalar(metaNode) && metaNode.range) {
-      jsonSource = { text: body.slice(metaNode.range[0], metaNode.range[1]), offset: metaNode.range[0] };
+      jsonSource = {
+        text: source.slice(metaNode.range[0], metaNode.range[1]),
+        offset: toBody(metaNode.range[0]),
+      };
     }
   }
   if (metadata === undefined || metadata === null) return fm;
@@ -76,10 +92,10 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
     const installNode = isMap(nsNode) ? nsNode.get("install", true) : undefined;
     if (isSeq(installNode)) {
       for (const item of installNode.items as YamlNode[])
-        specOffsets.push(bodyOffset + (item.range?.[0] ?? 0));
+        specOffsets.push(bodyOffset + toBody(item.range?.[0] ?? 0));
     }
   }
-  const fallbackOffset = bodyOffset + (metaNode?.range?.[0] ?? 0);
+  const fallbackOffset = bodyOffset + toBody(metaNode?.range?.[0] ?? 0);
 
   const meta: SkillMetadata = {
     namespace,
@@ -133,14 +149,33 @@ export function readFrontmatter(body: string, bodyOffset: number, index: LineInd
   return fm;
 }
 
+/**
+ * Offsets in `from` mapped to `to`, two texts with the same lines where some lines were
+ * rewritten: same line, same column (clamped to the line).
+ */
+function sameLineMapper(from: string, to: string): (offset: number) => number {
+  if (from === to) return (o) => o;
+  const starts = (t: string) => [0, ...[...t.matchAll(/\n/g)].map((m) => (m.index ?? 0) + 1)];
+  const a = starts(from);
+  const b = starts(to);
+  return (offset) => {
+    let line = 0;
+    while (line + 1 < a.length && (a[line + 1] ?? Infinity) <= offset) line += 1;
+    const start = b[line] ?? 0;
+    const end = (b[line + 1] ?? to.length + 1) - 1;
+    return Math.min(start + offset - (a[line] ?? 0), end);
+  };
+}
+
 /** Shell-quote one word so the shell parser reads it back as exactly that word. */
 export function quoteArg(s: string): string {
   if (/^[A-Za-z0-9@%+=:,./_~-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A value as OpenClaw passes it to the installer: a string, trimmed. */
 function words(value: unknown): string | undefined {
-  if (typeof value === "string" && value !== "") return quoteArg(value);
+  if (typeof value === "string" && value.trim() !== "") return quoteArg(value.trim());
   if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string" && v !== "")) {
     return (value as string[]).map(quoteArg).join(" ");
   }
@@ -164,13 +199,13 @@ export function deriveInstallCommand(spec: Record<string, unknown>): {
   };
   switch (rawKind) {
     case "brew": {
-      if (typeof spec.cask === "string") return need("brew", "cask", (w) => `brew install --cask ${w}`);
-      const tap = typeof spec.tap === "string" ? spec.tap : "";
-      const formula = spec.formula;
-      if (tap !== "" && typeof formula === "string" && !formula.includes("/")) {
-        return { kind: "brew", command: `brew install ${quoteArg(`${tap}/${formula}`)}` };
-      }
-      return need("brew", "formula", (w) => `brew install ${w}`);
+      // OpenClaw runs `brew install <formula>`, the cask when there is no valid formula, and
+      // ignores `tap`: the command judged is that one, never a tap-qualified decoy.
+      const field =
+        safeBrewFormula(spec.formula) === undefined && safeBrewFormula(spec.cask) !== undefined
+          ? "cask"
+          : "formula";
+      return need("brew", field, (w) => `brew install ${w}`);
     }
     case "node":
     case "npm":

@@ -24,9 +24,13 @@ import {
   looksLikeInlineCommand,
   looksLikeProseCommand,
   looksLikeShellBlock,
+  looksExecutable,
+  looksLikeUnjudgedProseCommand,
+  unparsedShellLang,
 } from "./commands.js";
 import { consoleCommands } from "./console.js";
-import { readFrontmatter } from "./frontmatter.js";
+import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
+import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
 import { isInstallLeadIn, mentionsInstall } from "./install.js";
 import { LineIndex, type LineColumn } from "./positions.js";
 import { plainText } from "./text.js";
@@ -81,6 +85,27 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** `… | sh` and the like: a shell pipeline into an interpreter, in any language's block. */
+const INTERPRETER_PIPE = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b/;
+
+/** A line of a programming-language block that is a shell command: a program's name first (not a path or a comment), or a pipe into a shell. */
+function codeLineLooksLikeShell(line: string): boolean {
+  return (looksLikeCommandLine(line) && /^\s*(?:[$%❯]\s+)?[a-z]/.test(line)) || INTERPRETER_PIPE.test(line);
+}
+
+/** A GFM delimiter row: `|---|:--:|`, at least one pipe. */
+function isDelimiterRow(line: string): boolean {
+  return line.includes("|") && /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/.test(line.trim());
+}
+
+/** How many cells a table row has: unescaped pipes split, outer pipes do not count. */
+function tableCells(line: string): number {
+  const cells = line.trim().split(/(?<!\\)\|/);
+  if (cells[0]?.trim() === "") cells.shift();
+  if (cells.length > 0 && cells[cells.length - 1]?.trim() === "") cells.pop();
+  return cells.length;
+}
+
 /** A line with its `code spans` blanked: those are judged as inline steps on their own. */
 function withoutCodeSpans(line: string): string {
   return line.replace(/`[^`]*`/g, " ");
@@ -95,6 +120,11 @@ class Extractor {
   private readonly warnings: string[];
   private readonly unanalysed: Unanalysed[] = [];
   private frontmatter: Frontmatter | undefined;
+  /** The frontmatter block remark split off, as written. */
+  private yamlBlock: string | undefined;
+  private readonly disagreements: Unanalysed[] = [];
+  /** Lines that are rows of a GFM table (header, delimiter, body), 1-based. */
+  private readonly tableLines = new Set<number>();
   private heading: string | undefined;
   private stepLimitHit = false;
 
@@ -116,6 +146,7 @@ class Extractor {
       });
     } else {
       this.walk(parseMarkdown(input.text));
+      this.compareWithOpenClaw();
     }
     for (const file of input.bundled ?? []) {
       this.bundledScript(file);
@@ -139,12 +170,42 @@ class Extractor {
       bundled: input.bundled ?? [],
       warnings: this.warnings,
     };
-    if (this.unanalysed.length > 0) {
-      model.unanalysed = this.unanalysed;
-      for (const u of this.unanalysed) this.warnings.push(`${u.file}:${u.line}: not analysed: ${u.why}`);
-    }
+    if (this.unanalysed.length > 0) model.unanalysed = this.unanalysed;
     if (this.frontmatter !== undefined) model.frontmatter = this.frontmatter;
+    if (this.disagreements.length > 0) model.frontmatterDisagreements = this.disagreements;
     return model;
+  }
+
+  /**
+   * Read the frontmatter again as OpenClaw does: whatever it would install is judged, and every
+   * difference from the strict reading is recorded (the skill is then denied).
+   */
+  private compareWithOpenClaw(): void {
+    const openclaw = readAsOpenClaw(this.input.text);
+    const fm = this.frontmatter;
+    const strict = {
+      errors: fm?.errors ?? [],
+      specs: (fm?.metadata?.install ?? []).map((s) => ({ kind: s.kind, raw: s.raw })),
+      ...(this.yamlBlock !== undefined ? { block: this.yamlBlock } : {}),
+      ...(fm?.name !== undefined ? { name: fm.name } : {}),
+    };
+    const differences = frontmatterDisagreements(strict, openclaw);
+    for (const why of differences) this.disagreements.push({ file: this.input.file, line: 1, why });
+    if (differences.length === 0) return;
+    const pos = this.index.at(0);
+    openclaw.installs.forEach((install, n) => {
+      const field = { brew: "formula", node: "package", uv: "package", go: "module", download: "url" }[
+        install.kind
+      ];
+      const { command } = deriveInstallCommand({ kind: install.kind, [field]: install.target });
+      if (command === "" || this.steps.some((s) => s.kind === "frontmatter-install" && s.text === command))
+        return;
+      this.addStep("frontmatter-install", [{ text: command, pos }], {
+        install: true,
+        reason: `frontmatter install[${n}] as OpenClaw reads it (kind ${install.kind})`,
+        contiguous: false,
+      });
+    });
   }
 
   /** Pre-order walk in document order, iterative (nesting depth is bounded but inline can be deep). */
@@ -193,6 +254,7 @@ class Extractor {
         return true;
       }
       case "paragraph": {
+        this.markTableLines(node);
         this.segment(
           quote ? "blockquote" : list ? "list-item" : "paragraph",
           plainText(node),
@@ -206,6 +268,9 @@ class Extractor {
         return false;
       case "inlineCode": {
         const offset = this.inlineCodeOffset(node.value, start?.offset ?? 0, node.position?.end.offset ?? 0);
+        // In a GFM table row `\|` is a literal `|` even inside code: the agent sees a pipe.
+        if (start !== undefined && this.tableLines.has(start.line))
+          node.value = node.value.replaceAll("\\|", "|");
         this.segment("code-inline", node.value, offset);
         this.urlsIn(node.value, offset, "code");
         if (looksLikeInlineCommand(node.value)) {
@@ -312,6 +377,7 @@ class Extractor {
   }
 
   private readYaml(value: string, nodeOffset: number): void {
+    this.yamlBlock = value;
     const text = this.input.text;
     const nl = text.indexOf("\n", nodeOffset);
     const bodyOffset = nl < 0 ? text.length : nl + 1;
@@ -344,6 +410,11 @@ class Extractor {
     const kind = fenceKind(node.lang);
     const install = this.installOf(parent, i);
     const lead = lines[0]?.pos ?? this.index.at(node.position?.start.offset ?? 0);
+    const unparsed = unparsedShellLang(node.lang);
+    if (unparsed !== undefined)
+      for (const l of lines)
+        if (l.text.trim() !== "" && !/^\s*(?:#|REM\b|::)/i.test(l.text))
+          this.notAnalysed(l, `a \`\`\`${unparsed} line: skillwall does not parse ${unparsed}`);
     switch (kind) {
       case "shell":
         this.addStep("fenced", lines, { ...install, lang });
@@ -357,6 +428,21 @@ class Extractor {
           pieces.push({ text: c.command, pos: this.index.at(line.pos.offset + c.promptLength) });
         }
         this.addStep("console", pieces, { ...install, lang });
+        // Lines without a prompt are output, unless they read like commands (a console block
+        // that swallowed a later fence): those are reported, not dropped.
+        const used = new Set(commands.map((c) => c.index));
+        lines.forEach((l, k) => {
+          const plain = l.text.trim();
+          if (used.has(k) || plain === "") return;
+          if (
+            looksExecutable(plain) ||
+            (looksLikeCommandLine(plain) && !/^[/~.]/.test(plain) && plain.includes(" "))
+          )
+            this.notAnalysed(
+              l,
+              `a line of a \`\`\`${lang} block without a prompt reads like a command and was not judged`,
+            );
+        });
         return;
       }
       case "unlabeled": {
@@ -398,6 +484,16 @@ class Extractor {
       case "code":
         break;
     }
+    // Not judged as a step: lines an agent could still take for commands are reported.
+    // In a programming-language block only a line that is plainly a shell command counts (a
+    // fence that swallowed a later ```bash block leaves exactly those).
+    if (unparsed === undefined)
+      for (const l of lines)
+        if (kind === "code" ? codeLineLooksLikeShell(l.text) : looksExecutable(l.text))
+          this.notAnalysed(
+            l,
+            `a line in ${lang === "" ? "an unlabeled block" : `a \`\`\`${lang} block`} that reads like a command was not judged`,
+          );
     this.code.push({ lang, text: node.value, line: lead.line, column: lead.column, offset: lead.offset });
   }
 
@@ -466,6 +562,8 @@ class Extractor {
       }
       if (pending.length > 0) pending.push(piece);
       else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
+      else if (looksLikeUnjudgedProseCommand(withoutCodeSpans(body)))
+        this.notAnalysed(piece, `a line of ${where} that starts like a command was not judged`);
       if (pending.length > 0 && !body.endsWith("\\")) {
         this.addStep(kind, pending, {
           install: false,
@@ -503,6 +601,27 @@ class Extractor {
     });
   }
 
+  /**
+   * The lines of a paragraph that GFM renders as a table: from a header row whose cell count
+   * matches the delimiter row under it, to the paragraph's end (a table may interrupt a paragraph).
+   */
+  private markTableLines(node: Nodes): void {
+    const start = node.position?.start.line;
+    const end = node.position?.end.line;
+    if (start === undefined || end === undefined) return;
+    // Container prefixes (quote markers, a list marker) are not part of a row.
+    const body = (n: number) =>
+      this.index.lineText(n).replace(/^(?:[ \t]*(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*/, "");
+    for (let n = start; n < end; n += 1) {
+      const header = body(n);
+      const delimiter = body(n + 1);
+      if (!header.includes("|") || !isDelimiterRow(delimiter)) continue;
+      if (tableCells(header) !== tableCells(delimiter)) continue;
+      for (let k = n; k <= end; k += 1) this.tableLines.add(k);
+      return;
+    }
+  }
+
   /** The cells of a table row (the parser reads tables as paragraphs): each one that is a command. */
   private tableRowCells(row: string, offset: number): void {
     let at = 0;
@@ -526,6 +645,26 @@ class Extractor {
     return at >= 0 && (lineEnd < 0 || at < lineEnd) ? at : start;
   }
 
+  /** A line that could be a command but was not judged: reported, and the skill is not allowed. */
+  private notAnalysed(piece: Piece, why: string): void {
+    if (this.unanalysed.length > limits.maxUnanalysed) return;
+    if (this.unanalysed.length === limits.maxUnanalysed) {
+      this.unanalysed.push({
+        file: this.input.file,
+        line: piece.pos.line,
+        why: `more than ${limits.maxUnanalysed} unanalysed lines; the rest are not listed (limits.maxUnanalysed)`,
+      });
+      return;
+    }
+    this.unanalysed.push({
+      file: this.input.file,
+      line: piece.pos.line,
+      column: piece.pos.column,
+      why,
+      text: piece.text.trim().slice(0, 200),
+    });
+  }
+
   /** Markdown the skill bundles (references/*.md, a nested SKILL.md): read like the main file. */
   private bundledMarkdown(file: BundledFile): void {
     if (file.type !== "markdown") return;
@@ -546,9 +685,26 @@ class Extractor {
       this.steps.push(step);
     }
     this.warnings.push(...nested.warnings);
+    this.unanalysed.push(...(nested.unanalysed ?? []));
+    this.disagreements.push(...(nested.frontmatterDisagreements ?? []));
   }
 
   private bundledScript(file: BundledFile): void {
+    if (
+      file.type === "python" ||
+      file.type === "javascript" ||
+      (file.type === "other" && file.text?.startsWith("#!"))
+    ) {
+      const language = file.type === "other" ? "this script's language" : file.type;
+      this.unanalysed.push({
+        file: file.path,
+        line: 1,
+        column: 1,
+        why: `a ${file.type === "other" ? "script" : `${file.type} script`}: skillwall does not parse ${language}; what it runs is not judged`,
+        text: (file.text ?? "").split("\n", 1)[0]?.slice(0, 200) ?? "",
+      });
+      return;
+    }
     if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
     if (file.text === undefined) {
       this.warnings.push(

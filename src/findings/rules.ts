@@ -24,6 +24,14 @@ const r = (
 
 const table = [
   r(
+    "frontmatter.openclaw-disagrees",
+    "FrontmatterReadDifferently",
+    "hidden-content",
+    "high",
+    "OpenClaw reads this frontmatter differently from skillwall.",
+    "OpenClaw splits and reads SKILL.md frontmatter with its own rules (a `---` fence alone on the first line, the first `---` line closes it, duplicate or quoted keys make the YAML invalid and fall back to a line-by-line reading, `kind` or `type` in install specs). When its reading differs from skillwall's strict one, skillwall could be judging a decoy while OpenClaw installs something else, so the skill is denied. Write one plain `---` fence pair, each key once and unquoted.",
+  ),
+  r(
     "rce.pipe-to-interpreter",
     "DownloadPipedToInterpreter",
     "remote-code-execution",

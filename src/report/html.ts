@@ -172,11 +172,23 @@ ${filterBar(prefix)}
 ${findingEntries.length === 0 ? '<p class="empty">No findings.</p>' : `<ol class="findings">${findingEntries.join("\n")}</ol>`}
 <h3>Steps (${result.steps.length}: ${notAllowed} not allowed)</h3>
 ${stepList(stepEntries, verbose)}
+${unanalysedList(result)}
 <h3>Hosts linked (${hosts.length})</h3>
 ${hosts.length === 0 ? '<p class="empty">None.</p>' : `<ul class="hosts">${hosts.map((host) => `<li><code>${hv(host)}</code></li>`).join("")}</ul>`}
 </aside>
 </div>
 </section>`;
+}
+
+/** Text that could be a command but was not analysed, one entry per line. */
+function unanalysedList(result: SkillResult): string {
+  const list = result.model.unanalysed ?? [];
+  if (list.length === 0) return "";
+  const items = list.map(
+    (u) =>
+      `<li class="unanalysed"><span class="mono">${hv(`${u.file}:${u.line}${u.column !== undefined ? `:${u.column}` : ""}`)}</span> ${hv(u.why)}${u.text ? ` <code>${hv(u.text)}</code>` : ""}</li>`,
+  );
+  return `<h3>Not analysed (${list.length})</h3>\n<ol class="unanalysed">${items.join("\n")}</ol>`;
 }
 
 /** Denied, then review steps open; the allowed ones folded behind one summary line. */

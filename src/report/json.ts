@@ -108,7 +108,17 @@ export interface JsonResult {
   findings: JsonFinding[];
   steps: JsonStep[];
   links: JsonLink[];
+  /** Text that could be a command but was not analysed: never `allow`. */
+  unanalysed: JsonUnanalysed[];
   warnings: string[];
+}
+
+export interface JsonUnanalysed {
+  file: string;
+  line: number;
+  column?: number;
+  why: string;
+  text?: string;
 }
 
 export interface JsonError {
@@ -171,6 +181,7 @@ function resultToJson(result: SkillResult): JsonResult {
     findings: sortFindings(result.findings).map(findingToJson),
     steps: result.steps.map((s) => stepToJson(s, sourceOf(s.step.file))),
     links: result.model.links.map(linkToJson),
+    unanalysed: (result.model.unanalysed ?? []).map((u) => ({ ...u })),
     warnings,
   };
 }

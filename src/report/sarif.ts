@@ -126,6 +126,25 @@ const policyRules: SarifRule[] = [
     defaultConfiguration: { level: "warning" },
     properties: { tags: ["security", "policy", "skillwall"], precision: "high", "security-severity": "4.0" },
   },
+  {
+    id: "coverage/unanalysed",
+    name: "NotAnalysed",
+    shortDescription: { text: "Text that could be a command but was not analysed" },
+    fullDescription: {
+      text: "skillwall found text an agent could run (a shell step that does not parse, a line of a shell it does not parse, a command-like line outside a shell block, a script in another language) and could not judge it. The skill is not allowed while any remains.",
+    },
+    help: {
+      text: "Put commands the agent should run in a ```bash block that parses, or remove them; rewrite constructs skillwall does not model. A person must review what remains.",
+      markdown:
+        "Put commands the agent should run in a ` ```bash ` block that parses, or remove them; rewrite constructs skillwall does not model. **A person must review what remains.**",
+    },
+    defaultConfiguration: { level: "warning" },
+    properties: {
+      tags: ["security", "coverage", "skillwall"],
+      precision: "high",
+      "security-severity": "4.0",
+    },
+  },
 ];
 
 export function toSarif(
@@ -179,6 +198,19 @@ export function toSarif(
         },
       });
     }
+    for (const u of result.model.unanalysed ?? []) {
+      const ruleId = "coverage/unanalysed";
+      const uri = artifactUri(result, u.file, options.baseDir);
+      out.push({
+        ruleId,
+        ruleIndex: ruleIndex.get(ruleId) ?? 0,
+        level: "warning",
+        message: { text: escapeTerminal(`Not analysed: ${u.why}`) },
+        locations: [location(uri, u.line, u.column ?? 1, u.text ?? "")],
+        partialFingerprints: { "skillwall/v1": fingerprint([ruleId, uri, u.why, normalise(u.text ?? "")]) },
+        properties: { why: u.why },
+      });
+    }
     for (const finding of result.findings) {
       const index = ruleFor(finding);
       const uri = artifactUri(result, finding.file, options.baseDir);
@@ -203,7 +235,13 @@ export function toSarif(
   // Worst first, so the most important survive truncation and lead in a viewer: findings by
   // severity, then denied steps, then review steps (stable within each).
   const rank = (r: SarifResult): number =>
-    r.ruleId === "policy/review" ? -2 : r.ruleId === "policy/deny" ? -1 : 10 + severityRank(severityOf(r));
+    r.ruleId === "coverage/unanalysed"
+      ? -3
+      : r.ruleId === "policy/review"
+        ? -2
+        : r.ruleId === "policy/deny"
+          ? -1
+          : 10 + severityRank(severityOf(r));
   out.sort((a, b) => rank(b) - rank(a));
   const allowedSteps = results.reduce((n, r) => n + r.steps.filter((s) => s.verdict === "allow").length, 0);
   const truncated = out.length > maxSarifResults;

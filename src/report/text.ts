@@ -104,6 +104,10 @@ function renderSkill(result: SkillResult, paint: Paint, verbose: boolean): strin
     );
     if (verbose) for (const judged of allowed) lines.push(...renderStep(judged, paint));
   }
+  for (const u of result.model.unanalysed ?? [])
+    lines.push(
+      `  ${paint("yellow", "not analysed")} ${t(`${u.file}:${u.line}${u.column !== undefined ? `:${u.column}` : ""}`)} ${t(u.why)}${u.text ? `: ${t(u.text)}` : ""}`,
+    );
   for (const w of result.model.warnings) lines.push(`  ${paint("yellow", "warning")}: ${t(w)}`);
   for (const e of result.model.frontmatter?.errors ?? [])
     lines.push(

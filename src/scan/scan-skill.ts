@@ -1,13 +1,23 @@
 // One skill through the pure part of the pipeline: extract → split into statements → analyse →
 // judge → findings. No I/O: the caller reads the input and loads the policy.
 
-import type { BundledFile, JudgedStep, ShellAnalysis, SkillResult, Step, Verdict } from "../model.js";
+import type {
+  BundledFile,
+  JudgedStep,
+  ShellAnalysis,
+  SkillModel,
+  SkillResult,
+  Step,
+  Verdict,
+} from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { extractSkill } from "../extract/index.js";
 import { analyseShell, splitAndAnalyse, type AnalyseOptions } from "../shell/index.js";
 import { judgeStep } from "../policy/evaluate.js";
 import { ownSkillFolders } from "../policy/protected.js";
 import { detectFindings, riskOf } from "../findings/index.js";
+import { severityRank } from "../findings/util.js";
+import { disagreementFindings } from "./frontmatter-findings.js";
 import { channels, publishDecision } from "../events.js";
 import { indexLines, mapStepOffset, type FileLines } from "./positions.js";
 
@@ -93,12 +103,18 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
       const analysis = known ?? analyseShell(step.text, opts);
       steps.push(step);
       analyses.set(step.id, analysis);
+      unanalysedIn(step, analysis, linesOf(step.file), model);
       judged.push(judgeStep(step, analysis, policy));
     }
   }
   model.steps = steps;
 
-  const findings = scan.review === false ? [] : detectFindings(model, analyses);
+  const findings =
+    scan.review === false
+      ? []
+      : [...disagreementFindings(model), ...detectFindings(model, analyses)].sort(
+          (a, b) => severityRank[b.severity] - severityRank[a.severity],
+        );
   const result: SkillResult = {
     source: input.source,
     file: model.file,
@@ -109,6 +125,8 @@ export function scanSkillInput(input: SkillInput, policy: Policy, scan: ScanSkil
       model.frontmatter?.errors.length ? "review" : "allow",
       // Text that could hold a command but was not judged: never "allow".
       model.unanalysed?.length ? "review" : "allow",
+      // OpenClaw would read the frontmatter differently: what was judged may not be what installs.
+      model.frontmatterDisagreements?.length ? "deny" : "allow",
     ]),
     risk: riskOf(findings),
     steps: judged,
@@ -154,4 +172,33 @@ function splitStep(
     }
     return { step: part, analysis: s.analysis };
   });
+}
+
+/** Problems that leave (part of) a step unread: its command was not analysed, whatever its verdict. */
+const UNREAD = new Set(["parse-error", "tree-divergence", "limit", "construct", "control-char"]);
+
+/** Each unread part of a step, recorded at its line as not analysed. */
+function unanalysedIn(
+  step: Step,
+  analysis: ShellAnalysis,
+  file: FileLines | undefined,
+  model: SkillModel,
+): void {
+  for (const p of analysis.problems) {
+    if (!UNREAD.has(p.code)) continue;
+    const pos = mapStepOffset(step, p.span.start.offset, file);
+    const at = p.span.start.offset;
+    const line = step.text.slice(step.text.lastIndexOf("\n", at - 1) + 1).split("\n", 1)[0] ?? "";
+    const why = `shell (${p.code}): ${p.message}`;
+    const list = (model.unanalysed ??= []);
+    // One record per line and reason: a line with three loops is one thing to review.
+    if (list.some((u) => u.file === step.file && u.line === pos.line && u.why === why)) continue;
+    list.push({
+      file: step.file,
+      line: pos.line,
+      column: pos.column,
+      why,
+      text: line.trim().slice(0, 200),
+    });
+  }
 }

@@ -8,7 +8,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
+import { readAsOpenClaw } from "../../src/extract/openclaw-frontmatter.js";
 import { loadPolicy } from "../../src/policy/index.js";
 import type { Policy } from "../../src/policy/types.js";
 import { scanSkillInput } from "../../src/scan/index.js";
@@ -77,7 +79,7 @@ function openclawTargets(docs: string[]): string[][] {
   expect(file, `OpenClaw's skill frontmatter parser in ${dist}`).toBeDefined();
   const script = `
     const oc = await import(${JSON.stringify(path.join(dist, file!))});
-    const docs = JSON.parse(process.argv[1]);
+    const docs = JSON.parse((await import("node:fs")).readFileSync(0, "utf8"));
     const parse = Object.values(oc).find((f) => f.name === "parseSkillFrontmatter");
     const meta = Object.values(oc).find((f) => f.name === "resolveSkillManifestMetadata");
     const out = docs.map((d) => {
@@ -86,7 +88,8 @@ function openclawTargets(docs: string[]): string[][] {
       } catch { return []; }
     });
     process.stdout.write(JSON.stringify(out));`;
-  const run = spawnSync(node, ["--input-type=module", "-e", script, JSON.stringify(docs)], {
+  const run = spawnSync(node, ["--input-type=module", "-e", script], {
+    input: JSON.stringify(docs),
     encoding: "utf8",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -135,6 +138,133 @@ describe("frontmatter install specs as OpenClaw reads them", () => {
       expect(missed).toEqual([]);
       // The generator must reach specs OpenClaw accepts, or this could not fail.
       expect(installs).toBeGreaterThan(20);
+    });
+  }
+});
+
+// Generated with fast-check (fixed seeds): the fence variants, key spellings, duplicates, quoting,
+// namespaces and line ends where two readers of a frontmatter can part ways.
+const target = fc.integer({ min: 0, max: 9999 }).map((n) => `evil-pkg-${n}`);
+const kindWord = fc.constantFrom("node", "NODE", " node ", "Node");
+const spec = fc
+  .tuple(
+    fc.constantFrom("kind", "type", "kind-and-type"),
+    kindWord,
+    target,
+    fc.constantFrom("npm", "brew", "go", "uv"),
+  )
+  .map(([key, kind, t, manager]) => {
+    const k = manager === "npm" ? kind : manager;
+    const field = { npm: "package", brew: "formula", go: "module", uv: "package" }[manager];
+    const kinds = key === "kind-and-type" ? `"kind": "pip", "type": "${k}"` : `"${key}": "${k}"`;
+    return `{${kinds}, "${field}": "${t}"}`;
+  });
+const metaValue = fc
+  .tuple(
+    fc.constantFrom("openclaw", "clawdbot", "moltbot", "null-then-clawdbot"),
+    fc.array(spec, { minLength: 1, maxLength: 2 }),
+  )
+  .map(([ns, specs]) =>
+    ns === "null-then-clawdbot"
+      ? `{"openclaw": null, "clawdbot": {"install": [${specs.join(", ")}]}}`
+      : `{"${ns}": {"install": [${specs.join(", ")}]}}`,
+  );
+const metaKey = fc.constantFrom(
+  "metadata",
+  "metadata",
+  '"metadata"',
+  "'metadata'",
+  '"metadata "',
+  "metadata ",
+);
+const metaLine = fc
+  .tuple(metaKey, metaValue, fc.constantFrom("flow", "string", "block"))
+  .map(([key, value, style]) =>
+    style === "flow"
+      ? [`${key}: ${value}`]
+      : style === "string"
+        ? [`${key}: '${value}'`]
+        : [`${key}:`, `  ${value}`],
+  );
+const generatedDoc = fc
+  .record({
+    bom: fc.boolean(),
+    open: fc.constantFrom("---", "---", "---", "---", "--- ", "---\t", "---yaml", "----", " ---"),
+    close: fc.constantFrom("---", "---", "---", "---", "--- ", "----", "...", "---x"),
+    name: fc.constantFrom(
+      ["name: tool"],
+      ["name: tool", "name: other"],
+      ["name: 42"],
+      ['"name": tool', "name: x"],
+      [],
+    ),
+    metas: fc.oneof(
+      { arbitrary: fc.array(metaLine, { minLength: 1, maxLength: 1 }), weight: 3 },
+      { arbitrary: fc.array(metaLine, { minLength: 2, maxLength: 3 }), weight: 1 },
+    ),
+    laterClose: fc.boolean(),
+    eol: fc.constantFrom("\n", "\n", "\r\n", "\r", "mixed"),
+  })
+  .map((d) => {
+    const lines = [d.open, ...d.name, "description: a tool", ...d.metas.flat(), d.close];
+    if (d.laterClose)
+      lines.push(
+        "metadata: " + JSON.stringify({ openclaw: { install: [{ kind: "node", package: "late-pkg" }] } }),
+        "---",
+      );
+    lines.push("", "# Tool", "", "Use it.", "");
+    const text =
+      d.eol === "mixed" ? lines.map((l, i) => l + (i % 2 ? "\r\n" : "\n")).join("") : lines.join(d.eol);
+    return (d.bom ? "\uFEFF" : "") + text;
+  });
+
+describe("generated frontmatters: where OpenClaw's reading and skillwall's differ, the skill is denied", () => {
+  for (const seed of [7, 8]) {
+    it(`fast-check seed ${seed}`, () => {
+      if (!existsSync(node) || !existsSync(dist)) {
+        expect(process.env.CI, `${home} missing (run scripts/setup-openclaw.sh)`).not.toBe("true");
+        return;
+      }
+      const docs = fc.sample(generatedDoc, { seed, numRuns: 400 });
+      const targets = openclawTargets(docs);
+      const missed: string[] = [];
+      const portMissed: string[] = [];
+      let installs = 0;
+      let denied = 0;
+      docs.forEach((text, i) => {
+        const wanted = targets[i] ?? [];
+        installs += wanted.length;
+        // The port lists every install OpenClaw's own parser keeps.
+        const port = readAsOpenClaw(text).installs.map((x) => x.target);
+        for (const t of wanted) if (!port.includes(t)) portMissed.push(`${JSON.stringify(text)}: ${t}`);
+        const result = scanSkillInput({ source: "t", file: "SKILL.md", text, bundled: [] }, policy, {
+          review: false,
+        });
+        if (result.verdict === "deny") denied += 1;
+        const judged = result.steps
+          .filter((s) => s.step.kind === "frontmatter-install")
+          .map((s) => s.step.text);
+        const agree = (result.model.frontmatterDisagreements ?? []).length === 0;
+        for (const t of wanted)
+          if (!judged.some((j) => j.endsWith(` ${t}`)) && !(result.verdict === "deny" && !agree))
+            missed.push(
+              `${JSON.stringify(text)}: OpenClaw installs ${t}; skillwall ${JSON.stringify(judged)}`,
+            );
+        // Skillwall's strict reading judged installs OpenClaw does not run: a decoy, unless flagged.
+        const strict = (result.model.frontmatter?.metadata?.install ?? []).map((x) => x.command);
+        const decoys = strict.filter(
+          (c) => !wanted.some((t) => c.endsWith(` ${t}`)) && /^npm|^brew|^go|^uv/.test(c),
+        );
+        if (wanted.length > 0 && decoys.length > 0 && agree)
+          missed.push(
+            `${JSON.stringify(text)}: skillwall judged decoys ${JSON.stringify(decoys)}, OpenClaw installs ${JSON.stringify(wanted)}`,
+          );
+      });
+      expect(portMissed).toEqual([]);
+      expect(missed).toEqual([]);
+      // The generator reaches both specs OpenClaw accepts and readings that differ.
+      expect(installs).toBeGreaterThan(40);
+      expect(denied).toBeGreaterThan(20);
     });
   }
 });

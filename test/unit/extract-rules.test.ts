@@ -127,7 +127,7 @@ describe("frontmatter", () => {
     );
     expect(json.frontmatter?.metadata?.install[0]).toMatchObject({
       kind: "brew",
-      command: "brew install o/t/f",
+      command: "brew install f", // OpenClaw ignores `tap`: it runs `brew install f`
       line: 3,
     });
     const str = ex("---\nmetadata: \"{clawdbot: {install: [{kind: 'node', package: 'p'}]}}\"\n---\n");
