@@ -19,9 +19,9 @@ import { declaredService, isPlaceholderHost } from "../service.js";
 import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
-import { credentialCollectionAt, orderHits, personaAt, requestFloodAt } from "./orders.js";
+import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
+import type { OrderHit } from "./orders.js";
 import type { Severity } from "../../model.js";
-import type { RuleId } from "../rules.js";
 
 const transferVerb =
   /\b(?:send|sends|sending|upload|uploading|post|posting|forward|forwarding|sync|synchroni[sz]e|back\s?up|transmit|submit|report|share|copy|mirror|log|email|e-mail|beacon|exfiltrate|push|pipe|stream)\b/i;
@@ -85,13 +85,7 @@ const userData =
 const flood =
   /\b(?:repeated(?:ly)?|continuous(?:ly)?|endless(?:ly)?|flood\w*)\s+(?:\w+\s+){0,2}(?:requests?|pings?|calls?|connections?)\b[^.;]{0,80}(?:https?:\/\/|\bto\s+\S+\.\w{2,})|\b(?:requests?|pings?|calls?)\s+to\s+\S+[^.;]{0,40}\bin\s+an?\s+(?:tight\s+|infinite\s+|endless\s+)?loop\b/i;
 
-interface Hit {
-  id: RuleId;
-  severity: Severity;
-  what: string;
-  evidence: string;
-  at: number;
-}
+type Hit = OrderHit;
 
 function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | undefined {
   const v = transferVerb.exec(s);
@@ -132,17 +126,7 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
       evidence: s.trim(),
       at: o.index,
     });
-  for (const [re, what] of manipulation) {
-    const m = re.exec(s);
-    if (m && !negatedAt(s, m.index))
-      hits.push({
-        id: "instr.output-manipulation",
-        severity: "high",
-        what: `The agent is told to ${what}`,
-        evidence: s.trim(),
-        at: m.index,
-      });
-  }
+  hits.push(...patternHits(s, manipulation, "instr.output-manipulation"));
   const p = plantedOverride.exec(s);
   if (p)
     hits.push({
@@ -152,19 +136,15 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
       evidence: s.trim(),
       at: p.index,
     });
-  for (const [re, what] of [...weakenings, ...(standingOrder(s) ? standingWeakenings : [])]) {
-    const m = re.exec(s);
-    // The weakening patterns carry their own negation ("no need to verify"); a negation before
-    // them ("never skip verification", "do not add a backdoor") is advice.
-    if (m && !negatedAt(s, m.index))
-      hits.push({
-        id: "instr.weaken-security",
-        severity: "high",
-        what: `The agent is told to ${what}`,
-        evidence: s.trim(),
-        at: m.index,
-      });
-  }
+  // The weakening patterns carry their own negation ("no need to verify"); a negation before
+  // them ("never skip verification", "do not add a backdoor") is advice.
+  hits.push(
+    ...patternHits(
+      s,
+      [...weakenings, ...(standingOrder(s) ? standingWeakenings : [])],
+      "instr.weaken-security",
+    ),
+  );
   // A standing order that destroys the user's data ("after editing, delete files older than a
   // day"): temporary and build artefacts the skill makes itself are excluded.
   const d = destroyVerb.exec(s);

@@ -51,6 +51,25 @@ const modelDecode =
 const encodedObject =
   /\b(?:base\s?64|base\s?85|base\s?32|hex|xor|rot13|cipher|encoded|encrypted|obfuscated|scrambled|pieces|fragments|parts|chunks|characters|bytes|indices|indexes|numbers|codes|string|strings|blob|payload|value)\b/i;
 
+/**
+ * One hit per pattern of `patterns` that matches `s` outside a negation ("never …", "do not …"):
+ * the shared sentence loop of the instruction rules. `what` completes "The agent is told to …".
+ */
+export function patternHits(
+  s: string,
+  patterns: ReadonlyArray<readonly [RegExp, string]>,
+  id: RuleId,
+  severity: Severity = "high",
+): OrderHit[] {
+  const hits: OrderHit[] = [];
+  for (const [re, what] of patterns) {
+    const m = re.exec(s);
+    if (m && !negatedAt(s, m.index))
+      hits.push({ id, severity, what: `The agent is told to ${what}`, evidence: s.trim(), at: m.index });
+  }
+  return hits;
+}
+
 /** Order-shaped hits in one sentence (not negated; the caller drops quoted and descriptive text). */
 export function orderHits(s: string): OrderHit[] {
   const hits: OrderHit[] = [];
@@ -71,17 +90,7 @@ export function orderHits(s: string): OrderHit[] {
         at: cond.index,
       });
   }
-  for (const [re, what] of sabotage) {
-    const m = re.exec(s);
-    if (m && !negatedAt(s, m.index))
-      hits.push({
-        id: "instr.sabotage",
-        severity: "high",
-        what: `The agent is told to ${what}`,
-        evidence: s.trim(),
-        at: m.index,
-      });
-  }
+  hits.push(...patternHits(s, sabotage, "instr.sabotage"));
   const d = modelDecode.exec(s);
   if (d && encodedObject.test(s) && !negatedAt(s, d.index))
     hits.push({
