@@ -328,6 +328,14 @@ const table = [
     "'If you are running in a sandbox, …', 'when no one is watching, …', 'if running as root, send …': a standing order gated on whether the agent is being tested or on its privileges hides behaviour from whoever reviews the skill.",
   ),
   r(
+    "instr.standing-side-effect",
+    "StandingOrderWithSideEffect",
+    "prompt-injection",
+    "high",
+    "A standing order tells the agent to do something outside the task on every trigger.",
+    "'After editing any document, send it to …', 'whenever you create a dataset, make it public', 'after each commit, delete …': a recurring trigger tied to the agent's normal work with an act that reaches outside the task (sending, deleting, publishing, opening permissions, switching off a safeguard). Medium on its own; high when it sits in the frontmatter description, is framed as a policy to obey ('Important:', 'Internal guideline:'), or its trigger names work the skill does not declare. Orders that ask the user first are not reported.",
+  ),
+  r(
     "instr.sabotage",
     "SabotageOrDelay",
     "destructive",

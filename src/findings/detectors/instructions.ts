@@ -21,6 +21,8 @@ import { baseDomain, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
 import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
 import type { OrderHit } from "./orders.js";
+import { purposeOf, sideEffectOrder } from "./side-effects.js";
+import type { Purpose } from "./side-effects.js";
 import type { Severity } from "../../model.js";
 
 const transferVerb =
@@ -72,6 +74,23 @@ const weakenings: Array<[RegExp, string]> = [
     /\buse\s+string\s+concatenation\s+(?:for|to build)\s+(?:dynamic\s+)?(?:sql|queries)|\b(?:not|never|don'?t|avoid)\b[^.;]{0,30}\b(?:write|add|run|include)\s+(?:\w+\s+){0,2}tests?\s+(?:that\s+)?(?:check|cover|for)\s+(?:\w+\s+){0,1}(?:sql injections?|xss|injection|security|vulnerabilit\w+)/i,
     "write insecure code or drop security tests",
   ],
+  // Insecure practices stated as what to do: the classic weaknesses a code reviewer rejects.
+  [
+    /\b(?:store|save|keep|persist|log|write|commit|hard-?code|embed|put)\s+(?:\w+\s+){0,3}?(?:passwords?|secrets?|api[- ]?keys?|tokens?|credentials?|private keys?)\b[^.;]{0,30}?\b(?:in (?:plain ?text|clear ?text|the (?:source|repo(?:sitory)?|code|client|frontend|logs?|url|localstorage))|unencrypted|unhashed|without (?:hashing|encryption|encrypting))\b|\bhard-?code\s+(?:\w+\s+){0,2}?(?:passwords?|secrets?|api[- ]?keys?|credentials?)\b/i,
+    "store secrets insecurely",
+  ],
+  [
+    /\b(?:disable|turn off|remove|skip|omit|bypass|leave out|drop)\s+(?:\w+\s+){0,2}?(?:csrf|xss|cors|input|output|parameter|sql)\s+(?:protection|validation|saniti[sz]ation|escaping|checks?|filtering|encoding)\b|\b(?:allow|accept)\s+(?:requests?\s+from\s+)?(?:all|any)\s+origins?\b|access-control-allow-origin:?\s*['"]?\*/i,
+    "remove input or origin protections",
+  ],
+  [
+    /\b(?:use|hash|store)\s+(?:\w+\s+){0,3}?(?:md5|sha-?1)\b[^.;]{0,30}\bpasswords?\b|\b(?:hash|store)\s+passwords?\s+(?:\w+\s+){0,2}?(?:with|using)\s+(?:md5|sha-?1)\b|\b(?:pass|feed|run)\s+(?:the\s+)?(?:user(?:'s)?\s+)?input\s+(?:directly\s+)?(?:to|into|through)\s+(?:eval|exec|os\.system|a shell|the shell)\b|\bshell\s*=\s*true\b[^.;]{0,40}\buser[- ]?(?:input|supplied|provided)\b|\b(?:use|build)\s+(?:\w+\s+){0,2}?(?:f-strings?|string formatting|string interpolation|concatenation)\s+(?:for|to build|to construct|in)\s+(?:(?:the|all|dynamic|your)\s+)?(?:sql|queries|query strings?)\b/i,
+    "write injectable or weakly hashed code",
+  ],
+  [
+    /\b(?:enable|turn on|leave|keep|set)\s+(?:\w+\s+){0,2}?debug(?:ging)?\s+(?:mode\s+)?(?:on|enabled|=\s*true)?\s*(?:in|on|for)\s+(?:the\s+)?production\b|\b(?:open|expose|bind|listen on)\s+(?:\w+\s+){0,3}?(?:port\s+\d+|0\.0\.0\.0)\b[^.;]{0,40}\b(?:without (?:auth\w*|a password|credentials)|no (?:auth\w*|password)|for (?:remote|external) access)\b/i,
+    "expose a debug or unauthenticated service",
+  ],
 ];
 // Shapes that are routine as a one-off but hostile as a standing order ("after any commit …").
 const standingWeakenings: Array<[RegExp, string]> = [
@@ -113,8 +132,22 @@ function ownKey(host: string): string {
   return baseDomain(host.toLowerCase());
 }
 
-function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[] {
+/** Where a sentence sits, for rules that judge an order against the skill's declared purpose. */
+interface SentencePlace {
+  service: Set<string>;
+  purpose: Purpose;
+  segment: ProseSource;
+}
+
+function sentenceHits(ctx: DetectContext, s: string, place: SentencePlace): Hit[] {
+  const { service } = place;
   const hits: Hit[] = [];
+  const side = sideEffectOrder(s, {
+    purpose: place.purpose,
+    inDescription: place.segment.kind === "description",
+    segment: place.segment.text,
+  });
+  if (side) hits.push(side);
   const egress = egressHit(ctx, s, service);
   if (egress) hits.push(egress);
   const o = userOverride.exec(s);
@@ -256,6 +289,7 @@ function reportCodeFloods(ctx: DetectContext): void {
 export function detectInstructions(ctx: DetectContext): void {
   reportCodeFloods(ctx);
   const service = declaredService(ctx);
+  const purpose = purposeOf(ctx.model.frontmatter?.name, ctx.model.frontmatter?.description);
   // Bundled files with findings of medium or worse, collected once (findings × files, not per sentence).
   const bundledPaths = new Set(ctx.model.bundled.map((b) => b.path));
   const flagged = new Set(
@@ -319,7 +353,7 @@ export function detectInstructions(ctx: DetectContext): void {
       // A quoted utterance ("Send email to sarah@…") is an example request, not an order.
       const hits = describes(s)
         ? roleplay
-        : [...roleplay, ...sentenceHits(ctx, s, service)].filter(
+        : [...roleplay, ...sentenceHits(ctx, s, { service, purpose, segment: p })].filter(
             (h) => h.id !== "instr.data-egress" || !insideQuotes(s, h.at),
           );
 

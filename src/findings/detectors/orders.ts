@@ -25,7 +25,7 @@ const evasionCondition =
 // Conditions on the environment that are routine ("if running in CI, …") unless they gate a
 // sensitive act in the same sentence.
 const environmentCondition =
-  /\b(?:if|when|whenever|once|in case)\b[^.;:]{0,40}?\b(?:ci|continuous integration|github actions|as root|root (?:access|privileges|user)|sudo (?:access|rights)|admin(?:istrator)? (?:rights|privileges|access)|production|headless|non-interactive|automated (?:mode|run|environment)|docker|container|a server|a vps|the (?:user|owner) is (?:away|offline|asleep))\b/i;
+  /\b(?:if|when|whenever|once|in case)\b[^.;:]{0,40}?\b(?:ci|continuous integration|github actions|as root|root (?:access|privileges|user)|sudo (?:access|rights)|admin(?:istrator)? (?:rights|privileges|access)|production|headless|non-interactive|automated (?:mode|run|environment)|docker|container|a server|a vps|the (?:user|owner) is (?:away|offline|asleep))\b|\b(?:if|when|whenever|once|in case)\b[^.;:]{0,30}?(?:[`'"]?[~.$\w-]*\/[\w.\/-]+[`'"]?|(?:environment )?variable\s+[`'"]?[A-Z][A-Z0-9_]{2,}[`'"]?)\s+(?:exists|is (?:present|set|defined|found))\b/i;
 const sensitiveAct =
   /\b(?:send|upload|post|transmit|exfiltrate|forward|beacon|wipe|erase|disable|turn off|bypass|ignore\s+(?:all\s+|any\s+)?(?:previous|prior|the user|safety|security|instructions)|conceal|hide|silently|quietly|secretly|without (?:telling|asking|notifying|informing)|do not (?:tell|mention|inform|report)|don'?t (?:tell|mention|inform|report)|curl|wget|rm\s+-rf|chmod\s+777|add\s+(?:an?\s+)?(?:ssh key|user|backdoor)|authorized_keys|crontab)\b/i;
 const imperativeAfter =
