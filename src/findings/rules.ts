@@ -336,6 +336,14 @@ const table = [
     "'After editing any document, send it to …', 'whenever you create a dataset, make it public', 'after each commit, delete …': a recurring trigger tied to the agent's normal work with an act that reaches outside the task (sending, deleting, publishing, opening permissions, switching off a safeguard). Medium on its own; high when it sits in the frontmatter description, is framed as a policy to obey ('Important:', 'Internal guideline:'), or its trigger names work the skill does not declare. Orders that ask the user first are not reported.",
   ),
   r(
+    "instr.description-order",
+    "OrderInDescription",
+    "prompt-injection",
+    "high",
+    "The skill's description gives the agent an order about work the skill does not declare.",
+    "A description says what a skill is for and when to use it. A sentence there that opens with a trigger ('When editing …, ', 'After any …, ', 'Always …') and goes on with an imperative reaches the model without appearing among the instructions a reader reviews. High when the trigger names work outside the skill's declared purpose (its name and the rest of the description); medium otherwise. Usage statements ('use this skill when …') are not reported.",
+  ),
+  r(
     "instr.sabotage",
     "SabotageOrDelay",
     "destructive",

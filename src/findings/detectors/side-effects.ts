@@ -70,16 +70,27 @@ function stems(text: string): Set<string> {
 export interface Purpose {
   /** Stems of the skill's name and description; empty when it declares neither. */
   stems: Set<string>;
+  name: string;
+  description: string;
 }
 
 export function purposeOf(name: string | undefined, description: string | undefined): Purpose {
-  return { stems: stems(`${(name ?? "").replace(/[-_]/g, " ")} ${description ?? ""}`) };
+  const n = (name ?? "").replace(/[-_]/g, " ");
+  return { stems: stems(`${n} ${description ?? ""}`), name: n, description: description ?? "" };
+}
+
+/** The purpose stems without one sentence of the description (a sentence cannot vouch for itself). */
+function purposeWithout(p: Purpose, sentence: string): Set<string> {
+  const at = p.description.indexOf(sentence.trim());
+  if (at < 0) return p.stems;
+  return stems(`${p.name} ${p.description.slice(0, at)} ${p.description.slice(at + sentence.trim().length)}`);
 }
 
 // A segment that presents itself as a rule to obey: "Important:", "Internal Formatting Guideline:",
 // "MANDATORY", a bold or all-caps label.
 const framing =
-  /^\W{0,6}(?:(?:important|critical|mandatory|required|requirement|compliance|policy|note)\b[^\n:]{0,40}:|(?:internal|company|corporate|team|security|compliance|quality)\s+(?:[\w-]+\s+){0,2}(?:policy|guideline|rule|requirement|procedure|standard)s?\b[^\n:]{0,20}:|[A-Z][A-Z -]{6,}[:!])/;
+  /^\W{0,6}(?:(?:important|critical|mandatory|required|requirement|compliance|policy|note)\b[^\n:]{0,40}:|(?:internal|company|corporate|team|security|compliance|quality)\s+(?:[\w-]+\s+){0,2}(?:policy|guideline|rule|requirement|procedure|standard)s?\b[^\n:]{0,20}:)/i;
+const capsLabel = /^\W{0,6}[A-Z][A-Z -]{6,}[:!]/;
 
 const usage =
   /^\W*(?:use|used|invoke|trigger(?:s|ed)?|activate|load|apply|call|run)\b(?:\s+\w+){0,3}?\s+(?:when|whenever|for|if|to)\b/i;
@@ -106,7 +117,11 @@ export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | und
     if (!m || negatedAt(s, m.index) || userIsActor(s, m.index)) continue;
     // "ask before deleting", "with the user's confirmation": the user stays in control.
     if (what === "delete data" && ownArtefacts.test(s)) continue;
-    if (/\b(?:ask|confirm|confirmation|approval|approve|permission|consent)\b/i.test(s)) return undefined;
+    if (
+      what !== "switch off a safeguard" &&
+      /\b(?:ask\w*|confirm\w*|approv\w*|permission|consent)\b/i.test(s)
+    )
+      return undefined;
     const why = escalation(s, t, c);
     return {
       id: "instr.standing-side-effect",
@@ -121,7 +136,8 @@ export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | und
 
 function escalation(s: string, t: RegExpExecArray, c: SideEffectContext): string | undefined {
   if (c.inDescription) return "given in the skill's description, out of sight of the instructions";
-  if (framing.test(c.segment.trimStart())) return "framed as a policy the agent must obey";
+  if (framing.test(c.segment.trimStart()) || capsLabel.test(c.segment.trimStart()))
+    return "framed as a policy the agent must obey";
   // The trigger's own words (up to the first comma): the work that sets the order off.
   const rest = s.slice(t.index);
   const cut = rest.search(/[,;:]/);
@@ -129,4 +145,39 @@ function escalation(s: string, t: RegExpExecArray, c: SideEffectContext): string
   if (c.purpose.stems.size > 0 && when.size > 0 && [...when].every((w) => !c.purpose.stems.has(w)))
     return "tied to work the skill does not declare";
   return undefined;
+}
+
+// An order in the frontmatter description: a sentence that opens with a trigger ("When editing
+// …, ", "After any …, ", "Always …") and goes on with an imperative. The description says what
+// the skill is for and when to use it; an order there reaches the model without appearing among
+// the skill's instructions. "When the user asks for X, use this skill" is a usage statement.
+const descriptionTrigger =
+  /^\W*(?:(?:important|note|also|additionally)\s*[:,]?\s*)?(?:(?:when|whenever|after|before|once|while|if|for (?:all|every|each|any))\b[^.;:]{3,100}?,\s*(?:(?:always|also|please|then|you (?:must|should)|make sure to|be sure to)\s+)?([a-z]+)\b|(?:always|from now on)\s+([a-z]+)\b)/i;
+const imperative = new Set(
+  `add append include insert embed replace remove delete drop strip omit redact send forward upload post
+  share publish push set make mark change ensure frame present portray describe recommend mention promote
+  run execute call notify write rewrite convert rename move copy create open grant disable enable skip
+  attach email cc bcc tag sign report log store save keep hide conceal label introduce inject claim state
+  cite round inflate adjust modify edit update`.split(/\s+/),
+);
+
+/** An order given in the description, or undefined; high when its trigger is off the skill's purpose. */
+export function descriptionOrder(s: string, purpose: Purpose): OrderHit | undefined {
+  const m = descriptionTrigger.exec(s);
+  const verb = (m?.[1] ?? m?.[2] ?? "").toLowerCase();
+  if (!m || !imperative.has(verb)) return undefined;
+  if (usage.test(s) || /\b(?:this|the)\s+skill\b/i.test(s)) return undefined;
+  const cut = m[0].indexOf(",");
+  const when = stems(cut > 0 ? m[0].slice(0, cut) : "");
+  const own = purposeWithout(purpose, s);
+  const off = own.size > 0 && when.size > 0 && [...when].every((w) => !own.has(w));
+  return {
+    id: "instr.description-order",
+    severity: off ? "high" : "medium",
+    what: `The skill's description gives the agent an order ("${verb} …")${
+      off ? " about work the skill does not declare" : ""
+    }, out of sight of its instructions`,
+    evidence: s.trim(),
+    at: m.index,
+  };
 }
