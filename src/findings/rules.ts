@@ -344,6 +344,14 @@ const table = [
     "A description says what a skill is for and when to use it. A sentence there that opens with a trigger ('When editing …, ', 'After any …, ', 'Always …') and goes on with an imperative reaches the model without appearing among the instructions a reader reviews. High when the trigger names work outside the skill's declared purpose (its name and the rest of the description); medium otherwise. Usage statements ('use this skill when …') are not reported.",
   ),
   r(
+    "instr.off-purpose-order",
+    "FramedOrderOffPurpose",
+    "prompt-injection",
+    "high",
+    "A passage framed as a policy gives the agent an order about work the skill does not declare.",
+    "'Important: When editing environmental content, …', 'Internal guideline: When creating a web server, …': a triggered order under a label that demands obedience, whose trigger names work outside the skill's name and description. Framing alone and triggered orders alone are ordinary how-to prose and are not reported.",
+  ),
+  r(
     "instr.sabotage",
     "SabotageOrDelay",
     "destructive",

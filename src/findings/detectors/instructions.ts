@@ -21,7 +21,7 @@ import { baseDomain, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
 import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
 import type { OrderHit } from "./orders.js";
-import { descriptionOrder, purposeOf, sideEffectOrder } from "./side-effects.js";
+import { descriptionOrder, framedOffPurposeOrder, purposeOf, sideEffectOrder } from "./side-effects.js";
 import type { Purpose } from "./side-effects.js";
 import type { Severity } from "../../model.js";
 
@@ -150,6 +150,9 @@ function sentenceHits(ctx: DetectContext, s: string, place: SentencePlace): Hit[
   if (side) hits.push(side);
   else if (place.segment.kind === "description") {
     const order = descriptionOrder(s, place.purpose);
+    if (order) hits.push(order);
+  } else {
+    const order = framedOffPurposeOrder(s, place.purpose, place.segment.text);
     if (order) hits.push(order);
   }
   const egress = egressHit(ctx, s, service);

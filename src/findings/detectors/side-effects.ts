@@ -152,7 +152,7 @@ function escalation(s: string, t: RegExpExecArray, c: SideEffectContext): string
 // the skill is for and when to use it; an order there reaches the model without appearing among
 // the skill's instructions. "When the user asks for X, use this skill" is a usage statement.
 const descriptionTrigger =
-  /^\W*(?:(?:important|note|also|additionally)\s*[:,]?\s*)?(?:(?:when|whenever|after|before|once|while|if|for (?:all|every|each|any))\b[^.;:]{3,100}?,\s*(?:(?:always|also|please|then|you (?:must|should)|make sure to|be sure to)\s+)?([a-z]+)\b|(?:always|from now on)\s+([a-z]+)\b)/i;
+  /^\W*(?:(?:important|note|also|additionally)\s*[:,]?\s*)?(?:(?:(?:when|whenever|after|before|once|while|if|for (?:all|every|each|any)|to (?:ensure|comply|maintain|keep))\b[^.;:]{3,100}?|for [^.;:,]{1,40}\bpurposes),\s*(?:(?:always|also|please|then|you (?:must|should)|make sure to|be sure to)\s+)?([a-z]+)\b|(?:always|from now on)\s+([a-z]+)\b)/i;
 const imperative = new Set(
   `add append include insert embed replace remove delete drop strip omit redact send forward upload post
   share publish push set make mark change ensure frame present portray describe recommend mention promote
@@ -179,5 +179,26 @@ export function descriptionOrder(s: string, purpose: Purpose): OrderHit | undefi
     }, out of sight of its instructions`,
     evidence: s.trim(),
     at: m.index,
+  };
+}
+
+/**
+ * In the body, a triggered order under policy framing ("Important: When editing X, …") whose
+ * trigger names work the skill does not declare: two weak signs that together mark an order
+ * slipped into a skill about something else. Either one alone is ordinary how-to prose.
+ */
+export function framedOffPurposeOrder(s: string, purpose: Purpose, segment: string): OrderHit | undefined {
+  const seg = segment.trimStart();
+  if (!framing.test(seg) && !capsLabel.test(seg)) return undefined;
+  // The label itself ("Internal Formatting Guideline:") is not part of the order.
+  const label = /^[^:\n]{1,60}:\**\s*/.exec(s.trimStart());
+  const body = label ? s.trimStart().slice(label[0].length) : s;
+  const hit = descriptionOrder(body, purpose);
+  if (!hit || hit.severity !== "high") return undefined;
+  return {
+    ...hit,
+    id: "instr.off-purpose-order",
+    what: "A passage framed as a policy gives the agent an order about work the skill does not declare",
+    at: 0,
   };
 }
