@@ -18,7 +18,7 @@ import type { OrderHit } from "./orders.js";
 
 // A recurring trigger: the order is meant to run on every occurrence of the agent's work.
 const trigger =
-  /\b(?:always|whenever|every time|each time|from now on|going forward|permanently|in (?:all )?future (?:sessions|conversations|tasks)|(?:every|each|all) (?:future |new )?(?:sessions?|conversations?)|for (?:all|every|each) (?:future|subsequent)|(?:after|before|when|while|once|upon|on)\s+(?:you\s+)?(?:\w+\s+){0,3}?(?:any|every|each|all)\b|(?:after|before|when|once|upon)\s+(?:you\s+)?(?:have\s+)?(?:finish(?:ed|ing)?\s+|complet(?:ed|ing)\s+)?[a-z]{3,}(?:ing|ed)\b)/i;
+  /\b(?:always|whenever|every time|each time|from now on|going forward|permanently|every (?:\d+\s+)?(?:minutes?|hours?|days?|weeks?|night|morning|reboot|boot|login|startup)|on (?:every )?(?:startup|boot|login|reboot)|in (?:all )?future (?:sessions|conversations|tasks)|(?:every|each|all) (?:future |new )?(?:sessions?|conversations?)|for (?:all|every|each) (?:future|subsequent)|(?:after|before|when|while|once|upon|on)\s+(?:you\s+)?(?:\w+\s+){0,3}?(?:any|every|each|all)\b|(?:after|before|when|once|upon)\s+(?:you\s+)?(?:have\s+)?(?:finish(?:ed|ing)?\s+|complet(?:ed|ing)\s+)?[a-z]{3,}(?:ing|ed)\b)/i;
 
 // Acts with an effect outside the task's own output. Each names what it does for the message.
 const acts: Array<[RegExp, string]> = [
@@ -45,6 +45,10 @@ const acts: Array<[RegExp, string]> = [
   [
     /\b(?:add|append|write|save|store|insert|update|modify|edit|overwrite|replace|patch|rewrite|change)\s+(?:\S+\s+){0,6}?(?:(?:to|in|into|of)\s+)?(?:(?:your|its|the agent'?s)\s+(?:own\s+)?(?:system prompt|instructions|memory|rules|persona|identity|configuration|config|settings|permissions)\b|(?:AGENTS|CLAUDE|MEMORY|SOUL|GEMINI|HEARTBEAT|IDENTITY)\.md\b|(?:other|another|all)\s+(?:installed\s+)?skills?\b|[~.$\w/-]*\.(?:claude|openclaw|cursor|codex)\/)/i,
     "rewrite its own instructions, memory or other skills",
+  ],
+  [
+    /\b(?:add|install|register|create|set up|schedule|append|write|put)\s+(?:\S+\s+){0,5}?(?:cron ?jobs?|crontab(?: entry| entries)?|(?:git |pre-commit |post-commit |pre-push )hooks?|launch ?agents?|launch ?daemons?|systemd (?:services?|units?|timers?)|startup (?:items?|scripts?)|login items?|scheduled tasks?)\b|\b(?:add|append|write|put|insert)\s+(?:\S+\s+){0,6}?(?:to|in|into)\s+(?:(?:the|your|their)\s+)?[`'"]?(?:~\/)?\.(?:bashrc|zshrc|bash_profile|profile|zprofile)\b|authorized_keys\b/i,
+    "install something that runs again on its own (a scheduled job, hook or login script)",
   ],
 ];
 
