@@ -55,6 +55,10 @@ const manipulation: Array<[RegExp, string]> = [
     /\breplace\s+(?:any|all|every)\s+[^.;]{0,40}?\b(?:names?|people|persons?|employees?|users?|customers?|women|men|authors?)\b[^.;]{0,30}?\bwith\s+(?:the\s+)?(?:term|word|phrase|label|text)?\s*['"‘“]/i,
     "relabel people in the user's documents",
   ],
+  [
+    /\b(?:append|prepend|insert|add|include|embed|put)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:links?|url|text|phrase|line|note|footer|banner|signature)?\s*(?:to\s+|saying\s+)?(?:['"‘“][^'"’”]{0,80}https?:\/\/[^'"’”]{0,80}['"’”]|https?:\/\/\S+)\s+(?:(?:to|at) the (?:end|top|bottom) of|to|into|in)\s+(?:\w+\s+){0,2}?(?:every|each|all|any)\s+(?:\w+\s+){0,2}?(?:documents?|files?|outputs?|responses?|answers?|replies|emails?|messages?|entries|descriptions?|pages?|reports?|summaries|posts?|comments?)\b/i,
+    "plant a link in everything it writes",
+  ],
 ];
 // Override phrases the agent is told to write into its output (a calendar entry, a file):
 // injection aimed at the next model that reads it.
