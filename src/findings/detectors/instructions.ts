@@ -19,9 +19,11 @@ import { declaredService, isPlaceholderHost } from "../service.js";
 import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
-import { credentialCollectionAt, orderHits, personaAt, requestFloodAt } from "./orders.js";
+import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
+import type { OrderHit } from "./orders.js";
+import { descriptionOrder, framedOffPurposeOrder, purposeOf, sideEffectOrder } from "./side-effects.js";
+import type { Purpose } from "./side-effects.js";
 import type { Severity } from "../../model.js";
-import type { RuleId } from "../rules.js";
 
 const transferVerb =
   /\b(?:send|sends|sending|upload|uploading|post|posting|forward|forwarding|sync|synchroni[sz]e|back\s?up|transmit|submit|report|share|copy|mirror|log|email|e-mail|beacon|exfiltrate|push|pipe|stream)\b/i;
@@ -53,6 +55,10 @@ const manipulation: Array<[RegExp, string]> = [
     /\breplace\s+(?:any|all|every)\s+[^.;]{0,40}?\b(?:names?|people|persons?|employees?|users?|customers?|women|men|authors?)\b[^.;]{0,30}?\bwith\s+(?:the\s+)?(?:term|word|phrase|label|text)?\s*['"‘“]/i,
     "relabel people in the user's documents",
   ],
+  [
+    /\b(?:append|prepend|insert|add|include|embed|put)\s+(?:an?\s+|the\s+)?(?:\w+\s+){0,2}?(?:links?|url|text|phrase|line|note|footer|banner|signature)?\s*(?:to\s+|saying\s+)?(?:['"‘“][^'"’”]{0,80}https?:\/\/[^'"’”]{0,80}['"’”]|https?:\/\/\S+)\s+(?:(?:to|at) the (?:end|top|bottom) of|to|into|in)\s+(?:\w+\s+){0,2}?(?:every|each|all|any)\s+(?:\w+\s+){0,2}?(?:documents?|files?|outputs?|responses?|answers?|replies|emails?|messages?|entries|descriptions?|pages?|reports?|summaries|posts?|comments?)\b/i,
+    "plant a link in everything it writes",
+  ],
 ];
 // Override phrases the agent is told to write into its output (a calendar entry, a file):
 // injection aimed at the next model that reads it.
@@ -72,6 +78,23 @@ const weakenings: Array<[RegExp, string]> = [
     /\buse\s+string\s+concatenation\s+(?:for|to build)\s+(?:dynamic\s+)?(?:sql|queries)|\b(?:not|never|don'?t|avoid)\b[^.;]{0,30}\b(?:write|add|run|include)\s+(?:\w+\s+){0,2}tests?\s+(?:that\s+)?(?:check|cover|for)\s+(?:\w+\s+){0,1}(?:sql injections?|xss|injection|security|vulnerabilit\w+)/i,
     "write insecure code or drop security tests",
   ],
+  // Insecure practices stated as what to do: the classic weaknesses a code reviewer rejects.
+  [
+    /\b(?:store|save|keep|persist|log|write|commit|hard-?code|embed|put)\s+(?:\w+\s+){0,3}?(?:passwords?|secrets?|api[- ]?keys?|tokens?|credentials?|private keys?)\b[^.;]{0,30}?\b(?:in (?:plain ?text|clear ?text|the (?:source|repo(?:sitory)?|code|client|frontend|logs?|url|localstorage))|unencrypted|unhashed|without (?:hashing|encryption|encrypting))\b|\bhard-?code\s+(?:\w+\s+){0,2}?(?:passwords?|secrets?|api[- ]?keys?|credentials?)\b/i,
+    "store secrets insecurely",
+  ],
+  [
+    /\b(?:disable|turn off|remove|skip|omit|bypass|leave out|drop)\s+(?:\w+\s+){0,2}?(?:csrf|xss|cors|input|output|parameter|sql)\s+(?:protection|validation|saniti[sz]ation|escaping|checks?|filtering|encoding)\b|\b(?:allow|accept)\s+(?:requests?\s+from\s+)?(?:all|any)\s+origins?\b|access-control-allow-origin:?\s*['"]?\*/i,
+    "remove input or origin protections",
+  ],
+  [
+    /\b(?:use|hash|store)\s+(?:\w+\s+){0,3}?(?:md5|sha-?1)\b[^.;]{0,30}\bpasswords?\b|\b(?:hash|store)\s+passwords?\s+(?:\w+\s+){0,2}?(?:with|using)\s+(?:md5|sha-?1)\b|\b(?:pass|feed|run)\s+(?:the\s+)?(?:user(?:'s)?\s+)?input\s+(?:directly\s+)?(?:to|into|through)\s+(?:eval|exec|os\.system|a shell|the shell)\b|\bshell\s*=\s*true\b[^.;]{0,40}\buser[- ]?(?:input|supplied|provided)\b|\b(?:use|build)\s+(?:\w+\s+){0,2}?(?:f-strings?|string formatting|string interpolation|concatenation)\s+(?:for|to build|to construct|in)\s+(?:(?:the|all|dynamic|your)\s+)?(?:sql|queries|query strings?)\b/i,
+    "write injectable or weakly hashed code",
+  ],
+  [
+    /\b(?:enable|turn on|leave|keep|set)\s+(?:\w+\s+){0,2}?debug(?:ging)?\s+(?:mode\s+)?(?:on|enabled|=\s*true)?\s*(?:in|on|for)\s+(?:the\s+)?production\b|\b(?:open|expose|bind|listen on)\s+(?:\w+\s+){0,3}?(?:port\s+\d+|0\.0\.0\.0)\b[^.;]{0,40}\b(?:without (?:auth\w*|a password|credentials)|no (?:auth\w*|password)|for (?:remote|external) access)\b/i,
+    "expose a debug or unauthenticated service",
+  ],
 ];
 // Shapes that are routine as a one-off but hostile as a standing order ("after any commit …").
 const standingWeakenings: Array<[RegExp, string]> = [
@@ -85,13 +108,7 @@ const userData =
 const flood =
   /\b(?:repeated(?:ly)?|continuous(?:ly)?|endless(?:ly)?|flood\w*)\s+(?:\w+\s+){0,2}(?:requests?|pings?|calls?|connections?)\b[^.;]{0,80}(?:https?:\/\/|\bto\s+\S+\.\w{2,})|\b(?:requests?|pings?|calls?)\s+to\s+\S+[^.;]{0,40}\bin\s+an?\s+(?:tight\s+|infinite\s+|endless\s+)?loop\b/i;
 
-interface Hit {
-  id: RuleId;
-  severity: Severity;
-  what: string;
-  evidence: string;
-  at: number;
-}
+type Hit = OrderHit;
 
 function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | undefined {
   const v = transferVerb.exec(s);
@@ -119,8 +136,29 @@ function ownKey(host: string): string {
   return baseDomain(host.toLowerCase());
 }
 
-function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[] {
+/** Where a sentence sits, for rules that judge an order against the skill's declared purpose. */
+interface SentencePlace {
+  service: Set<string>;
+  purpose: Purpose;
+  segment: ProseSource;
+}
+
+function sentenceHits(ctx: DetectContext, s: string, place: SentencePlace): Hit[] {
+  const { service } = place;
   const hits: Hit[] = [];
+  const side = sideEffectOrder(s, {
+    purpose: place.purpose,
+    inDescription: place.segment.kind === "description",
+    segment: place.segment.text,
+  });
+  if (side) hits.push(side);
+  else if (place.segment.kind === "description") {
+    const order = descriptionOrder(s, place.purpose);
+    if (order) hits.push(order);
+  } else {
+    const order = framedOffPurposeOrder(s, place.purpose, place.segment.text);
+    if (order) hits.push(order);
+  }
   const egress = egressHit(ctx, s, service);
   if (egress) hits.push(egress);
   const o = userOverride.exec(s);
@@ -132,17 +170,7 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
       evidence: s.trim(),
       at: o.index,
     });
-  for (const [re, what] of manipulation) {
-    const m = re.exec(s);
-    if (m && !negatedAt(s, m.index))
-      hits.push({
-        id: "instr.output-manipulation",
-        severity: "high",
-        what: `The agent is told to ${what}`,
-        evidence: s.trim(),
-        at: m.index,
-      });
-  }
+  hits.push(...patternHits(s, manipulation, "instr.output-manipulation"));
   const p = plantedOverride.exec(s);
   if (p)
     hits.push({
@@ -152,19 +180,15 @@ function sentenceHits(ctx: DetectContext, s: string, service: Set<string>): Hit[
       evidence: s.trim(),
       at: p.index,
     });
-  for (const [re, what] of [...weakenings, ...(standingOrder(s) ? standingWeakenings : [])]) {
-    const m = re.exec(s);
-    // The weakening patterns carry their own negation ("no need to verify"); a negation before
-    // them ("never skip verification", "do not add a backdoor") is advice.
-    if (m && !negatedAt(s, m.index))
-      hits.push({
-        id: "instr.weaken-security",
-        severity: "high",
-        what: `The agent is told to ${what}`,
-        evidence: s.trim(),
-        at: m.index,
-      });
-  }
+  // The weakening patterns carry their own negation ("no need to verify"); a negation before
+  // them ("never skip verification", "do not add a backdoor") is advice.
+  hits.push(
+    ...patternHits(
+      s,
+      [...weakenings, ...(standingOrder(s) ? standingWeakenings : [])],
+      "instr.weaken-security",
+    ),
+  );
   // A standing order that destroys the user's data ("after editing, delete files older than a
   // day"): temporary and build artefacts the skill makes itself are excluded.
   const d = destroyVerb.exec(s);
@@ -276,6 +300,7 @@ function reportCodeFloods(ctx: DetectContext): void {
 export function detectInstructions(ctx: DetectContext): void {
   reportCodeFloods(ctx);
   const service = declaredService(ctx);
+  const purpose = purposeOf(ctx.model.frontmatter?.name, ctx.model.frontmatter?.description);
   // Bundled files with findings of medium or worse, collected once (findings × files, not per sentence).
   const bundledPaths = new Set(ctx.model.bundled.map((b) => b.path));
   const flagged = new Set(
@@ -339,7 +364,7 @@ export function detectInstructions(ctx: DetectContext): void {
       // A quoted utterance ("Send email to sarah@…") is an example request, not an order.
       const hits = describes(s)
         ? roleplay
-        : [...roleplay, ...sentenceHits(ctx, s, service)].filter(
+        : [...roleplay, ...sentenceHits(ctx, s, { service, purpose, segment: p })].filter(
             (h) => h.id !== "instr.data-egress" || !insideQuotes(s, h.at),
           );
 

@@ -25,7 +25,7 @@ const evasionCondition =
 // Conditions on the environment that are routine ("if running in CI, …") unless they gate a
 // sensitive act in the same sentence.
 const environmentCondition =
-  /\b(?:if|when|whenever|once|in case)\b[^.;:]{0,40}?\b(?:ci|continuous integration|github actions|as root|root (?:access|privileges|user)|sudo (?:access|rights)|admin(?:istrator)? (?:rights|privileges|access)|production|headless|non-interactive|automated (?:mode|run|environment)|docker|container|a server|a vps|the (?:user|owner) is (?:away|offline|asleep))\b/i;
+  /\b(?:if|when|whenever|once|in case)\b[^.;:]{0,40}?\b(?:ci|continuous integration|github actions|as root|root (?:access|privileges|user)|sudo (?:access|rights)|admin(?:istrator)? (?:rights|privileges|access)|production|headless|non-interactive|automated (?:mode|run|environment)|docker|container|a server|a vps|the (?:user|owner) is (?:away|offline|asleep))\b|\b(?:if|when|whenever|once|in case)\b[^.;:]{0,30}?(?:[`'"]?[~.$\w-]*\/[\w./-]+[`'"]?|(?:environment )?variable\s+[`'"]?[A-Z][A-Z0-9_]{2,}[`'"]?)\s+(?:exists|is (?:present|set|defined|found))\b/i;
 const sensitiveAct =
   /\b(?:send|upload|post|transmit|exfiltrate|forward|beacon|wipe|erase|disable|turn off|bypass|ignore\s+(?:all\s+|any\s+)?(?:previous|prior|the user|safety|security|instructions)|conceal|hide|silently|quietly|secretly|without (?:telling|asking|notifying|informing)|do not (?:tell|mention|inform|report)|don'?t (?:tell|mention|inform|report)|curl|wget|rm\s+-rf|chmod\s+777|add\s+(?:an?\s+)?(?:ssh key|user|backdoor)|authorized_keys|crontab)\b/i;
 const imperativeAfter =
@@ -51,6 +51,25 @@ const modelDecode =
 const encodedObject =
   /\b(?:base\s?64|base\s?85|base\s?32|hex|xor|rot13|cipher|encoded|encrypted|obfuscated|scrambled|pieces|fragments|parts|chunks|characters|bytes|indices|indexes|numbers|codes|string|strings|blob|payload|value)\b/i;
 
+/**
+ * One hit per pattern of `patterns` that matches `s` outside a negation ("never …", "do not …"):
+ * the shared sentence loop of the instruction rules. `what` completes "The agent is told to …".
+ */
+export function patternHits(
+  s: string,
+  patterns: ReadonlyArray<readonly [RegExp, string]>,
+  id: RuleId,
+  severity: Severity = "high",
+): OrderHit[] {
+  const hits: OrderHit[] = [];
+  for (const [re, what] of patterns) {
+    const m = re.exec(s);
+    if (m && !negatedAt(s, m.index))
+      hits.push({ id, severity, what: `The agent is told to ${what}`, evidence: s.trim(), at: m.index });
+  }
+  return hits;
+}
+
 /** Order-shaped hits in one sentence (not negated; the caller drops quoted and descriptive text). */
 export function orderHits(s: string): OrderHit[] {
   const hits: OrderHit[] = [];
@@ -71,17 +90,7 @@ export function orderHits(s: string): OrderHit[] {
         at: cond.index,
       });
   }
-  for (const [re, what] of sabotage) {
-    const m = re.exec(s);
-    if (m && !negatedAt(s, m.index))
-      hits.push({
-        id: "instr.sabotage",
-        severity: "high",
-        what: `The agent is told to ${what}`,
-        evidence: s.trim(),
-        at: m.index,
-      });
-  }
+  hits.push(...patternHits(s, sabotage, "instr.sabotage"));
   const d = modelDecode.exec(s);
   if (d && encodedObject.test(s) && !negatedAt(s, d.index))
     hits.push({
