@@ -172,15 +172,19 @@ function judgeText(text: string, policy: Policy): Judgement {
     bundled: [],
     warnings: [],
   };
-  const findings = detectFindings(model, new Map([[step.id, analysis]]));
+  // A denied command is decided without findings (they can only make it worse): computed on
+  // first read, so the gate's hot path skips the security review for refusals.
+  let found: Finding[] | undefined;
+  const findingsOf = (): Finding[] => (found ??= detectFindings(model, new Map([[step.id, analysis]])));
   const worst: JudgedCommand | undefined = judged.commands.find((c) => c.verdict === judged.verdict);
   let verdict: Verdict = judged.verdict;
   let rule = judged.rule;
   let reason = judged.reason;
   let fix = verdict === "deny" ? safeFix(worst?.command, judged.fix) : judged.fix;
   // A finding the policy did not catch still holds the command back.
+  const findings = verdict === "deny" ? [] : findingsOf();
   const bad = findings.find((f) => denyAt.has(f.severity)) ?? findings.find((f) => reviewAt.has(f.severity));
-  if (bad && verdict !== "deny") {
+  if (bad) {
     const next = worstVerdict(verdict, denyAt.has(bad.severity) ? "deny" : "review");
     if (next !== verdict) {
       verdict = next;
@@ -191,16 +195,18 @@ function judgeText(text: string, policy: Policy): Judgement {
     }
   }
   const hosts = dedupeHosts(judged.commands.flatMap((c) => c.hosts));
-  const out: Judgement = {
+  const out = {
     verdict,
     rule,
     reason,
-    findings,
+    get findings(): Finding[] {
+      return findingsOf();
+    },
     hosts,
     sha256,
     policy: { name: policy.name, hash: policy.hash },
     judged,
-  };
+  } as Judgement;
   if (fix !== undefined) out.fix = fix;
   if (verdict !== "deny") {
     try {
@@ -209,6 +215,7 @@ function judgeText(text: string, policy: Policy): Judgement {
       // Nothing runs that has no checked form.
       return {
         ...out,
+        findings: findingsOf(),
         verdict: "deny",
         rule: "unresolved",
         reason: describeError(err),
