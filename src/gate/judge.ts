@@ -11,6 +11,7 @@ import { publishDecision } from "../events.js";
 import { detectFindings } from "../findings/index.js";
 import { limits } from "../limits.js";
 import { judgeStep, worstVerdict } from "../policy/evaluate.js";
+import { hostPathCheck } from "./host-paths.js";
 import { loadPolicy } from "../policy/load.js";
 import { resolvedScript } from "../run/render.js";
 import { analyseShell, initShell } from "../shell/index.js";
@@ -30,6 +31,13 @@ export interface CreateJudgeOptions {
    * commands all day, and a judgement depends on nothing else. Default true.
    */
   cache?: boolean;
+  /**
+   * Resolve the path operands of every command that is not denied on this host, at each call
+   * (never cached), and judge the command again with where symlinks lead (./host-paths.ts).
+   * Default true: judged commands run on this host. Turn off only where the command runs in
+   * another filesystem view.
+   */
+  hostPaths?: boolean;
 }
 
 export interface JudgeCallOptions {
@@ -101,6 +109,7 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
   const publish = opts.publish ?? true;
   const cache = opts.cache === false ? undefined : new Map<string, Judgement>();
   const source = opts.source ?? "judge";
+  const hostPaths = opts.hostPaths ?? true;
   return {
     policy: base,
     judge(text, call = {}) {
@@ -127,6 +136,11 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
           if (cache.size >= limits.maxJudgeCache) cache.delete(cache.keys().next().value as string);
           cache.set(key, j);
         }
+      }
+      // The filesystem changes between calls: where paths lead is looked up every time.
+      if (hostPaths && j.verdict !== "deny") {
+        const view = viewOf(home, workdir);
+        j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
       }
       if (publish) {
         publishDecision({
