@@ -313,6 +313,17 @@ export function createGate(lib, config = {}, host = {}) {
         const why = lib.agentStartupFile(p);
         if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
       }
+    // Where the write really lands (through symlinks, dangling ones too) must be the workspace.
+    const realWorkspace = realPathOf(workspace);
+    for (const t of targets) {
+      const real = writePaths(t, ctx)[2];
+      if (!isInside(realWorkspace, real))
+        return block(
+          event,
+          `${t} ${real === path.resolve(workspace, t) ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
+          "write files inside the workspace",
+        );
+    }
     return undefined;
   }
 

@@ -71,6 +71,23 @@ describe("OpenClaw gate red team: file tools", () => {
     expect(await g.beforeToolCall(write("link/plain.txt"))).toBeUndefined();
   });
 
+  it("refuses a write outside the workspace, directly or through a symlinked folder", async () => {
+    const { g, home, ws } = gate();
+    mkdirSync(path.join(home, ".ssh"), { recursive: true });
+    symlinkSync(path.join(home, ".ssh"), path.join(ws, "keys"));
+    for (const p of [
+      path.join(home, ".ssh/authorized_keys"),
+      "../../notes.txt",
+      "keys/authorized_keys",
+      "/tmp/x",
+    ]) {
+      const r = await g.beforeToolCall(write(p));
+      expect(r?.block, p).toBe(true);
+      expect(r?.blockReason, p).toMatch(/outside the agent's workspace/);
+    }
+    expect((await g.beforeToolCall(write("keys/authorized_keys")))?.blockReason).toContain("symlink");
+  });
+
   it("refuses shell start-up files whatever their case (case-insensitive file systems)", async () => {
     const { g, home } = gate();
     expect((await g.beforeToolCall(write(path.join(home, ".BashRC"))))?.block).toBe(true);
