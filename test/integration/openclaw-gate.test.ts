@@ -186,8 +186,9 @@ describe("negative control: the same turn without the plugin", () => {
     for (const name of ["pipe", "decoded", "wrapper", "continuation"])
       expect(existsSync(control.s.marker(name)), name).toBe(true);
     expect(control.model.toolMessages().some((m) => m.text.includes(CANARY))).toBe(true);
-    // The symlinked name and the read tool reach the secret when nothing gates them.
-    for (const i of [12, 13, 14]) expect(resultOf(control, i), `call ${i}`).toContain(CANARY);
+    // The symlinked name (exec) and the read tool reach the secret when nothing gates them (OpenClaw's
+    // own read refuses a symlink, "path must be a regular file", but not the path it leads to).
+    for (const i of [12, 13]) expect(resultOf(control, i), `call ${i}`).toContain(CANARY);
     expect(existsSync(path.join(control.s.env.workspace, "sw-throw-dir"))).toBe(true);
   });
 });
