@@ -78,6 +78,10 @@ const t1 = performance.now();
 const judge = await lib.createJudge({ policy, publish: false, cache: false });
 const tCreate = performance.now() - t1;
 const cached = await lib.createJudge({ policy: judge.policy, publish: false });
+// Without the host path check (symlinked operands, src/gate/host-paths.ts): the judge's own work.
+// With it every call makes a few lstat/readlink system calls, which no cache may skip.
+const pure = await lib.createJudge({ policy: judge.policy, publish: false, cache: false, hostPaths: false });
+const pureCached = await lib.createJudge({ policy: judge.policy, publish: false, hostPaths: false });
 const home = "/home/agent";
 const opts = { cwd: `${home}/.openclaw/workspace`, env: { HOME: home } };
 const verdicts = { allow: 0, review: 0, deny: 0 };
@@ -94,6 +98,12 @@ const bad = hostile();
 const b = bad.length ? measure(judge, bad, opts) : undefined;
 measure(cached, everyday, opts);
 const c = measure(cached, everyday, opts);
+measure(pure, everyday, opts);
+const d = measure(pure, everyday, opts);
+measure(pureCached, everyday, opts);
+const e = measure(pureCached, everyday, opts);
+const { lstatSync } = await import("node:fs");
+const sys = measureFn(() => lstatSync(opts.cwd, { throwIfNoEntry: false }), everyday);
 
 // Plugin gate start-up in a fresh module graph is what OpenClaw pays once per process.
 const gateModule = await import(path.join(root, "integrations/openclaw/gate.mjs"));
@@ -128,6 +138,10 @@ console.log(
   `  baseline, shell analysis only (same run): p50 ${fmt(base.p50)}, p99 ${fmt(base.p99)}; judge / baseline p50 ${(a.p50 / base.p50).toFixed(2)}x`,
 );
 console.log(`  everyday set, repeated (judge cache): p50 ${fmt(c.p50)}, p99 ${fmt(c.p99)}`);
+console.log(
+  `  without the host path check: p50 ${fmt(d.p50)}, p99 ${fmt(d.p99)}; repeated (judge cache): p50 ${fmt(e.p50)}, p99 ${fmt(e.p99)}`,
+);
+console.log(`  one lstat system call on this machine: p50 ${fmt(sys.p50)}, p99 ${fmt(sys.p99)}`);
 if (b)
   console.log(
     `  hostile set (GTFOBins): ${bad.length} snippets, ${b.n} judgements: p50 ${fmt(b.p50)}, p99 ${fmt(b.p99)}, max ${fmt(b.max)}`,

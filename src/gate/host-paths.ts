@@ -28,12 +28,27 @@ const noFile = new Set<Redirect["op"]>(["<<", "<<-", "<<<"]);
  */
 export function hostPathCheck(j: Judgement, view: Policy, viewIn: (dir: string) => Policy): Judgement {
   const workdir = normaliseGlob(view.workdir, view.home, view.home);
-  const roots = rootsOf([view.home, workdir]);
+  // HOME or the workdir reached through a symlink themselves: looked up only when some operand
+  // leads elsewhere (every lookup is a system call).
+  let roots: Array<[string, string]> | undefined;
+  const rootsNow = (): Array<[string, string]> => (roots ??= rootsOf([view.home, workdir]));
   const byStage = new Map<string, string>();
   for (const c of j.judged.commands)
     byStage.set(`${c.command.pipeline.id}:${c.command.pipeline.index}`, c.rule);
+  // Where each working directory really is, once per call: relative operands start there, as
+  // the kernel starts them at the process's (physical) cwd.
+  const physicalDirs = new Map<string, string>();
+  const physicalDir = (dir: string): string => {
+    let real = physicalDirs.get(dir);
+    if (real === undefined) {
+      real = physicalPath(dir);
+      physicalDirs.set(dir, real);
+    }
+    return real;
+  };
   for (const c of j.judged.commands) {
-    const moved = leadsElsewhere(c, c.cwd ?? workdir, roots);
+    const cwd = c.cwd ?? workdir;
+    const moved = leadsElsewhere(c, cwd, physicalDir(cwd), rootsNow);
     if (!moved) continue;
     const cmd = c.command;
     const previousRule =
@@ -81,7 +96,8 @@ function asNamed(real: string, roots: Array<[string, string]>): string {
 function leadsElsewhere(
   c: JudgedCommand,
   cwd: string,
-  roots: Array<[string, string]>,
+  realCwd: string,
+  roots: () => Array<[string, string]>,
 ): { command: SimpleCommand; notes: string[] } | undefined {
   const notes: string[] = [];
   const swap = (w: Word, what: string): Word => {
@@ -92,9 +108,11 @@ function leadsElsewhere(
     if (v.startsWith("-") && eq > 0) forms.push([v.slice(0, eq + 1), v.slice(eq + 1)]);
     for (const [prefix, p] of forms) {
       if (p === "") continue;
-      const abs = p.startsWith("/") ? p : `${cwd}/${p}`;
-      const real = asNamed(physicalPath(abs), roots);
-      if (real === normalisePath(abs)) continue;
+      const named = normalisePath(p.startsWith("/") ? p : `${cwd}/${p}`);
+      const physical = physicalPath(p, realCwd);
+      if (physical === named) continue;
+      const real = asNamed(physical, roots());
+      if (real === named) continue;
       notes.push(`${what} '${v}' leads through a symlink to ${real}`);
       return { ...w, value: prefix + real };
     }

@@ -8,19 +8,23 @@ import { limits } from "../limits.js";
 import { SkillwallError } from "../errors.js";
 
 /**
- * The physical form of an absolute path: every existing component resolved through symlinks,
+ * The physical form of an absolute path (or of a relative one from `from`, which must itself be
+ * physical: an existing directory reached without symlinks, e.g. physicalPath(cwd)): every
+ * existing component resolved through symlinks,
  * ".." applied after the symlink before it was followed (as the kernel does, unlike bash's
  * `cd`), and the part that does not exist (yet) appended as written — a dangling symlink
  * resolves to its target, which is what a write through it creates. A component this process
  * may not look up ends the walk there (the command runs as the same user and is refused the
  * same way). Throws after limits.maxSymlinkHops links (the kernel's ELOOP).
  */
-export function physicalPath(path: string): string {
-  if (!path.startsWith("/")) {
+export function physicalPath(path: string, from?: string): string {
+  if (!path.startsWith("/") && from === undefined) {
     throw new SkillwallError("hostfs-refused", `physicalPath needs an absolute path, got ${path}`);
   }
   const todo = path.split("/").reverse();
-  const done: string[] = [];
+  // A relative path starts at `from`, a physical directory (as the kernel starts at the cwd):
+  // its components need no second look.
+  const done: string[] = path.startsWith("/") || from === undefined ? [] : from.split("/").filter(Boolean);
   let missing = false;
   let hops = 0;
   while (todo.length > 0) {

@@ -11,7 +11,7 @@ import * as lib from "../../src/index.js";
 import { createGate } from "../../integrations/openclaw/gate.mjs";
 
 interface Gate {
-  beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean } | undefined>;
+  beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean; blockReason?: string } | undefined>;
 }
 
 function gate(): { g: Gate; home: string; ws: string } {
