@@ -102,10 +102,11 @@ function leadsElsewhere(
   const notes: string[] = [];
   const swap = (w: Word, what: string): Word => {
     const v = w.value;
-    // The whole word, and the value of an --option=PATH.
+    // The whole word, the value of an --option=PATH and of an attached -XPATH (git -Crepo).
     const forms: Array<[string, string]> = [["", v]];
     const eq = v.indexOf("=");
     if (v.startsWith("-") && eq > 0) forms.push([v.slice(0, eq + 1), v.slice(eq + 1)]);
+    if (/^-[^-]./.test(v)) forms.push([v.slice(0, 2), v.slice(2)]);
     for (const [prefix, p] of forms) {
       if (p === "") continue;
       const named = normalisePath(p.startsWith("/") ? p : `${cwd}/${p}`);

@@ -62,6 +62,8 @@ describe("judge: symlinked path operands", () => {
       "grep -r x notes/sshdir",
       "cd notes/home && cat diary.txt",
       "cd notes && cat home/diary.txt",
+      "git -Cnotes/home status",
+      "git -C notes/home status",
     ]) {
       const j = judge.judge(t, at);
       expect(j.verdict, t).toBe("deny");
