@@ -53,6 +53,10 @@ export const limits = {
   agentTurnTimeoutMs: 10 * 60_000,
   /** Distinct (HOME, cwd) views of one policy a judge keeps (oldest dropped first). */
   maxJudgeViews: 64,
+  /** Directories `cd DIR &&` moved to whose policy views the evaluator keeps warm, per policy. */
+  maxCdViews: 32,
+  /** Symbolic links followed while resolving one path on the host (the kernel's own limit, ELOOP). */
+  maxSymlinkHops: 40,
   /** Judgements a judge remembers (identical command text, cwd and HOME give the same answer). */
   maxJudgeCache: 1024,
   /** Most files copied into the private snapshot of a skill folder the install gate scans. */

@@ -267,6 +267,8 @@ export interface JudgedCommand extends CommandVerdict {
   hosts: Array<{ host: string; port: number; scheme: string }>;
   /** Env vars the command expands (values are passed to the sandbox at run time). */
   env: string[];
+  /** Where it runs when a `cd DIR &&` before it moved it (absolute); otherwise the policy's workdir. */
+  cwd?: string;
 }
 
 export interface JudgedStep extends CommandVerdict {

@@ -16,6 +16,8 @@ const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
 const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
 const fileTools = new Set(["write", "edit", "apply_patch"]);
+/** File tools that read: judged by the policy's read rules (as `cat PATH`). */
+const readTools = new Set(["read"]);
 /** Exec hosts the model may name: absent/auto keep the configured host; others are refused. */
 const inheritHost = new Set([undefined, "", "auto"]);
 const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash"]);
@@ -322,6 +324,83 @@ export function createGate(lib, config = {}, host = {}) {
         const why = lib.agentStartupFile(p);
         if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
       }
+    // Where the write really lands (through symlinks, dangling ones too) must be the workspace.
+    const realWorkspace = realPathOf(workspace);
+    for (const t of targets) {
+      const real = writePaths(t, ctx)[2];
+      if (!isInside(realWorkspace, real))
+        return block(
+          event,
+          `${t} ${real === path.resolve(workspace, t) ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
+          "write files inside the workspace",
+        );
+    }
+    return undefined;
+  }
+
+  /**
+   * Every absolute path OpenClaw's read tool may open for `raw`: it strips one leading `@` (and
+   * reads `./@name` when that exists), takes file:// URLs and `~/`, and resolves the rest against
+   * the workspace.
+   */
+  function readPaths(raw, workspace) {
+    const out = new Set();
+    const add = (p) => {
+      let x = p;
+      if (x.startsWith("file://")) {
+        try {
+          x = fileURLToPath(x);
+        } catch {
+          // left as written: then it names a relative path, which is checked as such
+        }
+      }
+      if (x === "~") x = home;
+      else if (x.startsWith("~/")) x = path.join(home, x.slice(2));
+      out.add(path.resolve(workspace, x));
+    };
+    add(raw);
+    if (raw.startsWith("@")) {
+      const rest = raw.slice(1);
+      add(rest.startsWith("@") ? `./${rest}` : rest);
+      add(`./${raw}`);
+    }
+    return [...out];
+  }
+
+  /** Folders the read tool may read besides what the policy grants: the skills the agent loads. */
+  function skillRoots() {
+    const roots = [path.join(stateDir, "skills")];
+    const extra = host.openclawConfig?.skills?.load?.extraDirs;
+    if (Array.isArray(extra)) for (const d of extra) if (typeof d === "string") roots.push(d);
+    for (const d of config.readRoots ?? []) if (typeof d === "string") roots.push(d);
+    // The bundled skills ship next to the CLI entry (openclaw.mjs) in the package.
+    const entry = process.argv[1];
+    if (typeof entry === "string" && path.basename(entry) === "openclaw.mjs")
+      roots.push(path.join(path.dirname(fs.realpathSync(entry)), "skills"));
+    return roots.map((d) => realPathOf(path.resolve(d.startsWith("~/") ? path.join(home, d.slice(2)) : d)));
+  }
+
+  /**
+   * read: a file the policy lets `cat` read (inside the workspace, not a blocked path; where
+   * symlinks lead is checked by the judge), or a file of a skill folder the agent loads. Anything
+   * else (~/.ssh, the gateway's config and .env, a symlink out of the workspace) is refused.
+   */
+  function checkFileRead(judge, event, ctx) {
+    const p = event.params ?? {};
+    const raw = [p.path, p.file_path, p.filePath].find((x) => typeof x === "string" && x !== "");
+    if (raw === undefined) return block(event, "the gate cannot tell which file this call reads");
+    const workspace = workspaceOf(ctx);
+    for (const abs of readPaths(raw, workspace)) {
+      const real = realPathOf(abs);
+      if (skillRoots().some((r) => isInside(r, real) && real !== r)) continue;
+      const j = judge.judge(`cat ${shellQuote(abs)}`, { cwd: realPathOf(workspace), env: { HOME: home } });
+      if (j.verdict !== "allow")
+        return block(
+          event,
+          `reading ${abs} is judged like \`cat\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+          "read files inside the workspace (the folder itself, not through a symlink that leaves it)",
+        );
+    }
     return undefined;
   }
 
@@ -373,6 +452,8 @@ export function createGate(lib, config = {}, host = {}) {
             "the operator changes configuration with the openclaw CLI",
           );
         if (fileTools.has(event.toolName)) return checkFileWrite(event, ctx);
+        if (readTools.has(event.toolName))
+          return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);

@@ -1,6 +1,6 @@
 // skillwall's OpenClaw plugin: every exec call is judged in-process and, when allowed, rewritten
-// to the canonical form that was checked; process input, Code Mode and writes to the agent's
-// start-up files are gated too; every call is recorded in one hash-chained audit log.
+// to the canonical form that was checked; process input, Code Mode, file reads (by the policy's
+// path rules) and writes (the workspace only, never the agent's start-up files) are gated too; every call is recorded in one hash-chained audit log.
 //
 // It uses skillwall's public API only: the package entry dist/index.js of the checkout this
 // folder lives in (run `npm run build` there first). It is loaded with require() from the
@@ -24,6 +24,7 @@ const gatedTools = [
   "write",
   "edit",
   "apply_patch",
+  "read",
   "web_fetch",
 ];
 

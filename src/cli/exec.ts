@@ -59,8 +59,9 @@ export function registerExec(program: Command, ctx: CliContext): void {
 
 async function execCommand(text: string, opts: SandboxCliOptions, ctx: CliContext): Promise<number> {
   const { io } = ctx;
-  // The same judge the agent gate uses; in the sandbox, paths mean what the policy's home says.
-  const judge = await createJudge({ policy: opts.policy, cwd: io.cwd, source: "exec" });
+  // The same judge the agent gate uses; in the sandbox, paths mean what the policy's home says
+  // (the mounts confine them there), not what this host's files are: no host path check.
+  const judge = await createJudge({ policy: opts.policy, cwd: io.cwd, source: "exec", hostPaths: false });
   const { policy } = judge;
   const judgement = judge.judge(text);
   // A finding can hold back what the policy allows: the runner sees the gate's verdict.

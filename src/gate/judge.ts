@@ -11,6 +11,7 @@ import { publishDecision } from "../events.js";
 import { detectFindings } from "../findings/index.js";
 import { limits } from "../limits.js";
 import { judgeStep, worstVerdict } from "../policy/evaluate.js";
+import { hostPathCheck } from "./host-paths.js";
 import { loadPolicy } from "../policy/load.js";
 import { resolvedScript } from "../run/render.js";
 import { analyseShell, initShell } from "../shell/index.js";
@@ -30,6 +31,13 @@ export interface CreateJudgeOptions {
    * commands all day, and a judgement depends on nothing else. Default true.
    */
   cache?: boolean;
+  /**
+   * Resolve the path operands of every command that is not denied on this host, at each call
+   * (never cached), and judge the command again with where symlinks lead (./host-paths.ts).
+   * Default true: judged commands run on this host. Turn off only where the command runs in
+   * another filesystem view.
+   */
+  hostPaths?: boolean;
 }
 
 export interface JudgeCallOptions {
@@ -101,6 +109,7 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
   const publish = opts.publish ?? true;
   const cache = opts.cache === false ? undefined : new Map<string, Judgement>();
   const source = opts.source ?? "judge";
+  const hostPaths = opts.hostPaths ?? true;
   return {
     policy: base,
     judge(text, call = {}) {
@@ -127,6 +136,11 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
           if (cache.size >= limits.maxJudgeCache) cache.delete(cache.keys().next().value as string);
           cache.set(key, j);
         }
+      }
+      // The filesystem changes between calls: where paths lead is looked up every time.
+      if (hostPaths && j.verdict !== "deny") {
+        const view = viewOf(home, workdir);
+        j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
       }
       if (publish) {
         publishDecision({
@@ -172,15 +186,19 @@ function judgeText(text: string, policy: Policy): Judgement {
     bundled: [],
     warnings: [],
   };
-  const findings = detectFindings(model, new Map([[step.id, analysis]]));
+  // A denied command is decided without findings (they can only make it worse): computed on
+  // first read, so the gate's hot path skips the security review for refusals.
+  let found: Finding[] | undefined;
+  const findingsOf = (): Finding[] => (found ??= detectFindings(model, new Map([[step.id, analysis]])));
   const worst: JudgedCommand | undefined = judged.commands.find((c) => c.verdict === judged.verdict);
   let verdict: Verdict = judged.verdict;
   let rule = judged.rule;
   let reason = judged.reason;
   let fix = verdict === "deny" ? safeFix(worst?.command, judged.fix) : judged.fix;
   // A finding the policy did not catch still holds the command back.
+  const findings = verdict === "deny" ? [] : findingsOf();
   const bad = findings.find((f) => denyAt.has(f.severity)) ?? findings.find((f) => reviewAt.has(f.severity));
-  if (bad && verdict !== "deny") {
+  if (bad) {
     const next = worstVerdict(verdict, denyAt.has(bad.severity) ? "deny" : "review");
     if (next !== verdict) {
       verdict = next;
@@ -191,16 +209,18 @@ function judgeText(text: string, policy: Policy): Judgement {
     }
   }
   const hosts = dedupeHosts(judged.commands.flatMap((c) => c.hosts));
-  const out: Judgement = {
+  const out = {
     verdict,
     rule,
     reason,
-    findings,
+    get findings(): Finding[] {
+      return findingsOf();
+    },
     hosts,
     sha256,
     policy: { name: policy.name, hash: policy.hash },
     judged,
-  };
+  } as Judgement;
   if (fix !== undefined) out.fix = fix;
   if (verdict !== "deny") {
     try {
@@ -209,6 +229,7 @@ function judgeText(text: string, policy: Policy): Judgement {
       // Nothing runs that has no checked form.
       return {
         ...out,
+        findings: findingsOf(),
         verdict: "deny",
         rule: "unresolved",
         reason: describeError(err),

@@ -809,8 +809,72 @@ function within(
   return inner.start.offset >= outer.start.offset && inner.end.offset <= outer.end.offset;
 }
 
+/** Views of a policy with another workdir, for commands after `cd DIR &&` (a few per policy). */
+const cdViews = new WeakMap<Policy, Map<string, Policy>>();
+function policyIn(policy: Policy, dir: string): Policy {
+  let views = cdViews.get(policy);
+  if (!views) {
+    views = new Map();
+    cdViews.set(policy, views);
+  }
+  let view = views.get(dir);
+  if (!view) {
+    // The evaluator's caches are per policy object: keep the views so they stay warm.
+    if (views.size >= limits.maxCdViews) views.delete(views.keys().next().value as string);
+    view = { ...policy, workdir: dir };
+    views.set(dir, view);
+  }
+  return view;
+}
+
+/**
+ * The policy each top-level command is judged under, after `cd DIR &&` prefixes: a `cd` the
+ * policy allows moves the workdir for the commands after it, when they can only run after the
+ * cd succeeded (every operator from the start of its and-or list to the end of the script is
+ * `&&`). Anywhere else a cd would leave later commands in a directory that depends on whether it
+ * ran, so it is denied (`cdRefused`). Bash resolves `cd DIR` logically (`link/..` is the
+ * directory itself), as resolvePath does; CDPATH is never passed to a host command.
+ */
+function cdWorkdirs(
+  analysis: ShellAnalysis,
+  policy: Policy,
+): { views: Map<SimpleCommand, Policy>; cdRefused: Map<SimpleCommand, string> } {
+  const views = new Map<SimpleCommand, Policy>();
+  const cdRefused = new Map<SimpleCommand, string>();
+  const script = analysis.script;
+  if (!script) return { views, cdRefused };
+  let current = policy;
+  script.pipelines.forEach((pipeline, i) => {
+    for (const cmd of pipeline) if (current !== policy) views.set(cmd, current);
+    const cmd = pipeline[0];
+    if (pipeline.length !== 1 || cmd === undefined || cmd.argv[0]?.value !== "cd") return;
+    const target = cmd.argv[1];
+    if (cmd.argv.length !== 2 || target === undefined || target.dynamic !== undefined) return;
+    if (judgeCommand(cmd, current).verdict !== "allow") return;
+    if (target.value === "" || target.value.startsWith("-")) {
+      // `cd -` is $OLDPWD; options change how the directory is resolved.
+      cdRefused.set(cmd, `cd ${quote(target.value)}: only a directory path is modelled`);
+      return;
+    }
+    const before = script.operators.slice(0, i);
+    const listStart = before.lastIndexOf(";") + 1;
+    const chained = [...before.slice(listStart), ...script.operators.slice(i)].every((op) => op === "&&");
+    if (!chained) {
+      cdRefused.set(
+        cmd,
+        "cd is joined by ; or || here: later commands would run in a directory that depends on whether cd ran",
+      );
+      return;
+    }
+    const { workdir } = policyPaths(current);
+    current = policyIn(policy, resolvePath(target.value, workdir));
+  });
+  return { views, cdRefused };
+}
+
 /** Judge a step: every simple command in it, pipelines through pipeFrom, problems deny. */
 export function judgeStep(step: Step, analysis: ShellAnalysis, policy: Policy): JudgedStep {
+  const { views, cdRefused } = cdWorkdirs(analysis, policy);
   const order = analysis.commands
     .map((cmd, i) => ({ cmd, i }))
     .sort(
@@ -833,7 +897,12 @@ export function judgeStep(step: Step, analysis: ShellAnalysis, policy: Policy): 
         cmd.pipeline.index > 0
           ? (stageRule.get(`${cmd.pipeline.id}:${cmd.pipeline.index - 1}`) ?? null)
           : undefined;
-      judged[i] = judgeCommand(cmd, policy, previousRule === undefined ? {} : { previousRule });
+      const refused = cdRefused.get(cmd);
+      const view = views.get(cmd);
+      judged[i] = refused
+        ? deny(cmd, "cd", refused, "use the exec tool's workdir, or `cd DIR && …` with && only")
+        : judgeCommand(cmd, view ?? policy, previousRule === undefined ? {} : { previousRule });
+      if (view) judged[i] = { ...(judged[i] as JudgedCommand), cwd: policyPaths(view).workdir };
     }
     const j = judged[i] as JudgedCommand;
     stageRule.set(`${cmd.pipeline.id}:${cmd.pipeline.index}`, j.verdict === "deny" ? null : j.rule);

@@ -11,6 +11,9 @@ import { analyseShell } from "../shell/analyse.js";
 export type ScriptRenderer = (script: NonNullable<ShellAnalysis["script"]>) => string;
 
 /** The resolved script of a step, or an error saying why it cannot run as checked. */
+/** Words, spaces, pipes and && of plain characters: no quoting, expansion, comment or escape. */
+const plainText = /^[A-Za-z0-9_ ./,:=@%+|&-]*$/;
+
 export function resolvedScript(analysis: ShellAnalysis, render: ScriptRenderer = renderScript): string {
   if (analysis.problems.length > 0 || !analysis.script) {
     const why = analysis.problems[0]?.message ?? "the step has no statically resolved form";
@@ -33,8 +36,12 @@ export function resolvedScript(analysis: ShellAnalysis, render: ScriptRenderer =
     }
   }
   const rendered = render(analysis.script);
-  // Tests of the runner may pass a stand-in renderer; the real one must round-trip.
-  if (render === renderScript) assertRoundTrip(analysis.script, rendered);
+  // Tests of the runner may pass a stand-in renderer; the real one must round-trip. A rendering
+  // that is the analysed text itself (plus the final newline; the text made of plain characters
+  // only, so no quote, escape, comment or continuation changes with it) parses to that analysis:
+  // the parser is deterministic, and parsing it again would only repeat the work.
+  if (render === renderScript && !(rendered === `${analysis.text}\n` && plainText.test(analysis.text)))
+    assertRoundTrip(analysis.script, rendered);
   return rendered;
 }
 

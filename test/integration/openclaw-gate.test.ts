@@ -3,7 +3,7 @@
 // fails on). With the plugin, only the benign one has an effect and the model sees a reason
 // for every refusal; without it (negative control) the hostile commands really run.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/audit/verify.js";
@@ -42,6 +42,8 @@ function scenario(): Scenario {
   writeFileSync(path.join(env.home, ".aws/credentials"), `[default]\naws_secret_access_key = ${CANARY}\n`);
   const canaryFile = path.join(env.root, "canary.txt");
   writeFileSync(canaryFile, `${CANARY}\n`);
+  // A symlink planted in the workspace (as a cloned repository can carry one) to the secret.
+  symlinkSync(canaryFile, path.join(env.workspace, "notes-link"));
   const b64 = Buffer.from(`touch ${marker("decoded")}`).toString("base64");
   const calls: ToolCall[] = [
     { name: "exec", args: { command: "echo hello-benign; cat notes.txt" } },
@@ -61,6 +63,12 @@ function scenario(): Scenario {
       args: { action: "write", sessionId: "sw-no-such-session", data: `touch ${marker("process")}\n` },
     },
     { name: "write", args: { path: path.join(env.home, ".bashrc"), content: `touch ${marker("bashrc")}\n` } },
+    // 12-16: a workspace name that leads out through a symlink, and OpenClaw's read tool.
+    { name: "exec", args: { command: "cat notes-link" } },
+    { name: "read", args: { path: canaryFile } },
+    { name: "read", args: { path: "notes-link" } },
+    { name: "read", args: { path: "~/.aws/credentials" } },
+    { name: "read", args: { path: "notes.txt" } },
   ];
   return { env, marker, canaryFile, calls };
 }
@@ -132,6 +140,17 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
     expect(resultOf(guarded, 11)).toMatch(/start-up file/);
   });
 
+  it("judges a workspace name by where its symlink leads, and gates the read tool", () => {
+    for (const i of [12, 13, 14, 15]) {
+      expect(resultOf(guarded, i), `call ${i}`).toMatch(/skillwall blocked this (exec|read) call/);
+      expect(resultOf(guarded, i), `call ${i}`).not.toContain(CANARY);
+    }
+    expect(resultOf(guarded, 12)).toMatch(/symlink/);
+    expect(resultOf(guarded, 14)).toMatch(/symlink/);
+    // A workspace file is still read.
+    expect(resultOf(guarded, 16)).toContain("NOTES-CONTENT");
+  });
+
   it("never shows the canary secret to the model", () => {
     for (const m of guarded.model.toolMessages()) expect(m.text).not.toContain(CANARY);
     // The decoded-path read ran as the literal the analyser saw: no such file, no secret.
@@ -167,6 +186,9 @@ describe("negative control: the same turn without the plugin", () => {
     for (const name of ["pipe", "decoded", "wrapper", "continuation"])
       expect(existsSync(control.s.marker(name)), name).toBe(true);
     expect(control.model.toolMessages().some((m) => m.text.includes(CANARY))).toBe(true);
+    // The symlinked name (exec) and the read tool reach the secret when nothing gates them (OpenClaw's
+    // own read refuses a symlink, "path must be a regular file", but not the path it leads to).
+    for (const i of [12, 13]) expect(resultOf(control, i), `call ${i}`).toContain(CANARY);
     expect(existsSync(path.join(control.s.env.workspace, "sw-throw-dir"))).toBe(true);
   });
 });

@@ -11,6 +11,7 @@ import { repoRoot } from "../helpers/cli.js";
 const allowed: Record<string, string> = {
   "src/hostfs/host-dir.ts": "the module itself: descriptor-relative access",
   "src/hostfs/walk.ts": "the module itself (imports the Stats type only)",
+  "src/hostfs/physical-path.ts": "the module itself: lstat and readlink only, nothing opened",
   "src/remote/atomic-file.ts":
     "writes the lockfile and heartbeat state in the home's state directory (outside the home)",
   "src/remote/state-dir.ts":

@@ -11,7 +11,7 @@ import * as lib from "../../src/index.js";
 import { createGate } from "../../integrations/openclaw/gate.mjs";
 
 interface Gate {
-  beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean } | undefined>;
+  beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean; blockReason?: string } | undefined>;
 }
 
 function gate(): { g: Gate; home: string; ws: string } {
@@ -69,6 +69,23 @@ describe("OpenClaw gate red team: file tools", () => {
     expect((await g.beforeToolCall(write(path.join(ws, "notes.md"))))?.block).toBe(true);
     // A plain file inside the workspace is still written.
     expect(await g.beforeToolCall(write("link/plain.txt"))).toBeUndefined();
+  });
+
+  it("refuses a write outside the workspace, directly or through a symlinked folder", async () => {
+    const { g, home, ws } = gate();
+    mkdirSync(path.join(home, ".ssh"), { recursive: true });
+    symlinkSync(path.join(home, ".ssh"), path.join(ws, "keys"));
+    for (const p of [
+      path.join(home, ".ssh/authorized_keys"),
+      "../../notes.txt",
+      "keys/authorized_keys",
+      "/tmp/x",
+    ]) {
+      const r = await g.beforeToolCall(write(p));
+      expect(r?.block, p).toBe(true);
+      expect(r?.blockReason, p).toMatch(/outside the agent's workspace/);
+    }
+    expect((await g.beforeToolCall(write("keys/authorized_keys")))?.blockReason).toContain("symlink");
   });
 
   it("refuses shell start-up files whatever their case (case-insensitive file systems)", async () => {

@@ -2,7 +2,7 @@
 // each guard refuses what it must, and the gate fails closed.
 
 import { execFileSync } from "node:child_process";
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -183,5 +183,52 @@ describe("OpenClaw plugin gate", () => {
     const rec = lines.find((l) => l.kind === "execution");
     expect(rec?.execution?.exitCode).toBe(0);
     expect(rec?.execution?.mismatch).toMatch(/not the one skillwall issued/);
+  });
+});
+
+describe("OpenClaw plugin gate: the read tool", () => {
+  const read = (p: string) => ({ toolName: "read", params: { path: p }, toolCallId: "r1" });
+
+  function planted(): { g: Gate; home: string; ws: string } {
+    const made = gate();
+    const { home, ws } = made;
+    mkdirSync(path.join(ws, "notes"), { recursive: true });
+    mkdirSync(path.join(home, ".ssh"), { recursive: true });
+    mkdirSync(path.join(home, ".openclaw/skills/weather"), { recursive: true });
+    writeFileSync(path.join(home, ".ssh/id_rsa"), "KEY\n");
+    writeFileSync(path.join(home, "diary.txt"), "private\n");
+    writeFileSync(path.join(ws, "notes/todo.md"), "todo\n");
+    writeFileSync(path.join(home, ".openclaw/skills/weather/SKILL.md"), "# weather\n");
+    symlinkSync(path.join(home, "diary.txt"), path.join(ws, "notes/diary"));
+    symlinkSync(path.join(home, ".openclaw/skills/weather/SKILL.md"), path.join(ws, "notes/skill"));
+    return made;
+  }
+
+  it("lets workspace files and the loaded skills' files be read", async () => {
+    const { g, home } = planted();
+    await g.ready;
+    for (const p of ["notes/todo.md", "@notes/todo.md", path.join(home, ".openclaw/skills/weather/SKILL.md")])
+      expect((await g.beforeToolCall(read(p)))?.block, p).toBeUndefined();
+  });
+
+  it("refuses files outside the workspace, blocked paths and symlinks that leave the workspace, with the reason", async () => {
+    const { g, home, ws } = planted();
+    for (const p of [
+      path.join(home, "diary.txt"),
+      "~/diary.txt",
+      "../../diary.txt",
+      `file://${home}/diary.txt`,
+      "notes/diary",
+      "@notes/diary",
+      "~/.ssh/id_rsa",
+      path.join(home, ".openclaw/openclaw.json"),
+      path.join(ws, ".env"),
+    ]) {
+      const r = await g.beforeToolCall(read(p));
+      expect(r?.block, p).toBe(true);
+      expect(r?.blockReason, p).toMatch(/skillwall blocked this read call/);
+    }
+    expect((await g.beforeToolCall(read("notes/diary")))?.blockReason).toContain("symlink");
+    expect((await g.beforeToolCall({ toolName: "read", params: {} }))?.block).toBe(true);
   });
 });

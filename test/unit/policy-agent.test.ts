@@ -49,7 +49,7 @@ describe("agent policy: the everyday command set", () => {
     expect(rows.length).toBeGreaterThanOrEqual(200);
     const p = workdir === undefined ? policy : { ...policy, workdir };
     const allowedCount = rows.filter((r) => judge(r.command, p).verdict === "allow").length;
-    expect(allowedCount / rows.length).toBeGreaterThanOrEqual(0.85);
+    expect(allowedCount / rows.length).toBeGreaterThanOrEqual(0.9);
   });
 });
 
@@ -91,6 +91,38 @@ describe("agent policy: guards", () => {
     expect(verdict("cat SOUL.md")).toBe("allow");
     // The memory folder is read into every session: the baseline protects it (policy/protected.ts).
     expect(verdict("echo x > memory/today.md")).toBe("deny");
+  });
+
+  it("cd DIR && … judges the rest in DIR, and only when the cd must have run", () => {
+    const ws = "/home/agent/.openclaw/workspace";
+    expect(verdict(`cd ${ws}/repo && git status`)).toBe("allow");
+    expect(verdict("cd repo/src && sed -n '1,20p' index.ts && cat ../README.md")).toBe("allow");
+    const moved = judge("cd repo && cat notes.md", policy).commands[1];
+    expect(moved?.cwd).toBe(`${ws}/repo`);
+    for (const t of [
+      // the later paths resolve outside the workspace from the new directory
+      "cd repo && cat ../../.bashrc",
+      "cd repo/a && cat ../../../../.ssh/id_rsa",
+      // the cd itself leaves the workspace
+      "cd .. && cat openclaw.json",
+      "cd /tmp && cat x",
+      "cd ~ && cat .bashrc",
+      "cd && cat .bashrc",
+      "cd - && cat x",
+      "cd -P repo && cat x",
+      // cd may not have run when the next command does: judged in the old directory, it would be wrong
+      "cd repo/a/b/c; cat ../../../../etc/hostname",
+      "cd repo/a/b/c || cat ../../../../etc/hostname",
+      "true || cd repo/a/b/c && cat ../../../../etc/hostname",
+      "cd repo/a/b/c && true || cat ../../../../etc/hostname",
+    ]) {
+      expect(verdict(t), t).toBe("deny");
+    }
+    expect(judge("cd repo/a/b/c; cat x", policy).reason).toContain("depends on whether cd ran");
+    expect(judge("cd - && cat x", policy).rule).toBe("cd");
+    // In a pipeline or a subshell cd moves nothing outside it: the rest stays in the workdir.
+    expect(verdict("cd repo | cat ../.bashrc")).toBe("deny");
+    expect(verdict("(cd repo && cat x)")).toBe("deny");
   });
 
   it("sed -n takes only line-range print scripts", () => {

@@ -1,0 +1,132 @@
+// Symlinked path operands. The policy checks a path by its name (`notes/link` is inside the
+// workspace); on the host the program opens whatever the name leads to, and a symlink planted in
+// the workspace (a cloned repository, an unpacked archive) can lead to ~/.ssh/id_rsa or the
+// gateway's config. So every argument and redirect target of a command the policy did not deny
+// is resolved on the host at judge time (src/hostfs/physical-path.ts); when one leads elsewhere,
+// the command is judged again with the places it really reaches, and refused if that is worse.
+//
+// Time of check to time of use: the check runs when the command is judged, the command a moment
+// later. A path swapped for a symlink in between is not seen. Only a process already running in
+// the workspace can do that (a background session the gate judged, a script a person approved),
+// not the model's next call, which is judged after the swap. Sandbox mode confines reads and
+// writes by mounts at run time and has no such window (docs/openclaw.md).
+
+import type { JudgedCommand, Redirect, SimpleCommand, Word } from "../model.js";
+import type { Policy } from "../policy/types.js";
+import { judgeCommand, worstVerdict } from "../policy/evaluate.js";
+import { normaliseGlob, normalisePath } from "../policy/paths.js";
+import { physicalPath } from "../hostfs/physical-path.js";
+import type { Judgement } from "./judge.js";
+
+/** `>&2`, `<&0`, `>&-`: a descriptor, not a file. */
+const fdTarget = /^(?:\d+-?|-)$/;
+const noFile = new Set<Redirect["op"]>(["<<", "<<-", "<<<"]);
+
+/**
+ * The judgement `j` (for the policy `view`), or a worse one when a path operand leads through a
+ * symlink somewhere the policy does not grant. `viewIn(dir)` is the policy with workdir `dir`.
+ */
+export function hostPathCheck(j: Judgement, view: Policy, viewIn: (dir: string) => Policy): Judgement {
+  const workdir = normaliseGlob(view.workdir, view.home, view.home);
+  // HOME or the workdir reached through a symlink themselves: looked up only when some operand
+  // leads elsewhere (every lookup is a system call).
+  let roots: Array<[string, string]> | undefined;
+  const rootsNow = (): Array<[string, string]> => (roots ??= rootsOf([view.home, workdir]));
+  const byStage = new Map<string, string>();
+  for (const c of j.judged.commands)
+    byStage.set(`${c.command.pipeline.id}:${c.command.pipeline.index}`, c.rule);
+  // Where each working directory really is, once per call: relative operands start there, as
+  // the kernel starts them at the process's (physical) cwd.
+  const physicalDirs = new Map<string, string>();
+  const physicalDir = (dir: string): string => {
+    let real = physicalDirs.get(dir);
+    if (real === undefined) {
+      real = physicalPath(dir);
+      physicalDirs.set(dir, real);
+    }
+    return real;
+  };
+  for (const c of j.judged.commands) {
+    const cwd = c.cwd ?? workdir;
+    const moved = leadsElsewhere(c, cwd, physicalDir(cwd), rootsNow);
+    if (!moved) continue;
+    const cmd = c.command;
+    const previousRule =
+      cmd.pipeline.index > 0 ? byStage.get(`${cmd.pipeline.id}:${cmd.pipeline.index - 1}`) : undefined;
+    const again = judgeCommand(
+      moved.command,
+      c.cwd === undefined ? view : viewIn(c.cwd),
+      previousRule === undefined ? {} : { previousRule },
+    );
+    const verdict = worstVerdict(c.verdict, again.verdict);
+    if (verdict === c.verdict || verdict === "allow") continue;
+    const out: Judgement = {
+      ...j,
+      verdict: worstVerdict(j.verdict, verdict),
+      rule: "symlink",
+      reason: `${moved.notes.join("; ")}; there: ${again.reason}`,
+      fix: "name the file where it really is (inside the workspace), or remove the symlink",
+    };
+    if (out.verdict === "deny") delete out.canonical;
+    return Object.freeze(out);
+  }
+  return j;
+}
+
+/** [physical, as named] for each root that is itself reached through a symlink (HOME → /data/home). */
+function rootsOf(dirs: string[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const dir of dirs) {
+    const real = physicalPath(dir);
+    if (real !== dir) out.push([real, dir]);
+  }
+  return out.sort((a, b) => b[0].length - a[0].length);
+}
+
+/** A physical path written under the name its root goes by, so the policy's globs still apply. */
+function asNamed(real: string, roots: Array<[string, string]>): string {
+  for (const [phys, named] of roots) {
+    if (real === phys) return named;
+    if (real.startsWith(`${phys}/`)) return named + real.slice(phys.length);
+  }
+  return real;
+}
+
+/** The command with every operand that leads elsewhere replaced by where it leads, or undefined. */
+function leadsElsewhere(
+  c: JudgedCommand,
+  cwd: string,
+  realCwd: string,
+  roots: () => Array<[string, string]>,
+): { command: SimpleCommand; notes: string[] } | undefined {
+  const notes: string[] = [];
+  const swap = (w: Word, what: string): Word => {
+    const v = w.value;
+    // The whole word, the value of an --option=PATH and of an attached -XPATH (git -Crepo).
+    const forms: Array<[string, string]> = [["", v]];
+    const eq = v.indexOf("=");
+    if (v.startsWith("-") && eq > 0) forms.push([v.slice(0, eq + 1), v.slice(eq + 1)]);
+    if (/^-[^-]./.test(v)) forms.push([v.slice(0, 2), v.slice(2)]);
+    for (const [prefix, p] of forms) {
+      if (p === "") continue;
+      const named = normalisePath(p.startsWith("/") ? p : `${cwd}/${p}`);
+      const physical = physicalPath(p, realCwd);
+      if (physical === named) continue;
+      const real = asNamed(physical, roots());
+      if (real === named) continue;
+      notes.push(`${what} '${v}' leads through a symlink to ${real}`);
+      return { ...w, value: prefix + real };
+    }
+    return w;
+  };
+  const cmd = c.command;
+  const argv = cmd.argv.map((w, i) => (i === 0 ? w : swap(w, `argument ${i}`)));
+  const redirects = cmd.redirects.map((r) =>
+    r.target === undefined ||
+    noFile.has(r.op) ||
+    ((r.op === ">&" || r.op === "<&") && fdTarget.test(r.target.value))
+      ? r
+      : { ...r, target: swap(r.target, `redirect ${r.op}`) },
+  );
+  return notes.length === 0 ? undefined : { command: { ...cmd, argv, redirects }, notes };
+}
