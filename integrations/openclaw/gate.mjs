@@ -223,7 +223,7 @@ export function createGate(lib, config = {}, host = {}) {
       // A repository in the workspace may carry config that makes git run a program (fsmonitor,
       // a diff driver, an alias): git only runs on the host over plain settings.
       const gitRefusal = await lib.gitRepositoryRefusal(
-        j.judged.commands.map((c) => c.command.argv.map((w) => w.value)),
+        j.judged.commands.map((c) => ({ argv: c.command.argv.map((w) => w.value), cwd: c.cwd })),
         { cwd, workspace: realPathOf(workspace) },
       );
       if (gitRefusal) return block(event, gitRefusal, "remove that setting, or run git in sandbox mode");

@@ -73,18 +73,24 @@ export interface GitRepositoryCheck {
   workspace: string;
 }
 
+/** One judged command: its words, and where it runs when a `cd DIR &&` before it moved it. */
+export interface GitCommand {
+  argv: ReadonlyArray<string>;
+  cwd?: string;
+}
+
 /**
- * Why the git commands among `argvs` must not run on the host, or undefined when every
+ * Why the git commands among `commands` must not run on the host, or undefined when every
  * repository they could use holds plain settings only.
  */
 export async function gitRepositoryRefusal(
-  argvs: ReadonlyArray<ReadonlyArray<string>>,
+  commands: ReadonlyArray<GitCommand>,
   where: GitRepositoryCheck,
 ): Promise<string | undefined> {
   const dirs = new Set<string>();
-  for (const argv of argvs) {
+  for (const { argv, cwd } of commands) {
     if (path.basename(argv[0] ?? "") !== "git") continue;
-    const dir = gitDirectory(argv, where.cwd);
+    const dir = gitDirectory(argv, cwd ?? where.cwd);
     if (typeof dir !== "string") return dir.refusal;
     dirs.add(dir);
   }

@@ -6,7 +6,7 @@ export {
   type Judgement,
 } from "./judge.js";
 export { hostCommand, defaultHostEnv, type HostCommandOptions } from "./host.js";
-export { gitHostConfig, gitRepositoryRefusal, type GitRepositoryCheck } from "./git-repo.js";
+export { gitHostConfig, gitRepositoryRefusal, type GitCommand, type GitRepositoryCheck } from "./git-repo.js";
 export { runsArbitraryCode, safeFix } from "./fix.js";
 export { agentStartupFile, patchTargets } from "./agent-files.js";
 export {

@@ -26,7 +26,7 @@ function repo(dir: string, extraConfig = ""): void {
   if (extraConfig) fs.appendFileSync(path.join(dir, ".git", "config"), extraConfig);
 }
 
-const gitStatus = [["git", "status"]];
+const gitStatus = [{ argv: ["git", "status"] }];
 
 // Each of these makes `git status`, `git diff`, `git log -p` or `git commit` run a program.
 const hostile: Array<[string, string]> = [
@@ -63,10 +63,20 @@ describe("gitRepositoryRefusal", () => {
     repo(path.join(ws, "skills", "evil"), `[core]\n\tfsmonitor = "touch /tmp/x"\n`);
     expect(await gitRepositoryRefusal(gitStatus, { cwd: ws, workspace: ws })).toBeUndefined();
     expect(
-      await gitRepositoryRefusal([["git", "-C", "skills/evil", "status"]], { cwd: ws, workspace: ws }),
+      await gitRepositoryRefusal([{ argv: ["git", "-C", "skills/evil", "status"] }], {
+        cwd: ws,
+        workspace: ws,
+      }),
     ).toMatch(/fsmonitor/);
     expect(
       await gitRepositoryRefusal(gitStatus, { cwd: path.join(ws, "skills", "evil"), workspace: ws }),
+    ).toMatch(/fsmonitor/);
+    // A `cd DIR &&` before git moves it: the command's own cwd is checked.
+    expect(
+      await gitRepositoryRefusal([{ argv: ["git", "status"], cwd: path.join(ws, "skills", "evil") }], {
+        cwd: ws,
+        workspace: ws,
+      }),
     ).toMatch(/fsmonitor/);
     // An inner plain repository does not hide a hostile outer one git could also reach.
     fs.writeFileSync(path.join(ws, ".git", "config"), `[core]\n\tfsmonitor = "touch /tmp/x"\n`);
@@ -85,9 +95,9 @@ describe("gitRepositoryRefusal", () => {
     expect(await gitRepositoryRefusal(gitStatus, { cwd: ws, workspace: ws })).toMatch(/not a directory/);
     fs.rmSync(path.join(ws, ".git"));
     fs.symlinkSync(path.join(ws, "real"), path.join(ws, "link"));
-    expect(await gitRepositoryRefusal([["git", "-C", "link", "status"]], { cwd: ws, workspace: ws })).toMatch(
-      /cannot check/,
-    );
+    expect(
+      await gitRepositoryRefusal([{ argv: ["git", "-C", "link", "status"] }], { cwd: ws, workspace: ws }),
+    ).toMatch(/cannot check/);
   });
 
   it("refuses git options that pick another repository or config, and directories outside the workspace", async () => {
@@ -96,16 +106,16 @@ describe("gitRepositoryRefusal", () => {
       ["git", "--git-dir=/tmp/x", "status"],
       ["git", "-c", "core.pager=sh", "log"],
     ]) {
-      expect(await gitRepositoryRefusal([argv], { cwd: ws, workspace: ws })).toMatch(/not checked/);
+      expect(await gitRepositoryRefusal([{ argv }], { cwd: ws, workspace: ws })).toMatch(/not checked/);
     }
-    expect(await gitRepositoryRefusal([["git", "-C", "..", "status"]], { cwd: ws, workspace: ws })).toMatch(
-      /outside the workspace/,
-    );
+    expect(
+      await gitRepositoryRefusal([{ argv: ["git", "-C", "..", "status"] }], { cwd: ws, workspace: ws }),
+    ).toMatch(/outside the workspace/);
   });
 
   it("ignores commands that are not git", async () => {
     repo(ws, `[core]\n\tfsmonitor = "touch /tmp/x"\n`);
-    expect(await gitRepositoryRefusal([["ls", "-la"]], { cwd: ws, workspace: ws })).toBeUndefined();
+    expect(await gitRepositoryRefusal([{ argv: ["ls", "-la"] }], { cwd: ws, workspace: ws })).toBeUndefined();
   });
 });
 

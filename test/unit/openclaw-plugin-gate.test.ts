@@ -68,6 +68,16 @@ describe("OpenClaw plugin gate", () => {
     const r = await g.beforeToolCall(exec({ command: "git status" }));
     expect(r?.block).toBe(true);
     expect(r?.blockReason).toMatch(/core\.fsmonitor/);
+    // A skill folder shipped with its own .git, reached through `cd DIR &&`.
+    const sub = path.join(ws, "skills", "evil");
+    mkdirSync(sub, { recursive: true });
+    execFileSync("git", ["init", "-q", sub]);
+    appendFileSync(path.join(sub, ".git", "config"), `[diff "x"]\n\ttextconv = sh -c id\n`);
+    writeFileSync(path.join(ws, ".git", "config"), "[core]\n\tbare = false\n");
+    expect((await g.beforeToolCall(exec({ command: "git status" })))?.block).toBeUndefined();
+    const cdGit = await g.beforeToolCall(exec({ command: "cd skills/evil && git diff" }));
+    expect(cdGit?.block).toBe(true);
+    expect(cdGit?.blockReason).toMatch(/diff\.x\.textconv/);
   });
 
   it("blocks a denied command with the reason and the fix", async () => {
