@@ -22,7 +22,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { SkillwallError } from "../errors.js";
 import { limits as globalLimits, type SandboxLimits } from "../limits.js";
-import type { ContainerClient } from "../run/container-client.js";
+import type { BindMount, ContainerClient } from "../run/container-client.js";
 import { CappedOutput } from "../run/output.js";
 import { buildStepSpec } from "../run/spec.js";
 
@@ -61,6 +61,18 @@ interface Warm {
 }
 
 const execFileAsync = promisify(execFile);
+
+/** A step's own network (an egress step): its container is created on it, not taken from the pool. */
+export interface StepNetwork {
+  /** The step's internal "skillwall-…" network. */
+  networkName: string;
+  /** Proxy and CA variables. */
+  env: Map<string, string>;
+  /** Read-only mounts (the CA bundle). */
+  mounts: BindMount[];
+  /** Settles when the proxy stops: the step is killed then (nothing may leave another way). */
+  stopped: Promise<unknown>;
+}
 
 /**
  * The waiter each pooled container runs: block on the FIFO, which delivers the job's nonce, run
@@ -127,7 +139,7 @@ export class ContainerPool {
     }
   }
 
-  private async createWarm(): Promise<Warm> {
+  private async createWarm(network?: StepNetwork): Promise<Warm> {
     const jobDir = path.join(this.jobsRoot, randomUUID());
     mkdirSync(jobDir, { mode: 0o755 });
     // The container reads the FIFO and the script as the agent uid; it cannot write them (read-only mount).
@@ -140,7 +152,7 @@ export class ContainerPool {
         stepLabel: "serve",
         script: "",
         command: ["/bin/bash", "--norc", "--noprofile", "-c", waiter],
-        env: new Map(),
+        env: network ? new Map(network.env) : new Map(),
         limits: this.opts.limits,
         seccompJson: this.opts.seccompJson,
         user: this.opts.user,
@@ -150,7 +162,11 @@ export class ContainerPool {
           agentHome: this.opts.workspaceHostDir,
         },
         workingDir: this.opts.workspaceContainerDir,
-        readOnlyMounts: [{ Type: "bind", Source: jobDir, Target: "/job", ReadOnly: true }],
+        readOnlyMounts: [
+          { Type: "bind", Source: jobDir, Target: "/job", ReadOnly: true },
+          ...(network?.mounts ?? []),
+        ],
+        ...(network ? { networkMode: network.networkName } : {}),
       }),
     );
     const stdout = new CappedOutput(this.opts.limits.outputBytes);
@@ -220,6 +236,40 @@ export class ContainerPool {
   /** Run one script in a fresh warm container; the container is removed afterwards. */
   async run(script: string, timeoutMs = this.opts.limits.timeoutMs): Promise<JobResult> {
     const w = await this.take();
+    try {
+      return await this.runIn(w, script, timeoutMs);
+    } finally {
+      void this.discard(w);
+      this.fill().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Run one script in a container created now on the step's own network (pooled containers have
+   * no network and Docker cannot attach one to them). Resolves once the container is removed,
+   * so the caller can then remove the network.
+   */
+  async runOnNetwork(
+    script: string,
+    network: StepNetwork,
+    timeoutMs = this.opts.limits.timeoutMs,
+  ): Promise<JobResult & { proxyStopped: boolean }> {
+    if (this.closed) throw new SkillwallError("serve-closed", "the container pool is shut down");
+    const w = await this.createWarm(network);
+    let proxyStopped = false;
+    void network.stopped.then(() => {
+      proxyStopped = true;
+      this.opts.client.kill(w.id).catch(() => undefined);
+    });
+    try {
+      const r = await this.runIn(w, script, timeoutMs);
+      return proxyStopped ? { ...r, outcome: "error", proxyStopped } : { ...r, proxyStopped };
+    } finally {
+      await this.discard(w);
+    }
+  }
+
+  private async runIn(w: Warm, script: string, timeoutMs: number): Promise<JobResult> {
     const started = performance.now();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -257,8 +307,6 @@ export class ContainerPool {
       };
     } finally {
       clearTimeout(timer);
-      void this.discard(w);
-      this.fill().catch(() => undefined);
     }
   }
 
