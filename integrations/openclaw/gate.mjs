@@ -53,9 +53,10 @@ export function createGate(lib, config = {}, host = {}) {
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
-  const handoff = createHandoff({
-    run: (job) => serveCall(config.serveSocket, { job }, sandboxAnswerWaitMs),
-  });
+  const handoff =
+    mode === "sandbox"
+      ? createHandoff({ run: (job) => serveCall(config.serveSocket, { job }, sandboxAnswerWaitMs) })
+      : undefined;
   const started = performance.now();
   const audit = sharedAudit(lib, auditFile);
   const ready = lib.createJudge({ policy: policyRef, source: "openclaw" }).then((judge) => {
@@ -371,7 +372,7 @@ export function createGate(lib, config = {}, host = {}) {
       if (event.toolName !== "exec" && event.toolName !== "process") return;
       const expected = event.toolCallId ? issued.get(event.toolCallId) : undefined;
       if (event.toolCallId) issued.delete(event.toolCallId);
-      if (event.toolCallId) handoff.done(event.toolCallId);
+      if (event.toolCallId) handoff?.done(event.toolCallId);
       const ran = event.params?.command;
       record("execution", {
         source: "openclaw",

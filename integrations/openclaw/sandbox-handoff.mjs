@@ -78,9 +78,9 @@ export function createHandoff(opts) {
   }
 
   async function takeDir() {
-    const d = stock.shift();
-    refill();
-    return d ?? makeDir();
+    // The refill waits until a job has answered (finish): spawning mkfifo from a large process
+    // holds the event loop for a moment, which the hook and the job should not wait for.
+    return stock.shift() ?? makeDir();
   }
 
   /** Open D/done for writing once the stub waits on it (ENXIO until then). */
@@ -123,8 +123,11 @@ export function createHandoff(opts) {
     } finally {
       fs.closeSync(fd);
     }
+    // After the stub has read its output.
+    setTimeout(refill, 100).unref();
   }
 
+  refill();
   return {
     /**
      * The stub for one registered job. The job runs when OpenClaw runs the stub; `key` (the tool
@@ -174,8 +177,9 @@ export function createHandoff(opts) {
         `if [ ! -p "$d/go" ]; then echo 'skillwall: this sandboxed call already ran or expired; nothing ran' >&2; exit 126; fi`,
         `echo go > "$d/go" || exit 126`,
         `IFS= read -r s < "$d/done" || { echo 'skillwall: the sandbox did not answer; nothing ran on the host' >&2; exit 126; }`,
-        `cat -- "$d/out"`,
-        `cat -- "$d/err" >&2`,
+        // `test -s` is built in: no process for an empty stream.
+        `if [ -s "$d/out" ]; then cat -- "$d/out"; fi`,
+        `if [ -s "$d/err" ]; then cat -- "$d/err" >&2; fi`,
         `exit "$s"`,
       ].join("\n");
     },
