@@ -152,9 +152,11 @@ try {
   const egress = [];
   for (let i = 0; i < 3; i++) await hostExec();
   await pluginPath(); // the gate's first call waits for its policy to load
-  // Both are measured on a quiet machine: the pool is full and its refill has settled.
+  // All are measured on a quiet pool: full, its refill and the last removal done.
   const settle = async () => {
     while (pool.readyCount < 2) await new Promise((r) => setTimeout(r, 20));
+    // Removing the last container unmounts the workspace: a host command there can stall on it.
+    await pool.quiet();
     await new Promise((r) => setTimeout(r, 200));
   };
   const expected = "one\ntwo\nthree\n3 notes.md\n";

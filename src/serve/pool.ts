@@ -117,6 +117,8 @@ export class ContainerPool {
   private readonly waiting: Array<(w: Warm) => void> = [];
   private filling = 0;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Used containers being removed (in the background, after their answer). */
+  private readonly removing = new Set<Promise<void>>();
   private closed = false;
   private readonly jobsRoot: string;
   private lastError: Error | undefined;
@@ -131,6 +133,12 @@ export class ContainerPool {
   }
 
   /** Containers ready now (for tests and status). */
+  /** Resolves when no refill or removal is under way (benchmarks measure a quiet pool). */
+  async quiet(): Promise<void> {
+    while (this.inFlight.size > 0 || this.removing.size > 0)
+      await Promise.all([...this.inFlight, ...this.removing]);
+  }
+
   get readyCount(): number {
     return this.ready.length;
   }
@@ -252,7 +260,8 @@ export class ContainerPool {
     try {
       return await this.runIn(w, script, timeoutMs);
     } finally {
-      void this.discard(w);
+      const removal = this.discard(w).finally(() => this.removing.delete(removal));
+      this.removing.add(removal);
       this.fill().catch(() => undefined);
     }
   }
