@@ -57,7 +57,14 @@ if (process.getuid?.() === 0) {
 
 const hostExec = (cmd = command) =>
   new Promise((resolve, reject) =>
-    execFile("bash", ["-c", cmd], { cwd: ws }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    // A clean environment, as OpenClaw's tests run it: an inherited BASH_ENV (a shell set-up
+    // script such as pyenv's) would add its own seconds to every host command.
+    execFile(
+      "bash",
+      ["-c", cmd],
+      { cwd: ws, env: { PATH: "/usr/local/bin:/usr/bin:/bin", HOME: home } },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    ),
   );
 
 const pct = (xs, p) => {
