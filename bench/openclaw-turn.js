@@ -37,30 +37,47 @@ const turns = turnsArg > 0 ? Number(process.argv[turnsArg + 1]) : 5;
 const withSandbox = !process.argv.includes("--no-sandbox");
 const command = "cat notes.md && wc -l notes.md";
 const expected = "one\ntwo\nthree\n3 notes.md";
+const turnMessage = "skillwall-bench-turn: run the command";
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
 };
 
-/** The scripted model: an exec call when the last message is not a tool result, else an answer. */
+/** The scripted model: an exec call for each new user message, then an answer. */
 async function startModel() {
   const log = [];
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (c) => (body += c));
     req.on("end", () => {
-      let messages = [];
+      let parsed = {};
       try {
-        messages = JSON.parse(body).messages ?? [];
+        parsed = JSON.parse(body);
       } catch {
         /* answered with text */
       }
-      const last = messages.at(-1);
-      const toolTurn = last?.role !== "tool";
+      const messages = parsed.messages ?? [];
+      // One exec call per turn: a tool result since the turn's own message → the answer (OpenClaw
+      // may add user messages of its own after a tool result).
       const text = (c) =>
         typeof c === "string" ? c : Array.isArray(c) ? c.map((p) => p?.text ?? "").join("") : "";
-      log.push({ at: performance.now(), toolTurn, result: toolTurn ? undefined : text(last.content) });
+      const lastUser = messages.findLastIndex(
+        (m) => m.role === "user" && text(m.content).includes(turnMessage),
+      );
+      const toolTurn =
+        Array.isArray(parsed.tools) &&
+        parsed.tools.length > 0 &&
+        !messages.slice(lastUser + 1).some((m) => m.role === "tool");
+      if (process.env.BENCH_DEBUG)
+        console.error(
+          `model: ${req.url} tools=${parsed.tools?.length ?? 0} roles=${messages.map((m) => m.role[0]).join("")} -> ${toolTurn ? "exec" : "text"}`,
+        );
+      log.push({
+        at: performance.now(),
+        toolTurn,
+        result: toolTurn ? "" : text(messages.findLast((m) => m.role === "tool")?.content),
+      });
       res.writeHead(200, { "content-type": "text/event-stream" });
       const chunk = (delta, finish) =>
         `data: ${JSON.stringify({ id: "m", object: "chat.completion.chunk", created: 0, model: "mock-1", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -138,10 +155,21 @@ function turn(env) {
     const t = performance.now();
     execFile(
       node24,
-      [openclawEntry, "agent", "--local", "--agent", "main", "--model", "mock/mock-1", "--json", "-m", "go"],
+      [
+        openclawEntry,
+        "agent",
+        "--local",
+        "--agent",
+        "main",
+        "--model",
+        "mock/mock-1",
+        "--json",
+        "-m",
+        turnMessage,
+      ],
       {
         cwd: env.workspace,
-        timeout: 600_000,
+        timeout: 300_000,
         maxBuffer: 32 * 1024 * 1024,
         env: {
           PATH: "/usr/local/bin:/usr/bin:/bin",
@@ -235,7 +263,8 @@ try {
       model.log.length = 0;
       const r = await turn(env);
       const calls = model.log.filter((e) => e.toolTurn);
-      const answer = model.log.find((e) => !e.toolTurn);
+      const first = model.log.findIndex((e) => e.toolTurn);
+      const answer = first < 0 ? undefined : model.log.slice(first + 1).find((e) => !e.toolTurn && e.result);
       if (r.err || !answer || !answer.result.includes(expected)) {
         throw new Error(
           `${c.name}: the turn did not run the command (${r.err?.message ?? "no result"}): ${answer?.result ?? r.stderr.slice(-2000)}`,
