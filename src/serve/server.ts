@@ -194,8 +194,9 @@ async function runWithEgress(
       "run `skillwall serve` with a Docker connection (see `skillwall doctor`)",
     );
   }
-  // Short and unique per step: the bridge interface is named after it (15 characters at most).
-  const runId = `sv${process.pid.toString(36)}${(egressSteps++).toString(36)}${randomBytes(2).toString("hex")}`;
+  // The bridge interface is named after the first 8 characters (15 at most in all): random ones,
+  // so concurrent commands never share a name.
+  const runId = `sv${randomBytes(3).toString("hex")}${(egressSteps++).toString(36)}`;
   let egress: OpenedEgress;
   try {
     egress = await openEgress(networks, opts.egress?.firewall ?? iptablesFirewall(), {

@@ -15,6 +15,7 @@ import { loadPolicy } from "../../src/policy/index.js";
 import type { Policy } from "../../src/policy/types.js";
 import type { Firewall } from "../../src/run/firewall.js";
 import type { StepNetworkClient } from "../../src/run/networks.js";
+import { ownerLabelKeys } from "../../src/run/owner.js";
 import { resolveLimits } from "../../src/run/limits.js";
 import { loadSeccompProfile } from "../../src/run/seccomp.js";
 import { runViaServe } from "../../src/serve/client.js";
@@ -93,8 +94,12 @@ async function serve(name: string, egress: ServeOptions["egress"]): Promise<stri
 }
 
 function stepNetworksLeft(): string[] {
-  const out = execFileSync("docker", ["network", "ls", "--format", "{{.Name}}"], { encoding: "utf8" });
-  return out.split("\n").filter((n) => n.startsWith(`skillwall-sv${process.pid.toString(36)}`));
+  const out = execFileSync(
+    "docker",
+    ["network", "ls", "--filter", `label=${ownerLabelKeys.pid}=${process.pid}`, "--format", "{{.Name}}"],
+    { encoding: "utf8" },
+  );
+  return out.split("\n").filter((n) => n.startsWith("skillwall-sv"));
 }
 
 beforeAll(async () => {
