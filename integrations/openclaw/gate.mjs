@@ -4,6 +4,8 @@
 
 import path from "node:path";
 import os from "node:os";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- main's read gate uses it (file:// paths)
+import { fileURLToPath } from "node:url";
 import { createHandoff } from "./sandbox-handoff.mjs";
 import { serveCall } from "./serve-client.mjs";
 import fs from "node:fs";
@@ -26,6 +28,10 @@ const headless =
 const maxIssued = 4096;
 
 /** One shell word, whatever it holds. */
+function shellQuote(word) {
+  return `'${String(word).replaceAll("'", "'\\''")}'`;
+}
+
 export const defaults = { mode: "judge", timeoutMs: 5000 };
 
 /** A sandboxed run waits for a container and the command: serve ends it at the policy's timeout. */
@@ -55,7 +61,10 @@ export function createGate(lib, config = {}, host = {}) {
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
     mode === "sandbox"
-      ? createHandoff({ run: (job) => serveCall(config.serveSocket, { job }, sandboxAnswerWaitMs) })
+      ? createHandoff({
+          run: (job) => serveCall(config.serveSocket, { job }, sandboxAnswerWaitMs),
+          quote: shellQuote,
+        })
       : undefined;
   const started = performance.now();
   const audit = sharedAudit(lib, auditFile);

@@ -27,10 +27,6 @@ const leftoverMs = 5 * 60_000;
 /** How long the gate waits for the stub to open D/done once the job has finished. */
 const doneWaitMs = 10_000;
 
-function shellQuote(word) {
-  return `'${String(word).replaceAll("'", "'\\''")}'`;
-}
-
 function mkfifos(dir) {
   return new Promise((resolve, reject) =>
     execFile("mkfifo", ["-m", "0600", path.join(dir, "go"), path.join(dir, "done")], (err) =>
@@ -40,8 +36,9 @@ function mkfifos(dir) {
 }
 
 /**
- * @param {{ run: (job: string) => Promise<any> }} opts `run` asks serve to run the job and resolves
- *   with its answer (rejects when serve is unreachable)
+ * @param {{ run: (job: string) => Promise<any>, quote: (word: string) => string }} opts `run` asks
+ *   serve to run the job and resolves with its answer (rejects when serve is unreachable); `quote`
+ *   quotes a word for a POSIX shell
  */
 export function createHandoff(opts) {
   let root;
@@ -171,7 +168,7 @@ export function createHandoff(opts) {
           .catch(() => undefined)
           .finally(() => fs.rmSync(path.join(dir, "done"), { force: true }));
       });
-      const d = shellQuote(dir);
+      const d = opts.quote(dir);
       return [
         `d=${d}`,
         `if [ ! -p "$d/go" ]; then echo 'skillwall: this sandboxed call already ran or expired; nothing ran' >&2; exit 126; fi`,
