@@ -4,7 +4,9 @@
 
 import path from "node:path";
 import os from "node:os";
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- main's read gate uses it (file:// paths)
 import { fileURLToPath } from "node:url";
+import { createHandoff } from "./sandbox-handoff.mjs";
 import { serveCall } from "./serve-client.mjs";
 import fs from "node:fs";
 
@@ -34,6 +36,9 @@ function shellQuote(word) {
 
 export const defaults = { mode: "judge", timeoutMs: 5000 };
 
+/** A sandboxed run waits for a container and the command: serve ends it at the policy's timeout. */
+const sandboxAnswerWaitMs = 30 * 60_000;
+
 /** The policy when none is configured: the agents' everyday policy when shipped, else default. */
 export function defaultPolicy(lib) {
   return lib.shippedPolicies().includes("agent") ? "agent" : "default";
@@ -54,12 +59,15 @@ export function createGate(lib, config = {}, host = {}) {
   const agentHome = path.resolve(config.agentHome ?? home);
   const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
-  // The client sandbox mode runs in place of the model's command. From the plugin's real folder:
-  // OpenClaw may load this module from a private copy that holds only statically imported files.
-  const serveRunScript = path.join(
-    host.pluginDir ?? path.dirname(fileURLToPath(import.meta.url)),
-    "serve-run.mjs",
-  );
+  // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
+  // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
+  const handoff =
+    mode === "sandbox"
+      ? createHandoff({
+          run: (job) => serveCall(config.serveSocket, { job }, sandboxAnswerWaitMs),
+          quote: shellQuote,
+        })
+      : undefined;
   const started = performance.now();
   const audit = sharedAudit(lib, auditFile);
   const ready = lib.createJudge({ policy: policyRef, source: "openclaw" }).then((judge) => {
@@ -123,13 +131,6 @@ export function createGate(lib, config = {}, host = {}) {
       throw new Error(`skillwall serve refused the command: ${e.message}${e.fix ? ` (fix: ${e.fix})` : ""}`);
     }
     return answer.job;
-  }
-
-  /** The host command that runs a registered job: fixed paths and a hex id, nothing the model wrote. */
-  function sandboxCommand(job) {
-    return [process.execPath, serveRunScript, path.resolve(config.serveSocket), job]
-      .map(shellQuote)
-      .join(" ");
   }
 
   /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
@@ -218,7 +219,7 @@ export function createGate(lib, config = {}, host = {}) {
         return block(event, "sandboxed commands run in the workspace folder only", "omit workdir");
       // Register the checked form with serve now (it judges it again); the host only gets an id.
       const job = await registerWithServe(j.canonical, ctx);
-      command = sandboxCommand(job);
+      command = await handoff.stub(job, event.toolCallId);
     } else {
       // A repository in the workspace may carry config that makes git run a program (fsmonitor,
       // a diff driver, an alias): git only runs on the host over plain settings.
@@ -472,6 +473,7 @@ export function createGate(lib, config = {}, host = {}) {
       if (event.toolName !== "exec" && event.toolName !== "process") return;
       const expected = event.toolCallId ? issued.get(event.toolCallId) : undefined;
       if (event.toolCallId) issued.delete(event.toolCallId);
+      if (event.toolCallId) handoff?.done(event.toolCallId);
       const ran = event.params?.command;
       record("execution", {
         source: "openclaw",

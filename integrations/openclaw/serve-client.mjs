@@ -1,6 +1,6 @@
 // One request to `skillwall serve` over its unix socket (docs/serve.md): a JSON line out, a JSON
-// line back. Plain node:net so that the per-call client (serve-run.mjs) starts in milliseconds.
-// Any failure rejects; callers block (the gate) or exit non-zero with nothing run (serve-run).
+// line back. Plain node:net: the plugin calls serve in-process (sandbox-handoff.mjs).
+// Any failure rejects; callers block (the gate) or report that nothing ran (the sandbox stub).
 
 import net from "node:net";
 

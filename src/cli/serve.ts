@@ -6,7 +6,10 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { loadPolicy } from "../policy/load.js";
 import { DockerClient } from "../run/docker.js";
+import { testEgressFromEnv } from "../run/egress-step.js";
+import { iptablesFirewall } from "../run/firewall.js";
 import { findStepImage } from "../run/image.js";
+import { reapStaleNetworks } from "../run/reaper.js";
 import { resolveLimits } from "../run/limits.js";
 import { loadSeccompProfile } from "../run/seccomp.js";
 import { ContainerPool } from "../serve/pool.js";
@@ -19,6 +22,7 @@ interface ServeOpts {
   workspace: string;
   policy: string;
   pool?: string;
+  caFile?: string;
 }
 
 export function registerServe(program: Command, ctx: CliContext): void {
@@ -37,6 +41,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
     )
     .option("--policy <policy>", "policy every request is judged against again", "agent")
     .option("--pool <n>", "warm containers kept ready (limits.servePoolSize)")
+    .option(
+      "--ca-file <pem>",
+      "extra CA certificates commands with egress trust (a private registry's CA), added to the system bundle",
+    )
     .action(async (opts: ServeOpts) => {
       const io = ctx.io;
       const workspace = path.resolve(io.cwd, opts.workspace);
@@ -70,12 +78,25 @@ export function registerServe(program: Command, ctx: CliContext): void {
         user: { uid: 1000, gid: 1000 },
         ...(size === undefined ? {} : { size }),
       });
+      const testEgress = testEgressFromEnv(io.env);
+      if (testEgress)
+        io.stderr.write("skillwall serve: SKILLWALL_TEST_HOSTMAP is set: TEST ONLY host map in use\n");
+      const firewall = iptablesFirewall();
+      // Networks and firewall rules a crashed earlier serve (or run) left behind.
+      await reapStaleNetworks(client, firewall).catch(() => undefined);
       await pool.fill();
+      const networks = client.networks?.();
       const server = await startServer({
         socketPath: opts.socket,
         pool,
         policy,
         workspaceHostDir: workspace,
+        egress: {
+          firewall,
+          ...testEgress,
+          ...(opts.caFile === undefined ? {} : { extraCaFile: path.resolve(io.cwd, opts.caFile) }),
+          ...(networks ? { networks } : {}),
+        },
       });
       io.stderr.write(
         `skillwall serve: ${opts.socket} (policy ${policy.name}, ${pool.readyCount} warm containers)\n`,

@@ -29,4 +29,6 @@ export interface ServeResponse {
   stdout?: string;
   stderr?: string;
   durationMs?: number;
+  /** The hosts the command could reach through its egress proxy; absent: it had no network. */
+  egress?: string[];
 }

@@ -12,9 +12,14 @@ import { SkillwallError } from "../errors.js";
 import { limits, sandboxDefaults } from "../limits.js";
 import { judgeStep } from "../policy/index.js";
 import type { Policy } from "../policy/types.js";
+import { buildStepAllowlist, needsNetwork } from "../egress/allowlist.js";
+import type { StepAllowlist } from "../egress/types.js";
+import { openEgress, type EgressOptions, type OpenedEgress } from "../run/egress-step.js";
+import { iptablesFirewall } from "../run/firewall.js";
+import type { StepNetworkClient } from "../run/networks.js";
 import { resolvedScript } from "../run/render.js";
 import { analyseShell } from "../shell/index.js";
-import type { ContainerPool } from "./pool.js";
+import type { ContainerPool, JobResult } from "./pool.js";
 import type { ServeRequest, ServeResponse } from "./protocol.js";
 
 export interface ServeOptions {
@@ -25,13 +30,25 @@ export interface ServeOptions {
   workspaceHostDir: string;
   /** Registered commands waiting for their one run (created on first use). */
   jobs?: Map<string, PendingJob>;
+  /**
+   * Per-step egress, as `skillwall run` gives it: the Docker networks client (without it a
+   * command that needs the network is refused), the extra CA file, proxy limits, the firewall
+   * and the TEST-ONLY host map (run/egress-step.ts).
+   */
+  egress?: EgressOptions & { networks?: StepNetworkClient };
 }
 
 /** A checked command kept for one run. */
-interface PendingJob {
+interface PendingJob extends Checked {
+  expires: number;
+}
+
+/** What check() lets run: the canonical script, its time limit and, if it needs the network, its hosts. */
+interface Checked {
   script: string;
   timeoutMs: number;
-  expires: number;
+  /** Hosts the command names ∩ hosts the policy grants; absent: no network at all. */
+  allow?: StepAllowlist;
 }
 
 /** Make the socket's folder: created 0700 if missing; refused when others can enter it. */
@@ -90,7 +107,7 @@ export async function handleRequest(line: string, opts: ServeOptions): Promise<S
         "let the gate register the command again",
       );
     }
-    return runScript(pending.script, pending.timeoutMs, opts);
+    return runScript(pending, opts);
   }
   const text = typeof req.register === "string" && req.command === undefined ? req.register : req.command;
   if (typeof text !== "string" || req.job !== undefined) {
@@ -98,7 +115,7 @@ export async function handleRequest(line: string, opts: ServeOptions): Promise<S
   }
   const checked = check(text, req.timeoutMs, opts);
   if ("version" in checked) return checked;
-  if (req.register === undefined) return runScript(checked.script, checked.timeoutMs, opts);
+  if (req.register === undefined) return runScript(checked, opts);
   const now = Date.now();
   for (const [id, j] of jobs) if (j.expires < now) jobs.delete(id);
   // A gate whose runs never come must not grow the table without end.
@@ -109,11 +126,7 @@ export async function handleRequest(line: string, opts: ServeOptions): Promise<S
 }
 
 /** Analyse and judge under the serve policy: the script to run, or the refusal. */
-function check(
-  text: string,
-  requestedMs: number | undefined,
-  opts: ServeOptions,
-): { script: string; timeoutMs: number } | ServeResponse {
+function check(text: string, requestedMs: number | undefined, opts: ServeOptions): Checked | ServeResponse {
   const analysis = analyseShell(text, { home: opts.policy.home });
   const judged = judgeStep(
     {
@@ -146,11 +159,85 @@ function check(
   }
   const max = opts.policy.sandbox.timeoutMs ?? sandboxDefaults.timeoutMs;
   const timeoutMs = Math.min(typeof requestedMs === "number" && requestedMs > 0 ? requestedMs : max, max);
-  return { script, timeoutMs };
+  // The same egress a `skillwall run` step gets: only hosts its checked arguments name and the
+  // policy grants; a command naming none gets no network at all (a pooled container).
+  const network = opts.policy.network;
+  const allow =
+    network === undefined ? undefined : buildStepAllowlist(judged.commands, network, { step: "serve#1:1" });
+  return allow && needsNetwork(allow) ? { script, timeoutMs, allow } : { script, timeoutMs };
 }
 
-async function runScript(script: string, timeoutMs: number, opts: ServeOptions): Promise<ServeResponse> {
-  const run = await opts.pool.run(script, timeoutMs);
+/** Serial number of egress steps: part of each step network's name. */
+let egressSteps = 0;
+
+async function runScript(checked: Checked, opts: ServeOptions): Promise<ServeResponse> {
+  if (checked.allow) return runWithEgress(checked, checked.allow, opts);
+  const run = await opts.pool.run(checked.script, checked.timeoutMs);
+  return answer(checked.script, run);
+}
+
+/**
+ * A command that needs the network: its own internal network, the filtering proxy with its
+ * hosts only, and the firewall rules, then a container on that network. Any failure to set that
+ * up refuses the command (fail closed): it never runs without the proxy, nor with more network.
+ */
+async function runWithEgress(
+  checked: Checked,
+  allow: StepAllowlist,
+  opts: ServeOptions,
+): Promise<ServeResponse> {
+  const networks = opts.egress?.networks;
+  if (!networks) {
+    return refuse(
+      "serve-egress",
+      "this command needs the network and this server cannot create step networks; nothing ran",
+      "run `skillwall serve` with a Docker connection (see `skillwall doctor`)",
+    );
+  }
+  // The bridge interface is named after the first 8 characters (15 at most in all): random ones,
+  // so concurrent commands never share a name.
+  const runId = `sv${randomBytes(3).toString("hex")}${(egressSteps++).toString(36)}`;
+  let egress: OpenedEgress;
+  try {
+    egress = await openEgress(networks, opts.egress?.firewall ?? iptablesFirewall(), {
+      runId,
+      stepIndex: 0,
+      allow,
+      options: opts.egress ?? {},
+    });
+  } catch (e) {
+    const err = e as SkillwallError;
+    return refuse(
+      "serve-egress",
+      `could not set up the command's network (${err.message}); nothing ran`,
+      err.fix ?? "check `skillwall doctor` (Docker networks and iptables)",
+    );
+  }
+  try {
+    const run = await opts.pool.runOnNetwork(
+      checked.script,
+      {
+        networkName: egress.networkName,
+        env: egress.env,
+        mounts: egress.mounts,
+        stopped: egress.proxy.closed,
+      },
+      checked.timeoutMs,
+    );
+    const res = answer(checked.script, run);
+    res.egress = allow.rules.map((r) => `${r.scheme}://${r.host}:${r.ports.join("|")}`);
+    if (run.proxyStopped) {
+      res.ok = false;
+      res.stderr = `${res.stderr ?? ""}skillwall: the egress proxy stopped during the command; it was killed\n`;
+    }
+    return res;
+  } finally {
+    // The container is gone (runOnNetwork removed it): now the network can go.
+    await egress.close().catch(() => undefined);
+  }
+}
+
+function answer(script: string, run: JobResult): ServeResponse {
   return {
     version: 1,
     ok: run.outcome !== "error",

@@ -120,6 +120,22 @@ describe("skillwall serve (real Docker)", () => {
     expect(left.map((c) => c.id)).not.toContain(first.containerId);
   }, 120_000);
 
+  it("output comes back whole through the job's FIFOs: a script that closes its streams, 200 KiB, the cap", async () => {
+    // The end marker comes from the waiter's own descriptors, so closing the script's does not hang it.
+    const closed = await pool.run("echo before; echo err-before >&2; exec >&- 2>&-; echo lost; true\n");
+    expect(closed.outcome).toBe("ok");
+    expect(closed.stdout).toBe("before\n");
+    expect(closed.stderr).toBe("err-before\n");
+    // 200 KiB on stdout, written faster than one pipe buffer: nothing is lost before the marker.
+    const big = await pool.run("head -c 204800 /dev/zero | tr '\\0' x; echo; echo done >&2; exit 3\n");
+    expect(big.exitCode).toBe(3);
+    expect(big.stdout).toBe(`${"x".repeat(204800)}\n`);
+    expect(big.stderr).toBe("done\n");
+    // Past the policy's cap: cut, and said so.
+    const capped = await pool.run(`head -c ${resolveLimits({}).outputBytes + 10} /dev/zero | tr '\\0' y\n`);
+    expect(capped.outcome).toBe("output-capped");
+  }, 120_000);
+
   it("the socket is 0600 in a 0700 folder and is not mounted into containers", async () => {
     expect(statSync(socketPath).mode & 0o777).toBe(0o600);
     expect(statSync(sockDir).mode & 0o777).toBe(0o700);

@@ -1,6 +1,6 @@
 // The OpenClaw plugin's sandbox mode end to end with a real `skillwall serve` on the real Docker
-// daemon: the gate registers the checked command, the host runs only the rewritten client call
-// (real bash), the command runs in a pooled hardened container (it cannot see a host canary behind
+// daemon: the gate registers the checked command, the host runs only the stub the gate put in its
+// place (real bash; the gate runs the job in-process over serve's socket), the command runs in a pooled hardened container (it cannot see a host canary behind
 // a workspace symlink) and its output comes back; a job runs once; a hostile command never runs.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -119,13 +119,13 @@ describe("OpenClaw plugin sandbox mode through skillwall serve (real Docker)", (
     expect(run.stderr).toContain("No such file or directory");
   }, 90_000);
 
-  it("a job runs once: the same client call again runs nothing", async () => {
+  it("a job runs once: the same stub again runs nothing", async () => {
     const r = await sandboxed("echo once >> once.txt");
     const command = String(r.params?.command);
     expect((await hostRun(command)).status).toBe(0);
     const again = await hostRun(command);
     expect(again.status).toBe(126);
-    expect(again.stderr).toMatch(/no registered command has this job id/);
+    expect(again.stderr).toMatch(/already ran or expired; nothing ran/);
     expect(readFileSync(path.join(ws, "once.txt"), "utf8")).toBe("once\n");
   }, 90_000);
 

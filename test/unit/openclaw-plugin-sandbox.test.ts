@@ -1,9 +1,10 @@
 // The OpenClaw plugin's sandbox mode against a stand-in `skillwall serve` on a real unix socket:
-// an allowed command is registered in its checked form and replaced by a client call that carries
-// only the job id; a denied command never reaches serve; no serve, a refusing serve or a bad
-// answer blocks the call (nothing runs on the host instead).
+// an allowed command is registered in its checked form and replaced by a stub (no command text, no
+// Node process) that has the gate run the job in-process when OpenClaw runs it, once; a denied
+// command never reaches serve; no serve, a refusing serve or a bad answer blocks the call
+// (nothing runs on the host instead).
 
-import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -31,7 +32,25 @@ let registerAnswer: (req: Record<string, unknown>) => object = () => ({
   ok: true,
   job: "0123456789abcdef0123456789abcdef",
 });
+/** What the stand-in answers to a job request; undefined: it hangs up without an answer. */
+let jobAnswer: ((req: Record<string, unknown>) => object) | undefined = (req) => ({
+  version: 1,
+  ok: true,
+  exitCode: 3,
+  outcome: "failed",
+  stdout: `ran job ${String(req.job)}\n`,
+  stderr: "to stderr\n",
+});
 let server: net.Server;
+
+/** Run a command as OpenClaw's host exec would (bash -c), asynchronously: the gate answers it. */
+function hostRun(command: string): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", command], { encoding: "utf8" }, (err, stdout, stderr) =>
+      resolve({ stdout, stderr, status: err ? ((err as { code?: number }).code ?? null) : 0 }),
+    );
+  });
+}
 
 beforeAll(async () => {
   server = net.createServer((sock) => {
@@ -41,18 +60,9 @@ beforeAll(async () => {
       if (!buf.includes("\n")) return;
       const req = JSON.parse(buf.slice(0, buf.indexOf("\n"))) as Record<string, unknown>;
       requests.push(req);
-      const answer =
-        typeof req.register === "string"
-          ? registerAnswer(req)
-          : {
-              version: 1,
-              ok: true,
-              exitCode: 3,
-              outcome: "failed",
-              stdout: `ran job ${String(req.job)}\n`,
-              stderr: "",
-            };
-      sock.end(`${JSON.stringify(answer)}\n`);
+      const answer = typeof req.register === "string" ? registerAnswer(req) : jobAnswer?.(req);
+      if (answer === undefined) sock.destroy();
+      else sock.end(`${JSON.stringify(answer)}\n`);
     });
   });
   await new Promise<void>((r) => server.listen(socketPath, () => r()));
@@ -75,24 +85,29 @@ function gate(config: Record<string, unknown>): Gate {
 const exec = (params: Record<string, unknown>) => ({ toolName: "exec", params, toolCallId: "t1" });
 
 describe("OpenClaw plugin, sandbox mode", () => {
-  it("registers the checked form and hands the host only a client call with the job id", async () => {
+  it("registers the checked form and hands the host only a stub that runs it once, in-process", async () => {
     requests.length = 0;
     const r = await gate({ serveSocket: socketPath }).beforeToolCall(exec({ command: "ls   -la  $'\\x2e'" }));
     expect(r?.blockReason).toBeUndefined();
     expect(requests).toEqual([{ version: 1, register: "ls -la .\n" }]);
     const command = String(r?.params?.command);
     expect(command).not.toMatch(/ls |-la/);
-    expect(command).toMatch(/serve-run\.mjs' '.*serve\.sock' '0123456789abcdef0123456789abcdef'$/);
-    // The host runs the client, which runs the job through serve and passes its output and status on.
-    // Asynchronously: the stand-in serve answers from this process's event loop.
-    const run = await new Promise<{ stdout: string; status: number | null }>((resolve) => {
-      execFile("bash", ["-c", command], { encoding: "utf8" }, (err, stdout) =>
-        resolve({ stdout, status: err ? ((err as { code?: number }).code ?? null) : 0 }),
-      );
+    expect(command).not.toContain("node");
+    expect(command).toMatch(/skillwall-sandbox-/);
+    // The stub runs the job (in this process, over the socket) and passes its output and status on.
+    expect(requests).toHaveLength(1);
+    const run = await hostRun(command);
+    expect(run).toEqual({
+      stdout: "ran job 0123456789abcdef0123456789abcdef\n",
+      stderr: "to stderr\n",
+      status: 3,
     });
-    expect(run.stdout).toBe("ran job 0123456789abcdef0123456789abcdef\n");
-    expect(run.status).toBe(3);
     expect(requests[1]).toEqual({ version: 1, job: "0123456789abcdef0123456789abcdef" });
+    // Once only: the same stub again runs nothing.
+    const again = await hostRun(command);
+    expect(again.status).toBe(126);
+    expect(again.stderr).toMatch(/already ran or expired; nothing ran/);
+    expect(requests).toHaveLength(2);
   });
 
   it("never registers a denied command", async () => {
@@ -142,15 +157,18 @@ describe("OpenClaw plugin, sandbox mode", () => {
     );
   });
 
-  it("the client exits 126 with a message, running nothing, when serve is gone", () => {
-    const client = path.resolve("integrations/openclaw/serve-run.mjs");
-    const run = spawnSync(process.execPath, [client, path.join(root, "nothing.sock"), "0".repeat(32)], {
-      encoding: "utf8",
-    });
-    expect(run.status).toBe(126);
-    expect(run.stderr).toMatch(/nothing ran on the host/);
-    expect(() =>
-      execFileSync(process.execPath, [client, socketPath, "not-an-id"], { stdio: "pipe" }),
-    ).toThrow(/usage/);
+  it("the stub exits 126 with a message, running nothing, when serve fails at run time", async () => {
+    const g = gate({ serveSocket: socketPath });
+    const r = await g.beforeToolCall(exec({ command: "ls" }));
+    const saved = jobAnswer;
+    try {
+      jobAnswer = undefined;
+      const run = await hostRun(String(r?.params?.command));
+      expect(run.status).toBe(126);
+      expect(run.stdout).toBe("");
+      expect(run.stderr).toMatch(/nothing ran on the host/);
+    } finally {
+      jobAnswer = saved;
+    }
   });
 });
