@@ -4,7 +4,6 @@
 
 import path from "node:path";
 import os from "node:os";
-// eslint-disable-next-line @typescript-eslint/no-unused-vars -- main's read gate uses it (file:// paths)
 import { fileURLToPath } from "node:url";
 import { createHandoff } from "./sandbox-handoff.mjs";
 import { serveCall } from "./serve-client.mjs";
