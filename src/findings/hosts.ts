@@ -244,3 +244,35 @@ export function hostTokens(info: UrlInfo): string[] {
 export function normalizeToken(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
+
+/** Tool names of the well-known vendors above (ollama.com → "ollama"), each with its own domain. */
+let vendorNames: Map<string, string> | undefined;
+
+/**
+ * The well-known tool a URL is dressed up as: its host or code-host repository is named after a
+ * vendor in the table (a token containing the tool's name) while the URL is not on that vendor's
+ * own domain or under the vendor's own organisation. A skill named after the tool makes such a
+ * release look like the vendor's own.
+ */
+export function impersonatedVendor(info: UrlInfo): string | undefined {
+  if (info.cls === "vendor" || info.cls === "local") return undefined;
+  if (!vendorNames) {
+    vendorNames = new Map();
+    const generic = /^(?:get|install|cli|sh|raw|dl|rpm|deb|sdk|www)$/;
+    for (const entry of vendorHosts) {
+      const host = entry.split("/")[0] ?? "";
+      if (codeHosts.has(host)) continue;
+      const name = baseDomain(host)
+        .split(".")[0]
+        ?.split("-")
+        .find((l) => !generic.test(l));
+      if (name && name.length >= 4) vendorNames.set(name, baseDomain(host));
+    }
+  }
+  const base = baseDomain(info.host);
+  const owner = codeHosts.has(info.host) ? normalizeToken(info.path.split("/").filter(Boolean)[0] ?? "") : "";
+  for (const t of hostTokens(info))
+    for (const [name, domain] of vendorNames)
+      if (t.includes(name) && base !== domain && owner !== name) return name;
+  return undefined;
+}

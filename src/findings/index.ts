@@ -10,6 +10,7 @@ import { detectBundledCode } from "./detectors/bundled-code.js";
 import { detectBundledDestructive } from "./detectors/bundled-destructive.js";
 import { detectHardcodedKeys } from "./detectors/hardcoded-keys.js";
 import { detectOpaqueRun } from "./detectors/opaque-run.js";
+import { detectUnreferenced } from "./detectors/unreferenced.js";
 import { detectCodeFlaws } from "./detectors/code-flaws.js";
 import { detectControlDisable } from "./detectors/controls.js";
 import { detectCredentials } from "./detectors/credentials.js";
@@ -63,6 +64,8 @@ const detectors = [
   detectPolicyTamper,
   detectPackages,
   detectAssembled,
+  // After the bundled-code detectors: raises their credential reads in code nothing calls.
+  detectUnreferenced,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];

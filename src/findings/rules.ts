@@ -344,6 +344,22 @@ const table = [
     "The review reads text; an executable, archive, wheel, jar or compiled Python file the skill ships is not analysed, so a step that runs or unpacks it is reported high with that reason rather than passed.",
   ),
   r(
+    "obfuscation.runtime-decode",
+    "DecodedAtRunTimeThenRun",
+    "obfuscation",
+    "high",
+    "Cannot be analysed: code decodes a value at run time and executes it.",
+    "base64/base85, hex, XOR with a key, rot13 or a value read from a JSON file, decoded into a variable that reaches exec, eval, a shell or a deserialiser: what runs is not in the file as written, so it is reported high with that reason (in bundled files, python -c / node -e strings and heredoc bodies).",
+  ),
+  r(
+    "bundled.unreferenced",
+    "BundledCodeNeverCalled",
+    "bundled-code",
+    "low",
+    "Bundled code that nothing in the skill calls.",
+    "A script or module whose name appears nowhere in SKILL.md or the skill's other files is not run by anything the skill documents: dead weight, or loaded some other way (a plugin directory, an import hook). A credential read in such a file is raised to high, since the skill's own API client is always called from its instructions.",
+  ),
+  r(
     "obfuscation.assembled-name",
     "NameAssembledAtRunTime",
     "obfuscation",

@@ -4,6 +4,7 @@
 
 import { ownServiceOnly } from "../service.js";
 import { isUserListing } from "./bundled-destructive.js";
+import { decodedThenRun } from "./runtime-decode.js";
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
 import { decodeAscii85, decodeBase64, decodeBase85, decodeHex } from "../decode.js";
@@ -171,12 +172,14 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
     }
     offset += line.length + 1;
   }
-  if (decodeAt && execAt && !/execOfDecoded/.test("")) {
+  let decodedExec = execOfDecoded.test(f.text);
+  if (decodeAt && execAt) {
     const decoded = decodedLiteral(f.text);
     if (
       decoded !== undefined &&
       /\b(?:curl|wget|bash|sh|exec|eval|import|socket|http|subprocess|rm)\b/.test(decoded)
     ) {
+      decodedExec = true;
       report(
         "bundled.decoded-exec",
         "critical",
@@ -187,6 +190,16 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       );
     }
   }
+  // Decoded into a variable on one line, run on another: what runs is not in the file as written.
+  const hidden = decodedExec ? undefined : decodedThenRun(f.text);
+  if (hidden)
+    report(
+      "obfuscation.runtime-decode",
+      "high",
+      hidden.offset,
+      "Cannot be analysed: a value decoded at run time (base64/85, hex, XOR, rot13, a decoded JSON value) is executed; what runs is not in the file as written.",
+      hidden.line,
+    );
   const ownHost = credAt && (sendAt || netAt) ? ownServiceOnly(ctx, f.text, credAt.text) : undefined;
   if (credAt && (sendAt || netAt) && ownHost !== undefined) {
     // The skill's own key used against its own declared API is how API clients work.
