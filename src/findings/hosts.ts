@@ -254,7 +254,7 @@ let vendorNames: Map<string, string> | undefined;
  * own domain or under the vendor's own organisation. A skill named after the tool makes such a
  * release look like the vendor's own.
  */
-export function impersonatedVendor(info: UrlInfo): string | undefined {
+export function impersonatedVendor(info: UrlInfo, skillNames: ReadonlySet<string>): string | undefined {
   if (info.cls === "vendor" || info.cls === "local") return undefined;
   if (!vendorNames) {
     vendorNames = new Map();
@@ -270,9 +270,20 @@ export function impersonatedVendor(info: UrlInfo): string | undefined {
     }
   }
   const base = baseDomain(info.host);
-  const owner = codeHosts.has(info.host) ? normalizeToken(info.path.split("/").filter(Boolean)[0] ?? "") : "";
-  for (const t of hostTokens(info))
-    for (const [name, domain] of vendorNames)
-      if (t.includes(name) && base !== domain && owner !== name) return name;
+  const code = codeHosts.has(info.host);
+  const parts = info.path.split("/").filter(Boolean);
+  const owner = code ? normalizeToken(parts[0] ?? "") : "";
+  // On a code host only the repository says what it is; elsewhere the host's own label. A label
+  // that IS the tool's name under another TLD (opencode.dev for opencode.ai) is the vendor's own.
+  const label = base.split(".")[0] ?? "";
+  const tokens = code
+    ? [normalizeToken(parts[1] ?? "")]
+    : vendorNames.has(label)
+      ? []
+      : [normalizeToken(label)];
+  for (const [name, domain] of vendorNames) {
+    if (![...skillNames].some((n) => n.includes(name))) continue;
+    if (tokens.some((t) => t.includes(name)) && base !== domain && owner !== name) return name;
+  }
   return undefined;
 }

@@ -64,7 +64,6 @@ const detectors = [
   detectPolicyTamper,
   detectPackages,
   detectAssembled,
-  // After the bundled-code detectors: raises their credential reads in code nothing calls.
   detectUnreferenced,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,

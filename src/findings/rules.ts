@@ -357,7 +357,7 @@ const table = [
     "bundled-code",
     "low",
     "Bundled code that nothing in the skill calls.",
-    "A script or module whose name appears nowhere in SKILL.md or the skill's other files is not run by anything the skill documents: dead weight, or loaded some other way (a plugin directory, an import hook). A credential read in such a file is raised to high, since the skill's own API client is always called from its instructions.",
+    "A script or module whose name appears nowhere in SKILL.md or the skill's other files is not run by anything the skill documents: dead weight, or loaded some other way (a plugin directory, an import hook).",
   ),
   r(
     "obfuscation.assembled-name",

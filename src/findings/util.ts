@@ -168,11 +168,11 @@ export function fetchSeverity(
   if (urls.length === 0) return { severity: "high", why: "the source URL is not visible" };
   // Named after a well-known tool but not on its vendor's domain: a look-alike release, however
   // much the skill's own name matches it.
-  const dressed = urls.find((u) => impersonatedVendor(u) !== undefined);
+  const dressed = urls.find((u) => impersonatedVendor(u, ctx.affinityNames) !== undefined);
   if (dressed)
     return {
       severity: "high",
-      why: `${dressed.host} is named after ${impersonatedVendor(dressed) ?? ""} but is not its vendor's host`,
+      why: `${dressed.host} is named after ${impersonatedVendor(dressed, ctx.affinityNames) ?? ""} but is not its vendor's host`,
     };
   if (urls.every((u) => u.cls === "vendor" || u.cls === "local" || isAffine(ctx, u)))
     return { severity: "medium", why: `${urls[0]?.host ?? ""} is the vendor of the tool` };

@@ -210,15 +210,13 @@ describe("values decoded at run time and executed", () => {
 describe("bundled code the skill never calls", () => {
   const reader =
     "const fs = require('fs');\nconst t = fs.readFileSync(require('os').homedir() + '/.npmrc', 'utf8');\n";
-  it("a script nothing names is reported low, and its credential read is raised to high", () => {
+  it("a script nothing names is reported low, and only low", () => {
     const fs = withFile("plugins/init.js", reader, "# Formatter\n\nFormats code.\n");
     expect(fs.filter((f) => f.id === "bundled.unreferenced").map((f) => f.severity)).toEqual(["low"]);
-    expect(ids(fs, "bundled.credential-read")).toHaveLength(1);
   });
   it("the same script named in SKILL.md, or required by another shipped file, is not", () => {
     const md = withFile("plugins/init.js", reader, "# Formatter\n\nRun `node plugins/init.js`.\n");
     expect(md.filter((f) => f.id === "bundled.unreferenced")).toEqual([]);
-    expect(ids(md, "bundled.credential-read")).toEqual([]);
     const other = scanText("# Formatter\n\nRun `node main.js`.\n", [
       bundledFile("plugins/init.js", reader),
       bundledFile("main.js", "const init = require('./plugins/init');\n"),

@@ -1,8 +1,8 @@
 // Bundled code the skill never calls: a script or module whose name appears nowhere in SKILL.md or
 // in any other file the skill ships. Nothing the skill documents runs it, so it is either dead
 // weight or loaded some other way (a plugin directory, an import hook) — the place a payload
-// hides behind a clean-looking skill. Reported low; a credential read in such a file is raised to
-// high (the skill's own API client is always called from its instructions).
+// hides behind a clean-looking skill. Reported low (context for a reviewer, never a verdict on its
+// own): raising the file's other findings on this ground cost false positives (docs/eval.md).
 
 import type { DetectContext } from "../context.js";
 
@@ -34,12 +34,6 @@ export function detectUnreferenced(ctx: DetectContext): void {
       message: `${b.path} is shipped but nothing in the skill calls it: code the instructions never run.`,
       evidence: b.path,
     });
-    // A credential read in code nothing calls is not the skill's API client.
-    for (const f of ctx.findings)
-      if (f.file === b.path && f.id === "bundled.credential-read" && f.severity === "medium") {
-        f.severity = "high";
-        f.message += " The file is never called by the skill, so this is not its own API client.";
-      }
   }
 }
 
