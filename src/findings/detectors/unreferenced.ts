@@ -20,9 +20,14 @@ export function detectUnreferenced(ctx: DetectContext): void {
     const stem = base.replace(/\.[^.]+$/, "");
     if (stem.length < 2) continue;
     // Referenced by file name (SKILL.md, docs, other scripts) or imported by module name.
+    let importOf: RegExp | undefined;
+    // The plain substring test first: most texts do not hold the stem at all.
     const named = (text: string): boolean =>
       text.includes(base) ||
-      new RegExp(`(?:import|from|require\\(|source)\\s*[^\\n]{0,80}\\b${escape(stem)}\\b`).test(text);
+      (text.includes(stem) &&
+        (importOf ??= new RegExp(
+          `(?:import|from|require\\(|source)\\s*[^\\n]{0,80}\\b${escape(stem)}\\b`,
+        )).test(text));
     if (named(ctx.model.text)) continue;
     if (ctx.model.bundled.some((o) => o !== b && o.text !== undefined && named(o.text))) continue;
     ctx.report({
