@@ -244,3 +244,46 @@ export function hostTokens(info: UrlInfo): string[] {
 export function normalizeToken(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
+
+/** Tool names of the well-known vendors above (ollama.com → "ollama"), each with its own domain. */
+let vendorNames: Map<string, string> | undefined;
+
+/**
+ * The well-known tool a URL is dressed up as: its host or code-host repository is named after a
+ * vendor in the table (a token containing the tool's name) while the URL is not on that vendor's
+ * own domain or under the vendor's own organisation. A skill named after the tool makes such a
+ * release look like the vendor's own.
+ */
+export function impersonatedVendor(info: UrlInfo, skillNames: ReadonlySet<string>): string | undefined {
+  if (info.cls === "vendor" || info.cls === "local") return undefined;
+  if (!vendorNames) {
+    vendorNames = new Map();
+    const generic = /^(?:get|install|cli|sh|raw|dl|rpm|deb|sdk|www)$/;
+    for (const entry of vendorHosts) {
+      const host = entry.split("/")[0] ?? "";
+      if (codeHosts.has(host)) continue;
+      const name = baseDomain(host)
+        .split(".")[0]
+        ?.split("-")
+        .find((l) => !generic.test(l));
+      if (name && name.length >= 4) vendorNames.set(name, baseDomain(host));
+    }
+  }
+  const base = baseDomain(info.host);
+  const code = codeHosts.has(info.host);
+  const parts = info.path.split("/").filter(Boolean);
+  const owner = code ? normalizeToken(parts[0] ?? "") : "";
+  // On a code host only the repository says what it is; elsewhere the host's own label. A label
+  // that IS the tool's name under another TLD (opencode.dev for opencode.ai) is the vendor's own.
+  const label = base.split(".")[0] ?? "";
+  const tokens = code
+    ? [normalizeToken(parts[1] ?? "")]
+    : vendorNames.has(label)
+      ? []
+      : [normalizeToken(label)];
+  for (const [name, domain] of vendorNames) {
+    if (![...skillNames].some((n) => n.includes(name))) continue;
+    if (tokens.some((t) => t.includes(name)) && base !== domain && owner !== name) return name;
+  }
+  return undefined;
+}

@@ -7,6 +7,10 @@ import { buildContext } from "./context.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
+import { detectBundledDestructive } from "./detectors/bundled-destructive.js";
+import { detectHardcodedKeys } from "./detectors/hardcoded-keys.js";
+import { detectOpaqueRun } from "./detectors/opaque-run.js";
+import { detectUnreferenced } from "./detectors/unreferenced.js";
 import { detectCodeFlaws } from "./detectors/code-flaws.js";
 import { detectControlDisable } from "./detectors/controls.js";
 import { detectCredentials } from "./detectors/credentials.js";
@@ -46,6 +50,9 @@ const detectors = [
   detectDestructive,
   detectUndeclared,
   detectBundledCode,
+  detectBundledDestructive,
+  detectHardcodedKeys,
+  detectOpaqueRun,
   detectHarvestProse,
   detectDataFlow,
   detectControlDisable,
@@ -57,6 +64,7 @@ const detectors = [
   detectPolicyTamper,
   detectPackages,
   detectAssembled,
+  detectUnreferenced,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];

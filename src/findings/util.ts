@@ -3,7 +3,7 @@
 import type { Severity } from "../model.js";
 import type { LiteCommand } from "./shell-lite.js";
 import type { DetectContext, ShellSource } from "./context.js";
-import { hostTokens, isHostileClass, urlsIn, type UrlInfo } from "./hosts.js";
+import { hostTokens, impersonatedVendor, isHostileClass, urlsIn, type UrlInfo } from "./hosts.js";
 import type { RuleId } from "./rules.js";
 
 export const severityRank: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -166,6 +166,14 @@ export function fetchSeverity(
     return { severity: "critical", why: `${u.host} is a ${u.cls.replace("-", " ")} host` };
   }
   if (urls.length === 0) return { severity: "high", why: "the source URL is not visible" };
+  // Named after a well-known tool but not on its vendor's domain: a look-alike release, however
+  // much the skill's own name matches it.
+  const dressed = urls.find((u) => impersonatedVendor(u, ctx.affinityNames) !== undefined);
+  if (dressed)
+    return {
+      severity: "high",
+      why: `${dressed.host} is named after ${impersonatedVendor(dressed, ctx.affinityNames) ?? ""} but is not its vendor's host`,
+    };
   if (urls.every((u) => u.cls === "vendor" || u.cls === "local" || isAffine(ctx, u)))
     return { severity: "medium", why: `${urls[0]?.host ?? ""} is the vendor of the tool` };
   return { severity: "high", why: `${urls[0]?.host ?? ""} is not tied to this skill` };

@@ -3,6 +3,8 @@
 // reverse shells. Line-based regexes over the file text; each is a literal-led alternation.
 
 import { ownServiceOnly } from "../service.js";
+import { isUserListing } from "./bundled-destructive.js";
+import { decodedThenRun } from "./runtime-decode.js";
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
 import { decodeAscii85, decodeBase64, decodeBase85, decodeHex } from "../decode.js";
@@ -14,9 +16,12 @@ import type { Severity } from "../../model.js";
 const processExec =
   /\b(?:subprocess\.(?:run|call|Popen|check_output|check_call|getoutput)|os\.(?:system|popen|exec[lv]p?e?|spawn\w*)|pty\.spawn|child_process|execSync|spawnSync|execFileSync|commands\.getoutput)\b|(?<![\w.])(?:exec|eval)\s*\(|\bnew Function\s*\(|\b__import__\s*\(/;
 const network =
-  /["'`](?:curl|wget|nc) |\b(?:requests\.(?:get|post|put|patch|request)|urllib\.request|urlopen|http\.client|httpx\.|aiohttp|socket\.(?:socket|create_connection)|fetch\s*\(|axios|https?\.(?:request|get)\s*\(|XMLHttpRequest|net\.connect|smtplib|ftplib|paramiko)/;
+  /["'`](?:curl|wget|nc|ncat|socat|nslookup|dig|scp|rsync|ftp|telnet)(?: |["']\s*,)|\b(?:requests\.(?:get|post|put|patch|request)|urllib\.request|urlopen|http\.client|httpx\.|aiohttp|socket\.(?:socket|create_connection)|fetch\s*\(|axios|https?\.(?:request|get)\s*\(|XMLHttpRequest|net\.connect|smtplib|ftplib|paramiko)/;
 const sendData =
   /\b(?:requests\.(?:post|put|patch)|method\s*[:=]\s*["'](?:POST|PUT)|\.post\s*\(|urlopen\s*\([^)]*data\s*=|\bdata\s*=\s*|\.send(?:all)?\s*\(|smtplib|sendmail|body\s*:)/i;
+/** An upload: a request with a body or files, mail, a raw socket send, a copy to a remote host. */
+const uploads =
+  /\brequests\.(?:post|put|patch)\s*\(|\bhttpx\.(?:post|put|patch)\s*\(|\bfiles\s*=\s*[{[(]|method\s*[:=]\s*["'](?:POST|PUT)|\burlopen\s*\([^)]*data\s*=|\.send(?:all|file)?\s*\(|\bsmtplib|\bsendmail\b|\bupload\w*\s*\(|\bFormData\b|["'`](?:scp|rsync|ftp|curl\s+(?:-\w+\s+)*(?:-T|-F|--upload-file|-d|--data))[ "'`]|["']git["']\s*,\s*["']push["']|["'`]git push /;
 const envHarvest =
   /\bdict\s*\(\s*os\.environ\s*\)|\bos\.environ\.(?:items|copy|keys|values)\s*\(|\bfor\s+\w+(?:\s*,\s*\w+)?\s+in\s+os\.environ\b|\bjson\.dumps\s*\(\s*(?:dict\()?os\.environ|JSON\.stringify\s*\(\s*process\.env\s*\)|Object\.(?:entries|keys|assign)\s*\(\s*(?:\{\}\s*,\s*)?process\.env\s*\)|\{\s*\.\.\.process\.env\s*\}|\bos\.environ\b(?!\s*(?:\.get|\[|\.setdefault))/;
 const decodeCall =
@@ -25,6 +30,8 @@ const execOfDecoded =
   /\b(?:exec|eval|os\.system|subprocess\.\w+|new Function)\s*\([^)\n]*(?:b64decode|b85decode|a85decode|fromhex|unhexlify|atob|Buffer\.from|decode\()/;
 const reverseShell =
   /\bos\.dup2\s*\(|\bpty\.spawn\s*\(\s*["']\/bin\/(?:ba)?sh|\bspawn\s*\(\s*["']\/bin\/(?:ba)?sh["'][^)]*\)\s*;?[^\n]*(?:socket|net\.)|\/dev\/tcp\//;
+/** A string literal that is a regular expression (a scanner's detection pattern), not a command. */
+const regexLiteral = /(["'])(?:(?!\1)[^\n])*?(?:\\[sdwbS]|\(\?[:=!]|\.\*|\\\.)(?:(?!\1)[^\n])*?\1/g;
 const stringLiteral = /["']([A-Za-z0-9+/=_!#$%&()*;<>?@^`{|}~-]{16,})["']/g;
 
 interface CodeText {
@@ -118,6 +125,8 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
   let sendAt: { offset: number; text: string } | undefined;
   let netAt: { offset: number; text: string } | undefined;
   let decodeAt: { offset: number; text: string } | undefined;
+  let filesAt: { offset: number; text: string } | undefined;
+  let uploadAt: { offset: number; text: string } | undefined;
   for (const line of lines) {
     const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
     if (code.trim() !== "") {
@@ -127,6 +136,8 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       if (!netAt && network.test(code)) netAt = { offset, text: line };
       if (!sendAt && sendData.test(code) && network.test(f.text)) sendAt = { offset, text: line };
       if (!decodeAt && decodeCall.test(code)) decodeAt = { offset, text: line };
+      if (!filesAt && isUserListing(code)) filesAt = { offset, text: line };
+      if (!uploadAt && uploads.test(code)) uploadAt = { offset, text: line };
       if (execOfDecoded.test(code))
         report(
           "bundled.decoded-exec",
@@ -136,7 +147,11 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
           line,
           decodedLiteral(f.text),
         );
-      if (reverseShell.test(code) && /socket|net\.|\/dev\/tcp/.test(f.text))
+      if (
+        reverseShell.test(code) &&
+        reverseShell.test(code.replace(regexLiteral, '""')) &&
+        /socket|net\.|\/dev\/tcp/.test(f.text)
+      )
         report(
           "bundled.reverse-shell",
           "critical",
@@ -157,12 +172,14 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
     }
     offset += line.length + 1;
   }
-  if (decodeAt && execAt && !/execOfDecoded/.test("")) {
+  let decodedExec = execOfDecoded.test(f.text);
+  if (decodeAt && execAt) {
     const decoded = decodedLiteral(f.text);
     if (
       decoded !== undefined &&
       /\b(?:curl|wget|bash|sh|exec|eval|import|socket|http|subprocess|rm)\b/.test(decoded)
     ) {
+      decodedExec = true;
       report(
         "bundled.decoded-exec",
         "critical",
@@ -173,6 +190,16 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       );
     }
   }
+  // Decoded into a variable on one line, run on another: what runs is not in the file as written.
+  const hidden = decodedExec ? undefined : decodedThenRun(f.text);
+  if (hidden)
+    report(
+      "obfuscation.runtime-decode",
+      "high",
+      hidden.offset,
+      "Cannot be analysed: a value decoded at run time (base64/85, hex, XOR, rot13, a decoded JSON value) is executed; what runs is not in the file as written.",
+      hidden.line,
+    );
   const ownHost = credAt && (sendAt || netAt) ? ownServiceOnly(ctx, f.text, credAt.text) : undefined;
   if (credAt && (sendAt || netAt) && ownHost !== undefined) {
     // The skill's own key used against its own declared API is how API clients work.
@@ -200,6 +227,16 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       credAt.text,
     );
   }
+  // The user's files (listed from the working directory or home) uploaded: exfiltration of the
+  // user's data, unless the code talks only to the skill's own declared service.
+  if (!credAt && filesAt && uploadAt && ownServiceOnly(ctx, f.text, filesAt.text) === undefined)
+    report(
+      "bundled.exfil",
+      "high",
+      filesAt.offset,
+      "The code lists the user's files (working directory or home) and uploads data to a host that is not the skill's declared service.",
+      filesAt.text,
+    );
   const lock =
     /\bsetpassword\s*\(|\bzip\s+(?:-\w+\s+)*-P\b|\bpyminizip\b|\bpassword\s*=\s*[^,)]+\)\s*as\s+\w+:\s*$|\b7z\s+a\s+(?:\S+\s+)*-p/m.exec(
       f.text,

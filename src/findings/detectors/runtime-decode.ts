@@ -1,0 +1,36 @@
+// Fail closed on text decoded at run time and then executed: a value decoded (base64/85, hex,
+// XOR with a key, rot13, a value read from a JSON file and decoded) into a variable that reaches
+// exec/eval/a shell/a deserialiser. What runs is not in the file as written, so it cannot be
+// analysed; the rule does not need to decode the literal (the key or the JSON value may only exist
+// at run time). Line-based taint over one file; linear.
+
+/** A line that decodes or unmasks data. */
+const decodes =
+  /\b(?:b64decode|b85decode|a85decode|b32decode|urlsafe_b64decode|decodebytes|fromhex|unhexlify|atob)\s*\(|Buffer\.from\([^)\n]*['"](?:base64|hex|base64url)['"]|\bcodecs\.decode\(|\brot_?13\b|\bord\([^)\n]*\)\s*\^|\^\s*ord\(|\bcharCodeAt\([^)\n]*\)\s*\^|\^\s*(?:\w*key\w*|0x[0-9a-fA-F]{1,2})\b|\bzlib\.decompress\(|\bmarshal\.loads\(/i;
+/** Calls that run their argument as code or a command, or deserialise it into objects. */
+const runs =
+  /(?:\b(?:exec|eval|os\.system|os\.popen|subprocess\.(?:run|call|Popen|check_output|check_call|getoutput)|execSync|spawnSync|new Function|Function|pickle\.loads|marshal\.loads|runpy\.run_\w+)|(?<![\w.])compile)\s*\(([^\n]*)/g;
+const assigned = /^\s*(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w[\]]+\s*)?=(?!=)(.*)$/;
+
+/** The first line where a value decoded at run time is executed, or undefined. */
+export function decodedThenRun(text: string): { offset: number; line: string } | undefined {
+  if (!decodes.test(text)) return undefined;
+  const tainted = new Set<string>();
+  const refs = (expr: string): boolean => {
+    for (const m of expr.matchAll(/[A-Za-z_$][\w$]*/g)) if (tainted.has(m[0])) return true;
+    return false;
+  };
+  let offset = 0;
+  for (const line of text.split("\n")) {
+    const at = offset;
+    offset += line.length + 1;
+    const a = assigned.exec(line);
+    if (a && (decodes.test(a[2] ?? "") || refs(a[2] ?? ""))) {
+      tainted.add(a[1] ?? "");
+      continue;
+    }
+    if (tainted.size === 0) continue;
+    for (const m of line.matchAll(runs)) if (refs(m[1] ?? "")) return { offset: at, line };
+  }
+  return undefined;
+}
