@@ -37,6 +37,8 @@ const commandModules: Array<{ names: string[]; load: Loader }> = [
 /** The modules needed for argv: the named sub-command's, or all of them (help, unknown command). */
 async function loadCommands(argv: string[]): Promise<RegisterCommand[]> {
   const name = commandName(argv);
+  // `skillwall --version` needs no sub-command at all.
+  if (name === undefined && (argv.includes("--version") || argv.includes("-V"))) return [];
   const wanted = commandModules.filter((m) => name !== undefined && m.names.includes(name));
   const modules = wanted.length > 0 ? wanted : commandModules;
   return (await Promise.all(modules.map((m) => m.load()))).flat();
