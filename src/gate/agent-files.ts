@@ -72,9 +72,13 @@ export function agentStartupFile(file: string): string | undefined {
  */
 export function patchTargets(patch: string): string[] {
   const out = new Set<string>();
-  for (const line of patch.split(/\r?\n/)) {
+  for (const raw of patch.split(/\r?\n/)) {
+    // OpenClaw trims a hunk header before it reads the marker, so an indented header counts;
+    // the match here is looser still (spacing, letter case): a superset of what OpenClaw applies.
+    const line = raw.trim();
     const envelope =
-      /^\*\*\* (?:Add|Update|Delete) File: (.+)$/.exec(line) ?? /^\*\*\* Move to: (.+)$/.exec(line);
+      /^\*\*\*\s*(?:Add|Update|Delete)\s+File\s*:\s*(.+)$/i.exec(line) ??
+      /^\*\*\*\s*Move\s+to\s*:\s*(.+)$/i.exec(line);
     if (envelope?.[1]) out.add(envelope[1].trim());
     const diff = /^(?:\+\+\+|---) (?:[ab]\/)?(.+?)(?:\t.*)?$/.exec(line);
     if (diff?.[1] && diff[1] !== "/dev/null") out.add(diff[1].trim());

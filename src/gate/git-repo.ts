@@ -24,6 +24,11 @@ export const gitHostConfig: Readonly<Record<string, string>> = configEnv([
   ["sequence.editor", "false"],
   ["safe.bareRepository", "explicit"],
   ["protocol.ext.allow", "never"],
+  // git status/diff run git inside each populated submodule, which reads that repository's own
+  // config (filter and diff drivers): submodules are not looked into on the host.
+  ["diff.ignoreSubmodules", "all"],
+  ["submodule.recurse", "false"],
+  ["status.submoduleSummary", "false"],
 ]);
 
 function configEnv(pairs: ReadonlyArray<[string, string]>): Record<string, string> {

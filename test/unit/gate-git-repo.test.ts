@@ -143,4 +143,33 @@ describe("gitHostConfig", () => {
     expect(fs.existsSync(`${marker}-fsmonitor`)).toBe(true);
     expect(fs.existsSync(`${marker}-hook`)).toBe(true);
   });
+
+  it("does not look into submodules, whose own config could name a filter driver", () => {
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: "a",
+      GIT_AUTHOR_EMAIL: "a@b.c",
+      GIT_COMMITTER_NAME: "a",
+      GIT_COMMITTER_EMAIL: "a@b.c",
+    };
+    const sh = (c: string) => execFileSync("/bin/bash", ["-c", c], { cwd: ws, env, stdio: "ignore" });
+    sh(
+      "git init -q sub && cd sub && echo 'f filter=ev' > .gitattributes && echo x > f && git add f .gitattributes && git commit -qm s",
+    );
+    sh("git init -q . && git add sub 2>/dev/null; git commit -qm p");
+    execFileSync("git", [
+      "-C",
+      path.join(ws, "sub"),
+      "config",
+      "filter.ev.clean",
+      `sh -c 'touch ${marker}-filter; cat'`,
+    ]);
+    // A newer mtime makes git re-hash the file through the filter.
+    const later = new Date(Date.now() + 5_000);
+    fs.utimesSync(path.join(ws, "sub", "f"), later, later);
+    runOnHost("git status --short\n", true);
+    expect(fs.existsSync(`${marker}-filter`)).toBe(false);
+    runOnHost("git status --short\n", false);
+    expect(fs.existsSync(`${marker}-filter`)).toBe(true);
+  });
 });

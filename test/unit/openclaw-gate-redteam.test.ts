@@ -50,6 +50,23 @@ describe("OpenClaw gate red team: file tools", () => {
         })
       )?.block,
     ).toBe(true);
+    // OpenClaw trims a hunk header before reading it: an indented header behind a decoy is applied.
+    for (const header of [
+      " *** Add File: AGENTS.md",
+      "\t*** Add File: .git/config",
+      "  *** Move to: HEARTBEAT.md",
+    ])
+      expect(
+        (
+          await g.beforeToolCall({
+            toolName: "apply_patch",
+            params: {
+              input: `*** Begin Patch\n*** Update File: decoy.md\n${header}\n+x\n*** Add File: notes.md\n+y\n*** End Patch`,
+            },
+          })
+        )?.block,
+        header,
+      ).toBe(true);
   });
 
   it("refuses OpenClaw's .env and plugin folders, reached by a path relative to the workspace", async () => {
