@@ -300,7 +300,7 @@ export function createGate(lib, config = {}, host = {}) {
     return [target, resolved, realPathOf(resolved)];
   }
 
-  function checkFileWrite(event, ctx) {
+  function checkFileWrite(judge, event, ctx) {
     const p = event.params ?? {};
     const targets = new Set(
       Array.isArray(event.derivedPaths) ? event.derivedPaths.filter((x) => typeof x === "string") : [],
@@ -333,6 +333,15 @@ export function createGate(lib, config = {}, host = {}) {
           event,
           `${t} ${real === path.resolve(workspace, t) ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
           "write files inside the workspace",
+        );
+      // The policy's own write rules (blocked paths such as .npmrc or .envrc, git's files, hook
+      // managers' and editors' task files) hold for a file tool as for a shell redirect.
+      const j = judge.judge(`printf '' > ${shellQuote(real)}`, { cwd: realWorkspace, env: { HOME: home } });
+      if (j.verdict !== "allow" && j.rule !== "default-deny")
+        return block(
+          event,
+          `writing ${t} is judged like a shell redirect by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+          "write ordinary files inside the workspace",
         );
     }
     return undefined;
@@ -451,7 +460,8 @@ export function createGate(lib, config = {}, host = {}) {
             "the openclaw setup tool changes configuration, plugins and agents, which could switch skillwall off",
             "the operator changes configuration with the openclaw CLI",
           );
-        if (fileTools.has(event.toolName)) return checkFileWrite(event, ctx);
+        if (fileTools.has(event.toolName))
+          return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
           return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);

@@ -69,6 +69,25 @@ describe("OpenClaw gate red team: file tools", () => {
       ).toBe(true);
   });
 
+  it("holds file tools to the policy's write rules, as a shell redirect is held", async () => {
+    const { g } = gate();
+    // .npmrc: `registry=http://any-host/<data>/` makes an allowed `npm view` reach any host.
+    for (const p of [
+      ".npmrc",
+      "CLAUDE.md",
+      ".husky/pre-commit",
+      ".vscode/tasks.json",
+      ".pre-commit-config.yaml",
+      "skills/x/scripts/run.sh",
+    ]) {
+      const r = await g.beforeToolCall(write(p));
+      expect(r?.block, p).toBe(true);
+      expect(r?.blockReason, p).toMatch(/judged like a shell redirect/);
+    }
+    for (const p of ["notes.md", "src/app.ts"])
+      expect((await g.beforeToolCall(write(p)))?.block, p).toBeUndefined();
+  });
+
   it("refuses OpenClaw's .env and plugin folders, reached by a path relative to the workspace", async () => {
     const { g } = gate();
     // Relative paths resolve against the workspace (~/.openclaw/workspace): ../ is ~/.openclaw.
