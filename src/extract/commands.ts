@@ -208,6 +208,24 @@ const ENGLISH_WORDS = new Set(
 );
 
 /**
+ * A command line that starts after a lead-in inside a prose line ("Step 1: curl … | sh",
+ * "To reset, run rm -rf ~/.ssh now."): a tool's name, then something only a command line
+ * carries (an option, a pipe or list operator, a substitution, a URL or a home path). Reported
+ * as not analysed, never judged from half a sentence.
+ */
+export function proseCommandInside(line: string): boolean {
+  const text = line.trim();
+  for (const m of text.matchAll(/(?:^|[\s:(,;])([A-Za-z][\w.+-]*)(?=\s)/g)) {
+    const word = m[1]!;
+    if (!KNOWN_PROGRAMS.has(word) || ENGLISH_WORDS.has(word)) continue;
+    const rest = text.slice((m.index ?? 0) + m[0].length);
+    if (/^\s+(?:-{1,2}[A-Za-z]|\S*(?:https?:\/\/|~\/|\$\())|\s(?:\||&&|;|\$\(|>>?\s*[~/])/.test(rest))
+      return true;
+  }
+  return false;
+}
+
+/**
  * A prose line (paragraph, list item, heading) that starts with a tool's name and an argument
  * but is not judged as a command: `npm install left-pad` written without code formatting. Only
  * tool names that are not English words count, so prose does not flood reviewers.

@@ -26,6 +26,7 @@ import {
   looksLikeShellBlock,
   looksExecutable,
   looksLikeUnjudgedProseCommand,
+  proseCommandInside,
   unparsedShellLang,
 } from "./commands.js";
 import { consoleCommands } from "./console.js";
@@ -564,6 +565,8 @@ class Extractor {
       else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
       else if (looksLikeUnjudgedProseCommand(withoutCodeSpans(body)))
         this.notAnalysed(piece, `a line of ${where} that starts like a command was not judged`);
+      else if (proseCommandInside(withoutCodeSpans(body)))
+        this.notAnalysed(piece, `a line of ${where} holds a command after its lead-in that was not judged`);
       if (pending.length > 0 && !body.endsWith("\\")) {
         this.addStep(kind, pending, {
           install: false,
