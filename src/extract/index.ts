@@ -86,6 +86,11 @@ function decodeEntities(text: string): string {
   });
 }
 
+/** A prose line as rendered: inline tags removed, entities decoded. */
+function inlineHtmlText(line: string): string {
+  return decodeEntities(line.replace(/<\/?[A-Za-z][^>]*>/g, " "));
+}
+
 /** `… | sh` and the like: a shell pipeline into an interpreter, in any language's block. */
 const INTERPRETER_PIPE = /\|\s*(?:sudo\s+)?(?:ba|z|da|k)?sh\b/;
 
@@ -561,11 +566,15 @@ class Extractor {
         this.tableRowCells(body, this.index.lineStart(lineNo) + col - 1);
         continue;
       }
+      // Inline HTML (<code>, <kbd> …) renders its entities: `&#124;` is the `|` the agent sees.
+      const rendered = /[<&]/.test(body) ? inlineHtmlText(body) : body;
+      if (pending.length === 0 && rendered !== body)
+        this.inlineHtmlCode(body, this.index.lineStart(lineNo) + col - 1);
       if (pending.length > 0) pending.push(piece);
       else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
-      else if (looksLikeUnjudgedProseCommand(withoutCodeSpans(body)))
+      else if (looksLikeUnjudgedProseCommand(withoutCodeSpans(rendered)))
         this.notAnalysed(piece, `a line of ${where} that starts like a command was not judged`);
-      else if (proseCommandInside(withoutCodeSpans(body)))
+      else if (proseCommandInside(withoutCodeSpans(rendered)))
         this.notAnalysed(piece, `a line of ${where} holds a command after its lead-in that was not judged`);
       if (pending.length > 0 && !body.endsWith("\\")) {
         this.addStep(kind, pending, {
@@ -576,6 +585,19 @@ class Extractor {
       }
     }
     if (pending.length > 0) this.addStep(kind, pending, { install: false, reason: `a command in ${where}` });
+  }
+
+  /** `<code>`/`<kbd>`/`<samp>`/`<tt>` inside a prose line: judged like an inline code span, entities decoded. */
+  private inlineHtmlCode(body: string, offset: number): void {
+    for (const m of body.matchAll(/<(code|kbd|samp|tt)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi)) {
+      const text = decodeEntities(m[2]!.replace(/<\/?[A-Za-z][^>]*>/g, "")).trim();
+      if (text !== "" && looksLikeInlineCommand(text))
+        this.addStep("inline", [{ text, pos: this.index.at(offset + (m.index ?? 0)) }], {
+          install: false,
+          reason: "a command in inline HTML; `install` runs only install blocks",
+          contiguous: false,
+        });
+    }
   }
 
   /** Lines of an HTML block (comment, <pre>, <details> …) that hold a command once tags are removed. */
@@ -590,6 +612,14 @@ class Extractor {
           reason: "a command in an HTML block; `install` runs only install blocks",
           contiguous: false,
         });
+      else if (text !== "") {
+        this.inlineHtmlCode(raw, at);
+        if (proseCommandInside(text))
+          this.notAnalysed(
+            { text, pos: this.index.at(at) },
+            "a line of an HTML block holds a command after its lead-in that was not judged",
+          );
+      }
       at += raw.length + 1;
     }
   }
