@@ -16,6 +16,7 @@ import type { Policy } from "../policy/types.js";
 import { judgeCommand, worstVerdict } from "../policy/evaluate.js";
 import { normaliseGlob, normalisePath } from "../policy/paths.js";
 import { physicalPath } from "../hostfs/physical-path.js";
+import { entryKind, firstLinkBelow, isHardLinked } from "../hostfs/link-census.js";
 import type { Judgement } from "./judge.js";
 
 /** `>&2`, `<&0`, `>&-`: a descriptor, not a file. */
@@ -48,6 +49,18 @@ export function hostPathCheck(j: Judgement, view: Policy, viewIn: (dir: string) 
   };
   for (const c of j.judged.commands) {
     const cwd = c.cwd ?? workdir;
+    const hidden = c.verdict === "deny" ? undefined : hiddenLink(c.command, physicalDir(cwd));
+    if (hidden) {
+      const out: Judgement = {
+        ...j,
+        verdict: "deny",
+        rule: hidden.rule,
+        reason: hidden.reason,
+        fix: hidden.fix,
+      };
+      delete out.canonical;
+      return Object.freeze(out);
+    }
     const moved = leadsElsewhere(c, cwd, physicalDir(cwd), rootsNow);
     if (!moved) continue;
     const cmd = c.command;
@@ -129,4 +142,94 @@ function leadsElsewhere(
       : { ...r, target: swap(r.target, `redirect ${r.op}`) },
   );
   return notes.length === 0 ? undefined : { command: { ...cmd, argv, redirects }, notes };
+}
+
+/** Programs that follow symlinks they find below a directory operand (GNU diff, even without -r). */
+const followsLinksBelow = new Set(["diff"]);
+/** Programs that write each source into DEST/<name> when DEST is an existing directory. */
+const copiesInto = new Set(["cp"]);
+
+interface Hidden {
+  rule: "hardlink" | "symlink";
+  reason: string;
+  fix: string;
+}
+
+/**
+ * A link the operand's name does not show: a hard-linked file (the same file may live outside
+ * the workspace: reading or appending to it reaches that file), a link below a directory a
+ * link-following program reads, or DEST/<name> of a copy into an existing directory (cp writes
+ * through a symlink or into a hard-linked file found there).
+ */
+function hiddenLink(cmd: SimpleCommand, realCwd: string): Hidden | undefined {
+  const at = (p: string): string => physicalPath(p, realCwd);
+  const hard = (what: string, p: string): Hidden => ({
+    rule: "hardlink",
+    reason: `${what} is a hard link: the same file may live outside the workspace`,
+    fix: `copy the file's content to a new file first (cp makes an independent copy), or remove ${p}`,
+  });
+  for (const [i, w] of cmd.argv.entries()) {
+    if (i === 0) continue;
+    const eq = w.value.indexOf("=");
+    const values = w.value.startsWith("-") && eq > 0 ? [w.value.slice(eq + 1)] : [w.value];
+    for (const v of values) if (v !== "" && isHardLinked(at(v))) return hard(`argument ${i} '${w.value}'`, v);
+  }
+  for (const r of cmd.redirects) {
+    if (r.target === undefined || noFile.has(r.op)) continue;
+    if ((r.op === ">&" || r.op === "<&") && fdTarget.test(r.target.value)) continue;
+    if (isHardLinked(at(r.target.value))) return hard(`redirect ${r.op} '${r.target.value}'`, r.target.value);
+  }
+  const program = (cmd.argv[0]?.value ?? "").split("/").pop() ?? "";
+  const operands = positionals(cmd.argv.slice(1).map((w) => w.value));
+  const below = (what: string, dir: string): Hidden | undefined => {
+    const link = firstLinkBelow(dir);
+    if (link === undefined) return undefined;
+    return {
+      rule: link.kind,
+      reason: `${what} holds ${link.path}, a ${link.kind === "symlink" ? "symbolic" : "hard"} link (${program} follows it, and it may lead outside the workspace)`,
+      fix: "name the files themselves, or remove the link",
+    };
+  };
+  if (followsLinksBelow.has(program)) {
+    for (const o of operands) {
+      const real = at(o);
+      if (entryKind(real)?.kind !== "dir") continue;
+      const found = below(`directory '${o}'`, real);
+      if (found) return found;
+    }
+  }
+  if (copiesInto.has(program) && operands.length >= 2) {
+    const dest = at(operands[operands.length - 1] as string);
+    if (entryKind(dest)?.kind !== "dir") return undefined;
+    const recursive = cmd.argv.some((w) => w.value === "--recursive" || /^-[a-zA-Z]*[rR]/.test(w.value));
+    for (const src of operands.slice(0, -1)) {
+      const name = src.replace(/\/+$/, "").split("/").pop() ?? "";
+      const target = name === "." || name === ".." || name === "" ? dest : `${dest}/${name}`;
+      const e = entryKind(target);
+      if (e?.kind === "symlink") {
+        return {
+          rule: "symlink",
+          reason: `${program} would write '${src}' through ${target}, a symbolic link that may lead outside the workspace`,
+          fix: "remove the link first, or copy to a file name that does not exist yet",
+        };
+      }
+      if (e?.kind === "file" && e.nlink > 1) return hard(`the copy's destination ${target}`, target);
+      if (recursive && e?.kind === "dir") {
+        const found = below(`the copy's destination '${target}'`, target);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Arguments that are not options (all of them after `--`). */
+function positionals(args: string[]): string[] {
+  const out: string[] = [];
+  let ended = false;
+  for (const a of args) {
+    if (!ended && a === "--") ended = true;
+    else if (ended || !a.startsWith("-") || a === "-") out.push(a);
+  }
+  return out;
 }
