@@ -181,8 +181,8 @@ function hiddenLink(cmd: SimpleCommand, realCwd: string): Hidden | undefined {
   }
   const program = (cmd.argv[0]?.value ?? "").split("/").pop() ?? "";
   const operands = positionals(cmd.argv.slice(1).map((w) => w.value));
-  const below = (what: string, dir: string): Hidden | undefined => {
-    const link = firstLinkBelow(dir);
+  const below = (what: string, dir: string, symlinks = true): Hidden | undefined => {
+    const link = firstLinkBelow(dir, { symlinks });
     if (link === undefined) return undefined;
     return {
       rule: link.kind,
@@ -199,9 +199,17 @@ function hiddenLink(cmd: SimpleCommand, realCwd: string): Hidden | undefined {
     }
   }
   if (copiesInto.has(program) && operands.length >= 2) {
+    const recursive = cmd.argv.some((w) => w.value === "--recursive" || /^-[a-zA-Z]*[rR]/.test(w.value));
+    // A recursive copy reads every file of its source trees (symlinks are copied as links): a
+    // hard-linked secret there lands, as a plain file, in the workspace.
+    for (const src of recursive ? operands.slice(0, -1) : []) {
+      const real = at(src);
+      if (entryKind(real)?.kind !== "dir") continue;
+      const found = below(`directory '${src}'`, real, false);
+      if (found) return found;
+    }
     const dest = at(operands[operands.length - 1] as string);
     if (entryKind(dest)?.kind !== "dir") return undefined;
-    const recursive = cmd.argv.some((w) => w.value === "--recursive" || /^-[a-zA-Z]*[rR]/.test(w.value));
     for (const src of operands.slice(0, -1)) {
       const name = src.replace(/\/+$/, "").split("/").pop() ?? "";
       const target = name === "." || name === ".." || name === "" ? dest : `${dest}/${name}`;

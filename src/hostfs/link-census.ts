@@ -28,11 +28,14 @@ export function isHardLinked(path: string): boolean {
 }
 
 /**
- * The first symlink or hard-linked file below the directory `dir` ("/"-joined path), or
- * undefined. Throws past limits.maxJudgeTreeEntries entries: a tree too large to check is
+ * The first symlink (unless `symlinks` is false) or hard-linked file below the directory `dir`
+ * ("/"-joined path), or undefined. Throws past limits.maxJudgeTreeEntries entries: a tree too large to check is
  * refused, never half-checked.
  */
-export function firstLinkBelow(dir: string): { path: string; kind: "symlink" | "hardlink" } | undefined {
+export function firstLinkBelow(
+  dir: string,
+  opts: { symlinks: boolean } = { symlinks: true },
+): { path: string; kind: "symlink" | "hardlink" } | undefined {
   let seen = 0;
   const todo = [dir];
   while (todo.length > 0) {
@@ -62,7 +65,7 @@ export function firstLinkBelow(dir: string): { path: string; kind: "symlink" | "
       const p = `${here}/${name}`;
       const e = entryKind(p);
       if (e === undefined) continue;
-      if (e.kind === "symlink") return { path: p, kind: "symlink" };
+      if (e.kind === "symlink" && opts.symlinks) return { path: p, kind: "symlink" };
       if (e.kind === "file" && e.nlink > 1) return { path: p, kind: "hardlink" };
       if (e.kind === "dir") todo.push(p);
     }

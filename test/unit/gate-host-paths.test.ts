@@ -118,6 +118,8 @@ describe("judge: links the operand's name does not show", () => {
     linkSync(path.join(home, ".ssh/id_rsa"), path.join(ws, "hl.txt"));
     linkSync(path.join(home, ".bashrc"), path.join(ws, "hl2.txt"));
     linkSync(path.join(home, ".bashrc"), path.join(ws, "tf/k"));
+    mkdirSync(path.join(ws, "th"));
+    linkSync(path.join(home, "diary.txt"), path.join(ws, "th/d.txt"));
   });
 
   it("denies diff of a directory holding a symlink, allows one without", () => {
@@ -136,6 +138,10 @@ describe("judge: links the operand's name does not show", () => {
       expect(j.verdict, t).toBe("deny");
       expect(["symlink", "hardlink"], t).toContain(j.rule);
     }
+    const j = judge.judge("cp -r th tnew", at);
+    expect(j.verdict).toBe("deny");
+    expect(j.rule).toBe("hardlink");
+    expect(judge.judge("cp -r ta tnew", at).verdict).toBe("allow");
     expect(judge.judge("cp te/k tb/", at).verdict).toBe("allow");
     expect(judge.judge("cp -r te/. tc", at).verdict).toBe("allow");
   });
