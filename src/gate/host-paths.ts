@@ -4,6 +4,9 @@
 // gateway's config. So every argument and redirect target of a command the policy did not deny
 // is resolved on the host at judge time (src/hostfs/physical-path.ts); when one leads elsewhere,
 // the command is judged again with the places it really reaches, and refused if that is worse.
+// A hard-linked file (a second name for the same file, maybe ~/.ssh/id_rsa) is judged as if it
+// lay outside every granted place. Links below a directory operand are looked for where the
+// program follows them (diff) or writes through them (cp into a directory): link-census.ts.
 //
 // Time of check to time of use: the check runs when the command is judged, the command a moment
 // later. A path swapped for a symlink in between is not seen. Only a process already running in
@@ -19,6 +22,8 @@ import { physicalPath } from "../hostfs/physical-path.js";
 import { entryKind, firstLinkBelow, isHardLinked } from "../hostfs/link-census.js";
 import type { Judgement } from "./judge.js";
 
+/** Where a hard-linked file is judged to be: no policy grants it short of granting everything. */
+const hardLinkPlace = "/hard-link-to-an-unknown-place";
 /** `>&2`, `<&0`, `>&-`: a descriptor, not a file. */
 const fdTarget = /^(?:\d+-?|-)$/;
 const noFile = new Set<Redirect["op"]>(["<<", "<<-", "<<<"]);
@@ -76,9 +81,11 @@ export function hostPathCheck(j: Judgement, view: Policy, viewIn: (dir: string) 
     const out: Judgement = {
       ...j,
       verdict: worstVerdict(j.verdict, verdict),
-      rule: "symlink",
+      rule: moved.hardLinks ? "hardlink" : "symlink",
       reason: `${moved.notes.join("; ")}; there: ${again.reason}`,
-      fix: "name the file where it really is (inside the workspace), or remove the symlink",
+      fix: moved.hardLinks
+        ? "copy the file's content to a new file first (cp makes an independent copy), or remove the extra name"
+        : "name the file where it really is (inside the workspace), or remove the symlink",
     };
     if (out.verdict === "deny") delete out.canonical;
     return Object.freeze(out);
@@ -111,8 +118,9 @@ function leadsElsewhere(
   cwd: string,
   realCwd: string,
   roots: () => Array<[string, string]>,
-): { command: SimpleCommand; notes: string[] } | undefined {
+): { command: SimpleCommand; notes: string[]; hardLinks: boolean } | undefined {
   const notes: string[] = [];
+  let hardLinks = false;
   const swap = (w: Word, what: string): Word => {
     const v = w.value;
     // The whole word, the value of an --option=PATH and of an attached -XPATH (git -Crepo).
@@ -124,6 +132,12 @@ function leadsElsewhere(
       if (p === "") continue;
       const named = normalisePath(p.startsWith("/") ? p : `${cwd}/${p}`);
       const physical = physicalPath(p, realCwd);
+      // A hard-linked file is judged as if it were anywhere: the other name may be ~/.ssh/id_rsa.
+      if (isHardLinked(physical)) {
+        notes.push(`${what} '${v}' is a hard link: the same file may live outside the workspace`);
+        hardLinks = true;
+        return { ...w, value: prefix + hardLinkPlace + physical };
+      }
       if (physical === named) continue;
       const real = asNamed(physical, roots());
       if (real === named) continue;
@@ -141,7 +155,7 @@ function leadsElsewhere(
       ? r
       : { ...r, target: swap(r.target, `redirect ${r.op}`) },
   );
-  return notes.length === 0 ? undefined : { command: { ...cmd, argv, redirects }, notes };
+  return notes.length === 0 ? undefined : { command: { ...cmd, argv, redirects }, notes, hardLinks };
 }
 
 /** Programs that follow symlinks they find below a directory operand (GNU diff, even without -r). */
@@ -168,17 +182,6 @@ function hiddenLink(cmd: SimpleCommand, realCwd: string): Hidden | undefined {
     reason: `${what} is a hard link: the same file may live outside the workspace`,
     fix: `copy the file's content to a new file first (cp makes an independent copy), or remove ${p}`,
   });
-  for (const [i, w] of cmd.argv.entries()) {
-    if (i === 0) continue;
-    const eq = w.value.indexOf("=");
-    const values = w.value.startsWith("-") && eq > 0 ? [w.value.slice(eq + 1)] : [w.value];
-    for (const v of values) if (v !== "" && isHardLinked(at(v))) return hard(`argument ${i} '${w.value}'`, v);
-  }
-  for (const r of cmd.redirects) {
-    if (r.target === undefined || noFile.has(r.op)) continue;
-    if ((r.op === ">&" || r.op === "<&") && fdTarget.test(r.target.value)) continue;
-    if (isHardLinked(at(r.target.value))) return hard(`redirect ${r.op} '${r.target.value}'`, r.target.value);
-  }
   const program = (cmd.argv[0]?.value ?? "").split("/").pop() ?? "";
   const operands = positionals(cmd.argv.slice(1).map((w) => w.value));
   const below = (what: string, dir: string, symlinks = true): Hidden | undefined => {

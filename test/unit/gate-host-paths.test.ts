@@ -154,5 +154,7 @@ describe("judge: links the operand's name does not show", () => {
       expect(j.reason, t).toContain("hard link");
     }
     expect(judge.judge("cat notes/real.md", at).verdict).toBe("allow");
+    // A word that is not read as a path is judged as before.
+    expect(judge.judge("echo hl.txt", at).verdict).toBe("allow");
   });
 });
