@@ -15,6 +15,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createJudge, type Judge } from "../../src/index.js";
 import { physicalPath } from "../../src/hostfs/physical-path.js";
+import { limits } from "../../src/limits.js";
 
 let judge: Judge;
 let home: string;
@@ -130,6 +131,12 @@ describe("judge: links the operand's name does not show", () => {
       expect(j.reason, t).toContain("ta/k");
     }
     expect(judge.judge("diff -r tb tc", at).verdict).toBe("allow");
+  });
+
+  it("refuses a diff directory too large to look through (fails closed)", () => {
+    mkdirSync(path.join(ws, "big"));
+    for (let i = 0; i <= limits.maxJudgeTreeEntries; i++) writeFileSync(path.join(ws, `big/f${i}`), "");
+    expect(() => judge.judge("diff -r big tb", at)).toThrow(/more than 2000 entries/);
   });
 
   it("denies cp into a directory whose entry of that name is a symlink or a hard link", () => {
