@@ -57,6 +57,8 @@ export const limits = {
   maxCdViews: 32,
   /** Symbolic links followed while resolving one path on the host (the kernel's own limit, ELOOP). */
   maxSymlinkHops: 40,
+  /** Entries the judge looks at below one directory operand (diff, cp -r) for links; more: refused. */
+  maxJudgeTreeEntries: 2_000,
   /** Judgements a judge remembers (identical command text, cwd and HOME give the same answer). */
   maxJudgeCache: 1024,
   /** Most files copied into the private snapshot of a skill folder the install gate scans. */

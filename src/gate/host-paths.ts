@@ -4,6 +4,9 @@
 // gateway's config. So every argument and redirect target of a command the policy did not deny
 // is resolved on the host at judge time (src/hostfs/physical-path.ts); when one leads elsewhere,
 // the command is judged again with the places it really reaches, and refused if that is worse.
+// A hard-linked file (a second name for the same file, maybe ~/.ssh/id_rsa) is judged as if it
+// lay outside every granted place. Links below a directory operand are looked for where the
+// program follows them (diff) or writes through them (cp into a directory): link-census.ts.
 //
 // Time of check to time of use: the check runs when the command is judged, the command a moment
 // later. A path swapped for a symlink in between is not seen. Only a process already running in
@@ -16,8 +19,11 @@ import type { Policy } from "../policy/types.js";
 import { judgeCommand, worstVerdict } from "../policy/evaluate.js";
 import { normaliseGlob, normalisePath } from "../policy/paths.js";
 import { physicalPath } from "../hostfs/physical-path.js";
+import { entryKind, firstLinkBelow, isHardLinked } from "../hostfs/link-census.js";
 import type { Judgement } from "./judge.js";
 
+/** Where a hard-linked file is judged to be: no policy grants it short of granting everything. */
+const hardLinkPlace = "/hard-link-to-an-unknown-place";
 /** `>&2`, `<&0`, `>&-`: a descriptor, not a file. */
 const fdTarget = /^(?:\d+-?|-)$/;
 const noFile = new Set<Redirect["op"]>(["<<", "<<-", "<<<"]);
@@ -48,6 +54,18 @@ export function hostPathCheck(j: Judgement, view: Policy, viewIn: (dir: string) 
   };
   for (const c of j.judged.commands) {
     const cwd = c.cwd ?? workdir;
+    const hidden = c.verdict === "deny" ? undefined : hiddenLink(c.command, physicalDir(cwd));
+    if (hidden) {
+      const out: Judgement = {
+        ...j,
+        verdict: "deny",
+        rule: hidden.rule,
+        reason: hidden.reason,
+        fix: hidden.fix,
+      };
+      delete out.canonical;
+      return Object.freeze(out);
+    }
     const moved = leadsElsewhere(c, cwd, physicalDir(cwd), rootsNow);
     if (!moved) continue;
     const cmd = c.command;
@@ -63,9 +81,11 @@ export function hostPathCheck(j: Judgement, view: Policy, viewIn: (dir: string) 
     const out: Judgement = {
       ...j,
       verdict: worstVerdict(j.verdict, verdict),
-      rule: "symlink",
+      rule: moved.hardLinks ? "hardlink" : "symlink",
       reason: `${moved.notes.join("; ")}; there: ${again.reason}`,
-      fix: "name the file where it really is (inside the workspace), or remove the symlink",
+      fix: moved.hardLinks
+        ? "copy the file's content to a new file first (cp makes an independent copy), or remove the extra name"
+        : "name the file where it really is (inside the workspace), or remove the symlink",
     };
     if (out.verdict === "deny") delete out.canonical;
     return Object.freeze(out);
@@ -98,8 +118,9 @@ function leadsElsewhere(
   cwd: string,
   realCwd: string,
   roots: () => Array<[string, string]>,
-): { command: SimpleCommand; notes: string[] } | undefined {
+): { command: SimpleCommand; notes: string[]; hardLinks: boolean } | undefined {
   const notes: string[] = [];
+  let hardLinks = false;
   const swap = (w: Word, what: string): Word => {
     const v = w.value;
     // The whole word, the value of an --option=PATH and of an attached -XPATH (git -Crepo).
@@ -111,6 +132,12 @@ function leadsElsewhere(
       if (p === "") continue;
       const named = normalisePath(p.startsWith("/") ? p : `${cwd}/${p}`);
       const physical = physicalPath(p, realCwd);
+      // A hard-linked file is judged as if it were anywhere: the other name may be ~/.ssh/id_rsa.
+      if (isHardLinked(physical)) {
+        notes.push(`${what} '${v}' is a hard link: the same file may live outside the workspace`);
+        hardLinks = true;
+        return { ...w, value: prefix + hardLinkPlace + physical };
+      }
       if (physical === named) continue;
       const real = asNamed(physical, roots());
       if (real === named) continue;
@@ -128,5 +155,92 @@ function leadsElsewhere(
       ? r
       : { ...r, target: swap(r.target, `redirect ${r.op}`) },
   );
-  return notes.length === 0 ? undefined : { command: { ...cmd, argv, redirects }, notes };
+  return notes.length === 0 ? undefined : { command: { ...cmd, argv, redirects }, notes, hardLinks };
+}
+
+/** Programs that follow symlinks they find below a directory operand (GNU diff, even without -r). */
+const followsLinksBelow = new Set(["diff"]);
+/** Programs that write each source into DEST/<name> when DEST is an existing directory. */
+const copiesInto = new Set(["cp"]);
+
+interface Hidden {
+  rule: "hardlink" | "symlink";
+  reason: string;
+  fix: string;
+}
+
+/**
+ * A link the operand's name does not show: a hard-linked file (the same file may live outside
+ * the workspace: reading or appending to it reaches that file), a link below a directory a
+ * link-following program reads, or DEST/<name> of a copy into an existing directory (cp writes
+ * through a symlink or into a hard-linked file found there).
+ */
+function hiddenLink(cmd: SimpleCommand, realCwd: string): Hidden | undefined {
+  const at = (p: string): string => physicalPath(p, realCwd);
+  const hard = (what: string, p: string): Hidden => ({
+    rule: "hardlink",
+    reason: `${what} is a hard link: the same file may live outside the workspace`,
+    fix: `copy the file's content to a new file first (cp makes an independent copy), or remove ${p}`,
+  });
+  const program = (cmd.argv[0]?.value ?? "").split("/").pop() ?? "";
+  const operands = positionals(cmd.argv.slice(1).map((w) => w.value));
+  const below = (what: string, dir: string, symlinks = true): Hidden | undefined => {
+    const link = firstLinkBelow(dir, { symlinks });
+    if (link === undefined) return undefined;
+    return {
+      rule: link.kind,
+      reason: `${what} holds ${link.path}, a ${link.kind === "symlink" ? "symbolic" : "hard"} link (${program} follows it, and it may lead outside the workspace)`,
+      fix: "name the files themselves, or remove the link",
+    };
+  };
+  if (followsLinksBelow.has(program)) {
+    for (const o of operands) {
+      const real = at(o);
+      if (entryKind(real)?.kind !== "dir") continue;
+      const found = below(`directory '${o}'`, real);
+      if (found) return found;
+    }
+  }
+  if (copiesInto.has(program) && operands.length >= 2) {
+    const recursive = cmd.argv.some((w) => w.value === "--recursive" || /^-[a-zA-Z]*[rR]/.test(w.value));
+    // A recursive copy reads every file of its source trees (symlinks are copied as links): a
+    // hard-linked secret there lands, as a plain file, in the workspace.
+    for (const src of recursive ? operands.slice(0, -1) : []) {
+      const real = at(src);
+      if (entryKind(real)?.kind !== "dir") continue;
+      const found = below(`directory '${src}'`, real, false);
+      if (found) return found;
+    }
+    const dest = at(operands[operands.length - 1] as string);
+    if (entryKind(dest)?.kind !== "dir") return undefined;
+    for (const src of operands.slice(0, -1)) {
+      const name = src.replace(/\/+$/, "").split("/").pop() ?? "";
+      const target = name === "." || name === ".." || name === "" ? dest : `${dest}/${name}`;
+      const e = entryKind(target);
+      if (e?.kind === "symlink") {
+        return {
+          rule: "symlink",
+          reason: `${program} would write '${src}' through ${target}, a symbolic link that may lead outside the workspace`,
+          fix: "remove the link first, or copy to a file name that does not exist yet",
+        };
+      }
+      if (e?.kind === "file" && e.nlink > 1) return hard(`the copy's destination ${target}`, target);
+      if (recursive && e?.kind === "dir") {
+        const found = below(`the copy's destination '${target}'`, target);
+        if (found) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Arguments that are not options (all of them after `--`). */
+function positionals(args: string[]): string[] {
+  const out: string[] = [];
+  let ended = false;
+  for (const a of args) {
+    if (!ended && a === "--") ended = true;
+    else if (ended || !a.startsWith("-") || a === "-") out.push(a);
+  }
+  return out;
 }

@@ -1,12 +1,21 @@
 // Symlinked path operands in judge mode: a name inside the workspace that leads outside it
 // through a symlink is judged by where it leads, at every call (never from the judge cache).
 
-import { mkdirSync, mkdtempSync, realpathSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createJudge, type Judge } from "../../src/index.js";
 import { physicalPath } from "../../src/hostfs/physical-path.js";
+import { limits } from "../../src/limits.js";
 
 let judge: Judge;
 let home: string;
@@ -90,5 +99,69 @@ describe("judge: symlinked path operands", () => {
 
   it("denies a symlink loop (the judge fails closed)", () => {
     expect(() => judge.judge("cat notes/loop1", at)).toThrow(/too many symbolic links/);
+  });
+});
+
+describe("judge: links the operand's name does not show", () => {
+  beforeAll(() => {
+    writeFileSync(path.join(home, ".bashrc"), "# rc\n");
+    for (const d of ["ta", "tb", "tc", "td", "te", "tf"]) mkdirSync(path.join(ws, d));
+    // diff follows a symlink it finds inside a directory operand.
+    symlinkSync(path.join(home, ".ssh/id_rsa"), path.join(ws, "ta/k"));
+    writeFileSync(path.join(ws, "tb/k"), "x\n");
+    writeFileSync(path.join(ws, "tc/k"), "x\n");
+    writeFileSync(path.join(ws, "te/k"), "y\n");
+    // cp into a directory writes DIR/<name>, here a symlink to ~/.bashrc.
+    symlinkSync(path.join(home, ".bashrc"), path.join(ws, "td/k"));
+    mkdirSync(path.join(ws, "tg/te"), { recursive: true });
+    symlinkSync(path.join(home, ".bashrc"), path.join(ws, "tg/te/k"));
+    // Hard links: the same file as the canary and ~/.bashrc under workspace names.
+    linkSync(path.join(home, ".ssh/id_rsa"), path.join(ws, "hl.txt"));
+    linkSync(path.join(home, ".bashrc"), path.join(ws, "hl2.txt"));
+    linkSync(path.join(home, ".bashrc"), path.join(ws, "tf/k"));
+    mkdirSync(path.join(ws, "th"));
+    linkSync(path.join(home, "diary.txt"), path.join(ws, "th/d.txt"));
+  });
+
+  it("denies diff of a directory holding a symlink, allows one without", () => {
+    for (const t of ["diff ta tb", "diff -r ta tb", "diff -u tb ta"]) {
+      const j = judge.judge(t, at);
+      expect(j.verdict, t).toBe("deny");
+      expect(j.rule, t).toBe("symlink");
+      expect(j.reason, t).toContain("ta/k");
+    }
+    expect(judge.judge("diff -r tb tc", at).verdict).toBe("allow");
+  });
+
+  it("refuses a diff directory too large to look through (fails closed)", () => {
+    mkdirSync(path.join(ws, "big"));
+    for (let i = 0; i <= limits.maxJudgeTreeEntries; i++) writeFileSync(path.join(ws, `big/f${i}`), "");
+    expect(() => judge.judge("diff -r big tb", at)).toThrow(/more than 2000 entries/);
+  });
+
+  it("denies cp into a directory whose entry of that name is a symlink or a hard link", () => {
+    for (const t of ["cp te/k td/", "cp te/k td", "cp -r te/. td", "cp -r te tg", "cp te/k tf/"]) {
+      const j = judge.judge(t, at);
+      expect(j.verdict, t).toBe("deny");
+      expect(["symlink", "hardlink"], t).toContain(j.rule);
+    }
+    const j = judge.judge("cp -r th tnew", at);
+    expect(j.verdict).toBe("deny");
+    expect(j.rule).toBe("hardlink");
+    expect(judge.judge("cp -r ta tnew", at).verdict).toBe("allow");
+    expect(judge.judge("cp te/k tb/", at).verdict).toBe("allow");
+    expect(judge.judge("cp -r te/. tc", at).verdict).toBe("allow");
+  });
+
+  it("denies reading or writing a hard-linked file", () => {
+    for (const t of ["cat hl.txt", "echo x >> hl2.txt", "head -n 1 hl.txt", "cp notes/real.md hl2.txt"]) {
+      const j = judge.judge(t, at);
+      expect(j.verdict, t).toBe("deny");
+      expect(j.rule, t).toBe("hardlink");
+      expect(j.reason, t).toContain("hard link");
+    }
+    expect(judge.judge("cat notes/real.md", at).verdict).toBe("allow");
+    // A word that is not read as a path is judged as before.
+    expect(judge.judge("echo hl.txt", at).verdict).toBe("allow");
   });
 });
