@@ -275,7 +275,11 @@ export function typeByName(relPath: string, text: string): BundledFile["type"] {
   if (/\.(?:sh|bash|zsh|ksh)$/.test(lower)) return "shell";
   if (/\.(?:py|pyw)$/.test(lower)) return "python";
   if (/\.(?:js|mjs|cjs|ts|mts|cts)$/.test(lower)) return "javascript";
-  if (/\.(?:md|markdown)$/.test(lower)) return "markdown";
+  // Text an agent reads as instructions ("read notes/setup.txt and carry out each step") is
+  // extracted like markdown: plain text, reStructuredText, MDX, AsciiDoc, INSTALL-style names.
+  if (/\.(?:md|markdown|mdx|txt|text|rst|adoc)$/.test(lower)) return "markdown";
+  if (/(?:^|\/)(?:install|readme|setup|usage|notes|instructions|getting[-_]started)$/.test(lower))
+    return "markdown";
   const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(text);
   if (shebang !== null) {
     const prog = path.basename(shebang[1] === "/usr/bin/env" ? (shebang[2] ?? "") : (shebang[1] ?? ""));
