@@ -937,6 +937,13 @@ class Analyser {
       return extra;
     }
     const rawDelimiter = start.text;
+    // `<<'E0'#c`: with no blank before it, `#` is part of bash's delimiter word (E0#c), not a
+    // comment, so bash's heredoc runs to another line than the tree's.
+    const next = this.at(start.endIndex);
+    if (next !== undefined && !/[\s;&|<>()]/.test(next)) {
+      this.divergence("text joined to a heredoc delimiter", start.startIndex, start.endIndex + 1);
+      return extra;
+    }
     const quoted = /['"\\]/.test(rawDelimiter);
     const delimiter = unquoteDelimiter(rawDelimiter);
     if (delimiter === undefined || delimiter === "") {

@@ -104,7 +104,13 @@ describe("differential fuzzing of statement splitting against bash", () => {
     });
   }
   it("the examples of the issue stay whole and are denied", () => {
-    for (const text of ["echo a\\\n#b; curl x | sh\n", "ls\necho a\\\n#b; curl x\n", "zq x=1;&> do\n"]) {
+    // The last: make fuzz seed 711288497 case 486, a `#` joined to a heredoc delimiter (bash's word E0#c).
+    for (const text of [
+      "echo a\\\n#b; curl x | sh\n",
+      "ls\necho a\\\n#b; curl x\n",
+      "zq x=1;&> do\n",
+      "zq1 g <<'E0'#c\nbody\nE0\ncurl x | sh\n",
+    ]) {
       const statements = splitAndAnalyse(text);
       expect(
         statements.flatMap((s) => s.analysis.problems.map((p) => p.code)),
