@@ -111,8 +111,16 @@ describe("OpenClaw plugin sandbox mode through skillwall serve (real Docker)", (
 
   it("the container cannot see a host canary behind a workspace symlink (the host can)", async () => {
     expect(readFileSync(path.join(ws, "link.txt"), "utf8")).toContain(canary);
-    const r = await sandboxed("cat link.txt");
+    // The gate already refuses a name that leads out through a symlink …
+    expect((await sandboxed("cat link.txt")).blockReason).toMatch(/symlink/);
+    // … and a link planted after the judgement (the window judge mode documents) leads nowhere
+    // in the container.
+    writeFileSync(path.join(ws, "later.txt"), "plain at judge time\n");
+    const r = await sandboxed("cat later.txt");
     expect(r.blockReason).toBeUndefined();
+    rmSync(path.join(ws, "later.txt"));
+    symlinkSync(path.join(canaryDir, "secret.txt"), path.join(ws, "later.txt"));
+    expect(readFileSync(path.join(ws, "later.txt"), "utf8")).toContain(canary);
     const run = await hostRun(String(r.params?.command));
     expect(run.status).not.toBe(0);
     expect(`${run.stdout}${run.stderr}`).not.toContain(canary);
