@@ -382,6 +382,8 @@ export function createGate(lib, config = {}, host = {}) {
     const extra = host.openclawConfig?.skills?.load?.extraDirs;
     if (Array.isArray(extra)) for (const d of extra) if (typeof d === "string") roots.push(d);
     for (const d of config.readRoots ?? []) if (typeof d === "string") roots.push(d);
+    // The approved copies of pinned skills: the gate itself tells the agent to read them there.
+    roots.push(lib.installedSkillsDir(agentHome));
     // The bundled skills ship next to the CLI entry (openclaw.mjs) in the package.
     const entry = process.argv[1];
     if (typeof entry === "string" && path.basename(entry) === "openclaw.mjs")

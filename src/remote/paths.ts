@@ -87,5 +87,10 @@ export function skillWorkspace(home: string, skill: string): string {
   return path.join(path.resolve(home), ...skillWorkspaceRel(skill).split("/"));
 }
 
+/** The folder holding every skill skillwall installed in an agent home (their approved copies). */
+export function installedSkillsDir(home: string): string {
+  return path.dirname(skillWorkspace(home, "x"));
+}
+
 /** Skill names become directory names: keep them boring. */
 export const skillNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
