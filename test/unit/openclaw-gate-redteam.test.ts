@@ -14,7 +14,8 @@ interface Gate {
   beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean; blockReason?: string } | undefined>;
 }
 
-function gate(): { g: Gate; home: string; ws: string } {
+/** A gate over a fresh home and workspace; `env` adds to the gateway's environment. */
+function gate(env: Record<string, string> = {}): { g: Gate; home: string; ws: string } {
   const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
   const home = path.join(root, "home");
   const ws = path.join(home, ".openclaw/workspace");
@@ -22,7 +23,10 @@ function gate(): { g: Gate; home: string; ws: string } {
   const g = (createGate as (l: object, c: object, h: object) => Gate)(
     lib,
     { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
-    { env: { HOME: home, SHELL: "/bin/bash" }, openclawConfig: { agents: { defaults: { workspace: ws } } } },
+    {
+      env: { HOME: home, SHELL: "/bin/bash", ...env },
+      openclawConfig: { agents: { defaults: { workspace: ws } } },
+    },
   );
   return { g, home, ws };
 }
@@ -270,17 +274,5 @@ describe("OpenClaw gate red team: git climbs out of the workspace", () => {
 });
 
 function gateWithPath(): { g: Gate; home: string; ws: string } {
-  const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
-  const home = path.join(root, "home");
-  const ws = path.join(home, ".openclaw/workspace");
-  mkdirSync(ws, { recursive: true });
-  const g = (createGate as (l: object, c: object, h: object) => Gate)(
-    lib,
-    { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
-    {
-      env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
-      openclawConfig: { agents: { defaults: { workspace: ws } } },
-    },
-  );
-  return { g, home, ws };
+  return gate({ PATH: "/usr/bin:/bin" });
 }
