@@ -111,7 +111,7 @@ function parseLineFrontmatter(block: string): Record<string, string> {
 }
 
 function normalizeFreeformFieldAtError(block: string): string {
-  const doc = parseDocument(block, { schema: "core", prettyErrors: false });
+  const doc = parseDocument(block, { schema: "core", prettyErrors: false, logLevel: "error" });
   if (!isMap(doc.contents)) return block;
   const error = doc.errors.find((candidate) => candidate.pos?.[0] !== undefined);
   const descriptionAlias = doc.contents.items.find(
@@ -150,7 +150,7 @@ interface Parsed {
 
 function parseYamlFrontmatterOnce(block: string, fallback: Record<string, string>): Parsed {
   try {
-    const doc = parseDocument(block, { schema: "core", prettyErrors: false });
+    const doc = parseDocument(block, { schema: "core", prettyErrors: false, logLevel: "error" });
     if (doc.errors.length > 0 || !isMap(doc.contents))
       return {
         frontmatter: fallback,
@@ -200,7 +200,7 @@ function parseYamlFrontmatterOnce(block: string, fallback: Record<string, string
 export function recoverFreeformFields(block: string): string {
   let recovered = block;
   for (let i = 0; i < FREEFORM_TEXT_FIELDS.size; i += 1) {
-    const doc = parseDocument(recovered, { schema: "core", prettyErrors: false });
+    const doc = parseDocument(recovered, { schema: "core", prettyErrors: false, logLevel: "error" });
     if (doc.errors.length === 0 && isMap(doc.contents)) break;
     const next = normalizeFreeformFieldAtError(recovered);
     if (next === recovered) break;

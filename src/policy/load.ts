@@ -132,7 +132,12 @@ async function readPolicyFile(file: string): Promise<ParsedFile> {
     });
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: "error",
+  });
   const first = doc.errors[0];
   if (first) {
     const pos = lines.linePos(first.pos[0]);

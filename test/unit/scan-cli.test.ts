@@ -143,6 +143,15 @@ describe("skillwall scan", () => {
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
   });
 
+  it("writes nothing but its report on frontmatter with a collection as a key (no library warning on stderr)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "sw-yaml-key-"));
+    const file = path.join(dir, "SKILL.md");
+    writeFileSync(file, "---\nname: x\n? { TITLE }\n: y\n---\n# hi\n");
+    const { stderr, report } = await scanJson([file, "--policy", "default"]);
+    expect(report.results).toHaveLength(1);
+    expect(stderr).toBe("");
+  });
+
   it("rejects an unknown format as a usage error", async () => {
     const run = await runCli(["scan", "examples/moltbook/SKILL.md", "--format", "xml"]);
     expect(run.code).toBe(2);
