@@ -1,8 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { corpusRoot, runCli } from "../helpers/cli.js";
+import { corpusRoot, repoRoot, runCli } from "../helpers/cli.js";
 
 interface JsonStep {
   text: string;
@@ -143,13 +144,17 @@ describe("skillwall scan", () => {
     expect(sarif.runs[0]!.results.length).toBeGreaterThan(0);
   });
 
-  it("writes nothing but its report on frontmatter with a collection as a key (no library warning on stderr)", async () => {
+  it("writes nothing but its report on frontmatter with a collection as a key (no library warning on stderr)", () => {
+    // A real process: YAML's warnings go through process.emitWarning, which an in-process run hides.
     const dir = mkdtempSync(path.join(tmpdir(), "sw-yaml-key-"));
     const file = path.join(dir, "SKILL.md");
     writeFileSync(file, "---\nname: x\n? { TITLE }\n: y\n---\n# hi\n");
-    const { stderr, report } = await scanJson([file, "--policy", "default"]);
-    expect(report.results).toHaveLength(1);
-    expect(stderr).toBe("");
+    const bin = path.join(repoRoot, "bin/skillwall.js");
+    const r = spawnSync(process.execPath, [bin, "scan", file, "--policy", "default", "--format", "json"], {
+      encoding: "utf8",
+    });
+    expect((JSON.parse(r.stdout) as JsonReport).results).toHaveLength(1);
+    expect(r.stderr).toBe("");
   });
 
   it("rejects an unknown format as a usage error", async () => {
