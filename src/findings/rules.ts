@@ -240,6 +240,22 @@ const table = [
     "Writing to HEARTBEAT.md, SOUL.md, MEMORY.md, AGENTS.md, CLAUDE.md, agent settings or skills/ changes what every future session does; high when the text written hides from the user or fetches remote instructions.",
   ),
   r(
+    "bundled.triggered-payload",
+    "TriggeredBundledPayload",
+    "bundled-code",
+    "high",
+    "Bundled code does something harmful only when a condition on the machine holds.",
+    "A branch in a bundled script is taken only when a fixed marker path exists, a non-configuration environment variable is set, the host or user name matches, or the clock passes a hard-coded date, and that branch sends data off the machine, deletes recursively, reads the user's or the agent platform's secrets, writes persistence (shell start-up files, cron, agent memory, git hooks) or makes files writable by everyone. Code that acts only on a marked machine behaves differently during review; remove the condition or the payload.",
+  ),
+  r(
+    "instr.triggered-act",
+    "TriggeredHarmfulOrder",
+    "prompt-injection",
+    "high",
+    "A harmful act is ordered only when a condition on the machine holds (marker file, variable, host, date).",
+    "The prose tells the agent to send data out, destroy data, collect secrets, change persistent configuration, disable a safeguard or hide from the user only if a marker file or folder exists, an environment variable is set, the host or user name matches, or a date has passed. Behaviour that depends on such a condition differs between a review run and a marked machine, so it hides from review; both the condition and the act must be present for the finding to be high.",
+  ),
+  r(
     "remote.instructions",
     "RemoteInstructions",
     "remote-instructions",
