@@ -54,8 +54,8 @@ function probeIn(cond: string, fileHasDate: boolean): Probe | undefined {
     return { kind: "host or user name" };
   // The clock compared with a hard-coded date, written in the condition or in a constant.
   if (
-    /\b(?:datetime\.(?:now|today|utcnow)|date\.today|time\.time|new Date|Date\.now|\$\(date\b)/.test(cond) &&
-    /[<>]=?|\b-(?:gt|ge|lt|le)\b/.test(cond) &&
+    /\b(?:datetime\.(?:now|today|utcnow)|date\.today|time\.time|new Date|Date\.now)|\$\(date\b/.test(cond) &&
+    /[<>]=?|(?:^|\s)-(?:gt|ge|lt|le)\b/.test(cond) &&
     (/\b20\d\d\b|\b1[6-9]\d{8,11}\b/.test(cond) || fileHasDate)
   )
     return { kind: "date" };
@@ -150,19 +150,42 @@ function earlyExit(body: string): boolean {
   );
 }
 
+interface CodeUnit {
+  text: string;
+  file: string;
+  lang: Lang;
+  /** File line of the unit's first line. */
+  line: number;
+}
+
+const langOf = (t: string): Lang | undefined =>
+  /^(?:python|py|python3)$/i.test(t)
+    ? "python"
+    : /^(?:javascript|js|node|mjs|typescript|ts)$/i.test(t)
+      ? "javascript"
+      : /^(?:shell|bash|sh|zsh|console|shell-session)$/i.test(t)
+        ? "shell"
+        : undefined;
+
+/** Bundled scripts, and the code blocks and shell steps of the skill's markdown. */
+function codeUnits(ctx: DetectContext): CodeUnit[] {
+  const out: CodeUnit[] = [];
+  for (const b of ctx.model.bundled) {
+    const lang = langOf(b.type);
+    if (b.text !== undefined && lang) out.push({ text: b.text, file: b.path, lang, line: 1 });
+  }
+  for (const st of ctx.model.steps) out.push({ text: st.text, file: st.file, lang: "shell", line: st.line });
+  for (const c of ctx.model.code) {
+    const lang = langOf(c.lang);
+    if (lang) out.push({ text: c.text, file: ctx.model.file, lang, line: c.line });
+  }
+  return out;
+}
+
 export function detectBundledTriggers(ctx: DetectContext): void {
   const service = declaredService(ctx);
-  for (const b of ctx.model.bundled) {
-    if (b.text === undefined) continue;
-    const lang: Lang | undefined =
-      b.type === "python"
-        ? "python"
-        : b.type === "javascript"
-          ? "javascript"
-          : b.type === "shell"
-            ? "shell"
-            : undefined;
-    if (!lang) continue;
+  for (const b of codeUnits(ctx)) {
+    const lang = b.lang;
     const lines = b.text.split("\n");
     const comment = lang === "javascript" ? /^\s*\/\// : /^\s*#/;
     const starts = lineIndex(b.text);
@@ -183,7 +206,9 @@ export function detectBundledTriggers(ctx: DetectContext): void {
       let body = lines.slice(i, end + 1).join("\n");
       // "if not exists(marker): return" gates everything after it.
       const inner = lines.slice(i + 1, end + 1).join("\n");
-      if ((end > i && earlyExit(inner)) || sameLineExit.test(line))
+      if (sameLineExit.test(line))
+        body = lines.slice(i + 1, Math.min(lines.length, i + 1 + limits.triggerBlockLines)).join("\n");
+      else if (end > i && earlyExit(inner))
         body = lines.slice(end + 1, Math.min(lines.length, end + 1 + limits.triggerBlockLines)).join("\n");
       const code = body
         .split("\n")
@@ -202,13 +227,14 @@ export function detectBundledTriggers(ctx: DetectContext): void {
           if (hosts.length > 0 && hosts.every((u) => service.has(baseDomain(u.host.toLowerCase())))) continue;
         }
         const pos = positionAt(starts, (starts[i] ?? 0) + indentOf(line));
+        pos.line += b.line - 1;
         ctx.report({
           id: "bundled.triggered-payload",
           severity: "high",
-          file: b.path,
+          file: b.file,
           line: pos.line,
           column: pos.column,
-          message: `Code in ${b.path} ${sink.what} only when a ${probe.kind}${probe.arg ? ` (${probe.arg})` : ""} condition holds: a payload that hides from a review run.`,
+          message: `Code in ${b.file} ${sink.what} only when a ${probe.kind}${probe.arg ? ` (${probe.arg})` : ""} condition holds: a payload that hides from a review run.`,
           evidence: `${line.trim()} … ${(code.slice(m.index).split("\n")[0] ?? "").trim()}`.slice(0, 300),
         });
         reported = true;

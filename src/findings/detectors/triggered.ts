@@ -27,6 +27,12 @@ const conditions: RegExp[] = [
     `\\b(?:if|when|whenever|only if|in case)\\s+(?:there\\s+(?:is|are)\\s+(?:an?\\s+|the\\s+)?|you\\s+(?:find|see|detect)\\s+(?:an?\\s+|the\\s+)?|(?:the\\s+)?(?:presence|existence)\\s+of\\s+(?:an?\\s+|the\\s+)?)${marker}`,
     "i",
   ),
+  // "if the workspace contains a file named …", "when running inside the task sandbox"
+  new RegExp(
+    `\\b(?:if|when|whenever|only if|unless|in case)\\s+(?:the\\s+|your\\s+)?(?:workspace|working directory|directory|folder|environment|system|machine|home directory|project|container)\\s+(?:contains|has|includes)\\s+(?:an?\\s+|the\\s+)?${marker}`,
+    "i",
+  ),
+  /\b(?:if|when|whenever|only if|unless|in case)\b[^.;:\n]{0,30}?\b(?:in|inside|within|under)\s+(?:the|a|an)\s+(?:[\w-]+\s+){0,2}?sandbox(?:ed)?\b/i,
   // environment variables: "if the environment variable X is set", "when $X equals 1"
   envCondition,
   // host and user identity
@@ -34,6 +40,13 @@ const conditions: RegExp[] = [
   // dates: "after March 1, 2027", "if today is past 2027-01-01", "once the date reaches …"
   /\b(?:if|when|whenever|once|only|starting|beginning)\b[^.;:\n]{0,30}?\b(?:(?:on or )?after|past|from|later than|reaches|passes)\s+(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\/\d{1,2}\/\d{4})/i,
 ];
+
+// "Check whether /x/.y exists." — a condition only when the next sentence (or "and if so") acts on it.
+const checkFor = new RegExp(
+  `\\b(?:check|see|test|verify|look)\\s+(?:whether|if|for)\\b[^.;:\\n]{0,50}?${marker}`,
+  "i",
+);
+const ifSoSame = /\b(?:and\s+)?if\s+(?:so|it\s+(?:does|is|exists)|present|found)\b/i;
 
 // A next sentence that carries the condition on ("If so, …", "If it does, …", "Then …").
 const continuation =
@@ -114,11 +127,24 @@ export function detectTriggeredActs(ctx: DetectContext): void {
     for (let k = 0; k < sents.length; k++) {
       const sent = sents[k];
       if (!sent || describes(sent.text)) continue;
-      const cond = conditionIn(sent.text);
-      if (!cond) continue;
+      let cond = conditionIn(sent.text);
+      let sameSentence = true;
+      if (!cond) {
+        const c = checkFor.exec(sent.text);
+        if (!c || negatedAt(sent.text, c.index)) continue;
+        cond = { at: c.index, text: c[0] };
+        // Only "…, and if so, X" acts in the same sentence; otherwise the next one must.
+        const so = ifSoSame.exec(sent.text.slice(c.index + c[0].length));
+        sameSentence = so !== null;
+        if (so)
+          cond = {
+            at: c.index,
+            text: sent.text.slice(c.index, c.index + c[0].length + so.index + so[0].length),
+          };
+      }
       // 1. the same sentence, after the condition
       const rest = sent.text.slice(cond.at + cond.text.length);
-      const same = orderedAct(rest, cond.text);
+      const same = sameSentence ? orderedAct(rest, cond.text) : undefined;
       if (same) {
         report(ctx, p, sent.offset + cond.at, cond, same, sent.text);
         continue;
