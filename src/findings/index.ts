@@ -34,7 +34,6 @@ import { detectRemoteInstructions } from "./detectors/remote-instructions.js";
 import { detectStaging } from "./detectors/staging.js";
 import { detectTriggeredActs } from "./detectors/triggered.js";
 import { detectBundledTriggers } from "./detectors/bundled-triggered.js";
-import { detectOffPurposePersistence } from "./detectors/persist-purpose.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
 import { severityRank } from "./util.js";
 
@@ -70,8 +69,6 @@ const detectors = [
   detectUnreferenced,
   detectTriggeredActs,
   detectBundledTriggers,
-  // After the persistence rules: escalates their medium findings when the skill has no reason for them.
-  detectOffPurposePersistence,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];

@@ -240,14 +240,6 @@ const table = [
     "Writing to HEARTBEAT.md, SOUL.md, MEMORY.md, AGENTS.md, CLAUDE.md, agent settings or skills/ changes what every future session does; high when the text written hides from the user or fetches remote instructions.",
   ),
   r(
-    "persist.off-purpose",
-    "OffPurposePersistence",
-    "persistence",
-    "high",
-    "The skill writes persistence (shell start-up file, scheduled job, git hook, agent memory, ssh access) its declared purpose gives it no reason for.",
-    "Changing a shell start-up file, a cron job or service, a git hook, the agent's own memory or instruction files, or ssh authorized_keys is routine for a skill declared to do that kind of set-up, and a foothold for a skill about anything else: it keeps acting after the task. High when the change (in a command, bundled code or an order in the prose) targets a class of persistence that the skill's name and description do not mention; declare the purpose or drop the change.",
-  ),
-  r(
     "bundled.triggered-payload",
     "TriggeredBundledPayload",
     "bundled-code",
