@@ -34,6 +34,7 @@ import { detectRemoteInstructions } from "./detectors/remote-instructions.js";
 import { detectStaging } from "./detectors/staging.js";
 import { detectTriggeredActs } from "./detectors/triggered.js";
 import { detectBundledTriggers } from "./detectors/bundled-triggered.js";
+import { detectSegmentEgress } from "./detectors/egress-segment.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
 import { severityRank } from "./util.js";
 
@@ -69,6 +70,7 @@ const detectors = [
   detectUnreferenced,
   detectTriggeredActs,
   detectBundledTriggers,
+  detectSegmentEgress,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];
