@@ -35,6 +35,7 @@ import { detectStaging } from "./detectors/staging.js";
 import { detectTriggeredActs } from "./detectors/triggered.js";
 import { detectBundledTriggers } from "./detectors/bundled-triggered.js";
 import { detectSegmentEgress } from "./detectors/egress-segment.js";
+import { detectActiveContent } from "./detectors/active-content.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
 import { severityRank } from "./util.js";
 
@@ -71,6 +72,7 @@ const detectors = [
   detectTriggeredActs,
   detectBundledTriggers,
   detectSegmentEgress,
+  detectActiveContent,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];

