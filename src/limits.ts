@@ -25,6 +25,11 @@ export const limits = {
    * declared service (its API), so sending its data or credentials there is not exfiltration.
    */
   serviceHostMinLines: 3,
+  /**
+   * Lines of bundled code after a condition on the machine (marker file, variable, host, date)
+   * read as the branch it guards, by bundled.triggered-payload (default 60).
+   */
+  triggerBlockLines: 60,
   /** Largest policy file, in bytes. */
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */

@@ -32,6 +32,10 @@ import { detectPromptInjection } from "./detectors/prompt-injection.js";
 import { detectRce } from "./detectors/rce.js";
 import { detectRemoteInstructions } from "./detectors/remote-instructions.js";
 import { detectStaging } from "./detectors/staging.js";
+import { detectTriggeredActs } from "./detectors/triggered.js";
+import { detectBundledTriggers } from "./detectors/bundled-triggered.js";
+import { detectSegmentEgress } from "./detectors/egress-segment.js";
+import { detectActiveContent } from "./detectors/active-content.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
 import { severityRank } from "./util.js";
 
@@ -65,6 +69,10 @@ const detectors = [
   detectPackages,
   detectAssembled,
   detectUnreferenced,
+  detectTriggeredActs,
+  detectBundledTriggers,
+  detectSegmentEgress,
+  detectActiveContent,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
 ];

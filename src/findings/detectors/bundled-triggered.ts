@@ -1,0 +1,245 @@
+// Triggered payloads in bundled code: a branch taken only when a condition on the machine holds
+// (a fixed marker path exists, a non-configuration environment variable is set or compared, the
+// host or user name matches, the clock passes a hard-coded date) whose body sends data off the
+// machine, deletes recursively, reads the user's or the platform's secrets, writes persistence
+// (shell start-up files, cron, agent memory, git hooks) or opens permissions to everyone. Code
+// that acts only on a marked machine behaves differently in a review run: the probe is one
+// property, the sink a second, and only both together are reported (high).
+// An early exit on the negated probe ("if not exists(marker): return") gates the rest of the file.
+// Line-based and bounded: each regex is literal-led; block extents are found by indentation
+// (Python, shell) or brace depth (JavaScript), at most limits.triggerBlockLines lines.
+
+import type { DetectContext } from "../context.js";
+import { lineIndex, positionAt } from "../context.js";
+import { baseDomain, urlsIn } from "../hosts.js";
+import { declaredService, isPlaceholderHost } from "../service.js";
+import { limits } from "../../limits.js";
+
+type Lang = "python" | "javascript" | "shell";
+
+const ifLine: Record<Lang, RegExp> = {
+  python: /^\s*(?:el)?if\b/,
+  javascript: /^\s*(?:\}\s*else\s+)?if\s*\(/,
+  shell: /^\s*(?:el)?if\b|^\s*(?:\[\[?|test)\s[^\n]*(?:&&|\|\|)/,
+};
+
+// Configuration and the skill's own credential: branching on them is routine.
+const configVar =
+  /(?:TOKEN|KEY|SECRET|PASSWORD|PASS|AUTH|URL|URI|HOST|PORT|PATH|DIR|HOME|ENDPOINT|REGION|MODEL|DEBUG|VERBOSE|LOG_LEVEL|LANG|TERM|SHELL|EDITOR|PWD|TMPDIR|NO_COLOR|CI|REPLY|OPTARG|OPTIND|EUID|UID|PIPESTATUS)\b/i;
+
+interface Probe {
+  kind: "marker path" | "environment variable" | "host or user name" | "date";
+  arg?: string | undefined;
+}
+
+function probeIn(cond: string, fileHasDate: boolean): Probe | undefined {
+  const path =
+    /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(\s*["'`]([^"'`\n]{2,120})["'`]|\bPath\s*\(\s*["']([^"'\n]{2,120})["']\s*\)\s*\.(?:exists|is_file|is_dir)\s*\(|(?:\[\[?|test)\s+-[efdsL]\s+["']?((?:[~/]|\$HOME|\$\{HOME\})[^\s"'\]]{1,120})/.exec(
+      cond,
+    );
+  if (path) return { kind: "marker path", arg: path[1] ?? path[2] ?? path[3] };
+  const env =
+    /\bos\.environ\.get\s*\(\s*["']([A-Za-z_]\w*)["']|\bos\.getenv\s*\(\s*["']([A-Za-z_]\w*)["']|["']([A-Za-z_]\w*)["']\s+(?:not\s+)?in\s+os\.environ\b|\bos\.environ\s*\[\s*["']([A-Za-z_]\w*)["']|\bprocess\.env\.([A-Za-z_]\w*)|\bprocess\.env\s*\[\s*["'`]([A-Za-z_]\w*)|(?:-[nz]\s+["']?|\[\[?\s+["']?)\$\{?([A-Z_][A-Z0-9_]*)/.exec(
+      cond,
+    );
+  if (env) {
+    const name = env.slice(1).find((g) => g !== undefined) ?? "";
+    if (!configVar.test(name)) return { kind: "environment variable", arg: name };
+  }
+  if (
+    /\b(?:socket\.gethostname|platform\.node|getpass\.getuser|os\.getlogin|os\.hostname|os\.userInfo|hostname\(\))|\$\((?:hostname|whoami|id -un)\)|\$\{?(?:HOSTNAME|USER|LOGNAME)\b/.test(
+      cond,
+    )
+  )
+    return { kind: "host or user name" };
+  // The clock compared with a hard-coded date, written in the condition or in a constant.
+  if (
+    /\b(?:datetime\.(?:now|today|utcnow)|date\.today|time\.time|new Date|Date\.now)|\$\(date\b/.test(cond) &&
+    /[<>]=?|(?:^|\s)-(?:gt|ge|lt|le)\b/.test(cond) &&
+    (/\b20\d\d\b|\b1[6-9]\d{8,11}\b/.test(cond) || fileHasDate)
+  )
+    return { kind: "date" };
+  return undefined;
+}
+
+const scratch =
+  /\b(?:te?mp|cache|build|dist|out(?:put)?|stale|lock|old|generated|__pycache__|node_modules)\b/i;
+
+interface Sink {
+  what: string;
+  re: RegExp;
+}
+const sinks: Sink[] = [
+  {
+    what: "sends data off the machine",
+    re: /\brequests\.(?:post|put|patch)\s*\(|\bhttpx\.(?:post|put|patch)\s*\(|\burlopen\s*\([^)\n]*data\s*=|method\s*[:=]\s*["'](?:POST|PUT)|\.sendall\s*\(|\bsmtplib\b|\bsocket\.(?:socket|create_connection)\s*\(|\bnet\.connect\s*\(|\bcurl\b[^\n]{0,80}\s(?:-[dFT]\b|--data|--upload-file)|\bgit\s+push\b|["']git["']\s*,\s*["']push["']|\b(?:scp|rsync)\s+[^\n]{0,80}@/,
+  },
+  {
+    what: "deletes recursively",
+    re: /\bshutil\.rmtree\s*\(|\brm\s+-[a-zA-Z]*[rR][a-zA-Z]*\b|\brmSync\s*\([^)\n]*recursive|\bfs\.rm\s*\([^)\n]*recursive|\brimraf\b|\bgit\s+(?:reset\s+--hard|clean\s+-[a-z]*f)/,
+  },
+  {
+    what: "reads the user's or the platform's secrets",
+    re: /\.ssh\/|\.aws\/|\.gnupg|id_rsa|id_ed25519|\.kube\/config|\.netrc|\.openclaw\/|openclaw\.json|auth-profiles|\bdict\s*\(\s*os\.environ\s*\)|os\.environ\.(?:items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|Object\.(?:entries|keys)\s*\(\s*process\.env\s*\)/,
+  },
+  {
+    what: "writes persistence",
+    re: /\.(?:bashrc|zshrc|bash_profile|zprofile|profile)\b|\bcrontab\b|\/etc\/cron|authorized_keys|LaunchAgents|systemd\/(?:system|user)|\.git\/hooks|\b(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY)\.md\b/,
+  },
+  {
+    what: "opens permissions to everyone",
+    re: /\bchmod\s+(?:-R\s+)?0?777\b|\bchmod(?:Sync)?\s*\([^)\n]*0o?777|\bos\.chmod\s*\([^)\n]*0o777/,
+  },
+  {
+    what: "runs code fetched from the network",
+    re: /\b(?:curl|wget)\b[^|\n]{0,120}\|\s*(?:sudo\s+)?(?:ba|z)?sh\b/,
+  },
+];
+
+const indentOf = (l: string): number => /^\s*/.exec(l)?.[0].length ?? 0;
+
+/** Index of the last line of the block the condition at `i` guards (inclusive). */
+function blockEnd(lines: readonly string[], i: number, lang: Lang): number {
+  const max = Math.min(lines.length - 1, i + limits.triggerBlockLines);
+  if (lang === "javascript") {
+    let depth = 0;
+    let opened = false;
+    for (let j = i; j <= max; j++) {
+      for (const ch of lines[j] ?? "") {
+        if (ch === "{") {
+          depth++;
+          opened = true;
+        } else if (ch === "}") depth--;
+      }
+      if (opened && depth <= 0) return j;
+      if (!opened && j > i) return j; // braceless: one statement
+    }
+    return max;
+  }
+  if (lang === "shell" && !/^\s*(?:el)?if\b/.test(lines[i] ?? "")) return i; // [ … ] && act
+  const base = indentOf(lines[i] ?? "");
+  let end = i;
+  for (let j = i + 1; j <= max; j++) {
+    const l = lines[j] ?? "";
+    if (l.trim() === "") continue;
+    if (lang === "shell" ? /^\s*(?:fi|elif|else)\b/.test(l) && indentOf(l) <= base : indentOf(l) <= base)
+      break;
+    end = j;
+  }
+  return end;
+}
+
+/** Whether shell `text` assigns `name` itself (NAME=…, read NAME, for NAME in). */
+function assignedIn(text: string, name: string): boolean {
+  if (!/^\w+$/.test(name)) return true;
+  return new RegExp(
+    `(?:^|[\\s;])${name}=|\\bread\\b[^\\n]{0,60}\\b${name}\\b|\\bfor\\s+${name}\\b|\\blocal\\s+${name}\\b`,
+    "m",
+  ).test(text);
+}
+
+// "if (existsSync(m)) return false;", "if not os.getenv('X'): sys.exit()", "[ -f m ] || exit 0"
+const sameLineExit =
+  /(?:\)|:)\s*(?:return\b|sys\.exit|exit\b|process\.exit|raise SystemExit)|(?:\|\||&&)\s*(?:exit|return)\b/;
+
+/** Whether a guarded block only leaves ("if not marker: return"): the rest of the file is gated. */
+function earlyExit(body: string): boolean {
+  return (
+    /^\s*(?:return\b|sys\.exit|exit\b|process\.exit|raise SystemExit|quit\(\))/.test(body.trim()) &&
+    body.trim().split("\n").length <= 2
+  );
+}
+
+interface CodeUnit {
+  text: string;
+  file: string;
+  lang: Lang;
+  /** File line of the unit's first line. */
+  line: number;
+}
+
+const langOf = (t: string): Lang | undefined =>
+  /^(?:python|py|python3)$/i.test(t)
+    ? "python"
+    : /^(?:javascript|js|node|mjs|typescript|ts)$/i.test(t)
+      ? "javascript"
+      : /^(?:shell|bash|sh|zsh|console|shell-session)$/i.test(t)
+        ? "shell"
+        : undefined;
+
+/** Bundled scripts, and the code blocks and shell steps of the skill's markdown. */
+function codeUnits(ctx: DetectContext): CodeUnit[] {
+  const out: CodeUnit[] = [];
+  for (const b of ctx.model.bundled) {
+    const lang = langOf(b.type);
+    if (b.text !== undefined && lang) out.push({ text: b.text, file: b.path, lang, line: 1 });
+  }
+  for (const st of ctx.model.steps) out.push({ text: st.text, file: st.file, lang: "shell", line: st.line });
+  for (const c of ctx.model.code) {
+    const lang = langOf(c.lang);
+    if (lang) out.push({ text: c.text, file: ctx.model.file, lang, line: c.line });
+  }
+  return out;
+}
+
+export function detectBundledTriggers(ctx: DetectContext): void {
+  const service = declaredService(ctx);
+  for (const b of codeUnits(ctx)) {
+    const lang = b.lang;
+    const lines = b.text.split("\n");
+    const comment = lang === "javascript" ? /^\s*\/\// : /^\s*#/;
+    const starts = lineIndex(b.text);
+    // A date constant: an epoch in milliseconds or seconds, or a date built from a literal year.
+    const fileHasDate = /=\s*1[6-9]\d{8}(?:\d{3})?\b|\b(?:new Date|datetime|date)\s*\(\s*["']?20\d\d/.test(
+      b.text,
+    );
+    let reported = false;
+    for (let i = 0; i < lines.length && !reported; i++) {
+      const line = lines[i] ?? "";
+      if (comment.test(line) || !ifLine[lang].test(line)) continue;
+      const probe = probeIn(line, fileHasDate);
+      if (!probe) continue;
+      // A shell variable the script sets or reads itself is not the environment.
+      if (lang === "shell" && probe.kind === "environment variable" && assignedIn(b.text, probe.arg ?? ""))
+        continue;
+      const end = blockEnd(lines, i, lang);
+      let body = lines.slice(i, end + 1).join("\n");
+      // "if not exists(marker): return" gates everything after it.
+      const inner = lines.slice(i + 1, end + 1).join("\n");
+      if (sameLineExit.test(line))
+        body = lines.slice(i + 1, Math.min(lines.length, i + 1 + limits.triggerBlockLines)).join("\n");
+      else if (end > i && earlyExit(inner))
+        body = lines.slice(end + 1, Math.min(lines.length, end + 1 + limits.triggerBlockLines)).join("\n");
+      const code = body
+        .split("\n")
+        .filter((l) => !comment.test(l))
+        .join("\n");
+      for (const sink of sinks) {
+        const m = sink.re.exec(code);
+        if (!m) continue;
+        if (
+          sink.what === "deletes recursively" &&
+          (scratch.test(code.slice(m.index, m.index + 120)) || scratch.test(probe.arg ?? ""))
+        )
+          continue;
+        if (sink.what === "sends data off the machine") {
+          const hosts = urlsIn(b.text).filter((u) => !isPlaceholderHost(u.host) && u.cls !== "local");
+          if (hosts.length > 0 && hosts.every((u) => service.has(baseDomain(u.host.toLowerCase())))) continue;
+        }
+        const pos = positionAt(starts, (starts[i] ?? 0) + indentOf(line));
+        pos.line += b.line - 1;
+        ctx.report({
+          id: "bundled.triggered-payload",
+          severity: "high",
+          file: b.file,
+          line: pos.line,
+          column: pos.column,
+          message: `Code in ${b.file} ${sink.what} only when a ${probe.kind}${probe.arg ? ` (${probe.arg})` : ""} condition holds: a payload that hides from a review run.`,
+          evidence: `${line.trim()} … ${(code.slice(m.index).split("\n")[0] ?? "").trim()}`.slice(0, 300),
+        });
+        reported = true;
+        break;
+      }
+    }
+  }
+}
