@@ -11,7 +11,12 @@ beforeAll(shellReady);
 
 let policies: Policy[];
 beforeAll(async () => {
-  policies = [await loadPolicy("default"), await loadPolicy("moltbook"), await loadPolicy("common-tools")];
+  policies = [
+    await loadPolicy("default"),
+    await loadPolicy("moltbook"),
+    await loadPolicy("common-tools"),
+    await loadPolicy("agent"),
+  ];
 });
 
 /** Every spelling of tar's archive option with `archive` as its value. */
