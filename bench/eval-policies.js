@@ -3,8 +3,9 @@
 // `npm run eval:policies [-- --verbose] [--policy NAME]…`.
 //
 // Benign: every step of the skills in the benign corpus (openclaw-bundled, anthropics,
-// clawhub-community, moltbook) judged under each shipped policy: allow/review/deny per policy and
-// per corpus. Hostile: the shell lists (GTFOBins snippets, Bashfuscator samples, the
+// clawhub-community, moltbook) and of the development split's tune set (dev-tune; --held-out adds
+// its held-out publishers as counts only) judged under each shipped policy: allow/review/deny per
+// policy and per corpus. Hostile: the shell lists (GTFOBins snippets, Bashfuscator samples, the
 // PayloadsAllTheThings lists and README blocks, Progent's malicious run_command payloads) judged
 // as one step each (the lists' lone read-only probes such as `ls` or `uname -a` counted apart, see
 // isProbe), and the steps of the malicious skills a finding flags; "hostile not denied" must read 0 for every policy but sandbox-only (which allows any static command by
