@@ -3,8 +3,9 @@
 // `npm run eval:policies [-- --verbose] [--policy NAME]…`.
 //
 // Benign: every step of the skills in the benign corpus (openclaw-bundled, anthropics,
-// clawhub-community, moltbook) judged under each shipped policy: allow/review/deny per policy and
-// per corpus. Hostile: the shell lists (GTFOBins snippets, Bashfuscator samples, the
+// clawhub-community, moltbook) and of the development split's tune set (dev-tune; --held-out adds
+// its held-out publishers as counts only) judged under each shipped policy: allow/review/deny per
+// policy and per corpus. Hostile: the shell lists (GTFOBins snippets, Bashfuscator samples, the
 // PayloadsAllTheThings lists and README blocks, Progent's malicious run_command payloads) judged
 // as one step each (the lists' lone read-only probes such as `ls` or `uname -a` counted apart, see
 // isProbe), and the steps of the malicious skills a finding flags; "hostile not denied" must read 0 for every policy but sandbox-only (which allows any static command by
@@ -46,7 +47,13 @@ const verbose = args.includes("--verbose") || args.includes("-v");
 const chosen = args.flatMap((a, i) => (args[i - 1] === "--policy" ? [a] : []));
 const policyNames =
   chosen.length > 0 ? chosen : ["baseline", "default", "moltbook", "common-tools", "agent", "sandbox-only"];
-const benignCorpora = ["openclaw-bundled", "anthropics", "clawhub-community", "moltbook"];
+const benignCorpora = ["openclaw-bundled", "anthropics", "clawhub-community", "moltbook", "dev-tune"];
+// The development split's benign skills the policies are tuned on (benchmarks-dev/README.md); its
+// other publishers (kdense-scientific, auth0, getsentry, firecrawl, malskill-scanner-fixture) are
+// held out: only counted with --held-out, never printed step by step.
+const devTune = /^(trailofbits|composio|obra-superpowers|clawhub|skillinject-clean)__/;
+const heldOut = /^(kdense-scientific|auth0|getsentry|firecrawl|malskill-scanner-fixture)__/;
+if (args.includes("--held-out")) benignCorpora.push("dev-held-out");
 
 /** Skill units under a directory: a folder holding SKILL.md/skill.md, or each loose .md file. */
 function unitsOf(dir) {
@@ -152,8 +159,30 @@ async function scanUnits(units) {
 }
 
 const benign = new Map();
-for (const c of benignCorpora) benign.set(c, await scanUnits(unitsOf(path.join(corpus, "benign", c))));
-const malicious = await scanUnits(unitsOf(path.join(corpus, "malicious")));
+/** Skill folders of the development split whose names match. */
+function devUnits(match) {
+  const dir = path.join(corpus, "benchmarks-dev", "benign");
+  return readdirSync(dir)
+    .sort()
+    .filter((n) => match.test(n))
+    .flatMap((n) => unitsOf(path.join(dir, n)));
+}
+for (const c of benignCorpora)
+  benign.set(
+    c,
+    await scanUnits(
+      c === "dev-tune"
+        ? devUnits(devTune)
+        : c === "dev-held-out"
+          ? devUnits(heldOut)
+          : unitsOf(path.join(corpus, "benign", c)),
+    ),
+  );
+const devMalicious = path.join(corpus, "benchmarks-dev", "malicious");
+const malicious = await scanUnits([
+  ...unitsOf(path.join(corpus, "malicious")),
+  ...(existsSync(devMalicious) ? unitsOf(devMalicious) : []),
+]);
 const hostile = hostileLists();
 
 /** The policy as it judges this skill (its own folders are its own), as the scanner does. */
@@ -179,11 +208,13 @@ for (const name of policyNames) {
       for (const s of r.steps) {
         const j = judgeStep(s.step, s.analysis, p);
         counts[j.verdict]++;
-        all[j.verdict]++;
+        if (c !== "dev-held-out") all[j.verdict]++;
         if (j.verdict !== "allow") {
           refusedBy.set(j.rule, (refusedBy.get(j.rule) ?? 0) + 1);
-          if (verbose)
-            console.log(`  ${j.verdict}\t${j.rule}\t${path.basename(r.source)}\t${oneLine(s.step.text)}`);
+          if (verbose && c !== "dev-held-out")
+            console.log(
+              `  ${j.verdict}\t${j.rule}\t${c}\t${path.basename(r.source)}\t${oneLine(s.step.text)}`,
+            );
         }
       }
     }
@@ -195,7 +226,7 @@ for (const name of policyNames) {
   }
   const n = all.allow + all.review + all.deny;
   console.log(
-    `benign all: ${n} steps: allow ${all.allow} (${pct(all.allow, n)}), review ${all.review}, deny ${all.deny}`,
+    `benign all${benign.has("dev-held-out") ? " but dev-held-out" : ""}: ${n} steps: allow ${all.allow} (${pct(all.allow, n)}), review ${all.review}, deny ${all.deny}`,
   );
   if (refusedBy.size > 0)
     console.log(

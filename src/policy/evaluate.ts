@@ -775,12 +775,7 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
   const program = argv0.value;
   const candidates = policy.commands.filter((r) => r.program === program || r.program === "*");
   if (candidates.length === 0) {
-    return deny(
-      cmd,
-      "default-deny",
-      `no rule allows program ${program}`,
-      `add a commands rule for program ${program} (with the options and arguments it needs)`,
-    );
+    return deny(cmd, "default-deny", `no rule allows program ${program}`, defaultDenyFix(program));
   }
   let closest: { rule: CommandRule; miss: RuleMiss } | undefined;
   for (const rule of candidates) {
@@ -967,6 +962,21 @@ function explainNeverAllowed(
     });
   });
   return first;
+}
+
+/**
+ * The fix for a program no rule names. A program named by a relative or home path (`./run.sh`,
+ * `scripts/x.py`, `~/bin/tool`) is a file in the workspace: a rule for it runs whatever the file
+ * holds when the step runs, and other rules (echo > FILE, cp, tar -x) may rewrite it, so the fix
+ * says so instead of plainly suggesting the rule.
+ */
+function defaultDenyFix(program: string): string {
+  const plain = `add a commands rule for program ${program} (with the options and arguments it needs)`;
+  if (!program.includes("/") || /^\/(usr\/)?s?bin\//.test(program)) return plain;
+  return (
+    `${plain} only for a script that no allowed rule can rewrite (one in the skill's own folder, ` +
+    `which writes cannot reach without a rule naming it): it runs whatever ${program} holds at run time`
+  );
 }
 
 function stageBefore(commands: readonly SimpleCommand[], cmd: SimpleCommand): SimpleCommand | undefined {

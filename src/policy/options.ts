@@ -182,7 +182,9 @@ export function checkOptionCounts(parsed: ParsedArgs, rule: CommandRule): ParseF
       return {
         ok: false,
         reason: `rule ${rule.id} requires option ${label}, which is missing`,
-        fix: `add ${spec.names[0] ?? label} to the command, or drop required from commands[${rule.id}]`,
+        // Never "drop required": a required option is what bounds the command (wget's
+        // --max-redirect=0, set's -e), so dropping it would allow the unbounded form.
+        fix: `add ${spec.names[0] ?? label} to the command (commands[${rule.id}] requires it)`,
         progress: 0,
       };
     }

