@@ -41,11 +41,63 @@ export function isPlaceholderHost(host: string): boolean {
   );
 }
 
-// Credential stores that belong to the user or the agent platform, not to the skill (anything
-// under the home directory, the agent's own config): reading them is never "the skill's own
-// key", whatever host the code talks to. The skill's own key lives in its .env or a named variable.
+/**
+ * An address that stands for "the recipient here": a local part of counting digits
+ * (1234567890@…, +1234…@…), zeros, or a template (xxx@…, your-name@…). Ordinary-looking names
+ * (john@…, user@…) are not: an attacker's real mailbox looks like that.
+ */
+export function isPlaceholderMailbox(address: string): boolean {
+  const local = (address.split("@")[0] ?? "").toLowerCase();
+  return /^(?:\+?0?1234[\d-]*|0+|x{3,}|your[._-]?[a-z]*)$/.test(local);
+}
+
+// Credential stores that belong to the user or another program, never "the skill's own key",
+// whatever host the code talks to; and reads of the whole environment.
 const foreignSecret =
-  /\.ssh\b|\.aws\b|\.gnupg|\.kube|id_rsa|id_ed25519|keychain|wallet|\.netrc|\.npmrc|\.pypirc|\.docker\/config|dict\(\s*os\.environ\s*\)|os\.environ\.copy|environ\.items\(|JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys)\(\s*process\.env\s*\)|homedir\(|process\.env\.HOME|expanduser|Path\.home\(|~\/|\.openclaw|\.claude\b|\.cursor\b|\.codex\b/i;
+  /\.ssh\b|\.aws\b|\.gnupg|\.kube|id_rsa|id_ed25519|keychain|wallet|\.netrc|\.npmrc|\.pypirc|\.docker\/config|dict\(\s*os\.environ\s*\)|os\.environ\.copy|environ\.items\(|JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys)\(\s*process\.env\s*\)/i;
+// The home directory and the agent platform's config: where a skill may be told to keep its key
+// ("add METRICOOL_TOKEN to ~/.openclaw/openclaw.json"). Own-key use only when the code takes the
+// skill's declared key out of it, next to the read (below); anything else there is foreign.
+const platformStore =
+  /homedir\(|process\.env\.HOME|expanduser|Path\.home\(|~\/|\.openclaw|\.clawdbot|\.moltbot|\.claude\b|\.cursor\b|\.codex\b/gi;
+/** An environment-variable-style key name (SERVICE_API_KEY, FOO_TOKEN, BAR_SECRET). */
+const keyName = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PAT|AUTH)\b/g;
+
+const keyCache = new WeakMap<DetectContext, Set<string>>();
+
+/**
+ * The key names the skill declares as its own: metadata requires.env, and key-shaped names its
+ * main text tells the user to set (`export FOO_API_KEY=…`, "set FOO_TOKEN in .env").
+ */
+export function declaredKeys(ctx: DetectContext): Set<string> {
+  const cached = keyCache.get(ctx);
+  if (cached) return cached;
+  const out = new Set<string>(ctx.model.frontmatter?.metadata?.requires.env ?? []);
+  for (const m of ctx.model.text.matchAll(keyName)) out.add(m[0]);
+  keyCache.set(ctx, out);
+  return out;
+}
+
+/**
+ * Whether every read of the home directory or platform config in `code` takes one of the skill's
+ * declared keys out of it within a few lines (`config.env.vars.FOO_TOKEN`): the skill reading its
+ * own key where its documentation put it, not harvesting the store.
+ */
+function platformReadsTakeOwnKey(ctx: DetectContext, code: string): boolean {
+  platformStore.lastIndex = 0;
+  if (!platformStore.test(code)) return true;
+  const keys = declaredKeys(ctx);
+  if (keys.size === 0) return false;
+  const lines = code.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    platformStore.lastIndex = 0;
+    if (!platformStore.test(lines[i] ?? "")) continue;
+    const near = lines.slice(i, i + limits.ownKeyWindowLines + 1).join("\n");
+    const named = [...near.matchAll(keyName)].map((m) => m[0]);
+    if (!named.some((k) => keys.has(k))) return false;
+  }
+  return true;
+}
 
 /**
  * The declared-service host when code that reads `credential` only talks to the skill's own
@@ -54,6 +106,7 @@ const foreignSecret =
  */
 export function ownServiceOnly(ctx: DetectContext, code: string, credential: string): string | undefined {
   if (foreignSecret.test(credential) || foreignSecret.test(code)) return undefined;
+  if (!platformReadsTakeOwnKey(ctx, code)) return undefined;
   const hosts = urlsIn(code).filter((u) => !isPlaceholderHost(u.host) && u.cls !== "local");
   if (hosts.length === 0) return undefined;
   const service = declaredService(ctx);
