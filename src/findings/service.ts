@@ -99,6 +99,42 @@ function platformReadsTakeOwnKey(ctx: DetectContext, code: string): boolean {
   return true;
 }
 
+const commentLine = /^\s*(?:#|\/\/|\/?\*)/;
+
+function withoutCommentLines(code: string): string {
+  return code
+    .split("\n")
+    .filter((l) => !commentLine.test(l))
+    .join("\n");
+}
+
+const codeCache = new WeakMap<DetectContext, Set<string>>();
+
+/**
+ * The API hosts the skill's own bundled code keeps calling: registrable domains written on at
+ * least serviceHostMinLines distinct code lines (comments aside) across its scripts. A client
+ * library names its API base on many lines; an exfiltration drop is usually named once.
+ */
+function codeService(ctx: DetectContext): Set<string> {
+  const cached = codeCache.get(ctx);
+  if (cached) return cached;
+  const count = new Map<string, number>();
+  for (const b of ctx.model.bundled) {
+    if ((b.type !== "python" && b.type !== "javascript") || b.text === undefined) continue;
+    for (const line of b.text.split("\n")) {
+      if (!line.includes("://") || commentLine.test(line)) continue;
+      const seen = new Set<string>();
+      for (const u of urlsIn(line))
+        if (!isPlaceholderHost(u.host) && u.cls !== "local") seen.add(baseDomain(u.host.toLowerCase()));
+      for (const d of seen) count.set(d, (count.get(d) ?? 0) + 1);
+    }
+  }
+  const out = new Set<string>();
+  for (const [d, n] of count) if (n >= limits.serviceHostMinLines) out.add(d);
+  codeCache.set(ctx, out);
+  return out;
+}
+
 /**
  * The declared-service host when code that reads `credential` only talks to the skill's own
  * service (hosts written in the code, all declared, affine or vendor); undefined otherwise —
@@ -107,10 +143,17 @@ function platformReadsTakeOwnKey(ctx: DetectContext, code: string): boolean {
 export function ownServiceOnly(ctx: DetectContext, code: string, credential: string): string | undefined {
   if (foreignSecret.test(credential) || foreignSecret.test(code)) return undefined;
   if (!platformReadsTakeOwnKey(ctx, code)) return undefined;
-  const hosts = urlsIn(code).filter((u) => !isPlaceholderHost(u.host) && u.cls !== "local");
+  // A URL in a comment (a docs link) receives nothing.
+  const hosts = urlsIn(withoutCommentLines(code)).filter(
+    (u) => !isPlaceholderHost(u.host) && u.cls !== "local",
+  );
   if (hosts.length === 0) return undefined;
   const service = declaredService(ctx);
+  const inCode = codeService(ctx);
   const own = (u: UrlInfo): boolean =>
-    service.has(baseDomain(u.host.toLowerCase())) || isAffine(ctx, u) || u.cls === "vendor";
+    service.has(baseDomain(u.host.toLowerCase())) ||
+    inCode.has(baseDomain(u.host.toLowerCase())) ||
+    isAffine(ctx, u) ||
+    u.cls === "vendor";
   return hosts.every(own) ? hosts[0]?.host : undefined;
 }

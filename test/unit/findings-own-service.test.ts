@@ -199,3 +199,59 @@ describe("a downloaded data file given to a local script", () => {
     ).toHaveLength(1);
   });
 });
+
+describe("the API host the skill's own code keeps calling", () => {
+  const md = "# Lab client\n\nRun `python scripts/client.py`. Put LAB_API_KEY in `.env`.\n";
+  const py = (calls: number, host: string): string =>
+    [
+      "import requests",
+      "from dotenv import load_dotenv",
+      "load_dotenv('.env')",
+      "# Docs: https://docs.other-vendor.org/guide",
+      ...Array.from(
+        { length: calls },
+        (_, i) => `r${i} = requests.post('https://${host}/v1/op${i}', json={})`,
+      ),
+    ].join("\n");
+
+  it("a .env key sent only to the host the client calls throughout is its own service", () => {
+    const fs = scan(md, [bundledFile("scripts/client.py", py(3, "api.labdata.io"))]);
+    expect(high(fs, "bundled.exfil")).toEqual([]);
+  });
+
+  it("a host named once is a third party: still exfiltration", () => {
+    const fs = scan(md, [bundledFile("scripts/client.py", py(1, "api.labdata.io"))]);
+    expect(high(fs, "bundled.exfil")).toHaveLength(1);
+  });
+});
+
+describe("a loop that the end of the data ends", () => {
+  const md = "# Frames\n\nRun `python scripts/count.py`.\n";
+  const py = (handler: string): string =>
+    [
+      "def count(img):",
+      "    n = 0",
+      "    try:",
+      "        while True:",
+      "            img.seek(n)",
+      "            n += 1",
+      `    ${handler}:`,
+      "        pass",
+      "    return n",
+    ].join("\n");
+
+  it("try: while True … except EOFError is not unbounded", () => {
+    expect(
+      high(scan(md, [bundledFile("scripts/count.py", py("except EOFError"))]), "code.unbounded-loop"),
+    ).toEqual([]);
+  });
+
+  it("a bare except (or none) leaves it unbounded", () => {
+    expect(
+      high(scan(md, [bundledFile("scripts/count.py", py("except Exception"))]), "code.unbounded-loop"),
+    ).toHaveLength(1);
+    expect(
+      high(scan(md, [bundledFile("scripts/count.py", py("finally"))]), "code.unbounded-loop"),
+    ).toHaveLength(1);
+  });
+});
