@@ -33,6 +33,15 @@ const reverseShell =
 /** A line that reads or moves data like a command would, inside a string a script may run. */
 const commandShaped =
   /\b(?:cat|open|read\w*|curl|wget|cp|scp|tar|zip|base64|requests|urllib|fs|subprocess|os\.\w+|socket)\b|[|<>`]|\$\(/;
+/**
+ * A line that is only string literals and collection punctuation (`("bash", ".ssh"),`,
+ * `".env": "secret file",`): a row of a data table, not a statement. Linear: one replace.
+ */
+function literalRow(code: string): boolean {
+  const rest = code.replace(/(?:\b[rbuRBU]{1,2})?(["'])(?:(?!\1)[^\\\n]|\\.){0,400}\1/g, "\u0000");
+  return rest.includes("\u0000") && /^[\s\u0000,:()[\]{}]*(?:#.*)?$/.test(rest);
+}
+
 /** A string literal that is a regular expression (a scanner's detection pattern), not a command. */
 const regexLiteral = /(["'])(?:(?!\1)[^\n])*?(?:\\[sdwbS]|\(\?[:=!]|\.\*|\\\.)(?:(?!\1)[^\n])*?\1/g;
 const stringLiteral = /["']([A-Za-z0-9+/=_!#$%&()*;<>?@^`{|}~-]{16,})["']/g;
@@ -135,7 +144,8 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
   let inTripleQuote = false;
   for (const line of lines) {
     const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
-    const proseLine = inTripleQuote && !commandShaped.test(code);
+    // In a security tool, a row of a literal table (`("bash", ".ssh"),`) is a detection pattern.
+    const proseLine = (inTripleQuote && !commandShaped.test(code)) || (ctx.securityTool && literalRow(code));
     if (f.lang === "python" && (code.match(/"""|'''/g)?.length ?? 0) % 2 === 1)
       inTripleQuote = !inTripleQuote;
     if (code.trim() !== "") {
@@ -147,8 +157,9 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
         !/^\s*(?:["']{3}|\*)/.test(code)
       )
         credAt = { offset, text: line };
-      if (!netAt && network.test(code)) netAt = { offset, text: line };
-      if (!sendAt && sendData.test(code) && network.test(f.text)) sendAt = { offset, text: line };
+      if (!netAt && !proseLine && network.test(code)) netAt = { offset, text: line };
+      if (!sendAt && !proseLine && sendData.test(code) && network.test(f.text))
+        sendAt = { offset, text: line };
       if (!decodeAt && decodeCall.test(code)) decodeAt = { offset, text: line };
       if (!filesAt && isUserListing(code)) filesAt = { offset, text: line };
       if (!uploadAt && uploads.test(code)) uploadAt = { offset, text: line };
