@@ -61,7 +61,7 @@ const foreignSecret =
 const platformStore =
   /homedir\(|process\.env\.HOME|expanduser|Path\.home\(|~\/|\.openclaw|\.clawdbot|\.moltbot|\.claude\b|\.cursor\b|\.codex\b/gi;
 /** An environment-variable-style key name (SERVICE_API_KEY, FOO_TOKEN, BAR_SECRET). */
-const keyName = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PAT|AUTH)\b/g;
+const keyName = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){0,8}_(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PAT|AUTH)\b/g;
 
 const keyCache = new WeakMap<DetectContext, Set<string>>();
 

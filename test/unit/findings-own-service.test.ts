@@ -283,3 +283,19 @@ describe("a security tool's table of patterns in its code", () => {
     expect(high(scan(tool, [bundledFile("guard.py", real)]), "bundled.exfil")).toHaveLength(1);
   });
 });
+
+describe("an option reference whose default keeps a control on", () => {
+  const skill = (line: string): string => `# Team runner\n\nStarts workers.\n\n**Worker fields:**\n${line}\n`;
+
+  it("documents a switch, orders nothing", () => {
+    const line = "- `skip_perms`: Start with --dangerously-skip-permissions (default: false)";
+    expect(high(scan(skill(line)), "security.control-disable")).toEqual([]);
+  });
+
+  it("the same flag as an instruction, or defaulting on, still counts", () => {
+    const order = "- Always start workers with --dangerously-skip-permissions.";
+    expect(high(scan(skill(order)), "security.control-disable")).toHaveLength(1);
+    const on = "- `skip_perms`: Start with --dangerously-skip-permissions (default: true)";
+    expect(high(scan(skill(on)), "security.control-disable")).toHaveLength(1);
+  });
+});
