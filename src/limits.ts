@@ -30,6 +30,18 @@ export const limits = {
    * read as the branch it guards, by bundled.triggered-payload (default 60).
    */
   triggerBlockLines: 60,
+  /**
+   * Bundled code reading the home directory or the agent platform's config counts as reading the
+   * skill's own key only when one of the skill's declared key names appears within this many
+   * lines after the read (`config.env.vars.FOO_TOKEN`).
+   */
+  ownKeyWindowLines: 4,
+  /**
+   * A list item under a prohibition heading ("## Never do") is taken as one of the prohibited
+   * actions, and its findings capped, only up to this many characters; a longer item is a
+   * paragraph of its own (text slipped into the list), judged as usual.
+   */
+  prohibitionItemMaxChars: 200,
   /** Largest policy file, in bytes. */
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */

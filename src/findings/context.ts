@@ -5,6 +5,7 @@
 import type { Finding, ShellAnalysis, SimpleCommand, SkillModel, Step } from "../model.js";
 import { readShell, type LiteCommand } from "./shell-lite.js";
 import { classifyUrl, hostTokens, normalizeToken, urlsIn, type UrlInfo } from "./hosts.js";
+import { prohibitedCap } from "./prohibition.js";
 import { LineCues, hasQuotingCue, isSecurityToolText } from "./quoting.js";
 import { ruleById, type RuleId } from "./rules.js";
 import { limits } from "../limits.js";
@@ -145,7 +146,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     if (seen.has(key)) return;
     seen.add(key);
     const evidence = f.evidence.length > 400 ? `${f.evidence.slice(0, 400)}…` : f.evidence;
-    const out: Finding = { ...f, evidence, category: ruleById(f.id as RuleId).category };
+    const category = ruleById(f.id as RuleId).category;
+    const out: Finding = { ...f, evidence, category, ...prohibitedCap(model, f, category) };
     if (f.decoded !== undefined)
       out.decoded = f.decoded.length > 2000 ? `${f.decoded.slice(0, 2000)}…` : f.decoded;
     findings.push(out);

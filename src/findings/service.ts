@@ -41,11 +41,99 @@ export function isPlaceholderHost(host: string): boolean {
   );
 }
 
-// Credential stores that belong to the user or the agent platform, not to the skill (anything
-// under the home directory, the agent's own config): reading them is never "the skill's own
-// key", whatever host the code talks to. The skill's own key lives in its .env or a named variable.
+/**
+ * An address that stands for "the recipient here": a local part of counting digits
+ * (1234567890@…, +1234…@…), zeros, or a template (xxx@…, your-name@…). Ordinary-looking names
+ * (john@…, user@…) are not: an attacker's real mailbox looks like that.
+ */
+export function isPlaceholderMailbox(address: string): boolean {
+  const local = (address.split("@")[0] ?? "").toLowerCase();
+  return /^(?:\+?0?1234[\d-]*|0+|x{3,}|your[._-]?[a-z]*)$/.test(local);
+}
+
+// Credential stores that belong to the user or another program, never "the skill's own key",
+// whatever host the code talks to; and reads of the whole environment.
 const foreignSecret =
-  /\.ssh\b|\.aws\b|\.gnupg|\.kube|id_rsa|id_ed25519|keychain|wallet|\.netrc|\.npmrc|\.pypirc|\.docker\/config|dict\(\s*os\.environ\s*\)|os\.environ\.copy|environ\.items\(|JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys)\(\s*process\.env\s*\)|homedir\(|process\.env\.HOME|expanduser|Path\.home\(|~\/|\.openclaw|\.claude\b|\.cursor\b|\.codex\b/i;
+  /\.ssh\b|\.aws\b|\.gnupg|\.kube|id_rsa|id_ed25519|keychain|wallet|\.netrc|\.npmrc|\.pypirc|\.docker\/config|dict\(\s*os\.environ\s*\)|os\.environ\.copy|environ\.items\(|JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys)\(\s*process\.env\s*\)/i;
+// The home directory and the agent platform's config: where a skill may be told to keep its key
+// ("add METRICOOL_TOKEN to ~/.openclaw/openclaw.json"). Own-key use only when the code takes the
+// skill's declared key out of it, next to the read (below); anything else there is foreign.
+const platformStore =
+  /homedir\(|process\.env\.HOME|expanduser|Path\.home\(|~\/|\.openclaw|\.clawdbot|\.moltbot|\.claude\b|\.cursor\b|\.codex\b/gi;
+/** An environment-variable-style key name (SERVICE_API_KEY, FOO_TOKEN, BAR_SECRET). */
+const keyName = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){0,8}_(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PAT|AUTH)\b/g;
+
+const keyCache = new WeakMap<DetectContext, Set<string>>();
+
+/**
+ * The key names the skill declares as its own: metadata requires.env, and key-shaped names its
+ * main text tells the user to set (`export FOO_API_KEY=…`, "set FOO_TOKEN in .env").
+ */
+export function declaredKeys(ctx: DetectContext): Set<string> {
+  const cached = keyCache.get(ctx);
+  if (cached) return cached;
+  const out = new Set<string>(ctx.model.frontmatter?.metadata?.requires.env ?? []);
+  for (const m of ctx.model.text.matchAll(keyName)) out.add(m[0]);
+  keyCache.set(ctx, out);
+  return out;
+}
+
+/**
+ * Whether every read of the home directory or platform config in `code` takes one of the skill's
+ * declared keys out of it within a few lines (`config.env.vars.FOO_TOKEN`): the skill reading its
+ * own key where its documentation put it, not harvesting the store.
+ */
+function platformReadsTakeOwnKey(ctx: DetectContext, code: string): boolean {
+  platformStore.lastIndex = 0;
+  if (!platformStore.test(code)) return true;
+  const keys = declaredKeys(ctx);
+  if (keys.size === 0) return false;
+  const lines = code.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    platformStore.lastIndex = 0;
+    if (!platformStore.test(lines[i] ?? "")) continue;
+    const near = lines.slice(i, i + limits.ownKeyWindowLines + 1).join("\n");
+    const named = [...near.matchAll(keyName)].map((m) => m[0]);
+    if (!named.some((k) => keys.has(k))) return false;
+  }
+  return true;
+}
+
+const commentLine = /^\s*(?:#|\/\/|\/?\*)/;
+
+function withoutCommentLines(code: string): string {
+  return code
+    .split("\n")
+    .filter((l) => !commentLine.test(l))
+    .join("\n");
+}
+
+const codeCache = new WeakMap<DetectContext, Set<string>>();
+
+/**
+ * The API hosts the skill's own bundled code keeps calling: registrable domains written on at
+ * least serviceHostMinLines distinct code lines (comments aside) across its scripts. A client
+ * library names its API base on many lines; an exfiltration drop is usually named once.
+ */
+function codeService(ctx: DetectContext): Set<string> {
+  const cached = codeCache.get(ctx);
+  if (cached) return cached;
+  const count = new Map<string, number>();
+  for (const b of ctx.model.bundled) {
+    if ((b.type !== "python" && b.type !== "javascript") || b.text === undefined) continue;
+    for (const line of b.text.split("\n")) {
+      if (!line.includes("://") || commentLine.test(line)) continue;
+      const seen = new Set<string>();
+      for (const u of urlsIn(line))
+        if (!isPlaceholderHost(u.host) && u.cls !== "local") seen.add(baseDomain(u.host.toLowerCase()));
+      for (const d of seen) count.set(d, (count.get(d) ?? 0) + 1);
+    }
+  }
+  const out = new Set<string>();
+  for (const [d, n] of count) if (n >= limits.serviceHostMinLines) out.add(d);
+  codeCache.set(ctx, out);
+  return out;
+}
 
 /**
  * The declared-service host when code that reads `credential` only talks to the skill's own
@@ -54,10 +142,18 @@ const foreignSecret =
  */
 export function ownServiceOnly(ctx: DetectContext, code: string, credential: string): string | undefined {
   if (foreignSecret.test(credential) || foreignSecret.test(code)) return undefined;
-  const hosts = urlsIn(code).filter((u) => !isPlaceholderHost(u.host) && u.cls !== "local");
+  if (!platformReadsTakeOwnKey(ctx, code)) return undefined;
+  // A URL in a comment (a docs link) receives nothing.
+  const hosts = urlsIn(withoutCommentLines(code)).filter(
+    (u) => !isPlaceholderHost(u.host) && u.cls !== "local",
+  );
   if (hosts.length === 0) return undefined;
   const service = declaredService(ctx);
+  const inCode = codeService(ctx);
   const own = (u: UrlInfo): boolean =>
-    service.has(baseDomain(u.host.toLowerCase())) || isAffine(ctx, u) || u.cls === "vendor";
+    service.has(baseDomain(u.host.toLowerCase())) ||
+    inCode.has(baseDomain(u.host.toLowerCase())) ||
+    isAffine(ctx, u) ||
+    u.cls === "vendor";
   return hosts.every(own) ? hosts[0]?.host : undefined;
 }

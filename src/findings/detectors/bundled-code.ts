@@ -30,6 +30,18 @@ const execOfDecoded =
   /\b(?:exec|eval|os\.system|subprocess\.\w+|new Function)\s*\([^)\n]*(?:b64decode|b85decode|a85decode|fromhex|unhexlify|atob|Buffer\.from|decode\()/;
 const reverseShell =
   /\bos\.dup2\s*\(|\bpty\.spawn\s*\(\s*["']\/bin\/(?:ba)?sh|\bspawn\s*\(\s*["']\/bin\/(?:ba)?sh["'][^)]*\)\s*;?[^\n]*(?:socket|net\.)|\/dev\/tcp\//;
+/** A line that reads or moves data like a command would, inside a string a script may run. */
+const commandShaped =
+  /\b(?:cat|open|read\w*|curl|wget|cp|scp|tar|zip|base64|requests|urllib|fs|subprocess|os\.\w+|socket)\b|[|<>`]|\$\(/;
+/**
+ * A line that is only string literals and collection punctuation (`("bash", ".ssh"),`,
+ * `".env": "secret file",`): a row of a data table, not a statement. Linear: one replace.
+ */
+function literalRow(code: string): boolean {
+  const rest = code.replace(/(?:\b[rbuRBU]{1,2})?(["'])(?:(?!\1)[^\\\n]|\\.){0,400}\1/g, "\u0000");
+  return rest.includes("\u0000") && /^[\s\u0000,:()[\]{}]*(?:#.*)?$/.test(rest);
+}
+
 /** A string literal that is a regular expression (a scanner's detection pattern), not a command. */
 const regexLiteral = /(["'])(?:(?!\1)[^\n])*?(?:\\[sdwbS]|\(\?[:=!]|\.\*|\\\.)(?:(?!\1)[^\n])*?\1/g;
 const stringLiteral = /["']([A-Za-z0-9+/=_!#$%&()*;<>?@^`{|}~-]{16,})["']/g;
@@ -127,14 +139,27 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
   let decodeAt: { offset: number; text: string } | undefined;
   let filesAt: { offset: number; text: string } | undefined;
   let uploadAt: { offset: number; text: string } | undefined;
+  // Inside a Python triple-quoted string (a docstring, --help text): a line mentioning `.env`
+  // is prose unless it reads like a command (the string may be a script the code runs).
+  let inTripleQuote = false;
   for (const line of lines) {
     const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
+    // In a security tool, a row of a literal table (`("bash", ".ssh"),`) is a detection pattern.
+    const proseLine = (inTripleQuote && !commandShaped.test(code)) || (ctx.securityTool && literalRow(code));
+    if (f.lang === "python" && (code.match(/"""|'''/g)?.length ?? 0) % 2 === 1)
+      inTripleQuote = !inTripleQuote;
     if (code.trim() !== "") {
       if (!execAt && processExec.test(code)) execAt = { offset, text: line };
-      if (!credAt && (credentialPath.test(code) || envHarvest.test(code)) && !/^\s*(?:["']{3}|\*)/.test(code))
+      if (
+        !credAt &&
+        !proseLine &&
+        (credentialPath.test(code) || envHarvest.test(code)) &&
+        !/^\s*(?:["']{3}|\*)/.test(code)
+      )
         credAt = { offset, text: line };
-      if (!netAt && network.test(code)) netAt = { offset, text: line };
-      if (!sendAt && sendData.test(code) && network.test(f.text)) sendAt = { offset, text: line };
+      if (!netAt && !proseLine && network.test(code)) netAt = { offset, text: line };
+      if (!sendAt && !proseLine && sendData.test(code) && network.test(f.text))
+        sendAt = { offset, text: line };
       if (!decodeAt && decodeCall.test(code)) decodeAt = { offset, text: line };
       if (!filesAt && isUserListing(code)) filesAt = { offset, text: line };
       if (!uploadAt && uploads.test(code)) uploadAt = { offset, text: line };

@@ -157,17 +157,21 @@ function analyse(ctx: DetectContext, f: CodeFile): void {
         const indent = (loop[1] ?? "").length;
         let exits = false;
         let body = 0;
+        let after = "";
         for (let j = i + 1; j < lines.length; j++) {
           const l = lines[j] ?? "";
           if (l.trim() === "" || /^\s*#/.test(l)) continue;
-          if ((/^[ \t]*/.exec(l)?.[0].length ?? 0) <= indent) break;
+          if ((/^[ \t]*/.exec(l)?.[0].length ?? 0) <= indent) {
+            after = l;
+            break;
+          }
           body++;
           if (loopExit.test(l)) {
             exits = true;
             break;
           }
         }
-        if (!exits && body > 0)
+        if (!exits && body > 0 && !endsByException(lines, i, indent, after))
           once(
             "code.unbounded-loop",
             "high",
@@ -178,6 +182,24 @@ function analyse(ctx: DetectContext, f: CodeFile): void {
     }
   }
   secretSends(ctx, f, lines, once);
+}
+
+/**
+ * The Python idiom that reads until the end (`try: while True: img.seek(n) … except EOFError:`):
+ * the loop is the only statement of a `try` whose handler catches an end-of-data exception, so
+ * the exception ends it. A bare `except:` or `except Exception` does not count (it hides nothing
+ * that ends the loop).
+ */
+function endsByException(lines: readonly string[], at: number, indent: number, after: string): boolean {
+  const handler =
+    /^[ \t]*except\s*\(?\s*(?:[\w.]+\s*,\s*){0,4}(?:EOFError|StopIteration|StopAsyncIteration|IndexError|queue\.Empty|Empty|ValueError)\b/;
+  if (!handler.test(after) || (/^[ \t]*/.exec(after)?.[0].length ?? 0) >= indent) return false;
+  for (let j = at - 1; j >= 0; j--) {
+    const l = lines[j] ?? "";
+    if (l.trim() === "" || /^\s*#/.test(l)) continue;
+    return /^[ \t]*try\s*:\s*(?:#.*)?$/.test(l) && (/^[ \t]*/.exec(l)?.[0].length ?? 0) < indent;
+  }
+  return false;
 }
 
 /** A secret read from the environment and put into the body of a request to a foreign host. */

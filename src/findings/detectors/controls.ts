@@ -46,6 +46,10 @@ const controls: Array<[string, RegExp, RegExp?]> = [
   ],
 ];
 
+/** A list item or table row naming an option whose stated default is off. */
+const offByDefaultOption =
+  /^\s*(?:[-*+]|\|)\s*`[\w.-]{1,60}`[^\n]{0,200}\(\s*default(?:s to|:|\s+is)?\s*[`"']?(?:false|off|no|disabled|0|none)\b/i;
+
 export function detectControlDisable(ctx: DetectContext): void {
   const texts: Array<{ file: string; text: string }> = [{ file: ctx.model.file, text: ctx.model.text }];
   for (const b of ctx.model.bundled)
@@ -70,6 +74,9 @@ export function detectControlDisable(ctx: DetectContext): void {
         const m = re.exec(line);
         if (!m) continue;
         if (t.file === ctx.model.file && (cues.before(i + 1, 3) || cues.at(i + 1))) continue;
+        // An option reference whose default keeps the control on ("- `skip_permissions`: start
+        // with --dangerously-skip-permissions (default: false)") documents a switch; it orders nothing.
+        if (t.file === ctx.model.file && offByDefaultOption.test(line)) continue;
         const pos = positionAt(starts, (starts[i] ?? 0) + m.index);
         hits.set(what, {
           file: t.file,

@@ -15,9 +15,9 @@
 
 import type { DetectContext, ProseSource } from "../context.js";
 import { hasQuotingCue } from "../quoting.js";
-import { declaredService, isPlaceholderHost } from "../service.js";
+import { declaredService, isPlaceholderHost, isPlaceholderMailbox } from "../service.js";
 import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
-import { baseDomain, urlsIn } from "../hosts.js";
+import { baseDomain, normalizeToken, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
 import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
 import type { OrderHit } from "./orders.js";
@@ -114,11 +114,14 @@ function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | u
   const v = transferVerb.exec(s);
   if (!v || negatedAt(s, v.index) || userIsActor(s, v.index)) return undefined;
   if (!dataObject.test(s)) return undefined;
+  if (ownCliSends(ctx, s)) return undefined;
   const foreign = urlsIn(s).find((u) => !isPlaceholderHost(u.host) && !service.has(ownKey(u.host)));
   const mail = emailAddress.exec(s);
   const mailHost = mail ? (mail[0].split("@")[1] ?? "") : "";
   const foreignMail =
-    mail && !isPlaceholderHost(mailHost) && !service.has(ownKey(mailHost)) ? mail[0] : undefined;
+    mail && !isPlaceholderHost(mailHost) && !isPlaceholderMailbox(mail[0]) && !service.has(ownKey(mailHost))
+      ? mail[0]
+      : undefined;
   const dest = foreign?.host ?? foreignMail;
   if (dest === undefined) return undefined;
   void ctx;
@@ -129,6 +132,34 @@ function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | u
     evidence: s.trim(),
     at: v.index,
   };
+}
+
+/**
+ * A message sent through the skill's own CLI (a declared bin named like the skill: `wacli send
+ * … --to …`): the skill's service delivering what the user asked to send. Not when the sentence
+ * moves a secret (a key, token, credential file): that is exfiltration whatever tool carries it.
+ */
+function ownCliSends(ctx: DetectContext, s: string): boolean {
+  if (secretObject.test(s)) return false;
+  for (const m of s.matchAll(/(?:^|[\s`(])([a-z][\w-]{1,40})\s+[a-z]/g)) {
+    const bin = normalizeToken(m[1] ?? "");
+    if (ownBins(ctx).has(bin)) return true;
+  }
+  return false;
+}
+
+const secretObject =
+  /\b(?:keys?|tokens?|credentials?|secrets?|passwords?|cookies|\.env|ssh|id_rsa|wallet|seed phrase|private)\b/i;
+
+/** Declared bins (metadata requires.bins) that carry the skill's own name: its own CLI. */
+function ownBins(ctx: DetectContext): Set<string> {
+  const fm = ctx.model.frontmatter;
+  const out = new Set<string>();
+  for (const b of [...(fm?.metadata?.requires.bins ?? []), ...(fm?.metadata?.requires.anyBins ?? [])]) {
+    const n = normalizeToken(b);
+    if (n.length >= 3 && ctx.affinityNames.has(n) && normalizeToken(fm?.name ?? "") === n) out.add(n);
+  }
+  return out;
 }
 
 /** Key a host is compared by against the declared service. */

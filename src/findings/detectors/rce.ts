@@ -72,6 +72,15 @@ function runsOperand(argv: readonly string[], matches: (a: string | undefined) =
   return matches(rest[first]);
 }
 
+/**
+ * Whether a process substitution is what an interpreter runs (`bash <(curl …)`), not a data
+ * argument of a local script (`python analyze.py <(curl …/data.csv)`): it is the program
+ * operand. The substituted word reads as "" (the parser) or "<(…" (the lite reader).
+ */
+function substitutionIsProgram(argv: readonly string[]): boolean {
+  return runsOperand(argv, (a) => a !== undefined && (a === "" || a.startsWith("<(")));
+}
+
 function executesFile(cmd: LiteCommand, file: string): boolean {
   if (file === "" || file === "-" || file === "/dev/null") return false;
   const { argv } = unwrap(cmd.argv);
@@ -133,7 +142,11 @@ export function detectRce(ctx: DetectContext): void {
           (c) => c.context !== "process-substitution" && c.start <= cmd.start && c.end >= cmd.end,
         );
         const pname = parent ? nameOf(parent) : "";
-        if (parent && (isShellOrInterpreter(pname) || pname === "source" || pname === ".")) {
+        if (
+          parent &&
+          (isShellOrInterpreter(pname) || pname === "source" || pname === ".") &&
+          substitutionIsProgram(unwrap(parent.argv).argv)
+        ) {
           const s = fetchSeverity(ctx, urlsOfFetch(cmd));
           reportAt(
             ctx,

@@ -1,0 +1,125 @@
+// Lines of a markdown text that list what NOT to do: the list items under a heading that names a
+// prohibition ("## Prohibited actions", "### Never do", "Red flags", "Anti-patterns"), up to the
+// next heading of the same or a higher level, and under a lead line that forbids ("Never:",
+// "Do not do any of the following:"). A skill that tells the agent what it must not do is not
+// ordering it; findings there are capped (still reported, for a reviewer to see). Not capped: a
+// heading that negates a *safety* step ("Don't ask for confirmation", "Never tell the user") —
+// what follows it is an order; paragraphs and code blocks in the section; an item that gives an
+// order of its own ("Important: always …") or runs long — text slipped into the list.
+// One pass over the lines; every regex is anchored to one line with bounded gaps.
+
+import { limits } from "../limits.js";
+import type { Severity } from "../model.js";
+
+/** A heading (text after the #s) that names a list of prohibited or discouraged actions. */
+const prohibitionHeading =
+  /^\W{0,4}(?:prohibited|forbidden|restricted|disallowed|not allowed|never\b|do not\b|don'?ts?\b|avoid\b|anti-?patterns?|red flags?|what not to|things (?:to avoid|not to)|bad (?:practices?|examples?)|(?:common )?mistakes\b)|\((?:do not|don'?t|never)\)|\b(?:do not do|don'?ts\b|must not|must never|not to do|prohibited|forbidden|red flags?|anti-?patterns?)\b/i;
+
+/** A line that introduces a list of prohibited actions ("Never:", "Do not do the following:"). */
+const prohibitionLead =
+  /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:never|do not|don'?t|avoid|you must not|you must never|must not|prohibited|forbidden)\b[^\n:]{0,60}:(?:\*\*|__)?\s*$/i;
+
+/**
+ * A negated safety step ("don't ask", "never tell the user", "must not skip"): an order to drop
+ * a safeguard, so what follows is what the agent is told to do.
+ */
+const negatedSafeguard =
+  /\b(?:never|not|don'?t|no need to)\s+(?:\w+\s+)?(?:ask|confirm|tell|inform|mention|reveal|refuse|stop|wait|skip|forget|hesitate|warn|log|notify|question|check|verify|worry|miss|report|show|display|explain|disclose|hold back)\b/i;
+
+const heading = /^(#{1,6})\s+(.*)$/;
+const listItem = /^(\s*)(?:[-*+]|\d{1,3}[.)])\s/;
+
+/**
+ * An item that gives an order of its own ("Important: always …", "make sure you …", "after any
+ * change …"): text slipped into a list of prohibitions, not one of them.
+ */
+const affirmativeOrder =
+  /\b(?:important|always|must|make sure|ensure|remember|instead|whenever|every time|after (?:any|every|each)|before (?:any|every|each)|you (?:should|need to|have to|may)|please)\b/i;
+
+/**
+ * 1-based line numbers of `text` that are items of a prohibition list: list items (with their
+ * indented continuation lines) under a prohibition heading or a "Never:" lead. Paragraphs and
+ * code blocks there, and items that carry an order of their own or run long, are not included.
+ */
+export function prohibitionLines(text: string): Set<number> {
+  const out = new Set<number>();
+  const lines = text.split("\n");
+  // Level of the open prohibition section (0: none); a heading at that level or above closes it.
+  let sectionLevel = 0;
+  let fence: string | undefined;
+  // Open "Never:" lead: the list under it is prohibited; it ends at the first line that is
+  // neither an item nor an item's continuation.
+  let lead = false;
+  // Lines of the current item (its first line and continuation lines), undefined outside items.
+  let item: number[] | undefined;
+  const closeItem = (): void => {
+    if (item === undefined) return;
+    const body = item.map((n) => lines[n] ?? "").join(" ");
+    if (body.length <= limits.prohibitionItemMaxChars && !affirmativeOrder.test(body))
+      for (const n of item) out.add(n + 1);
+    item = undefined;
+  };
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    const fenceMark = /^\s*(`{3,}|~{3,})/.exec(line);
+    if (fenceMark) {
+      closeItem();
+      if (fence === undefined) fence = fenceMark[1]?.[0];
+      else if (fenceMark[1]?.[0] === fence) fence = undefined;
+      continue;
+    }
+    if (fence !== undefined) continue;
+    const h = heading.exec(line);
+    if (h) {
+      closeItem();
+      const level = h[1]?.length ?? 1;
+      if (sectionLevel > 0 && level <= sectionLevel) sectionLevel = 0;
+      const title = (h[2] ?? "").trim();
+      if (sectionLevel === 0 && prohibitionHeading.test(title) && !negatedSafeguard.test(title))
+        sectionLevel = level;
+      lead = false;
+      continue;
+    }
+    if (prohibitionLead.test(line) && !negatedSafeguard.test(line)) {
+      closeItem();
+      lead = true;
+      continue;
+    }
+    const inList = sectionLevel > 0 || lead;
+    if (inList && listItem.test(line)) {
+      closeItem();
+      item = [i];
+    } else if (item !== undefined && line.trim() !== "" && /^\s/.test(line)) {
+      item.push(i);
+    } else {
+      closeItem();
+      // A lead's list ends at a paragraph; blank lines between items keep it open.
+      if (lead && line.trim() !== "") lead = false;
+    }
+  }
+  closeItem();
+  return out;
+}
+
+const cache = new WeakMap<object, Set<number>>();
+
+/**
+ * Severity and message for a finding on a line of the skill's main text that lists what not to
+ * do: capped at low, with the reason. Hidden and obfuscated content is never capped (a reader
+ * does not see it, so it is not part of the visible prohibition). Empty when nothing changes.
+ */
+export function prohibitedCap(
+  model: { file: string; text: string },
+  f: { file: string; line: number; severity: Severity; message: string },
+  category: string,
+): { severity?: Severity; message?: string } {
+  if (f.file !== model.file || f.severity === "low" || f.severity === "info") return {};
+  if (category === "hidden-content" || category === "obfuscation") return {};
+  let lines = cache.get(model);
+  if (!lines) cache.set(model, (lines = prohibitionLines(model.text)));
+  if (!lines.has(f.line)) return {};
+  return {
+    severity: "low",
+    message: `${f.message} (listed as something not to do, so severity is capped)`,
+  };
+}
