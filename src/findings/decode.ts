@@ -181,3 +181,72 @@ export function findEncoded(text: string): Encoded[] {
   if (text.includes("<~")) collect(ascii85Literal, "ascii85", decodeAscii85);
   return out;
 }
+
+// Text spelled as numbers: a char-code list ([99, 117, 114, 108]), optionally XOR-masked with a
+// small key, or indexes into an alphabet string ("abc…"[i] for i in I). Cheap and deterministic;
+// the result counts only when it is printable text.
+
+/** A list of at least 6 numbers (decimal or 0x hex), in brackets, parentheses or space-separated. */
+const numberList = /(?:\b(?:0x[0-9a-fA-F]{1,4}|\d{1,5})\b\s*,?\s*){6,4096}/g;
+
+/** The numbers of every list of 6 or more in `text`. */
+export function numberLists(text: string): Array<{ start: number; numbers: number[] }> {
+  const out: Array<{ start: number; numbers: number[] }> = [];
+  for (const m of text.matchAll(numberList)) {
+    const numbers = [...m[0].matchAll(/0x[0-9a-fA-F]+|\d+/g)].map((n) => Number(n[0]));
+    if (numbers.length >= 6) out.push({ start: m.index, numbers });
+  }
+  return out;
+}
+
+/** Char codes as text, after XOR with `key` (0: none); undefined unless printable. */
+export function decodeCharCodes(numbers: readonly number[], key = 0): string | undefined {
+  if (numbers.length < 6) return undefined;
+  let s = "";
+  for (const n of numbers) {
+    const c = n ^ key;
+    if (c < 9 || c > 0xffff) return undefined;
+    s += String.fromCharCode(c);
+  }
+  return printable(s) && /[a-z]{2}/i.test(s) ? s : undefined;
+}
+
+/** Indexes into `alphabet` as text; undefined when an index is out of range or the text is not printable. */
+export function decodeIndexMap(alphabet: string, numbers: readonly number[]): string | undefined {
+  if (numbers.length < 6 || alphabet.length < 10) return undefined;
+  let s = "";
+  for (const n of numbers) {
+    const c = alphabet[n];
+    if (c === undefined) return undefined;
+    s += c;
+  }
+  return printable(s) ? s : undefined;
+}
+
+/** Reads as a command or an address: what a decoded list is worth reporting for. */
+const commandish =
+  /:\/\/|\b(?:curl|wget|bash|sh|python3?|node|powershell|nc|rm|chmod|eval|exec|import|require)\b/;
+
+/**
+ * The text a number list in `code` spells, trying plain char codes, XOR with each small integer
+ * the code assigns (`k = 23`), and indexes into each string literal of the code. Undefined when no
+ * reading is a command or an address.
+ */
+export function decodeNumberLists(code: string): string | undefined {
+  const lists = numberLists(code).slice(0, 8);
+  if (lists.length === 0) return undefined;
+  const keys = [...code.matchAll(/\b\w+\s*=\s*(\d{1,3})\s*$/gm)].map((m) => Number(m[1])).slice(0, 8);
+  const alphabets = [...code.matchAll(/(["'])((?:(?!\1)[^\\\n]){10,200})\1/g)]
+    .map((m) => m[2] ?? "")
+    .slice(0, 8);
+  for (const { numbers } of lists) {
+    const readings = [
+      decodeCharCodes(numbers),
+      ...keys.map((k) => decodeCharCodes(numbers, k)),
+      ...alphabets.map((a) => decodeIndexMap(a, numbers)),
+    ];
+    const hit = readings.find((r) => r !== undefined && commandish.test(r));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
+}

@@ -23,6 +23,7 @@ import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
+import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
 import { detectPayloadText } from "./detectors/payload-text.js";
@@ -41,6 +42,7 @@ const detectors = [
   detectRce,
   detectLures,
   detectPlatformLookalikes,
+  detectDeclaredLookalikes,
   detectCredentials,
   detectPersistence,
   detectRemoteInstructions,

@@ -480,6 +480,14 @@ const table = [
     "Characters U+E0000–U+E007F mirror ASCII but render as nothing: a channel for hidden instructions (ASCII smuggling). The decoded text is shown.",
   ),
   r(
+    "hidden.declared-lookalike",
+    "DeclaredServiceLookalike",
+    "hidden-content",
+    "high",
+    "A host imitates the skill's own declared service but is a different domain.",
+    "The frontmatter declares the service (homepage, api_base); 'www.moltbook.com.api-edge.net' (extra labels), 'moltbok.com' (one letter off) or a host with a zero-width character inside is a different domain dressed as it, on any line including bare host lines and code.",
+  ),
+  r(
     "hidden.platform-lookalike",
     "PlatformLookalikeDomain",
     "hidden-content",

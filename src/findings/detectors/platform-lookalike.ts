@@ -4,7 +4,7 @@
 
 import type { DetectContext } from "../context.js";
 import { baseDomain } from "../hosts.js";
-import { declaredService } from "../service.js";
+import { declaredAnchors } from "./declared-lookalike.js";
 
 // Brand token → the platform's own registrable domains.
 const platforms: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -16,7 +16,7 @@ const platforms: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 // A host name ending in a top-level domain people register look-alikes under; not a file name
 // ("moltbook-monitor.log"), a path part or a reverse-DNS id ("com.anthropic.claude_helper").
-const hostToken =
+export const hostToken =
   /(?<![\w.@-]|[^/]\/)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|io|ai|dev|app|co|xyz|me|cc|info|site|online|top|tech|cloud|pro|biz|us|ru|cn|tk|ml|ga|cf|gq|live|link|click|icu|vip|club|shop|store|website|space|fun|lol|world|today|email|support|help|services|network|page|one|so|gg|to|ws|ly|de)(?![\w-]|\.[a-z0-9])/gi;
 // Digits that stand in for letters in look-alikes ("0penc1aw").
 const unleet = (s: string): string => s.replace(/0/g, "o").replace(/1/g, "l").replace(/3/g, "e");
@@ -30,7 +30,9 @@ export function lookalikeOf(host: string): string | undefined {
 }
 
 export function detectPlatformLookalikes(ctx: DetectContext): void {
-  const own = declaredService(ctx);
+  // Only the frontmatter's declared hosts are exempt: a host merely named after the skill (and so
+  // "affine") is exactly what a look-alike is.
+  const own = declaredAnchors(ctx);
   const seen = new Set<string>();
   ctx.lines.forEach((line, i) => {
     if (!/[a-z]\.[a-z]/i.test(line)) return;
