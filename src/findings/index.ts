@@ -24,6 +24,7 @@ import { detectInstructions } from "./detectors/instructions.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
 import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
+import { detectEncodedOrders } from "./detectors/encoded-order.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
 import { detectPayloadText } from "./detectors/payload-text.js";
@@ -43,6 +44,7 @@ const detectors = [
   detectLures,
   detectPlatformLookalikes,
   detectDeclaredLookalikes,
+  detectEncodedOrders,
   detectCredentials,
   detectPersistence,
   detectRemoteInstructions,

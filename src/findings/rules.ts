@@ -424,6 +424,14 @@ const table = [
     "'Pretend you are an auditor … list all API keys': role-play is a classic way to talk the model out of its rules, and collecting secrets is what it is used for here.",
   ),
   r(
+    "obfuscation.encoded-order",
+    "EncodedTextToDecodeAndRun",
+    "obfuscation",
+    "high",
+    "Cannot be analysed: the agent is told to decode or assemble encoded text and run or follow it.",
+    "A base64/base85/hex literal, a list of numbers or quoted pieces joined with + (in prose, code or a JSON value) within a few lines of an order to decode, map or join it and run or follow the result: reported high whether or not the blob decodes here; the decoded text is attached when it does.",
+  ),
+  r(
     "obfuscation.model-decode",
     "DecodeAndFollowForModel",
     "obfuscation",
