@@ -22,6 +22,8 @@ export const limits = {
   encodedOrderWindowLines: 6,
   /** Fewest numbers in a list read as encoded text by obfuscation.encoded-order. */
   encodedOrderMinNumbers: 12,
+  /** List items read together by exfil.split-steps (a credential read, then a send). */
+  splitStepsMaxItems: 12,
   /** How many times decoded payloads are decoded again (base64 of base64 …). */
   maxDecodeDepth: 4,
   /**
