@@ -187,7 +187,7 @@ export function findEncoded(text: string): Encoded[] {
 // the result counts only when it is printable text.
 
 /** A list of at least 6 numbers (decimal or 0x hex), in brackets, parentheses or space-separated. */
-const numberList = /(?:\b(?:0x[0-9a-fA-F]{1,4}|\d{1,5})\b\s*,?\s*){6,4096}/g;
+const numberList = /(?:\b(?:0x[0-9a-fA-F]{1,4}|\d{1,5})\b\s*(?:,\s*)?){6,4096}/g;
 
 /** The numbers of every list of 6 or more in `text`. */
 export function numberLists(text: string): Array<{ start: number; numbers: number[] }> {
