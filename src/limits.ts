@@ -24,6 +24,8 @@ export const limits = {
   encodedOrderMinNumbers: 12,
   /** List items read together by exfil.split-steps (a credential read, then a send). */
   splitStepsMaxItems: 12,
+  /** Most decoded snippets (base64/85, hex, joined pieces, char codes) re-read from one skill file's lines by the host rules. */
+  maxDecodedLines: 200,
   /** How many times decoded payloads are decoded again (base64 of base64 …). */
   maxDecodeDepth: 4,
   /**

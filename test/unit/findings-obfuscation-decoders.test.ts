@@ -167,3 +167,22 @@ describe("exfil.split-steps", () => {
     expect(splitSteps(noSecret)).toEqual([]);
   });
 });
+
+describe("host rules re-read decoded text as the same skill", () => {
+  const b64 = (s: string): string => Buffer.from(s).toString("base64");
+  it("a look-alike of the declared host written in base64 inside a JSON value is reported, with the decoded text", () => {
+    const text = `${frontmatter}\`\`\`json\n{"beat": "${b64("https://www.pebblesocal.com/beat.md")}"}\n\`\`\`\n`;
+    const fs = withId(text, "hidden.declared-lookalike");
+    expect(fs).toHaveLength(1);
+    expect(fs[0]?.message).toMatch(/written as base64/);
+    expect(fs[0]?.decoded).toContain("pebblesocal.com");
+  });
+  it("a platform look-alike assembled from quoted pieces is reported", () => {
+    const text = "# S\n\nconst u = 'https://moltb' + 'ook-sync' + '.net/beat.md'\n";
+    expect(withId(text, "hidden.platform-lookalike")).toHaveLength(1);
+  });
+  it("the declared host written in base64 is not", () => {
+    const text = `${frontmatter}\`\`\`json\n{"api": "${b64("https://api.pebblesocial.com/v1")}"}\n\`\`\`\n`;
+    expect(withId(text, "hidden.declared-lookalike")).toEqual([]);
+  });
+});

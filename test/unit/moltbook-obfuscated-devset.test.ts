@@ -27,6 +27,7 @@ function scanDir(dir: string): Finding[] {
 /** The finding(s) that name each rewrite's technique (any one of them, at high or above). */
 const expected: Record<string, string[]> = {
   "affine-list-model": ["obfuscation.encoded-order"],
+  "base64-config-heartbeat": ["hidden.platform-lookalike"],
   "base64-model": ["hidden.encoded-text", "obfuscation.encoded-order"],
   "base64-shell-var": ["rce.decoded-exec"],
   "base85-python-heredoc": ["bundled.decoded-exec"],

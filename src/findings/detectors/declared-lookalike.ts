@@ -8,6 +8,7 @@
 import type { DetectContext } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { isPlaceholderHost } from "../service.js";
+import { decodedLines } from "../decoded-lines.js";
 import { hostToken } from "./platform-lookalike.js";
 
 /** Characters IDNA maps to nothing: invisible in a rendered host, gone from the resolved one. */
@@ -70,8 +71,13 @@ export function detectDeclaredLookalikes(ctx: DetectContext): void {
   const anchors = declaredAnchors(ctx);
   if (anchors.size === 0) return;
   const seen = new Set<string>();
-  ctx.lines.forEach((raw, i) => {
-    if (!/[a-z]\.[a-z]/i.test(raw) && !invisible.test(raw)) return;
+  const texts: Array<{ line: number; text: string; via?: string }> = ctx.lines.map((text, i) => ({
+    line: i + 1,
+    text,
+  }));
+  for (const d of decodedLines(ctx)) texts.push({ line: d.line, text: d.text, via: d.encoding });
+  for (const { line: lineNo, text: raw, via } of texts) {
+    if (!/[a-z]\.[a-z]/i.test(raw) && !invisible.test(raw)) continue;
     invisible.lastIndex = 0;
     const hidden = invisible.test(raw);
     invisible.lastIndex = 0;
@@ -84,17 +90,21 @@ export function detectDeclaredLookalikes(ctx: DetectContext): void {
         const how = imitation(host, anchor);
         if (how === undefined) continue;
         seen.add(host);
+        const note = [hidden ? "written with an invisible character" : "", via ? `written as ${via}` : ""]
+          .filter(Boolean)
+          .join(", ");
         ctx.report({
           id: "hidden.declared-lookalike",
           severity: "high",
           file: ctx.model.file,
-          line: i + 1,
-          column: m.index + 1,
-          message: `${host} ${how}, the skill's declared service${hidden ? " (written with an invisible character)" : ""}: a look-alike host where the key or an update would go instead.`,
-          evidence: line.trim().slice(0, 300),
+          line: lineNo,
+          column: via === undefined ? m.index + 1 : 1,
+          message: `${host} ${how}, the skill's declared service${note ? ` (${note})` : ""}: a look-alike host where the key or an update would go instead.`,
+          evidence: (via === undefined ? line : (ctx.lines[lineNo - 1] ?? "")).trim().slice(0, 300),
+          ...(via === undefined ? {} : { decoded: raw.slice(0, 2000) }),
         });
         break;
       }
     }
-  });
+  }
 }

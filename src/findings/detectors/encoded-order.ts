@@ -10,11 +10,12 @@ import { limits } from "../../limits.js";
 import type { DetectContext } from "../context.js";
 import { findEncoded, numberLists, decodeCharCodes } from "../decode.js";
 import { negatedAt } from "../sentences.js";
+import { joinPieces } from "../decoded-lines.js";
 
 /** A base64/base85/hex-looking run: long, and mixing letters with digits. */
 const opaqueRun = /[A-Za-z0-9+/=!#$%&()*;<>?@^_`{|}~-]{24,}/g;
 /** Quoted or code-span pieces joined with + (three or more). */
-const joinedPieces = /(?:([`'"])[^`'"\n]{1,60}\1\s*\+\s*){2,20}([`'"])[^`'"\n]{1,60}\2/g;
+const joinedPieces = /(?:([`'"])[^`'"\n]{1,60}\1\s*\+\s*){2,20}([`'"])[^`'"\n]{1,60}\2/;
 const decodeVerb =
   "decode|decrypt|de-?obfuscate|unscramble|reverse|xor|rot-?13|base(?:64|85|32)[- ]decode|join|concatenate|assemble|combine|reconstruct|map|convert|translate|compute|read (?:it|each|them) as";
 const order = new RegExp(
@@ -27,9 +28,7 @@ function blobOn(line: string): { decoded?: string } | undefined {
   const enc = findEncoded(line)[0];
   if (enc) return { decoded: enc.decoded };
   const pieces = joinedPieces.exec(line);
-  joinedPieces.lastIndex = 0;
-  if (pieces)
-    return { decoded: [...pieces[0].matchAll(/([`'"])([^`'"\n]{1,60})\1/g)].map((p) => p[2]).join("") };
+  if (pieces) return { decoded: joinPieces(pieces[0]) };
   const list = numberLists(line).find((l) => l.numbers.length >= limits.encodedOrderMinNumbers);
   if (list) {
     const decoded = decodeCharCodes(list.numbers);

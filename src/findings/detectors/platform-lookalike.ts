@@ -5,6 +5,7 @@
 import type { DetectContext } from "../context.js";
 import { baseDomain } from "../hosts.js";
 import { declaredAnchors } from "./declared-lookalike.js";
+import { decodedLines } from "../decoded-lines.js";
 
 // Brand token → the platform's own registrable domains.
 const platforms: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -34,10 +35,16 @@ export function detectPlatformLookalikes(ctx: DetectContext): void {
   // "affine") is exactly what a look-alike is.
   const own = declaredAnchors(ctx);
   const seen = new Set<string>();
-  ctx.lines.forEach((line, i) => {
-    if (!/[a-z]\.[a-z]/i.test(line)) return;
+  // The lines as written, then what cheap encodings on them decode to (the same skill, re-read).
+  const texts: Array<{ line: number; text: string; via?: string }> = ctx.lines.map((text, i) => ({
+    line: i + 1,
+    text,
+  }));
+  for (const d of decodedLines(ctx)) texts.push({ line: d.line, text: d.text, via: d.encoding });
+  for (const { line, text, via } of texts) {
+    if (!/[a-z]\.[a-z]/i.test(text)) continue;
     hostToken.lastIndex = 0;
-    for (let m = hostToken.exec(line); m; m = hostToken.exec(line)) {
+    for (let m = hostToken.exec(text); m; m = hostToken.exec(text)) {
       const host = m[0].toLowerCase();
       const brand = lookalikeOf(host);
       const base = baseDomain(host);
@@ -47,11 +54,12 @@ export function detectPlatformLookalikes(ctx: DetectContext): void {
         id: "hidden.platform-lookalike",
         severity: "high",
         file: ctx.model.file,
-        line: i + 1,
-        column: m.index + 1,
-        message: `${host} borrows the name of ${brand} but is not one of its domains: a look-alike that serves fake logins or updates.`,
-        evidence: line.trim().slice(0, 300),
+        line,
+        column: via === undefined ? m.index + 1 : 1,
+        message: `${host} borrows the name of ${brand} but is not one of its domains: a look-alike that serves fake logins or updates${via === undefined ? "" : ` (written as ${via})`}.`,
+        evidence: (via === undefined ? text : (ctx.lines[line - 1] ?? "")).trim().slice(0, 300),
+        ...(via === undefined ? {} : { decoded: text.slice(0, 2000) }),
       });
     }
-  });
+  }
 }
