@@ -46,6 +46,7 @@ const expected: Record<string, string[]> = {
   "json-value-run": ["hidden.platform-lookalike"],
   "list-split": ["exfil.split-steps"],
   "lure-emphasis-archive": ["lure.password-archive"],
+  "lure-underscore-emphasis": ["lure.password-archive"],
   "reversed-model": ["obfuscation.model-decode"],
   "rot13-model": ["obfuscation.model-decode"],
   "split-strings-prose": ["obfuscation.encoded-order"],
