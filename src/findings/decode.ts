@@ -1,7 +1,7 @@
 // Decoders for the encodings droppers use. Each returns undefined unless the result is mostly
 // printable text: binary blobs (images, hashes, keys) are not commands and are left alone.
 
-export type Encoding = "base64" | "hex" | "base85" | "ascii85" | "reversed" | "unicode-tags";
+export type Encoding = "base64" | "hex" | "base85" | "ascii85" | "reversed" | "unicode-tags" | "percent";
 
 export interface Encoded {
   encoding: Encoding;
@@ -94,6 +94,13 @@ export function decodeAscii85(s: string): string | undefined {
   return printable(text) ? text : undefined;
 }
 
+/** URL percent-encoding of every byte ("%68%74%74%70…"): a run of 8 or more escapes. */
+export function decodePercent(s: string): string | undefined {
+  if (!/^(?:%[0-9A-Fa-f]{2}){8,}$/.test(s)) return undefined;
+  const text = Buffer.from(s.replace(/%/g, ""), "hex").toString("utf8");
+  return printable(text) ? text : undefined;
+}
+
 /** Unicode tag characters (U+E0000–U+E007F) mirror ASCII and are invisible: decode them. */
 export function decodeUnicodeTags(s: string): string | undefined {
   let out = "";
@@ -141,6 +148,7 @@ const base64Literal = /[A-Za-z0-9+/]{16,}={0,2}/g;
 const hexEscapes = /(?:\\x[0-9a-fA-F]{2}){6,}/g;
 const plainHex = /\b[0-9a-fA-F]{16,}\b/g;
 const ascii85Literal = /<~[!-u\sz]{10,}~>/g;
+const percentRun = /(?:%[0-9A-Fa-f]{2}){8,}/g;
 
 /** Every literal in `text` that decodes to printable text. Linear: each regex is a single class run. */
 export function findEncoded(text: string): Encoded[] {
@@ -179,6 +187,7 @@ export function findEncoded(text: string): Encoded[] {
   };
   if (base64Run && hasRun(text, hexChars, 16)) collect(plainHex, "hex", hexWithSpace);
   if (text.includes("<~")) collect(ascii85Literal, "ascii85", decodeAscii85);
+  if (text.includes("%")) collect(percentRun, "percent", decodePercent);
   return out;
 }
 

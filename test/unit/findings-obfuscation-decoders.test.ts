@@ -6,6 +6,7 @@ import {
   decodeCharCodes,
   decodeIndexMap,
   decodeNumberLists,
+  decodePercent,
   numberLists,
 } from "../../src/findings/decode.js";
 import { editDistance, imitation } from "../../src/findings/detectors/declared-lookalike.js";
@@ -196,5 +197,20 @@ describe("lure.password-archive with underscore emphasis", () => {
   });
   it("does not read a word that merely contains the label", () => {
     expect(lure(page("Bypass the queue with"))).toEqual([]);
+  });
+});
+
+describe("percent-encoded text and glued-label look-alikes", () => {
+  it("decodes a run of percent escapes, not ordinary query strings", () => {
+    const enc = [...Buffer.from("https://h.example/x")]
+      .map((b) => "%" + b.toString(16).padStart(2, "0"))
+      .join("");
+    expect(decodePercent(enc)).toBe("https://h.example/x");
+    expect(decodePercent("%20%20")).toBeUndefined();
+    expect(decodePercent("%E4%BD%A0%E5%A5%BD%E4%B8%96%E7%95%8C")).toBeUndefined();
+  });
+  it("names a declared domain glued to another label, not a sibling subdomain", () => {
+    expect(imitation("pebblesocial.com-api.net", "pebblesocial.com")).toMatch(/inside a label/);
+    expect(imitation("pebblesocial-api.com", "pebblesocial.com")).toBeUndefined();
   });
 });

@@ -60,6 +60,8 @@ export function imitation(host: string, anchor: string): string | undefined {
   const base = baseDomain(h);
   if (base === anchor) return undefined;
   if (`.${h}.`.includes(`.${anchor}.`)) return `spells ${anchor} as extra labels of ${base}`;
+  // "moltbook.com-api.net": the declared domain glued to the front of another label.
+  if (`.${h}`.includes(`.${anchor}-`)) return `spells ${anchor} inside a label of ${base}`;
   const a = label(anchor);
   const l = label(base);
   if (a.length >= minTypoLabel && l.length >= minTypoLabel && editDistance(a, l, 1) === 1)
