@@ -37,8 +37,10 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
 // --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
 const dumpArg = process.argv.find((a) => a.startsWith("--dump="));
-if (args.length === 0) {
-  console.error("usage: npm run eval -- DIR... [--verbose]");
+// --rewrites-only prints only the third part (the Moltbook rewrites dev set), with no corpus.
+const rewritesOnly = process.argv.includes("--rewrites-only");
+if (args.length === 0 && !rewritesOnly) {
+  console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only]");
   process.exit(2);
 }
 
@@ -212,7 +214,7 @@ const comments = [];
 let detectMs = 0;
 let files = 0;
 const t0 = performance.now();
-for (const dir of args) {
+for (const dir of rewritesOnly ? [] : args) {
   for (const u of units(path.resolve(dir))) {
     if (u.comments) {
       for (const c of u.comments) {
@@ -406,3 +408,24 @@ if (dumpArg)
       1,
     ),
   );
+
+// Third part: obfuscated rewrites of the Moltbook skill (test/fixtures/moltbook-obfuscated, written
+// for issue 14). The scanner was tuned on them: a regression figure, not a generalisation figure.
+const rewritesDir = new URL("../test/fixtures/moltbook-obfuscated", import.meta.url).pathname;
+if (existsSync(rewritesDir)) {
+  const list = units(rewritesDir)
+    .filter((u) => pathLabel(u.source) !== undefined)
+    .map((u) => {
+      const r = scan(u.input);
+      return { name: path.relative(rewritesDir, u.source), label: pathLabel(u.source), ...r };
+    });
+  const f = figures(list, (r) => r.label);
+  console.log(
+    `\n== moltbook-rewrites (own dev set, tuned on): malicious flagged ${f.tp}/${f.tp + f.fn}, benign clean ${f.tn}/${f.tn + f.fp}`,
+  );
+  for (const r of list)
+    if ((r.label === "malicious") !== flagged(r.risk))
+      console.log(
+        `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
+      );
+}

@@ -18,6 +18,14 @@ export const limits = {
   maxShellDepth: 64,
   /** Most simple commands collected from one step. */
   maxCommandsPerStep: 2_000,
+  /** Lines around an encoded blob searched for an order to decode and run it (obfuscation.encoded-order). */
+  encodedOrderWindowLines: 6,
+  /** Fewest numbers in a list read as encoded text by obfuscation.encoded-order. */
+  encodedOrderMinNumbers: 12,
+  /** List items read together by exfil.split-steps (a credential read, then a send). */
+  splitStepsMaxItems: 12,
+  /** Most decoded snippets (base64/85, hex, joined pieces, char codes) re-read from one skill file's lines by the host rules. */
+  maxDecodedLines: 200,
   /** How many times decoded payloads are decoded again (base64 of base64 …). */
   maxDecodeDepth: 4,
   /**

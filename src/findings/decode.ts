@@ -1,7 +1,7 @@
 // Decoders for the encodings droppers use. Each returns undefined unless the result is mostly
 // printable text: binary blobs (images, hashes, keys) are not commands and are left alone.
 
-export type Encoding = "base64" | "hex" | "base85" | "ascii85" | "reversed" | "unicode-tags";
+export type Encoding = "base64" | "hex" | "base85" | "ascii85" | "reversed" | "unicode-tags" | "percent";
 
 export interface Encoded {
   encoding: Encoding;
@@ -94,6 +94,13 @@ export function decodeAscii85(s: string): string | undefined {
   return printable(text) ? text : undefined;
 }
 
+/** URL percent-encoding of every byte ("%68%74%74%70…"): a run of 8 or more escapes. */
+export function decodePercent(s: string): string | undefined {
+  if (!/^(?:%[0-9A-Fa-f]{2}){8,}$/.test(s)) return undefined;
+  const text = Buffer.from(s.replace(/%/g, ""), "hex").toString("utf8");
+  return printable(text) ? text : undefined;
+}
+
 /** Unicode tag characters (U+E0000–U+E007F) mirror ASCII and are invisible: decode them. */
 export function decodeUnicodeTags(s: string): string | undefined {
   let out = "";
@@ -141,6 +148,7 @@ const base64Literal = /[A-Za-z0-9+/]{16,}={0,2}/g;
 const hexEscapes = /(?:\\x[0-9a-fA-F]{2}){6,}/g;
 const plainHex = /\b[0-9a-fA-F]{16,}\b/g;
 const ascii85Literal = /<~[!-u\sz]{10,}~>/g;
+const percentRun = /(?:%[0-9A-Fa-f]{2}){8,}/g;
 
 /** Every literal in `text` that decodes to printable text. Linear: each regex is a single class run. */
 export function findEncoded(text: string): Encoded[] {
@@ -179,5 +187,75 @@ export function findEncoded(text: string): Encoded[] {
   };
   if (base64Run && hasRun(text, hexChars, 16)) collect(plainHex, "hex", hexWithSpace);
   if (text.includes("<~")) collect(ascii85Literal, "ascii85", decodeAscii85);
+  if (text.includes("%")) collect(percentRun, "percent", decodePercent);
   return out;
+}
+
+// Text spelled as numbers: a char-code list ([99, 117, 114, 108]), optionally XOR-masked with a
+// small key, or indexes into an alphabet string ("abc…"[i] for i in I). Cheap and deterministic;
+// the result counts only when it is printable text.
+
+/** A list of at least 6 numbers (decimal or 0x hex), in brackets, parentheses or space-separated. */
+const numberList = /(?:\b(?:0x[0-9a-fA-F]{1,4}|\d{1,5})\b\s*(?:,\s*)?){6,4096}/g;
+
+/** The numbers of every list of 6 or more in `text`. */
+export function numberLists(text: string): Array<{ start: number; numbers: number[] }> {
+  const out: Array<{ start: number; numbers: number[] }> = [];
+  for (const m of text.matchAll(numberList)) {
+    const numbers = [...m[0].matchAll(/0x[0-9a-fA-F]+|\d+/g)].map((n) => Number(n[0]));
+    if (numbers.length >= 6) out.push({ start: m.index, numbers });
+  }
+  return out;
+}
+
+/** Char codes as text, after XOR with `key` (0: none); undefined unless printable. */
+export function decodeCharCodes(numbers: readonly number[], key = 0): string | undefined {
+  if (numbers.length < 6) return undefined;
+  let s = "";
+  for (const n of numbers) {
+    const c = n ^ key;
+    if (c < 9 || c > 0xffff) return undefined;
+    s += String.fromCharCode(c);
+  }
+  return printable(s) && /[a-z]{2}/i.test(s) ? s : undefined;
+}
+
+/** Indexes into `alphabet` as text; undefined when an index is out of range or the text is not printable. */
+export function decodeIndexMap(alphabet: string, numbers: readonly number[]): string | undefined {
+  if (numbers.length < 6 || alphabet.length < 10) return undefined;
+  let s = "";
+  for (const n of numbers) {
+    const c = alphabet[n];
+    if (c === undefined) return undefined;
+    s += c;
+  }
+  return printable(s) ? s : undefined;
+}
+
+/** Reads as a command or an address: what a decoded list is worth reporting for. */
+const commandish =
+  /:\/\/|\b(?:curl|wget|bash|sh|python3?|node|powershell|nc|rm|chmod|eval|exec|import|require)\b/;
+
+/**
+ * The text a number list in `code` spells, trying plain char codes, XOR with each small integer
+ * the code assigns (`k = 23`), and indexes into each string literal of the code. Undefined when no
+ * reading is a command or an address.
+ */
+export function decodeNumberLists(code: string): string | undefined {
+  const lists = numberLists(code).slice(0, 8);
+  if (lists.length === 0) return undefined;
+  const keys = [...code.matchAll(/\b\w+\s*=\s*(\d{1,3})\s*$/gm)].map((m) => Number(m[1])).slice(0, 8);
+  const alphabets = [...code.matchAll(/(["'])((?:(?!\1)[^\\\n]){10,200})\1/g)]
+    .map((m) => m[2] ?? "")
+    .slice(0, 8);
+  for (const { numbers } of lists) {
+    const readings = [
+      decodeCharCodes(numbers),
+      ...keys.map((k) => decodeCharCodes(numbers, k)),
+      ...alphabets.map((a) => decodeIndexMap(a, numbers)),
+    ];
+    const hit = readings.find((r) => r !== undefined && commandish.test(r));
+    if (hit !== undefined) return hit;
+  }
+  return undefined;
 }

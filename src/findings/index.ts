@@ -23,6 +23,9 @@ import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
+import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
+import { detectEncodedOrders } from "./detectors/encoded-order.js";
+import { detectSplitSteps } from "./detectors/split-steps.js";
 import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
 import { detectPayloadText } from "./detectors/payload-text.js";
@@ -45,6 +48,9 @@ const detectors = [
   detectRce,
   detectLures,
   detectPlatformLookalikes,
+  detectDeclaredLookalikes,
+  detectEncodedOrders,
+  detectSplitSteps,
   detectCredentials,
   detectPersistence,
   detectRemoteInstructions,

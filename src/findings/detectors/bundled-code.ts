@@ -5,6 +5,7 @@
 import { ownServiceOnly } from "../service.js";
 import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
+import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
 import { decodeAscii85, decodeBase64, decodeBase85, decodeHex } from "../decode.js";
@@ -222,8 +223,10 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       "obfuscation.runtime-decode",
       "high",
       hidden.offset,
-      "Cannot be analysed: a value decoded at run time (base64/85, hex, XOR, rot13, a decoded JSON value) is executed; what runs is not in the file as written.",
+      "Cannot be analysed: a value decoded at run time (base64/85, hex, XOR, rot13, char codes, an index map, a decoded JSON value) is executed; what runs is not in the file as written.",
       hidden.line,
+      // Char codes, XOR with a literal key and index maps are cheap to read back: show them.
+      decodeNumberLists(f.text),
     );
   const ownHost = credAt && (sendAt || netAt) ? ownServiceOnly(ctx, f.text, credAt.text) : undefined;
   if (credAt && (sendAt || netAt) && ownHost !== undefined) {

@@ -58,6 +58,7 @@ function decode(encoding: Encoding, text: string): string | undefined {
     case "ascii85":
       return decodeAscii85(t);
     case "unicode-tags":
+    case "percent":
       return undefined;
   }
 }

@@ -8,13 +8,14 @@ import { cmdText, isAffine, nameOf, reportAt, unwrap } from "../util.js";
 import type { Severity } from "../../model.js";
 
 const archivePath = /\.(?:zip|rar|7z|exe|dmg|pkg|msi|scr|tar\.gz|tgz)$/i;
-// Markdown emphasis may wrap the label or the value ("**Archive password**: `infected`").
+// Markdown emphasis may wrap the label or the value ("**Archive password**: `infected`"); `_` is
+// a word character, so "__Pass__" needs letter/digit lookarounds where \b would not match.
 const passwordCue =
-  /\b(?:pass(?:word)?|pwd|passcode|archive key)\b[*_]*\s*(?:is\s*)?[:=]?[*_]*\s*[`'"*_]*[\w.-]{3,}|\bextract (?:it )?(?:using|with)\b/i;
+  /(?<![A-Za-z0-9])(?:pass(?:word)?|pwd|passcode|archive key)(?![A-Za-z0-9])[*_]*\s*(?:is\s*)?[:=]?[*_]*\s*[`'"*_]*[\w.-]{3,}|\bextract (?:it )?(?:using|with)\b/i;
 // A password-protected archive and an order to run what is inside it, with or without a link:
 // the archive hides the payload from every scanner on the way.
 const protectedArchive =
-  /\bpassword[- ]protected\s+(?:\w+\s+){0,1}(?:zip|archive|file|download|package|installer|7z|rar)\b|\b(?:archive|zip)\s+password\b/i;
+  /\bpassword[- ]protected\s+(?:\w+\s+){0,1}(?:zip|archive|file|download|package|installer|7z|rar)\b|(?<![A-Za-z0-9])(?:archive|zip)\s+password(?![A-Za-z0-9])/i;
 const advisory =
   /\b(?:never|don'?t|do not|avoid|beware|malware|attackers?|scams?|phishing|red flags?|suspicious|detects?)\b/i;
 const runInside =

@@ -4,7 +4,8 @@
 
 import type { DetectContext } from "../context.js";
 import { baseDomain } from "../hosts.js";
-import { declaredService } from "../service.js";
+import { declaredAnchors } from "./declared-lookalike.js";
+import { decodedLines } from "../decoded-lines.js";
 
 // Brand token → the platform's own registrable domains.
 const platforms: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -16,7 +17,7 @@ const platforms: ReadonlyArray<readonly [string, readonly string[]]> = [
 ];
 // A host name ending in a top-level domain people register look-alikes under; not a file name
 // ("moltbook-monitor.log"), a path part or a reverse-DNS id ("com.anthropic.claude_helper").
-const hostToken =
+export const hostToken =
   /(?<![\w.@-]|[^/]\/)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|io|ai|dev|app|co|xyz|me|cc|info|site|online|top|tech|cloud|pro|biz|us|ru|cn|tk|ml|ga|cf|gq|live|link|click|icu|vip|club|shop|store|website|space|fun|lol|world|today|email|support|help|services|network|page|one|so|gg|to|ws|ly|de)(?![\w-]|\.[a-z0-9])/gi;
 // Digits that stand in for letters in look-alikes ("0penc1aw").
 const unleet = (s: string): string => s.replace(/0/g, "o").replace(/1/g, "l").replace(/3/g, "e");
@@ -30,12 +31,20 @@ export function lookalikeOf(host: string): string | undefined {
 }
 
 export function detectPlatformLookalikes(ctx: DetectContext): void {
-  const own = declaredService(ctx);
+  // Only the frontmatter's declared hosts are exempt: a host merely named after the skill (and so
+  // "affine") is exactly what a look-alike is.
+  const own = declaredAnchors(ctx);
   const seen = new Set<string>();
-  ctx.lines.forEach((line, i) => {
-    if (!/[a-z]\.[a-z]/i.test(line)) return;
+  // The lines as written, then what cheap encodings on them decode to (the same skill, re-read).
+  const texts: Array<{ line: number; text: string; via?: string }> = ctx.lines.map((text, i) => ({
+    line: i + 1,
+    text,
+  }));
+  for (const d of decodedLines(ctx)) texts.push({ line: d.line, text: d.text, via: d.encoding });
+  for (const { line, text, via } of texts) {
+    if (!/[a-z]\.[a-z]/i.test(text)) continue;
     hostToken.lastIndex = 0;
-    for (let m = hostToken.exec(line); m; m = hostToken.exec(line)) {
+    for (let m = hostToken.exec(text); m; m = hostToken.exec(text)) {
       const host = m[0].toLowerCase();
       const brand = lookalikeOf(host);
       const base = baseDomain(host);
@@ -45,11 +54,12 @@ export function detectPlatformLookalikes(ctx: DetectContext): void {
         id: "hidden.platform-lookalike",
         severity: "high",
         file: ctx.model.file,
-        line: i + 1,
-        column: m.index + 1,
-        message: `${host} borrows the name of ${brand} but is not one of its domains: a look-alike that serves fake logins or updates.`,
-        evidence: line.trim().slice(0, 300),
+        line,
+        column: via === undefined ? m.index + 1 : 1,
+        message: `${host} borrows the name of ${brand} but is not one of its domains: a look-alike that serves fake logins or updates${via === undefined ? "" : ` (written as ${via})`}.`,
+        evidence: (via === undefined ? text : (ctx.lines[line - 1] ?? "")).trim().slice(0, 300),
+        ...(via === undefined ? {} : { decoded: text.slice(0, 2000) }),
       });
     }
-  });
+  }
 }

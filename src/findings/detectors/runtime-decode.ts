@@ -2,11 +2,13 @@
 // XOR with a key, rot13, a value read from a JSON file and decoded) into a variable that reaches
 // exec/eval/a shell/a deserialiser. What runs is not in the file as written, so it cannot be
 // analysed; the rule does not need to decode the literal (the key or the JSON value may only exist
-// at run time). Line-based taint over one file; linear.
+// at run time). Also text assembled from numbers: XOR in a comprehension (`b ^ k for b in d`),
+// char codes (`chr(x) for x in c`, String.fromCharCode) and index maps (`A[i] for i in I`), whether
+// assigned first or decoded inside the call that runs it. Line-based taint over one file; linear.
 
 /** A line that decodes or unmasks data. */
 const decodes =
-  /\b(?:b64decode|b85decode|a85decode|b32decode|urlsafe_b64decode|decodebytes|fromhex|unhexlify|atob)\s*\(|Buffer\.from\([^)\n]*['"](?:base64|hex|base64url)['"]|\bcodecs\.decode\(|\brot_?13\b|\bord\([^)\n]*\)\s*\^|\^\s*ord\(|\bcharCodeAt\([^)\n]*\)\s*\^|\^\s*(?:\w*key\w*|0x[0-9a-fA-F]{1,2})\b|\bzlib\.decompress\(|\bmarshal\.loads\(/i;
+  /\b(?:b64decode|b85decode|a85decode|b32decode|urlsafe_b64decode|decodebytes|fromhex|unhexlify|atob)\s*\(|Buffer\.from\([^)\n]*['"](?:base64|hex|base64url)['"]|\bcodecs\.decode\(|\brot_?13\b|\bord\([^)\n]*\)\s*\^|\^\s*ord\(|\bcharCodeAt\([^)\n]*\)\s*\^|\^\s*(?:\w*key\w*|0x[0-9a-fA-F]{1,2})\b|\bzlib\.decompress\(|\bmarshal\.loads\(|\b\w+\s*\^\s*\w+\s+for\s+\w+\s+in\b|\bchr\(\s*\w+\s*\)\s+for\s+\w+\s+in\b|\bString\.fromCharCode\(|\.join\(\s*\w+\[\s*\w+\s*\]\s+for\s+\w+\s+in\b/i;
 /** Calls that run their argument as code or a command, or deserialise it into objects. */
 const runs =
   /(?:\b(?:exec|eval|os\.system|os\.popen|subprocess\.(?:run|call|Popen|check_output|check_call|getoutput)|execSync|spawnSync|new Function|Function|pickle\.loads|marshal\.loads|runpy\.run_\w+)|(?<![\w.])compile)\s*\(([^\n]*)/g;
@@ -29,8 +31,8 @@ export function decodedThenRun(text: string): { offset: number; line: string } |
       tainted.add(a[1] ?? "");
       continue;
     }
-    if (tainted.size === 0) continue;
-    for (const m of line.matchAll(runs)) if (refs(m[1] ?? "")) return { offset: at, line };
+    for (const m of line.matchAll(runs))
+      if (refs(m[1] ?? "") || decodes.test(m[1] ?? "")) return { offset: at, line };
   }
   return undefined;
 }
