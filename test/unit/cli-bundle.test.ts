@@ -84,6 +84,21 @@ describe("the CLI bundle", () => {
     expect(ownModules(r.modules)).toContain(`${distUrl}scan/worker.js`);
   });
 
+  it("checks a policy file with the prebuilt validator found next to dist/policy/schema.js, not ajv", () => {
+    const file = path.join(tmp, "mine.yaml");
+    writeFileSync(file, "name: mine\nbogus: 1\n");
+    const r = spawnSync(process.execPath, [bin, "policy", "check", file], {
+      cwd: repoRoot,
+      encoding: "utf8",
+      env: { ...process.env, NODE_DEBUG: "module" }, // logs every require()
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("bogus is not a known key");
+    const validator = path.join(repoRoot, "dist/policy/schema-validator.cjs");
+    expect(r.stderr).toContain(`load ${JSON.stringify(validator)}`);
+    expect(r.stderr).not.toMatch(/node_modules\/ajv\/dist\/(ajv|core)\.js/);
+  });
+
   it("was built from the dist/ modules there now (npm run build rebuilds it after tsc)", () => {
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, "dist/bundle/manifest.json"), "utf8")) as {
       modules: Record<string, string>;
