@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Build step (npm run build, after tsc): bundles the CLI (dist/cli.js and what it imports, npm
+// packages included) into dist/bundle/, which bin/skillwall.js loads. Resolving and reading
+// several hundred small ES modules cost more than a one-file scan itself; the bundle is one file
+// per sub-command (plus shared chunks). dist/ stays as it is: the library API (dist/index.js),
+// the OpenClaw plugin and the scan workers use it.
+//
+// `import.meta.url` of every dist/ module is rewritten to the URL that module has in dist/, so
+// files found relative to it (policies/, the prebuilt schema validator, the shipped-policy cache,
+// seccomp/, images/, the scan worker) resolve exactly as without the bundle. Some packages stay
+// external (loaded from node_modules as before): see `external`.
+// dist/bundle/manifest.json records the sha256 of every dist/ module bundled, so a test can tell
+// a stale bundle from a fresh one (test/unit/cli-bundle.test.ts).
+
+import { createHash } from "node:crypto";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { rolldown } from "rolldown";
+
+const root = path.resolve(fileURLToPath(import.meta.url), "../..");
+const dist = path.join(root, "dist");
+const outDir = path.join(dist, "bundle");
+/**
+ * Not bundled: packages that find files next to their own module (web-tree-sitter's wasm, pino's
+ * transport workers), load native addons (dockerode via ssh2), or are loaded with require() at
+ * run time anyway (tree-sitter-bash's wasm, ajv); undici is only used by commands that reach the
+ * network, whose start-up the bundle is not for.
+ */
+const external = ["web-tree-sitter", "tree-sitter-bash", "pino", "dockerode", "undici", "ajv"];
+
+const bundled = new Map();
+const ownUrls = {
+  name: "skillwall-own-import-meta-url",
+  transform(code, id) {
+    if (!id.startsWith(dist + path.sep)) return null;
+    bundled.set(path.relative(root, id), createHash("sha256").update(readFileSync(id)).digest("hex"));
+    if (!code.includes("import.meta.url")) return null;
+    const rel = path.relative(outDir, id).split(path.sep).join("/");
+    // Chunks are written to outDir itself, so this is the module's own dist/ URL at run time.
+    return {
+      code: code.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+    };
+  },
+};
+
+rmSync(outDir, { recursive: true, force: true });
+const bundle = await rolldown({
+  input: { skillwall: path.join(dist, "cli-entry.js") },
+  platform: "node",
+  external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
+  plugins: [ownUrls],
+  logLevel: "warn",
+});
+const { output } = await bundle.write({
+  dir: outDir,
+  format: "esm",
+  entryFileNames: "[name].js",
+  chunkFileNames: "[name]-[hash].js",
+});
+await bundle.close();
+const manifest = Object.fromEntries([...bundled].sort(([a], [b]) => a.localeCompare(b)));
+writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify({ modules: manifest }, null, 2)}\n`);
+const bytes = output.reduce((n, o) => n + (o.type === "chunk" ? o.code.length : 0), 0);
+console.log(
+  `wrote ${path.relative(root, outDir)}/ (${output.length} files, ${bytes} bytes, ${bundled.size} dist modules)`,
+);
