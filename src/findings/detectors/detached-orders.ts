@@ -58,6 +58,8 @@ const triggerThenVerb =
   /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:(?:when|whenever|after|before|once|while|upon|during|for\s+(?:all|every|each|any))\b[^.;:]{3,120}?|for\s+[^.;:,]{1,60}\bpurposes),\s*(?:(?:always|also|then|please|first|you\s+(?:must|should)|make\s+sure\s+to|be\s+sure\s+to|[a-z]{2,20}ly)\s+){0,2}([a-z]+)\b/i;
 const alwaysVerb =
   /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:always|from now on|going forward)\s*,?\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
+// "… calendar entries always append …": an "always" order in mid-sentence.
+const midAlwaysVerb = /\balways\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
 const modalVerb =
   /\b(?:you|we|the agent|the assistant)\s+(?:must|should|need to|needs to|are required to|have to)\s+(?:always\s+)?([a-z]+)\b/i;
 const leadVerb = /^\W{0,4}([a-z]+)\b/i;
@@ -92,6 +94,9 @@ const deceptivePurpose =
 const obedienceLabel =
   /\b(?:important|critical|mandatory|required|requirement|compliance|policy|policies|guideline|guidelines|rule|rules|procedure|standard|notice|directive|protocol|instruction|instructions)\b/i;
 
+// An all-caps label of two words or more ("NETWORK VERIFICATION:"): shouted at the reader.
+const capsLabel = /^\W{0,6}[A-Z]{2,}(?:[ -]+[A-Z]{2,})+\W{0,4}:/;
+
 export interface DetachedOrder {
   severity: Severity;
   why: string[];
@@ -118,9 +123,9 @@ function orderIn(
   const labelled = l ? l[0] : "";
   const body = s.slice(labelled.length);
   const forms = inDescription
-    ? [triggerThenVerb, alwaysVerb]
+    ? [triggerThenVerb, alwaysVerb, midAlwaysVerb]
     : recurring.test(body)
-      ? [triggerThenVerb, alwaysVerb, modalVerb, leadVerb]
+      ? [triggerThenVerb, alwaysVerb, midAlwaysVerb, modalVerb, leadVerb]
       : [triggerThenVerb, alwaysVerb, modalVerb];
   for (const re of forms) {
     const m = re.exec(body);
@@ -166,7 +171,7 @@ export function judgeSentence(
   else if (actsOnSystems.test(rest)) why.push("acts on the user's systems beyond the task's output");
   const outOfBand = inDescription
     ? "given in the skill's description"
-    : order.labelled !== "" && obedienceLabel.test(order.labelled)
+    : order.labelled !== "" && (obedienceLabel.test(order.labelled) || capsLabel.test(order.labelled))
       ? "under a label demanding obedience"
       : undefined;
   if (outOfBand) why.push(outOfBand);
