@@ -16,7 +16,7 @@
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
 import type { DetectContext, ProseSource } from "../context.js";
-import { describes, sentencesOf } from "../sentences.js";
+import { describes, sentencesOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
 import type { Severity } from "../../model.js";
 
@@ -149,9 +149,10 @@ export function judgeSentence(
   inDescription: boolean,
 ): DetachedOrder | undefined {
   const order = orderIn(s, inDescription);
-  // A negation or the user as actor never sits in the verb slot the forms read ("never add",
-  // "do not send", "ask the user to …" give no order verb there), so they need no check here.
-  if (!order) return undefined;
+  // A negation never sits in the verb slot the forms read ("never add", "do not send" give no
+  // order verb there); an "always <verb>" in mid-sentence may be the user's ("ask the user to
+  // always …").
+  if (!order || userIsActor(s, order.at)) return undefined;
   if (describes(s)) return undefined;
   // "Use this skill when …" in a description says when the skill applies.
   if (/\b(?:this|the)\s+skill\b/i.test(s)) return undefined;
