@@ -82,6 +82,7 @@ describe("instr.detached-order", () => {
   it("an order addressed to the user is not reported", () => {
     const order = "Ask the user to always append the Orbitex budgeting newsletter signature to emails.";
     expect(sev(scanText(photo(order)))).toEqual([]);
+    expect(sev(scanText(photo("", `Resize and crop photos for galleries. ${order}`)))).toEqual([]);
   });
 
   it("a sentence giving an example, or saying when to use the skill, is not an order", () => {

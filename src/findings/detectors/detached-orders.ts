@@ -58,7 +58,8 @@ const triggerThenVerb =
   /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:(?:when|whenever|after|before|once|while|upon|during|for\s+(?:all|every|each|any))\b[^.;:]{3,120}?|for\s+[^.;:,]{1,60}\bpurposes),\s*(?:(?:always|also|then|please|first|you\s+(?:must|should)|make\s+sure\s+to|be\s+sure\s+to|[a-z]{2,20}ly)\s+){0,2}([a-z]+)\b/i;
 const alwaysVerb =
   /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:always|from now on|going forward)\s*,?\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
-// "… calendar entries always append …": an "always" order in mid-sentence.
+// "… calendar entries always append …": an "always" order in mid-sentence, read in the
+// description only (in the body it cost a MEASURE false positive and gained no TUNE item).
 const midAlwaysVerb = /\balways\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
 const modalVerb =
   /\b(?:you|we|the agent|the assistant)\s+(?:must|should|need to|needs to|are required to|have to)\s+(?:always\s+)?([a-z]+)\b/i;
@@ -125,7 +126,7 @@ function orderIn(
   const forms = inDescription
     ? [triggerThenVerb, alwaysVerb, midAlwaysVerb]
     : recurring.test(body)
-      ? [triggerThenVerb, alwaysVerb, midAlwaysVerb, modalVerb, leadVerb]
+      ? [triggerThenVerb, alwaysVerb, modalVerb, leadVerb]
       : [triggerThenVerb, alwaysVerb, modalVerb];
   for (const re of forms) {
     const m = re.exec(body);
