@@ -3,6 +3,7 @@
 // sits in the description / under an obedience label). Minimal pairs: the same order in a skill
 // whose own vocabulary covers it, negated, addressed to the user, or without the second property.
 import { beforeAll, describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { detectFindings } from "../../src/findings/index.js";
 import { judgeSentence } from "../../src/findings/detectors/detached-orders.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
@@ -118,5 +119,35 @@ describe("instr.detached-order", () => {
     expect(judgeSentence(s, s, doc, false)?.severity).toBe("high");
     const plain = "When resizing a photo, adjust the gallery rating after review.";
     expect(judgeSentence(plain, plain, doc, false)).toBeUndefined();
+  });
+});
+
+describe("instr.detached-order on adversarial text", () => {
+  it("judges long runs of trigger words, labels and separators (bounded patterns, fixed seed)", () => {
+    const doc = new Map<string, number>();
+    const tokens = [
+      "When",
+      "always",
+      "ALWAYS",
+      "CAPS",
+      "-",
+      ":",
+      ",",
+      "for",
+      "any",
+      "so",
+      "to",
+      "look",
+      "a",
+      " ",
+    ];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...tokens), { minLength: 1, maxLength: 300 }), (parts) => {
+        const s = parts.join(" ");
+        const hit = judgeSentence(s, s, doc, true);
+        expect(hit === undefined || hit.severity === "high" || hit.severity === "medium").toBe(true);
+      }),
+      { seed: 1414, numRuns: 200 },
+    );
   });
 });
