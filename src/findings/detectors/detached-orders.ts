@@ -171,9 +171,13 @@ export function judgeSentence(
   else if (destination.test(rest)) why.push("names a destination outside the output");
   else if (altersOutput.test(rest)) why.push("changes what the user receives");
   else if (actsOnSystems.test(rest)) why.push("acts on the user's systems beyond the task's output");
+  // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
+  // to …"): a label governs the whole paragraph or heading it opens.
+  const segLabel = label.exec(segment.trimStart())?.[0] ?? "";
+  const obeys = (l: string): boolean => l !== "" && (obedienceLabel.test(l) || capsLabel.test(l));
   const outOfBand = inDescription
     ? "given in the skill's description"
-    : order.labelled !== "" && (obedienceLabel.test(order.labelled) || capsLabel.test(order.labelled))
+    : obeys(order.labelled) || obeys(segLabel)
       ? "under a label demanding obedience"
       : undefined;
   if (outOfBand) why.push(outOfBand);
