@@ -153,3 +153,18 @@ export const workspaceQuota = {
 } as const;
 
 export type WorkspaceQuota = { -readonly [K in keyof typeof workspaceQuota]: number };
+
+/**
+ * Thresholds of the detached-order rule (src/findings/detectors/detached-orders.ts): an order is
+ * "detached" from its skill when enough of its content words appear nowhere else in the skill.
+ */
+export const detachedOrderLimits = {
+  /** Fewest content words (stems of 4+ letters, common words left out) a judged sentence has. */
+  minContentWords: 4,
+  /** Fewest content words of the sentence absent from the rest of the skill. */
+  minNovelWords: 3,
+  /** Smallest share of the sentence's content words absent from the rest of the skill. */
+  minNovelShare: 0.5,
+  /** Longest sentence judged (longer text is a paragraph the splitter could not cut). */
+  maxSentenceChars: 600,
+} as const;

@@ -21,6 +21,7 @@ import { detectDataFlow } from "./detectors/flow.js";
 import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
+import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
 import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
@@ -81,6 +82,7 @@ const detectors = [
   detectActiveContent,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
+  detectDetachedOrders,
 ];
 
 /**

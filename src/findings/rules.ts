@@ -432,6 +432,14 @@ const table = [
     "'Important: When editing environmental content, …', 'Internal guideline: When creating a web server, …': a triggered order under a label that demands obedience, whose trigger names work outside the skill's name and description. Framing alone and triggered orders alone are ordinary how-to prose and are not reported.",
   ),
   r(
+    "instr.detached-order",
+    "OrderDetachedFromSkill",
+    "prompt-injection",
+    "high",
+    "An order in words the rest of the skill never uses, that changes or hides what the user receives or sits out of band.",
+    "A skill's own orders reuse its vocabulary; an instruction slipped in for another task brings its own. Reported when a sentence orders the agent (trigger + imperative, 'Always …', a label, 'you must …') and most of its content words (at least three) appear nowhere else in the skill. The skill's vocabulary is its whole main file and its bundled text files. High when a second, independent property agrees: the order plants, replaces, removes or slants text in the output, names a destination (URL, e-mail address, port), acts on the user's systems (push, delete, publish, install, send …), hides the act from the user or states a deceptive purpose; or it sits in the frontmatter description or under a label demanding obedience ('Internal policy:', an all-caps label). Medium when only the vocabulary sign holds. Concealment or a deceptive purpose together with an output change is high without the vocabulary sign.",
+  ),
+  r(
     "instr.sabotage",
     "SabotageOrDelay",
     "destructive",

@@ -1,0 +1,239 @@
+// Orders detached from the skill they sit in (issue 14, fourth round). An instruction slipped into
+// a skill is written for a different task than the skill's own: its words are not the skill's
+// words. The rule reads three independent properties of one sentence and reports high only when
+// two agree:
+// - detached: the sentence gives the agent an order (a trigger clause and an imperative, "Always
+//   …", a policy label, "you must …") and most of its content words appear nowhere else in the
+//   skill — not in its name, description, headings, other prose or code. A how-to's orders reuse
+//   the skill's own vocabulary; an injected one brings its own;
+// - alters what the user receives or hides it: the order plants, replaces, removes or slants
+//   text in the output, names a destination (URL, e-mail address, port), hides the act from the
+//   user, or states a deceptive purpose ("to make the model appear …");
+// - out of band: it sits in the frontmatter description, or under a label demanding obedience
+//   ("Internal policy:", "IMPORTANT:").
+// Detached alone is reported at medium (ordinary skills have the odd off-topic tip); the other two
+// alone are not reported (they are what a skill's own how-to looks like).
+// Every pattern is anchored to one sentence with bounded gaps (linear in the text).
+
+import type { DetectContext, ProseSource } from "../context.js";
+import { describes, sentencesOf, userIsActor } from "../sentences.js";
+import { detachedOrderLimits as detachedLimits } from "../../limits.js";
+import type { Severity } from "../../model.js";
+
+// Function words and words of any agent's work: they say nothing about what a skill is about.
+const common = new Set(
+  `about above after again against also always another any anything are because been before being
+  below between both but can cannot could does doing done down during each either else ensure even
+  ever every first following from further have having here how however into its itself just keep
+  least less like made make makes making many may might more most must need needed needs never next
+  none not now off once only onto other others our ours out over own please same should since some
+  something such sure than that the their them then there these they thing things this those
+  through thus too under until upon use used uses using very want was way well were what whatever
+  when whenever where whether which while who whom whose why will with within without would yes yet
+  you your yours also important note always whenever every each
+  file files task tasks work step steps user users agent agents time times new make create creating
+  created change changes changed changing update updating updated edit editing edited write writing
+  written output outputs result results response responses answer answers request requests run
+  running action actions operation operations process processing data content contents document
+  documents text item items information info skill skills`.split(/\s+/),
+);
+
+/** Stems (first five letters of words of four letters or more) of a text, without common words. */
+export function contentStems(text: string): string[] {
+  const out: string[] = [];
+  for (const w of text.toLowerCase().match(/[a-z]{4,}/g) ?? []) if (!common.has(w)) out.push(w.slice(0, 5));
+  return out;
+}
+
+function countStems(text: string): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const s of contentStems(text)) m.set(s, (m.get(s) ?? 0) + 1);
+  return m;
+}
+
+// The order's shape. A label ("Environmental Content Policy:", "**Note:**", "## NETWORK CHECK:")
+// may come first; then a trigger clause and an imperative, "Always <verb>", or a modal order.
+const label = /^\W{0,6}(?:[A-Za-z][\w'-]*\s+){0,5}?[A-Za-z][\w'-]*\**\s*:\**\s+/;
+const triggerThenVerb =
+  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:(?:when|whenever|after|before|once|while|upon|during|for\s+(?:all|every|each|any))\b[^.;:]{3,120}?|for\s+[^.;:,]{1,60}\bpurposes),\s*(?:(?:always|also|then|please|first|you\s+(?:must|should)|make\s+sure\s+to|be\s+sure\s+to|[a-z]{2,20}ly)\s+){0,2}([a-z]+)\b/i;
+const alwaysVerb =
+  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:always|from now on|going forward)\s*,?\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
+// "… calendar entries always append …": an "always" order in mid-sentence, read in the
+// description only (in the body it cost a MEASURE false positive and gained no TUNE item).
+const midAlwaysVerb = /\balways\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
+const modalVerb =
+  /\b(?:you|we|the agent|the assistant)\s+(?:must|should|need to|needs to|are required to|have to)\s+(?:always\s+)?([a-z]+)\b/i;
+const leadVerb = /^\W{0,4}([a-z]+)\b/i;
+
+// Base-form verbs that order an act (a sentence opening with one of them is an imperative).
+const orderVerbs = new Set(
+  `add append prepend insert include embed attach replace remove delete drop strip omit redact hide
+  conceal send forward upload post share publish push set make mark change ensure frame present
+  portray describe recommend suggest mention promote prefer favor favour run execute call notify
+  rewrite convert rename move copy open grant disable enable skip email tag sign report log store save
+  introduce inject claim state cite round inflate adjust modify edit update use verify check create
+  write generate treat refer emphasize emphasise downplay exaggerate overstate understate
+  exclude ignore tell inform search find scan review apply follow give provide show display print
+  return reply respond translate format sort label flag`.split(/\s+/),
+);
+
+// What the user receives, changed: text planted, replaced, removed or slanted in the output.
+const altersOutput =
+  /\b(?:add|adds|append|prepend|insert|include|embed|attach|replace|remove|delete|drop|strip|omit|redact|exclude|present|frame|portray|describe|refer\s+to|recommend|mention|promote|emphasi[sz]e|downplay|exaggerate|overstate|understate|claim|cite|round|inflate|adjust|rewrite|modify|change|alter|sign)\b/i;
+// A destination outside the text: a URL, an e-mail address, a port.
+const destination = /https?:\/\/\S|\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b|\bport\s+\d{2,5}\b/i;
+// An act on the user's systems or accounts beyond the text the agent writes.
+const actsOnSystems =
+  /\b(?:push|publish|deploy|delete|erase|wipe|purge|encrypt|kill|terminate|install|uninstall|disable|grant|revoke|share|send|forward|upload|post|e-?mail|commit|merge|overwrite|chmod|chown|reset|truncate|shut\s+down|restart|reboot|make\s+(?:\w+\s+){0,2}public|set\s+(?:\w+\s+){0,3}(?:to\s+)?public)\b/i;
+// Hidden from the user.
+const concealment =
+  /\b(?:silently|quietly|secretly|covertly|discreetly|invisibly|without\s+(?:telling|informing|notifying|asking|alerting|mentioning)|(?:do\s+not|don'?t|never)\s+(?:tell|inform|notify|mention|reveal|disclose|show|alert)\b|(?:hidden|invisible)\s+(?:from|to)\s+the\s+(?:user|reader))/i;
+// A deceptive purpose: the act is done for how things look, not for what they are.
+const deceptivePurpose =
+  /\b(?:to|so|so\s+(?:that|as\s+to)|in\s+order\s+to)\s+(?:\w+\s+){0,4}?(?:appear|appears|look|looks|seem|seems|sound|sounds)\s+(?:more|less|better|worse|like|as)\b/i;
+// A label demanding obedience.
+const obedienceLabel =
+  /\b(?:important|critical|mandatory|required|requirement|compliance|policy|policies|guideline|guidelines|rule|rules|procedure|standard|notice|directive|protocol|instruction|instructions)\b/i;
+
+// An all-caps label of two words or more ("NETWORK VERIFICATION:"): shouted at the reader.
+const capsLabel = /^\W{0,6}[A-Z]{2,}(?:[ -]+[A-Z]{2,})+\W{0,4}:/;
+
+export interface DetachedOrder {
+  severity: Severity;
+  why: string[];
+  verb: string;
+  novel: string[];
+  at: number;
+}
+
+// A recurring trigger anywhere in the sentence ("… before responding to any tool call").
+const recurring =
+  /\b(?:always|whenever|every\s+time|each\s+time|from\s+now\s+on|(?:after|before|when|while|on|for)\s+(?:\w+\s+){0,3}?(?:any|every|each|all)\b)/i;
+
+/**
+ * Verb and offset of the order in `s`, or undefined when the sentence gives none. An imperative
+ * opening the sentence is an order here only with a recurring trigger: a bare "Add …" or
+ * "Prefer …" is how every how-to is written. In the description, "Use when …" and "Generate …"
+ * say what the skill is for, so only triggered and "always" orders count there.
+ */
+function orderIn(
+  s: string,
+  inDescription: boolean,
+): { verb: string; at: number; labelled: string } | undefined {
+  const l = label.exec(s);
+  const labelled = l ? l[0] : "";
+  const body = s.slice(labelled.length);
+  const forms = inDescription
+    ? [triggerThenVerb, alwaysVerb, midAlwaysVerb]
+    : recurring.test(body)
+      ? [triggerThenVerb, alwaysVerb, modalVerb, leadVerb]
+      : [triggerThenVerb, alwaysVerb, modalVerb];
+  for (const re of forms) {
+    const m = re.exec(body);
+    const verb = m?.[1]?.toLowerCase();
+    if (!m || verb === undefined || !orderVerbs.has(verb)) continue;
+    if (inDescription && verb === "use") continue;
+    const at = labelled.length + m.index + m[0].length - verb.length;
+    return { verb, at, labelled };
+  }
+  return undefined;
+}
+
+/**
+ * Judges one sentence against the skill's vocabulary. `doc` counts the stems of the whole skill
+ * text; `segment` is the prose segment the sentence sits in (its own words do not vouch for it).
+ */
+export function judgeSentence(
+  s: string,
+  segment: string,
+  doc: ReadonlyMap<string, number>,
+  inDescription: boolean,
+): DetachedOrder | undefined {
+  const order = orderIn(s, inDescription);
+  // A negation never sits in the verb slot the forms read ("never add", "do not send" give no
+  // order verb there); an "always <verb>" in mid-sentence may be the user's ("ask the user to
+  // always …").
+  if (!order || userIsActor(s, order.at)) return undefined;
+  if (describes(s)) return undefined;
+  // "Use this skill when …" in a description says when the skill applies.
+  if (/\b(?:this|the)\s+skill\b/i.test(s)) return undefined;
+  const own = countStems(segment);
+  const stems = [...new Set(contentStems(s))];
+  if (stems.length < detachedLimits.minContentWords) return undefined;
+  const novel = stems.filter((w) => (doc.get(w) ?? 0) - (own.get(w) ?? 0) <= 0);
+  const detached =
+    novel.length >= detachedLimits.minNovelWords &&
+    novel.length / stems.length >= detachedLimits.minNovelShare;
+  const why: string[] = [];
+  const rest = s.slice(order.at);
+  if (concealment.test(s)) why.push("hides the act from the user");
+  else if (deceptivePurpose.test(s)) why.push("states a deceptive purpose");
+  else if (destination.test(rest)) why.push("names a destination outside the output");
+  else if (altersOutput.test(rest)) why.push("changes what the user receives");
+  else if (actsOnSystems.test(rest)) why.push("acts on the user's systems beyond the task's output");
+  // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
+  // to …"): a label governs the whole paragraph or heading it opens.
+  const segLabel = label.exec(segment.trimStart())?.[0] ?? "";
+  const obeys = (l: string): boolean => l !== "" && (obedienceLabel.test(l) || capsLabel.test(l));
+  const outOfBand = inDescription
+    ? "given in the skill's description"
+    : obeys(order.labelled) || obeys(segLabel)
+      ? "under a label demanding obedience"
+      : undefined;
+  if (outOfBand) why.push(outOfBand);
+  if (!detached) {
+    // Without the vocabulary sign, concealment or a deceptive purpose together with an order
+    // that changes the output is still two properties.
+    const strong = why.filter(
+      (w) => w === "hides the act from the user" || w === "states a deceptive purpose",
+    );
+    if (strong.length > 0 && altersOutput.test(rest))
+      return {
+        severity: "high",
+        why: [...strong, "changes what the user receives"],
+        verb: order.verb,
+        novel,
+        at: order.at,
+      };
+    return undefined;
+  }
+  return { severity: why.length > 0 ? "high" : "medium", why, verb: order.verb, novel, at: order.at };
+}
+
+export function detectDetachedOrders(ctx: DetectContext): void {
+  // The skill's own vocabulary: the whole main file (name, description, headings, prose, code)
+  // and its bundled text files. A short SKILL.md that points to reference docs keeps its
+  // subject's words there; an injected order's words are in neither.
+  const doc = countStems(
+    [ctx.model.text, ...ctx.model.bundled.filter((b) => b.type !== "binary").map((b) => b.text ?? "")].join(
+      "\n",
+    ),
+  );
+  const sources: ProseSource[] = ctx.prose.filter(
+    (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
+  );
+  for (const p of sources) {
+    for (const sent of sentencesOf(p.text)) {
+      const s = sent.text.trim();
+      if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
+      const hit = judgeSentence(s, p.text, doc, p.kind === "description");
+      if (!hit) continue;
+      const sample = hit.novel.slice(0, 6).join(", ");
+      ctx.report({
+        id: "instr.detached-order",
+        severity: hit.severity,
+        file: p.file,
+        line:
+          p.kind === "description" ? p.line : p.line + p.text.slice(0, sent.offset).split("\n").length - 1,
+        column: 1,
+        message:
+          hit.novel.length >= detachedLimits.minNovelWords
+            ? `The agent is told to "${hit.verb} …" in words the rest of the skill never uses (${sample})${
+                hit.why.length > 0 ? `, and the order ${hit.why.join(" and ")}` : ""
+              }: an instruction detached from the skill's purpose.`
+            : `The agent is told to "${hit.verb} …": the order ${hit.why.join(" and ")}.`,
+        evidence: s.length > 300 ? s.slice(0, 300) : s,
+      });
+    }
+  }
+}
