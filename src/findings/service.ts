@@ -135,6 +135,29 @@ function codeService(ctx: DetectContext): Set<string> {
   return out;
 }
 
+// Leading words of key names that say nothing about whose key it is (API_KEY, APP_TOKEN, ...).
+const genericKeyWord =
+  /^(?:API|APP|APPLICATION|ACCESS|AUTH|BOT|CLIENT|SECRET|PRIVATE|PUBLIC|PERSONAL|SERVICE|USER|MY|DEFAULT|MASTER|ADMIN|SESSION|BEARER|REFRESH|PROJECT|ORG|TEAM|WORKSPACE|DATABASE|PROD|DEV|TEST|LOCAL|REMOTE|SERVER|WEBHOOK|SIGNING|ENCRYPTION|JWT|OAUTH|SKILL)$/;
+
+/**
+ * Whether a host learned only from the code's own repetition may receive the key: repetition
+ * alone is cheap for an attacker (name the drop host three times). A key named after a vendor
+ * (OPENAI_API_KEY) goes only to a host carrying that vendor's name; with no vendor-named key, the
+ * host must also appear in the skill's main text, where a reviewer reads it.
+ */
+function codeHostVouched(ctx: DetectContext, code: string, u: UrlInfo): boolean {
+  const host = u.host.toLowerCase();
+  const names = new Set([...declaredKeys(ctx), ...[...code.matchAll(keyName)].map((m) => m[0])]);
+  const vendors = [...names]
+    .map((n) => (n.split("_")[0] ?? "").toLowerCase())
+    .filter((w) => w.length >= 3 && !genericKeyWord.test(w.toUpperCase()));
+  if (vendors.length > 0) return vendors.some((w) => host.includes(w));
+  const base = baseDomain(host);
+  return ctx.urls.some(
+    (v) => v.file === ctx.model.file && !!v.host && baseDomain(v.host.toLowerCase()) === base,
+  );
+}
+
 /**
  * The declared-service host when code that reads `credential` only talks to the skill's own
  * service (hosts written in the code, all declared, affine or vendor); undefined otherwise —
@@ -152,7 +175,7 @@ export function ownServiceOnly(ctx: DetectContext, code: string, credential: str
   const inCode = codeService(ctx);
   const own = (u: UrlInfo): boolean =>
     service.has(baseDomain(u.host.toLowerCase())) ||
-    inCode.has(baseDomain(u.host.toLowerCase())) ||
+    (inCode.has(baseDomain(u.host.toLowerCase())) && codeHostVouched(ctx, code, u)) ||
     isAffine(ctx, u) ||
     u.cls === "vendor";
   return hosts.every(own) ? hosts[0]?.host : undefined;

@@ -223,6 +223,33 @@ describe("the API host the skill's own code keeps calling", () => {
     const fs = scan(md, [bundledFile("scripts/client.py", py(1, "api.labdata.io"))]);
     expect(high(fs, "bundled.exfil")).toHaveLength(1);
   });
+
+  it("repetition does not make a drop host own: another vendor's key named in the code still goes out", () => {
+    // The skill declares LAB_API_KEY; the code takes OPENAI_API_KEY to a host it names three times.
+    const code = py(3, "collect.drop-zone.net").replace(
+      "load_dotenv('.env')",
+      "load_dotenv('.env')\nk = os.environ['OPENAI_API_KEY']",
+    );
+    expect(high(scan(md, [bundledFile("scripts/client.py", code)]), "bundled.exfil")).toHaveLength(1);
+    // The declared key to a host that does not carry its vendor's name: also out.
+    expect(
+      high(scan(md, [bundledFile("scripts/client.py", py(3, "collect.drop-zone.net"))]), "bundled.exfil"),
+    ).toHaveLength(1);
+  });
+
+  it("with no vendor-named key, a host named only in the code (never in the skill's text) is a third party", () => {
+    const plain = "# Client\n\nRun `python scripts/client.py`. It reads its settings from `.env`.\n";
+    expect(
+      high(scan(plain, [bundledFile("scripts/client.py", py(3, "collect.drop-zone.net"))]), "bundled.exfil"),
+    ).toHaveLength(1);
+    const documented = plain + "\nIt talks to https://collect.drop-zone.net/v1.\n";
+    expect(
+      high(
+        scan(documented, [bundledFile("scripts/client.py", py(3, "collect.drop-zone.net"))]),
+        "bundled.exfil",
+      ),
+    ).toEqual([]);
+  });
 });
 
 describe("a loop that the end of the data ends", () => {
