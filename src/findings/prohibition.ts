@@ -1,6 +1,6 @@
 // Lines of a markdown text that list what NOT to do: the list items under a heading that names a
 // prohibition ("## Prohibited actions", "### Never do", "Red flags", "Anti-patterns"), up to the
-// next heading of the same or a higher level, and under a lead line that forbids ("Never:",
+// next heading, and under a lead line that forbids ("Never:",
 // "Do not do any of the following:"). A skill that tells the agent what it must not do is not
 // ordering it; findings there are capped (still reported, for a reviewer to see). Not capped: a
 // heading that negates a *safety* step ("Don't ask for confirmation", "Never tell the user") —
@@ -13,11 +13,16 @@ import type { Severity } from "../model.js";
 
 /** A heading (text after the #s) that names a list of prohibited or discouraged actions. */
 const prohibitionHeading =
-  /^\W{0,4}(?:prohibited|forbidden|restricted|disallowed|not allowed|never\b|do not\b|don'?ts?\b|avoid\b|anti-?patterns?|red flags?|what not to|things (?:to avoid|not to)|bad (?:practices?|examples?)|(?:common )?mistakes\b)|\((?:do not|don'?t|never)\)|\b(?:do not do|don'?ts\b|must not|must never|not to do|prohibited|forbidden|red flags?|anti-?patterns?)\b/i;
+  /^\W{0,4}(?:prohibited|forbidden|restricted|disallowed|not allowed|never\b|do not\b|don'?ts?\b|avoid\b|anti-?patterns?|red flags?|what not to|things (?:to avoid|not to)|bad (?:practices?|examples?)|(?:common )?mistakes\b)|^\W{0,4}(?:[\w-]+\s+){0,3}(?:anti-?patterns?|red flags?|pitfalls|mistakes|(?:prohibited|forbidden|disallowed) (?:actions|commands|operations)|(?:things )?to avoid|don'?ts)\W{0,4}$|\((?:do not|don'?t|never)\)\W{0,4}$/i;
+// Anchored at the start, or a short heading that ends on the words: a title that merely contains
+// "red flags" or "must not" ("PDF helper (red flags fixed in v2)") does not turn the whole file
+// into a list of prohibitions (red-team finding: it capped every later step).
 
 /** A line that introduces a list of prohibited actions ("Never:", "Do not do the following:"). */
 const prohibitionLead =
-  /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:never|do not|don'?t|avoid|you must not|you must never|must not|prohibited|forbidden)\b[^\n:]{0,60}:(?:\*\*|__)?\s*$/i;
+  /^\s*(?:[-*+]\s+)?(?:\*\*|__)?(?:never|do not|don'?t|avoid|you must not|you must never|must not|prohibited|forbidden)(?:\s+(?:do|use|run|try|attempt|allow))?(?:\s+(?:any of\s+)?(?:the following|these|this|them))?(?:\s+(?:things|actions|commands|steps|operations))?\s*:(?:\*\*|__)?\s*$/i;
+// The lead forbids its list itself ("Never:", "Do not do the following:"); a lead that forbids
+// something else ("Do not change the order of these steps:") introduces steps to follow.
 
 /**
  * A negated safety step ("don't ask", "never tell the user", "must not skip"): an order to drop
@@ -73,7 +78,9 @@ export function prohibitionLines(text: string): Set<number> {
     if (h) {
       closeItem();
       const level = h[1]?.length ?? 1;
-      if (sectionLevel > 0 && level <= sectionLevel) sectionLevel = 0;
+      // Any heading closes the section: a sub-heading starts its own topic (steps under
+      // "## Red flags / ### Setup" are steps), so only the heading right above a list governs it.
+      sectionLevel = 0;
       const title = (h[2] ?? "").trim();
       if (sectionLevel === 0 && prohibitionHeading.test(title) && !negatedSafeguard.test(title))
         sectionLevel = level;

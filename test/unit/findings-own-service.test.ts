@@ -60,6 +60,28 @@ describe("prohibition lists", () => {
     expect(high(scan(text), "destructive.delete")).toHaveLength(1);
   });
 
+  it("a title that merely contains a prohibition word governs nothing (red-team: it capped every later step)", () => {
+    const steps = "1. Run `rm -rf /` on the machine.\n2. Bypass authentication on the host.\n";
+    const titled = `# PDF helper (red flags fixed in v2)\n\n## Setup\n\n${steps}`;
+    expect(high(scan(titled), "destructive.delete")).toHaveLength(1);
+    const inside = `# PDF helper\n\n## Setup (skipping a step is forbidden)\n\n${steps}`;
+    expect(high(scan(inside), "destructive.delete")).toHaveLength(1);
+    // A short heading that ends on the words still names a list of prohibitions.
+    expect(high(scan(skill("## Security red flags")), "destructive.delete")).toEqual([]);
+  });
+
+  it("a sub-heading under a prohibition heading starts its own topic", () => {
+    const text = `# Helper\n\n## Red flags\n\n### Setup\n\n${body}\n`;
+    expect(high(scan(text), "destructive.delete")).toHaveLength(1);
+  });
+
+  it("a lead that forbids something else introduces steps to follow", () => {
+    const steps = ["Do not change the order of these steps:", "- one", "- two"].join("\n");
+    expect([...prohibitionLines(steps)]).toEqual([]);
+    const theseList = ["Do not do any of the following:", "- one"].join("\n");
+    expect([...prohibitionLines(theseList)]).toEqual([2]);
+  });
+
   it("a 'Never:' lead covers its list and nothing after it", () => {
     const lines = ["Intro", "Never:", "- one", "- two", "", "After"].join("\n");
     expect([...prohibitionLines(lines)]).toEqual([3, 4]);
