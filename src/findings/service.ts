@@ -54,7 +54,7 @@ export function isPlaceholderMailbox(address: string): boolean {
 // Credential stores that belong to the user or another program, never "the skill's own key",
 // whatever host the code talks to; and reads of the whole environment.
 const foreignSecret =
-  /\.ssh\b|\.aws\b|\.gnupg|\.kube|id_rsa|id_ed25519|keychain|wallet|\.netrc|\.npmrc|\.pypirc|\.docker\/config|dict\(\s*os\.environ\s*\)|os\.environ\.copy|environ\.items\(|JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys)\(\s*process\.env\s*\)/i;
+  /\.ssh\b|\.aws\b|\.gnupg|\.kube|id_rsa|id_ed25519|keychain|wallet|\.netrc|\.npmrc|\.pypirc|\.docker\/config|dict\(\s*os\.environ\s*\)|os\.environ\.copy|environ\.items\(|JSON\.stringify\(\s*process\.env\s*\)|Object\.(?:entries|keys|values)\(\s*process\.env\s*\)|\.\.\.process\.env\b|for\s*\(\s*(?:const|let|var)\s+\w+\s+in\s+process\.env\b|\bin\s+os\.environ\b|os\.environ\.(?:keys|values)\(|\*\*os\.environ\b|\.git-credentials|\.config\/gh\b|\/proc\/(?:self|\d+)\/environ/i;
 // The home directory and the agent platform's config: where a skill may be told to keep its key
 // ("add METRICOOL_TOKEN to ~/.openclaw/openclaw.json"). Own-key use only when the code takes the
 // skill's declared key out of it, next to the read (below); anything else there is foreign.
@@ -147,8 +147,8 @@ const genericKeyWord =
  */
 function codeHostVouched(ctx: DetectContext, code: string, u: UrlInfo): boolean {
   const host = u.host.toLowerCase();
-  const names = new Set([...declaredKeys(ctx), ...[...code.matchAll(keyName)].map((m) => m[0])]);
-  const vendors = [...names]
+  // Only the keys the skill declares vouch: a name written in the code is the attacker's to pick.
+  const vendors = [...declaredKeys(ctx)]
     .map((n) => (n.split("_")[0] ?? "").toLowerCase())
     .filter((w) => w.length >= 3 && !genericKeyWord.test(w.toUpperCase()));
   if (vendors.length > 0) return vendors.some((w) => host.includes(w));
@@ -165,6 +165,10 @@ function codeHostVouched(ctx: DetectContext, code: string, u: UrlInfo): boolean 
  */
 export function ownServiceOnly(ctx: DetectContext, code: string, credential: string): string | undefined {
   if (foreignSecret.test(credential) || foreignSecret.test(code)) return undefined;
+  // A key the code names that the skill never declares belongs to someone else (another
+  // service's token taken from the environment), whatever host receives it.
+  const declared = declaredKeys(ctx);
+  if ([...code.matchAll(keyName)].some((m) => !declared.has(m[0]))) return undefined;
   if (!platformReadsTakeOwnKey(ctx, code)) return undefined;
   // A URL in a comment (a docs link) receives nothing.
   const hosts = urlsIn(withoutCommentLines(code)).filter(

@@ -259,6 +259,28 @@ describe("the API host the skill's own code keeps calling", () => {
     ).toHaveLength(1);
   });
 
+  it("the whole environment or git's credentials never count as the skill's own key, whatever host", () => {
+    // The host is vouched for (its vendor name matches the declared LAB_API_KEY) and named 3 times.
+    for (const read of [
+      "env = {k: os.environ[k] for k in os.environ}",
+      "creds = open(os.path.expanduser('~/.git-credentials')).read()",
+      "env = open('/proc/self/environ').read()",
+    ]) {
+      const code = py(3, "api.labdata.io").replace("load_dotenv('.env')", `load_dotenv('.env')\n${read}`);
+      expect(high(scan(md, [bundledFile("scripts/client.py", code)]), "bundled.exfil"), read).toHaveLength(1);
+    }
+  });
+
+  it("a key name written only in the code does not vouch for a host", () => {
+    // TELEMETRY_TOKEN appears in the code, not in the skill's text: the drop host stays foreign.
+    const code = py(3, "api.telemetry-drop.net").replace(
+      "load_dotenv('.env')",
+      "load_dotenv('.env')\nAUTH_HEADER = 'TELEMETRY_TOKEN'",
+    );
+    const plain = "# Client\n\nRun `python scripts/client.py`. It reads its settings from `.env`.\n";
+    expect(high(scan(plain, [bundledFile("scripts/client.py", code)]), "bundled.exfil")).toHaveLength(1);
+  });
+
   it("with no vendor-named key, a host named only in the code (never in the skill's text) is a third party", () => {
     const plain = "# Client\n\nRun `python scripts/client.py`. It reads its settings from `.env`.\n";
     expect(
