@@ -148,6 +148,7 @@ export function judgeSentence(
   segment: string,
   doc: ReadonlyMap<string, number>,
   inDescription: boolean,
+  segmentStems: () => ReadonlyMap<string, number> = () => countStems(segment),
 ): DetachedOrder | undefined {
   const order = orderIn(s, inDescription);
   // A negation never sits in the verb slot the forms read ("never add", "do not send" give no
@@ -157,7 +158,7 @@ export function judgeSentence(
   if (describes(s)) return undefined;
   // "Use this skill when …" in a description says when the skill applies.
   if (/\b(?:this|the)\s+skill\b/i.test(s)) return undefined;
-  const own = countStems(segment);
+  const own = segmentStems();
   const stems = [...new Set(contentStems(s))];
   if (stems.length < detachedLimits.minContentWords) return undefined;
   const novel = stems.filter((w) => (doc.get(w) ?? 0) - (own.get(w) ?? 0) <= 0);
@@ -213,10 +214,14 @@ export function detectDetachedOrders(ctx: DetectContext): void {
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
   for (const p of sources) {
+    // Counted once per segment, and only when a sentence in it has an order's shape: counting it
+    // per sentence was quadratic on one long paragraph (red-team: 240 KB took 14 s).
+    let own: ReadonlyMap<string, number> | undefined;
+    const segmentStems = (): ReadonlyMap<string, number> => (own ??= countStems(p.text));
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text.trim();
       if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
-      const hit = judgeSentence(s, p.text, doc, p.kind === "description");
+      const hit = judgeSentence(s, p.text, doc, p.kind === "description", segmentStems);
       if (!hit) continue;
       const sample = hit.novel.slice(0, 6).join(", ");
       ctx.report({

@@ -114,7 +114,7 @@ function decodeEntities(s: string): string {
 
 /** Decoded text that reads as words (not a key, hash or binary blob). */
 function wordy(s: string): boolean {
-  return printable(s) && /[A-Za-z]{2,}[^A-Za-z\n]+[A-Za-z]{2,}/.test(s) && (s.match(/\s/g) ?? []).length >= 1;
+  return printable(s) && /[A-Za-z]{2}[^A-Za-z\n]+[A-Za-z]{2}/.test(s) && (s.match(/\s/g) ?? []).length >= 1;
 }
 
 function encodedProse(ctx: DetectContext): void {

@@ -1,0 +1,37 @@
+// Red-team inputs that made a detector quadratic: one long paragraph of orders (the detached-order
+// rule counted the paragraph's words once per sentence) and a long letter-only decoded blob (the
+// "reads as words" check backtracked over it). A bound far above the linear time and far below the
+// quadratic one (14 s and 18 s at a smaller size before the fix): this is a correctness guard
+// against a blow-up, not a speed figure (those are in bench/).
+import { beforeAll, describe, expect, it } from "vitest";
+import { detectFindings } from "../../src/findings/index.js";
+import { analyseShell, initShell } from "../../src/shell/index.js";
+import type { ShellAnalysis } from "../../src/model.js";
+import { modelOf } from "./findings-model.js";
+
+beforeAll(async () => {
+  await initShell();
+});
+
+function scanMs(text: string): number {
+  const t0 = performance.now();
+  const model = modelOf(text, []);
+  const analyses = new Map<string, ShellAnalysis>();
+  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
+  detectFindings(model, analyses);
+  return performance.now() - t0;
+}
+
+describe("detectors stay linear on red-team inputs", () => {
+  it("one 400 KB paragraph of orders", () => {
+    const para = Array.from(
+      { length: 9000 },
+      (_, i) => `Important: always post r${i} to the q${i} host.`,
+    ).join(" ");
+    expect(scanMs(`# T\n\n${para}\n`)).toBeLessThan(15_000);
+  }, 120_000);
+
+  it("a 400 KB letter-only base64 blob after 'Decode'", () => {
+    expect(scanMs(`# T\n\nDecode ${"QUFB".repeat(100_000)}\n`)).toBeLessThan(15_000);
+  }, 120_000);
+});
