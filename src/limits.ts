@@ -12,6 +12,11 @@ export const limits = {
   maxUnanalysed: 1_000,
   /** Deepest markdown nesting (blockquotes/lists) accepted before the file is refused. */
   maxMarkdownDepth: 100,
+  /**
+   * Most separate lists/blockquotes in one markdown file before it is refused: the parser's time
+   * grows with the square of their number (the largest real skill file in the corpus has 268).
+   */
+  maxMarkdownContainers: 1_000,
   /** Longest single command text analysed, in characters. */
   maxCommandChars: 64 * 1024,
   /** Deepest shell nesting (substitutions, subshells) walked. */

@@ -15,15 +15,18 @@ const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml"]).fr
  * Parse markdown (with YAML frontmatter) into mdast. Throws InputError "too-deep" for input
  * nested past limits.maxMarkdownDepth: remark's time grows with the square of the nesting
  * (100k `>` takes ~50 s, 10k nested list markers ~36 s), so such input is refused up front.
+ * The same for more than limits.maxMarkdownContainers separate lists/blockquotes: micromark's
+ * time grows with the square of their number too (4,000 one-item lists between paragraphs,
+ * 63 KB, took 35 s); the largest real file in the corpus opens 268.
  */
 export function parseMarkdown(text: string): Root {
   const problem = findExcessiveNesting(text, limits.maxMarkdownDepth);
   if (problem !== undefined) {
     throw new InputError(
       "too-deep",
-      `markdown nested too deeply: ${problem} (limit ${limits.maxMarkdownDepth})`,
+      `markdown too complex to parse safely: ${problem} (limits: nesting ${limits.maxMarkdownDepth}, lists/blockquotes ${limits.maxMarkdownContainers})`,
       {
-        fix: "Flatten the nesting of the file; no real skill nests this deep.",
+        fix: "Flatten the nesting or merge the lists of the file; no real skill comes near these limits.",
       },
     );
   }
@@ -39,8 +42,15 @@ export function parseMarkdown(text: string): Root {
  * - lines inside fenced code are skipped (they nest nothing).
  * Returns a description of the first excess, or undefined.
  */
-export function findExcessiveNesting(text: string, maxDepth: number): string | undefined {
+export function findExcessiveNesting(
+  text: string,
+  maxDepth: number,
+  maxContainers: number = limits.maxMarkdownContainers,
+): string | undefined {
   let line = 1;
+  // Separate lists/blockquotes opened so far (a container line after a non-container line).
+  let containers = 0;
+  let prevContainer = false;
   let i = 0;
   let bracketDepth = 0;
   let emphasisDepth = 0;
@@ -76,6 +86,9 @@ export function findExcessiveNesting(text: string, maxDepth: number): string | u
         } else break;
       } else break;
     }
+    if (depth > 0 && !prevContainer && ++containers > maxContainers)
+      return `line ${line} opens list or blockquote number ${containers}; more than ${maxContainers} in one file`;
+    prevContainer = depth > 0;
     if (depth > 0 && depth + Math.floor(indent / 2) > maxDepth) {
       return `line ${line} opens ${depth + Math.floor(indent / 2)} nested blockquotes/lists`;
     }

@@ -189,6 +189,19 @@ describe("bad input", () => {
     }
   });
 
+  it("refuses more separate lists/blockquotes than the limit, before remark sees them (red-team: 63 KB took 35 s)", () => {
+    for (const unit of ["- x\n\npara\n\n", "# h\n> x\n", "# h\n- x\n"]) {
+      const text = unit.repeat(limits.maxMarkdownContainers + 1);
+      const t0 = performance.now();
+      expect(() => parseMarkdown(text)).toThrow(/lists\/blockquotes/);
+      expect(performance.now() - t0).toBeLessThan(1000);
+      // At the limit the file is parsed: the refusal names the count, not a guess.
+      expect(findExcessiveNesting(unit.repeat(limits.maxMarkdownContainers), 100)).toBeUndefined();
+    }
+    // One long list is one container, however many items.
+    expect(findExcessiveNesting("- x\n".repeat(5 * limits.maxMarkdownContainers), 100)).toBeUndefined();
+  });
+
   it("accepts ordinary depth and ignores nesting-looking text inside fences", () => {
     expect(findExcessiveNesting("> > > - a\n\n**bold** _x_ [a](b)\n", 100)).toBeUndefined();
     expect(findExcessiveNesting("```\n" + "int *p;\n".repeat(500) + "```\n", 100)).toBeUndefined();
