@@ -1,6 +1,6 @@
 // Lines of a markdown text that list what NOT to do: the list items under a heading that names a
 // prohibition ("## Prohibited actions", "### Never do", "Red flags", "Anti-patterns"), up to the
-// next heading, and under a lead line that forbids ("Never:",
+// next heading of the same or a higher level (or a sub-heading naming a procedure), and under a lead line that forbids ("Never:",
 // "Do not do any of the following:"). A skill that tells the agent what it must not do is not
 // ordering it; findings there are capped (still reported, for a reviewer to see). Not capped: a
 // heading that negates a *safety* step ("Don't ask for confirmation", "Never tell the user") —
@@ -17,6 +17,10 @@ const prohibitionHeading =
 // Anchored at the start, or a short heading that ends on the words: a title that merely contains
 // "red flags" or "must not" ("PDF helper (red flags fixed in v2)") does not turn the whole file
 // into a list of prohibitions (red-team finding: it capped every later step).
+
+/** A heading that names steps to carry out (setup, usage, a how-to), never a prohibition list. */
+const procedureHeading =
+  /^\W{0,4}(?:\d{1,2}[.)]?\s+)?(?:set\s?up|install(?:ation|ing)?|usage|quick\s?start|getting started|steps?\b|instructions|configur(?:e|ation)|how to|workflow|run(?:ning)?\b|build(?:ing)?\b|deploy(?:ment|ing)?|prerequisites|requirements)/i;
 
 /** A line that introduces a list of prohibited actions ("Never:", "Do not do the following:"). */
 const prohibitionLead =
@@ -78,11 +82,12 @@ export function prohibitionLines(text: string): Set<number> {
     if (h) {
       closeItem();
       const level = h[1]?.length ?? 1;
-      // Any heading closes the section: a sub-heading starts its own topic (steps under
-      // "## Red flags / ### Setup" are steps), so only the heading right above a list governs it.
-      sectionLevel = 0;
       const title = (h[2] ?? "").trim();
-      if (sectionLevel === 0 && prohibitionHeading.test(title) && !negatedSafeguard.test(title))
+      // A heading at the section's level or above closes it, and so does a sub-heading that names
+      // a procedure: steps under "## Red flags / ### Setup" are steps to follow.
+      if (sectionLevel > 0 && (level <= sectionLevel || procedureHeading.test(title))) sectionLevel = 0;
+      // A level-1 heading is the document's title: it names the skill, it lists nothing.
+      if (sectionLevel === 0 && level > 1 && prohibitionHeading.test(title) && !negatedSafeguard.test(title))
         sectionLevel = level;
       lead = false;
       continue;

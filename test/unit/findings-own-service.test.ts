@@ -70,9 +70,17 @@ describe("prohibition lists", () => {
     expect(high(scan(skill("## Security red flags")), "destructive.delete")).toEqual([]);
   });
 
-  it("a sub-heading under a prohibition heading starts its own topic", () => {
+  it("a sub-heading naming a procedure under a prohibition heading starts its own topic", () => {
     const text = `# Helper\n\n## Red flags\n\n### Setup\n\n${body}\n`;
     expect(high(scan(text), "destructive.delete")).toHaveLength(1);
+    // A sub-heading that only groups the prohibitions stays in the section.
+    const grouped = `# Helper\n\n## Prohibited actions (DO NOT)\n\n### Reckless operations\n\n${body}\n`;
+    expect(high(scan(grouped), "destructive.delete")).toEqual([]);
+  });
+
+  it("a level-1 title never opens a prohibition list", () => {
+    expect([...prohibitionLines("# Never do this by hand\n\n- one\n- two\n")]).toEqual([]);
+    expect([...prohibitionLines("# Tool\n\n## Never do this by hand\n\n- one\n- two\n")]).toEqual([5, 6]);
   });
 
   it("a lead that forbids something else introduces steps to follow", () => {
