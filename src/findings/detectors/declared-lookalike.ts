@@ -66,6 +66,8 @@ export function imitation(host: string, anchor: string): string | undefined {
   const l = label(base);
   if (a.length >= minTypoLabel && l.length >= minTypoLabel && editDistance(a, l, 1) === 1)
     return `is one letter away from ${anchor}`;
+  // "acme-pay.co" for "acme-pay.com": the same name under another public suffix.
+  if (l === a) return `is ${anchor} under another public suffix`;
   return undefined;
 }
 
@@ -87,7 +89,8 @@ export function detectDeclaredLookalikes(ctx: DetectContext): void {
     hostToken.lastIndex = 0;
     for (let m = hostToken.exec(line); m; m = hostToken.exec(line)) {
       const host = m[0].toLowerCase();
-      if (seen.has(host)) continue;
+      // A domain the frontmatter itself declares (homepage .com, api .io) is the skill's own.
+      if (seen.has(host) || anchors.has(baseDomain(host))) continue;
       for (const anchor of anchors) {
         const how = imitation(host, anchor);
         if (how === undefined) continue;
