@@ -3,7 +3,15 @@
 import type { Severity } from "../model.js";
 import type { LiteCommand } from "./shell-lite.js";
 import type { DetectContext, ShellSource } from "./context.js";
-import { baseDomain, hostTokens, impersonatedVendor, isHostileClass, urlsIn, type UrlInfo } from "./hosts.js";
+import {
+  baseDomain,
+  hostTokens,
+  sharedHosts,
+  impersonatedVendor,
+  isHostileClass,
+  urlsIn,
+  type UrlInfo,
+} from "./hosts.js";
 import type { RuleId } from "./rules.js";
 
 export const severityRank: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -283,5 +291,5 @@ export function swapsDeclaredSuffix(ctx: DetectContext, host: string): boolean {
   const base = baseDomain(host.toLowerCase());
   if (declared.has(base)) return false;
   const name = base.split(".")[0];
-  return [...declared].some((d) => d.includes(".") && d.split(".")[0] === name);
+  return [...declared].some((d) => d.includes(".") && !sharedHosts.has(d) && d.split(".")[0] === name);
 }

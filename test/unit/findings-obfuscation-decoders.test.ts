@@ -168,6 +168,9 @@ describe("look-alikes of the declared host under another public suffix", () => {
   it("stays silent on the declared host, its subdomains, and a second declared suffix", () => {
     expect(withId(`${acme()}${post("api.acme-pay.com")}`, "hidden.declared-lookalike")).toEqual([]);
     expect(withId(`${acme()}${post("acme-pay.com")}`, "hidden.declared-lookalike")).toEqual([]);
+    const docs =
+      "Base URL: https://api.acme-pay.io/v1\n\nStatus: https://status.acme-pay.io\n\nDocs: https://docs.acme-pay.io\n";
+    expect(withId(`${acme()}${docs}`, "hidden.declared-lookalike")).toEqual([]);
     const both = acme("api: https://api.acme-pay.io\n");
     expect(withId(`${both}${post("api.acme-pay.io")}`, "hidden.declared-lookalike")).toEqual([]);
   });
