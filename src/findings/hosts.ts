@@ -162,6 +162,16 @@ function isLocalIp(host: string): boolean {
 }
 
 /** Registrable-ish base: the last two labels (three for co.uk-style second levels). */
+/** Registrable domains shared by unrelated projects: a homepage there declares no service host. */
+export const sharedHosts = new Set([
+  "github.com",
+  "gitlab.com",
+  "npmjs.com",
+  "pypi.org",
+  "github.io",
+  "clawhub.ai",
+]);
+
 export function baseDomain(host: string): string {
   const labels = host.split(".");
   if (labels.length <= 2) return host;

@@ -3,7 +3,15 @@
 import type { Severity } from "../model.js";
 import type { LiteCommand } from "./shell-lite.js";
 import type { DetectContext, ShellSource } from "./context.js";
-import { hostTokens, impersonatedVendor, isHostileClass, urlsIn, type UrlInfo } from "./hosts.js";
+import {
+  baseDomain,
+  hostTokens,
+  sharedHosts,
+  impersonatedVendor,
+  isHostileClass,
+  urlsIn,
+  type UrlInfo,
+} from "./hosts.js";
 import type { RuleId } from "./rules.js";
 
 export const severityRank: Record<Severity, number> = { info: 0, low: 1, medium: 2, high: 3, critical: 4 };
@@ -148,6 +156,7 @@ export function urlsOf(cmd: LiteCommand): UrlInfo[] {
 
 /** Whether a host is tied to the skill itself (its name, homepage, the tools it runs). */
 export function isAffine(ctx: DetectContext, u: UrlInfo): boolean {
+  if (swapsDeclaredSuffix(ctx, u.host)) return false;
   for (const t of hostTokens(u)) {
     if (ctx.affinity.has(t)) return true;
     if (t.length >= 4)
@@ -268,3 +277,19 @@ export const credentialPath =
 
 export const secretVar =
   /\$\{?([A-Za-z_]*(?:TOKEN|KEY|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|COOKIE|SESSION|PRIVATE)[A-Za-z0-9_]*)\}?/i;
+
+/**
+ * Whether `host` carries the name of a domain the frontmatter declares under a public suffix the
+ * frontmatter does not declare ("acme-pay.co" next to homepage acme-pay.com): a look-alike, so the
+ * name it shares with the skill must not make it the skill's own.
+ */
+export function swapsDeclaredSuffix(ctx: DetectContext, host: string): boolean {
+  if (!host) return false;
+  const declared = new Set(
+    urlsIn(ctx.model.frontmatter?.raw ?? "").map((d) => baseDomain(d.host.toLowerCase())),
+  );
+  const base = baseDomain(host.toLowerCase());
+  if (declared.has(base)) return false;
+  const name = base.split(".")[0];
+  return [...declared].some((d) => d.includes(".") && !sharedHosts.has(d) && d.split(".")[0] === name);
+}

@@ -6,15 +6,14 @@
 // them, so the host that resolves is the one without them).
 
 import type { DetectContext } from "../context.js";
-import { baseDomain, urlsIn } from "../hosts.js";
+import { limits } from "../../limits.js";
+import { baseDomain, sharedHosts, urlsIn } from "../hosts.js";
 import { isPlaceholderHost } from "../service.js";
 import { decodedLines } from "../decoded-lines.js";
 import { hostToken } from "./platform-lookalike.js";
 
 /** Characters IDNA maps to nothing: invisible in a rendered host, gone from the resolved one. */
 const invisible = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
-/** Registrable domains shared by unrelated projects: a homepage there declares no service host. */
-const sharedHosts = new Set(["github.com", "gitlab.com", "npmjs.com", "pypi.org", "github.io", "clawhub.ai"]);
 /** Shortest registrable label compared by edit distance (short labels collide by chance). */
 const minTypoLabel = 5;
 
@@ -54,6 +53,24 @@ export function editDistance(a: string, b: string, cap = 2): number {
 
 const label = (base: string): string => base.split(".")[0] ?? base;
 
+/** "acme-pay.co" for "acme-pay.com": the same registrable name under another public suffix. */
+export function swapsSuffix(host: string, anchor: string): boolean {
+  const base = baseDomain(host.toLowerCase());
+  return base !== anchor && label(base) === label(anchor);
+}
+
+/**
+ * Whether the skill's documentation keeps using `base` (on serviceHostMinLines lines or more): a
+ * service's second domain (manus.im and api.manus.ai), not a drop named once in an order.
+ */
+function documented(ctx: DetectContext, base: string): boolean {
+  const dotted = new RegExp(
+    `(?:^|[^a-z0-9.-])(?:[a-z0-9-]+\\.)*${base.replace(/[.]/g, "\\.")}(?![a-z0-9-])`,
+    "i",
+  );
+  return ctx.lines.filter((l) => dotted.test(l)).length >= limits.serviceHostMinLines;
+}
+
 /** How `host` imitates `anchor` (a registrable domain), or undefined. */
 export function imitation(host: string, anchor: string): string | undefined {
   const h = host.toLowerCase();
@@ -66,6 +83,7 @@ export function imitation(host: string, anchor: string): string | undefined {
   const l = label(base);
   if (a.length >= minTypoLabel && l.length >= minTypoLabel && editDistance(a, l, 1) === 1)
     return `is one letter away from ${anchor}`;
+  if (swapsSuffix(host, anchor)) return `is ${anchor} under another public suffix`;
   return undefined;
 }
 
@@ -87,10 +105,11 @@ export function detectDeclaredLookalikes(ctx: DetectContext): void {
     hostToken.lastIndex = 0;
     for (let m = hostToken.exec(line); m; m = hostToken.exec(line)) {
       const host = m[0].toLowerCase();
-      if (seen.has(host)) continue;
+      // A domain the frontmatter itself declares (homepage .com, api .io) is the skill's own.
+      if (seen.has(host) || anchors.has(baseDomain(host))) continue;
       for (const anchor of anchors) {
         const how = imitation(host, anchor);
-        if (how === undefined) continue;
+        if (how === undefined || (swapsSuffix(host, anchor) && documented(ctx, baseDomain(host)))) continue;
         seen.add(host);
         const note = [hidden ? "written with an invisible character" : "", via ? `written as ${via}` : ""]
           .filter(Boolean)

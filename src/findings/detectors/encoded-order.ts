@@ -23,6 +23,40 @@ const order = new RegExp(
   "i",
 );
 
+const decodeStep = new RegExp(`\\b(?:${decodeVerb})\\b`, "i");
+/** A later sentence's order to run the decoded text ("Run the result in a terminal"). */
+const runLater =
+  /\b(?:run|execute|eval|follow|obey|carry out|act on|perform)\s+(?:\w+\s+){0,2}?(?:it|them|that|this|the (?:result|output|decoded|command|string|text|script))\b/i;
+
+/** Masked sentences of lines from..to, each with its line index. */
+function sentencesOf(
+  lines: readonly string[],
+  from: number,
+  to: number,
+): Array<{ line: number; text: string }> {
+  const out: Array<{ line: number; text: string }> = [];
+  for (let j = from; j <= to; j++) {
+    const masked = (lines[j] ?? "").replace(/`[^`\n]{0,200}`/g, "X");
+    for (const text of masked.split(/(?<=[.;!?])\s+/)) if (text.trim()) out.push({ line: j, text });
+  }
+  return out;
+}
+
+/** A decode order in one sentence and the order to run its result in a later one, both unnegated. */
+function splitOrder(lines: readonly string[], from: number, to: number): number | undefined {
+  const sentences = sentencesOf(lines, from, to);
+  for (let k = 0; k < sentences.length; k++) {
+    const d = sentences[k];
+    const m = d ? decodeStep.exec(d.text) : null;
+    if (!d || !m || negatedAt(d.text, m.index)) continue;
+    for (const r of sentences.slice(k + 1)) {
+      const n = runLater.exec(r.text);
+      if (n && !negatedAt(r.text, n.index)) return d.line;
+    }
+  }
+  return undefined;
+}
+
 /** Whether a line carries a blob, and what it decodes to when that is cheap. */
 function blobOn(line: string): { decoded?: string } | undefined {
   const enc = findEncoded(line)[0];
@@ -47,10 +81,14 @@ export function detectEncodedOrders(ctx: DetectContext): void {
     if (line.length < 6) continue;
     const blob = blobOn(line);
     if (!blob) continue;
-    for (let j = Math.max(0, i - window); j <= Math.min(lines.length - 1, i + window); j++) {
+    const from = Math.max(0, i - window);
+    const to = Math.min(lines.length - 1, i + window);
+    for (let j = from; j <= to; j++) {
       const masked = (lines[j] ?? "").replace(/`[^`\n]{0,200}`/g, "X");
       const m = order.exec(masked);
-      if (!m || negatedAt(masked, m.index)) continue;
+      if (!m || negatedAt(masked, m.index)) {
+        if (splitOrder(lines, j, to) !== j) continue;
+      }
       ctx.report({
         id: "obfuscation.encoded-order",
         severity: "high",
