@@ -4,22 +4,16 @@
 // whose own vocabulary covers it, negated, addressed to the user, or without the second property.
 import { beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { detectFindings } from "../../src/findings/index.js";
 import { judgeSentence } from "../../src/findings/detectors/detached-orders.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { Finding, ShellAnalysis } from "../../src/model.js";
-import { modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import type { Finding } from "../../src/model.js";
+import { findingsOf } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
 
-function scanText(text: string): Finding[] {
-  const model = modelOf(text, []);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses);
-}
+const scanText = findingsOf;
 const id = "instr.detached-order";
 const sev = (fs: Finding[]): string[] => fs.filter((f) => f.id === id).map((f) => f.severity);
 const skill = (name: string, description: string, body: string): string =>

@@ -4,8 +4,12 @@
 
 import { createHash } from "node:crypto";
 import { parse as parseYaml } from "yaml";
+import { detectFindings } from "../../src/findings/index.js";
+import { analyseShell } from "../../src/shell/index.js";
 import type {
   BundledFile,
+  Finding,
+  ShellAnalysis,
   Frontmatter,
   Link,
   SkillModel,
@@ -134,4 +138,15 @@ export function bundledFile(path: string, text: string): BundledFile {
         ? "shell"
         : "other";
   return { path, size: text.length, type, text, sha256: createHash("sha256").update(text).digest("hex") };
+}
+
+/**
+ * The findings of a skill read with the minimal model, every step analysed by the real shell
+ * analyser (the caller runs initShell first).
+ */
+export function findingsOf(text: string, bundled: BundledFile[] = []): Finding[] {
+  const model = modelOf(text, bundled);
+  const analyses = new Map<string, ShellAnalysis>();
+  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
+  return detectFindings(model, analyses);
 }

@@ -15,18 +15,13 @@ import { detectFindings } from "../../src/findings/index.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 import type { Finding, ShellAnalysis } from "../../src/model.js";
 import { extractSkill } from "../../src/extract/index.js";
-import { modelOf } from "./findings-model.js";
+import { findingsOf } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
 
-function scanText(text: string): Finding[] {
-  const model = modelOf(text, []);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses);
-}
+const scanText = findingsOf;
 /** With the real extractor, which reads list items as segments (the minimal test model does not). */
 function scanReal(text: string): Finding[] {
   const model = extractSkill({ source: "t", file: "SKILL.md", text, bundled: [] });

@@ -3,23 +3,17 @@
 // docs put it and sent to its own host, prose inside a Python docstring, a message sent through
 // the skill's own CLI, and placeholder recipients.
 import { beforeAll, describe, expect, it } from "vitest";
-import { detectFindings } from "../../src/findings/index.js";
 import { prohibitionLines } from "../../src/findings/prohibition.js";
 import { isPlaceholderMailbox } from "../../src/findings/service.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { Finding, ShellAnalysis } from "../../src/model.js";
-import { bundledFile, modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import type { Finding } from "../../src/model.js";
+import { bundledFile, findingsOf } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
 
-function scan(text: string, bundled = [] as ReturnType<typeof bundledFile>[]): Finding[] {
-  const model = modelOf(text, bundled);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses);
-}
+const scan = findingsOf;
 const high = (fs: Finding[], id: string): Finding[] =>
   fs.filter((f) => f.id === id && (f.severity === "high" || f.severity === "critical"));
 

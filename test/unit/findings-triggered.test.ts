@@ -3,20 +3,15 @@
 // keep one of the two, negate the act, or address it to the user.
 import { beforeAll, describe, expect, it } from "vitest";
 import { detectFindings } from "../../src/findings/index.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { Finding, ShellAnalysis } from "../../src/model.js";
-import { bundledFile, modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import type { Finding } from "../../src/model.js";
+import { bundledFile, findingsOf, modelOf } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
 
-function scan(text: string): Finding[] {
-  const model = modelOf(text);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses);
-}
+const scan = findingsOf;
 const triggered = (text: string): Finding[] =>
   scan(text).filter((f) => f.id === "instr.triggered-act" && f.severity === "high");
 const doc = (body: string): string =>
