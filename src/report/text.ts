@@ -59,8 +59,13 @@ export function renderText(
   for (const result of results) out.push("", ...renderSkill(result, paint, options.verbose === true));
   if (errors.length > 0) {
     out.push("", paint("bold", "errors"));
-    for (const e of errors)
-      out.push(`  ${paint("red", "ERROR")}  ${t(e.source)}  ${t(e.code)}  ${t(e.message)}`);
+    for (const e of errors) {
+      // A message carries its fix on the next line ("…\n  fix: …"): each line is printed indented
+      // under the error and escaped on its own, so no line can pass for a line of the report.
+      const [first = "", ...more] = e.message.split("\n");
+      out.push(`  ${paint("red", "ERROR")}  ${t(e.source)}  ${t(e.code)}  ${t(first)}`);
+      for (const line of more) out.push(`    ${t(line.trimStart())}`);
+    }
   }
   out.push("", summaryLine(results, errors, paint));
   return `${out.join("\n")}\n`;

@@ -157,6 +157,30 @@ describe("skillwall scan", () => {
     expect(r.stderr).toBe("");
   });
 
+  it("prints an input error's fix as its own indented line in the text report, never a literal \\n", () => {
+    // The real CLI (dist/, after npm run build), with bad inputs mixed with a good one.
+    const dir = mkdtempSync(path.join(tmpdir(), "sw-err-fix-"));
+    const deep = path.join(dir, "deep.md");
+    writeFileSync(deep, `${"> ".repeat(150)}x\n`);
+    const good = path.join(dir, "good.md");
+    writeFileSync(good, "---\nname: good\ndescription: a fine skill\n---\n# Good\nHello.\n");
+    const bin = path.join(repoRoot, "bin/skillwall.js");
+    const r = spawnSync(
+      process.execPath,
+      [bin, "scan", deep, path.join(dir, "missing.md"), good, "--policy", "default"],
+      { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
+    expect(r.status).toBe(2);
+    const lines = r.stdout.split("\n");
+    const at = lines.findIndex((l) => l.includes("too-deep"));
+    expect(lines[at]).toMatch(/^ {2}ERROR {2}\S*deep\.md {2}too-deep {2}markdown too complex/);
+    expect(lines[at]).not.toContain("\\n");
+    expect(lines[at + 1]).toMatch(/^ {4}fix: Flatten the nesting/);
+    expect(r.stdout).not.toContain("\\n");
+    expect(r.stdout).toMatch(/^ {2}ERROR {2}\S*missing\.md {2}not-found/m);
+    expect(r.stdout).toMatch(/good\.md {2}sha256 \w+ {2}ALLOW/);
+  });
+
   it("rejects an unknown format as a usage error", async () => {
     const run = await runCli(["scan", "examples/moltbook/SKILL.md", "--format", "xml"]);
     expect(run.code).toBe(2);
