@@ -32,6 +32,7 @@ import {
 import { consoleCommands } from "./console.js";
 import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
 import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
+import { inlineHtmlSpans, strikethroughSpans, withoutEmphasisMarks, wrappedText } from "./inline-markup.js";
 import { isInstallLeadIn, mentionsInstall } from "./install.js";
 import { LineIndex, type LineColumn } from "./positions.js";
 import { plainText } from "./text.js";
@@ -298,12 +299,25 @@ class Extractor {
         const autolink = this.input.text.charCodeAt(start?.offset ?? 0) === 60; /* < */
         this.addLink(node.url, start?.offset ?? 0, autolink ? "autolink" : "link", plainText(node));
         this.titleCommand(node.title, start?.offset ?? 0);
+        if (!autolink) this.wrappedCommand(node, wrappedText(node), quote, "link text");
         return true;
       }
       case "image":
         this.addLink(node.url, start?.offset ?? 0, "image", node.alt ?? "");
         this.titleCommand(node.title, start?.offset ?? 0);
+        this.wrappedCommand(node, node.alt?.trim() || undefined, quote, "image alt text");
         return false;
+      case "emphasis":
+      case "strong":
+      case "delete":
+      case "linkReference":
+        this.wrappedCommand(
+          node,
+          wrappedText(node),
+          quote,
+          node.type === "linkReference" ? "link text" : "emphasis",
+        );
+        return true;
       case "definition":
         this.addLink(node.url, start?.offset ?? 0, "definition", node.label ?? node.identifier);
         this.titleCommand(node.title, start?.offset ?? 0);
@@ -315,12 +329,8 @@ class Extractor {
       case "blockquote":
       case "list":
       case "listItem":
-      case "emphasis":
-      case "strong":
-      case "delete":
       case "break":
       case "thematicBreak":
-      case "linkReference":
       case "imageReference":
       case "footnoteDefinition":
       case "footnoteReference":
@@ -567,9 +577,13 @@ class Extractor {
         continue;
       }
       // Inline HTML (<code>, <kbd> …) renders its entities: `&#124;` is the `|` the agent sees.
-      const rendered = /[<&]/.test(body) ? inlineHtmlText(body) : body;
-      if (pending.length === 0 && rendered !== body)
+      // Emphasis and strikethrough marks go too: `_wget … | bash_` reads as the command it wraps.
+      const html = /[<&]/.test(body) ? inlineHtmlText(body) : body;
+      const rendered = withoutEmphasisMarks(html);
+      if (pending.length === 0 && html !== body)
         this.inlineHtmlCode(body, this.index.lineStart(lineNo) + col - 1);
+      if (pending.length === 0 && body.includes("~~"))
+        this.strikethroughCommands(body, this.index.lineStart(lineNo) + col - 1, kind);
       if (pending.length > 0) pending.push(piece);
       else if (looksLikeProseCommand(withoutCodeSpans(body))) pending = [piece];
       else if (looksLikeUnjudgedProseCommand(withoutCodeSpans(rendered)))
@@ -587,16 +601,53 @@ class Extractor {
     if (pending.length > 0) this.addStep(kind, pending, { install: false, reason: `a command in ${where}` });
   }
 
-  /** `<code>`/`<kbd>`/`<samp>`/`<tt>` inside a prose line: judged like an inline code span, entities decoded. */
-  private inlineHtmlCode(body: string, offset: number): void {
-    for (const m of body.matchAll(/<(code|kbd|samp|tt)\b[^>]*>([\s\S]*?)<\/\1\s*>/gi)) {
-      const text = decodeEntities(m[2]!.replace(/<\/?[A-Za-z][^>]*>/g, "")).trim();
-      if (text !== "" && looksLikeInlineCommand(text))
-        this.addStep("inline", [{ text, pos: this.index.at(offset + (m.index ?? 0)) }], {
+  /**
+   * The text of an inline wrapper (emphasis, a link, an image's alt text) that is a command: judged
+   * as a step like an inline code span; one that holds a command after a lead-in is reported.
+   */
+  private wrappedCommand(node: Nodes, text: string | undefined, quote: boolean, what: string): void {
+    const start = node.position?.start.offset;
+    if (text === undefined || start === undefined) return;
+    const end = node.position?.end.offset ?? start;
+    const at = this.input.text.indexOf(text, start);
+    const pos = this.index.at(at >= 0 && at < end ? at : start);
+    if (looksLikeProseCommand(text))
+      this.addStep(quote ? "blockquote" : "inline", [{ text, pos }], {
+        install: false,
+        reason: `a command in ${what}; \`install\` runs only install blocks`,
+      });
+    else if (proseCommandInside(text))
+      this.notAnalysed({ text, pos }, `${what} holds a command after its lead-in that was not judged`);
+  }
+
+  /** `~~…~~` (GFM strikethrough, plain text to this parser) around a command: judged like emphasis. */
+  private strikethroughCommands(body: string, offset: number, kind: "blockquote" | "inline"): void {
+    for (const span of strikethroughSpans(body))
+      if (looksLikeProseCommand(span.text))
+        this.addStep(kind, [{ text: span.text, pos: this.index.at(offset + span.index) }], {
           install: false,
-          reason: "a command in inline HTML; `install` runs only install blocks",
-          contiguous: false,
+          reason: "a command in strikethrough; `install` runs only install blocks",
         });
+  }
+
+  /**
+   * Inline HTML code (`<code>`, `<kbd>`, `<samp>`, `<tt>`) or formatting (`<i>`, `<em>`, `<b>`,
+   * `<strong>`, `<s>`, `<del>`, `<u>`, `<mark>`, `<span>` …) inside a prose line: judged like an
+   * inline code span, entities decoded.
+   */
+  private inlineHtmlCode(body: string, offset: number): void {
+    const seen = new Set<string>();
+    for (const span of inlineHtmlSpans(body)) {
+      const text = decodeEntities(span.content.replace(/<\/?[A-Za-z][^<>]*>/g, "")).trim();
+      // Code is judged like a code span; formatting around prose needs a command's stronger evidence.
+      const command = span.code ? looksLikeInlineCommand(text) : looksLikeProseCommand(text);
+      if (text === "" || seen.has(text) || !command) continue;
+      seen.add(text);
+      this.addStep("inline", [{ text, pos: this.index.at(offset + span.index) }], {
+        install: false,
+        reason: "a command in inline HTML; `install` runs only install blocks",
+        contiguous: false,
+      });
     }
   }
 
