@@ -171,16 +171,30 @@ export function ownServiceOnly(ctx: DetectContext, code: string, credential: str
   if ([...code.matchAll(keyName)].some((m) => !declared.has(m[0]))) return undefined;
   if (!platformReadsTakeOwnKey(ctx, code)) return undefined;
   // A URL in a comment (a docs link) receives nothing.
-  const hosts = urlsIn(withoutCommentLines(code)).filter(
-    (u) => !isPlaceholderHost(u.host) && u.cls !== "local",
-  );
+  const hosts = codeHosts(code);
   if (hosts.length === 0) return undefined;
-  const service = declaredService(ctx);
-  const inCode = codeService(ctx);
-  const own = (u: UrlInfo): boolean =>
-    service.has(baseDomain(u.host.toLowerCase())) ||
-    (inCode.has(baseDomain(u.host.toLowerCase())) && codeHostVouched(ctx, code, u)) ||
-    isAffine(ctx, u) ||
-    u.cls === "vendor";
-  return hosts.every(own) ? hosts[0]?.host : undefined;
+  return hosts.every((u) => isOwnServiceHost(ctx, code, u)) ? hosts[0]?.host : undefined;
+}
+
+/**
+ * Whether a host the code names is the skill's own service: declared (affine or documented on
+ * several lines), called throughout the code and vouched for, or a known vendor's API.
+ */
+function isOwnServiceHost(ctx: DetectContext, code: string, u: UrlInfo): boolean {
+  return isDeclaredServiceHost(ctx, code, u) || u.cls === "vendor";
+}
+
+/** The skill's own service by what the skill says and does, a vendor's host being no reason. */
+export function isDeclaredServiceHost(ctx: DetectContext, code: string, u: UrlInfo): boolean {
+  const base = baseDomain(u.host.toLowerCase());
+  return (
+    declaredService(ctx).has(base) ||
+    (codeService(ctx).has(base) && codeHostVouched(ctx, code, u)) ||
+    isAffine(ctx, u)
+  );
+}
+
+/** The hosts the code sends to: written outside comment lines, placeholders and local ones aside. */
+export function codeHosts(code: string): UrlInfo[] {
+  return urlsIn(withoutCommentLines(code)).filter((u) => !isPlaceholderHost(u.host) && u.cls !== "local");
 }

@@ -5,6 +5,7 @@
 import { ownServiceOnly } from "../service.js";
 import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
+import { secretEnvRead, thirdPartyHost } from "./secret-env.js";
 import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
@@ -255,6 +256,19 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       credAt.text,
     );
   }
+  // One secret-looking key taken from the environment by name, and a host that is not the skill's
+  // declared service: the key leaves with the request (credential files and whole-environment
+  // reads are judged above).
+  const key = !credAt && (sendAt || netAt) ? secretEnvRead(f.text) : undefined;
+  const drop = key && thirdPartyHost(ctx, f.text, key.name);
+  if (key && drop)
+    report(
+      "bundled.exfil",
+      "high",
+      key.offset,
+      `The code reads ${key.name} from the environment and talks to ${drop.host}, which is not the skill's declared service.`,
+      key.line,
+    );
   // The user's files (listed from the working directory or home) uploaded: exfiltration of the
   // user's data, unless the code talks only to the skill's own declared service.
   if (!credAt && filesAt && uploadAt && ownServiceOnly(ctx, f.text, filesAt.text) === undefined)
