@@ -5,7 +5,7 @@
 import { ownServiceOnly } from "../service.js";
 import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
-import { secretEnvRead, thirdPartyHost } from "./secret-env.js";
+import { thirdPartyHost, undeclaredSecretEnvRead } from "./secret-env.js";
 import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
 import { lineIndex, positionAt } from "../context.js";
@@ -256,10 +256,10 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       credAt.text,
     );
   }
-  // One secret-looking key taken from the environment by name, and a host that is not the skill's
-  // declared service: the key leaves with the request (credential files and whole-environment
-  // reads are judged above).
-  const key = !credAt && (sendAt || netAt) ? secretEnvRead(f.text) : undefined;
+  // One secret-looking key the skill never declares, taken from the environment by name, and a
+  // host that is not the skill's declared service: the key leaves with the request (credential
+  // files and whole-environment reads are judged above).
+  const key = !credAt && (sendAt || netAt) ? undeclaredSecretEnvRead(ctx, f.text) : undefined;
   const drop = key && thirdPartyHost(ctx, f.text, key.name);
   if (key && drop)
     report(

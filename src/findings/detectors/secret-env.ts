@@ -1,7 +1,7 @@
 // One secret taken from the environment by name (`os.environ.get("GITHUB_TOKEN")`,
-// `process.env.OPENAI_API_KEY`) is a credential read as much as a credential file is. Sent to the
-// skill's own declared service it is how an API client works; sent anywhere else it is a stolen
-// key. The destination is judged with the own-service rule of ../service.ts.
+// `process.env.OPENAI_API_KEY`) is a credential read as much as a credential file is. A key the
+// skill declares is its own (the user hands it over); one it never declares, sent to a host that
+// is not the skill's own service (../service.ts) or the key's vendor, is a stolen key.
 
 import type { DetectContext } from "../context.js";
 import { baseDomain, type UrlInfo } from "../hosts.js";
@@ -28,14 +28,20 @@ export function isSecretName(name: string): boolean {
 
 const commentLine = /^\s*(?:#|\/\/|\/?\*)/;
 
-/** The first secret-looking key the code reads from the environment by name (comment lines aside). */
-export function secretEnvRead(code: string): { name: string; offset: number; line: string } | undefined {
+/**
+ * The first secret-looking key the code reads from the environment by name (comment lines
+ * aside) that `skip` does not pass over.
+ */
+export function secretEnvRead(
+  code: string,
+  skip: (name: string) => boolean = () => false,
+): { name: string; offset: number; line: string } | undefined {
   let offset = 0;
   for (const line of code.split("\n")) {
     if (!commentLine.test(line))
       for (const m of line.matchAll(envRead)) {
         const name = m[1] ?? m[2] ?? m[3] ?? m[4] ?? "";
-        if (isSecretName(name)) return { name, offset: offset + (m.index ?? 0), line };
+        if (isSecretName(name) && !skip(name)) return { name, offset: offset + (m.index ?? 0), line };
       }
     offset += line.length + 1;
   }
@@ -43,9 +49,23 @@ export function secretEnvRead(code: string): { name: string; offset: number; lin
 }
 
 /**
- * The first host the code names that is not the skill's own service for this key: not declared
- * (../service.ts), not named after the key's vendor (GITHUB_TOKEN to api.github.com, not to github.drop.net: the key goes
- * back to whoever issued it), and not a known vendor's host unless the skill declares the key.
+ * A key the skill never declares (metadata requires.env, or named in its main text), read from
+ * the environment and sent somewhere: the code takes a secret the user keeps for something else.
+ * A declared key is the skill's own, handed to it by the user: its use is not judged here.
+ */
+export function undeclaredSecretEnvRead(
+  ctx: DetectContext,
+  code: string,
+): { name: string; offset: number; line: string } | undefined {
+  const declared = declaredKeys(ctx);
+  return secretEnvRead(code, (name) => declared.has(name));
+}
+
+/**
+ * The first host the code names that is not the skill's own service: not declared (../service.ts:
+ * affine, documented on several lines, called throughout the code and vouched for) and not named
+ * after the key's vendor (GITHUB_TOKEN to api.github.com, not to github.drop.net: the key goes
+ * back to whoever issued it).
  */
 export function thirdPartyHost(ctx: DetectContext, code: string, key: string): UrlInfo | undefined {
   const vendor = (key.split("_")[0] ?? "").toLowerCase();
@@ -53,12 +73,7 @@ export function thirdPartyHost(ctx: DetectContext, code: string, key: string): U
     vendor.length >= 3 &&
     !genericKeyWord.test(vendor) &&
     baseDomain(u.host.toLowerCase()).split(".")[0] === vendor;
-  return codeHosts(code).find(
-    (u) =>
-      !isDeclaredServiceHost(ctx, code, u) &&
-      !namedFor(u) &&
-      !(u.cls === "vendor" && declaredKeys(ctx).has(key)),
-  );
+  return codeHosts(code).find((u) => !isDeclaredServiceHost(ctx, code, u) && !namedFor(u));
 }
 
 /** Leading words of key names that name no vendor (API_KEY, APP_TOKEN, MY_SECRET). */
