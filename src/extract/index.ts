@@ -89,7 +89,7 @@ function decodeEntities(text: string): string {
 
 /** A prose line as rendered: inline tags removed, entities decoded. */
 function inlineHtmlText(line: string): string {
-  return decodeEntities(line.replace(/<\/?[A-Za-z][^>]*>/g, " "));
+  return decodeEntities(line.replace(/<\/?[A-Za-z][^<>]*>/g, " "));
 }
 
 /** `… | sh` and the like: a shell pipeline into an interpreter, in any language's block. */
@@ -656,7 +656,7 @@ class Extractor {
     const lines = value.split("\n");
     let at = offset;
     for (const raw of lines) {
-      const text = decodeEntities(raw.replace(/<!--|-->|<\/?[A-Za-z][^>]*>/g, " ")).trim();
+      const text = decodeEntities(raw.replace(/<!--|-->|<\/?[A-Za-z][^<>]*>/g, " ")).trim();
       if (text !== "" && (looksLikeProseCommand(text) || looksLikeCommandLine(text)))
         this.addStep("inline", [{ text, pos: this.index.at(at) }], {
           install: false,

@@ -5,6 +5,7 @@
 // against a blow-up, not a speed figure (those are in bench/).
 import { beforeAll, describe, expect, it } from "vitest";
 import { detectFindings } from "../../src/findings/index.js";
+import { extractSkill } from "../../src/extract/index.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 import type { ShellAnalysis } from "../../src/model.js";
 import { modelOf } from "./findings-model.js";
@@ -33,5 +34,18 @@ describe("detectors stay linear on red-team inputs", () => {
 
   it("a 400 KB letter-only base64 blob after 'Decode'", () => {
     expect(scanMs(`# T\n\nDecode ${"QUFB".repeat(100_000)}\n`)).toBeLessThan(15_000);
+  }, 120_000);
+});
+
+describe("extraction stays linear on red-team inputs", () => {
+  // 300 KB of '<a ' took 80 s: the inline-HTML strip's `<tag[^>]*>` rescanned to the line's end
+  // from every '<' when no '>' followed.
+  it("one 300 KB line of HTML tags that never close", () => {
+    for (const unit of ["<a ", "<!--<b "]) {
+      const text = `# T\n\n${unit.repeat(300_000 / unit.length)}\n`;
+      const t0 = performance.now();
+      extractSkill({ source: "t", file: "SKILL.md", text });
+      expect(performance.now() - t0, unit).toBeLessThan(15_000);
+    }
   }, 120_000);
 });
