@@ -37,6 +37,7 @@ const gitReadOnly = new Set([
   "branch",
   "tag",
   "remote",
+  "fetch",
   "shortlog",
   "describe",
   "grep",
@@ -216,6 +217,7 @@ export function mayPlantLinks(cmd: SimpleCommand): string | undefined {
   const args = cmd.argv.slice(1).map((w) => w.value);
   const check = Object.hasOwn(known, program) ? known[program] : undefined;
   if (check?.(args)) return undefined;
+  if (program === "ln" || program === "link") return `${program} makes links`;
   if (program === "mv") return "mv renames entries, a directory with the links inside it";
   if (program === "cp") return "cp with these options copies symbolic links as links (or makes links)";
   if (program === "git") return "this git command writes working-tree files from the repository's content";

@@ -23,14 +23,26 @@ export interface PlantingRefusal {
 }
 
 /** Programs that open no file named by an argument and change nothing. */
-const noFiles = new Set(["echo", "printf", "true", "false", ":", "pwd", "sleep", "date"]);
+const noFiles = new Set(["echo", "printf", "true", "false", ":", "pwd", "sleep", "date", "tr"]);
 /** `>&2`, `2>&1`, `<&-`: descriptors, not files. */
 const fdTarget = /^(?:\d+-?|-)$/;
 const inline = new Set<Redirect["op"]>(["<<", "<<-", "<<<"]);
 
+/** Filters that read only stdin when every argument is an option or a count (`head -n 50`, `sort -u`). */
+const stdinFilters = new Set(["head", "tail", "wc", "sort", "uniq", "cut", "nl", "cat"]);
+/** Their options that name a file. */
+const fileOption =
+  /^(?:-[^-]*[oT]|--(?:output|temporary-directory|compress-program|files0-from|random-source)(?:=|$))/;
+
 /** A part that opens no path at all: it cannot be led anywhere by a link made before it. */
 function touchesNoPath(cmd: SimpleCommand): boolean {
-  if (!noFiles.has(basename(cmd.argv[0]?.value ?? ""))) return false;
+  const program = basename(cmd.argv[0]?.value ?? "");
+  const args = cmd.argv.slice(1).map((w) => w.value);
+  const free =
+    noFiles.has(program) ||
+    (stdinFilters.has(program) &&
+      args.every((a) => (a.startsWith("-") || /^\d+$/.test(a)) && !fileOption.test(a)));
+  if (!free) return false;
   return cmd.redirects.every(
     (r) =>
       inline.has(r.op) ||

@@ -15,11 +15,14 @@ const clone = "git clone https://github.com/a/x.git repo";
 let common: Judge;
 let agent: Judge;
 let sandboxView: Judge;
+let anything: Judge;
 
 beforeAll(async () => {
   common = await createJudge({ policy: "common-tools", publish: false, cache: false });
   agent = await createJudge({ policy: "agent", publish: false, cache: false });
   sandboxView = await createJudge({ policy: "common-tools", publish: false, hostPaths: false });
+  // sandbox-only allows any static command: the guard is seen apart from any policy rule.
+  anything = await createJudge({ policy: "sandbox-only", publish: false, cache: false });
   await initShell();
 });
 
@@ -79,6 +82,37 @@ describe("judge: a link planted and used in one command", () => {
     ]) {
       expect(agent.judge(text, at).verdict, text).toBe("allow");
     }
+  });
+
+  it("lets a planting part be followed or piped only into parts that open no path", () => {
+    for (const text of [
+      "unzip a.zip | sort -uo out.txt",
+      "unzip a.zip | head -n 5 > out.txt",
+      "unzip a.zip | grep x",
+      "npm install && node index.js",
+      "make && ./run",
+      "7z x a.7z && cat x",
+      "ln -s a x && echo pwned > x",
+      "git checkout main -- . && cat link",
+      "pip install x; python3 -c 1",
+      "cat a | xargs ln -s",
+      "curl -o a https://x.example/a | tar -x",
+    ]) {
+      const j = anything.judge(text, at);
+      expect(j.verdict, text).toBe("deny");
+      expect(j.rule, text).toBe("link-planting");
+    }
+    for (const text of [
+      "npm run lint 2>&1 | head -50",
+      "make 2>&1 | tail -n 20",
+      "unzip -o a.zip | sort -u | uniq -c | wc -l",
+      "npm install > /dev/null && echo ok",
+      "git fetch origin && git status",
+      "tar -xzf a.tgz -C out | tr a b",
+    ]) {
+      expect(anything.judge(text, at).verdict, text).toBe("allow");
+    }
+    expect(agent.judge("npm run lint 2>&1 | head -50", at).verdict).toBe("review");
   });
 
   it("applies only where commands run on this host (a sandbox confines links by its mounts)", () => {
