@@ -15,14 +15,14 @@ interface Gate {
 }
 
 /** A gate over a fresh home and workspace; `env` adds to the gateway's environment. */
-function gate(env: Record<string, string> = {}): { g: Gate; home: string; ws: string } {
+function gate(env: Record<string, string> = {}, policy = "agent"): { g: Gate; home: string; ws: string } {
   const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
   const home = path.join(root, "home");
   const ws = path.join(home, ".openclaw/workspace");
   mkdirSync(ws, { recursive: true });
   const g = (createGate as (l: object, c: object, h: object) => Gate)(
     lib,
-    { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
+    { policy, auditLog: path.join(root, "audit.jsonl") },
     {
       env: { HOME: home, SHELL: "/bin/bash", ...env },
       openclawConfig: { agents: { defaults: { workspace: ws } } },
@@ -174,6 +174,34 @@ describe("OpenClaw gate red team: PATH", () => {
       true,
     );
     expect((await gateWith("/usr/bin:/bin").beforeToolCall(gitStatus))?.block).toBeUndefined();
+  });
+});
+
+describe("OpenClaw gate red team: links planted and used in one command", () => {
+  const exec = (command: string) => ({ toolName: "exec", params: { command }, toolCallId: "t" });
+
+  it("refuses a clone or an extraction followed by a use of what it made; each alone passes", async () => {
+    const { g } = gate({}, "common-tools");
+    for (const [text, alone] of [
+      [
+        "git clone https://github.com/a/x.git repo && cat > repo/link <<'EOF'\nexport PWNED=1\nEOF",
+        "git clone https://github.com/a/x.git repo",
+      ],
+      ["tar -xzf a.tgz -C out && tee -a out/link", "tar -xzf a.tgz -C out"],
+      ["unzip a.zip && touch link", "unzip a.zip"],
+    ]) {
+      const r = await g.beforeToolCall(exec(text));
+      expect(r?.block, text).toBe(true);
+      expect(r?.blockReason, text).toContain("link-planting");
+      expect(r?.blockReason, text).toContain(`run '${alone}' as its own command`);
+      expect((await g.beforeToolCall(exec(alone)))?.block, alone).toBeUndefined();
+    }
+  });
+
+  it("refuses cp -r or mv followed by a use of the copy (agent policy)", async () => {
+    const { g } = gate();
+    expect((await g.beforeToolCall(exec("cp -r src dst && cat dst/link")))?.block).toBe(true);
+    expect((await g.beforeToolCall(exec("mkdir -p out && cd out && touch a.txt")))?.block).toBeUndefined();
   });
 });
 
