@@ -34,7 +34,8 @@ export interface CreateJudgeOptions {
   cache?: boolean;
   /**
    * Resolve the path operands of every command that is not denied on this host, at each call
-   * (never cached), and judge the command again with where symlinks lead (./host-paths.ts).
+   * (never cached), and judge the command again with where symlinks lead (./host-paths.ts);
+   * refuse a part that may plant links followed by one that uses a path (./link-planting.ts).
    * Default true: judged commands run on this host. Turn off only where the command runs in
    * another filesystem view.
    */
