@@ -40,7 +40,6 @@ const gitReadOnly = new Set([
   "fetch",
   "shortlog",
   "describe",
-  "grep",
   "version",
   "help",
 ]);
@@ -207,13 +206,19 @@ const known: Record<string, Known> = {
   npm: (args) => versionOnly(args) || ["ls", "list", "view", "v", "info"].includes(args[0] ?? ""),
 };
 
+/** Where the programs listed above live. */
+const systemDirs = /^\/(?:usr\/)?bin\/[^/]+$/;
+
 /**
  * Why `cmd` may create or rename entries the command text does not show (a symlink from a
  * repository or an archive, a directory renamed with its links), or undefined when its program
  * and form are known not to.
  */
 export function mayPlantLinks(cmd: SimpleCommand): string | undefined {
-  const program = basename(cmd.argv[0]?.value ?? "");
+  const word = cmd.argv[0]?.value ?? "";
+  const program = basename(word);
+  // ./git or ~/bin/tar is some other program under a known name.
+  if (word.includes("/") && !systemDirs.test(word)) return `${word} is not a system program skillwall knows`;
   const args = cmd.argv.slice(1).map((w) => w.value);
   const check = Object.hasOwn(known, program) ? known[program] : undefined;
   if (check?.(args)) return undefined;

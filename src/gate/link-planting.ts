@@ -12,7 +12,6 @@
 // order; a stage whose pipeline is not in that list is treated as after everything.
 
 import type { JudgedStep, Redirect, SimpleCommand } from "../model.js";
-import { basename } from "../policy/programs.js";
 import { limits } from "../limits.js";
 import { mayPlantLinks } from "./creates-entries.js";
 
@@ -23,25 +22,36 @@ export interface PlantingRefusal {
 }
 
 /** Programs that open no file named by an argument and change nothing. */
-const noFiles = new Set(["echo", "printf", "true", "false", ":", "pwd", "sleep", "date", "tr"]);
+const noFiles = new Set(["echo", "printf", "true", "false", ":", "pwd", "sleep", "tr"]);
 /** `>&2`, `2>&1`, `<&-`: descriptors, not files. */
 const fdTarget = /^(?:\d+-?|-)$/;
 const inline = new Set<Redirect["op"]>(["<<", "<<-", "<<<"]);
 
-/** Filters that read only stdin when every argument is an option or a count (`head -n 50`, `sort -u`). */
+/**
+ * Filters that read only stdin when every argument is an option (`sort -u`, `wc -l`, `cut -d, -f1`)
+ * or the count of head/tail's -n/-c (`head -n 50`): a bare `5` would be a file named 5.
+ */
 const stdinFilters = new Set(["head", "tail", "wc", "sort", "uniq", "cut", "nl", "cat"]);
-/** Their options that name a file. */
+const countOptions = new Set(["-n", "-c", "--lines", "--bytes"]);
+/** Their options that name a file (short clusters holding o or T: sort -uo FILE). */
 const fileOption =
   /^(?:-[^-]*[oT]|--(?:output|temporary-directory|compress-program|files0-from|random-source)(?:=|$))/;
 
+function readsStdinOnly(program: string, args: readonly string[]): boolean {
+  if (!stdinFilters.has(program)) return false;
+  return args.every((a, i) => {
+    if (/^\d+$/.test(a))
+      return (program === "head" || program === "tail") && countOptions.has(args[i - 1] ?? "");
+    return a.startsWith("-") && a !== "--" && !fileOption.test(a);
+  });
+}
+
 /** A part that opens no path at all: it cannot be led anywhere by a link made before it. */
 function touchesNoPath(cmd: SimpleCommand): boolean {
-  const program = basename(cmd.argv[0]?.value ?? "");
+  const word = cmd.argv[0]?.value ?? "";
+  const program = word.includes("/") ? "" : word;
   const args = cmd.argv.slice(1).map((w) => w.value);
-  const free =
-    noFiles.has(program) ||
-    (stdinFilters.has(program) &&
-      args.every((a) => (a.startsWith("-") || /^\d+$/.test(a)) && !fileOption.test(a)));
+  const free = noFiles.has(program) || readsStdinOnly(program, args);
   if (!free) return false;
   return cmd.redirects.every(
     (r) =>

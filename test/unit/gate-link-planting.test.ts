@@ -97,6 +97,11 @@ describe("judge: a link planted and used in one command", () => {
       "pip install x; python3 -c 1",
       "cat a | xargs ln -s",
       "curl -o a https://x.example/a | tar -x",
+      // Unzip extracts into the working directory: a file named 5 or -x may be its link.
+      "unzip a.zip; head 5",
+      "unzip a.zip; head -- -x",
+      "unzip a.zip && date -f x",
+      "unzip a.zip && /bin/echo done",
     ]) {
       const j = anything.judge(text, at);
       expect(j.verdict, text).toBe("deny");
@@ -158,6 +163,9 @@ describe("mayPlantLinks", () => {
       "rg --pre ./x y",
       "timeout 5 cat a",
       "make",
+      "./git status",
+      "~/bin/cat a",
+      "git grep -O sh x",
     ]) {
       expect(plants(t), t).toBe(true);
     }
@@ -176,6 +184,7 @@ describe("mayPlantLinks", () => {
       "wget -O a https://x/a",
       "mkdir -p a/b",
       "npm --version",
+      "/usr/bin/git status",
     ]) {
       expect(plants(t), t).toBe(false);
     }

@@ -189,7 +189,7 @@ describe("OpenClaw gate red team: links planted and used in one command", () => 
       ],
       ["tar -xzf a.tgz -C out && tee -a out/link", "tar -xzf a.tgz -C out"],
       ["unzip a.zip && touch link", "unzip a.zip"],
-    ]) {
+    ] as const) {
       const r = await g.beforeToolCall(exec(text));
       expect(r?.block, text).toBe(true);
       expect(r?.blockReason, text).toContain("link-planting");
