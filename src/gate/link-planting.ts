@@ -97,6 +97,15 @@ export function linkPlantingRefusal(judged: JudgedStep): PlantingRefusal | undef
   return undefined;
 }
 
+/**
+ * The first part of `judged` that may plant links, as written (shortened), or undefined. The
+ * OpenClaw gate runs no other call beside such a command: calls of one model reply run at once.
+ */
+export function linkPlanter(judged: JudgedStep): string | undefined {
+  const planter = judged.commands.find((c) => mayPlantLinks(c.command) !== undefined);
+  return planter && shown(planter.command, judged.analysis.text);
+}
+
 /** The command as written (shortened), for the reason. */
 function shown(cmd: SimpleCommand, text: string): string {
   const s = text.slice(cmd.span.start.offset, cmd.span.end.offset).replace(/\s+/g, " ").trim();

@@ -12,6 +12,7 @@ import { createGate } from "../../integrations/openclaw/gate.mjs";
 
 interface Gate {
   beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean; blockReason?: string } | undefined>;
+  afterToolCall(event: object): void;
 }
 
 /** A gate over a fresh home and workspace; `env` adds to the gateway's environment. */
@@ -195,7 +196,47 @@ describe("OpenClaw gate red team: links planted and used in one command", () => 
       expect(r?.blockReason, text).toContain("link-planting");
       expect(r?.blockReason, text).toContain(`run '${alone}' as its own command`);
       expect((await g.beforeToolCall(exec(alone)))?.block, alone).toBeUndefined();
+      g.afterToolCall({ toolName: "exec", toolCallId: "t", result: { details: { status: "completed" } } });
     }
+  });
+
+  it("runs a planting command with no other call of the reply beside it, until it ends", async () => {
+    const { g } = gate({}, "common-tools");
+    const call = (command: string, toolCallId?: string) => ({
+      toolName: "exec",
+      params: { command },
+      ...(toolCallId ? { toolCallId } : {}),
+    });
+    const done = (toolCallId: string, details: object, toolName = "exec") =>
+      g.afterToolCall({ toolName, toolCallId, result: { details } });
+    // OpenClaw judges the calls of one reply before they have run: the write beside the
+    // extraction was judged while out/link did not exist yet.
+    expect((await g.beforeToolCall(call("tar -xzf a.tgz -C out", "a")))?.block).toBeUndefined();
+    for (const next of [
+      call("cat >> out/link <<'EOF'\nx\nEOF", "b"),
+      { toolName: "read", params: { path: "out/link" } },
+    ]) {
+      const r = await g.beforeToolCall(next);
+      expect(r?.block).toBe(true);
+      expect(r?.blockReason).toMatch(/'tar -xzf a.tgz -C out' \(call a\) may still be creating files/);
+    }
+    // Left running as a session (OpenClaw backgrounds a long command): still refused until a
+    // process result says that session ended.
+    done("a", { status: "running", sessionId: "s1" });
+    expect((await g.beforeToolCall(call("cat notes.txt", "c")))?.block).toBe(true);
+    done("p1", { status: "running", sessionId: "s1" }, "process");
+    expect((await g.beforeToolCall(call("cat notes.txt", "c")))?.block).toBe(true);
+    done("p2", { status: "completed", sessionId: "s1", exitCode: 0 }, "process");
+    expect((await g.beforeToolCall(call("cat notes.txt", "c")))?.block).toBeUndefined();
+    // The other way round: a planting call waits for no call judged before it.
+    const r = await g.beforeToolCall(call("unzip a.zip", "d"));
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toMatch(/another command of this reply/);
+    done("c", { status: "completed", exitCode: 0 });
+    expect((await g.beforeToolCall(call("unzip a.zip")))?.block).toBe(true);
+    expect((await g.beforeToolCall(call("unzip a.zip", "d")))?.block).toBeUndefined();
+    done("d", { status: "completed", exitCode: 0 });
+    expect((await g.beforeToolCall(call("cat notes.txt", "e")))?.block).toBeUndefined();
   });
 
   it("refuses cp -r or mv followed by a use of the copy (agent policy)", async () => {
