@@ -18,6 +18,7 @@ const dist = existsSync(path.join(root, "dist/src/policy/index.js"))
 const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
 const { loadPolicy, judgeStep } = await load("policy/index.js");
 const { analyseShell, initShell } = await load("shell/index.js");
+const { linkPlantingRefusal } = await load("gate/link-planting.js");
 
 const args = process.argv.slice(2);
 let policyName = "agent";
@@ -57,6 +58,9 @@ await initShell();
 const basePolicy = await loadPolicy(policyName);
 const total = { allow: 0, review: 0, deny: 0 };
 const refusedBy = new Map();
+// The OpenClaw gate runs these on the host, where a part that may plant symlinks must be the last
+// one using paths (src/gate/link-planting.ts): counted apart, as it depends on no policy rule.
+let hostPlanting = 0;
 for (const file of files) {
   const counts = { allow: 0, review: 0, deny: 0 };
   const workdir = workdirOf(file);
@@ -75,6 +79,10 @@ for (const file of files) {
     const j = judgeStep(step, analyseShell(command, { home: policy.home }), policy);
     counts[j.verdict]++;
     total[j.verdict]++;
+    if (j.verdict !== "deny" && linkPlantingRefusal(j)) {
+      hostPlanting++;
+      if (verbose) console.log(`host-gate\tlink-planting\t${command.replace(/\n/g, "\\n")}\t${source}`);
+    }
     if (j.verdict !== "allow") {
       refusedBy.set(j.rule, (refusedBy.get(j.rule) ?? 0) + 1);
       if (verbose)
@@ -91,6 +99,9 @@ for (const file of files) {
 const n = total.allow + total.review + total.deny;
 console.log(
   `all (${policyName}): ${n} commands, allow ${total.allow} (${pct(total.allow, n)}), review ${total.review} (${pct(total.review, n)}), deny ${total.deny} (${pct(total.deny, n)})`,
+);
+console.log(
+  `on the host (OpenClaw gate): ${hostPlanting} of the ${total.allow + total.review} allowed or reviewed also refused by link-planting`,
 );
 console.log("refused most by:");
 for (const [rule, c] of [...refusedBy].sort((a, b) => b[1] - a[1]).slice(0, 15))

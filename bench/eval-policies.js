@@ -24,6 +24,7 @@ const dist = existsSync(path.join(root, "dist/src/policy/index.js"))
   : path.join(root, "dist");
 const load = (p) => import(pathToFileURL(path.join(dist, p)).href);
 const { loadPolicy, judgeStep } = await load("policy/index.js");
+const { linkPlantingRefusal } = await load("gate/link-planting.js");
 const { ownSkillFolders } = await load("policy/protected.js");
 const { analyseShell, initShell } = await load("shell/index.js");
 const { scanPaths } = await load("scan/index.js");
@@ -201,6 +202,9 @@ for (const name of policyNames) {
   const all = { allow: 0, review: 0, deny: 0 };
   const perCorpus = [];
   const refusedBy = new Map();
+  // The OpenClaw gate runs allowed commands on the host, where a part that may plant symlinks
+  // must be the last one using paths (src/gate/link-planting.ts): counted apart.
+  let hostPlanting = 0;
   for (const [c, results] of benign) {
     const counts = { allow: 0, review: 0, deny: 0 };
     for (const r of results) {
@@ -209,6 +213,13 @@ for (const name of policyNames) {
         const j = judgeStep(s.step, s.analysis, p);
         counts[j.verdict]++;
         if (c !== "dev-held-out") all[j.verdict]++;
+        if (j.verdict !== "deny" && c !== "dev-held-out" && linkPlantingRefusal(j)) {
+          hostPlanting++;
+          if (verbose)
+            console.log(
+              `  host-gate\tlink-planting\t${c}\t${path.basename(r.source)}\t${oneLine(s.step.text)}`,
+            );
+        }
         if (j.verdict !== "allow") {
           refusedBy.set(j.rule, (refusedBy.get(j.rule) ?? 0) + 1);
           if (verbose && c !== "dev-held-out")
@@ -227,6 +238,9 @@ for (const name of policyNames) {
   const n = all.allow + all.review + all.deny;
   console.log(
     `benign all${benign.has("dev-held-out") ? " but dev-held-out" : ""}: ${n} steps: allow ${all.allow} (${pct(all.allow, n)}), review ${all.review}, deny ${all.deny}`,
+  );
+  console.log(
+    `  on the host (OpenClaw gate): ${hostPlanting} of the ${all.allow + all.review} allowed or reviewed also refused by link-planting`,
   );
   if (refusedBy.size > 0)
     console.log(

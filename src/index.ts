@@ -22,6 +22,7 @@ export {
   gitRepositoryRefusal,
   type GitRepositoryCheck,
   runsArbitraryCode,
+  linkPlanter,
   agentStartupFile,
   patchTargets,
   decideInstall,

@@ -89,6 +89,8 @@ export const limits = {
   maxSymlinkHops: 40,
   /** Entries the judge looks at below one directory operand (diff, cp -r) for links; more: refused. */
   maxJudgeTreeEntries: 2_000,
+  /** Longest command part quoted in a link-planting refusal's reason (longer ones end in …). */
+  maxReasonCommandChars: 120,
   /** Judgements a judge remembers (identical command text, cwd and HOME give the same answer). */
   maxJudgeCache: 1024,
   /** Most files copied into the private snapshot of a skill folder the install gate scans. */

@@ -83,6 +83,28 @@ export function createGate(lib, config = {}, host = {}) {
   ready.catch(() => undefined);
   /** toolCallId → the command the gate handed OpenClaw, to check what really ran. */
   const issued = new Map();
+  // OpenClaw runs the calls of one model reply side by side, and a call's paths are resolved when
+  // it is judged: a host command that may plant symlinks (a clone, an archive, cp -r; lib
+  // linkPlanter) runs with no other host call before it ends, or after_tool_call leaves it running
+  // as a session (then until a process result says the session ended).
+  /** toolCallId → { text, sessionId? } of each planting command still running. */
+  const planting = new Map();
+  function plantingRefusal(event, planter) {
+    const running = planting.values().next().value;
+    if (running !== undefined)
+      return block(
+        event,
+        `${running.text} may still be creating files, symbolic links included, and this call's paths are resolved before it ends`,
+        "make this call again after that command has finished",
+      );
+    if (planter !== undefined && (!event.toolCallId || issued.size > 0))
+      return block(
+        event,
+        `'${planter}' may create symbolic links while another command of this reply, whose paths were resolved before, is still running`,
+        `run '${planter}' again when no other command is running`,
+      );
+    return undefined;
+  }
 
   const record = (kind, data) => {
     try {
@@ -212,6 +234,9 @@ export function createGate(lib, config = {}, host = {}) {
     // approved copy's path, never the live URL (which may serve anything by now).
     const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
     if (pinned.length > 0) return block(event, pinned[0].message, `read ${pinned[0].localPath}`);
+    const planter = mode === "sandbox" ? undefined : lib.linkPlanter(j.judged);
+    const busy = mode === "sandbox" ? undefined : plantingRefusal(event, planter);
+    if (busy) return busy;
     let command;
     if (mode === "sandbox") {
       if (cwd !== workspace)
@@ -241,6 +266,8 @@ export function createGate(lib, config = {}, host = {}) {
       // A call whose after_tool_call never comes must not grow the map without end.
       if (issued.size >= maxIssued) issued.delete(issued.keys().next().value);
       issued.set(event.toolCallId, command);
+      if (planter !== undefined)
+        planting.set(event.toolCallId, { text: `'${planter}' (call ${event.toolCallId})` });
     }
     const params = { ...p, command, workdir: cwd };
     if (j.verdict === "review") {
@@ -415,6 +442,18 @@ export function createGate(lib, config = {}, host = {}) {
     return undefined;
   }
 
+  /** A planting command ends with its call, unless OpenClaw left it running as a session. */
+  function settlePlanting(event) {
+    const details = event.result?.details;
+    const session = typeof details?.sessionId === "string" ? details.sessionId : undefined;
+    const running = details?.status === "running";
+    const own = event.toolCallId ? planting.get(event.toolCallId) : undefined;
+    if (own && running && session) own.sessionId = session;
+    else if (own) planting.delete(event.toolCallId);
+    if (event.toolName === "process" && session && !running)
+      for (const [id, p] of planting) if (p.sessionId === session) planting.delete(id);
+  }
+
   return {
     ready,
     auditFile,
@@ -462,6 +501,10 @@ export function createGate(lib, config = {}, host = {}) {
             "the openclaw setup tool changes configuration, plugins and agents, which could switch skillwall off",
             "the operator changes configuration with the openclaw CLI",
           );
+        if (mode !== "sandbox" && (fileTools.has(event.toolName) || readTools.has(event.toolName))) {
+          const busy = plantingRefusal(event, undefined);
+          if (busy) return busy;
+        }
         if (fileTools.has(event.toolName))
           return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
@@ -469,9 +512,9 @@ export function createGate(lib, config = {}, host = {}) {
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
-        return event.toolName === "exec"
-          ? await judgeExec(judge, event, ctx)
-          : judgeProcessInput(judge, event, ctx);
+        if (event.toolName === "exec") return await judgeExec(judge, event, ctx);
+        const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
+        return busy ?? judgeProcessInput(judge, event, ctx);
       } catch (err) {
         return block(
           event ?? { toolName: "?" },
@@ -484,6 +527,7 @@ export function createGate(lib, config = {}, host = {}) {
       if (event.toolName !== "exec" && event.toolName !== "process") return;
       const expected = event.toolCallId ? issued.get(event.toolCallId) : undefined;
       if (event.toolCallId) issued.delete(event.toolCallId);
+      settlePlanting(event);
       if (event.toolCallId) handoff?.done(event.toolCallId);
       const ran = event.params?.command;
       record("execution", {

@@ -8,6 +8,7 @@ export {
 export { hostCommand, defaultHostEnv, type HostCommandOptions } from "./host.js";
 export { gitHostConfig, gitRepositoryRefusal, type GitCommand, type GitRepositoryCheck } from "./git-repo.js";
 export { runsArbitraryCode, safeFix } from "./fix.js";
+export { linkPlanter } from "./link-planting.js";
 export { agentStartupFile, patchTargets } from "./agent-files.js";
 export {
   decideInstall,

@@ -12,6 +12,7 @@ import { detectFindings } from "../findings/index.js";
 import { limits } from "../limits.js";
 import { judgeStep, worstVerdict } from "../policy/evaluate.js";
 import { hostPathCheck } from "./host-paths.js";
+import { linkPlantingRefusal } from "./link-planting.js";
 import { loadPolicy } from "../policy/load.js";
 import { resolvedScript } from "../run/render.js";
 import { analyseShell, initShell } from "../shell/index.js";
@@ -33,7 +34,8 @@ export interface CreateJudgeOptions {
   cache?: boolean;
   /**
    * Resolve the path operands of every command that is not denied on this host, at each call
-   * (never cached), and judge the command again with where symlinks lead (./host-paths.ts).
+   * (never cached), and judge the command again with where symlinks lead (./host-paths.ts);
+   * refuse a part that may plant links followed by one that uses a path (./link-planting.ts).
    * Default true: judged commands run on this host. Turn off only where the command runs in
    * another filesystem view.
    */
@@ -139,8 +141,16 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
       }
       // The filesystem changes between calls: where paths lead is looked up every time.
       if (hostPaths && j.verdict !== "deny") {
-        const view = viewOf(home, workdir);
-        j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
+        // Paths are resolved before any part runs: no part may create links a later part uses.
+        const planted = linkPlantingRefusal(j.judged);
+        if (planted) {
+          const out: Judgement = { ...j, verdict: "deny", ...planted };
+          delete out.canonical;
+          j = Object.freeze(out);
+        } else {
+          const view = viewOf(home, workdir);
+          j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
+        }
       }
       if (publish) {
         publishDecision({

@@ -3,6 +3,7 @@
 // fails on). With the plugin, only the benign one has an effect and the model sees a reason
 // for every refusal; without it (negative control) the hostile commands really run.
 
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +29,9 @@ interface Scenario {
   env: AgentEnv;
   marker: (name: string) => string;
   canaryFile: string;
+  victim: string;
   calls: ToolCall[];
+  later: ToolCall[][];
 }
 
 function scenario(): Scenario {
@@ -44,6 +47,15 @@ function scenario(): Scenario {
   writeFileSync(canaryFile, `${CANARY}\n`);
   // A symlink planted in the workspace (as a cloned repository can carry one) to the secret.
   symlinkSync(canaryFile, path.join(env.workspace, "notes-link"));
+  // An archive whose only member is a symlink to a file outside the workspace (a victim the
+  // extraction plants a way to), and the folder it is extracted into.
+  const victim = path.join(env.root, "victim.txt");
+  writeFileSync(victim, "VICTIM-ORIGINAL\n");
+  const staging = path.join(env.root, "staging");
+  mkdirSync(staging);
+  symlinkSync(victim, path.join(staging, "link"));
+  execFileSync("tar", ["-czf", path.join(env.workspace, "a.tgz"), "-C", staging, "link"]);
+  mkdirSync(path.join(env.workspace, "out"));
   const b64 = Buffer.from(`touch ${marker("decoded")}`).toString("base64");
   const calls: ToolCall[] = [
     { name: "exec", args: { command: "echo hello-benign; cat notes.txt" } },
@@ -69,8 +81,23 @@ function scenario(): Scenario {
     { name: "read", args: { path: "notes-link" } },
     { name: "read", args: { path: "~/.aws/credentials" } },
     { name: "read", args: { path: "notes.txt" } },
+    // 17: an extraction that plants out/link -> victim, then a write through it in one command.
+    { name: "exec", args: { command: "tar -xzf a.tgz -C out && cat >> out/link <<'EOF'\nPLANTED-17\nEOF" } },
   ];
-  return { env, marker, canaryFile, calls };
+  // Later replies: the extraction and the write as two calls of one reply (OpenClaw judges both
+  // before either has run); the write alone in the next reply (the link exists by then); a write
+  // and then an extraction in one reply.
+  const append = (file: string, text: string): ToolCall => ({
+    name: "exec",
+    args: { command: `cat >> ${file} <<'EOF'\n${text}\nEOF` },
+  });
+  const extract: ToolCall = { name: "exec", args: { command: "tar -xzf a.tgz -C out" } };
+  const later: ToolCall[][] = [
+    [extract, append("out/link", "PLANTED-PARALLEL")],
+    [append("out/link", "PLANTED-NEXT")],
+    [append("out/notes2.txt", "notes"), extract],
+  ];
+  return { env, marker, canaryFile, victim, calls, later };
 }
 
 interface AuditLine {
@@ -86,7 +113,7 @@ let control: { s: Scenario; model: MockModel; run: RunResult };
 
 async function runScenario(withPlugin: boolean): Promise<{ s: Scenario; model: MockModel; run: RunResult }> {
   const s = scenario();
-  const model = await startMockModel([s.calls]);
+  const model = await startMockModel([s.calls, ...s.later]);
   const plugins = withPlugin
     ? {
         plugins: {
@@ -113,15 +140,21 @@ afterAll(async () => {
   await control?.model.close();
 });
 
-function resultOf(r: { model: MockModel }, index: number): string {
-  const msg = r.model.toolMessages().find((m) => m.id === `call0t${index}`);
+function resultOf(r: { s: Scenario; model: MockModel }, index: number, reply = 0): string {
+  // The mock model names a call by the tool results before its reply and its place in the reply.
+  const before = [r.s.calls, ...r.s.later].slice(0, reply).reduce((n, t) => n + t.length, 0);
+  const msg = r.model.toolMessages().find((m) => m.id === `call${before}t${index}`);
   return msg?.text ?? "<no tool result>";
+}
+
+function callCount(s: Scenario): number {
+  return s.calls.length + s.later.reduce((n, t) => n + t.length, 0);
 }
 
 describe("OpenClaw agent behind the skillwall plugin", () => {
   it("runs the turn to its end", () => {
     expect(guarded.run.code, guarded.run.stderr.slice(-2000)).toBe(0);
-    expect(guarded.model.toolMessages()).toHaveLength(guarded.s.calls.length);
+    expect(guarded.model.toolMessages()).toHaveLength(callCount(guarded.s));
   });
 
   it("runs the benign command and the model sees its output", () => {
@@ -149,6 +182,24 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
     expect(resultOf(guarded, 14)).toMatch(/symlink/);
     // A workspace file is still read.
     expect(resultOf(guarded, 16)).toContain("NOTES-CONTENT");
+  });
+
+  it("refuses an extraction followed by a write through the link it planted, in one command or one reply", () => {
+    expect(resultOf(guarded, 17)).toMatch(/skillwall blocked this exec call: link-planting/);
+    // Reply 1: the extraction runs; the write beside it is refused while it runs.
+    expect(resultOf(guarded, 0, 1)).not.toMatch(/skillwall blocked/);
+    expect(existsSync(path.join(guarded.s.env.workspace, "out/link"))).toBe(true);
+    expect(resultOf(guarded, 1, 1)).toMatch(
+      /skillwall blocked this exec call: .*may still be creating files/,
+    );
+    // Reply 2: the write alone is judged by where the link now leads.
+    expect(resultOf(guarded, 0, 2)).toMatch(/skillwall blocked this exec call: symlink/);
+    // Reply 3: an extraction waits for no write that was judged before it.
+    expect(resultOf(guarded, 0, 3)).not.toMatch(/skillwall blocked/);
+    expect(resultOf(guarded, 1, 3)).toMatch(
+      /skillwall blocked this exec call: .*another command of this reply/,
+    );
+    expect(readFileSync(guarded.s.victim, "utf8")).toBe("VICTIM-ORIGINAL\n");
   });
 
   it("never shows the canary secret to the model", () => {
@@ -180,9 +231,7 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
 
 describe("negative control: the same turn without the plugin", () => {
   it("really runs the hostile commands and leaks the canary (so the test above can fail)", () => {
-    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(
-      control.s.calls.length,
-    );
+    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(callCount(control.s));
     for (const name of ["pipe", "decoded", "wrapper", "continuation"])
       expect(existsSync(control.s.marker(name)), name).toBe(true);
     expect(control.model.toolMessages().some((m) => m.text.includes(CANARY))).toBe(true);
@@ -190,5 +239,7 @@ describe("negative control: the same turn without the plugin", () => {
     // own read refuses a symlink, "path must be a regular file", but not the path it leads to).
     for (const i of [12, 13]) expect(resultOf(control, i), `call ${i}`).toContain(CANARY);
     expect(existsSync(path.join(control.s.env.workspace, "sw-throw-dir"))).toBe(true);
+    // The extraction planted out/link and the write in the same command went through it.
+    expect(readFileSync(control.s.victim, "utf8")).toContain("VICTIM-ORIGINAL\nPLANTED-17\n");
   });
 });

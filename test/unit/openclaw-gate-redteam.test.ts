@@ -12,17 +12,18 @@ import { createGate } from "../../integrations/openclaw/gate.mjs";
 
 interface Gate {
   beforeToolCall(event: object, ctx?: object): Promise<{ block?: boolean; blockReason?: string } | undefined>;
+  afterToolCall(event: object): void;
 }
 
 /** A gate over a fresh home and workspace; `env` adds to the gateway's environment. */
-function gate(env: Record<string, string> = {}): { g: Gate; home: string; ws: string } {
+function gate(env: Record<string, string> = {}, policy = "agent"): { g: Gate; home: string; ws: string } {
   const root = mkdtempSync(path.join(tmpdir(), "sw-ocred-"));
   const home = path.join(root, "home");
   const ws = path.join(home, ".openclaw/workspace");
   mkdirSync(ws, { recursive: true });
   const g = (createGate as (l: object, c: object, h: object) => Gate)(
     lib,
-    { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
+    { policy, auditLog: path.join(root, "audit.jsonl") },
     {
       env: { HOME: home, SHELL: "/bin/bash", ...env },
       openclawConfig: { agents: { defaults: { workspace: ws } } },
@@ -174,6 +175,74 @@ describe("OpenClaw gate red team: PATH", () => {
       true,
     );
     expect((await gateWith("/usr/bin:/bin").beforeToolCall(gitStatus))?.block).toBeUndefined();
+  });
+});
+
+describe("OpenClaw gate red team: links planted and used in one command", () => {
+  const exec = (command: string) => ({ toolName: "exec", params: { command }, toolCallId: "t" });
+
+  it("refuses a clone or an extraction followed by a use of what it made; each alone passes", async () => {
+    const { g } = gate({}, "common-tools");
+    for (const [text, alone] of [
+      [
+        "git clone https://github.com/a/x.git repo && cat > repo/link <<'EOF'\nexport PWNED=1\nEOF",
+        "git clone https://github.com/a/x.git repo",
+      ],
+      ["tar -xzf a.tgz -C out && tee -a out/link", "tar -xzf a.tgz -C out"],
+      ["unzip a.zip && touch link", "unzip a.zip"],
+    ] as const) {
+      const r = await g.beforeToolCall(exec(text));
+      expect(r?.block, text).toBe(true);
+      expect(r?.blockReason, text).toContain("link-planting");
+      expect(r?.blockReason, text).toContain(`run '${alone}' as its own command`);
+      expect((await g.beforeToolCall(exec(alone)))?.block, alone).toBeUndefined();
+      g.afterToolCall({ toolName: "exec", toolCallId: "t", result: { details: { status: "completed" } } });
+    }
+  });
+
+  it("runs a planting command with no other call of the reply beside it, until it ends", async () => {
+    const { g } = gate({}, "common-tools");
+    const call = (command: string, toolCallId?: string) => ({
+      toolName: "exec",
+      params: { command },
+      ...(toolCallId ? { toolCallId } : {}),
+    });
+    const done = (toolCallId: string, details: object, toolName = "exec") =>
+      g.afterToolCall({ toolName, toolCallId, result: { details } });
+    // OpenClaw judges the calls of one reply before they have run: the write beside the
+    // extraction was judged while out/link did not exist yet.
+    expect((await g.beforeToolCall(call("tar -xzf a.tgz -C out", "a")))?.block).toBeUndefined();
+    for (const next of [
+      call("cat >> out/link <<'EOF'\nx\nEOF", "b"),
+      { toolName: "read", params: { path: "out/link" } },
+    ]) {
+      const r = await g.beforeToolCall(next);
+      expect(r?.block).toBe(true);
+      expect(r?.blockReason).toMatch(/'tar -xzf a.tgz -C out' \(call a\) may still be creating files/);
+    }
+    // Left running as a session (OpenClaw backgrounds a long command): still refused until a
+    // process result says that session ended.
+    done("a", { status: "running", sessionId: "s1" });
+    expect((await g.beforeToolCall(call("cat notes.txt", "c")))?.block).toBe(true);
+    done("p1", { status: "running", sessionId: "s1" }, "process");
+    expect((await g.beforeToolCall(call("cat notes.txt", "c")))?.block).toBe(true);
+    done("p2", { status: "completed", sessionId: "s1", exitCode: 0 }, "process");
+    expect((await g.beforeToolCall(call("cat notes.txt", "c")))?.block).toBeUndefined();
+    // The other way round: a planting call waits for no call judged before it.
+    const r = await g.beforeToolCall(call("unzip a.zip", "d"));
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toMatch(/another command of this reply/);
+    done("c", { status: "completed", exitCode: 0 });
+    expect((await g.beforeToolCall(call("unzip a.zip")))?.block).toBe(true);
+    expect((await g.beforeToolCall(call("unzip a.zip", "d")))?.block).toBeUndefined();
+    done("d", { status: "completed", exitCode: 0 });
+    expect((await g.beforeToolCall(call("cat notes.txt", "e")))?.block).toBeUndefined();
+  });
+
+  it("refuses cp -r or mv followed by a use of the copy (agent policy)", async () => {
+    const { g } = gate();
+    expect((await g.beforeToolCall(exec("cp -r src dst && cat dst/link")))?.block).toBe(true);
+    expect((await g.beforeToolCall(exec("mkdir -p out && cd out && touch a.txt")))?.block).toBeUndefined();
   });
 });
 
