@@ -15,6 +15,7 @@
 
 import { negatedAt, userIsActor } from "../sentences.js";
 import type { OrderHit } from "./orders.js";
+import { standingActs } from "./agent-directives.js";
 
 // A recurring trigger: the order is meant to run on every occurrence of the agent's work.
 const trigger =
@@ -116,7 +117,7 @@ export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | und
   if (!t || negatedAt(s, t.index)) return undefined;
   // "Use when you need to send …": a description saying when the skill applies, not an order.
   if (c.inDescription && usage.test(s)) return undefined;
-  for (const [re, what] of acts) {
+  for (const [re, what] of [...acts, ...standingActs]) {
     const m = re.exec(s);
     if (!m || negatedAt(s, m.index) || userIsActor(s, m.index)) continue;
     // "ask before deleting", "with the user's confirmation": the user stays in control.
