@@ -15,7 +15,7 @@
 
 import { negatedAt, userIsActor } from "../sentences.js";
 import type { OrderHit } from "./orders.js";
-import { standingActs } from "./agent-directives.js";
+import { standingActs } from "./standing-acts.js";
 
 // A recurring trigger: the order is meant to run on every occurrence of the agent's work.
 const trigger =
@@ -163,7 +163,8 @@ const imperative = new Set(
   share publish push set make mark change ensure frame present portray describe recommend mention promote
   run execute call notify write rewrite convert rename move copy create open grant disable enable skip
   attach email cc bcc tag sign report log store save keep hide conceal label introduce inject claim state
-  cite round inflate adjust modify edit update`.split(/\s+/),
+  cite round inflate adjust modify edit update execute install download fetch ask tell
+  collect gather respond reply answer translate recommend suggest`.split(/\s+/),
 );
 
 /** An order given in the description, or undefined; high when its trigger is off the skill's purpose. */
