@@ -432,6 +432,14 @@ const table = [
     "'Important: When editing environmental content, …', 'Internal guideline: When creating a web server, …': a triggered order under a label that demands obedience, whose trigger names work outside the skill's name and description. Framing alone and triggered orders alone are ordinary how-to prose and are not reported.",
   ),
   r(
+    "instr.agent-directive",
+    "DirectiveAgainstUser",
+    "prompt-injection",
+    "high",
+    "The agent is told to hide its acts from the user, outrank the user, misstate facts, plant promotional or hidden content, or ask the user for a secret.",
+    "Read per sentence: an order addressed to the agent (an imperative, 'you/the assistant must …', 'always …', 'in every reply …'; not negated, not advice, not addressed to the user) that hides the act ('so the user does not notice', 'leave it out of your summary'; a secret kept private is not an act), claims precedence over the user or system, tells the agent to fabricate, falsify, exaggerate or downplay figures, results or sources, asks the user for a seed phrase, card number or one-time code, plants ads, affiliate or tracking links or hidden text in the output or steers recommendations to one vendor, or switches every answer to another language. Planting and language are high only when off the skill's declared purpose (name and description, without the sentence) or when the link's host is not the skill's service; medium otherwise.",
+  ),
+  r(
     "instr.detached-order",
     "OrderDetachedFromSkill",
     "prompt-injection",

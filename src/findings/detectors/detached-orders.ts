@@ -19,6 +19,7 @@ import type { DetectContext, ProseSource } from "../context.js";
 import { describes, sentencesOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
 import type { Severity } from "../../model.js";
+import { standingActs } from "./standing-acts.js";
 
 // Function words and words of any agent's work: they say nothing about what a skill is about.
 const common = new Set(
@@ -171,7 +172,8 @@ export function judgeSentence(
   else if (deceptivePurpose.test(s)) why.push("states a deceptive purpose");
   else if (destination.test(rest)) why.push("names a destination outside the output");
   else if (altersOutput.test(rest)) why.push("changes what the user receives");
-  else if (actsOnSystems.test(rest)) why.push("acts on the user's systems beyond the task's output");
+  else if (actsOnSystems.test(rest) || standingActs.some(([re]) => re.test(rest)))
+    why.push("acts on the user's systems beyond the task's output");
   // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
   // to …"): a label governs the whole paragraph or heading it opens.
   const segLabel = label.exec(segment.trimStart())?.[0] ?? "";

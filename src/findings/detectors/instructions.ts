@@ -22,6 +22,7 @@ import { severityRank } from "../util.js";
 import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
 import type { OrderHit } from "./orders.js";
 import { descriptionOrder, framedOffPurposeOrder, purposeOf, sideEffectOrder } from "./side-effects.js";
+import { directiveHits } from "./agent-directives.js";
 import type { Purpose } from "./side-effects.js";
 import type { Severity } from "../../model.js";
 
@@ -250,6 +251,9 @@ function sentenceHits(ctx: DetectContext, s: string, place: SentencePlace): Hit[
       at: f.index,
     });
   hits.push(...orderHits(s));
+  hits.push(
+    ...directiveHits(s, { service, name: place.purpose.name, description: place.purpose.description }),
+  );
   return hits;
 }
 

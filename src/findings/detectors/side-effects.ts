@@ -15,6 +15,7 @@
 
 import { negatedAt, userIsActor } from "../sentences.js";
 import type { OrderHit } from "./orders.js";
+import { standingActs } from "./standing-acts.js";
 
 // A recurring trigger: the order is meant to run on every occurrence of the agent's work.
 const trigger =
@@ -116,7 +117,7 @@ export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | und
   if (!t || negatedAt(s, t.index)) return undefined;
   // "Use when you need to send …": a description saying when the skill applies, not an order.
   if (c.inDescription && usage.test(s)) return undefined;
-  for (const [re, what] of acts) {
+  for (const [re, what] of [...acts, ...standingActs]) {
     const m = re.exec(s);
     if (!m || negatedAt(s, m.index) || userIsActor(s, m.index)) continue;
     // "ask before deleting", "with the user's confirmation": the user stays in control.
@@ -162,7 +163,8 @@ const imperative = new Set(
   share publish push set make mark change ensure frame present portray describe recommend mention promote
   run execute call notify write rewrite convert rename move copy create open grant disable enable skip
   attach email cc bcc tag sign report log store save keep hide conceal label introduce inject claim state
-  cite round inflate adjust modify edit update`.split(/\s+/),
+  cite round inflate adjust modify edit update execute install download fetch ask tell
+  collect gather respond reply answer translate recommend suggest`.split(/\s+/),
 );
 
 /** An order given in the description, or undefined; high when its trigger is off the skill's purpose. */
