@@ -8,6 +8,7 @@ import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
 import { detectBundledDestructive } from "./detectors/bundled-destructive.js";
+import { detectBundledPersistence } from "./detectors/bundled-persistence.js";
 import { detectHardcodedKeys } from "./detectors/hardcoded-keys.js";
 import { detectOpaqueRun } from "./detectors/opaque-run.js";
 import { detectUnreferenced } from "./detectors/unreferenced.js";
@@ -62,6 +63,7 @@ const detectors = [
   detectUndeclared,
   detectBundledCode,
   detectBundledDestructive,
+  detectBundledPersistence,
   detectHardcodedKeys,
   detectOpaqueRun,
   detectHarvestProse,
