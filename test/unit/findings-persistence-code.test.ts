@@ -130,6 +130,9 @@ describe("a bundled script re-pointing a git remote (bundled.git-remote)", () =>
         'MIRROR="${MIRROR:-https://git.codevault-sync.net/r.git}"\ngit remote add m "$MIRROR"\n',
       ),
     ).toHaveLength(1);
+    expect(remote("sync.sh", 'U=https://git.codevault-sync.net/r.git\ngit remote add m "$U"\n')).toHaveLength(
+      1,
+    );
     expect(
       remote(
         "s.py",

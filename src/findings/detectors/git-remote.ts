@@ -36,7 +36,7 @@ const message = (host: string): string =>
 
 // In Python/JavaScript: ["git", "remote", "add", "name", "url"] or "git remote add name url".
 const codeRemote =
-  /["'`]git["'`]\s*,\s*["'`]remote["'`]\s*,\s*["'`](?:add|set-url)["'`]\s*,\s*(?:["'`][^"'`\n]{0,80}["'`]|\w+)\s*,\s*(?:["'`]([^"'`\s]{4,300})["'`]|([A-Za-z_]\w*))|\bgit\s+remote\s+(?:add|set-url)\s+(?:-\S+\s+){0,3}\S+\s+["']?([^\s"'`]{4,300})/;
+  /["'`]git["'`]\s*,\s*["'`]remote["'`]\s*,\s*["'`](?:add|set-url)["'`]\s*,\s*(?:["'`][^"'`\n]{0,80}["'`]|\w+)\s*,\s*(?:["'`]([^"'`\s]{4,300})["'`]|([A-Za-z_]\w*))|\bgit\s+remote\s+(?:add|set-url)\s+(?:-\S+\s+){0,3}\S+\s+["']?([^\s"'`]{2,300})/;
 // Python/JavaScript `NAME = "literal"` (optionally const/let/var).
 const codeAssignment =
   /^\s*(?:const\s+|let\s+|var\s+)?([A-Za-z_]\w*)\s*=\s*["'`]([^"'`\s]{4,300})["'`]\s*;?\s*$/;
