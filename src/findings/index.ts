@@ -8,6 +8,8 @@ import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
 import { detectBundledDestructive } from "./detectors/bundled-destructive.js";
+import { detectBundledPersistence } from "./detectors/bundled-persistence.js";
+import { detectGitRemote } from "./detectors/git-remote.js";
 import { detectHardcodedKeys } from "./detectors/hardcoded-keys.js";
 import { detectOpaqueRun } from "./detectors/opaque-run.js";
 import { detectUnreferenced } from "./detectors/unreferenced.js";
@@ -62,6 +64,8 @@ const detectors = [
   detectUndeclared,
   detectBundledCode,
   detectBundledDestructive,
+  detectBundledPersistence,
+  detectGitRemote,
   detectHardcodedKeys,
   detectOpaqueRun,
   detectHarvestProse,

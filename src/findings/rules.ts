@@ -352,6 +352,22 @@ const table = [
     "A script that globs or walks the working directory, home or root and deletes (or encrypts in place) what it finds destroys the user's data without any network use; the markdown only says to run it. The skill's own temporary, cache and build files are not reported.",
   ),
   r(
+    "bundled.persistence",
+    "BundledCodePersists",
+    "persistence",
+    "high",
+    "Bundled code writes a file that runs or steers the agent later, outside the skill's purpose.",
+    "A bundled Python or JavaScript file writes a shell start-up file, a cron or service entry, a git hook, SSH/sudo configuration, the agent's instruction or memory files, another skill or a Python start-up hook (sitecustomize.py, .pth), while the skill's name and description declare no such purpose. The markdown only says to run the script; what outlives the task is in the code.",
+  ),
+  r(
+    "bundled.git-remote",
+    "BundledGitRemoteRedirect",
+    "exfiltration",
+    "high",
+    "A bundled script adds or re-points a git remote to a host that is not the skill's service.",
+    "A bundled shell, Python or JavaScript script runs `git remote add` or `git remote set-url` with a literal URL whose host is not the skill's declared service (template hosts excepted). The remote persists in .git/config, and every push to it copies the user's repository to that host.",
+  ),
+  r(
     "secret.hardcoded-payment-key",
     "HardcodedPaymentSecretKey",
     "credential-access",

@@ -31,6 +31,7 @@ const transferVerb =
 const dataObject =
   /\b(?:files?|documents?|docs?|data|datasets?|contents?|emails?|inbox|messages?|code|source|repo(?:sitory)?|metrics|logs?|results?|outputs?|history|conversations?|chats?|transcripts?|keys?|tokens?|credentials?|secrets?|passwords?|env(?:ironment)?|location|coordinates|summary|summaries|notes?|memory|database|records|contacts|cookies|screenshots?|clipboard)\b|\b[\w-]+\.(?:txt|json|csv|log|env|pem|key|docx?|pdf|zip|db|sqlite)\b/i;
 const emailAddress = /\b[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}\b/i;
+const emailAddresses = new RegExp(emailAddress.source, "gi");
 
 const userOverride =
   /\bregardless\s+of\s+(?:what\s+)?(?:the\s+)?user|\beven\s+if\s+the\s+user\s+(?:explicitly\s+)?(?:asks?|says|requests?|tells\s+you|wants?)\s+(?:you\s+)?(?:not|otherwise|to stop|against)\b|\beven\s+if\s+the\s+user\s+(?:declines?|refuses?|objects?)|\bagainst\s+the\s+user'?s?\s+(?:wishes|request|instructions?|will)|\bwithout\s+(?:the\s+)?user'?s?\s+(?:consent|permission|approval|knowledge)|\bwhether\s+or\s+not\s+the\s+user\b/i;
@@ -109,6 +110,12 @@ const userData =
 const flood =
   /\b(?:repeated(?:ly)?|continuous(?:ly)?|endless(?:ly)?|flood\w*)\s+(?:\w+\s+){0,2}(?:requests?|pings?|calls?|connections?)\b[^.;]{0,80}(?:https?:\/\/|\bto\s+\S+\.\w{2,})|\b(?:requests?|pings?|calls?)\s+to\s+\S+[^.;]{0,40}\bin\s+an?\s+(?:tight\s+|infinite\s+|endless\s+)?loop\b/i;
 
+// A mail address given as the caller's identity in a command (`--email you@lab.org`, `email=…`:
+// contact details a public API asks its callers for) is a parameter, not where data goes;
+// recipient options (`--to`, `--cc`) are destinations.
+const callerIdentity =
+  /(?:--?(?:e-?mail|mail|user(?:name)?|login|author|contact|account|from)|\b(?:e-?mail|user(?:name)?|author|contact)\s*[:=])\s*[=\s]?\s*["'`]?$/i;
+
 type Hit = OrderHit;
 
 function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | undefined {
@@ -117,12 +124,19 @@ function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | u
   if (!dataObject.test(s)) return undefined;
   if (ownCliSends(ctx, s)) return undefined;
   const foreign = urlsIn(s).find((u) => !isPlaceholderHost(u.host) && !service.has(ownKey(u.host)));
-  const mail = emailAddress.exec(s);
-  const mailHost = mail ? (mail[0].split("@")[1] ?? "") : "";
-  const foreignMail =
-    mail && !isPlaceholderHost(mailHost) && !isPlaceholderMailbox(mail[0]) && !service.has(ownKey(mailHost))
-      ? mail[0]
-      : undefined;
+  let foreignMail: string | undefined;
+  for (const mail of s.matchAll(emailAddresses)) {
+    const mailHost = mail[0].split("@")[1] ?? "";
+    if (
+      !isPlaceholderHost(mailHost) &&
+      !isPlaceholderMailbox(mail[0]) &&
+      !service.has(ownKey(mailHost)) &&
+      !callerIdentity.test(s.slice(Math.max(0, mail.index - 40), mail.index))
+    ) {
+      foreignMail = mail[0];
+      break;
+    }
+  }
   const dest = foreign?.host ?? foreignMail;
   if (dest === undefined) return undefined;
   void ctx;
