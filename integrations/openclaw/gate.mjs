@@ -4,9 +4,9 @@
 
 import path from "node:path";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
 import { createHandoff } from "./sandbox-handoff.mjs";
 import { serveCall } from "./serve-client.mjs";
+import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openclaw-paths.mjs";
 import fs from "node:fs";
 
 /** process-tool actions that send input into a running exec session. */
@@ -193,11 +193,11 @@ export function createGate(lib, config = {}, host = {}) {
         `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
         "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
       );
+    // OpenClaw strips a trailing `</arg_value>>` from workdir after this hook: judge what it keeps.
+    const workdir = typeof p.workdir === "string" ? stripXmlArgValueSuffix(p.workdir) : p.workdir;
     // The real folder: relative paths are judged against where the shell really stands, not a symlink's name.
     const cwd = realPathOf(
-      typeof p.workdir === "string" && p.workdir.trim() !== ""
-        ? path.resolve(workspace, p.workdir)
-        : workspace,
+      typeof workdir === "string" && workdir.trim() !== "" ? path.resolve(workspace, workdir) : workspace,
     );
     // A command without path arguments (git status, ls) works on its folder: keep it in the workspace.
     if (!isInside(realPathOf(workspace), cwd))
@@ -237,6 +237,9 @@ export function createGate(lib, config = {}, host = {}) {
         },
       });
     }
+    // OpenClaw would strip an XML suffix from the command it is handed: it must be run as issued.
+    if (stripXmlArgValueSuffix(command) !== command || stripXmlArgValueSuffix(cwd) !== cwd)
+      return block(event, "OpenClaw would rewrite the checked command or folder", "name the folder plainly");
     if (event.toolCallId) {
       // A call whose after_tool_call never comes must not grow the map without end.
       if (issued.size >= maxIssued) issued.delete(issued.keys().next().value);
@@ -293,11 +296,13 @@ export function createGate(lib, config = {}, host = {}) {
     return hit === undefined ? undefined : block(event, hit.message, `read ${hit.localPath}`);
   }
 
-  /** The paths a file tool really writes: as named, resolved against the workspace, and through symlinks. */
+  /**
+   * The paths a file tool may really write for `target`: as named, every path OpenClaw may turn
+   * it into (openclaw-paths.mjs), and each through symlinks.
+   */
   function writePaths(target, ctx) {
-    const named = target.startsWith("~/") ? path.join(home, target.slice(2)) : target;
-    const resolved = path.resolve(workspaceOf(ctx), named);
-    return [target, resolved, realPathOf(resolved)];
+    const { candidates } = fileToolPaths(target, { cwd: workspaceOf(ctx), home });
+    return [target, ...candidates.flatMap((c) => [c, realPathOf(c)])];
   }
 
   function checkFileWrite(judge, event, ctx) {
@@ -313,6 +318,13 @@ export function createGate(lib, config = {}, host = {}) {
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
     const workspace = workspaceOf(ctx);
     for (const t of targets)
+      if (!fileToolPaths(t, { cwd: workspace, home }).stable)
+        return block(
+          event,
+          `OpenClaw would rewrite ${JSON.stringify(t)} more than once`,
+          "name the file plainly",
+        );
+    for (const t of targets)
       for (const p of writePaths(t, ctx)) {
         // The state folder holds config, .env, plugins, managed skills, cron jobs and credentials.
         if (isInside(stateDir, p) && !isInside(workspace, p) && !isInside(realPathOf(workspace), p))
@@ -326,54 +338,40 @@ export function createGate(lib, config = {}, host = {}) {
       }
     // Where the write really lands (through symlinks, dangling ones too) must be the workspace.
     const realWorkspace = realPathOf(workspace);
-    for (const t of targets) {
-      const real = writePaths(t, ctx)[2];
-      if (!isInside(realWorkspace, real))
-        return block(
-          event,
-          `${t} ${real === path.resolve(workspace, t) ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
-          "write files inside the workspace",
-        );
-      // The policy's own write rules (blocked paths such as .npmrc or .envrc, git's files, hook
-      // managers' and editors' task files) hold for a file tool as for a shell redirect.
-      const j = judge.judge(`printf '' > ${shellQuote(real)}`, { cwd: realWorkspace, env: { HOME: home } });
-      if (j.verdict !== "allow" && j.rule !== "default-deny")
-        return block(
-          event,
-          `writing ${t} is judged like a shell redirect by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
-          "write ordinary files inside the workspace",
-        );
-    }
+    for (const t of targets)
+      for (const abs of fileToolPaths(t, { cwd: workspace, home }).candidates) {
+        const real = realPathOf(abs);
+        if (!isInside(realWorkspace, real))
+          return block(
+            event,
+            `${t} ${real === abs ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
+            "write files inside the workspace",
+          );
+        // The policy's own write rules (blocked paths such as .npmrc or .envrc, git's files, hook
+        // managers' and editors' task files) hold for a file tool as for a shell redirect.
+        const j = judge.judge(`printf '' > ${shellQuote(real)}`, { cwd: realWorkspace, env: { HOME: home } });
+        if (j.verdict !== "allow" && j.rule !== "default-deny")
+          return block(
+            event,
+            `writing ${t} is judged like a shell redirect by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+            "write ordinary files inside the workspace",
+          );
+      }
+    // write and edit: OpenClaw gets the absolute path that was judged, which its own rewriting
+    // (a leading @, an XML suffix, an Office extension) leaves as it is.
+    if (event.toolName !== "apply_patch" && typeof p.path === "string")
+      return { params: { ...p, path: fileToolPaths(p.path, { cwd: workspace, home }).used } };
     return undefined;
   }
 
   /**
-   * Every absolute path OpenClaw's read tool may open for `raw`: it strips one leading `@` (and
-   * reads `./@name` when that exists), takes file:// URLs and `~/`, and resolves the rest against
-   * the workspace.
+   * Every absolute path OpenClaw's read tool may open for `raw`: each path OpenClaw may turn it
+   * into (openclaw-paths.mjs: a leading `@`, `./@name` when that exists, file:// URLs, `~/`, an
+   * XML suffix, an Office extension) and the other spellings it tries when a name does not exist.
    */
   function readPaths(raw, workspace) {
-    const out = new Set();
-    const add = (p) => {
-      let x = p;
-      if (x.startsWith("file://")) {
-        try {
-          x = fileURLToPath(x);
-        } catch {
-          // left as written: then it names a relative path, which is checked as such
-        }
-      }
-      if (x === "~") x = home;
-      else if (x.startsWith("~/")) x = path.join(home, x.slice(2));
-      out.add(path.resolve(workspace, x));
-    };
-    add(raw);
-    if (raw.startsWith("@")) {
-      const rest = raw.slice(1);
-      add(rest.startsWith("@") ? `./${rest}` : rest);
-      add(`./${raw}`);
-    }
-    return [...out];
+    const { candidates } = fileToolPaths(raw, { cwd: workspace, home });
+    return [...new Set(candidates.flatMap((c) => [c, ...readPathVariants(c)]))];
   }
 
   /** Folders the read tool may read besides what the policy grants: the skills the agent loads. */
@@ -401,6 +399,12 @@ export function createGate(lib, config = {}, host = {}) {
     const raw = [p.path, p.file_path, p.filePath].find((x) => typeof x === "string" && x !== "");
     if (raw === undefined) return block(event, "the gate cannot tell which file this call reads");
     const workspace = workspaceOf(ctx);
+    if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
+      return block(
+        event,
+        `OpenClaw would rewrite ${JSON.stringify(raw)} more than once`,
+        "name the file plainly",
+      );
     for (const abs of readPaths(raw, workspace)) {
       const real = realPathOf(abs);
       if (skillRoots().some((r) => isInside(r, real) && real !== r)) continue;
