@@ -208,6 +208,12 @@ export function createGate(lib, config = {}, host = {}) {
       );
     const j = judge.judge(p.command, { cwd, env: { HOME: home } });
     if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
+    // The file tools' start-up-file rule holds for what a command writes too, whatever the policy.
+    for (const target of execWriteTargets(j.judged, cwd, home))
+      for (const t of [target, realPathOf(target)]) {
+        const why = lib.agentStartupFile(t);
+        if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
+      }
     // Pinned instructions are what the agent reads: a fetch of a pinned URL is answered with the
     // approved copy's path, never the live URL (which may serve anything by now).
     const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
@@ -505,6 +511,62 @@ export function createGate(lib, config = {}, host = {}) {
       });
     },
   };
+}
+
+/** Programs whose operands are files they create or change: which operands, and how. */
+const writerOperands = new Map([
+  ["tee", "all"],
+  ["touch", "all"],
+  ["truncate", "all"],
+  ["cp", "destination"],
+  ["install", "destination"],
+  ["ln", "destination"],
+  // mv also removes its sources: renaming SOUL.md away changes the agent as writing it does.
+  ["mv", "all"],
+]);
+const outputRedirects = new Set([">", ">>", ">|", "<>", "&>", "&>>", ">&"]);
+
+/**
+ * The absolute paths a judged command line may create or change: redirect targets, and the
+ * operands of the writers above (a destination folder also as DIR/<name of each source>, where
+ * cp and mv really write). A superset: a name that is not really written is checked too.
+ */
+function execWriteTargets(judged, cwd, home) {
+  const out = new Set();
+  const abs = (word, dir) =>
+    path.resolve(dir, word === "~" ? home : word.startsWith("~/") ? path.join(home, word.slice(2)) : word);
+  for (const c of judged.commands) {
+    const dir = c.cwd ?? cwd;
+    for (const r of c.command.redirects ?? []) {
+      const target = r.target?.value;
+      if (!outputRedirects.has(r.op) || typeof target !== "string" || target === "") continue;
+      if (r.op === ">&" && /^(\d+|-)$/.test(target)) continue; // a descriptor copy, not a file
+      out.add(abs(target, dir));
+    }
+    const argv = c.command.argv.map((w) => w.value);
+    const how = writerOperands.get(path.basename(argv[0] ?? ""));
+    if (how === undefined) continue;
+    const operands = [];
+    const folders = [];
+    let options = true;
+    for (let i = 1; i < argv.length; i++) {
+      const w = argv[i];
+      if (options && w === "--") options = false;
+      else if (options && (w === "-t" || w === "--target-directory")) folders.push(argv[++i] ?? "");
+      else if (options && w.startsWith("--target-directory=")) folders.push(w.slice(19));
+      else if (options && w.startsWith("-") && w !== "-") continue;
+      else operands.push(w);
+    }
+    if (how === "all") for (const w of operands) out.add(abs(w, dir));
+    if (how === "destination" || how === "all") {
+      if (folders.length === 0 && operands.length > 0) folders.push(operands.at(-1));
+      for (const f of folders) {
+        out.add(abs(f, dir));
+        for (const src of operands) out.add(path.join(abs(f, dir), path.basename(abs(src, dir))));
+      }
+    }
+  }
+  return [...out];
 }
 
 /** One audit log (one hash chain) per file per process, however often the plugin registers. */
