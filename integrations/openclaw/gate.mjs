@@ -13,6 +13,12 @@ import fs from "node:fs";
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
 /** terminal-tool actions that send nothing into the shell. */
 const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
+/** skill_workshop actions that change nothing: every other one creates, patches or applies a skill. */
+const workshopReadOnly = new Set(["read", "list", "inspect", "history"]);
+/** Tool Search's call tool: it runs a catalog tool by id or name (`openclaw:core:exec`). */
+const toolSearchCall = "tool_call";
+/** Fields of tool_call that pick the target; the rest (or `args`) are the target's parameters. */
+const toolCallSelectors = new Set(["id", "name", "tool", "args", "arguments"]);
 /** plugins-tool actions that change nothing. */
 const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
@@ -425,7 +431,34 @@ export function createGate(lib, config = {}, host = {}) {
     return undefined;
   }
 
-  return {
+  /** tool_call: the target tool's call judged as if made directly (blocked when that is blocked). */
+  async function checkToolCall(event, ctx) {
+    const p = event.params ?? {};
+    const selector = [p.id, p.name, p.tool].find((x) => typeof x === "string" && x.trim() !== "");
+    if (selector === undefined) return block(event, "the gate cannot tell which tool this call runs");
+    // Catalog ids are source:sourceName:name; OpenClaw folds case and aliases bash → exec.
+    const raw = selector.trim().split(":").at(-1).toLowerCase();
+    const target = raw === "bash" ? "exec" : raw === "apply-patch" ? "apply_patch" : raw;
+    if (target === toolSearchCall) return block(event, "tool_call may not call tool_call");
+    const nested = p.args ?? p.arguments;
+    const params =
+      nested !== undefined
+        ? nested
+        : Object.fromEntries(Object.entries(p).filter(([k]) => !toolCallSelectors.has(k)));
+    if (typeof params !== "object" || params === null || Array.isArray(params))
+      return block(event, "the target's parameters must be an object");
+    const inner = await gate.beforeToolCall({ ...event, toolName: target, params }, ctx);
+    if (inner?.block)
+      return block(
+        event,
+        `it calls ${target}, which is refused: ${inner.blockReason}`,
+        "call tools directly",
+      );
+    if (inner?.requireApproval) return { requireApproval: inner.requireApproval };
+    return undefined;
+  }
+
+  const gate = {
     ready,
     auditFile,
     /** before_tool_call: block, rewrite to the checked form, or ask. Never throws. */
@@ -472,6 +505,18 @@ export function createGate(lib, config = {}, host = {}) {
             "the openclaw setup tool changes configuration, plugins and agents, which could switch skillwall off",
             "the operator changes configuration with the openclaw CLI",
           );
+        // Skill Workshop writes and applies skills the agent then loads, past skillwall's install gate.
+        if (event.toolName === "skill_workshop")
+          return workshopReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "skill_workshop creates, patches and applies skills the agent loads, which skillwall's install gate never sees",
+                "the operator installs skills through the install gate (openclaw skills install)",
+              );
+        // OpenClaw runs tool_call's target through this hook again; judging it here too means a
+        // refusal does not depend on that. A target the gate cannot name is refused.
+        if (event.toolName === toolSearchCall) return await checkToolCall(event, ctx);
         if (fileTools.has(event.toolName))
           return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
@@ -511,6 +556,7 @@ export function createGate(lib, config = {}, host = {}) {
       });
     },
   };
+  return gate;
 }
 
 /** Programs whose operands are files they create or change: which operands, and how. */
