@@ -60,7 +60,8 @@ function resolveToCwd(p, cwd, home) {
     }
   } else if (x === "~") x = home;
   else if (x.startsWith("~/")) x = path.join(home, x.slice(2));
-  return path.isAbsolute(x) ? x : path.resolve(cwd, x);
+  // Normalised (no `.`, `..` or doubled `/`): the path handed over is the one judged, name by name.
+  return path.resolve(cwd, x);
 }
 
 /**
