@@ -4,15 +4,21 @@
 
 import path from "node:path";
 import os from "node:os";
-import { fileURLToPath } from "node:url";
 import { createHandoff } from "./sandbox-handoff.mjs";
 import { serveCall } from "./serve-client.mjs";
+import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openclaw-paths.mjs";
 import fs from "node:fs";
 
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
 /** terminal-tool actions that send nothing into the shell. */
 const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
+/** skill_workshop actions that change nothing: every other one creates, patches or applies a skill. */
+const workshopReadOnly = new Set(["read", "list", "inspect", "history"]);
+/** Tool Search's call tool: it runs a catalog tool by id or name (`openclaw:core:exec`). */
+const toolSearchCall = "tool_call";
+/** Fields of tool_call that pick the target; the rest (or `args`) are the target's parameters. */
+const toolCallSelectors = new Set(["id", "name", "tool", "args", "arguments"]);
 /** plugins-tool actions that change nothing. */
 const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
@@ -215,11 +221,11 @@ export function createGate(lib, config = {}, host = {}) {
         `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
         "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
       );
+    // OpenClaw strips a trailing `</arg_value>>` from workdir after this hook: judge what it keeps.
+    const workdir = typeof p.workdir === "string" ? stripXmlArgValueSuffix(p.workdir) : p.workdir;
     // The real folder: relative paths are judged against where the shell really stands, not a symlink's name.
     const cwd = realPathOf(
-      typeof p.workdir === "string" && p.workdir.trim() !== ""
-        ? path.resolve(workspace, p.workdir)
-        : workspace,
+      typeof workdir === "string" && workdir.trim() !== "" ? path.resolve(workspace, workdir) : workspace,
     );
     // A command without path arguments (git status, ls) works on its folder: keep it in the workspace.
     if (!isInside(realPathOf(workspace), cwd))
@@ -230,6 +236,12 @@ export function createGate(lib, config = {}, host = {}) {
       );
     const j = judge.judge(p.command, { cwd, env: { HOME: home } });
     if (j.verdict === "deny") return block(event, `${j.rule}: ${j.reason}`, j.fix);
+    // The file tools' start-up-file rule holds for what a command writes too, whatever the policy.
+    for (const target of execWriteTargets(j.judged, cwd, home))
+      for (const t of [target, realPathOf(target)]) {
+        const why = lib.agentStartupFile(t);
+        if (why) return block(event, why, "agents may not change their own start-up files; ask the operator");
+      }
     // Pinned instructions are what the agent reads: a fetch of a pinned URL is answered with the
     // approved copy's path, never the live URL (which may serve anything by now).
     const pinned = await lib.pinnedFetchesIn(j.judged, agentHome);
@@ -262,6 +274,9 @@ export function createGate(lib, config = {}, host = {}) {
         },
       });
     }
+    // OpenClaw would strip an XML suffix from the command it is handed: it must be run as issued.
+    if (stripXmlArgValueSuffix(command) !== command || stripXmlArgValueSuffix(cwd) !== cwd)
+      return block(event, "OpenClaw would rewrite the checked command or folder", "name the folder plainly");
     if (event.toolCallId) {
       // A call whose after_tool_call never comes must not grow the map without end.
       if (issued.size >= maxIssued) issued.delete(issued.keys().next().value);
@@ -320,11 +335,13 @@ export function createGate(lib, config = {}, host = {}) {
     return hit === undefined ? undefined : block(event, hit.message, `read ${hit.localPath}`);
   }
 
-  /** The paths a file tool really writes: as named, resolved against the workspace, and through symlinks. */
+  /**
+   * The paths a file tool may really write for `target`: as named, every path OpenClaw may turn
+   * it into (openclaw-paths.mjs), and each through symlinks.
+   */
   function writePaths(target, ctx) {
-    const named = target.startsWith("~/") ? path.join(home, target.slice(2)) : target;
-    const resolved = path.resolve(workspaceOf(ctx), named);
-    return [target, resolved, realPathOf(resolved)];
+    const { candidates } = fileToolPaths(target, { cwd: workspaceOf(ctx), home });
+    return [target, ...candidates.flatMap((c) => [c, realPathOf(c)])];
   }
 
   function checkFileWrite(judge, event, ctx) {
@@ -340,6 +357,13 @@ export function createGate(lib, config = {}, host = {}) {
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
     const workspace = workspaceOf(ctx);
     for (const t of targets)
+      if (!fileToolPaths(t, { cwd: workspace, home }).stable)
+        return block(
+          event,
+          `OpenClaw would rewrite ${JSON.stringify(t)} more than once`,
+          "name the file plainly",
+        );
+    for (const t of targets)
       for (const p of writePaths(t, ctx)) {
         // The state folder holds config, .env, plugins, managed skills, cron jobs and credentials.
         if (isInside(stateDir, p) && !isInside(workspace, p) && !isInside(realPathOf(workspace), p))
@@ -353,54 +377,40 @@ export function createGate(lib, config = {}, host = {}) {
       }
     // Where the write really lands (through symlinks, dangling ones too) must be the workspace.
     const realWorkspace = realPathOf(workspace);
-    for (const t of targets) {
-      const real = writePaths(t, ctx)[2];
-      if (!isInside(realWorkspace, real))
-        return block(
-          event,
-          `${t} ${real === path.resolve(workspace, t) ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
-          "write files inside the workspace",
-        );
-      // The policy's own write rules (blocked paths such as .npmrc or .envrc, git's files, hook
-      // managers' and editors' task files) hold for a file tool as for a shell redirect.
-      const j = judge.judge(`printf '' > ${shellQuote(real)}`, { cwd: realWorkspace, env: { HOME: home } });
-      if (j.verdict !== "allow" && j.rule !== "default-deny")
-        return block(
-          event,
-          `writing ${t} is judged like a shell redirect by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
-          "write ordinary files inside the workspace",
-        );
-    }
+    for (const t of targets)
+      for (const abs of fileToolPaths(t, { cwd: workspace, home }).candidates) {
+        const real = realPathOf(abs);
+        if (!isInside(realWorkspace, real))
+          return block(
+            event,
+            `${t} ${real === abs ? "is" : "leads through a symlink to"} ${real}, outside the agent's workspace ${workspace}`,
+            "write files inside the workspace",
+          );
+        // The policy's own write rules (blocked paths such as .npmrc or .envrc, git's files, hook
+        // managers' and editors' task files) hold for a file tool as for a shell redirect.
+        const j = judge.judge(`printf '' > ${shellQuote(real)}`, { cwd: realWorkspace, env: { HOME: home } });
+        if (j.verdict !== "allow" && j.rule !== "default-deny")
+          return block(
+            event,
+            `writing ${t} is judged like a shell redirect by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+            "write ordinary files inside the workspace",
+          );
+      }
+    // write and edit: OpenClaw gets the absolute path that was judged, which its own rewriting
+    // (a leading @, an XML suffix, an Office extension) leaves as it is.
+    if (event.toolName !== "apply_patch" && typeof p.path === "string")
+      return { params: { ...p, path: fileToolPaths(p.path, { cwd: workspace, home }).used } };
     return undefined;
   }
 
   /**
-   * Every absolute path OpenClaw's read tool may open for `raw`: it strips one leading `@` (and
-   * reads `./@name` when that exists), takes file:// URLs and `~/`, and resolves the rest against
-   * the workspace.
+   * Every absolute path OpenClaw's read tool may open for `raw`: each path OpenClaw may turn it
+   * into (openclaw-paths.mjs: a leading `@`, `./@name` when that exists, file:// URLs, `~/`, an
+   * XML suffix, an Office extension) and the other spellings it tries when a name does not exist.
    */
   function readPaths(raw, workspace) {
-    const out = new Set();
-    const add = (p) => {
-      let x = p;
-      if (x.startsWith("file://")) {
-        try {
-          x = fileURLToPath(x);
-        } catch {
-          // left as written: then it names a relative path, which is checked as such
-        }
-      }
-      if (x === "~") x = home;
-      else if (x.startsWith("~/")) x = path.join(home, x.slice(2));
-      out.add(path.resolve(workspace, x));
-    };
-    add(raw);
-    if (raw.startsWith("@")) {
-      const rest = raw.slice(1);
-      add(rest.startsWith("@") ? `./${rest}` : rest);
-      add(`./${raw}`);
-    }
-    return [...out];
+    const { candidates } = fileToolPaths(raw, { cwd: workspace, home });
+    return [...new Set(candidates.flatMap((c) => [c, ...readPathVariants(c)]))];
   }
 
   /** Folders the read tool may read besides what the policy grants: the skills the agent loads. */
@@ -428,6 +438,12 @@ export function createGate(lib, config = {}, host = {}) {
     const raw = [p.path, p.file_path, p.filePath].find((x) => typeof x === "string" && x !== "");
     if (raw === undefined) return block(event, "the gate cannot tell which file this call reads");
     const workspace = workspaceOf(ctx);
+    if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
+      return block(
+        event,
+        `OpenClaw would rewrite ${JSON.stringify(raw)} more than once`,
+        "name the file plainly",
+      );
     for (const abs of readPaths(raw, workspace)) {
       const real = realPathOf(abs);
       if (skillRoots().some((r) => isInside(r, real) && real !== r)) continue;
@@ -454,7 +470,38 @@ export function createGate(lib, config = {}, host = {}) {
       for (const [id, p] of planting) if (p.sessionId === session) planting.delete(id);
   }
 
-  return {
+  /** tool_call: the target tool's call judged as if made directly (blocked when that is blocked). */
+  async function checkToolCall(event, ctx) {
+    const p = event.params ?? {};
+    const selector = [p.id, p.name, p.tool].find((x) => typeof x === "string" && x.trim() !== "");
+    if (selector === undefined) return block(event, "the gate cannot tell which tool this call runs");
+    // Catalog ids are source:sourceName:name; OpenClaw folds case and aliases bash → exec.
+    const raw = selector.trim().split(":").at(-1).toLowerCase();
+    const target = raw === "bash" ? "exec" : raw === "apply-patch" ? "apply_patch" : raw;
+    if (target === toolSearchCall) return block(event, "tool_call may not call tool_call");
+    const nested = p.args ?? p.arguments;
+    const params =
+      nested !== undefined
+        ? nested
+        : Object.fromEntries(Object.entries(p).filter(([k]) => !toolCallSelectors.has(k)));
+    if (typeof params !== "object" || params === null || Array.isArray(params))
+      return block(event, "the target's parameters must be an object");
+    // No call id: a planting command is refused here (none would ever settle under this id).
+    const inner = await gate.beforeToolCall(
+      { ...event, toolCallId: undefined, toolName: target, params },
+      ctx,
+    );
+    if (inner?.block)
+      return block(
+        event,
+        `it calls ${target}, which is refused: ${inner.blockReason}`,
+        "call tools directly",
+      );
+    if (inner?.requireApproval) return { requireApproval: inner.requireApproval };
+    return undefined;
+  }
+
+  const gate = {
     ready,
     auditFile,
     /** before_tool_call: block, rewrite to the checked form, or ask. Never throws. */
@@ -505,6 +552,18 @@ export function createGate(lib, config = {}, host = {}) {
           const busy = plantingRefusal(event, undefined);
           if (busy) return busy;
         }
+        // Skill Workshop writes and applies skills the agent then loads, past skillwall's install gate.
+        if (event.toolName === "skill_workshop")
+          return workshopReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "skill_workshop creates, patches and applies skills the agent loads, which skillwall's install gate never sees",
+                "the operator installs skills through the install gate (openclaw skills install)",
+              );
+        // OpenClaw runs tool_call's target through this hook again; judging it here too means a
+        // refusal does not depend on that. A target the gate cannot name is refused.
+        if (event.toolName === toolSearchCall) return await checkToolCall(event, ctx);
         if (fileTools.has(event.toolName))
           return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
@@ -545,6 +604,63 @@ export function createGate(lib, config = {}, host = {}) {
       });
     },
   };
+  return gate;
+}
+
+/** Programs whose operands are files they create or change: which operands, and how. */
+const writerOperands = new Map([
+  ["tee", "all"],
+  ["touch", "all"],
+  ["truncate", "all"],
+  ["cp", "destination"],
+  ["install", "destination"],
+  ["ln", "destination"],
+  // mv also removes its sources: renaming SOUL.md away changes the agent as writing it does.
+  ["mv", "all"],
+]);
+const outputRedirects = new Set([">", ">>", ">|", "<>", "&>", "&>>", ">&"]);
+
+/**
+ * The absolute paths a judged command line may create or change: redirect targets, and the
+ * operands of the writers above (a destination folder also as DIR/<name of each source>, where
+ * cp and mv really write). A superset: a name that is not really written is checked too.
+ */
+function execWriteTargets(judged, cwd, home) {
+  const out = new Set();
+  const abs = (word, dir) =>
+    path.resolve(dir, word === "~" ? home : word.startsWith("~/") ? path.join(home, word.slice(2)) : word);
+  for (const c of judged.commands) {
+    const dir = c.cwd ?? cwd;
+    for (const r of c.command.redirects ?? []) {
+      const target = r.target?.value;
+      if (!outputRedirects.has(r.op) || typeof target !== "string" || target === "") continue;
+      if (r.op === ">&" && /^(\d+|-)$/.test(target)) continue; // a descriptor copy, not a file
+      out.add(abs(target, dir));
+    }
+    const argv = c.command.argv.map((w) => w.value);
+    const how = writerOperands.get(path.basename(argv[0] ?? ""));
+    if (how === undefined) continue;
+    const operands = [];
+    const folders = [];
+    let options = true;
+    for (let i = 1; i < argv.length; i++) {
+      const w = argv[i];
+      if (options && w === "--") options = false;
+      else if (options && (w === "-t" || w === "--target-directory")) folders.push(argv[++i] ?? "");
+      else if (options && w.startsWith("--target-directory=")) folders.push(w.slice(19));
+      else if (options && w.startsWith("-") && w !== "-") continue;
+      else operands.push(w);
+    }
+    if (how === "all") for (const w of operands) out.add(abs(w, dir));
+    if (how === "destination" || how === "all") {
+      if (folders.length === 0 && operands.length > 0) folders.push(operands.at(-1));
+      for (const f of folders) {
+        out.add(abs(f, dir));
+        for (const src of operands) out.add(path.join(abs(f, dir), path.basename(abs(src, dir))));
+      }
+    }
+  }
+  return [...out];
 }
 
 /** One audit log (one hash chain) per file per process, however often the plugin registers. */

@@ -2,6 +2,8 @@
 // plants a command (a shell rc file) or standing orders (AGENTS.md, HEARTBEAT.md, SKILL.md) that
 // later run with nobody checking them. The gate refuses such writes outright.
 
+import { taskFileNames, taskFolders } from "../policy/task-files.js";
+
 /** Shell start-up files: sourced by interactive and login shells (OpenClaw snapshots one). */
 const shellStartup = new Set([
   ".bashrc",
@@ -37,6 +39,9 @@ const agentInstructions = new Set([
 /** Files whose settings name programs that git runs (core.fsmonitor, hooks) on an allowed `git status`. */
 const gitConfigNames = new Set([".gitconfig", ".gitmodules"]);
 
+const taskFolderSet = new Set(taskFolders);
+const taskFileSet = new Set(taskFileNames);
+
 /** Why writing `file` is refused, or undefined when it is not an agent start-up file. */
 export function agentStartupFile(file: string): string | undefined {
   // Lower case: a case-insensitive file system (macOS, Windows) opens .BashRC as .bashrc.
@@ -49,6 +54,9 @@ export function agentStartupFile(file: string): string | undefined {
     return `${name} is a shell start-up file: what it says runs in every later shell`;
   if (agentInstructions.has(name))
     return `${name} is read by the agent as instructions or configuration on every turn`;
+  const folder = segments.slice(0, -1).find((s) => taskFolderSet.has(s));
+  if (folder !== undefined || taskFileSet.has(name))
+    return `${file} names commands that run when a person opens the folder or commits (${folder ?? name}: editor tasks, direnv, git hook managers)`;
   if (
     segments.includes(".git") ||
     gitConfigNames.has(name) ||

@@ -75,6 +75,7 @@ export function normaliseValue(raw: Raw): ValueSpec {
         maxLength: typeof raw.maxLength === "number" ? raw.maxLength : 256,
         env: arr<string>(raw.env),
         ...(typeof raw.chars === "string" ? { chars: raw.chars } : {}),
+        ...(Array.isArray(raw.except) ? { except: arr<string>(raw.except) } : {}),
       };
     case "json":
       return {

@@ -6,6 +6,7 @@
 // `~/.moltbot/skills/moltbook/**` names that skill's folder, `~/.openclaw/skills/**` names none.
 import { compiledPathMatch, compilePath, type CompiledPathGlob } from "./glob.js";
 import { normaliseGlob } from "./paths.js";
+import { taskFileNames, taskFolders } from "./task-files.js";
 
 /** Globs after `~` expansion; `/**` prefixes match anywhere (any workspace, any home). */
 export const PROTECTED_WRITE_GLOBS: readonly string[] = Object.freeze([
@@ -32,6 +33,10 @@ export const PROTECTED_WRITE_GLOBS: readonly string[] = Object.freeze([
   "~/.zlogin",
   "~/.inputrc",
   "~/.config/fish/**",
+  // Files that run commands when a person opens the folder or commits (task-files.ts; the
+  // OpenClaw file-tool gate refuses the same names through agentStartupFile).
+  ...taskFolders.map((d) => `/**/${d}/**`),
+  ...taskFileNames.map((n) => `/**/${n}`),
 ]);
 
 const cache = new Map<string, CompiledPathGlob[]>();

@@ -34,6 +34,8 @@ export type ValueSpec =
       type: "string";
       /** Globs the whole value must match (`*` any run, `?` one char); empty = anything. */
       match: string[];
+      /** Globs the value must not match; they win over match (an npm spec that is a folder: ".*"). */
+      except?: string[];
       maxLength: number;
       /** When set, every character of the value must be one of these (e.g. "0123456789,p$" for sed -n). */
       chars?: string;

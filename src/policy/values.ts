@@ -217,6 +217,13 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
           };
         }
       }
+      const excepted = spec.except?.find((g) => globMatch(g, value));
+      if (excepted !== undefined)
+        return {
+          ok: false,
+          reason: `${ctx.what} '${value}' matches the exception ${JSON.stringify(excepted)} of ${ctx.where}`,
+          fix: `name a value the exception does not cover (${ctx.where})`,
+        };
       if (spec.match.length === 0 || spec.match.some((g) => globMatch(g, value))) return env;
       return {
         ok: false,

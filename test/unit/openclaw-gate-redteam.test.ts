@@ -77,17 +77,16 @@ describe("OpenClaw gate red team: file tools", () => {
   it("holds file tools to the policy's write rules, as a shell redirect is held", async () => {
     const { g } = gate();
     // .npmrc: `registry=http://any-host/<data>/` makes an allowed `npm view` reach any host.
-    for (const p of [
-      ".npmrc",
-      "CLAUDE.md",
-      ".husky/pre-commit",
-      ".vscode/tasks.json",
-      ".pre-commit-config.yaml",
-      "skills/x/scripts/run.sh",
-    ]) {
+    for (const p of [".npmrc", "CLAUDE.md", "skills/x/scripts/run.sh"]) {
       const r = await g.beforeToolCall(write(p));
       expect(r?.block, p).toBe(true);
       expect(r?.blockReason, p).toMatch(/judged like a shell redirect/);
+    }
+    // Hook managers' and editors' task files are refused by name first, whatever the policy.
+    for (const p of [".husky/pre-commit", ".vscode/tasks.json", ".pre-commit-config.yaml"]) {
+      const r = await g.beforeToolCall(write(p));
+      expect(r?.block, p).toBe(true);
+      expect(r?.blockReason, p).toMatch(/judged like a shell redirect|names commands that run/);
     }
     for (const p of ["notes.md", "src/app.ts"])
       expect((await g.beforeToolCall(write(p)))?.block, p).toBeUndefined();
@@ -109,7 +108,7 @@ describe("OpenClaw gate red team: file tools", () => {
     expect((await g.beforeToolCall(write("notes.md")))?.block).toBe(true);
     expect((await g.beforeToolCall(write(path.join(ws, "notes.md"))))?.block).toBe(true);
     // A plain file inside the workspace is still written.
-    expect(await g.beforeToolCall(write("link/plain.txt"))).toBeUndefined();
+    expect((await g.beforeToolCall(write("link/plain.txt")))?.block).toBeUndefined();
   });
 
   it("refuses a write outside the workspace, directly or through a symlinked folder", async () => {
@@ -271,7 +270,7 @@ describe("OpenClaw gate red team: state folder", () => {
       "../agents/main/agent/auth-profiles.json",
     ])
       expect((await g.beforeToolCall(write(p)))?.block, p).toBe(true);
-    expect(await g.beforeToolCall(write(path.join(ws, "src/app.js")))).toBeUndefined();
+    expect((await g.beforeToolCall(write(path.join(ws, "src/app.js"))))?.block).toBeUndefined();
   });
 });
 

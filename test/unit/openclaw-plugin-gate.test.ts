@@ -148,9 +148,10 @@ describe("OpenClaw plugin gate", () => {
       { toolName: "write", params: { content: "no path" } },
     ];
     for (const e of refused) expect((await g.beforeToolCall(e))?.block, JSON.stringify(e)).toBe(true);
+    // Allowed: OpenClaw is handed the absolute path that was judged.
     expect(
       await g.beforeToolCall({ toolName: "write", params: { path: path.join(ws, "notes.txt") } }),
-    ).toBeUndefined();
+    ).toEqual({ params: { path: path.join(ws, "notes.txt") } });
   });
 
   it("blocks when the judge cannot be created (fail closed), and when the verdict takes too long", async () => {

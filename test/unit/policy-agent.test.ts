@@ -177,6 +177,36 @@ describe("agent policy: guards", () => {
     }
   });
 
+  it("npm view asks the registry only: a folder, tarball or git spec (read from disk) is refused", () => {
+    // Red-team F4 (session 6): `npm view /tmp/x description` printed a package.json anywhere on the host.
+    for (const t of [
+      "npm view /tmp/outpkg description",
+      "npm view ../../../outpkg description",
+      "npm view . description",
+      "npm info ..",
+      "npm view ~/pkg",
+      "npm view pkg@../other",
+      "npm view pkg@..",
+      "npm view owner/repo",
+      "npm view pkg.tgz",
+      "npm view @scope/../../outpkg",
+      "npm view @../outpkg",
+      "npm view @scope/name/extra",
+      "npm view @scope/.hidden",
+      "npm view @scope/name@../x",
+      "npm view file:../pkg",
+    ])
+      expect(verdict(t), t).toBe("deny");
+    for (const t of [
+      "npm view lodash version",
+      "npm view socket.io@4.7.2 dependencies",
+      "npm view react@^18 version",
+      "npm view @types/node version",
+      "npm info @babel/core@7.24.0 dist.tarball",
+    ])
+      expect(verdict(t), t).toBe("allow");
+  });
+
   it("curl only GETs listed hosts over https, never following redirects or naming files after the URL", () => {
     expect(verdict("curl -fsS https://api.github.com/repos/a/b")).toBe("allow");
     for (const t of [
