@@ -39,7 +39,7 @@ const ownUrls = {
     const rel = path.relative(outDir, id).split(path.sep).join("/");
     // Chunks are written to outDir itself, so this is the module's own dist/ URL at run time.
     return {
-      code: code.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+      code: code.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __skillwallChunkUrl).href`),
     };
   },
 };
@@ -54,9 +54,9 @@ const bundle = await rolldown({
 });
 const { output } = await bundle.write({
   dir: outDir,
-  format: "esm",
-  entryFileNames: "[name].js",
-  chunkFileNames: "[name]-[hash].js",
+  format: "cjs",
+  entryFileNames: "[name].cjs",
+  chunkFileNames: "[name]-[hash].cjs",
 });
 await bundle.close();
 const manifest = Object.fromEntries([...bundled].sort(([a], [b]) => a.localeCompare(b)));
