@@ -8,6 +8,7 @@
 // only, so a chunk changed in place (same length) would run the cached, stale code: the key makes
 // a cache that was not built from the bytes on disk unused. Anything wrong with a cache (missing,
 // other key, rejected by V8) means a plain compile, never an error: what runs is the source.
+// A cache is code: it lives beside the chunks in dist/bundle/, with the same owner and rights.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
