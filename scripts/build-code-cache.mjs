@@ -33,6 +33,8 @@ if (process.argv[2] === "--child") {
   // The warm-up's report goes nowhere; its exit code is the report's verdict, not a failure.
   const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--child"], {
     cwd: root,
+    // A warm-up is not a scan anyone asked for: no audit record of it.
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "SKILLWALL_AUDIT_LOG")),
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
   });
