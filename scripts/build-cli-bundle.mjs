@@ -5,10 +5,16 @@
 // per sub-command (plus shared chunks). dist/ stays as it is: the library API (dist/index.js),
 // the OpenClaw plugin and the scan workers use it.
 //
+// The chunks are CommonJS (CHUNK.cjs), compiled by src/cli-bundle-loader.ts with V8's code cache
+// (scripts/build-code-cache.mjs writes it next to them): Node 20 cannot hand a code cache to its
+// ES module loader. They are pure ASCII (non-ASCII escaped, comments dropped), which V8 reads
+// and keeps as one-byte strings: half the memory and faster to decode than UTF-8 text.
+//
 // `import.meta.url` of every dist/ module is rewritten to the URL that module has in dist/, so
 // files found relative to it (policies/, the prebuilt schema validator, the shipped-policy cache,
-// seccomp/, images/, the scan worker) resolve exactly as without the bundle. Some packages stay
-// external (loaded from node_modules as before): see `external`.
+// seccomp/, images/, the scan worker) resolve exactly as without the bundle; the loader passes
+// each chunk its own URL as `__skillwallChunkUrl`. Some packages stay external (loaded from
+// node_modules as before, with require()): see `external`.
 // dist/bundle/manifest.json records the sha256 of every dist/ module bundled, so a test can tell
 // a stale bundle from a fresh one (test/unit/cli-bundle.test.ts).
 
@@ -39,7 +45,7 @@ const ownUrls = {
     const rel = path.relative(outDir, id).split(path.sep).join("/");
     // Chunks are written to outDir itself, so this is the module's own dist/ URL at run time.
     return {
-      code: code.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, import.meta.url).href`),
+      code: code.replaceAll("import.meta.url", `new URL(${JSON.stringify(rel)}, __skillwallChunkUrl).href`),
     };
   },
 };
@@ -54,9 +60,11 @@ const bundle = await rolldown({
 });
 const { output } = await bundle.write({
   dir: outDir,
-  format: "esm",
-  entryFileNames: "[name].js",
-  chunkFileNames: "[name]-[hash].js",
+  format: "cjs",
+  charset: "ascii",
+  comments: false,
+  entryFileNames: "[name].cjs",
+  chunkFileNames: "[name]-[hash].cjs",
 });
 await bundle.close();
 const manifest = Object.fromEntries([...bundled].sort(([a], [b]) => a.localeCompare(b)));

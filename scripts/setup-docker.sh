@@ -75,7 +75,7 @@ fi
 
 if [ "${SKILLWALL_SKIP_IMAGE:-}" = 1 ]; then exit 0; fi
 
-if [ -f "$here/dist/bundle/skillwall.js" ]; then
+if [ -f "$here/dist/bundle/skillwall.cjs" ]; then
   node "$here/bin/skillwall.js" image build
 else
   # Not an error: the sandbox tests and `skillwall run` build the image on first use too.

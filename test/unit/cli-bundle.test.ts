@@ -42,10 +42,24 @@ describe("the CLI bundle", () => {
     const r = tracedCli(["scan", "examples/notes/SKILL.md", "--policy", "default"], "one-file");
     expect(r.status).toBe(1); // the default policy denies two of its steps
     expect(r.stdout).toContain("summary: 1 skill");
-    const own = ownModules(r.modules);
-    expect(own).toContain(`${distUrl}bundle/skillwall.js`);
-    expect(own.filter((u) => !u.startsWith(`${distUrl}bundle/`))).toEqual([]);
+    // The bundle's chunks are CommonJS, compiled by the loader (the only dist/ ES module).
+    expect(ownModules(r.modules)).toEqual([`${distUrl}cli-bundle-loader.js`]);
     expect(r.modules.filter((u) => bundledPackages.test(u))).toEqual([]);
+    // Every require() of the same scan: chunks of the bundle, node: modules, unbundled packages.
+    const required = spawnSync(
+      process.execPath,
+      [bin, "scan", "examples/notes/SKILL.md", "--policy", "default"],
+      {
+        cwd: repoRoot,
+        encoding: "utf8",
+        env: { ...process.env, NODE_DEBUG: "module,skillwall-bundle" },
+      },
+    );
+    expect(required.stderr).toContain("skillwall.cjs: code cache used");
+    const loads = [...required.stderr.matchAll(/^MODULE \d+: load "([^"]+)"/gm)].map((m) => m[1]!);
+    expect(loads.length).toBeGreaterThan(0);
+    expect(loads.filter((f) => bundledPackages.test(f))).toEqual([]);
+    expect(loads.filter((f) => f.startsWith(path.join(repoRoot, "dist")))).toEqual([]);
   });
 
   it("reports exactly what dist/cli.js reports (same output, same exit code)", () => {

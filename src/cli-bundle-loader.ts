@@ -1,0 +1,117 @@
+// Loads the CLI bundle (dist/bundle/*.cjs, scripts/build-cli-bundle.mjs) with V8's code cache:
+// compiling ~1.2 MB of JS, most of it lazily function by function during the first scan, was a
+// large part of a one-file scan's cold start, and Node 20 has no compile cache of its own.
+//
+// Each chunk's cache (CHUNK.cjs.v8cache, written by `npm run build` only: scripts/
+// build-code-cache.mjs; nothing at run time writes it) starts with a key: the sha256 of the chunk's
+// source, the Node version and the architecture. V8 checks the cache against the source's LENGTH
+// only, so a chunk changed in place (same length) would run the cached, stale code: the key makes
+// a cache that was not built from the bytes on disk unused. Anything wrong with a cache (missing,
+// other key, rejected by V8) means a plain compile, never an error: what runs is the source.
+// A cache is code: it lives beside the chunks in dist/bundle/, with the same owner and rights.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { debuglog } from "node:util";
+import v8 from "node:v8";
+import vm from "node:vm";
+
+/** `NODE_DEBUG=skillwall-bundle` logs, per chunk, whether its code cache was used and why not. */
+const debug = debuglog("skillwall-bundle");
+
+export const codeCacheSuffix = ".v8cache";
+
+/** The key a chunk's cache must carry to be used: ties it to these bytes and this Node. */
+export function codeCacheKey(source: Buffer): string {
+  const sourceHash = createHash("sha256").update(source).digest("hex");
+  return createHash("sha256")
+    .update(`skillwall-code-cache-v1\0${sourceHash}\0${process.version}\0${process.arch}`)
+    .digest("hex");
+}
+
+/** Key (64 hex digits) + "\n" + V8's cached data. */
+export function encodeCodeCache(source: Buffer, data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${codeCacheKey(source)}\n`), data]);
+}
+
+function readCodeCache(file: string, source: Buffer): Buffer | undefined {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(file + codeCacheSuffix);
+  } catch {
+    debug("%s: no code cache", path.basename(file));
+    return undefined;
+  }
+  const key = codeCacheKey(source);
+  if (raw.length <= key.length + 1 || raw.toString("latin1", 0, key.length) !== key) {
+    debug("%s: code cache ignored (built for other source or another Node)", path.basename(file));
+    return undefined;
+  }
+  return raw.subarray(key.length + 1);
+}
+
+interface Chunk {
+  exports: Record<string, unknown>;
+  script: vm.Script;
+}
+
+export interface LoadedBundle {
+  /** The entry chunk's exports (dist/cli.js's API). */
+  entry: Record<string, unknown>;
+  /** Every chunk loaded so far, by file: the build produces the code cache from these. */
+  chunks: Map<string, Chunk>;
+}
+
+/**
+ * Loads `dir`/`entry` and, on demand, the chunks it requires ("./x.cjs"); any other require
+ * (node:*, external packages) is an ordinary require from the chunk's own place.
+ */
+export function loadCliBundle(dir: string, entry = "skillwall.cjs"): LoadedBundle {
+  // V8 rejects a cache made under other flags, and the shell parser sets --liftoff-only when it
+  // loads (src/shell/parser.ts), which the build's warm-up did before taking the cache: set it
+  // first. It only concerns WebAssembly, which nothing runs before the parser.
+  v8.setFlagsFromString("--liftoff-only");
+  // The findings rules run ~200 large case-insensitive regexes once or a few times each: V8's
+  // default (interpret first, compile to machine code on the second run) built each one twice,
+  // and building the bytecode is the slower half (measured: 3x the regex set-up of a one-file
+  // scan). Same matches either way; only the first run's compile changes.
+  v8.setFlagsFromString("--no-regexp-tier-up");
+  const chunks = new Map<string, Chunk>();
+  const load = (file: string): Record<string, unknown> => {
+    const known = chunks.get(file);
+    if (known) return known.exports;
+    const source = readFileSync(file);
+    const cachedData = readCodeCache(file, source);
+    // The same wrapper as Node's CommonJS loader, plus the chunk's own URL (import.meta.url).
+    const script = new vm.Script(
+      `(function (exports, require, module, __filename, __dirname, __skillwallChunkUrl) {${source.toString("utf8")}\n})`,
+      {
+        filename: file,
+        ...(cachedData ? { cachedData } : {}),
+        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      },
+    );
+    if (cachedData)
+      debug("%s: code cache %s", path.basename(file), script.cachedDataRejected ? "rejected by V8" : "used");
+    const module = { exports: {} as Record<string, unknown> };
+    chunks.set(file, { exports: module.exports, script });
+    const plain = createRequire(file);
+    const require = (id: string): unknown =>
+      id.startsWith("./") ? load(path.join(path.dirname(file), id)) : plain(id);
+    const wrapper = script.runInThisContext() as (...args: unknown[]) => void;
+    wrapper.call(
+      module.exports,
+      module.exports,
+      require,
+      module,
+      file,
+      path.dirname(file),
+      pathToFileURL(file).href,
+    );
+    chunks.get(file)!.exports = module.exports;
+    return module.exports;
+  };
+  return { entry: load(path.join(dir, entry)), chunks };
+}
