@@ -107,6 +107,35 @@ describe("F1 repros: a source copied or moved into a directory is judged where i
     }
   });
 
+  it("a skills folder made and moved into place in one command: the folder itself is protected", () => {
+    for (const j of [agent, common]) {
+      const r = j.judge("mkdir -p e/pwn && echo x > e/pwn/SKILL.md && mv e notes2", at);
+      expect(r.verdict).toBe("allow");
+      expect(j.judge("mkdir -p f/pwn && echo x > f/pwn/SKILL.md && mv f .agents/skills", at).verdict).toBe(
+        "deny",
+      );
+      expect(j.judge("mkdir -p g/pwn && echo x > g/pwn/SKILL.md && mv g skills", at).verdict).toBe("deny");
+    }
+    // common-tools names ~/.openclaw/skills (the folder): what lands in it is still refused.
+    expect(
+      common.judge(`mkdir -p k/pwn && echo x > k/pwn/SKILL.md && mv k ${home}/.openclaw/skills/`, at).verdict,
+    ).toBe("deny");
+  });
+
+  it("an allow glob naming ~/.openclaw/skills does not name the workspace's skills folders", () => {
+    expect(common.judge("mkdir -p .agents/skills/x", at).verdict).toBe("deny");
+    expect(common.judge("touch .agents/skills/x", at).verdict).toBe("deny");
+    expect(common.judge("mkdir -p skills", at).verdict).toBe("deny");
+    expect(common.judge(`mkdir -p ${home}/.openclaw/skills`, at).verdict).toBe("allow");
+  });
+
+  it("skill folders themselves, .agents, BOOT.md and HOOK.md cannot be written in the workspace", () => {
+    for (const j of [agent, common]) {
+      for (const cmd of ["mkdir -p .agents/skills", "mkdir skills", "touch BOOT.md", "touch hooks2/HOOK.md"])
+        expect(j.judge(cmd, at).verdict, cmd).toBe("deny");
+    }
+  });
+
   it("-t DIR and a trailing / are judged the same way", () => {
     expect(common.judge("cp d/BOOT.md ./", at).verdict).toBe("deny");
     expect(common.judge("cp d/BOOT.md ws2/..", at).verdict).toBe("deny");
