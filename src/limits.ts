@@ -87,7 +87,10 @@ export const limits = {
   maxCdViews: 32,
   /** Symbolic links followed while resolving one path on the host (the kernel's own limit, ELOOP). */
   maxSymlinkHops: 40,
-  /** Entries the judge looks at below one directory operand (diff, cp -r) for links; more: refused. */
+  /**
+   * Entries the judge looks at below one directory operand (default 2000): for links (diff,
+   * cp -r), and for the names a copy or move writes (cp -r, mv). More: the command is refused.
+   */
   maxJudgeTreeEntries: 2_000,
   /** Longest command part quoted in a link-planting refusal's reason (longer ones end in …). */
   maxReasonCommandChars: 120,

@@ -2,6 +2,8 @@
 // so a stage can be replaced without touching the others. Positions are 1-based line:column
 // in the file the text came from (for a frontmatter spec or bundled file: that file).
 
+import type { CopyTargets } from "./policy/copy-targets.js";
+
 export interface Position {
   line: number;
   column: number;
@@ -269,6 +271,8 @@ export interface JudgedCommand extends CommandVerdict {
   env: string[];
   /** Where it runs when a `cd DIR &&` before it moved it (absolute); otherwise the policy's workdir. */
   cwd?: string;
+  /** A copy or move (cp, mv …): where its sources land, for the gate to walk their trees. */
+  copies?: CopyTargets;
 }
 
 export interface JudgedStep extends CommandVerdict {

@@ -31,6 +31,9 @@ const agentInstructions = new Set([
   "user.md",
   "identity.md",
   "bootstrap.md",
+  // boot-md runs BOOT.md at gateway start; HOOK.md declares an internal hook OpenClaw loads.
+  "boot.md",
+  "hook.md",
   "skill.md",
   "openclaw.json",
   "openclaw.json5",
@@ -68,7 +71,14 @@ export function agentStartupFile(file: string): string | undefined {
     const inside = segments.slice(openclaw + 1);
     if (/\.json5?$/.test(name) && inside[0] !== "workspace") return `${file} is OpenClaw configuration`;
     if (inside[0] === "extensions") return `${file} is in OpenClaw's plugin folder: the gateway runs it`;
+    if (inside[0] === "hooks") return `${file} is in OpenClaw's managed hooks folder: the gateway runs it`;
+    if (inside[0] === "skills" || inside[0] === "plugin-skills")
+      return `${file} is in one of OpenClaw's skills folders: every later session loads it`;
+    if (inside.length === 1 && name.endsWith(".md"))
+      return `${file} is one of OpenClaw's prompt files (SYSTEM.md, APPEND_SYSTEM.md)`;
   }
+  // <workspace>/.agents/skills and ~/.agents/skills: OpenClaw's project and personal agent skills.
+  if (segments.includes(".agents")) return `${file} is in an .agents folder OpenClaw loads skills from`;
   // OpenClaw loads ~/.openclaw/.env and the working folder's .env into the gateway's environment.
   if (name === ".env") return `${file} sets the environment of OpenClaw or tools that start from it`;
   return undefined;

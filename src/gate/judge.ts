@@ -13,6 +13,7 @@ import { limits } from "../limits.js";
 import { judgeStep, worstVerdict } from "../policy/evaluate.js";
 import { hostPathCheck } from "./host-paths.js";
 import { linkPlantingRefusal } from "./link-planting.js";
+import { copiedTreeCheck } from "./copy-trees.js";
 import { loadPolicy } from "../policy/load.js";
 import { resolvedScript } from "../run/render.js";
 import { analyseShell, initShell } from "../shell/index.js";
@@ -150,6 +151,8 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
         } else {
           const view = viewOf(home, workdir);
           j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
+          // The names a copy or move writes below its destination exist only on the host.
+          if (j.verdict !== "deny") j = copiedTreeCheck(j, view, (dir) => viewOf(home, dir));
         }
       }
       if (publish) {

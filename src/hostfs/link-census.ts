@@ -72,3 +72,39 @@ export function firstLinkBelow(
   }
   return undefined;
 }
+
+/**
+ * Every name below the directory `dir`, relative to it ("a", "a/b"): files, directories and
+ * links alike, nothing followed. Throws past limits.maxJudgeTreeEntries entries or on a folder
+ * that cannot be listed: a tree too large or hidden to check is refused, never half-checked.
+ */
+export function namesBelow(dir: string): string[] {
+  const out: string[] = [];
+  const todo: Array<[string, string]> = [[dir, ""]];
+  while (todo.length > 0) {
+    const [here, rel] = todo.pop() as [string, string];
+    let names: string[];
+    try {
+      names = readdirSync(here);
+    } catch (err) {
+      throw new SkillwallError("hostfs-refused", `cannot list ${here} (${(err as Error).message})`, {
+        fix: "copy or move files the gate can list",
+      });
+    }
+    for (const name of names) {
+      if (out.length >= limits.maxJudgeTreeEntries) {
+        throw new SkillwallError(
+          "hostfs-refused",
+          `more than ${limits.maxJudgeTreeEntries} entries under ${dir}`,
+          {
+            fix: "copy or move a smaller directory, or the files themselves",
+          },
+        );
+      }
+      const r = rel === "" ? name : `${rel}/${name}`;
+      out.push(r);
+      if (entryKind(`${here}/${name}`)?.kind === "dir") todo.push([`${here}/${name}`, r]);
+    }
+  }
+  return out;
+}

@@ -30,6 +30,7 @@ import { checkOptionCounts, parseArgs, type ParsedArgs } from "./options.js";
 import { normaliseGlob, resolvePath } from "./paths.js";
 import { basename, inlineCodeOptions, isInterpreter, isWrapper } from "./programs.js";
 import { unnamedProtectedWrite } from "./protected.js";
+import { copyTargets, landingMiss, type CopyTargets } from "./copy-targets.js";
 import { matchValue, type ValueOk, type ValueResult } from "./values.js";
 import { envNames, unquotedExpansions } from "./words.js";
 
@@ -52,6 +53,7 @@ interface RuleMatch {
   reason: string;
   hosts: Hosts;
   env: string[];
+  copies?: CopyTargets;
 }
 interface RuleMiss {
   ok: false;
@@ -253,7 +255,7 @@ function matchPositionals(
   words: Array<{ word: Word; index: number }>,
   rule: CommandRule,
   policy: Policy,
-): { ok: true; results: ValueOk[] } | RuleMiss {
+): { ok: true; results: ValueOk[]; specOf: number[] } | RuleMiss {
   const specs = rule.positionals;
   const where = `commands[${rule.id}]`;
   const n = words.length;
@@ -323,13 +325,17 @@ function matchPositionals(
   };
   if (solve(0, 0)) {
     const results: ValueOk[] = [];
+    const specOf: number[] = [];
     let i = 0;
     for (let j = 0; j < specs.length; j++) {
       const k = can.get(`${i}:${j}`) ?? 0;
-      for (let t = 0; t < k; t++) results.push(test(i + t, j) as ValueOk);
+      for (let t = 0; t < k; t++) {
+        results.push(test(i + t, j) as ValueOk);
+        specOf.push(j);
+      }
       i += k;
     }
-    return { ok: true, results };
+    return { ok: true, results, specOf };
   }
   // Explain with a greedy walk: the first argument no spec in order accepts.
   let j = 0;
@@ -644,6 +650,31 @@ function tryRule(
   if (!pos.ok)
     return { ...pos, reason: `${program}: ${pos.reason}`, progress: phase.positionals + pos.progress };
   for (const r of pos.results) collect(acc, r);
+  const copies = copyTargets(
+    program,
+    parsed.options,
+    parsed.positionals.map((p, i) => ({ word: p.word, spec: rule.positionals[pos.specOf[i] ?? -1]?.value })),
+  );
+  if (copies) {
+    for (const [s, roots] of copies.roots.entries()) {
+      for (const root of roots) {
+        const miss = landingMiss(
+          root,
+          copies.spec,
+          policy,
+          `${where} destination`,
+          `${quote(copies.sources[s] as string)} landing at ${quote(root)}`,
+        );
+        if (miss)
+          return {
+            ok: false,
+            reason: `${program}: ${miss.reason}`,
+            fix: `${miss.fix}; to name the destination file itself, not a folder to copy into, use -T where the rule allows it`,
+            progress: phase.positionals + (parsed.positionals.at(-1)?.index ?? 0),
+          };
+      }
+    }
+  }
   const redirectMiss = checkRedirects(cmd, rule, policy);
   if (redirectMiss) return { ...redirectMiss, progress: phase.redirects };
   const miss = pipeMiss();
@@ -675,6 +706,7 @@ function tryRule(
       rule: judged.rule,
       reason: `${program} (rule ${rule.id}) wraps: ${judged.reason}`,
       ...merged,
+      ...(judged.copies ? { copies: judged.copies } : {}),
     };
   }
   return {
@@ -686,6 +718,7 @@ function tryRule(
         ? `rule ${rule.id} matches but needs review${rule.description ? `: ${rule.description}` : ""}`
         : `allowed by rule ${rule.id}`,
     ...acc,
+    ...(copies ? { copies } : {}),
   };
 }
 
@@ -789,6 +822,7 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
         reason: res.reason,
         hosts: res.hosts,
         env: res.env,
+        ...(res.copies ? { copies: res.copies } : {}),
       };
     }
     if (!closest || res.progress > closest.miss.progress) closest = { rule, miss: res };

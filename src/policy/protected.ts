@@ -10,7 +10,9 @@ import { taskFileNames, taskFolders } from "./task-files.js";
 
 /** Globs after `~` expansion; `/**` prefixes match anywhere (any workspace, any home). */
 export const PROTECTED_WRITE_GLOBS: readonly string[] = Object.freeze([
-  ...["AGENTS", "SOUL", "HEARTBEAT", "MEMORY", "USER", "IDENTITY", "TOOLS", "BOOTSTRAP"].map(
+  // Injected into every prompt (OpenClaw's workspace bootstrap files), or run: BOOT.md by the
+  // boot-md hook at gateway start, HOOK.md declares an internal hook.
+  ...["AGENTS", "SOUL", "HEARTBEAT", "MEMORY", "USER", "IDENTITY", "TOOLS", "BOOTSTRAP", "BOOT", "HOOK"].map(
     (name) => `/**/${name}.md`,
   ),
   "/**/memory/**",
@@ -21,7 +23,22 @@ export const PROTECTED_WRITE_GLOBS: readonly string[] = Object.freeze([
   "/**/.moltbot/*.json",
   "/**/.moltbot/*.json5",
   "/**/.clawdbot/*",
+  // OpenClaw 2026.9.6 loads skills from <workspace>/skills, <workspace>/.agents/skills,
+  // ~/.agents/skills, ~/.openclaw/skills, ~/.openclaw/plugin-skills and
+  // ~/.openclaw/agents/<id>/agent/workshop-skills. A skills folder itself (moved or copied
+  // into place whole) and each skill's folder in it are protected as well as their files.
+  "/**/skills",
+  "/**/skills/*",
   "/**/skills/*/**",
+  "/**/.agents/**",
+  "/**/plugin-skills/**",
+  "/**/workshop-skills/**",
+  // Managed hooks (~/.openclaw/hooks), plugins, the gateway's .env and its prompt files
+  // (.openclaw/SYSTEM.md, APPEND_SYSTEM.md in the working folder).
+  "/**/.openclaw/hooks/**",
+  "/**/.openclaw/extensions/**",
+  "/**/.openclaw/.env",
+  "/**/.openclaw/*.md",
   "~/.bashrc",
   "~/.bash_profile",
   "~/.bash_login",
@@ -79,8 +96,11 @@ export function unnamedProtectedWrite(
   for (const glob of compiled(home)) {
     if (!compiledPathMatch(glob, resolved)) continue;
     const dirGlob = glob.pattern.endsWith("/**") ? compilePath(glob.pattern.slice(0, -3)) : undefined;
+    // The named place must be where the write lands: `~/.openclaw/skills/**` names that skills
+    // folder, not <workspace>/.agents/skills.
     const named = allowGlobs.some((a) => {
       const prefix = literalPrefix(a);
+      if (resolved !== prefix && !resolved.startsWith(`${prefix.replace(/\/+$/, "")}/`)) return false;
       return compiledPathMatch(glob, prefix) || (dirGlob !== undefined && compiledPathMatch(dirGlob, prefix));
     });
     if (named) return undefined;

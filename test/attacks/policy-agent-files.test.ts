@@ -86,7 +86,9 @@ describe("the agent's own files are never written under the shipped policies", (
           id: "cp-memory",
           program: "cp",
           verdict: "allow",
-          options: [],
+          // -T: the destination is the file itself (without it, cp would also write
+          // MEMORY.md/x.md were MEMORY.md a folder, which the rule does not name).
+          options: [{ names: ["-T"], required: false }],
           endOfOptions: false,
           positionals: [
             { value: { type: "path", allow: ["~/**"], write: false }, min: 1, max: 1 },
@@ -103,7 +105,10 @@ describe("the agent's own files are never written under the shipped policies", (
     const broad = judge(text, policy("~/.openclaw/workspace/**"));
     expect(broad.verdict).toBe("deny");
     expect(JSON.stringify(broad)).toContain("agent's own files");
-    expect(judge(text, policy("~/.openclaw/workspace/MEMORY.md")).verdict).toBe("allow");
+    expect(judge(text, policy("~/.openclaw/workspace/MEMORY.md")).verdict).toBe("deny");
+    expect(judge(text.replace("cp ", "cp -T "), policy("~/.openclaw/workspace/MEMORY.md")).verdict).toBe(
+      "allow",
+    );
     expect(judge("cp a ~/.openclaw/skills/other/SKILL.md", policy("~/.openclaw/skills/**")).verdict).toBe(
       "deny",
     );
