@@ -92,6 +92,13 @@ export const limits = {
    * cp -r), and for the names a copy or move writes (cp -r, mv). More: the command is refused.
    */
   maxJudgeTreeEntries: 2_000,
+  /** Members the host gate lists in one archive a tar -x or unzip extracts (default 2000). More: refused. */
+  maxArchiveMembers: 2_000,
+  /**
+   * Bytes the host gate reads to list an archive's members (default 64 MiB): the file itself and,
+   * for a gzip tar, the decompressed stream. More: the extraction is refused.
+   */
+  maxArchiveListBytes: 64 * 1024 * 1024,
   /** Longest command part quoted in a link-planting refusal's reason (longer ones end in …). */
   maxReasonCommandChars: 120,
   /** Judgements a judge remembers (identical command text, cwd and HOME give the same answer). */

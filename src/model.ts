@@ -3,6 +3,7 @@
 // in the file the text came from (for a frontmatter spec or bundled file: that file).
 
 import type { CopyTargets } from "./policy/copy-targets.js";
+import type { ExtractTargets } from "./policy/extract-targets.js";
 
 export interface Position {
   line: number;
@@ -273,6 +274,8 @@ export interface JudgedCommand extends CommandVerdict {
   cwd?: string;
   /** A copy or move (cp, mv …): where its sources land, for the gate to walk their trees. */
   copies?: CopyTargets;
+  /** An archive extraction (tar -x, unzip): the gate lists the members it writes. */
+  extracts?: ExtractTargets;
 }
 
 export interface JudgedStep extends CommandVerdict {

@@ -14,6 +14,7 @@ import { judgeStep, worstVerdict } from "../policy/evaluate.js";
 import { hostPathCheck } from "./host-paths.js";
 import { linkPlantingRefusal } from "./link-planting.js";
 import { copiedTreeCheck } from "./copy-trees.js";
+import { extractedMembersCheck } from "./extract-members.js";
 import { loadPolicy } from "../policy/load.js";
 import { resolvedScript } from "../run/render.js";
 import { analyseShell, initShell } from "../shell/index.js";
@@ -153,6 +154,8 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
           j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
           // The names a copy or move writes below its destination exist only on the host.
           if (j.verdict !== "deny") j = copiedTreeCheck(j, view, (dir) => viewOf(home, dir));
+          // So do the members an extraction writes (tar -x, unzip).
+          if (j.verdict !== "deny") j = extractedMembersCheck(j, view, (dir) => viewOf(home, dir));
         }
       }
       if (publish) {

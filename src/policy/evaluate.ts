@@ -31,6 +31,7 @@ import { normaliseGlob, resolvePath } from "./paths.js";
 import { basename, inlineCodeOptions, isInterpreter, isWrapper } from "./programs.js";
 import { unnamedProtectedWrite } from "./protected.js";
 import { copyTargets, landingMiss, type CopyTargets } from "./copy-targets.js";
+import { extractTargets, type ExtractTargets } from "./extract-targets.js";
 import { matchValue, type ValueOk, type ValueResult } from "./values.js";
 import { envNames, unquotedExpansions } from "./words.js";
 
@@ -54,6 +55,7 @@ interface RuleMatch {
   hosts: Hosts;
   env: string[];
   copies?: CopyTargets;
+  extracts?: ExtractTargets;
 }
 interface RuleMiss {
   ok: false;
@@ -170,6 +172,13 @@ function blockedHitUncached(
     if (glob !== undefined) return { path: resolved, glob: glob.pattern };
   }
   return undefined;
+}
+
+/** The blocked path (and glob) that `value`, a path relative to the policy's workdir, names. */
+export function blockedPathHit(value: string, policy: Policy): BlockedResult {
+  return policy.blockedPaths.length === 0
+    ? undefined
+    : blockedHit(value, policy, policyPaths(policy).blocked);
 }
 
 function checkBlocked(cmd: SimpleCommand, policy: Policy): JudgedCommand | undefined {
@@ -675,6 +684,12 @@ function tryRule(
       }
     }
   }
+  const extracts = extractTargets(
+    program,
+    parsed.options,
+    parsed.positionals.map((p) => p.word),
+    rule,
+  );
   const redirectMiss = checkRedirects(cmd, rule, policy);
   if (redirectMiss) return { ...redirectMiss, progress: phase.redirects };
   const miss = pipeMiss();
@@ -707,6 +722,7 @@ function tryRule(
       reason: `${program} (rule ${rule.id}) wraps: ${judged.reason}`,
       ...merged,
       ...(judged.copies ? { copies: judged.copies } : {}),
+      ...(judged.extracts ? { extracts: judged.extracts } : {}),
     };
   }
   return {
@@ -719,6 +735,7 @@ function tryRule(
         : `allowed by rule ${rule.id}`,
     ...acc,
     ...(copies ? { copies } : {}),
+    ...(extracts ? { extracts } : {}),
   };
 }
 
@@ -823,6 +840,7 @@ export function judgeCommand(cmd: SimpleCommand, policy: Policy, ctx: JudgeConte
         hosts: res.hosts,
         env: res.env,
         ...(res.copies ? { copies: res.copies } : {}),
+        ...(res.extracts ? { extracts: res.extracts } : {}),
       };
     }
     if (!closest || res.progress > closest.miss.progress) closest = { rule, miss: res };
