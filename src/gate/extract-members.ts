@@ -25,7 +25,6 @@ const listFix =
 /** Why a member may not be extracted at all, whatever its destination; undefined when it may. */
 function memberRefusal(m: ArchiveMember, format: ExtractTargets["format"]): string | undefined {
   if (m.kind !== "file" && m.kind !== "dir") return `it is a ${m.kind} member`;
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(m.name)) return "its name holds control characters";
   if (m.name.startsWith("/")) return "its name is absolute";
   if (m.name.split("/").includes("..")) return "its name has a '..' component";
