@@ -2,14 +2,23 @@
 // command by a part that uses paths: the host check resolves those paths before the clone made
 // them, so the command is refused and the clone must run on its own.
 
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createJudge, type Judge } from "../../src/index.js";
 import { mayPlantLinks } from "../../src/gate/creates-entries.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 
-const home = "/home/tester";
+// A real workspace: the host gate lists the members of a.tgz and a.zip (ordinary archives here).
+const home = path.join(realpathSync(mkdtempSync(path.join(tmpdir(), "sw-planting-"))), "home");
 const ws = `${home}/.openclaw/workspace`;
 const at = { cwd: ws, env: { HOME: home } };
+mkdirSync(path.join(ws, "stage"), { recursive: true });
+writeFileSync(path.join(ws, "stage/notes.md"), "notes\n");
+execFileSync("tar", ["-czf", "../a.tgz", "notes.md"], { cwd: path.join(ws, "stage") });
+execFileSync("zip", ["-q", "../a.zip", "notes.md"], { cwd: path.join(ws, "stage") });
 const clone = "git clone https://github.com/a/x.git repo";
 
 let common: Judge;

@@ -178,10 +178,18 @@ describe("OpenClaw gate red team: PATH", () => {
 });
 
 describe("OpenClaw gate red team: links planted and used in one command", () => {
+  /** Ordinary a.tgz and a.zip in `ws`: the host gate lists an archive's members before extracting. */
+  const archives = (ws: string): void => {
+    mkdirSync(path.join(ws, "stage"));
+    writeFileSync(path.join(ws, "stage/notes.md"), "notes\n");
+    execFileSync("tar", ["-czf", "../a.tgz", "notes.md"], { cwd: path.join(ws, "stage") });
+    execFileSync("zip", ["-q", "../a.zip", "notes.md"], { cwd: path.join(ws, "stage") });
+  };
   const exec = (command: string) => ({ toolName: "exec", params: { command }, toolCallId: "t" });
 
   it("refuses a clone or an extraction followed by a use of what it made; each alone passes", async () => {
-    const { g } = gate({}, "common-tools");
+    const { g, ws } = gate({}, "common-tools");
+    archives(ws);
     for (const [text, alone] of [
       [
         "git clone https://github.com/a/x.git repo && cat > repo/link <<'EOF'\nexport PWNED=1\nEOF",
@@ -200,7 +208,8 @@ describe("OpenClaw gate red team: links planted and used in one command", () => 
   });
 
   it("runs a planting command with no other call of the reply beside it, until it ends", async () => {
-    const { g } = gate({}, "common-tools");
+    const { g, ws } = gate({}, "common-tools");
+    archives(ws);
     const call = (command: string, toolCallId?: string) => ({
       toolName: "exec",
       params: { command },
