@@ -4,7 +4,7 @@
 // for every refusal; without it (negative control) the hostile commands really run.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/audit/verify.js";
@@ -55,6 +55,9 @@ function scenario(): Scenario {
   mkdirSync(staging);
   symlinkSync(victim, path.join(staging, "link"));
   execFileSync("tar", ["-czf", path.join(env.workspace, "a.tgz"), "-C", staging, "link"]);
+  // An ordinary archive (one regular file): the host gate lets it be extracted.
+  writeFileSync(path.join(staging, "notes3.txt"), "notes\n");
+  execFileSync("tar", ["-czf", path.join(env.workspace, "b.tgz"), "-C", staging, "notes3.txt"]);
   mkdirSync(path.join(env.workspace, "out"));
   const b64 = Buffer.from(`touch ${marker("decoded")}`).toString("base64");
   const calls: ToolCall[] = [
@@ -83,6 +86,8 @@ function scenario(): Scenario {
     { name: "read", args: { path: "notes.txt" } },
     // 17: an extraction that plants out/link -> victim, then a write through it in one command.
     { name: "exec", args: { command: "tar -xzf a.tgz -C out && cat >> out/link <<'EOF'\nPLANTED-17\nEOF" } },
+    // 18: the same extraction alone: its symlink member is refused before anything is written.
+    { name: "exec", args: { command: "tar -xzf a.tgz -C out" } },
   ];
   // Later replies: the extraction and the write as two calls of one reply (OpenClaw judges both
   // before either has run); the write alone in the next reply (the link exists by then); a write
@@ -91,7 +96,7 @@ function scenario(): Scenario {
     name: "exec",
     args: { command: `cat >> ${file} <<'EOF'\n${text}\nEOF` },
   });
-  const extract: ToolCall = { name: "exec", args: { command: "tar -xzf a.tgz -C out" } };
+  const extract: ToolCall = { name: "exec", args: { command: "tar -xzf b.tgz -C out" } };
   const later: ToolCall[][] = [
     [extract, append("out/link", "PLANTED-PARALLEL")],
     [append("out/link", "PLANTED-NEXT")],
@@ -186,14 +191,17 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
 
   it("refuses an extraction followed by a write through the link it planted, in one command or one reply", () => {
     expect(resultOf(guarded, 17)).toMatch(/skillwall blocked this exec call: link-planting/);
-    // Reply 1: the extraction runs; the write beside it is refused while it runs.
+    // Alone, the extraction of the symlink member is refused: the link is never planted.
+    expect(resultOf(guarded, 18)).toMatch(/skillwall blocked this exec call: extract-members/);
+    // Reply 1: an ordinary extraction runs; the write beside it is refused while it runs.
     expect(resultOf(guarded, 0, 1)).not.toMatch(/skillwall blocked/);
-    expect(existsSync(path.join(guarded.s.env.workspace, "out/link"))).toBe(true);
+    expect(existsSync(path.join(guarded.s.env.workspace, "out/notes3.txt"))).toBe(true);
     expect(resultOf(guarded, 1, 1)).toMatch(
       /skillwall blocked this exec call: .*may still be creating files/,
     );
-    // Reply 2: the write alone is judged by where the link now leads.
-    expect(resultOf(guarded, 0, 2)).toMatch(/skillwall blocked this exec call: symlink/);
+    // Reply 2: the write alone runs; out/link is a new regular file, no link to the victim.
+    expect(resultOf(guarded, 0, 2)).not.toMatch(/skillwall blocked/);
+    expect(lstatSync(path.join(guarded.s.env.workspace, "out/link")).isFile()).toBe(true);
     // Reply 3: an extraction waits for no write that was judged before it.
     expect(resultOf(guarded, 0, 3)).not.toMatch(/skillwall blocked/);
     expect(resultOf(guarded, 1, 3)).toMatch(
