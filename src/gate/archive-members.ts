@@ -167,7 +167,6 @@ export function zipMembers(file: Buffer): ArchiveMember[] {
   let at = cdStart;
   for (let n = 0; n < total; n++) {
     if (at + 46 > eocd || file.readUInt32LE(at) !== 0x02014b50) refuse("its central directory is damaged");
-    const madeBy = file.readUInt16LE(at + 4) >> 8;
     const nameLen = file.readUInt16LE(at + 28);
     const extraLen = file.readUInt16LE(at + 30);
     const commentLen = file.readUInt16LE(at + 32);
@@ -175,8 +174,9 @@ export function zipMembers(file: Buffer): ArchiveMember[] {
     const end = at + 46 + nameLen + extraLen + commentLen;
     if (end > eocd) refuse("its central directory is damaged");
     const name = file.toString("utf8", at + 46, at + 46 + nameLen);
-    // Unix-made entries carry the file type in the high half of the external attributes.
-    const type = madeBy === 3 ? (attrs >>> 16) & 0o170000 : 0;
+    // Unix-made entries carry the file type in the high half of the external attributes; unzip
+    // honours it for other makers too, so it is read whoever made the entry.
+    const type = (attrs >>> 16) & 0o170000;
     const kind: ArchiveMember["kind"] =
       type === 0o120000
         ? "symlink"

@@ -68,6 +68,9 @@ export function extractedMembersCheck(
       // GNU tar reads HOST:FILE from another machine (rmt).
       if (x.format === "tar" && /^[^/]*:/.test(archive))
         throw new Error("tar reads HOST:FILE over the network");
+      // unzip takes its archive operand as a wildcard pattern (and tries NAME.zip when NAME is missing).
+      if (x.format === "zip" && /[*?[\]\\]/.test(archive))
+        throw new Error("unzip reads the name as a wildcard");
       if (!Number.isInteger(x.strip) || x.strip < 0) throw new Error("--strip-components is not a count");
       const bytes = readArchiveFile(archive, physicalPath(c.cwd ?? workdir), limits.maxArchiveListBytes);
       members = x.format === "tar" ? tarMembers(bytes) : zipMembers(bytes);

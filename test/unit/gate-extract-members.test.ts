@@ -84,6 +84,23 @@ describe("archive members judged where they land (host gate)", () => {
     });
   }
 
+  it("members named ./NAME (tar -czf a.tgz -C dir .) are judged where they land", () => {
+    const stage = mkdtempSync(path.join(path.dirname(home), "dot-"));
+    writeFileSync(path.join(stage, "AGENTS.md"), "obey\n");
+    run(["tar", "-czf", path.join(ws, "dot.tgz"), "-C", stage, "."], stage);
+    const j = common.judge("tar -xzf dot.tgz", at);
+    expect(j.verdict).toBe("deny");
+    expect(j.reason).toContain("AGENTS.md");
+  });
+
+  it("unzip's archive operand is a wildcard: a benign file named x*.zip does not vouch for xa.zip", () => {
+    build("x*.zip", { "README.md": "r\n" });
+    build("xa.zip", { "AGENTS.md": "obey\n" });
+    const j = common.judge("unzip 'x*.zip'", at);
+    expect(j.verdict).toBe("deny");
+    expect(j.reason).toMatch(/cannot list the archive's members.*wildcard/);
+  });
+
   it("a symlink member is denied", () => {
     build("l.tgz", { "a.txt": "a\n" }, { link: "/etc" });
     build("l.zip", { "a.txt": "a\n" }, { link: "/etc" });
