@@ -344,6 +344,27 @@ export function createGate(lib, config = {}, host = {}) {
     return [target, ...candidates.flatMap((c) => [c, realPathOf(c)])];
   }
 
+  /**
+   * A `..` step: OpenClaw resolves it by name (`link/../x` is `x`), the kernel through the link
+   * when a path is handed on unresolved. Refused rather than judged two ways.
+   */
+  function hasParentStep(raw) {
+    let text = raw;
+    try {
+      text = `${raw} ${decodeURIComponent(raw)}`; // file:// URLs spell it %2e%2e
+    } catch {
+      // not percent-encoded: the raw text is all there is
+    }
+    return text.split(/[\\/\s]/).some((part) => part === "..");
+  }
+  function parentStepRefusal(event, raw) {
+    return block(
+      event,
+      `the path ${JSON.stringify(raw)} has a '..' step, which a symlink before it would send elsewhere`,
+      "name the file by its path from the workspace, without '..'",
+    );
+  }
+
   function checkFileWrite(judge, event, ctx) {
     const p = event.params ?? {};
     const targets = new Set(
@@ -355,6 +376,7 @@ export function createGate(lib, config = {}, host = {}) {
       for (const v of Object.values(p))
         if (typeof v === "string") for (const t of lib.patchTargets(v)) targets.add(t);
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
+    for (const t of targets) if (hasParentStep(t)) return parentStepRefusal(event, t);
     const workspace = workspaceOf(ctx);
     for (const t of targets)
       if (!fileToolPaths(t, { cwd: workspace, home }).stable)
@@ -437,6 +459,7 @@ export function createGate(lib, config = {}, host = {}) {
     const p = event.params ?? {};
     const raw = [p.path, p.file_path, p.filePath].find((x) => typeof x === "string" && x !== "");
     if (raw === undefined) return block(event, "the gate cannot tell which file this call reads");
+    if (hasParentStep(raw)) return parentStepRefusal(event, raw);
     const workspace = workspaceOf(ctx);
     if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
       return block(
