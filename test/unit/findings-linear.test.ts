@@ -32,6 +32,12 @@ describe("detectors stay linear on red-team inputs", () => {
     expect(scanMs(`# T\n\n${para}\n`)).toBeLessThan(15_000);
   }, 120_000);
 
+  // The hidden-comment rule's `<!--([\s\S]*?)-->`/g rescanned to the text's end from every
+  // `<!--` when no `-->` followed (200 KB: 30 s).
+  it("one 300 KB line of HTML comments that never close", () => {
+    expect(scanMs(`# T\n\n${"<!--".repeat(75_000)}\n`)).toBeLessThan(15_000);
+  }, 180_000);
+
   it("a 400 KB letter-only base64 blob after 'Decode'", () => {
     expect(scanMs(`# T\n\nDecode ${"QUFB".repeat(100_000)}\n`)).toBeLessThan(15_000);
   }, 120_000);
