@@ -19,6 +19,11 @@ export const limits = {
   maxMarkdownContainers: 1_000,
   /** Longest single command text analysed, in characters. */
   maxCommandChars: 64 * 1024,
+  /**
+   * Most heredoc operators (`<<`) in one shell block before it is refused unparsed: the bash
+   * parser's time grows with the square of their number (60 KB of `<<` lines: 13 s per block).
+   */
+  maxHeredocOperators: 500,
   /** Deepest shell nesting (substitutions, subshells) walked. */
   maxShellDepth: 64,
   /** Most simple commands collected from one step. */

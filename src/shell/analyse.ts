@@ -129,15 +129,34 @@ export function analyseShell(text: string, opts: AnalyseOptions = {}): ShellAnal
 
 /** The analysis of a text over the limit (it is not parsed), or undefined when within it. */
 export function tooLong(text: string, opts: AnalyseOptions = {}): ShellAnalysis | undefined {
-  if (text.length <= limits.maxCommandChars) return undefined;
+  return text.length <= limits.maxCommandChars
+    ? tooManyHeredocs(text, opts)
+    : refused(
+        text,
+        opts,
+        "command too long",
+        `command text is ${text.length} characters; the limit is ${limits.maxCommandChars}`,
+      );
+}
+
+/** The analysis of a text with more heredoc operators than the parser handles in linear time (not parsed). */
+export function tooManyHeredocs(text: string, opts: AnalyseOptions = {}): ShellAnalysis | undefined {
+  let count = 0;
+  for (let i = text.indexOf("<<"); i >= 0; i = text.indexOf("<<", i + 2)) {
+    if (++count > limits.maxHeredocOperators)
+      return refused(
+        text,
+        opts,
+        "too many heredoc operators",
+        `command text has more than ${limits.maxHeredocOperators} '<<' operators (the limit); split the block or remove them`,
+      );
+  }
+  return undefined;
+}
+
+function refused(text: string, opts: AnalyseOptions, what: string, detail: string): ShellAnalysis {
   const analyser = new Analyser(text, opts.home ?? DEFAULT_HOME);
-  analyser.problem(
-    "limit",
-    "command too long",
-    `command text is ${text.length} characters; the limit is ${limits.maxCommandChars}`,
-    0,
-    0,
-  );
+  analyser.problem("limit", what, detail, 0, 0);
   return { text, commands: [], problems: analyser.problems };
 }
 

@@ -1,7 +1,14 @@
 // Split a code block into its top-level statements, so each command line becomes its own step.
 import type { Node } from "web-tree-sitter";
 import type { ShellAnalysis } from "../model.js";
-import { analyseStatement, analyseTree, blockStructure, tooLong, type AnalyseOptions } from "./analyse.js";
+import {
+  analyseStatement,
+  analyseTree,
+  blockStructure,
+  tooLong,
+  tooManyHeredocs,
+  type AnalyseOptions,
+} from "./analyse.js";
 import { withTree } from "./parser.js";
 
 export interface Statement {
@@ -32,6 +39,9 @@ export function splitStatements(text: string): Statement[] {
  * split would drop the bytes bash reads there.
  */
 export function splitAndAnalyse(text: string, opts: AnalyseOptions = {}): AnalysedStatement[] {
+  // Refused before the parse: the parse itself is what grows with the square of their number.
+  const heredocs = tooManyHeredocs(text, opts);
+  if (heredocs) return [{ text, offset: 0, analysis: heredocs }];
   return withTree(text, (tree) => {
     const root = tree.rootNode;
     if (text.trim() === "") return [];
