@@ -14,7 +14,9 @@ import type {
   Span,
   Word,
 } from "../model.js";
-import { withTree } from "./parser.js";
+import { PARSE_BUDGET, withTree } from "./parser.js";
+import type { Tree } from "web-tree-sitter";
+import { SkillwallError } from "../errors.js";
 import { LineIndex } from "./positions.js";
 import { resolveWord, type WordEnv } from "./words.js";
 
@@ -124,7 +126,30 @@ interface Body {
 
 /** Analyse one step's shell text. Needs `await initShell()` first; never throws on input. */
 export function analyseShell(text: string, opts: AnalyseOptions = {}): ShellAnalysis {
-  return tooLong(text, opts) ?? withTree(text, (tree) => analyseTree(text, tree.rootNode, opts));
+  return (
+    tooLong(text, opts) ??
+    parsedOrRefused(
+      text,
+      opts,
+      (tree) => analyseTree(text, tree.rootNode, opts),
+      (analysis) => analysis,
+    )
+  );
+}
+
+/** withTree, with a parse cancelled past its time budget turned into a refused analysis. */
+export function parsedOrRefused<T>(
+  text: string,
+  opts: AnalyseOptions,
+  use: (tree: Tree) => T,
+  whenRefused: (analysis: ShellAnalysis) => T,
+): T {
+  try {
+    return withTree(text, use);
+  } catch (err) {
+    if (!(err instanceof SkillwallError) || err.code !== PARSE_BUDGET) throw err;
+    return whenRefused(refused(text, opts, "parse too slow", `${err.message}; ${err.fix ?? ""}`));
+  }
 }
 
 /** The analysis of a text over the limit (it is not parsed), or undefined when within it. */

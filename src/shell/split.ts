@@ -5,11 +5,11 @@ import {
   analyseStatement,
   analyseTree,
   blockStructure,
+  parsedOrRefused,
   tooLong,
   tooManyHeredocs,
   type AnalyseOptions,
 } from "./analyse.js";
-import { withTree } from "./parser.js";
 
 export interface Statement {
   text: string;
@@ -42,24 +42,29 @@ export function splitAndAnalyse(text: string, opts: AnalyseOptions = {}): Analys
   // Refused before the parse: the parse itself is what grows with the square of their number.
   const heredocs = tooManyHeredocs(text, opts);
   if (heredocs) return [{ text, offset: 0, analysis: heredocs }];
-  return withTree(text, (tree) => {
-    const root = tree.rootNode;
-    if (text.trim() === "") return [];
-    const whole = (): AnalysedStatement[] => [
-      { text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) },
-    ];
-    if (wholeBlock(text, root)) return whole();
-    const ranges = statementNodes(root);
-    const blockProblems = blockStructure(text, root);
-    const inside = (start: number, end: number): boolean =>
-      ranges.some((r) => start >= r.start && end <= r.end);
-    if (blockProblems.some((p) => !inside(p.span.start.offset, p.span.end.offset))) return whole();
-    return ranges.map(({ nodes, start, end }) => ({
-      text: text.slice(start, end),
-      offset: start,
-      analysis: analyseStatement(text, nodes, start, end, opts),
-    }));
-  });
+  return parsedOrRefused(
+    text,
+    opts,
+    (tree) => {
+      const root = tree.rootNode;
+      if (text.trim() === "") return [];
+      const whole = (): AnalysedStatement[] => [
+        { text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) },
+      ];
+      if (wholeBlock(text, root)) return whole();
+      const ranges = statementNodes(root);
+      const blockProblems = blockStructure(text, root);
+      const inside = (start: number, end: number): boolean =>
+        ranges.some((r) => start >= r.start && end <= r.end);
+      if (blockProblems.some((p) => !inside(p.span.start.offset, p.span.end.offset))) return whole();
+      return ranges.map(({ nodes, start, end }) => ({
+        text: text.slice(start, end),
+        offset: start,
+        analysis: analyseStatement(text, nodes, start, end, opts),
+      }));
+    },
+    (analysis) => [{ text, offset: 0, analysis }],
+  );
 }
 
 function wholeBlock(text: string, root: Node): boolean {
