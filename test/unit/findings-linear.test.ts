@@ -71,3 +71,10 @@ describe("shell parsing stays linear on red-team inputs", () => {
     ]);
   }, 180_000);
 });
+
+describe("persistence stays linear on a long pipeline", () => {
+  // Each stage tested every earlier stage for a dangerous payload: 15,000 '|' lines took 4 s.
+  it("a bash block of 20,000 pipe stages", () => {
+    expect(scanMs("# T\n\n```bash\n" + "cat x |\n".repeat(20_000) + "cat\n```\n")).toBeLessThan(5_000); // ~0.6 s linear, ~15 s before the fix
+  }, 120_000);
+});
