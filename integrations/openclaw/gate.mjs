@@ -160,8 +160,25 @@ export function createGate(lib, config = {}, host = {}) {
     return answer.job;
   }
 
+  /**
+   * Folders an installer the policy allows writes programs into (`go install` → GOBIN, each
+   * GOPATH's bin, ~/go/bin): a module built there under the name `jq` would run in place of the
+   * `jq` the policy allows when that folder is on PATH.
+   */
+  function installerBinDirs(policy) {
+    const programs = new Set((policy?.commands ?? []).map((r) => path.basename(String(r.program))));
+    const dirs = [];
+    if (programs.has("go") || programs.has("*")) {
+      if (typeof env.GOBIN === "string" && env.GOBIN !== "") dirs.push(env.GOBIN);
+      for (const gp of (typeof env.GOPATH === "string" ? env.GOPATH : "").split(path.delimiter))
+        if (gp !== "") dirs.push(path.join(gp, "bin"));
+      dirs.push(path.join(home, "go", "bin"));
+    }
+    return dirs.filter((d) => path.isAbsolute(d));
+  }
+
   /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
-  function agentWritablePathEntry(workspace, ctx) {
+  function agentWritablePathEntry(workspace, ctx, policy) {
     const agents = host.openclawConfig?.agents;
     const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
     const prepends = [host.openclawConfig?.tools?.exec?.pathPrepend, own?.tools?.exec?.pathPrepend];
@@ -170,6 +187,7 @@ export function createGate(lib, config = {}, host = {}) {
       ...(typeof env.PATH === "string" ? env.PATH.split(path.delimiter) : []),
     ];
     const roots = [workspace, realPathOf(workspace)];
+    for (const dir of installerBinDirs(policy)) roots.push(dir, realPathOf(dir));
     for (const entry of entries) {
       // An empty entry means the working folder, which is the workspace.
       if (typeof entry !== "string" || !path.isAbsolute(entry.trim())) return String(entry);
@@ -214,12 +232,12 @@ export function createGate(lib, config = {}, host = {}) {
         );
     }
     const workspace = workspaceOf(ctx);
-    const writable = agentWritablePathEntry(workspace, ctx);
+    const writable = agentWritablePathEntry(workspace, ctx, judge.policy);
     if (writable !== undefined)
       return block(
         event,
         `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
-        "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
+        "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace and the folders the policy's installers write (go install: GOBIN, GOPATH/bin, ~/go/bin)",
       );
     // OpenClaw strips a trailing `</arg_value>>` from workdir after this hook: judge what it keeps.
     const workdir = typeof p.workdir === "string" ? stripXmlArgValueSuffix(p.workdir) : p.workdir;
