@@ -4,7 +4,7 @@ SHELL := /bin/bash
 EXAMPLE ?= examples/moltbook/SKILL.md
 EXAMPLE_POLICY ?= moltbook
 
-.PHONY: help deps build example test test-unit fuzz setup-docker setup-chromium setup-openclaw bench eval clean
+.PHONY: help deps build example test test-unit fuzz setup-docker setup-chromium setup-tools setup-openclaw bench eval clean
 
 help:
 	@echo "make example   install, build and scan $(EXAMPLE) with --policy $(EXAMPLE_POLICY) (no Docker)"
@@ -29,12 +29,15 @@ setup-docker: build
 setup-chromium:
 	bash scripts/setup-chromium.sh
 
+setup-tools:
+	bash scripts/setup-tools.sh
+
 # The pinned OpenClaw + Node 24 for the OpenClaw end-to-end test, cached outside the repository
 # (SKILLWALL_OPENCLAW_HOME, default /var/cache/skillwall/openclaw-2026.9.6).
 setup-openclaw:
 	bash scripts/setup-openclaw.sh
 
-test: deps setup-chromium setup-docker setup-openclaw
+test: deps setup-chromium setup-tools setup-docker setup-openclaw
 	npm test
 
 test-unit: deps

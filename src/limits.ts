@@ -19,6 +19,17 @@ export const limits = {
   maxMarkdownContainers: 1_000,
   /** Longest single command text analysed, in characters. */
   maxCommandChars: 64 * 1024,
+  /**
+   * Most heredoc operators (`<<`) in one shell block before it is refused unparsed: the bash
+   * parser's time grows with the square of their number (60 KB of `<<` lines: 13 s per block).
+   */
+  maxHeredocOperators: 500,
+  /**
+   * Longest one shell parse may take before it is cancelled and the block refused unparsed (ms).
+   * Ordinary 60 KB scripts parse in under 0.2 s; some malformed text makes the bash parser
+   * quadratic (30 KB of `&#` lines: 4.5 s). A safety net, not a figure tests depend on.
+   */
+  maxShellParseMs: 5000,
   /** Deepest shell nesting (substitutions, subshells) walked. */
   maxShellDepth: 64,
   /** Most simple commands collected from one step. */

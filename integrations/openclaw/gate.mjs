@@ -160,8 +160,25 @@ export function createGate(lib, config = {}, host = {}) {
     return answer.job;
   }
 
+  /**
+   * Folders an installer the policy allows writes programs into (`go install` → GOBIN, each
+   * GOPATH's bin, ~/go/bin): a module built there under the name `jq` would run in place of the
+   * `jq` the policy allows when that folder is on PATH.
+   */
+  function installerBinDirs(policy) {
+    const programs = new Set((policy?.commands ?? []).map((r) => path.basename(String(r.program))));
+    const dirs = [];
+    if (programs.has("go") || programs.has("*")) {
+      if (typeof env.GOBIN === "string" && env.GOBIN !== "") dirs.push(env.GOBIN);
+      for (const gp of (typeof env.GOPATH === "string" ? env.GOPATH : "").split(path.delimiter))
+        if (gp !== "") dirs.push(path.join(gp, "bin"));
+      dirs.push(path.join(home, "go", "bin"));
+    }
+    return dirs.filter((d) => path.isAbsolute(d));
+  }
+
   /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
-  function agentWritablePathEntry(workspace, ctx) {
+  function agentWritablePathEntry(workspace, ctx, policy) {
     const agents = host.openclawConfig?.agents;
     const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
     const prepends = [host.openclawConfig?.tools?.exec?.pathPrepend, own?.tools?.exec?.pathPrepend];
@@ -170,6 +187,7 @@ export function createGate(lib, config = {}, host = {}) {
       ...(typeof env.PATH === "string" ? env.PATH.split(path.delimiter) : []),
     ];
     const roots = [workspace, realPathOf(workspace)];
+    for (const dir of installerBinDirs(policy)) roots.push(dir, realPathOf(dir));
     for (const entry of entries) {
       // An empty entry means the working folder, which is the workspace.
       if (typeof entry !== "string" || !path.isAbsolute(entry.trim())) return String(entry);
@@ -214,12 +232,12 @@ export function createGate(lib, config = {}, host = {}) {
         );
     }
     const workspace = workspaceOf(ctx);
-    const writable = agentWritablePathEntry(workspace, ctx);
+    const writable = agentWritablePathEntry(workspace, ctx, judge.policy);
     if (writable !== undefined)
       return block(
         event,
         `the exec PATH has ${JSON.stringify(writable)}, a folder the agent can write: a file there would run in place of the program the policy allowed`,
-        "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace",
+        "keep PATH (and tools.exec.pathPrepend) to absolute folders outside the workspace and the folders the policy's installers write (go install: GOBIN, GOPATH/bin, ~/go/bin)",
       );
     // OpenClaw strips a trailing `</arg_value>>` from workdir after this hook: judge what it keeps.
     const workdir = typeof p.workdir === "string" ? stripXmlArgValueSuffix(p.workdir) : p.workdir;
@@ -344,6 +362,27 @@ export function createGate(lib, config = {}, host = {}) {
     return [target, ...candidates.flatMap((c) => [c, realPathOf(c)])];
   }
 
+  /**
+   * A `..` step: OpenClaw resolves it by name (`link/../x` is `x`), the kernel through the link
+   * when a path is handed on unresolved. Refused rather than judged two ways.
+   */
+  function hasParentStep(raw) {
+    let text = raw;
+    try {
+      text = `${raw} ${decodeURIComponent(raw)}`; // file:// URLs spell it %2e%2e
+    } catch {
+      // not percent-encoded: the raw text is all there is
+    }
+    return text.split(/[\\/\s]/).some((part) => part === "..");
+  }
+  function parentStepRefusal(event, raw) {
+    return block(
+      event,
+      `the path ${JSON.stringify(raw)} has a '..' step, which a symlink before it would send elsewhere`,
+      "name the file by its path from the workspace, without '..'",
+    );
+  }
+
   function checkFileWrite(judge, event, ctx) {
     const p = event.params ?? {};
     const targets = new Set(
@@ -355,6 +394,7 @@ export function createGate(lib, config = {}, host = {}) {
       for (const v of Object.values(p))
         if (typeof v === "string") for (const t of lib.patchTargets(v)) targets.add(t);
     if (targets.size === 0) return block(event, "the gate cannot tell which file this call writes");
+    for (const t of targets) if (hasParentStep(t)) return parentStepRefusal(event, t);
     const workspace = workspaceOf(ctx);
     for (const t of targets)
       if (!fileToolPaths(t, { cwd: workspace, home }).stable)
@@ -437,6 +477,7 @@ export function createGate(lib, config = {}, host = {}) {
     const p = event.params ?? {};
     const raw = [p.path, p.file_path, p.filePath].find((x) => typeof x === "string" && x !== "");
     if (raw === undefined) return block(event, "the gate cannot tell which file this call reads");
+    if (hasParentStep(raw)) return parentStepRefusal(event, raw);
     const workspace = workspaceOf(ctx);
     if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
       return block(

@@ -151,11 +151,20 @@ export async function createJudge(opts: CreateJudgeOptions): Promise<Judge> {
           j = Object.freeze(out);
         } else {
           const view = viewOf(home, workdir);
-          j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
-          // The names a copy or move writes below its destination exist only on the host.
-          if (j.verdict !== "deny") j = copiedTreeCheck(j, view, (dir) => viewOf(home, dir));
-          // So do the members an extraction writes (tar -x, unzip).
-          if (j.verdict !== "deny") j = extractedMembersCheck(j, view, (dir) => viewOf(home, dir));
+          try {
+            j = hostPathCheck(j, view, (dir) => viewOf(home, dir));
+            // The names a copy or move writes below its destination exist only on the host.
+            if (j.verdict !== "deny") j = copiedTreeCheck(j, view, (dir) => viewOf(home, dir));
+            // So do the members an extraction writes (tar -x, unzip).
+            if (j.verdict !== "deny") j = extractedMembersCheck(j, view, (dir) => viewOf(home, dir));
+          } catch (err) {
+            // A tree too big to check or a place that cannot be listed: a denial, not an error.
+            if (!(err instanceof SkillwallError)) throw err;
+            const out: Judgement = { ...j, verdict: "deny", rule: "host-paths", reason: err.message };
+            if (err.fix !== undefined) out.fix = err.fix;
+            delete out.canonical;
+            j = Object.freeze(out);
+          }
         }
       }
       if (publish) {

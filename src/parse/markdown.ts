@@ -38,6 +38,7 @@ export function parseMarkdown(text: string): Root {
  * only matters for absurd input: the limit is far beyond any real skill.
  * - container depth of a line: leading `>` and list markers plus indentation / 2;
  * - link/image bracket depth: running `[` minus `]` within a block (reset at blank lines);
+ * - link destinations: running `](` minus `)` within a block;
  * - emphasis: unclosed opening `*`/`_` runs within a block, and a run longer than 2 × limit;
  * - lines inside fenced code are skipped (they nest nothing).
  * Returns a description of the first excess, or undefined.
@@ -53,6 +54,9 @@ export function findExcessiveNesting(
   let prevContainer = false;
   let i = 0;
   let bracketDepth = 0;
+  // Link destinations `](` not yet closed by `)`: micromark rescans the rest of the block for
+  // each (100 KB of `[x](` on one line took 15 s).
+  let destinations = 0;
   let emphasisDepth = 0;
   let fence = 0;
   let fenceLength = 0;
@@ -144,10 +148,16 @@ export function findExcessiveNesting(
         bracketDepth += 1;
         if (bracketDepth > maxDepth) return `line ${line} nests more than ${maxDepth} links or images`;
       } else if (c === 93 /* ] */ && bracketDepth > 0) bracketDepth -= 1;
+      else if (c === 40 /* ( */ && k > j && text.charCodeAt(k - 1) === 93) {
+        destinations += 1;
+        if (destinations > maxDepth)
+          return `line ${line} opens more than ${maxDepth} link destinations '](' that do not close`;
+      } else if (c === 41 /* ) */ && destinations > 0) destinations -= 1;
     }
     if (other && longestRun > 2 * maxDepth) return `line ${line} has a run of ${longestRun} emphasis markers`;
     if (blank && depth === 0) {
       bracketDepth = 0;
+      destinations = 0;
       emphasisDepth = 0;
     }
     i = end + 1;

@@ -14,7 +14,9 @@ import type {
   Span,
   Word,
 } from "../model.js";
-import { withTree } from "./parser.js";
+import { PARSE_BUDGET, withTree } from "./parser.js";
+import type { Tree } from "web-tree-sitter";
+import { SkillwallError } from "../errors.js";
 import { LineIndex } from "./positions.js";
 import { resolveWord, type WordEnv } from "./words.js";
 
@@ -124,20 +126,62 @@ interface Body {
 
 /** Analyse one step's shell text. Needs `await initShell()` first; never throws on input. */
 export function analyseShell(text: string, opts: AnalyseOptions = {}): ShellAnalysis {
-  return tooLong(text, opts) ?? withTree(text, (tree) => analyseTree(text, tree.rootNode, opts));
+  return (
+    tooLong(text, opts) ??
+    parsedOrRefused(
+      text,
+      opts,
+      (tree) => analyseTree(text, tree.rootNode, opts),
+      (analysis) => analysis,
+    )
+  );
+}
+
+/** withTree, with a parse cancelled past its time budget turned into a refused analysis. */
+export function parsedOrRefused<T>(
+  text: string,
+  opts: AnalyseOptions,
+  use: (tree: Tree) => T,
+  whenRefused: (analysis: ShellAnalysis) => T,
+): T {
+  try {
+    return withTree(text, use);
+  } catch (err) {
+    if (!(err instanceof SkillwallError) || err.code !== PARSE_BUDGET) throw err;
+    return whenRefused(refused(text, opts, "parse too slow", `${err.message}; ${err.fix ?? ""}`));
+  }
 }
 
 /** The analysis of a text over the limit (it is not parsed), or undefined when within it. */
 export function tooLong(text: string, opts: AnalyseOptions = {}): ShellAnalysis | undefined {
-  if (text.length <= limits.maxCommandChars) return undefined;
+  return text.length <= limits.maxCommandChars
+    ? tooManyHeredocs(text, opts)
+    : refused(
+        text,
+        opts,
+        "command too long",
+        `command text is ${text.length} characters; the limit is ${limits.maxCommandChars}`,
+      );
+}
+
+/** The analysis of a text with more heredoc operators than the parser handles in linear time (not parsed). */
+export function tooManyHeredocs(text: string, opts: AnalyseOptions = {}): ShellAnalysis | undefined {
+  let count = 0;
+  for (let i = text.indexOf("<<"); i >= 0; i = text.indexOf("<<", i + 2)) {
+    if (++count > limits.maxHeredocOperators)
+      return refused(
+        text,
+        opts,
+        "too many heredoc operators",
+        `command text has more than ${limits.maxHeredocOperators} '<<' operators (the limit); split the block or remove them`,
+      );
+  }
+  return undefined;
+}
+
+function refused(text: string, opts: AnalyseOptions, what: string, detail: string): ShellAnalysis {
   const analyser = new Analyser(text, opts.home ?? DEFAULT_HOME);
-  analyser.problem(
-    "limit",
-    "command too long",
-    `command text is ${text.length} characters; the limit is ${limits.maxCommandChars}`,
-    0,
-    0,
-  );
+  analyser.problem("limit", what, detail, 0, 0);
   return { text, commands: [], problems: analyser.problems };
 }
 

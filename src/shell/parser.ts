@@ -3,6 +3,10 @@ import { createRequire } from "node:module";
 import v8 from "node:v8";
 import { Language, Parser, type Tree } from "web-tree-sitter";
 import { SkillwallError } from "../errors.js";
+import { limits } from "../limits.js";
+
+/** The error code of a parse cancelled past limits.maxShellParseMs. */
+export const PARSE_BUDGET = "SHELL_PARSE_BUDGET";
 
 let parser: Parser | undefined;
 let loading: Promise<void> | undefined;
@@ -46,8 +50,17 @@ export function withTree<T>(text: string, use: (tree: Tree) => T): T {
       },
     );
   }
-  const tree = parser.parse(text);
-  if (!tree) throw new SkillwallError("SHELL_PARSE_FAILED", "tree-sitter returned no tree");
+  // Cancelled past the budget: the caller refuses the block as not analysed.
+  const deadline = performance.now() + limits.maxShellParseMs;
+  const tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+  if (!tree) {
+    parser.reset(); // a cancelled parse would otherwise resume on the next text
+    throw new SkillwallError(
+      PARSE_BUDGET,
+      `the bash parser took longer than ${limits.maxShellParseMs} ms (the limit) on this text`,
+      { fix: "split the block or remove the malformed text" },
+    );
+  }
   try {
     return use(tree);
   } finally {

@@ -1,8 +1,15 @@
 // Split a code block into its top-level statements, so each command line becomes its own step.
 import type { Node } from "web-tree-sitter";
 import type { ShellAnalysis } from "../model.js";
-import { analyseStatement, analyseTree, blockStructure, tooLong, type AnalyseOptions } from "./analyse.js";
-import { withTree } from "./parser.js";
+import {
+  analyseStatement,
+  analyseTree,
+  blockStructure,
+  parsedOrRefused,
+  tooLong,
+  tooManyHeredocs,
+  type AnalyseOptions,
+} from "./analyse.js";
 
 export interface Statement {
   text: string;
@@ -32,24 +39,32 @@ export function splitStatements(text: string): Statement[] {
  * split would drop the bytes bash reads there.
  */
 export function splitAndAnalyse(text: string, opts: AnalyseOptions = {}): AnalysedStatement[] {
-  return withTree(text, (tree) => {
-    const root = tree.rootNode;
-    if (text.trim() === "") return [];
-    const whole = (): AnalysedStatement[] => [
-      { text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) },
-    ];
-    if (wholeBlock(text, root)) return whole();
-    const ranges = statementNodes(root);
-    const blockProblems = blockStructure(text, root);
-    const inside = (start: number, end: number): boolean =>
-      ranges.some((r) => start >= r.start && end <= r.end);
-    if (blockProblems.some((p) => !inside(p.span.start.offset, p.span.end.offset))) return whole();
-    return ranges.map(({ nodes, start, end }) => ({
-      text: text.slice(start, end),
-      offset: start,
-      analysis: analyseStatement(text, nodes, start, end, opts),
-    }));
-  });
+  // Refused before the parse: the parse itself is what grows with the square of their number.
+  const heredocs = tooManyHeredocs(text, opts);
+  if (heredocs) return [{ text, offset: 0, analysis: heredocs }];
+  return parsedOrRefused(
+    text,
+    opts,
+    (tree) => {
+      const root = tree.rootNode;
+      if (text.trim() === "") return [];
+      const whole = (): AnalysedStatement[] => [
+        { text, offset: 0, analysis: tooLong(text, opts) ?? analyseTree(text, root, opts) },
+      ];
+      if (wholeBlock(text, root)) return whole();
+      const ranges = statementNodes(root);
+      const blockProblems = blockStructure(text, root);
+      const inside = (start: number, end: number): boolean =>
+        ranges.some((r) => start >= r.start && end <= r.end);
+      if (blockProblems.some((p) => !inside(p.span.start.offset, p.span.end.offset))) return whole();
+      return ranges.map(({ nodes, start, end }) => ({
+        text: text.slice(start, end),
+        offset: start,
+        analysis: analyseStatement(text, nodes, start, end, opts),
+      }));
+    },
+    (analysis) => [{ text, offset: 0, analysis }],
+  );
 }
 
 function wholeBlock(text: string, root: Node): boolean {

@@ -202,6 +202,16 @@ describe("bad input", () => {
     expect(findExcessiveNesting("- x\n".repeat(5 * limits.maxMarkdownContainers), 100)).toBeUndefined();
   });
 
+  it("refuses a block of link destinations that never close, before remark sees it (red-team: 100 KB of '[x](' took 15 s)", () => {
+    const text = "[x](".repeat(25_000);
+    const t0 = performance.now();
+    expect(() => parseMarkdown(text)).toThrow(/link destinations/);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    // Closed links, however many, and a blank line between unclosed runs are fine.
+    expect(findExcessiveNesting("[x](https://a.example/(b)) ".repeat(5_000), 100)).toBeUndefined();
+    expect(findExcessiveNesting("[x](\n\n".repeat(500), 100)).toBeUndefined();
+  });
+
   it("accepts ordinary depth and ignores nesting-looking text inside fences", () => {
     expect(findExcessiveNesting("> > > - a\n\n**bold** _x_ [a](b)\n", 100)).toBeUndefined();
     expect(findExcessiveNesting("```\n" + "int *p;\n".repeat(500) + "```\n", 100)).toBeUndefined();

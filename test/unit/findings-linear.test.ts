@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { detectFindings } from "../../src/findings/index.js";
 import { extractSkill } from "../../src/extract/index.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
+import { analyseShell, initShell, splitAndAnalyse } from "../../src/shell/index.js";
 import type { ShellAnalysis } from "../../src/model.js";
 import { modelOf } from "./findings-model.js";
 
@@ -32,6 +32,12 @@ describe("detectors stay linear on red-team inputs", () => {
     expect(scanMs(`# T\n\n${para}\n`)).toBeLessThan(15_000);
   }, 120_000);
 
+  // The hidden-comment rule's `<!--([\s\S]*?)-->`/g rescanned to the text's end from every
+  // `<!--` when no `-->` followed (200 KB: 30 s).
+  it("one 300 KB line of HTML comments that never close", () => {
+    expect(scanMs(`# T\n\n${"<!--".repeat(75_000)}\n`)).toBeLessThan(15_000);
+  }, 180_000);
+
   it("a 400 KB letter-only base64 blob after 'Decode'", () => {
     expect(scanMs(`# T\n\nDecode ${"QUFB".repeat(100_000)}\n`)).toBeLessThan(15_000);
   }, 120_000);
@@ -47,5 +53,28 @@ describe("extraction stays linear on red-team inputs", () => {
       extractSkill({ source: "t", file: "SKILL.md", text });
       expect(performance.now() - t0, unit).toBeLessThan(15_000);
     }
+  }, 120_000);
+});
+
+describe("shell parsing stays linear on red-team inputs", () => {
+  // The bash parser's time grows with the square of the number of `<<` (60 KB: 13 s); a block
+  // with more than limits.maxHeredocOperators is refused unparsed, as a limit (not analysed).
+  it("a 100 KB block of heredoc operators is refused, not parsed", () => {
+    const block = Array.from({ length: 2500 }, () => "<<".repeat(20)).join("\n");
+    const t0 = performance.now();
+    const [only, ...rest] = splitAndAnalyse(block);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(rest).toEqual([]);
+    expect(only?.analysis.commands).toEqual([]);
+    expect(only?.analysis.problems.map((p) => [p.code, p.construct])).toEqual([
+      ["limit", "too many heredoc operators"],
+    ]);
+  }, 180_000);
+});
+
+describe("persistence stays linear on a long pipeline", () => {
+  // Each stage tested every earlier stage for a dangerous payload: 15,000 '|' lines took 4 s.
+  it("a bash block of 20,000 pipe stages", () => {
+    expect(scanMs("# T\n\n```bash\n" + "cat x |\n".repeat(20_000) + "cat\n```\n")).toBeLessThan(5_000); // ~0.6 s linear, ~15 s before the fix
   }, 120_000);
 });

@@ -175,10 +175,12 @@ describe("the names of a copied or moved tree (listed on the host at each call)"
 
   it("a tree too large to list is refused, not half-checked", () => {
     for (let i = 0; i <= limits.maxJudgeTreeEntries; i++) put(`big/f${i}.txt`, "");
-    // mv (cp -r meets the link census first, which throws past the same limit).
-    const r = common.judge("mv big copy", at);
-    expect(r.verdict).toBe("deny");
-    expect(r.reason).toContain(`more than ${limits.maxJudgeTreeEntries} entries`);
+    // mv (the copied-tree check) and cp -r / diff (the link census first): a denial, not a throw.
+    for (const cmd of ["mv big copy", "cp -r big copy", "diff -r big big"]) {
+      const r = common.judge(cmd, at);
+      expect(r.verdict, cmd).toBe("deny");
+      expect(r.reason, cmd).toContain(`more than ${limits.maxJudgeTreeEntries} entries`);
+    }
   });
 });
 

@@ -67,6 +67,21 @@ describe("OpenClaw gate: paths OpenClaw rewrites after the hook", () => {
     }
   });
 
+  it("a '..' step is refused for read, write and edit (a symlink before it leads elsewhere)", async () => {
+    const { g, ws, outside } = gate();
+    mkdirSync(path.join(outside, "sub"));
+    writeFileSync(path.join(outside, "secret.txt"), "SECRET\n");
+    symlinkSync(path.join(outside, "sub"), path.join(ws, "link"));
+    writeFileSync(path.join(ws, "notes.txt"), "n\n");
+    for (const p of ["link/../secret.txt", "notes/../notes.txt", `file://${ws}/link/%2e%2e/secret.txt`])
+      for (const e of [read(p), write(p), edit(p)]) {
+        const r = await g.beforeToolCall(e);
+        expect(r?.block, `${e.toolName} ${p}`).toBe(true);
+        expect(r?.blockReason, p).toContain("'..' step");
+      }
+    expect(await g.beforeToolCall(read("notes.txt"))).toBeUndefined();
+  });
+
   it("a trailing </arg_value>> is judged as OpenClaw strips it, once or more", async () => {
     const { g } = gate();
     for (const p of [

@@ -123,7 +123,8 @@ describe("OpenClaw gate red team: file tools", () => {
     ]) {
       const r = await g.beforeToolCall(write(p));
       expect(r?.block, p).toBe(true);
-      expect(r?.blockReason, p).toMatch(/outside the agent's workspace/);
+      // A '..' step is refused before where it leads is worked out.
+      expect(r?.blockReason, p).toMatch(/outside the agent's workspace|'\.\.' step/);
     }
     expect((await g.beforeToolCall(write("keys/authorized_keys")))?.blockReason).toContain("symlink");
   });
