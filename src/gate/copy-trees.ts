@@ -14,6 +14,7 @@
 import type { Policy } from "../policy/types.js";
 import type { Judgement } from "./judge.js";
 import { landingMiss } from "../policy/copy-targets.js";
+import { blockedPathHit } from "../policy/evaluate.js";
 import { normaliseGlob } from "../policy/paths.js";
 import { compiledPathMatch, compilePath } from "../policy/glob.js";
 import { PROTECTED_WRITE_GLOBS } from "../policy/protected.js";
@@ -78,7 +79,12 @@ export function copiedTreeCheck(j: Judgement, view: Policy, viewIn: (dir: string
               kind === "dir"
                 ? `'${src}/${name}' landing at '${landing}'`
                 : `'${src}' does not exist yet: a name it may hold, landing at '${landing}',`;
-            const miss = landingMiss(landing, copies.spec, policy, `commands[${c.rule}] destination`, what);
+            // A blocked path (.git/hooks/**, which `git commit` runs) is refused whatever the spec.
+            // (Real names only: the probes for a source not made yet are protected-file names.)
+            const blocked = kind === "dir" ? blockedPathHit(landing, policy) : undefined;
+            const miss = blocked
+              ? { reason: `${what} names ${blocked.path}, a blocked path (${blocked.glob})` }
+              : landingMiss(landing, copies.spec, policy, `commands[${c.rule}] destination`, what);
             if (miss)
               return deny(
                 `${program}: ${miss.reason}`,
