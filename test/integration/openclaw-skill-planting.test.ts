@@ -4,7 +4,7 @@
 // plugin (agent policy) the two planting calls are blocked, nothing lands and the next session's
 // prompt has no trace of the skill; without the plugin (control) the same calls plant it.
 
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -41,6 +41,10 @@ async function scenario(withPlugin: boolean): Promise<Scenario> {
   // The folders a cloned project may already hold: the planting calls only move into them.
   mkdirSync(path.join(env.workspace, ".agents/skills"), { recursive: true });
   mkdirSync(path.join(env.workspace, "stage/skills"), { recursive: true });
+  // The skill to plant is already in the workspace (a cloned project, an extracted download):
+  // the exec that writes it (call 0) is refused by the gate too, so the moves are tested on it.
+  mkdirSync(path.join(env.workspace, "pwn"), { recursive: true });
+  writeFileSync(path.join(env.workspace, "pwn/SKILL.md"), skill);
   const extra = () =>
     withPlugin ? pluginConfig({ policy: "agent", auditLog: path.join(env.root, "audit.jsonl") }) : {};
   const turn = await startMockModel(calls.map((command) => [{ name: "exec", args: { command } }]));
@@ -89,8 +93,8 @@ describe("skill planting by mv/cp into OpenClaw's skill folders (F1)", () => {
     expect(prompt(control)).toContain("<name>zzpwn</name>");
   });
 
-  it("behind the plugin: the staging call runs, both planting calls are blocked", () => {
-    expect(resultOf(guarded, 0)).not.toMatch(/skillwall blocked this/);
+  it("behind the plugin: writing a SKILL.md by exec and both planting calls are blocked", () => {
+    expect(resultOf(guarded, 0)).toMatch(/skillwall blocked this exec call: skill\.md is read by the agent/);
     expect(existsSync(path.join(guarded.env.workspace, "pwn/SKILL.md"))).toBe(true);
     for (const i of [1, 2]) expect(resultOf(guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
   });
