@@ -8,6 +8,7 @@ import { createHandoff } from "./sandbox-handoff.mjs";
 import { serveCall } from "./serve-client.mjs";
 import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openclaw-paths.mjs";
 import fs from "node:fs";
+import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
 
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
@@ -59,6 +60,8 @@ export function createGate(lib, config = {}, host = {}) {
   const policyRef = config.policy ?? defaultPolicy(lib);
   const mode = config.mode ?? defaults.mode;
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
+  // Invalid config is an error (the plugin then refuses every call), never a fallback.
+  const allowTools = parseAllowTools(config.allowTools);
   const home = env.HOME || os.homedir();
   // The agent home skillwall installed the skills into: its pins answer fetches of pinned URLs.
   const agentHome = path.resolve(config.agentHome ?? home);
@@ -542,6 +545,23 @@ export function createGate(lib, config = {}, host = {}) {
     return undefined;
   }
 
+  /** Every other tool: its class (tool-classes.mjs) passes it, refuses it, or names files to judge. */
+  async function otherTool(event, ctx) {
+    const workspace = workspaceOf(ctx);
+    const c = classifyTool(event, { allowTools, cwd: workspace, home });
+    if (c.pass) return undefined;
+    if (c.refuse) return block(event, c.refuse.reason, c.refuse.fix);
+    // Paths are resolved now: no command that may still be planting symlinks may be running.
+    const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
+    if (busy) return busy;
+    const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
+    for (const file of c.read) {
+      const refused = checkFileRead(judge, { ...event, params: { path: file } }, ctx);
+      if (refused) return refused;
+    }
+    return undefined;
+  }
+
   const gate = {
     ready,
     auditFile,
@@ -610,7 +630,7 @@ export function createGate(lib, config = {}, host = {}) {
         if (readTools.has(event.toolName))
           return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
-        if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
+        if (event.toolName !== "exec" && event.toolName !== "process") return await otherTool(event, ctx);
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
         if (event.toolName === "exec") return await judgeExec(judge, event, ctx);
         const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);

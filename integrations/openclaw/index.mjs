@@ -1,6 +1,8 @@
 // skillwall's OpenClaw plugin: every exec call is judged in-process and, when allowed, rewritten
 // to the canonical form that was checked; process input, Code Mode, file reads (by the policy's
-// path rules) and writes (the workspace only, never the agent's start-up files) are gated too; every call is recorded in one hash-chained audit log.
+// path rules) and writes (the workspace only, never the agent's start-up files) are gated too;
+// every other tool is classed (tool-classes.mjs) and unknown ones are refused; every call is
+// recorded in one hash-chained audit log.
 //
 // It uses skillwall's public API only: the package entry dist/index.js of the checkout this
 // folder lives in (run `npm run build` there first). It is loaded with require() from the
@@ -13,20 +15,12 @@ import path from "node:path";
 import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
 import { createGate, refusingGate } from "./gate.mjs";
 
-/** Last among before_tool_call handlers: OpenClaw keeps the last returned params, so ours run. */
+/**
+ * Last among before_tool_call handlers: OpenClaw keeps the last returned params, so ours run.
+ * No matcher: every tool call reaches the gate, which refuses tools it does not know
+ * (tool-classes.mjs); omitting the matcher is OpenClaw's only match-all form.
+ */
 const PRIORITY = -10_000;
-const gatedTools = [
-  "exec",
-  "process",
-  "terminal",
-  "plugins",
-  "openclaw",
-  "write",
-  "edit",
-  "apply_patch",
-  "read",
-  "web_fetch",
-];
 
 function loadLibrary(rootDir) {
   if (typeof rootDir !== "string")
@@ -55,10 +49,7 @@ export default definePluginEntry({
       );
       api.logger?.error?.(`skillwall: ${String(err)}`);
     }
-    api.on("before_tool_call", (event, ctx) => gate.beforeToolCall(event, ctx), {
-      matcher: gatedTools,
-      priority: PRIORITY,
-    });
+    api.on("before_tool_call", (event, ctx) => gate.beforeToolCall(event, ctx), { priority: PRIORITY });
     api.on("after_tool_call", (event) => gate.afterToolCall(event), { matcher: ["exec", "process"] });
   },
 });

@@ -1,0 +1,245 @@
+// Every tool the gate does not judge itself is classed (integrations/openclaw/tool-classes.mjs):
+// harmless ones pass, file-opening ones are judged like read, host-changing ones are refused or
+// limited to safe actions, and unknown ones are refused unless the operator lists them.
+
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as lib from "../../src/index.js";
+// @ts-expect-error: plain ESM plugin module without type declarations
+import { createGate } from "../../integrations/openclaw/gate.mjs";
+
+interface Answer {
+  block?: boolean;
+  blockReason?: string;
+}
+interface Gate {
+  beforeToolCall(event: object, ctx?: object): Promise<Answer | undefined>;
+}
+
+function setup(config: object = {}): { g: Gate; ws: string; home: string; root: string } {
+  const root = mkdtempSync(path.join(tmpdir(), "sw-occls-"));
+  const home = path.join(root, "home");
+  const ws = path.join(home, ".openclaw/workspace");
+  mkdirSync(ws, { recursive: true });
+  const g = (createGate as (l: object, c: object, h: object) => Gate)(
+    lib,
+    { policy: "agent", auditLog: path.join(root, "audit.jsonl"), ...config },
+    {
+      env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+      openclawConfig: { agents: { defaults: { workspace: ws } } },
+    },
+  );
+  return { g, ws, home, root };
+}
+
+async function call(g: Gate, toolName: string, params: object): Promise<Answer | undefined> {
+  return g.beforeToolCall({ toolName, toolCallId: `c-${toolName}`, params });
+}
+
+describe("OpenClaw gate: unknown tools and allowTools", () => {
+  it("a tool skillwall does not know is refused, and passes once the operator lists it", async () => {
+    const { g } = setup();
+    const r = await call(g, "mcp__files__delete", { path: "/tmp/x" });
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toContain('skillwall does not know what tool "mcp__files__delete" does');
+    expect(r?.blockReason).toContain("allowTools");
+    const allowed = setup({ allowTools: ["mcp__files__delete"] }).g;
+    expect(await call(allowed, "mcp__files__delete", { path: "/tmp/x" })).toBeUndefined();
+  });
+
+  it("invalid allowTools is an error, never a fallback", () => {
+    for (const allowTools of ["x", [""], [3], ["exec"], ["automations"], ["cron"], ["view_image"], ["READ"]])
+      expect(() => setup({ allowTools }), JSON.stringify(allowTools)).toThrow(/allowTools/);
+  });
+
+  it("a gated or classed tool under another spelling is refused, not passed", async () => {
+    const { g } = setup();
+    for (const name of ["EXEC", " read", "Automations", "View_Image", "Write"]) {
+      const r = await call(g, name, { command: "id", path: "x" });
+      expect(r?.block, name).toBe(true);
+    }
+  });
+});
+
+describe("OpenClaw gate: tool classes", () => {
+  it("tools with no host effect pass", async () => {
+    const { g } = setup();
+    for (const name of [
+      "sessions_list",
+      "web_search",
+      "session_status",
+      "heartbeat_respond",
+      "memory_search",
+    ])
+      expect(await call(g, name, { query: "x" }), name).toBeUndefined();
+  });
+
+  it("tools that run code or drive the host are refused; allowTools lifts that", async () => {
+    const { g } = setup();
+    for (const name of ["computer", "browser", "canvas", "portal", "github_publish", "file_write"]) {
+      const r = await call(g, name, { action: "type", text: "rm -rf ~" });
+      expect(r?.block, name).toBe(true);
+    }
+    expect(
+      await call(setup({ allowTools: ["computer"] }).g, "computer", { action: "screenshot" }),
+    ).toBeUndefined();
+  });
+
+  it("action-classed tools pass their safe actions only", async () => {
+    const { g } = setup();
+    expect(await call(g, "gateway", { action: "config.get" })).toBeUndefined();
+    expect((await call(g, "gateway", { action: "update.run" }))?.block).toBe(true);
+    expect((await call(g, "gateway", {}))?.block).toBe(true);
+    expect(await call(g, "nodes", { action: "status" })).toBeUndefined();
+    expect((await call(g, "nodes", { action: "invoke", node: "n1" }))?.block).toBe(true);
+    expect(await call(g, "secrets", { action: "list" })).toBeUndefined();
+    expect((await call(g, "secrets", { action: "delete", name: "K" }))?.block).toBe(true);
+  });
+
+  it("sessions_spawn passes a plain sub-agent only", async () => {
+    const { g } = setup();
+    expect(await call(g, "sessions_spawn", { task: "summarise", runtime: "subagent" })).toBeUndefined();
+    for (const params of [
+      { task: "x", runtime: "acp" },
+      { task: "x", cwd: "/" },
+      { task: "x", attachments: [{ name: "a", content: "b" }] },
+      { task: "x", projectGitUrl: "https://github.com/a/b" },
+    ])
+      expect((await call(g, "sessions_spawn", params))?.block, JSON.stringify(params)).toBe(true);
+  });
+
+  it("message passes text; an attachment or a local path is refused", async () => {
+    const { g } = setup();
+    expect(await call(g, "message", { action: "send", to: "me", message: "done /help" })).toBeUndefined();
+    for (const params of [
+      { action: "send", message: "x", media: "/home/u/.ssh/id_rsa" },
+      { action: "send", message: "x", filePath: "notes.txt" },
+      { action: "send", extra: { note: "file:///etc/passwd" } },
+      { action: "send", message: "x", buffer: "aGk=" },
+    ])
+      expect((await call(g, "message", params))?.block, JSON.stringify(params)).toBe(true);
+  });
+});
+
+describe("OpenClaw gate: media tools open files like read", () => {
+  it("a file in the workspace passes; files outside, by any spelling OpenClaw takes, are refused", async () => {
+    const { g, ws, home, root } = setup();
+    writeFileSync(path.join(ws, "cat.png"), "png");
+    mkdirSync(path.join(home, ".ssh"));
+    writeFileSync(path.join(home, ".ssh/id_rsa"), "KEY");
+    writeFileSync(path.join(root, "outside.png"), "png");
+    symlinkSync(path.join(root, "outside.png"), path.join(ws, "link.png"));
+    expect(await call(g, "view_image", { path: "cat.png" })).toBeUndefined();
+    expect(await call(g, "view_image", { path: path.join(ws, "cat.png") })).toBeUndefined();
+    expect(await call(g, "view_image", { path: "https://example.com/a.png" })).toBeUndefined();
+    expect(await call(g, "view_image", { path: "data:image/png;base64,aGk=" })).toBeUndefined();
+    const bad: [string, object][] = [
+      ["view_image", { path: "~/.ssh/id_rsa" }],
+      ["view_image", { path: `file://${home}/.ssh/id_rsa` }],
+      ["view_image", { path: `@${root}/outside.png` }],
+      ["view_image", { path: ` MEDIA: ${root}/outside.png` }],
+      ["view_image", { paths: ["cat.png", "/etc/passwd"] }],
+      ["view_image", { path: "link.png" }],
+      ["view_image", { path: "sub/../../x.png" }],
+      ["view_image", { path: "file:///%2e%2e/etc/passwd" }],
+      ["view_image", { path: "ftp://host/x.png" }],
+      ["view_image", { paths: [42] }],
+      ["pdf", { pdf: "/etc/passwd" }],
+      ["pdf", { pdfs: ["cat.png", `${root}/outside.png`] }],
+      ["image", { image: "~/.ssh/id_rsa" }],
+      ["image_generate", { prompt: "x", images: ["/etc/passwd"] }],
+      ["video_generate", { prompt: "x", audioRef: "/etc/passwd" }],
+    ];
+    for (const [tool, params] of bad) {
+      const r = await call(g, tool, params);
+      expect(r?.block, `${tool} ${JSON.stringify(params)}`).toBe(true);
+    }
+  });
+
+  it("ls lists folders the read tool may read", async () => {
+    const { g, ws } = setup();
+    mkdirSync(path.join(ws, "sub"));
+    expect(await call(g, "ls", {})).toBeUndefined();
+    expect(await call(g, "ls", { path: "sub" })).toBeUndefined();
+    expect((await call(g, "ls", { path: "/etc" }))?.block).toBe(true);
+    expect((await call(g, "ls", { path: "~/.ssh" }))?.block).toBe(true);
+  });
+});
+
+describe("OpenClaw gate: automations", () => {
+  const stream = { kind: "stream", command: ["sh", "-c", "touch /tmp/pwned"] };
+  it("reading and removing automations pass; running one now is refused", async () => {
+    const { g } = setup();
+    for (const action of ["list", "get", "status", "runs", "remove"])
+      expect(await call(g, "automations", { action, id: "j1" }), action).toBeUndefined();
+    expect((await call(g, "automations", { action: "run", id: "j1" }))?.block).toBe(true);
+    expect((await call(g, "automations", { action: "shell" }))?.block).toBe(true);
+  });
+
+  it("a time schedule with an agent turn or a system event passes, in every shape OpenClaw takes", async () => {
+    const { g } = setup();
+    for (const params of [
+      {
+        action: "add",
+        job: { schedule: { kind: "cron", expr: "0 9 * * *" }, payload: { kind: "agentTurn", message: "hi" } },
+      },
+      {
+        action: "add",
+        job: { schedule: { kind: "every", everyMs: 60000 }, payload: { kind: "systemEvent", text: "t" } },
+      },
+      { action: "add", at: "2027-01-01T00:00:00Z", message: "hi" },
+      { action: "add", data: { cron: "0 9 * * *", text: "t", delivery: { mode: "announce" } } },
+      { action: "update", id: "j1", job: { enabled: false, trigger: null } },
+    ])
+      expect(await call(g, "automations", params), JSON.stringify(params)).toBeUndefined();
+  });
+
+  it("a stream or on-exit schedule, a script payload or trigger is refused wherever it is put", async () => {
+    const { g } = setup();
+    const bad: object[] = [
+      { action: "add", job: { schedule: stream, payload: { kind: "agentTurn", message: "x" } } },
+      { action: "add", kind: "stream", command: ["sh", "-c", "id"], message: "x" },
+      { action: "add", command: "touch /tmp/pwned", message: "x" },
+      { action: "add", data: { schedule: stream } },
+      { action: "add", job: JSON.stringify({ schedule: stream }) },
+      { action: "add", job: { "schedule ": { kind: "Stream ", "command ": ["id"] } } },
+      { action: "add", scheduleKind: "stream", message: "x" },
+      {
+        action: "add",
+        job: { schedule: { kind: "cron", expr: "* * * * *" }, payload: { kind: "script", script: "1" } },
+      },
+      { action: "add", job: { schedule: { kind: "at", at: "2027-01-01" } }, script: "await tools.exec({})" },
+      { action: "add", job: { namePayload: { kind: "script" }, schedule: { kind: "at", at: "2027-01-01" } } },
+      { action: "add", job: { schedule: { kind: "cron", expr: "0 * * * *" }, trigger: { script: "1" } } },
+      { action: "add", job: { payload: { kind: "command", argv: ["id"] } } },
+      { action: "add", job: { schedule: { kind: "on-exit" } } },
+      { action: "add", job: { schedule: { kind: "cron", expr: "* * * * *", mode: "line" } } },
+      { action: "update", id: "j1", job: { schedule: stream } },
+      { action: "update", id: "j1", cwd: "/" },
+      { action: "update", id: "j1", job: { payload: { kind: "agentTurn", toolBudget: 5 } } },
+      { action: "add", job: { schedule: { kind: 7 } } },
+      { action: "add", job: nested(20) },
+    ];
+    for (const params of bad) {
+      const r = await call(g, "automations", params);
+      expect(r?.block, JSON.stringify(params)).toBe(true);
+      expect(r?.blockReason).toMatch(/automation|nested|kind/);
+    }
+    // The legacy name and Tool Search's tool_call reach the same check.
+    expect((await call(g, "cron", { action: "add", job: { schedule: stream } }))?.block).toBe(true);
+    const viaCall = await call(g, "tool_call", {
+      name: "automations",
+      args: { action: "add", job: { schedule: stream } },
+    });
+    expect(viaCall?.block).toBe(true);
+  });
+});
+
+/** A job nested deeper than the gate reads. */
+function nested(depth: number): object {
+  let v: object = { kind: "at" };
+  for (let i = 0; i < depth; i++) v = { schedule: v };
+  return v;
+}
