@@ -25,7 +25,8 @@ function setup(config: object = {}): { g: Gate; ws: string; home: string; root: 
   mkdirSync(ws, { recursive: true });
   const g = (createGate as (l: object, c: object, h: object) => Gate)(
     lib,
-    { policy: "agent", auditLog: path.join(root, "audit.jsonl"), ...config },
+    // A loaded machine may take longer than the default 5 s to load the policy.
+    { policy: "agent", auditLog: path.join(root, "audit.jsonl"), timeoutMs: 60000, ...config },
     {
       env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
       openclawConfig: { agents: { defaults: { workspace: ws } } },
@@ -133,10 +134,13 @@ describe("OpenClaw gate: media tools open files like read", () => {
     symlinkSync(path.join(root, "outside.png"), path.join(ws, "link.png"));
     expect(await call(g, "view_image", { path: "cat.png" })).toBeUndefined();
     expect(await call(g, "view_image", { path: path.join(ws, "cat.png") })).toBeUndefined();
+    expect(await call(g, "view_image", { path: " @ MEDIA:cat.png" })).toBeUndefined();
     expect(await call(g, "view_image", { path: "https://example.com/a.png" })).toBeUndefined();
+    writeFileSync(path.join(home, "notes.png"), "png");
     expect(await call(g, "view_image", { path: "data:image/png;base64,aGk=" })).toBeUndefined();
     const bad: [string, object][] = [
       ["view_image", { path: "~/.ssh/id_rsa" }],
+      ["view_image", { path: "~/notes.png" }],
       ["view_image", { path: `file://${home}/.ssh/id_rsa` }],
       ["view_image", { path: `@${root}/outside.png` }],
       ["view_image", { path: ` MEDIA: ${root}/outside.png` }],
