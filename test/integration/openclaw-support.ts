@@ -40,7 +40,7 @@ export interface ChatMessage {
 export interface MockModel {
   port: number;
   /** Every request body received. */
-  requests: Array<{ messages: ChatMessage[] }>;
+  requests: Array<{ messages: ChatMessage[]; tools?: string[] }>;
   /** The tool messages of the last request: what the model saw as results. */
   toolMessages(): Array<{ id: string; text: string }>;
   close(): Promise<void>;
@@ -62,14 +62,16 @@ export async function startMockModel(turns: ToolCall[][]): Promise<MockModel> {
     let body = "";
     req.on("data", (c: Buffer) => (body += c.toString("utf8")));
     req.on("end", () => {
-      let parsed: { messages?: ChatMessage[] } = {};
+      let parsed: { messages?: ChatMessage[]; tools?: Array<{ function?: { name?: string } }> } = {};
       try {
         parsed = JSON.parse(body) as typeof parsed;
       } catch {
         /* answered below with text */
       }
       const messages = parsed.messages ?? [];
-      if (req.url?.includes("chat/completions")) requests.push({ messages });
+      // The tools the agent offered the model (its tool list after OpenClaw's profile and policy).
+      const tools = (parsed.tools ?? []).map((t) => String(t.function?.name));
+      if (req.url?.includes("chat/completions")) requests.push({ messages, tools });
       const seen = messages.filter((m) => m.role === "tool").length;
       let at = 0;
       let turn: ToolCall[] | undefined;
