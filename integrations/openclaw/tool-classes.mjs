@@ -165,6 +165,25 @@ const forbiddenAutomationKeys = new Set([
   "toolbudget",
   "env",
 ]);
+/**
+ * Every other field an automation's add/update may carry, at any depth (lowercased): the call's
+ * own (id, job, data …), a job's, a time schedule's, a turn/event payload's, delivery,
+ * failure alerts and pacing, as OpenClaw 2026.9.6's cron tool schema and normaliser read them.
+ * A field outside this list is refused: the gate has not classed what it does.
+ */
+const knownAutomationKeys = new Set([
+  ...["action", "id", "jobid", "job", "data", "contextmessages", "timeoutms", "runmode"],
+  ...["name", "declarationkey", "displayname", "owner", "schedule", "pacing", "trigger"],
+  ...["sessiontarget", "wakemode", "payload", "delivery", "enabled", "description"],
+  ...["deleteafterrun", "agentid", "sessionkey", "failurealert", "namepayload", "sessiontargetname"],
+  ...["kind", "schedulekind", "at", "atms", "every", "everyms", "anchorms", "cron", "expr", "tz"],
+  ...["stagger", "staggerms", "exact", "message", "text", "model", "fallbacks", "toolsallow"],
+  ...["thinking", "timeoutseconds", "lightcontext", "allowunsafeexternalcontent"],
+  ...["mode", "channel", "to", "threadid", "accountid", "besteffort", "failuredestination"],
+  ...["completiondestination", "cooldownms", "after", "min", "max"],
+]);
+/** Parameters that send a tool's request to another gateway, where skillwall may not be loaded. */
+const otherGatewayKeys = new Set(["gatewayurl", "gatewaytoken"]);
 /** Keys of a schedule or payload kind (namePayload/scheduleKind are repaired into them). */
 const kindKeys = new Set(["kind", "schedulekind", "payloadkind"]);
 /** How deep a call's parameters are read (automations, message); deeper is refused rather than half read. */
@@ -221,6 +240,12 @@ export function classifyTool(event, { allowTools, cwd, home }) {
       `call it as ${name}`,
     );
   if (allowTools.has(name)) return { pass: true };
+  const elsewhere = Object.keys(p).find((k) => otherGatewayKeys.has(k.trim().toLowerCase()));
+  if (elsewhere !== undefined)
+    return refuse(
+      `${name} with ${elsewhere} talks to another gateway, where skillwall may not be loaded`,
+      `omit ${elsewhere}`,
+    );
   if (passTools.has(name)) return { pass: true };
   if (refuseTools.has(name))
     return refuse(
@@ -378,6 +403,8 @@ function checkAutomationWrite(p) {
     const k = key.trim().toLowerCase();
     if (forbiddenAutomationKeys.has(k) && !(k === "trigger" && value === null))
       problem = `sets ${JSON.stringify(key)}, a field of a command, stream or script job`;
+    else if (!knownAutomationKeys.has(k))
+      problem = `sets ${JSON.stringify(key)}, a field skillwall has not classed`;
     else if (kindKeys.has(k) && !isRecord(value)) {
       const kind = typeof value === "string" ? value.trim().toLowerCase() : value;
       if (!safeKinds.has(kind))

@@ -93,6 +93,7 @@ describe("OpenClaw gate: tool classes", () => {
     expect(await call(g, "gateway", { action: "config.get" })).toBeUndefined();
     expect((await call(g, "gateway", { action: "update.run" }))?.block).toBe(true);
     expect((await call(g, "gateway", {}))?.block).toBe(true);
+    expect((await call(g, "sessions_list", { gatewayUrl: "ws://other:1" }))?.block).toBe(true);
     expect(await call(g, "nodes", { action: "status" })).toBeUndefined();
     expect((await call(g, "nodes", { action: "invoke", node: "n1" }))?.block).toBe(true);
     expect(await call(g, "secrets", { action: "list" })).toBeUndefined();
@@ -225,6 +226,18 @@ describe("OpenClaw gate: automations", () => {
       { action: "update", id: "j1", job: { payload: { kind: "agentTurn", toolBudget: 5 } } },
       { action: "add", job: { schedule: { kind: 7 } } },
       { action: "add", job: nested(20) },
+      {
+        action: "add",
+        job: {
+          schedule: { kind: "cron", expr: "0 * * * *" },
+          payload: { kind: "agentTurn", message: "x", hook: "sh" },
+        },
+      },
+      {
+        action: "add",
+        gatewayUrl: "ws://127.0.0.1:9",
+        job: { schedule: { kind: "cron", expr: "0 * * * *" } },
+      },
     ];
     for (const params of bad) {
       const r = await call(g, "automations", params);
