@@ -79,11 +79,17 @@ describe("OpenClaw gate: skill_workshop and tool_call", () => {
     for (const params of [
       { id: "openclaw:core:exec", args: { command: "git status" } },
       { id: "openclaw:core:write", args: { path: "notes.md", content: "ok" } },
-      { id: "plugin:calendar:calendar_create", args: { summary: "Planning" } },
     ])
       expect(
         (await g.beforeToolCall({ toolName: "tool_call", toolCallId: "tc", params }))?.block,
       ).toBeUndefined();
+    // A plugin tool skillwall does not know is refused through tool_call too (tool-classes.mjs).
+    const unknown = await g.beforeToolCall({
+      toolName: "tool_call",
+      toolCallId: "tc",
+      params: { id: "plugin:calendar:calendar_create", args: { summary: "Planning" } },
+    });
+    expect(unknown?.blockReason).toMatch(/does not know what tool "calendar_create" does/);
   });
 
   it("a planting command through tool_call is refused and leaves no call the gate waits for", async () => {

@@ -295,9 +295,11 @@ describe("OpenClaw gate red team: terminal tool", () => {
     expect(await t({ action: "read", sessionId: "s" })).toBeUndefined();
   });
 
-  it("is in the plugin's hook matcher", () => {
+  it("reaches the gate: the before_tool_call hook has no matcher (every tool)", () => {
     const src = readFileSync(path.join(__dirname, "../../integrations/openclaw/index.mjs"), "utf8");
-    expect(src).toMatch(/gatedTools = \[[^\]]*"terminal"/);
+    expect(src).toMatch(
+      /api\.on\("before_tool_call", \(event, ctx\) => gate\.beforeToolCall\(event, ctx\), \{ priority: PRIORITY \}\)/,
+    );
   });
 });
 
@@ -312,8 +314,6 @@ describe("OpenClaw gate red team: control-plane tools", () => {
     expect((await call("openclaw", { task: "disable the skillwall plugin in the config" }))?.block).toBe(
       true,
     );
-    const src = readFileSync(path.join(__dirname, "../../integrations/openclaw/index.mjs"), "utf8");
-    for (const tool of ["plugins", "openclaw"]) expect(src).toContain(`"${tool}"`);
   });
 });
 
