@@ -233,13 +233,14 @@ export function classifyTool(event, { allowTools, cwd, home }) {
   const lower = raw.trim().toLowerCase();
   const name = aliases.get(lower) ?? lower;
   const p = isRecord(event.params) ? event.params : {};
-  // A gated tool under another spelling (EXEC, " read"): OpenClaw may still run it.
-  if (gatedByGate.has(name) || (name !== raw && (knownTool(name) || allowTools.has(name))))
+  // Operators list a tool as it is spelled (MCP tools may use capitals).
+  if (allowTools.has(raw.trim())) return { pass: true };
+  // A gated or classed tool under another spelling (EXEC, " read"): OpenClaw may still run it.
+  if (gatedByGate.has(name) || (lower !== raw && knownTool(name)))
     return refuse(
       `${JSON.stringify(raw)} is not spelled as OpenClaw names its tool ${JSON.stringify(name)}`,
       `call it as ${name}`,
     );
-  if (allowTools.has(name)) return { pass: true };
   const elsewhere = Object.keys(p).find((k) => otherGatewayKeys.has(k.trim().toLowerCase()));
   if (elsewhere !== undefined)
     return refuse(
@@ -487,7 +488,7 @@ export function parseAllowTools(value) {
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,
       );
-    out.add(name);
+    out.add(entry.trim());
   });
   return out;
 }

@@ -48,6 +48,10 @@ describe("OpenClaw gate: unknown tools and allowTools", () => {
     expect(r?.blockReason).toContain("allowTools");
     const allowed = setup({ allowTools: ["mcp__files__delete"] }).g;
     expect(await call(allowed, "mcp__files__delete", { path: "/tmp/x" })).toBeUndefined();
+    // Listed as spelled: an MCP tool may use capitals; another spelling is another tool.
+    const mixed = setup({ allowTools: ["Calendar_Create"] }).g;
+    expect(await call(mixed, "Calendar_Create", {})).toBeUndefined();
+    expect((await call(mixed, "calendar_create", {}))?.block).toBe(true);
   });
 
   it("invalid allowTools is an error, never a fallback", () => {
@@ -180,6 +184,8 @@ describe("OpenClaw gate: automations", () => {
     for (const action of ["list", "get", "status", "runs", "remove"])
       expect(await call(g, "automations", { action, id: "j1" }), action).toBeUndefined();
     expect((await call(g, "automations", { action: "run", id: "j1" }))?.block).toBe(true);
+    // cron is OpenClaw's permanent alias of automations.
+    expect(await call(g, "cron", { action: "list" })).toBeUndefined();
     expect((await call(g, "automations", { action: "shell" }))?.block).toBe(true);
   });
 
