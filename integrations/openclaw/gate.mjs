@@ -9,6 +9,29 @@ import { serveCall } from "./serve-client.mjs";
 import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openclaw-paths.mjs";
 import fs from "node:fs";
 
+/**
+ * The tools the plugin's before_tool_call hook is registered for. OpenClaw runs a hook only for
+ * the tool names in its matcher, so every tool this gate decides must be listed here (a tool
+ * handled below but missing here is never gated; test/unit/openclaw-gate-matcher.test.ts).
+ */
+export const gatedTools = [
+  "exec",
+  "process",
+  "terminal",
+  "plugins",
+  "openclaw",
+  "gateway",
+  "write",
+  "edit",
+  "apply_patch",
+  "read",
+  "web_fetch",
+  "skill_workshop",
+  "tool_call",
+  "automations",
+  "cron",
+];
+
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
 /** terminal-tool actions that send nothing into the shell. */
@@ -19,6 +42,19 @@ const workshopReadOnly = new Set(["read", "list", "inspect", "history"]);
 const toolSearchCall = "tool_call";
 /** Fields of tool_call that pick the target; the rest (or `args`) are the target's parameters. */
 const toolCallSelectors = new Set(["id", "name", "tool", "args", "arguments"]);
+/** gateway-tool actions that change nothing (update.run replaces the OpenClaw this gate mirrors). */
+const gatewayReadOnly = new Set(["config.get", "config.schema.lookup"]);
+/**
+ * automations (cron) job fields that make the Gateway run a program or a script itself, outside
+ * every exec call: a `stream` schedule's `command` argv (spawned with the Gateway's environment),
+ * `on-exit` schedules, `command` and `script` payloads, trigger scripts. OpenClaw also accepts them
+ * flat (top-level `command`, `script`), so keys are looked for at any depth.
+ */
+const automationRunKeys = new Set(["command", "argv", "script", "trigger", "cwd", "input"]);
+const automationRunKinds = new Set(["stream", "on-exit", "command", "script"]);
+/** Deepest nesting of an automations call the gate reads; deeper is refused. */
+const maxAutomationDepth = 32;
+
 /** plugins-tool actions that change nothing. */
 const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
@@ -511,6 +547,44 @@ export function createGate(lib, config = {}, host = {}) {
       for (const [id, p] of planting) if (p.sessionId === session) planting.delete(id);
   }
 
+  /**
+   * automations: a job the Gateway runs as an agent turn or a system event passes (its tool calls
+   * come through this hook); a job that makes the Gateway spawn a program or run a script is
+   * refused, as is a call the gate cannot read (too deep, a JSON text it cannot parse).
+   */
+  function checkAutomation(event) {
+    const why = automationRunField(event.params, 0);
+    return why === undefined
+      ? undefined
+      : block(
+          event,
+          `${why}: the Gateway would run it itself, outside every exec call skillwall judges`,
+          "schedule an agentTurn or systemEvent job; its commands then go through exec",
+        );
+  }
+  function automationRunField(value, depth) {
+    if (depth > maxAutomationDepth) return "the call is nested too deeply to read";
+    if (typeof value === "string") {
+      const text = value.trim();
+      if (!text.startsWith("{") && !text.startsWith("[")) return undefined;
+      try {
+        return automationRunField(JSON.parse(text), depth + 1);
+      } catch {
+        return "a field holds JSON text the gate cannot read";
+      }
+    }
+    if (typeof value !== "object" || value === null) return undefined;
+    for (const [key, v] of Object.entries(value)) {
+      const k = key.trim().toLowerCase();
+      if (automationRunKeys.has(k)) return `the job sets ${JSON.stringify(key)}`;
+      if (k === "kind" && typeof v === "string" && automationRunKinds.has(v.trim().toLowerCase()))
+        return `the job is of kind ${JSON.stringify(v)}`;
+      const inner = automationRunField(v, depth + 1);
+      if (inner !== undefined) return inner;
+    }
+    return undefined;
+  }
+
   /** tool_call: the target tool's call judged as if made directly (blocked when that is blocked). */
   async function checkToolCall(event, ctx) {
     const p = event.params ?? {};
@@ -609,6 +683,15 @@ export function createGate(lib, config = {}, host = {}) {
           return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
           return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
+        if (event.toolName === "automations" || event.toolName === "cron") return checkAutomation(event);
+        if (event.toolName === "gateway")
+          return gatewayReadOnly.has(event.params?.action)
+            ? undefined
+            : block(
+                event,
+                "updating OpenClaw replaces the agent runtime whose tool calls this gate was written for",
+                "the operator updates OpenClaw with the openclaw CLI",
+              );
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return undefined;
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);

@@ -11,22 +11,10 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { definePluginEntry } from "openclaw/plugin-sdk/plugin-entry";
-import { createGate, refusingGate } from "./gate.mjs";
+import { createGate, gatedTools, refusingGate } from "./gate.mjs";
 
 /** Last among before_tool_call handlers: OpenClaw keeps the last returned params, so ours run. */
 const PRIORITY = -10_000;
-const gatedTools = [
-  "exec",
-  "process",
-  "terminal",
-  "plugins",
-  "openclaw",
-  "write",
-  "edit",
-  "apply_patch",
-  "read",
-  "web_fetch",
-];
 
 function loadLibrary(rootDir) {
   if (typeof rootDir !== "string")
