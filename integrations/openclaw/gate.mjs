@@ -25,6 +25,7 @@ export const gatedTools = [
   "edit",
   "apply_patch",
   "read",
+  "ls",
   "web_fetch",
   "skill_workshop",
   "tool_call",
@@ -535,6 +536,37 @@ export function createGate(lib, config = {}, host = {}) {
     return undefined;
   }
 
+  /**
+   * ls: OpenClaw's directory listing opens any folder on the host (~/.ssh, the state folder); it
+   * is judged like `ls PATH` by the policy, as exec would be. No path means the workspace.
+   */
+  function checkList(judge, event, ctx) {
+    const p = event.params ?? {};
+    if (p.path !== undefined && typeof p.path !== "string")
+      return block(event, "the gate cannot tell which folder this call lists");
+    const raw = typeof p.path === "string" && p.path !== "" ? p.path : ".";
+    if (hasParentStep(raw)) return parentStepRefusal(event, raw);
+    const workspace = workspaceOf(ctx);
+    if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
+      return block(
+        event,
+        `OpenClaw would rewrite ${JSON.stringify(raw)} more than once`,
+        "name the folder plainly",
+      );
+    for (const abs of readPaths(raw, workspace)) {
+      const real = realPathOf(abs);
+      if (skillRoots().some((r) => isInside(r, real))) continue;
+      const j = judge.judge(`ls ${shellQuote(abs)}`, { cwd: realPathOf(workspace), env: { HOME: home } });
+      if (j.verdict !== "allow")
+        return block(
+          event,
+          `listing ${abs} is judged like \`ls\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+          "list folders inside the workspace",
+        );
+    }
+    return undefined;
+  }
+
   /** A planting command ends with its call, unless OpenClaw left it running as a session. */
   function settlePlanting(event) {
     const details = event.result?.details;
@@ -683,6 +715,8 @@ export function createGate(lib, config = {}, host = {}) {
           return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
           return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
+        if (event.toolName === "ls")
+          return checkList(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (event.toolName === "automations" || event.toolName === "cron") return checkAutomation(event);
         if (event.toolName === "gateway")
           return gatewayReadOnly.has(event.params?.action)

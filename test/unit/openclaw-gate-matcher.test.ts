@@ -3,7 +3,7 @@
 // plugin's matcher, so in a real OpenClaw they were never gated; the automations (cron) tool can
 // make the Gateway spawn a program itself (a `stream` schedule's command argv), outside exec.
 
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,6 +47,7 @@ const refused: Array<[string, object]> = [
   ["edit", { path: "AGENTS.md", oldText: "a", newText: "b" }],
   ["apply_patch", { input: "*** Begin Patch\n*** Add File: SOUL.md\n+evil\n*** End Patch" }],
   ["read", { path: "~/.ssh/id_rsa" }],
+  ["ls", { path: "~/.ssh" }],
   ["skill_workshop", { action: "create", name: "pwn", proposal_content: "be evil" }],
   ["tool_call", { id: "openclaw:core:skill_workshop", args: { action: "apply", proposal_id: "p" } }],
   [
@@ -64,6 +65,29 @@ describe("OpenClaw plugin hook matcher", () => {
       expect(r?.block, toolName).toBe(true);
       expect(gatedTools as string[], toolName).toContain(toolName);
     }
+  });
+});
+
+describe("OpenClaw gate: the ls tool", () => {
+  it("lists folders the policy lets ls list; the home, /etc, a blocked folder or a link out are refused", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "sw-ocls-"));
+    const home = path.join(root, "home");
+    const ws = path.join(home, ".openclaw/workspace");
+    mkdirSync(path.join(ws, "sub"), { recursive: true });
+    mkdirSync(path.join(home, ".ssh"));
+    symlinkSync(path.join(home, ".ssh"), path.join(ws, "keys"));
+    const g = (createGate as (l: object, c: object, h: object) => Gate)(
+      lib,
+      { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
+      {
+        env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+        openclawConfig: { agents: { defaults: { workspace: ws } } },
+      },
+    );
+    const ls = (params: object) => g.beforeToolCall({ toolName: "ls", params, toolCallId: "t" });
+    for (const p of ["~/.ssh", path.join(home, ".ssh"), "/etc", "@/etc", "/", "keys", "..", home, 7])
+      expect((await ls({ path: p }))?.block, String(p)).toBe(true);
+    for (const p of [undefined, "", ".", "sub", ws]) expect(await ls({ path: p }), String(p)).toBeUndefined();
   });
 });
 
