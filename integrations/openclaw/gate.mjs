@@ -33,6 +33,22 @@ export const gatedTools = [
   "cron",
 ];
 
+/**
+ * OpenClaw's own tool-name folding (normalizeToolPolicyName: lower case, then aliases), applied
+ * before the gate decides: a `Write` or `bash` call must meet the `write` and `exec` checks even
+ * where a runtime hands the hook the name as the model spelled it.
+ */
+const toolNameAliases = new Map([
+  ["bash", "exec"],
+  ["exec_command", "exec"],
+  ["apply-patch", "apply_patch"],
+  ["cron", "automations"],
+]);
+function canonicalToolName(name) {
+  const folded = typeof name === "string" ? name.trim().toLowerCase() : "";
+  return toolNameAliases.get(folded) ?? folded;
+}
+
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
 /** terminal-tool actions that send nothing into the shell. */
@@ -652,7 +668,9 @@ export function createGate(lib, config = {}, host = {}) {
     ready,
     auditFile,
     /** before_tool_call: block, rewrite to the checked form, or ask. Never throws. */
-    async beforeToolCall(event, ctx) {
+    async beforeToolCall(raw, ctx) {
+      const event =
+        raw && typeof raw === "object" ? { ...raw, toolName: canonicalToolName(raw.toolName) } : raw;
       try {
         const isCodeMode = event?.toolKind === "code_mode_exec" || ctx?.toolKind === "code_mode_exec";
         if (isCodeMode)
@@ -740,7 +758,8 @@ export function createGate(lib, config = {}, host = {}) {
       }
     },
     /** after_tool_call: one audit record per call, and a check that what ran is what was issued. */
-    afterToolCall(event) {
+    afterToolCall(raw) {
+      const event = { ...raw, toolName: canonicalToolName(raw?.toolName) };
       if (event.toolName !== "exec" && event.toolName !== "process") return;
       const expected = event.toolCallId ? issued.get(event.toolCallId) : undefined;
       if (event.toolCallId) issued.delete(event.toolCallId);
