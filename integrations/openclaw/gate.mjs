@@ -10,6 +10,22 @@ import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openc
 import fs from "node:fs";
 import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
 
+/**
+ * OpenClaw's own tool-name folding (normalizeToolPolicyName: lower case, then aliases), applied
+ * before the gate decides: a `Write` or `bash` call must meet the `write` and `exec` checks even
+ * where a runtime hands the hook the name as the model spelled it.
+ */
+const toolNameAliases = new Map([
+  ["bash", "exec"],
+  ["exec_command", "exec"],
+  ["apply-patch", "apply_patch"],
+  ["cron", "automations"],
+]);
+function canonicalToolName(name) {
+  const folded = typeof name === "string" ? name.trim().toLowerCase() : "";
+  return toolNameAliases.get(folded) ?? folded;
+}
+
 /** process-tool actions that send input into a running exec session. */
 const inputActions = new Set(["write", "submit", "paste", "send-keys"]);
 /** terminal-tool actions that send nothing into the shell. */
@@ -502,6 +518,37 @@ export function createGate(lib, config = {}, host = {}) {
     return undefined;
   }
 
+  /**
+   * ls: OpenClaw's directory listing opens any folder on the host (~/.ssh, the state folder); it
+   * is judged like `ls PATH` by the policy, as exec would be. No path means the workspace.
+   */
+  function checkList(judge, event, ctx) {
+    const p = event.params ?? {};
+    if (p.path !== undefined && typeof p.path !== "string")
+      return block(event, "the gate cannot tell which folder this call lists");
+    const raw = typeof p.path === "string" && p.path !== "" ? p.path : ".";
+    if (hasParentStep(raw)) return parentStepRefusal(event, raw);
+    const workspace = workspaceOf(ctx);
+    if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
+      return block(
+        event,
+        `OpenClaw would rewrite ${JSON.stringify(raw)} more than once`,
+        "name the folder plainly",
+      );
+    for (const abs of readPaths(raw, workspace)) {
+      const real = realPathOf(abs);
+      if (skillRoots().some((r) => isInside(r, real))) continue;
+      const j = judge.judge(`ls ${shellQuote(abs)}`, { cwd: realPathOf(workspace), env: { HOME: home } });
+      if (j.verdict !== "allow")
+        return block(
+          event,
+          `listing ${abs} is judged like \`ls\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+          "list folders inside the workspace",
+        );
+    }
+    return undefined;
+  }
+
   /** A planting command ends with its call, unless OpenClaw left it running as a session. */
   function settlePlanting(event) {
     const details = event.result?.details;
@@ -566,7 +613,9 @@ export function createGate(lib, config = {}, host = {}) {
     ready,
     auditFile,
     /** before_tool_call: block, rewrite to the checked form, or ask. Never throws. */
-    async beforeToolCall(event, ctx) {
+    async beforeToolCall(raw, ctx) {
+      const event =
+        raw && typeof raw === "object" ? { ...raw, toolName: canonicalToolName(raw.toolName) } : raw;
       try {
         const isCodeMode = event?.toolKind === "code_mode_exec" || ctx?.toolKind === "code_mode_exec";
         if (isCodeMode)
@@ -629,6 +678,8 @@ export function createGate(lib, config = {}, host = {}) {
           return checkFileWrite(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (readTools.has(event.toolName))
           return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
+        if (event.toolName === "ls")
+          return checkList(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (event.toolName === "web_fetch") return await checkWebFetch(event);
         if (event.toolName !== "exec" && event.toolName !== "process") return await otherTool(event, ctx);
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
@@ -643,7 +694,8 @@ export function createGate(lib, config = {}, host = {}) {
       }
     },
     /** after_tool_call: one audit record per call, and a check that what ran is what was issued. */
-    afterToolCall(event) {
+    afterToolCall(raw) {
+      const event = { ...raw, toolName: canonicalToolName(raw?.toolName) };
       if (event.toolName !== "exec" && event.toolName !== "process") return;
       const expected = event.toolCallId ? issued.get(event.toolCallId) : undefined;
       if (event.toolCallId) issued.delete(event.toolCallId);

@@ -21,6 +21,7 @@ export const gatedByGate = new Set([
   "plugins",
   "openclaw",
   "read",
+  "ls",
   "write",
   "edit",
   "apply_patch",
@@ -233,8 +234,8 @@ export function classifyTool(event, { allowTools, cwd, home }) {
   const lower = raw.trim().toLowerCase();
   const name = aliases.get(lower) ?? lower;
   const p = isRecord(event.params) ? event.params : {};
-  // Operators list a tool as it is spelled (MCP tools may use capitals).
-  if (allowTools.has(raw.trim())) return { pass: true };
+  // OpenClaw folds tool names to lower case before the hook (gate.mjs does too), and so does allowTools.
+  if (allowTools.has(name)) return { pass: true };
   // A gated or classed tool under another spelling (EXEC, " read"): OpenClaw may still run it.
   if (gatedByGate.has(name) || (lower !== raw && knownTool(name)))
     return refuse(
@@ -254,11 +255,6 @@ export function classifyTool(event, { allowTools, cwd, home }) {
       `the operator may list ${name} in the skillwall plugin's allowTools`,
     );
   if (mediaTools.has(name)) return mediaPaths(name, p, cwd, home);
-  if (name === "ls") {
-    const dir = p.path;
-    if (dir !== undefined && typeof dir !== "string") return refuse("path must be text", "name one folder");
-    return { read: [dir === undefined || dir.trim() === "" ? "." : dir], lsPath: true };
-  }
   if (name === "sessions_spawn") return checkSpawn(p);
   if (name === "message") return checkMessage(p);
   const spec = actionTools.get(name);
@@ -284,7 +280,6 @@ function knownTool(name) {
     refuseTools.has(name) ||
     mediaTools.has(name) ||
     actionTools.has(name) ||
-    name === "ls" ||
     name === "sessions_spawn" ||
     name === "message"
   );
@@ -483,12 +478,12 @@ export function parseAllowTools(value) {
       mediaTools.has(name) ||
       actionTools.has(name) ||
       aliases.has(name) ||
-      ["ls", "sessions_spawn", "message"].includes(name);
+      ["sessions_spawn", "message"].includes(name);
     if (judged)
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,
       );
-    out.add(entry.trim());
+    out.add(name);
   });
   return out;
 }

@@ -48,10 +48,11 @@ describe("OpenClaw gate: unknown tools and allowTools", () => {
     expect(r?.blockReason).toContain("allowTools");
     const allowed = setup({ allowTools: ["mcp__files__delete"] }).g;
     expect(await call(allowed, "mcp__files__delete", { path: "/tmp/x" })).toBeUndefined();
-    // Listed as spelled: an MCP tool may use capitals; another spelling is another tool.
+    // OpenClaw folds tool names to lower case before the hook; allowTools is folded the same way.
     const mixed = setup({ allowTools: ["Calendar_Create"] }).g;
     expect(await call(mixed, "Calendar_Create", {})).toBeUndefined();
-    expect((await call(mixed, "calendar_create", {}))?.block).toBe(true);
+    expect(await call(mixed, "calendar_create", {})).toBeUndefined();
+    expect((await call(mixed, "calendar_delete", {}))?.block).toBe(true);
   });
 
   it("invalid allowTools is an error, never a fallback", () => {
@@ -59,10 +60,10 @@ describe("OpenClaw gate: unknown tools and allowTools", () => {
       expect(() => setup({ allowTools }), JSON.stringify(allowTools)).toThrow(/allowTools/);
   });
 
-  it("a gated or classed tool under another spelling is refused, not passed", async () => {
+  it("a gated or classed tool under another spelling is judged as the tool OpenClaw folds it to", async () => {
     const { g } = setup();
     for (const name of ["EXEC", " read", "Automations", "View_Image", "Write"]) {
-      const r = await call(g, name, { command: "id", path: "x" });
+      const r = await call(g, name, { command: "cat ~/.ssh/id_rsa", path: "~/.ssh/id_rsa" });
       expect(r?.block, name).toBe(true);
     }
   });
