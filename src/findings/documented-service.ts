@@ -5,8 +5,8 @@
 // does not declare, or any foreign store, is judged as before, wherever the docs point.
 
 import type { DetectContext } from "./context.js";
-import { baseDomain, urlsIn } from "./hosts.js";
-import { isPlaceholderHost } from "./service.js";
+import { baseDomain, classifyUrl, hostTokens, urlsIn } from "./hosts.js";
+import { declaredService, isPlaceholderHost } from "./service.js";
 
 /** An environment-variable-style key name (SERVICE_API_KEY, FOO_TOKEN, BAR_SECRET). */
 const keyName = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){0,8}_(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PAT|AUTH)\b/g;
@@ -80,3 +80,52 @@ export function sendsCredentialWhole(code: string, isRead: (line: string) => boo
   }
   return false;
 }
+
+const proseCache = new WeakMap<DetectContext, Set<string>>();
+
+/**
+ * Keys the skill's docs tell the user to set, code blocks aside: frontmatter requires.env, prose
+ * and inline code of the main file, and bundled markdown. A name written only in a command (the
+ * command that reads it) declares nothing.
+ */
+export function proseDeclaredKeys(ctx: DetectContext): Set<string> {
+  const cached = proseCache.get(ctx);
+  if (cached) return cached;
+  const out = new Set<string>([
+    ...(ctx.model.frontmatter?.metadata?.requires.env ?? []),
+    ...documentedKeys(ctx),
+  ]);
+  for (const seg of ctx.model.segments)
+    if (seg.kind !== "html-comment") for (const m of seg.text.matchAll(keyName)) out.add(m[0]);
+  proseCache.set(ctx, out);
+  return out;
+}
+
+/** Leading words of key names that name no vendor. */
+const genericVendor =
+  /^(?:api|app|application|access|auth|bot|client|secret|private|public|personal|service|user|my|default|master|admin|session|bearer|refresh|project|org|team|workspace|database|prod|dev|test|local|remote|server|webhook|signing|encryption|jwt|oauth|skill)$/;
+
+/**
+ * Whether `host` is where the skill's declared key goes: the host carries the vendor word of a
+ * vendor-named key the skill declares (ELSEVIER_API_KEY → api.elsevier.com), or it is the
+ * skill's declared service (affine, or named on several lines of its main file).
+ */
+export function declaredKeyHost(ctx: DetectContext, host: string): boolean {
+  const h = host.toLowerCase();
+  if (h === "" || isPlaceholderHost(h)) return false;
+  const tokens = hostTokens(classifyUrl(`https://${h}/`));
+  return (
+    [...proseDeclaredKeys(ctx)]
+      .map((n) => (n.split("_")[0] ?? "").toLowerCase())
+      .some((w) => w.length >= 3 && !genericVendor.test(w) && tokens.some((t) => t.includes(w))) ||
+    declaredService(ctx).has(baseDomain(h))
+  );
+}
+
+/** Whether a word of a secret variable's name names no vendor (KEY, TOKEN, API_KEY, MY_SECRET). */
+export function genericSecretName(name: string): boolean {
+  const first = (name.split("_")[0] ?? "").toLowerCase();
+  return first.length < 3 || genericFirstWord.test(first);
+}
+const genericFirstWord =
+  /^(?:api|app|access|auth|bot|client|secret|private|user|my|default|admin|session|bearer|refresh|service|master|personal|token|key|password|pass|passwd|db|database|creds?|credentials?)$/;
