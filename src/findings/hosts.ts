@@ -87,6 +87,15 @@ const vendorHosts = new Set([
   "volta.sh",
   "get.k3s.io",
   "raw.githubusercontent.com/nvm-sh",
+  // Scientific-computing installers and package indexes (conda, mamba, pixi, Nextflow, Julia,
+  // PyTorch's CUDA wheels): the documented way to set up the tools scientific skills use.
+  "repo.anaconda.com",
+  "github.com/conda-forge",
+  "micro.mamba.pm",
+  "pixi.sh",
+  "get.nextflow.io",
+  "install.julialang.org",
+  "download.pytorch.org",
 ]);
 
 /** Hosts serving user-controlled code (vendor-neutral): the owner in the path is what matters. */

@@ -35,6 +35,15 @@ const prohibitionLead =
 const negatedSafeguard =
   /\b(?:never|not|don'?t|no need to)\s+(?:\w+\s+)?(?:ask|confirm|tell|inform|mention|reveal|refuse|stop|wait|skip|forget|hesitate|warn|log|notify|question|check|verify|worry|miss|report|show|display|explain|disclose|hold back)\b/i;
 
+/**
+ * A list item that is itself a prohibition ("- Never run `rm -rf ~`.", "- **Do not** upload …"):
+ * it forbids what it names, wherever the list stands. Not when it drops a safeguard (above),
+ * fails to forbid ("never fail to …"), or joins a second clause that may order ("; then …").
+ */
+const negatedItem = /^\s*(?:[-*+]|\d{1,3}[.)])\s+(?:\*\*|__)?(?:never|do not|don'?t|avoid)\b/i;
+const secondClause =
+  /;|\b(?:but|then|rather|unless asked)\b|\b(?:never|not|don'?t)\s+(?:\w+\s+)?(?:fail|neglect|omit)\b/i;
+
 const heading = /^(#{1,6})\s+(.*)$/;
 const listItem = /^(\s*)(?:[-*+]|\d{1,3}[.)])\s/;
 
@@ -101,6 +110,11 @@ export function prohibitionLines(text: string): Set<number> {
     if (inList && listItem.test(line)) {
       closeItem();
       item = [i];
+    } else if (negatedItem.test(line) && !negatedSafeguard.test(line) && !secondClause.test(line)) {
+      // One line only: items nested under it are not part of what it forbids.
+      closeItem();
+      item = [i];
+      closeItem();
     } else if (item !== undefined && line.trim() !== "" && /^\s/.test(line)) {
       item.push(i);
     } else {

@@ -4,6 +4,7 @@
 // named once in an instruction is a third party.
 
 import type { DetectContext } from "./context.js";
+import { documentedDomains, documentedKeys } from "./documented-service.js";
 import { baseDomain, urlsIn, type UrlInfo } from "./hosts.js";
 import { isAffine } from "./util.js";
 import { limits } from "../limits.js";
@@ -74,6 +75,7 @@ export function declaredKeys(ctx: DetectContext): Set<string> {
   if (cached) return cached;
   const out = new Set<string>(ctx.model.frontmatter?.metadata?.requires.env ?? []);
   for (const m of ctx.model.text.matchAll(keyName)) out.add(m[0]);
+  for (const k of documentedKeys(ctx)) out.add(k);
   keyCache.set(ctx, out);
   return out;
 }
@@ -139,6 +141,20 @@ function codeService(ctx: DetectContext): Set<string> {
 const genericKeyWord =
   /^(?:API|APP|APPLICATION|ACCESS|AUTH|BOT|CLIENT|SECRET|PRIVATE|PUBLIC|PERSONAL|SERVICE|USER|MY|DEFAULT|MASTER|ADMIN|SESSION|BEARER|REFRESH|PROJECT|ORG|TEAM|WORKSPACE|DATABASE|PROD|DEV|TEST|LOCAL|REMOTE|SERVER|WEBHOOK|SIGNING|ENCRYPTION|JWT|OAUTH|SKILL)$/;
 
+/** Vendor words of the declared keys (OPENAI of OPENAI_API_KEY). */
+function keyVendors(ctx: DetectContext): string[] {
+  // Only the keys the skill declares vouch: a name written in the code is the attacker's to pick.
+  return [...declaredKeys(ctx)]
+    .map((n) => (n.split("_")[0] ?? "").toLowerCase())
+    .filter((w) => w.length >= 3 && !genericKeyWord.test(w.toUpperCase()));
+}
+
+/** A vendor-named declared key goes only to a host carrying that vendor's name. */
+function vendorAllows(ctx: DetectContext, u: UrlInfo): boolean {
+  const vendors = keyVendors(ctx);
+  return vendors.length === 0 || vendors.some((w) => u.host.toLowerCase().includes(w));
+}
+
 /**
  * Whether a host learned only from the code's own repetition may receive the key: repetition
  * alone is cheap for an attacker (name the drop host three times). A key named after a vendor
@@ -147,10 +163,7 @@ const genericKeyWord =
  */
 function codeHostVouched(ctx: DetectContext, code: string, u: UrlInfo): boolean {
   const host = u.host.toLowerCase();
-  // Only the keys the skill declares vouch: a name written in the code is the attacker's to pick.
-  const vendors = [...declaredKeys(ctx)]
-    .map((n) => (n.split("_")[0] ?? "").toLowerCase())
-    .filter((w) => w.length >= 3 && !genericKeyWord.test(w.toUpperCase()));
+  const vendors = keyVendors(ctx);
   if (vendors.length > 0) return vendors.some((w) => host.includes(w));
   const base = baseDomain(host);
   return ctx.urls.some(
@@ -178,10 +191,16 @@ export function ownServiceOnly(ctx: DetectContext, code: string, credential: str
 
 /**
  * Whether a host the code names is the skill's own service: declared (affine or documented on
- * several lines), called throughout the code and vouched for, or a known vendor's API.
+ * several lines), called throughout the code and vouched for, a known vendor's API, or — the
+ * code reading nothing but declared keys (checked by the caller) — a host the skill's docs name
+ * (main file or bundled markdown) that a vendor-named key does not rule out.
  */
 function isOwnServiceHost(ctx: DetectContext, code: string, u: UrlInfo): boolean {
-  return isDeclaredServiceHost(ctx, code, u) || u.cls === "vendor";
+  return (
+    isDeclaredServiceHost(ctx, code, u) ||
+    u.cls === "vendor" ||
+    (documentedDomains(ctx).has(baseDomain(u.host.toLowerCase())) && vendorAllows(ctx, u))
+  );
 }
 
 /** The skill's own service by what the skill says and does, a vendor's host being no reason. */

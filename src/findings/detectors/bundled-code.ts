@@ -3,6 +3,7 @@
 // reverse shells. Line-based regexes over the file text; each is a literal-led alternation.
 
 import { ownServiceOnly } from "../service.js";
+import { sendsCredentialWhole } from "../documented-service.js";
 import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
 import { thirdPartyHost, undeclaredSecretEnvRead } from "./secret-env.js";
@@ -229,7 +230,11 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       // Char codes, XOR with a literal key and index maps are cheap to read back: show them.
       decodeNumberLists(f.text),
     );
-  const ownHost = credAt && (sendAt || netAt) ? ownServiceOnly(ctx, f.text, credAt.text) : undefined;
+  // The secret's content sent whole (`data=open(".env").read()`) is never "the key to its API".
+  const ownHost =
+    credAt && (sendAt || netAt) && !sendsCredentialWhole(f.text, (l) => credentialPath.test(l))
+      ? ownServiceOnly(ctx, f.text, credAt.text)
+      : undefined;
   if (credAt && (sendAt || netAt) && ownHost !== undefined) {
     // The skill's own key used against its own declared API is how API clients work.
     report(

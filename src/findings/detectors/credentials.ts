@@ -3,6 +3,7 @@
 // collect credentials from several stores.
 
 import type { DetectContext, ShellSource } from "../context.js";
+import { declaredKeyHost, genericSecretName } from "../documented-service.js";
 import { hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
 import type { LiteCommand } from "../shell-lite.js";
 import {
@@ -150,8 +151,12 @@ function fetcherUpload(argv: readonly string[]): Upload | undefined {
   return { data, fromStdin, host: u.host, hostile: isHostileClass(u.cls), tokens: hostTokens(u) };
 }
 
-/** A secret variable whose vendor prefix matches the host is being used as intended. */
-function secretMismatch(data: string, tokens: readonly string[]): string | undefined {
+/**
+ * A secret variable whose vendor prefix matches the host is being used as intended; so is one
+ * whose name names no vendor ($KEY, $API_TOKEN) sent to the host of the skill's declared key
+ * (`ownHost`, documented-service.ts declaredKeyHost).
+ */
+function secretMismatch(data: string, tokens: readonly string[], ownHost = false): string | undefined {
   const m = secretVar.exec(data);
   if (!m)
     return /\b(?:credential|password|passwd|secret|private[_ ]key|api[_-]?key|token)s?\s*[=:]/i.test(data)
@@ -160,6 +165,7 @@ function secretMismatch(data: string, tokens: readonly string[]): string | undef
   const name = (m[1] ?? "").toLowerCase();
   const vendor = name.split("_")[0] ?? "";
   if (vendor.length >= 3 && tokens.some((t) => t.includes(vendor) || vendor.includes(t))) return undefined;
+  if (ownHost && genericSecretName(m[1] ?? "")) return undefined;
   return `$${m[1] ?? ""}`;
 }
 
@@ -262,7 +268,7 @@ export function detectCredentials(ctx: DetectContext): void {
           [...sensitiveFiles].some((s) => f === s || f.includes(s.replace(/^\$\w+\//, ""))),
       );
       const secret =
-        secretMismatch(dataText, up.tokens) ??
+        secretMismatch(dataText, up.tokens, declaredKeyHost(ctx, up.host)) ??
         (/\$\(\s*(?:whoami|hostname|id|uname)/.test(raw) && /\$\((?:env|printenv|cat)/.test(raw)
           ? "system identity"
           : undefined);

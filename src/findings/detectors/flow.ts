@@ -7,6 +7,7 @@
 import type { DetectContext, ShellSource } from "../context.js";
 import { isHostileClass, urlsIn } from "../hosts.js";
 import { credentialPath } from "../util.js";
+import { declaredKeyHost, proseDeclaredKeys } from "../documented-service.js";
 
 const forLoop = /\bfor\s+([A-Za-z_]\w*)\s+in\s+([^;\n]*)/g;
 const assignment = /(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_]\w*)\+?=(\S.*)$/;
@@ -59,7 +60,34 @@ function logicalLines(text: string): Array<{ text: string; offset: number }> {
   return out;
 }
 
+/** An environment-variable-style key name (FOO_API_KEY, BAR_TOKEN). */
+const keyName = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){0,8}_(?:API_KEY|KEY|TOKEN|SECRET|PASSWORD|PAT|AUTH)\b/g;
+
+/**
+ * Whether an assignment's value takes exactly one key the skill declares out of `.env` and reads
+ * no other store: `$(grep FOO_API_KEY .env | cut -d= -f2)`.
+ */
+function takesOneDeclaredKey(value: string, declared: ReadonlySet<string>): boolean {
+  const names = new Set([...value.matchAll(keyName)].map((m) => m[0]));
+  if (names.size !== 1 || ![...names].every((n) => declared.has(n))) return false;
+  return !credentialPath.test(value.replace(/(?:^|[\s/"'=@])\.env\b/g, " ")) && !envDump.test(value);
+}
+
+/** Whether every tainted thing the body sends is a variable holding the skill's own key. */
+function onlyOwnKeys(body: string, t: Taint, own: ReadonlySet<string>): boolean {
+  for (const f of t.files) if (body.includes(f)) return false;
+  let any = false;
+  for (const m of body.matchAll(/\$\{?([A-Za-z_]\w*)/g)) {
+    const v = m[1] ?? "";
+    if (!t.vars.has(v)) continue;
+    if (!own.has(v)) return false;
+    any = true;
+  }
+  return any;
+}
+
 export function detectDataFlow(ctx: DetectContext): void {
+  const declared = proseDeclaredKeys(ctx);
   const byFile = new Map<string, ShellSource[]>();
   for (const src of ctx.shell) {
     if (src.encoded) continue;
@@ -69,6 +97,8 @@ export function detectDataFlow(ctx: DetectContext): void {
   }
   for (const sources of byFile.values()) {
     const taint: Taint = { vars: new Set(), files: new Set() };
+    // Variables holding one declared key taken by name out of .env (KEY=$(grep FOO_API_KEY .env | cut …)).
+    const ownKeys = new Set<string>();
     const seenText = new Set<string>();
     let open: { name: string; depth: number } | undefined;
     for (const src of [...sources].sort((a, b) => a.order - b.order)) {
@@ -90,6 +120,13 @@ export function detectDataFlow(ctx: DetectContext): void {
             // No affinity pass here: a host named like the skill ("config-sync" for a config
             // sync skill) is exactly how such a flow is disguised. Local targets are fine.
             if (urls.length > 0 && urls.every((u) => u.cls === "local")) continue;
+            // The skill's declared key, taken by name out of .env, sent to that key's host.
+            if (
+              onlyOwnKeys(body, taint, ownKeys) &&
+              urls.length > 0 &&
+              urls.every((u) => declaredKeyHost(ctx, u.host))
+            )
+              continue;
             const hostile = urls.some((u) => isHostileClass(u.cls));
             const pos = src.at(line.offset);
             ctx.report({
@@ -105,8 +142,10 @@ export function detectDataFlow(ctx: DetectContext): void {
           continue;
         }
         const a = assignment.exec(code);
-        if (a && (credentialPath.test(a[2] ?? "") || envDump.test(a[2] ?? "") || refs(a[2] ?? "", taint)))
+        if (a && (credentialPath.test(a[2] ?? "") || envDump.test(a[2] ?? "") || refs(a[2] ?? "", taint))) {
           taint.vars.add(a[1] ?? "");
+          if (takesOneDeclaredKey(a[2] ?? "", declared)) ownKeys.add(a[1] ?? "");
+        }
         // VAR=$( … spanning lines (a heredoc body): secrets on the lines inside fill VAR.
         if (open !== undefined && secretHere) taint.vars.add(open.name);
         if (a && open === undefined) {
