@@ -1,5 +1,5 @@
 // Fail closed on shell commands assembled at run time from variables: a program name made of
-// pieces (`"$r$s"`, `cu${x}`), eval / sh -c of text that is only concatenated variables (set in
+// two or more variables (`"$r$s"`), eval / sh -c of text that is only concatenated variables (set in
 // other code blocks), a download URL no single piece spells. What runs is not written anywhere
 // in the skill; it is high "cannot be analysed", with the text read back from the skill's own
 // literal assignments when they are all there. A single variable (`"$PYTHON" x.py`,
@@ -12,13 +12,16 @@ import { shells, unwrap, baseName } from "../util.js";
 
 const network = new Set(["curl", "wget", "nc", "ncat", "socat", "scp", "rsync", "ftp", "telnet"]);
 
-/** A program word built from pieces: two or more expansions, or one glued to name characters. */
-function assembledProgram(word: string): boolean {
+/**
+ * A program word built from pieces: two or more expansions and nothing but name characters
+ * around them (`"$r$s"`, `${a}${b}l`). One variable glued to a literal (`${PREFIX}gcc`) is an
+ * ordinary way to pick a tool and is not reported.
+ */
+export function assembledProgram(word: string): boolean {
   // Only a word of name characters and expansions: `secrets={"K": "$K"}` read as shell is not one.
-  if (!/^(?:[\w.-]|\$\{\w{1,64}\}|\$[A-Za-z_]\w{0,63}){1,64}$/.test(word)) return false;
-  const n = expansionCount(word);
-  if (n >= 2) return true;
-  return n === 1 && word.replace(expansion, "").trim() !== "";
+  // `(?!\w)` ends a `$name` where the name ends, so the word splits one way only (no backtracking).
+  if (!/^(?:[\w.-]|\$\{\w{1,64}\}|\$[A-Za-z_]\w{0,63}(?!\w)){1,64}$/.test(word)) return false;
+  return expansionCount(word) >= 2;
 }
 
 /** Text for eval / sh -c that is nothing but two or more concatenated expansions. */
