@@ -37,7 +37,7 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
 // --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
 const dumpArg = process.argv.find((a) => a.startsWith("--dump="));
-// --rewrites-only prints only the third part (the Moltbook rewrites dev set), with no corpus.
+// --rewrites-only prints only the own rewrite sets (Moltbook rewrites, obfuscation-s7), with no corpus.
 const rewritesOnly = process.argv.includes("--rewrites-only");
 if (args.length === 0 && !rewritesOnly) {
   console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only]");
@@ -422,6 +422,30 @@ if (existsSync(rewritesDir)) {
   const f = figures(list, (r) => r.label);
   console.log(
     `\n== moltbook-rewrites (own dev set, tuned on): malicious flagged ${f.tp}/${f.tp + f.fn}, benign clean ${f.tn}/${f.tn + f.fp}`,
+  );
+  for (const r of list)
+    if ((r.label === "malicious") !== flagged(r.risk))
+      console.log(
+        `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
+      );
+}
+
+// Fourth part: the obfuscation-s7 red-team set (test/fixtures/obfuscation-s7), written in session 7
+// from issue 14's technique list before the rules it measures. Read through the real input reader,
+// so bundled binaries and archives are typed as the CLI types them.
+const s7Dir = new URL("../test/fixtures/obfuscation-s7", import.meta.url).pathname;
+if (existsSync(s7Dir)) {
+  const { readSkillInputs } = await load("input/index.js");
+  const list = [];
+  for (const kind of ["malicious", "benign"])
+    for (const name of readdirSync(path.join(s7Dir, kind)).sort()) {
+      const [r] = await readSkillInputs([path.join(s7Dir, kind, name)], { cwd: s7Dir });
+      if (!r?.ok) throw new Error(`obfuscation-s7: could not read ${kind}/${name}`);
+      list.push({ name: `${kind}/${name}`, label: kind, ...scan(r.input) });
+    }
+  const f = figures(list, (r) => r.label);
+  console.log(
+    `\n== obfuscation-s7 (own, written s7): flagged ${f.tp}/${f.tp + f.fn}, benign clean ${f.tn}/${f.tn + f.fp}`,
   );
   for (const r of list)
     if ((r.label === "malicious") !== flagged(r.risk))

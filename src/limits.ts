@@ -38,6 +38,8 @@ export const limits = {
   encodedOrderWindowLines: 6,
   /** Fewest numbers in a list read as encoded text by obfuscation.encoded-order. */
   encodedOrderMinNumbers: 12,
+  /** Fewest consecutive \xHH / octal escapes read as text hidden in a command (obfuscation.escaped-text). */
+  escapedTextMinRun: 8,
   /** List items read together by exfil.split-steps (a credential read, then a send). */
   splitStepsMaxItems: 12,
   /** Most decoded snippets (base64/85, hex, joined pieces, char codes) re-read from one skill file's lines by the host rules. */

@@ -43,6 +43,10 @@ import { detectBundledTriggers } from "./detectors/bundled-triggered.js";
 import { detectSegmentEgress } from "./detectors/egress-segment.js";
 import { detectActiveContent } from "./detectors/active-content.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
+import { detectRuntimeShell } from "./detectors/runtime-shell.js";
+import { detectInlineAssembled } from "./detectors/inline-assembled.js";
+import { detectEscapedText } from "./detectors/escaped-text.js";
+import { detectDataFileOrder } from "./detectors/data-file-order.js";
 import { severityRank } from "./util.js";
 
 export { findingRules, type FindingRule } from "./rules.js";
@@ -84,6 +88,10 @@ const detectors = [
   detectBundledTriggers,
   detectSegmentEgress,
   detectActiveContent,
+  detectRuntimeShell,
+  detectInlineAssembled,
+  detectEscapedText,
+  detectDataFileOrder,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
   detectDetachedOrders,

@@ -27,36 +27,42 @@ export function detectAssembled(ctx: DetectContext): void {
     const text = b.text;
     if ((b.type !== "javascript" && b.type !== "python") || text === undefined) continue;
     let starts: number[] | undefined;
-    for (const m of text.matchAll(concatenation)) {
-      const parts = [...m[0].matchAll(piece)].map((p) => p[2] ?? "");
-      const joined = parts.join("");
-      if (!hides(parts, joined)) continue;
+    for (const a of assembledNames(text)) {
       starts ??= lineIndex(text);
-      report(ctx, b.path, positionAt(starts, m.index), joined, m[0]);
-    }
-    if (!text.includes(".join(")) continue;
-    for (const m of text.matchAll(arrayLiteral)) {
-      const parts = [...m[0].matchAll(piece)].map((p) => p[2] ?? "");
-      const end = m.index + m[0].length;
-      const after = joinAfter.exec(text.slice(end, end + 40));
-      const before = joinBefore.exec(text.slice(Math.max(0, m.index - 40), m.index));
-      let sep: string | undefined = after ? (after[2] ?? ",") : before?.[2];
-      if (sep === undefined) {
-        // Held in a variable: the first `name.join(…)` after the array decides the separator.
-        const name = arrayName.exec(text.slice(Math.max(0, m.index - 60), m.index))?.[1];
-        if (name === undefined) continue;
-        const later = new RegExp(
-          `\\b${name.replace(/\$/g, "\\$")}\\.join\\(\\s*(?:(["'])((?:(?!\\1)[^\\\\\\n]){0,8})\\1)?\\s*\\)`,
-        ).exec(text.slice(end, end + 4000));
-        if (!later) continue;
-        sep = later[2] ?? ",";
-      }
-      const joined = parts.join(sep);
-      if (!hides(parts, joined)) continue;
-      starts ??= lineIndex(text);
-      report(ctx, b.path, positionAt(starts, m.index), joined, m[0]);
+      report(ctx, b.path, positionAt(starts, a.index), a.joined, a.evidence);
     }
   }
+}
+
+/** Names, credential paths and commands that code (JS/Python) assembles from string pieces. */
+export function assembledNames(text: string): Array<{ index: number; joined: string; evidence: string }> {
+  const out: Array<{ index: number; joined: string; evidence: string }> = [];
+  for (const m of text.matchAll(concatenation)) {
+    const parts = [...m[0].matchAll(piece)].map((p) => p[2] ?? "");
+    const joined = parts.join("");
+    if (hides(parts, joined)) out.push({ index: m.index, joined, evidence: m[0] });
+  }
+  if (!text.includes(".join(")) return out;
+  for (const m of text.matchAll(arrayLiteral)) {
+    const parts = [...m[0].matchAll(piece)].map((p) => p[2] ?? "");
+    const end = m.index + m[0].length;
+    const after = joinAfter.exec(text.slice(end, end + 40));
+    const before = joinBefore.exec(text.slice(Math.max(0, m.index - 40), m.index));
+    let sep: string | undefined = after ? (after[2] ?? ",") : before?.[2];
+    if (sep === undefined) {
+      // Held in a variable: the first `name.join(…)` after the array decides the separator.
+      const name = arrayName.exec(text.slice(Math.max(0, m.index - 60), m.index))?.[1];
+      if (name === undefined) continue;
+      const later = new RegExp(
+        `\\b${name.replace(/\$/g, "\\$")}\\.join\\(\\s*(?:(["'])((?:(?!\\1)[^\\\\\\n]){0,8})\\1)?\\s*\\)`,
+      ).exec(text.slice(end, end + 4000));
+      if (!later) continue;
+      sep = later[2] ?? ",";
+    }
+    const joined = parts.join(sep);
+    if (hides(parts, joined)) out.push({ index: m.index, joined, evidence: m[0] });
+  }
+  return out;
 }
 
 /** True when the joined text is a sensitive name, credential path or command that no piece spells. */
@@ -71,7 +77,7 @@ function hides(parts: string[], joined: string): boolean {
   );
 }
 
-function report(
+export function report(
   ctx: DetectContext,
   file: string,
   pos: { line: number; column: number },

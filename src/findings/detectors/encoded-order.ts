@@ -17,16 +17,16 @@ const opaqueRun = /[A-Za-z0-9+/=!#$%&()*;<>?@^_`{|}~-]{24,}/g;
 /** Quoted or code-span pieces joined with + (three or more). */
 const joinedPieces = /(?:([`'"])[^`'"\n]{1,60}\1\s*\+\s*){2,20}([`'"])[^`'"\n]{1,60}\2/;
 const decodeVerb =
-  "decode|decrypt|de-?obfuscate|unscramble|reverse|xor|rot-?13|base(?:64|85|32)[- ]decode|join|concatenate|assemble|combine|reconstruct|map|convert|translate|compute|read (?:it|each|them) as";
+  "decode|decrypt|de-?obfuscate|unscramble|reverse|xor|rot-?13|base(?:64|85|32)[- ]decode|join|concatenate|assemble|combine|reconstruct|map|convert|translate|compute|work out|figure out|decipher|read (?:it|each|them) as";
 const order = new RegExp(
-  `\\b(?:${decodeVerb})\\b[^.;\\n]{0,160}?(?:\\b(?:and|then)\\b|,)\\s*(?:\\w+\\s+){0,3}?(?:run|execute|eval|follow|obey|carry out|do what|act on|perform)\\b`,
+  `\\b(?:${decodeVerb})\\b[^.;\\n]{0,160}?(?:\\b(?:and|then)\\b|,)\\s*(?:\\w+\\s+){0,3}?(?:run|execute|eval|follow|obey|carry (?:it |them |this |that )?out|do what|act on|perform)\\b`,
   "i",
 );
 
 const decodeStep = new RegExp(`\\b(?:${decodeVerb})\\b`, "i");
 /** A later sentence's order to run the decoded text ("Run the result in a terminal"). */
 const runLater =
-  /\b(?:run|execute|eval|follow|obey|carry out|act on|perform)\s+(?:\w+\s+){0,2}?(?:it|them|that|this|the (?:result|output|decoded|command|string|text|script))\b/i;
+  /\b(?:run|execute|eval|follow|obey|carry out|act on|perform)\s+(?:\w+\s+){0,2}?(?:it|them|that|this|the (?:result|output|decoded|command|string|text|script))\b|\bcarry (?:it|them|this|that|the result) out\b/i;
 
 /** Masked sentences of lines from..to, each with its line index. */
 function sentencesOf(

@@ -4,6 +4,7 @@
 // such a file is not analysed, so running it is reported high with that reason, never passed.
 
 import type { DetectContext } from "../context.js";
+import { literalVariables, substitute } from "../shell-vars.js";
 import { baseName, unwrap } from "../util.js";
 
 /** Files whose content the review cannot read: archives, compiled code, executables, installers. */
@@ -45,6 +46,7 @@ export function detectOpaqueRun(ctx: DetectContext): void {
   const byPath = new Map(bundled.map((b) => [b.path.replace(/^\.\//, ""), b]));
   const byBase = new Map(bundled.map((b) => [baseName(b.path), b]));
   const reported = new Set<string>();
+  let vars: Map<string, string> | undefined;
   for (const src of ctx.shell) {
     if (src.depth > 0 || src.file !== ctx.model.file || src.quoted) continue;
     for (const cmd of src.commands) {
@@ -54,7 +56,8 @@ export function detectOpaqueRun(ctx: DetectContext): void {
       const operands = argv.slice(1).filter((a) => !a.startsWith("-"));
       let target: string | undefined;
       let how = "runs";
-      if (/^\.{0,2}\/|^[\w.-]+\/[\w./-]+$/.test(name) && !/^[~$]/.test(name)) target = name;
+      if (/^\.{0,2}\/|^[\w.-]+\/[\w./-]+$|^\{baseDir\}\/|^\$\{\w+\}$/.test(name) && !/^~/.test(name))
+        target = name;
       else if (runners.has(base) || (base === "java" && argv.includes("-jar"))) target = operands[0];
       else if (unpackers.has(base)) {
         how = "unpacks or installs";
@@ -66,6 +69,9 @@ export function detectOpaqueRun(ctx: DetectContext): void {
         how = "makes executable";
         target = operands.find((a) => !/^(?:\+x|[0-7]+|[ugoa]*\+x)$/.test(a));
       }
+      // A path held in a variable the skill sets (`B="{baseDir}/bin/x"; "$B"`) is read back.
+      if (target?.includes("$")) target = substitute(target, (vars ??= literalVariables(ctx)));
+      target = target?.replace(/^(?:\{baseDir\}|\$\{?baseDir\}?)\//, "");
       if (target === undefined || target.includes("$") || /^[~/]/.test(target)) continue;
       const rel = target.replace(/^\.\//, "");
       const file = byPath.get(rel) ?? byBase.get(baseName(rel));
