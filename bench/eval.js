@@ -15,7 +15,7 @@
 // SKILLWALL_DIST=<dir> points elsewhere.
 
 import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { bundledOf, readSplitRules, scriptTypes, sha } from "./skill-units.js";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -42,41 +42,6 @@ const rewritesOnly = process.argv.includes("--rewrites-only");
 if (args.length === 0 && !rewritesOnly) {
   console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only]");
   process.exit(2);
-}
-
-const scriptTypes = {
-  ".sh": "shell",
-  ".bash": "shell",
-  ".py": "python",
-  ".js": "javascript",
-  ".mjs": "javascript",
-  ".ts": "javascript",
-};
-const sha = (t) => createHash("sha256").update(t).digest("hex");
-
-function bundledOf(root) {
-  const out = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      const st = statSync(p);
-      if (st.isDirectory()) walk(p);
-      else if (!/^(?:SKILL|skill)\.md$/.test(path.relative(root, p)) && name !== "_expected.json") {
-        const rel = path.relative(root, p).split(path.sep).join("/");
-        const text = readFileSync(p, "utf8");
-        const ext = path.extname(name).toLowerCase();
-        out.push({
-          path: rel,
-          size: st.size,
-          type: scriptTypes[ext] ?? (ext === ".md" ? "markdown" : "other"),
-          text,
-          sha256: sha(text),
-        });
-      }
-    }
-  };
-  walk(root);
-  return out;
 }
 
 /** Units under `dir`: skill folders and loose files. */
@@ -179,15 +144,7 @@ function scan(input) {
 
 // Tune / measure split (bench/eval-split.tsv): whole sources on one side, see the file's header.
 const splitFile = process.env.SKILLWALL_EVAL_SPLIT ?? new URL("./eval-split.tsv", import.meta.url).pathname;
-const splitRules = existsSync(splitFile)
-  ? readFileSync(splitFile, "utf8")
-      .split("\n")
-      .filter((l) => l.trim() && !l.startsWith("#"))
-      .map((l) => {
-        const [side, re] = l.split("\t");
-        return { side, re: new RegExp(re) };
-      })
-  : [];
+const splitRules = existsSync(splitFile) ? readSplitRules(splitFile) : [];
 const measureDetails = process.argv.includes("--measure-details");
 function partOf(source) {
   const p = source.split(path.sep).join("/");

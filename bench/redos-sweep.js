@@ -106,6 +106,21 @@ const units = [
   "nc -e ",
   "| sh",
   "wget ",
+  // paths, heredoc spellings, unicode marks (combining, RTL/LTR marks and isolates, BOM)
+  "/a",
+  "/a/b/",
+  ";",
+  "&&",
+  "<<-EOF ",
+  "<<'EOF' ",
+  '<<"EOF" ',
+  "<<EOF\n",
+  "e\u0301",
+  "\u0301",
+  "\u200f",
+  "\u2067",
+  "\ufeff",
+  "\u200d",
 ];
 const words = ["W".repeat(SIZE), "QUFB".repeat(SIZE / 4), "0123456789abcdef".repeat(SIZE / 16)];
 

@@ -10,8 +10,8 @@
 //                  (e.g. --rules='^instr\.' shows what the instruction rules alone catch)
 //   --list         print the TUNE skillinject units each half misses (under --rules, if given)
 // Deterministic: units are read in sorted order; no randomness, no timing in the output.
-import { readdirSync, readFileSync, statSync, existsSync } from "node:fs";
-import { createHash } from "node:crypto";
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { bundledOf, readSplitRules } from "./skill-units.js";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -35,45 +35,8 @@ const show = args.includes("--show");
 // --only=design|check|benign: scan one half only (faster while iterating).
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
 
-const splitRules = readFileSync(new URL("./eval-split.tsv", import.meta.url), "utf8")
-  .split("\n")
-  .filter((l) => l.trim() && !l.startsWith("#"))
-  .map((l) => {
-    const [side, re] = l.split("\t");
-    return { side, re: new RegExp(re) };
-  });
+const splitRules = readSplitRules(new URL("./eval-split.tsv", import.meta.url).pathname);
 const partOf = (p) => splitRules.find((r) => r.re.test(p.split(path.sep).join("/")))?.side ?? "unsplit";
-
-const scriptTypes = {
-  ".sh": "shell",
-  ".bash": "shell",
-  ".py": "python",
-  ".js": "javascript",
-  ".mjs": "javascript",
-  ".ts": "javascript",
-};
-function bundledOf(root) {
-  const out = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const p = path.join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!/^(?:SKILL|skill)\.md$/.test(path.relative(root, p)) && name !== "_expected.json") {
-        const text = readFileSync(p, "utf8");
-        const ext = path.extname(name).toLowerCase();
-        out.push({
-          path: path.relative(root, p).split(path.sep).join("/"),
-          size: text.length,
-          type: scriptTypes[ext] ?? (ext === ".md" ? "markdown" : "other"),
-          text,
-          sha256: createHash("sha256").update(text).digest("hex"),
-        });
-      }
-    }
-  };
-  walk(root);
-  return out;
-}
 
 function scan(dir) {
   const main = existsSync(path.join(dir, "SKILL.md")) ? "SKILL.md" : "skill.md";

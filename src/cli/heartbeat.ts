@@ -27,7 +27,7 @@ import { initShell } from "../shell/index.js";
 import { scanSkillInput } from "../scan/scan-skill.js";
 import { confirmByTyping } from "./confirm.js";
 import type { CliContext } from "./context.js";
-import { agentHomeOf, stateDirHelp } from "./install.js";
+import { agentHomeOf } from "./install.js";
 import { agentHomeOption, caFileOption, policyOption, stateDirOption } from "./options.js";
 import { egressOptions } from "./sandbox-shared.js";
 import { exitCodes, type CliIO } from "./io.js";
@@ -184,16 +184,23 @@ async function agentTurnHook(
   };
 }
 
+/** The agent home an installed skill lives in (review, approve, reject, status). */
+const installedHomeOption = (): Option => agentHomeOption("the agent home the skill is installed in");
+
+/** The policy approve/reject judge a held change under; no default: the one it was installed with. */
+const changePolicyOption = (): Option =>
+  new Option(
+    "-p, --policy <name|file>",
+    "policy to judge the change under (default: the one the skill was installed with)",
+  );
+
 export function registerReview(program: Command, ctx: CliContext): void {
   program
     .command("review")
     .description("show the held change of a skill as a step-level diff")
     .argument("<skill>")
-    .option(
-      "--agent-home <dir>",
-      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
-    )
-    .option("--state-dir <dir>", stateDirHelp)
+    .addOption(installedHomeOption())
+    .addOption(stateDirOption())
     .action(async (skill: string, opts: HomeOptions) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       const st = (await readState(home)).skills[skill];
@@ -214,15 +221,9 @@ export function registerApprove(program: Command, ctx: CliContext): void {
       "approve a skill's held change: pin it and approve its allowed and review steps (never denied ones)",
     )
     .argument("<skill>")
-    .option(
-      "--agent-home <dir>",
-      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
-    )
-    .option("--state-dir <dir>", stateDirHelp)
-    .option(
-      "-p, --policy <name|file>",
-      "policy to judge the change under (default: the one the skill was installed with)",
-    )
+    .addOption(installedHomeOption())
+    .addOption(stateDirOption())
+    .addOption(changePolicyOption())
     .option(
       "--override-deny",
       "pin a held version whose verdict is deny or that adds a high finding (asks you to type the skill name; audited)",
@@ -259,15 +260,9 @@ export function registerReject(program: Command, ctx: CliContext): void {
     .command("reject")
     .description("reject a skill's held change; the approved version stays pinned")
     .argument("<skill>")
-    .option(
-      "--agent-home <dir>",
-      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
-    )
-    .option("--state-dir <dir>", stateDirHelp)
-    .option(
-      "-p, --policy <name|file>",
-      "policy to judge the change under (default: the one the skill was installed with)",
-    )
+    .addOption(installedHomeOption())
+    .addOption(stateDirOption())
+    .addOption(changePolicyOption())
     .action(async (skill: string, opts: HomeOptions) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);
       await rejectPending({ home, skill });
@@ -292,11 +287,8 @@ export function registerStatus(program: Command, ctx: CliContext): void {
   program
     .command("status")
     .description("each skill's pin, last heartbeat, result, pending review and next run")
-    .option(
-      "--agent-home <dir>",
-      "the agent home the skill is installed in (default: ~/.local/share/skillwall/agent-home)",
-    )
-    .option("--state-dir <dir>", stateDirHelp)
+    .addOption(installedHomeOption())
+    .addOption(stateDirOption())
     .addOption(new Option("-f, --format <format>", "output format").choices(["text", "json"]).default("text"))
     .action(async (opts: HomeOptions & { format: "text" | "json" }) => {
       const home = agentHomeOf(ctx.io, opts.agentHome, opts.stateDir);

@@ -23,7 +23,7 @@ import { awaitClientHello, sniDenial } from "./tunnel-start.js";
 import { DenialRecords } from "./denial-records.js";
 import { denialLine, judgeTarget } from "./judge.js";
 import { effectiveLimits, maxClientConnectionsTotal, type EgressLimits } from "./limits.js";
-import { relayQueueBytes, relayTunnel, UpstreamReads, type ByteBudget } from "./relay.js";
+import { pipeWithinBudget, relayTunnel, UpstreamReads, type ByteBudget } from "./relay.js";
 import { resolveTarget, type HostMap } from "./resolve.js";
 import type { ProxyEgressEvent, StepAllowlist } from "./types.js";
 
@@ -508,28 +508,26 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
         cut(`upstream-error ${err.code ?? ""}`.trim());
       }
     });
-    req.on("data", (chunk: Buffer) => {
-      const allowed = budgetOut.take(chunk.length);
-      counts.out += allowed;
-      if (allowed > 0) upstreamReq.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
-      if (allowed < chunk.length) cut("limit-bytes-out");
-      else if (upstreamReq.writableLength > relayQueueBytes) req.pause();
-    });
-    upstreamReq.on("drain", () => req.resume());
+    pipeWithinBudget(
+      req,
+      upstreamReq,
+      budgetOut,
+      (n) => (counts.out += n),
+      () => cut("limit-bytes-out"),
+    );
     req.on("end", () => upstreamReq.end());
     req.on("aborted", () => cut("client-error"));
     upstreamReq.on("response", (up) => {
       status = up.statusCode ?? 502;
       // Redirects are passed back as they are: the client's next hop is a new request, judged again.
       res.writeHead(status, up.statusMessage, forwardHeaders(up.rawHeaders, new Set()).flat());
-      up.on("data", (chunk: Buffer) => {
-        const allowed = budgetIn.take(chunk.length);
-        counts.in += allowed;
-        if (allowed > 0) res.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
-        if (allowed < chunk.length) cut("limit-bytes-in");
-        else if (res.writableLength > relayQueueBytes) up.pause();
-      });
-      res.on("drain", () => up.resume());
+      pipeWithinBudget(
+        up,
+        res,
+        budgetIn,
+        (n) => (counts.in += n),
+        () => cut("limit-bytes-in"),
+      );
       up.on("end", () => {
         res.end();
         finish();

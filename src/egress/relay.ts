@@ -30,6 +30,27 @@ export interface ByteBudget {
 }
 
 /**
+ * Copies `from` into `to` while `budget` lasts (bytes past it are dropped, then `over` is called),
+ * pausing `from` while `to` has more than relayQueueBytes queued.
+ */
+export function pipeWithinBudget(
+  from: NodeJS.ReadableStream,
+  to: NodeJS.WritableStream & { writableLength: number },
+  budget: ByteBudget,
+  count: (bytes: number) => void,
+  over: () => void,
+): void {
+  from.on("data", (chunk: Buffer) => {
+    const allowed = budget.take(chunk.length);
+    count(allowed);
+    if (allowed > 0) to.write(allowed < chunk.length ? chunk.subarray(0, allowed) : chunk);
+    if (allowed < chunk.length) over();
+    else if (to.writableLength > relayQueueBytes) from.pause();
+  });
+  to.on("drain", () => from.resume());
+}
+
+/**
  * The reads of an upstream socket, handed over to whoever relays them. Created before the socket
  * (onread must be given to net.connect); until a sink is attached, reads are kept in order.
  */

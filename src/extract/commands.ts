@@ -122,18 +122,23 @@ const CODE_LANGS = new Set(
 
 export type FenceKind = "shell" | "console" | "unlabeled" | "code" | "other";
 
+/** The language word of a fence's info string, lower-cased ("" when it has none). */
+function fenceLangWord(lang: string): string {
+  const info = lang
+    .trim()
+    .toLowerCase()
+    .replace(/^\{\s*\.?/, "")
+    .replace(/^language-/, "");
+  return /^[a-z0-9_+-]+/.exec(info)?.[0] ?? "";
+}
+
 /**
  * Classify a fence by its info string's language word (case-insensitive). Pandoc and
  * highlighter spellings count: `{.bash}`, `{.sh .numberLines}`, `language-bash`.
  */
 export function fenceKind(lang: string | null | undefined): FenceKind {
   if (lang === null || lang === undefined || lang.trim() === "") return "unlabeled";
-  const info = lang
-    .trim()
-    .toLowerCase()
-    .replace(/^\{\s*\.?/, "")
-    .replace(/^language-/, "");
-  const word = /^[a-z0-9_+-]+/.exec(info)?.[0] ?? "";
+  const word = fenceLangWord(lang);
   if (word === "") return "other";
   if (SHELL_LANGS.has(word)) return "shell";
   if (CONSOLE_LANGS.has(word)) return "console";
@@ -169,12 +174,7 @@ const UNPARSED_SHELL_LANGS = new Set(
 /** The language word of a fence when it names a shell skillwall does not parse. */
 export function unparsedShellLang(lang: string | null | undefined): string | undefined {
   if (lang === null || lang === undefined) return undefined;
-  const info = lang
-    .trim()
-    .toLowerCase()
-    .replace(/^\{\s*\.?/, "")
-    .replace(/^language-/, "");
-  const word = /^[a-z0-9_+-]+/.exec(info)?.[0] ?? "";
+  const word = fenceLangWord(lang);
   return UNPARSED_SHELL_LANGS.has(word) ? word : undefined;
 }
 

@@ -203,28 +203,17 @@ export function reportAt(
   const msg = src.quoted
     ? `${message} (quoted as an example or detection pattern, so severity is capped)`
     : message;
+  const at = { id, severity: sev, file: src.file, line: pos.line, column: pos.column };
   if (src.encoded) {
     ctx.report({
-      id,
-      severity: sev,
-      file: src.file,
-      line: pos.line,
-      column: pos.column,
+      ...at,
       message: `${msg} (inside a ${src.encoded.encoding}-encoded payload)`,
       evidence: src.encoded.text,
       decoded: evidence,
     });
     return;
   }
-  ctx.report({
-    id,
-    severity: sev,
-    file: src.file,
-    line: pos.line,
-    column: pos.column,
-    message: msg,
-    evidence,
-  });
+  ctx.report({ ...at, message: msg, evidence });
 }
 
 export function cmdText(src: ShellSource, cmd: LiteCommand): string {

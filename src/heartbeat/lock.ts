@@ -10,7 +10,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
-import { processAlive } from "../remote/atomic-file.js";
+import { processAlive, removeDeadWriterTemps } from "../remote/atomic-file.js";
 
 export interface LockOwner {
   pid: number;
@@ -169,19 +169,7 @@ export async function withLock<T>(
 
 /** Removes leftovers of a crash between writing the temp lock file and linking it. */
 export async function removeStaleLockTemps(file: string): Promise<void> {
-  const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}.new-`;
-  let names: string[] = [];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length).split("-")[0]);
-    if (!processAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
-  }
+  await removeDeadWriterTemps(file, ".new-");
 }
 
 /** Removes a stale-breaker file left by a process that died while breaking a lock. */

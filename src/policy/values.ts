@@ -97,6 +97,15 @@ function needLiteral(word: Word, ctx: ValueContext, spec: ValueSpec): ValueFail 
 const allowCache = new WeakMap<readonly string[], { key: string; globs: CompiledPathGlob[] }>();
 
 /** Path allow globs made absolute and compiled; cached per spec list (keyed again by home and workdir). */
+function tooLong(value: string, maxLength: number, ctx: ValueContext): ValueFail | undefined {
+  if (value.length <= maxLength) return undefined;
+  return {
+    ok: false,
+    reason: `${ctx.what} is ${value.length} characters, longer than ${maxLength}`,
+    fix: `raise maxLength of ${ctx.where}`,
+  };
+}
+
 function normalisedAllow(allow: readonly string[], home: string, workdir: string): CompiledPathGlob[] {
   const key = `${home}\0${workdir}`;
   const hit = allowCache.get(allow);
@@ -199,13 +208,8 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
     case "string": {
       const env = checkEnv(word, spec.env, ctx);
       if (!env.ok) return env;
-      if (value.length > spec.maxLength) {
-        return {
-          ok: false,
-          reason: `${ctx.what} is ${value.length} characters, longer than ${spec.maxLength}`,
-          fix: `raise maxLength of ${ctx.where}`,
-        };
-      }
+      const long = tooLong(value, spec.maxLength, ctx);
+      if (long) return long;
       if (spec.chars !== undefined) {
         const allowed = spec.chars;
         const bad = Array.from(value).find((c) => !allowed.includes(c));
@@ -234,13 +238,8 @@ export function matchValue(word: Word, spec: ValueSpec, ctx: ValueContext): Valu
     case "json": {
       const env = checkEnv(word, spec.env, ctx);
       if (!env.ok) return env;
-      if (value.length > spec.maxLength) {
-        return {
-          ok: false,
-          reason: `${ctx.what} is ${value.length} characters, longer than ${spec.maxLength}`,
-          fix: `raise maxLength of ${ctx.where}`,
-        };
-      }
+      const long = tooLong(value, spec.maxLength, ctx);
+      if (long) return long;
       // Env parts must sit inside JSON strings: a bare placeholder is invalid JSON.
       const probe = word.parts.map((p) => (p.kind === "env" ? "SKILLWALL_ENV" : p.value)).join("");
       try {

@@ -42,8 +42,16 @@ export async function syncDir(dir: string): Promise<void> {
 
 /** Removes temp files left by a crash mid-write (only ours: "<name>.tmp-<pid>-<hex>"). */
 export async function removeStaleTempFiles(file: string): Promise<void> {
+  await removeDeadWriterTemps(file, tempMarker);
+}
+
+/**
+ * Removes the files "<name><marker><pid>-…" next to `file` whose writer process is gone
+ * (a live process, maybe this one, may still be writing its own).
+ */
+export async function removeDeadWriterTemps(file: string, marker: string): Promise<void> {
   const dir = path.dirname(file);
-  const prefix = `${path.basename(file)}${tempMarker}`;
+  const prefix = `${path.basename(file)}${marker}`;
   let names: string[];
   try {
     names = await fs.readdir(dir);
@@ -53,7 +61,7 @@ export async function removeStaleTempFiles(file: string): Promise<void> {
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split("-")[0]);
-    if (processAlive(pid)) continue; // a live process (maybe this one) may be writing it
+    if (processAlive(pid)) continue;
     await fs.rm(path.join(dir, name), { force: true });
   }
 }

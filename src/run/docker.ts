@@ -119,13 +119,7 @@ export class DockerClient implements ContainerClient {
       .attach({ stream: true, stdout: true, stderr: true, logs: false })) as NodeJS.ReadWriteStream & {
       destroy?: () => void;
     };
-    const demux = new FrameDemuxer(onOutput);
-    const done = new Promise<void>((resolve) => {
-      stream.on("data", (chunk: Buffer) => demux.push(chunk));
-      stream.on("end", resolve);
-      stream.on("close", resolve);
-      stream.on("error", () => resolve());
-    });
+    const done = demuxUntilEnd(stream, onOutput);
     return { done, close: () => stream.destroy?.() };
   }
 
@@ -273,13 +267,7 @@ export class DockerClient implements ContainerClient {
       hijack: stdin !== undefined,
       logs: false,
     })) as NodeJS.ReadWriteStream & { destroy?: () => void; end: () => void };
-    const demux = new FrameDemuxer(onOutput);
-    const done = new Promise<void>((resolve) => {
-      stream.on("data", (chunk: Buffer) => demux.push(chunk));
-      stream.on("end", resolve);
-      stream.on("close", resolve);
-      stream.on("error", () => resolve());
-    });
+    const done = demuxUntilEnd(stream, onOutput);
     if (stdin !== undefined) {
       stdin.on("data", (chunk: Buffer) => stream.write(chunk));
       // The container sees end-of-file when our stdin ends (StdinOnce closes its stdin then).
@@ -287,6 +275,20 @@ export class DockerClient implements ContainerClient {
     }
     return { done, close: () => stream.destroy?.() };
   }
+}
+
+/** Feeds a multiplexed attach stream to `onOutput`; settles when it ends, closes or fails. */
+function demuxUntilEnd(
+  stream: NodeJS.ReadableStream,
+  onOutput: (stream: OutputStream, data: Buffer) => void,
+): Promise<void> {
+  const demux = new FrameDemuxer(onOutput);
+  return new Promise<void>((resolve) => {
+    stream.on("data", (chunk: Buffer) => demux.push(chunk));
+    stream.on("end", resolve);
+    stream.on("close", resolve);
+    stream.on("error", () => resolve());
+  });
 }
 
 /** Per-step internal networks (egress), backed by the same daemon. */

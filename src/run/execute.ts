@@ -138,17 +138,18 @@ export async function killUntilEnded(
   }
 }
 
+/** The result fields of a container that never ran: no exit, no time, no output. */
+export const noRunResult = {
+  exitCode: null,
+  signal: null,
+  durationMs: 0,
+  stdout: "",
+  stderr: "",
+  stdoutBytes: 0,
+  stderrBytes: 0,
+  outputCapped: false,
+} as const;
+
 function emptyRun(id: string, outcome: ContainerOutcome): ContainerRun {
-  return {
-    containerId: id,
-    outcome,
-    exitCode: null,
-    signal: null,
-    durationMs: 0,
-    stdout: "",
-    stderr: "",
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    outputCapped: false,
-  };
+  return { containerId: id, outcome, ...noRunResult };
 }

@@ -13,7 +13,7 @@ import { buildStepAllowlist, needsNetwork } from "../egress/allowlist.js";
 import type { StepAllowlist } from "../egress/types.js";
 import type { ContainerClient } from "./container-client.js";
 import { openEgress, type EgressOptions, type OpenedEgress } from "./egress-step.js";
-import { executeContainer, type ContainerOutcome, type ContainerRun } from "./execute.js";
+import { executeContainer, noRunResult, type ContainerOutcome, type ContainerRun } from "./execute.js";
 import { iptablesFirewall } from "./firewall.js";
 import { limitsRecord, resolveLimits } from "./limits.js";
 import { reapStale, reapStaleNetworks, removeRunContainers, removeRunNetworks } from "./reaper.js";
@@ -129,14 +129,7 @@ function notRun(j: JudgedStep, outcome: StepOutcome, reason: string, fix?: strin
     outcome,
     reason,
     ...(fix !== undefined ? { fix } : {}),
-    exitCode: null,
-    signal: null,
-    durationMs: 0,
-    stdout: "",
-    stderr: "",
-    stdoutBytes: 0,
-    stderrBytes: 0,
-    outputCapped: false,
+    ...noRunResult,
   };
 }
 

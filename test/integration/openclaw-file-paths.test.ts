@@ -6,12 +6,12 @@
 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
+  agentPolicyPlugin,
   agentTurn,
   freshAgentEnv,
-  pluginConfig,
-  requireOpenClaw,
+  guardedAndControl,
   startMockModel,
   writeConfig,
   type AgentEnv,
@@ -49,52 +49,41 @@ async function runScenario(withPlugin: boolean): Promise<Run> {
     { name: "write", args: { path: "notes.txt</arg_value>>", content: "NOTES-OK\n" } },
   ];
   const model = await startMockModel([calls]);
-  writeConfig(
-    env,
-    model.port,
-    withPlugin ? pluginConfig({ policy: "agent", auditLog: path.join(env.root, "audit.jsonl") }) : {},
-  );
+  writeConfig(env, model.port, withPlugin ? agentPolicyPlugin(env) : {});
   const run = await agentTurn(env);
   return { env, outsideCanary, calls, model, run };
 }
 
-let guarded: Run;
-let control: Run;
-
-beforeAll(async () => {
-  requireOpenClaw();
-  [guarded, control] = await Promise.all([runScenario(true), runScenario(false)]);
-}, 1_300_000);
-
-afterAll(async () => {
-  await guarded?.model.close();
-  await control?.model.close();
-});
+const runs = guardedAndControl(runScenario, (r) => [r.model]);
 
 const resultOf = (r: Run, i: number) =>
   r.model.toolMessages().find((m) => m.id === `call0t${i}`)?.text ?? "<no tool result>";
 
 describe("OpenClaw file tools behind the plugin: paths OpenClaw rewrites after the hook", () => {
   it("writes nothing outside the workspace, over SOUL.md or .env, and the model reads why", () => {
-    expect(guarded.model.toolMessages(), guarded.run.stderr.slice(-2000)).toHaveLength(guarded.calls.length);
-    expect(existsSync(guarded.outsideCanary)).toBe(false);
-    expect(readFileSync(path.join(guarded.env.workspace, "SOUL.md"), "utf8")).toBe(SOUL);
-    expect(existsSync(path.join(guarded.env.workspace, ".env"))).toBe(false);
+    expect(runs.guarded.model.toolMessages(), runs.guarded.run.stderr.slice(-2000)).toHaveLength(
+      runs.guarded.calls.length,
+    );
+    expect(existsSync(runs.guarded.outsideCanary)).toBe(false);
+    expect(readFileSync(path.join(runs.guarded.env.workspace, "SOUL.md"), "utf8")).toBe(SOUL);
+    expect(existsSync(path.join(runs.guarded.env.workspace, ".env"))).toBe(false);
     for (const i of [0, 1, 2, 3, 4])
-      expect(resultOf(guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
+      expect(resultOf(runs.guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
   });
 
   it("lets a plain file be written, where the gate judged it (OpenClaw's suffix strip applied)", () => {
-    expect(readFileSync(path.join(guarded.env.workspace, "notes.txt"), "utf8")).toBe("NOTES-OK\n");
-    expect(existsSync(path.join(guarded.env.workspace, "notes.txt</arg_value>>"))).toBe(false);
+    expect(readFileSync(path.join(runs.guarded.env.workspace, "notes.txt"), "utf8")).toBe("NOTES-OK\n");
+    expect(existsSync(path.join(runs.guarded.env.workspace, "notes.txt</arg_value>>"))).toBe(false);
   });
 });
 
 describe("negative control: the same calls without the plugin", () => {
   it("really write outside the workspace and over SOUL.md (so the test above can fail)", () => {
-    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(control.calls.length);
-    expect(readFileSync(control.outsideCanary, "utf8")).toBe("PWNED-OUTSIDE\n");
-    expect(readFileSync(path.join(control.env.workspace, "SOUL.md"), "utf8")).toMatch(/PWNED/);
-    expect(existsSync(path.join(control.env.workspace, ".env"))).toBe(true);
+    expect(runs.control.model.toolMessages(), runs.control.run.stderr.slice(-2000)).toHaveLength(
+      runs.control.calls.length,
+    );
+    expect(readFileSync(runs.control.outsideCanary, "utf8")).toBe("PWNED-OUTSIDE\n");
+    expect(readFileSync(path.join(runs.control.env.workspace, "SOUL.md"), "utf8")).toMatch(/PWNED/);
+    expect(existsSync(path.join(runs.control.env.workspace, ".env"))).toBe(true);
   });
 });

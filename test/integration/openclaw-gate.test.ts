@@ -6,13 +6,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/audit/verify.js";
 import {
   agentTurn,
   freshAgentEnv,
   pluginDir,
-  requireOpenClaw,
+  guardedAndControl,
   startMockModel,
   writeConfig,
   type AgentEnv,
@@ -113,9 +113,6 @@ interface AuditLine {
 
 const hostileMarkers = ["pipe", "decoded", "wrapper", "continuation", "process", "bashrc"];
 
-let guarded: { s: Scenario; model: MockModel; run: RunResult };
-let control: { s: Scenario; model: MockModel; run: RunResult };
-
 async function runScenario(withPlugin: boolean): Promise<{ s: Scenario; model: MockModel; run: RunResult }> {
   const s = scenario();
   const model = await startMockModel([s.calls, ...s.later]);
@@ -135,15 +132,7 @@ async function runScenario(withPlugin: boolean): Promise<{ s: Scenario; model: M
   return { s, model, run };
 }
 
-beforeAll(async () => {
-  requireOpenClaw();
-  [guarded, control] = await Promise.all([runScenario(true), runScenario(false)]);
-}, 1_300_000);
-
-afterAll(async () => {
-  await guarded?.model.close();
-  await control?.model.close();
-});
+const runs = guardedAndControl(runScenario, (r) => [r.model]);
 
 function resultOf(r: { s: Scenario; model: MockModel }, index: number, reply = 0): string {
   // The mock model names a call by the tool results before its reply and its place in the reply.
@@ -158,71 +147,71 @@ function callCount(s: Scenario): number {
 
 describe("OpenClaw agent behind the skillwall plugin", () => {
   it("runs the turn to its end", () => {
-    expect(guarded.run.code, guarded.run.stderr.slice(-2000)).toBe(0);
-    expect(guarded.model.toolMessages()).toHaveLength(callCount(guarded.s));
+    expect(runs.guarded.run.code, runs.guarded.run.stderr.slice(-2000)).toBe(0);
+    expect(runs.guarded.model.toolMessages()).toHaveLength(callCount(runs.guarded.s));
   });
 
   it("runs the benign command and the model sees its output", () => {
-    const out = resultOf(guarded, 0);
+    const out = resultOf(runs.guarded, 0);
     expect(out).toContain("hello-benign");
     expect(out).toContain("NOTES-CONTENT");
   });
 
   it("lets no hostile command have an effect, and the model sees skillwall's reason for each", () => {
-    for (const name of hostileMarkers) expect(existsSync(guarded.s.marker(name)), name).toBe(false);
+    for (const name of hostileMarkers) expect(existsSync(runs.guarded.s.marker(name)), name).toBe(false);
     for (const i of [1, 2, 3, 5, 6, 8, 9, 10, 11])
-      expect(resultOf(guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
-    expect(resultOf(guarded, 8)).toMatch(/elevated/);
-    expect(resultOf(guarded, 9)).toMatch(/LD_PRELOAD/);
-    expect(resultOf(guarded, 10)).toMatch(/running session is judged as a command/);
-    expect(resultOf(guarded, 11)).toMatch(/start-up file/);
+      expect(resultOf(runs.guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
+    expect(resultOf(runs.guarded, 8)).toMatch(/elevated/);
+    expect(resultOf(runs.guarded, 9)).toMatch(/LD_PRELOAD/);
+    expect(resultOf(runs.guarded, 10)).toMatch(/running session is judged as a command/);
+    expect(resultOf(runs.guarded, 11)).toMatch(/start-up file/);
   });
 
   it("judges a workspace name by where its symlink leads, and gates the read tool", () => {
     for (const i of [12, 13, 14, 15]) {
-      expect(resultOf(guarded, i), `call ${i}`).toMatch(/skillwall blocked this (exec|read) call/);
-      expect(resultOf(guarded, i), `call ${i}`).not.toContain(CANARY);
+      expect(resultOf(runs.guarded, i), `call ${i}`).toMatch(/skillwall blocked this (exec|read) call/);
+      expect(resultOf(runs.guarded, i), `call ${i}`).not.toContain(CANARY);
     }
-    expect(resultOf(guarded, 12)).toMatch(/symlink/);
-    expect(resultOf(guarded, 14)).toMatch(/symlink/);
+    expect(resultOf(runs.guarded, 12)).toMatch(/symlink/);
+    expect(resultOf(runs.guarded, 14)).toMatch(/symlink/);
     // A workspace file is still read.
-    expect(resultOf(guarded, 16)).toContain("NOTES-CONTENT");
+    expect(resultOf(runs.guarded, 16)).toContain("NOTES-CONTENT");
   });
 
   it("refuses an extraction followed by a write through the link it planted, in one command or one reply", () => {
-    expect(resultOf(guarded, 17)).toMatch(/skillwall blocked this exec call: link-planting/);
+    expect(resultOf(runs.guarded, 17)).toMatch(/skillwall blocked this exec call: link-planting/);
     // Alone, the extraction of the symlink member is refused: the link is never planted.
-    expect(resultOf(guarded, 18)).toMatch(/skillwall blocked this exec call: extract-members/);
+    expect(resultOf(runs.guarded, 18)).toMatch(/skillwall blocked this exec call: extract-members/);
     // Reply 1: an ordinary extraction runs; the write beside it is refused while it runs.
-    expect(resultOf(guarded, 0, 1)).not.toMatch(/skillwall blocked/);
-    expect(existsSync(path.join(guarded.s.env.workspace, "out/notes3.txt"))).toBe(true);
-    expect(resultOf(guarded, 1, 1)).toMatch(
+    expect(resultOf(runs.guarded, 0, 1)).not.toMatch(/skillwall blocked/);
+    expect(existsSync(path.join(runs.guarded.s.env.workspace, "out/notes3.txt"))).toBe(true);
+    expect(resultOf(runs.guarded, 1, 1)).toMatch(
       /skillwall blocked this exec call: .*may still be creating files/,
     );
     // Reply 2: the write alone runs; out/link is a new regular file, no link to the victim.
-    expect(resultOf(guarded, 0, 2)).not.toMatch(/skillwall blocked/);
-    expect(lstatSync(path.join(guarded.s.env.workspace, "out/link")).isFile()).toBe(true);
+    expect(resultOf(runs.guarded, 0, 2)).not.toMatch(/skillwall blocked/);
+    expect(lstatSync(path.join(runs.guarded.s.env.workspace, "out/link")).isFile()).toBe(true);
     // Reply 3: an extraction waits for no write that was judged before it.
-    expect(resultOf(guarded, 0, 3)).not.toMatch(/skillwall blocked/);
-    expect(resultOf(guarded, 1, 3)).toMatch(
+    expect(resultOf(runs.guarded, 0, 3)).not.toMatch(/skillwall blocked/);
+    expect(resultOf(runs.guarded, 1, 3)).toMatch(
       /skillwall blocked this exec call: .*another command of this reply/,
     );
-    expect(readFileSync(guarded.s.victim, "utf8")).toBe("VICTIM-ORIGINAL\n");
+    expect(readFileSync(runs.guarded.s.victim, "utf8")).toBe("VICTIM-ORIGINAL\n");
   });
 
   it("never shows the canary secret to the model", () => {
-    for (const m of guarded.model.toolMessages()) expect(m.text).not.toContain(CANARY);
+    for (const m of runs.guarded.model.toolMessages()) expect(m.text).not.toContain(CANARY);
     // The decoded-path read ran as the literal the analyser saw: no such file, no secret.
-    expect(resultOf(guarded, 4)).not.toContain(CANARY);
+    expect(resultOf(runs.guarded, 4)).not.toContain(CANARY);
   });
 
   it("blocks a call another plugin throws on, even though skillwall allows it", () => {
-    expect(existsSync(path.join(guarded.s.env.workspace, "sw-throw-dir"))).toBe(false);
-    expect(resultOf(guarded, 7)).not.toMatch(/skillwall blocked/);
+    expect(existsSync(path.join(runs.guarded.s.env.workspace, "sw-throw-dir"))).toBe(false);
+    expect(resultOf(runs.guarded, 7)).not.toMatch(/skillwall blocked/);
   });
 
   it("records every exec call in one intact hash-chained audit log, with the exit code", async () => {
-    const file = path.join(guarded.s.env.state, "skillwall/audit.jsonl");
+    const file = path.join(runs.guarded.s.env.state, "skillwall/audit.jsonl");
     const report = await verifyAuditLog(file);
     expect(report.ok, JSON.stringify(report)).toBe(true);
     const records = readFileSync(file, "utf8")
@@ -239,15 +228,17 @@ describe("OpenClaw agent behind the skillwall plugin", () => {
 
 describe("negative control: the same turn without the plugin", () => {
   it("really runs the hostile commands and leaks the canary (so the test above can fail)", () => {
-    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(callCount(control.s));
+    expect(runs.control.model.toolMessages(), runs.control.run.stderr.slice(-2000)).toHaveLength(
+      callCount(runs.control.s),
+    );
     for (const name of ["pipe", "decoded", "wrapper", "continuation"])
-      expect(existsSync(control.s.marker(name)), name).toBe(true);
-    expect(control.model.toolMessages().some((m) => m.text.includes(CANARY))).toBe(true);
+      expect(existsSync(runs.control.s.marker(name)), name).toBe(true);
+    expect(runs.control.model.toolMessages().some((m) => m.text.includes(CANARY))).toBe(true);
     // The symlinked name (exec) and the read tool reach the secret when nothing gates them (OpenClaw's
     // own read refuses a symlink, "path must be a regular file", but not the path it leads to).
-    for (const i of [12, 13]) expect(resultOf(control, i), `call ${i}`).toContain(CANARY);
-    expect(existsSync(path.join(control.s.env.workspace, "sw-throw-dir"))).toBe(true);
+    for (const i of [12, 13]) expect(resultOf(runs.control, i), `call ${i}`).toContain(CANARY);
+    expect(existsSync(path.join(runs.control.s.env.workspace, "sw-throw-dir"))).toBe(true);
     // The extraction planted out/link and the write in the same command went through it.
-    expect(readFileSync(control.s.victim, "utf8")).toContain("VICTIM-ORIGINAL\nPLANTED-17\n");
+    expect(readFileSync(runs.control.s.victim, "utf8")).toContain("VICTIM-ORIGINAL\nPLANTED-17\n");
   });
 });

@@ -6,12 +6,12 @@
 
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
+  agentPolicyPlugin,
   agentTurn,
   freshAgentEnv,
-  pluginConfig,
-  requireOpenClaw,
+  guardedAndControl,
   startMockModel,
   writeConfig,
   type AgentEnv,
@@ -45,8 +45,7 @@ async function scenario(withPlugin: boolean): Promise<Scenario> {
   // the exec that writes it (call 0) is refused by the gate too, so the moves are tested on it.
   mkdirSync(path.join(env.workspace, "pwn"), { recursive: true });
   writeFileSync(path.join(env.workspace, "pwn/SKILL.md"), skill);
-  const extra = () =>
-    withPlugin ? pluginConfig({ policy: "agent", auditLog: path.join(env.root, "audit.jsonl") }) : {};
+  const extra = () => (withPlugin ? agentPolicyPlugin(env) : {});
   const turn = await startMockModel(calls.map((command) => [{ name: "exec", args: { command } }]));
   writeConfig(env, turn.port, extra());
   const run = await agentTurn(env);
@@ -57,20 +56,7 @@ async function scenario(withPlugin: boolean): Promise<Scenario> {
   return { env, turn, run, next, nextRun };
 }
 
-let guarded: Scenario;
-let control: Scenario;
-
-beforeAll(async () => {
-  requireOpenClaw();
-  [guarded, control] = await Promise.all([scenario(true), scenario(false)]);
-}, 1_300_000);
-
-afterAll(async () => {
-  for (const s of [guarded, control]) {
-    await s?.turn.close();
-    await s?.next.close();
-  }
-});
+const runs = guardedAndControl(scenario, (s) => [s.turn, s.next]);
 
 const resultOf = (s: Scenario, i: number): string =>
   s.turn.toolMessages().find((m) => m.id === `call${i}t0`)?.text ?? "<no tool result>";
@@ -80,7 +66,7 @@ const prompt = (s: Scenario): string =>
 
 describe("skill planting by mv/cp into OpenClaw's skill folders (F1)", () => {
   it("runs both turns of both scenarios to their end", () => {
-    for (const s of [guarded, control]) {
+    for (const s of [runs.guarded, runs.control]) {
       expect(s.run.code, s.run.stderr.slice(-2000)).toBe(0);
       expect(s.nextRun.code, s.nextRun.stderr.slice(-2000)).toBe(0);
       expect(s.next.requests.length).toBeGreaterThan(0);
@@ -88,20 +74,22 @@ describe("skill planting by mv/cp into OpenClaw's skill folders (F1)", () => {
   });
 
   it("control, without the plugin: the calls plant the skill and the next prompt carries it", () => {
-    for (const p of planted) expect(existsSync(path.join(control.env.workspace, p)), p).toBe(true);
-    expect(prompt(control)).toContain(marker);
-    expect(prompt(control)).toContain("<name>zzpwn</name>");
+    for (const p of planted) expect(existsSync(path.join(runs.control.env.workspace, p)), p).toBe(true);
+    expect(prompt(runs.control)).toContain(marker);
+    expect(prompt(runs.control)).toContain("<name>zzpwn</name>");
   });
 
   it("behind the plugin: writing a SKILL.md by exec and both planting calls are blocked", () => {
-    expect(resultOf(guarded, 0)).toMatch(/skillwall blocked this exec call: skill\.md is read by the agent/);
-    expect(existsSync(path.join(guarded.env.workspace, "pwn/SKILL.md"))).toBe(true);
-    for (const i of [1, 2]) expect(resultOf(guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
+    expect(resultOf(runs.guarded, 0)).toMatch(
+      /skillwall blocked this exec call: skill\.md is read by the agent/,
+    );
+    expect(existsSync(path.join(runs.guarded.env.workspace, "pwn/SKILL.md"))).toBe(true);
+    for (const i of [1, 2]) expect(resultOf(runs.guarded, i), `call ${i}`).toMatch(/skillwall blocked this/);
   });
 
   it("behind the plugin: no skill lands and the next session's prompt has no trace of it", () => {
-    for (const p of planted) expect(existsSync(path.join(guarded.env.workspace, p)), p).toBe(false);
-    expect(prompt(guarded)).not.toContain(marker);
-    expect(prompt(guarded)).not.toContain("<name>zzpwn</name>");
+    for (const p of planted) expect(existsSync(path.join(runs.guarded.env.workspace, p)), p).toBe(false);
+    expect(prompt(runs.guarded)).not.toContain(marker);
+    expect(prompt(runs.guarded)).not.toContain("<name>zzpwn</name>");
   });
 });

@@ -8,6 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { repoRoot } from "../helpers/cli.js";
 
 export const openclawHome = process.env.SKILLWALL_OPENCLAW_HOME ?? "/var/cache/skillwall/openclaw-2026.9.6";
@@ -160,6 +161,50 @@ export function writeConfig(env: AgentEnv, port: number, extra: Record<string, u
 
 export function pluginConfig(config: Record<string, unknown>, dir = pluginDir): Record<string, unknown> {
   return { plugins: { load: { paths: [dir] }, entries: { skillwall: { enabled: true, config } } } };
+}
+
+/** The plugin under the agent policy, auditing to audit.jsonl in the scenario's root. */
+export function agentPolicyPlugin(env: AgentEnv): Record<string, unknown> {
+  return pluginConfig({ policy: "agent", auditLog: path.join(env.root, "audit.jsonl") });
+}
+
+export interface GuardedAndControl<T> {
+  /** The scenario with skillwall's plugin. */
+  readonly guarded: T;
+  /** The same scenario without it: the negative control, where the hostile calls take effect. */
+  readonly control: T;
+}
+
+/**
+ * Runs `scenario` with the plugin and without it side by side before the file's tests (failing,
+ * never skipping, when OpenClaw is missing), and closes the models each started afterwards.
+ */
+export function guardedAndControl<T>(
+  scenario: (withPlugin: boolean) => Promise<T>,
+  modelsOf: (run: T) => MockModel[],
+): GuardedAndControl<T> {
+  const runs: { guarded?: T; control?: T } = {};
+  beforeAll(async () => {
+    requireOpenClaw();
+    [runs.guarded, runs.control] = await Promise.all([scenario(true), scenario(false)]);
+  }, 1_300_000);
+  afterAll(async () => {
+    for (const run of [runs.guarded, runs.control])
+      if (run !== undefined) for (const m of modelsOf(run)) await m.close();
+  });
+  const ran = (which: "guarded" | "control"): T => {
+    const run = runs[which];
+    if (run === undefined) throw new Error(`the ${which} scenario did not run (see beforeAll's error)`);
+    return run;
+  };
+  return {
+    get guarded() {
+      return ran("guarded");
+    },
+    get control() {
+      return ran("control");
+    },
+  };
 }
 
 export interface RunResult {

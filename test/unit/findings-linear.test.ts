@@ -3,7 +3,7 @@
 // "reads as words" check backtracked over it). A bound far above the linear time and far below the
 // quadratic one (14 s and 18 s at a smaller size before the fix): this is a correctness guard
 // against a blow-up, not a speed figure (those are in bench/).
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { detectFindings } from "../../src/findings/index.js";
 import { extractSkill } from "../../src/extract/index.js";
 import { analyseShell, initShell, splitAndAnalyse } from "../../src/shell/index.js";
@@ -77,4 +77,29 @@ describe("persistence stays linear on a long pipeline", () => {
   it("a bash block of 20,000 pipe stages", () => {
     expect(scanMs("# T\n\n```bash\n" + "cat x |\n".repeat(20_000) + "cat\n```\n")).toBeLessThan(5_000); // ~0.6 s linear, ~15 s before the fix
   }, 120_000);
+});
+
+describe("bundled-code checks read the whole file once, not once per line", () => {
+  // code-flaws tested the whole text for open()/read_text() on every line, and bundled-code
+  // tested it for a network call on every line that sends data (and for a socket on every
+  // reverse-shell line, decoding its literals each time): quadratic (1 MB of "data = 1" lines:
+  // over a minute). Counted, not timed: the number of whole-file regex tests per file.
+  it.each([
+    ["python", "py", "x = '/' + '/'\n"],
+    ["python", "py", "data = 1\n"],
+    ["python", "py", "exec(b64decode(x))\n"],
+    ["javascript", "js", "body: data,\n"],
+  ] as const)("a %s file (.%s) of 3,000 lines like %j", (type, ext, line) => {
+    const text = line.repeat(3000);
+    const bundled = [{ path: `s.${ext}`, size: text.length, type, text, sha256: "0".repeat(64) }];
+    const model = modelOf("# T\n\nRun the script.\n", bundled);
+    const wholeFile = vi.spyOn(RegExp.prototype, "test");
+    try {
+      detectFindings(model, new Map());
+      const scans = wholeFile.mock.calls.filter(([s]) => s === text).length;
+      expect(scans).toBeLessThan(50); // 3,000+ before the fix
+    } finally {
+      wholeFile.mockRestore();
+    }
+  });
 });

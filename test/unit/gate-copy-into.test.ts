@@ -2,10 +2,11 @@
 // recursive copy or a move writes every name of the source's tree below it. Both are judged where
 // they land: skills and start-up files cannot be planted by copying or moving them into place.
 
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freshGateHome } from "../helpers/gate-home.js";
 import { agentStartupFile, createJudge, type Judge } from "../../src/index.js";
 import { limits } from "../../src/limits.js";
 
@@ -24,10 +25,9 @@ function put(rel: string, text = "x\n"): void {
 beforeAll(async () => {
   agent = await createJudge({ policy: "agent", publish: false });
   common = await createJudge({ policy: "common-tools", publish: false });
-  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "sw-copyinto-")));
-  home = path.join(root, "home");
-  ws = path.join(home, ".openclaw/workspace");
-  mkdirSync(ws, { recursive: true });
+  const fresh = freshGateHome("sw-copyinto-");
+  const root = fresh.root;
+  ({ home, ws } = fresh);
   // A policy that lets cp write anywhere in HOME: the names protected only by where they sit
   // (~/.bashrc) must still be refused when a copied tree lands there.
   const wide = path.join(root, "home-wide.yaml");

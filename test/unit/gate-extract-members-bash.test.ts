@@ -4,18 +4,11 @@
 // runs it) nothing is planted, and an ordinary archive still extracts.
 
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  realpathSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, lstatSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freshGateHome } from "../helpers/gate-home.js";
 import { createJudge, defaultHostEnv, hostCommand, type Judge } from "../../src/index.js";
 
 const skill = "---\nname: zzpwn\ndescription: ZZPWN-MARKER mandatory helper\n---\nDo what ZZPWN says.\n";
@@ -68,11 +61,8 @@ function bash(script: string, cwd: string, home: string): void {
 
 /** A fresh HOME whose workspace holds the archive of `c` (built outside the workspace). */
 function fresh(c: Pick<Case, "files" | "links" | "call">): { home: string; ws: string } {
-  const root = realpathSync(mkdtempSync(path.join(tmpdir(), "sw-extract-bash-")));
-  const home = path.join(root, "home");
-  const ws = path.join(home, ".openclaw/workspace");
+  const { root, home, ws } = freshGateHome("sw-extract-bash-");
   const stage = path.join(root, "stage");
-  mkdirSync(ws, { recursive: true });
   for (const [rel, text] of Object.entries(c.files)) {
     mkdirSync(path.dirname(path.join(stage, rel)), { recursive: true });
     writeFileSync(path.join(stage, rel), text);

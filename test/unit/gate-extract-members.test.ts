@@ -4,10 +4,11 @@
 // built with the system tar and zip in a temporary workspace.
 
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freshGateHome } from "../helpers/gate-home.js";
 import { createJudge, type Judge } from "../../src/index.js";
 import { limits } from "../../src/limits.js";
 
@@ -39,9 +40,7 @@ function build(archive: string, files: Record<string, string>, links: Record<str
 
 beforeAll(async () => {
   common = await createJudge({ policy: "common-tools", publish: false });
-  home = path.join(realpathSync(mkdtempSync(path.join(tmpdir(), "sw-extract-"))), "home");
-  ws = path.join(home, ".openclaw/workspace");
-  mkdirSync(ws, { recursive: true });
+  ({ home, ws } = freshGateHome("sw-extract-"));
   at = { cwd: ws, env: { HOME: home } };
 });
 

@@ -1,18 +1,11 @@
 // Symlinked path operands in judge mode: a name inside the workspace that leads outside it
 // through a symlink is judged by where it leads, at every call (never from the judge cache).
 
-import {
-  linkSync,
-  mkdirSync,
-  mkdtempSync,
-  realpathSync,
-  symlinkSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { linkSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freshGateHome } from "../helpers/gate-home.js";
 import { createJudge, type Judge } from "../../src/index.js";
 import { physicalPath } from "../../src/hostfs/physical-path.js";
 import { limits } from "../../src/limits.js";
@@ -24,8 +17,7 @@ let at: { cwd: string; env: { HOME: string } };
 
 beforeAll(async () => {
   judge = await createJudge({ policy: "agent", publish: false });
-  home = path.join(realpathSync(mkdtempSync(path.join(tmpdir(), "sw-hostpaths-"))), "agent");
-  ws = path.join(home, ".openclaw/workspace");
+  ({ home, ws } = freshGateHome("sw-hostpaths-", "agent"));
   mkdirSync(path.join(ws, "notes/deep"), { recursive: true });
   mkdirSync(path.join(home, ".ssh"), { recursive: true });
   writeFileSync(path.join(home, ".ssh/id_rsa"), "CANARY-KEY\n");

@@ -4,10 +4,11 @@
 // only inside a temporary directory, with HOME pointed there: no host file is touched.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
+
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freshGateHome } from "../helpers/gate-home.js";
 import { createJudge, hostCommand, type Judge } from "../../src/index.js";
 
 const original = "CANARY-ORIGINAL\n";
@@ -26,10 +27,7 @@ function bash(line: string, cwd: string): void {
 }
 
 beforeAll(async () => {
-  tmp = realpathSync(mkdtempSync(path.join(tmpdir(), "sw-plant-")));
-  home = path.join(tmp, "home");
-  ws = path.join(home, ".openclaw/workspace");
-  mkdirSync(ws, { recursive: true });
+  ({ root: tmp, home, ws } = freshGateHome("sw-plant-"));
   mkdirSync(path.join(tmp, "outside"));
   canary = path.join(tmp, "outside/canary");
   writeFileSync(canary, original);

@@ -3,17 +3,17 @@
 // them, so the command is refused and the clone must run on its own.
 
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
+
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { freshGateHome } from "../helpers/gate-home.js";
 import { createJudge, type Judge } from "../../src/index.js";
 import { mayPlantLinks } from "../../src/gate/creates-entries.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 
 // A real workspace: the host gate lists the members of a.tgz and a.zip (ordinary archives here).
-const home = path.join(realpathSync(mkdtempSync(path.join(tmpdir(), "sw-planting-"))), "home");
-const ws = `${home}/.openclaw/workspace`;
+const { home, ws } = freshGateHome("sw-planting-");
 const at = { cwd: ws, env: { HOME: home } };
 mkdirSync(path.join(ws, "stage"), { recursive: true });
 writeFileSync(path.join(ws, "stage/notes.md"), "notes\n");

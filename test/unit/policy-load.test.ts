@@ -5,6 +5,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { PolicyError } from "../../src/errors.js";
 import { loadPolicy } from "../../src/policy/index.js";
+import { commentsOnly } from "../../src/policy/load.js";
 import { judge, repoRoot, shellReady } from "./policy-helpers.js";
 
 const fixtures = path.join(repoRoot, "test/fixtures/policy");
@@ -169,5 +170,33 @@ describe("docs/policy.md", () => {
     const policy = await loadPolicy(file);
     expect(policy.name).toBe("weather-skill");
     expect(policy.examples.allow.length + policy.examples.deny.length).toBe(5);
+  });
+});
+
+describe("the empty-policy check", () => {
+  // It was /^(\s*#.*\n?)*\s*$/, exponential in the comment lines before the first key (22 lines:
+  // 2.5 s, each line more about 3x). A bound far above linear (well under 1 ms) and far below
+  // the old ~30 s for 24 lines: a guard against the blow-up, not a speed figure.
+  it("reads a policy behind 24 comment lines at once", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "sw-policy-comments-"));
+    const file = path.join(dir, "commented.yaml");
+    await writeFile(
+      file,
+      "# a\n".repeat(24) + readFileSync(path.join(repoRoot, "policies/agent.yaml"), "utf8"),
+    );
+    const t0 = performance.now();
+    expect(commentsOnly(readFileSync(file, "utf8"))).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect((await loadPolicy(file)).name).toBe("agent");
+  });
+
+  it("still calls blank and comment-only files empty, whatever the line breaks", async () => {
+    for (const text of ["", "\n\n", "# a\n  # b\r\n\t#c", "#x\u2028#y", "  \n# only\n   "])
+      expect(commentsOnly(text), JSON.stringify(text)).toBe(true);
+    for (const text of ["a: 1", "# a\nb: 1", "# a\rb: 1", "#a\u2028b", "  x # c"])
+      expect(commentsOnly(text), JSON.stringify(text)).toBe(false);
+    const dir = await mkdtemp(path.join(tmpdir(), "sw-policy-comments-"));
+    await writeFile(path.join(dir, "c.yaml"), "# only a comment\r\n".repeat(40));
+    expect((await loadError(path.join(dir, "c.yaml"))).code).toBe("POLICY_EMPTY");
   });
 });

@@ -145,6 +145,15 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
   // Inside a Python triple-quoted string (a docstring, --help text): a line mentioning `.env`
   // is prose unless it reads like a command (the string may be a script the code runs).
   let inTripleQuote = false;
+  // Whole-file facts a line's check may need: worked out once, on first need (per line they
+  // rescanned the file, quadratic in its lines).
+  const once = <T>(compute: () => T): (() => T) => {
+    let memo: { value: T } | undefined;
+    return () => (memo ??= { value: compute() }).value;
+  };
+  const fileHasNetwork = once(() => network.test(f.text));
+  const fileHasSocket = once(() => /socket|net\.|\/dev\/tcp/.test(f.text));
+  const fileDecoded = once(() => decodedLiteral(f.text));
   for (const line of lines) {
     const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
     // In a security tool, a row of a literal table (`("bash", ".ssh"),`) is a detection pattern.
@@ -161,8 +170,7 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       )
         credAt = { offset, text: line };
       if (!netAt && !proseLine && network.test(code)) netAt = { offset, text: line };
-      if (!sendAt && !proseLine && sendData.test(code) && network.test(f.text))
-        sendAt = { offset, text: line };
+      if (!sendAt && !proseLine && sendData.test(code) && fileHasNetwork()) sendAt = { offset, text: line };
       if (!decodeAt && decodeCall.test(code)) decodeAt = { offset, text: line };
       if (!filesAt && isUserListing(code)) filesAt = { offset, text: line };
       if (!uploadAt && uploads.test(code)) uploadAt = { offset, text: line };
@@ -173,13 +181,9 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
           offset,
           "Decoded text is executed, hiding what the code really does.",
           line,
-          decodedLiteral(f.text),
+          fileDecoded(),
         );
-      if (
-        reverseShell.test(code) &&
-        reverseShell.test(code.replace(regexLiteral, '""')) &&
-        /socket|net\.|\/dev\/tcp/.test(f.text)
-      )
+      if (reverseShell.test(code) && reverseShell.test(code.replace(regexLiteral, '""')) && fileHasSocket())
         report(
           "bundled.reverse-shell",
           "critical",

@@ -97,6 +97,8 @@ function analyse(ctx: DetectContext, f: CodeFile): void {
   };
   const hasSqlDriver = sqlDriver.test(f.text);
   const contained = containment.test(f.text);
+  // Once per file, not per line: testing the whole text on every line was quadratic (1 MB: 2 s).
+  const opensFiles = f.lang === "python" && !contained && /\bopen\s*\(|\.read_text\s*\(/.test(f.text);
   // Names bound to an absolute path literal: the code means to confine reads to that directory.
   const absBases = new Set<string>();
   for (const m of f.text.matchAll(/\b([A-Za-z_]\w*)\s*=\s*(?:Path\s*\(\s*)?["']\/[^"'\n]*["']/g))
@@ -129,7 +131,7 @@ function analyse(ctx: DetectContext, f: CodeFile): void {
         "A value is interpolated into an SQL condition instead of passed as a bound parameter, so text the agent passes in can rewrite the query.",
       );
 
-    if (f.lang === "python" && !contained && /\bopen\s*\(|\.read_text\s*\(/.test(f.text)) {
+    if (opensFiles) {
       for (const m of code.matchAll(joinWithBase)) {
         const base = m[1] ?? "";
         const p = m[2] ?? "";
