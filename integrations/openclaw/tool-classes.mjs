@@ -412,7 +412,7 @@ function checkAutomationWrite(p) {
     )
       problem = `has mode ${JSON.stringify(value)}, which belongs to a stream schedule`;
   });
-  if (!whole) problem = "has parameters nested too deeply to be read";
+  if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
   return problem === undefined
     ? { pass: true }
     : refuse(
@@ -423,7 +423,8 @@ function checkAutomationWrite(p) {
 
 /**
  * Visits every key and value below `value`, JSON text included (a model may pass the job as a
- * string). False when the value is nested deeper than it is read: the caller refuses it.
+ * string). False when the value is nested deeper than it is read, or is text that opens like
+ * JSON but does not parse: the caller refuses it.
  */
 function walk(value, visit, depth = 0, key = undefined) {
   if (depth > maxDepth) return false;
@@ -435,7 +436,8 @@ function walk(value, visit, depth = 0, key = undefined) {
     try {
       parsed = JSON.parse(t);
     } catch {
-      return true; // not JSON: plain text
+      // Text that opens like JSON but does not parse: a lenient reader might still see fields in it.
+      return false;
     }
     return walk(parsed, visit, depth + 1);
   }
