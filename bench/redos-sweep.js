@@ -106,6 +106,9 @@ const units = [
   "nc -e ",
   "| sh",
   "wget ",
+  "after any ",
+  "when you finish, erase the ",
+  "the script will ",
 ];
 const words = ["W".repeat(SIZE), "QUFB".repeat(SIZE / 4), "0123456789abcdef".repeat(SIZE / 16)];
 
