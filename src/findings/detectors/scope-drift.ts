@@ -139,17 +139,37 @@ export function detectScopeDrift(ctx: DetectContext): void {
     .join("\n")
     .toLowerCase();
   const main = ctx.model.text.toLowerCase();
+  // Counted once (not per sentence: a long paragraph of orders would make this quadratic).
+  const bodyPurpose = stemsOf([name, description, ...headings.map((h) => h.text)].join("\n"));
+  const base = stemsOf([name, ...headings.map((h) => h.text)].join("\n"));
+  const descCounts = new Map<string, number>();
+  for (const w of description.toLowerCase().match(/[a-z]{4,}/g) ?? [])
+    if (!generic.has(w)) descCounts.set(w.slice(0, 5), (descCounts.get(w.slice(0, 5)) ?? 0) + 1);
+  const inMain = new Map<string, number>();
+  const inSegment = new Map<string, number>();
   const scope: Scope = {
     purpose: (seg, sentence) => {
-      const desc = seg.kind === "description" ? description.replace(sentence.trim(), " ") : description;
-      const heads = headings.filter((h) => h !== seg).map((h) => h.text);
-      return stemsOf([name, desc, ...heads].join("\n"));
+      if (seg.kind !== "description") return bodyPurpose;
+      // The description without the judged sentence: a stem counts when it occurs elsewhere.
+      const own = new Map<string, number>();
+      for (const w of sentence.toLowerCase().match(/[a-z]{4,}/g) ?? [])
+        if (!generic.has(w)) own.set(w.slice(0, 5), (own.get(w.slice(0, 5)) ?? 0) + 1);
+      const out = new Set(base);
+      for (const [w, n] of descCounts) if (n > (own.get(w) ?? 0)) out.add(w);
+      return out;
     },
     namedElsewhere: (domain, seg) => {
       if (bundledText.includes(domain)) return true;
+      let n = inMain.get(domain);
+      if (n === undefined) inMain.set(domain, (n = occurrences(main, domain)));
       // Occurrences in the main file beyond those in the segment itself.
-      const own = seg.kind === "description" ? description.toLowerCase() : seg.text.toLowerCase();
-      return occurrences(main, domain) > occurrences(own, domain);
+      const key = `${seg.kind}|${seg.offset}|${domain}`;
+      let own = inSegment.get(key);
+      if (own === undefined) {
+        const text = seg.kind === "description" ? description : seg.text;
+        inSegment.set(key, (own = occurrences(text.toLowerCase(), domain)));
+      }
+      return n > own;
     },
     service: declaredService(ctx),
   };
