@@ -109,6 +109,8 @@ const units = [
   "after any ",
   "when you finish, erase the ",
   "the script will ",
+  "If `/a/.b` exists, ",
+  "check whether /a/",
 ];
 const words = ["W".repeat(SIZE), "QUFB".repeat(SIZE / 4), "0123456789abcdef".repeat(SIZE / 16)];
 
