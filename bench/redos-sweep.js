@@ -121,6 +121,11 @@ const units = [
   "\u2067",
   "\ufeff",
   "\u200d",
+  "after any ",
+  "when you finish, erase the ",
+  "the script will ",
+  "If `/a/.b` exists, ",
+  "check whether /a/",
 ];
 const words = ["W".repeat(SIZE), "QUFB".repeat(SIZE / 4), "0123456789abcdef".repeat(SIZE / 16)];
 

@@ -188,6 +188,19 @@ export type WorkspaceQuota = { -readonly [K in keyof typeof workspaceQuota]: num
  * Thresholds of the detached-order rule (src/findings/detectors/detached-orders.ts): an order is
  * "detached" from its skill when enough of its content words appear nowhere else in the skill.
  */
+/**
+ * Thresholds of the scope-drift rule (src/findings/detectors/scope-drift.ts): a triggered order's
+ * act is judged on the words of its object against the skill's name, description and headings.
+ */
+export const scopeDriftLimits = {
+  /** Characters after the act's verb read as its object (the clause is cut at the first break). */
+  objectChars: 120,
+  /** Fewest content words (stems of 4+ letters, generic words left out) the object must have. */
+  minObjectWords: 2,
+  /** Longest sentence judged (longer text is a paragraph the splitter could not cut). */
+  maxSentenceChars: 600,
+} as const;
+
 export const detachedOrderLimits = {
   /** Fewest content words (stems of 4+ letters, common words left out) a judged sentence has. */
   minContentWords: 4,

@@ -24,6 +24,7 @@ import { detectHarvestProse } from "./detectors/harvest.js";
 import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
+import { detectScopeDrift } from "./detectors/scope-drift.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
 import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
@@ -95,6 +96,7 @@ const detectors = [
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
   detectDetachedOrders,
+  detectScopeDrift,
 ];
 
 /**

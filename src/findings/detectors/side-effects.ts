@@ -22,7 +22,7 @@ const trigger =
   /\b(?:always|whenever|every time|each time|from now on|going forward|permanently|every (?:\d+\s+)?(?:minutes?|hours?|days?|weeks?|night|morning|reboot|boot|login|startup)|on (?:every )?(?:startup|boot|login|reboot)|in (?:all )?future (?:sessions|conversations|tasks)|(?:every|each|all) (?:future |new )?(?:sessions?|conversations?)|for (?:all|every|each) (?:future|subsequent)|(?:after|before|when|while|once|upon|on)\s+(?:you\s+)?(?:\w+\s+){0,3}?(?:any|every|each|all)\b|(?:after|before|when|once|upon)\s+(?:you\s+)?(?:have\s+)?(?:finish(?:ed|ing)?\s+|complet(?:ed|ing)\s+)?[a-z]{3,}(?:ing|ed)\b)/i;
 
 // Acts with an effect outside the task's own output. Each names what it does for the message.
-const acts: Array<[RegExp, string]> = [
+export const acts: Array<[RegExp, string]> = [
   [
     /\b(?:send|forward|upload|post|transmit|beacon|e-?mail|mail|exfiltrate|sync|synchroni[sz]e|mirror|back\s?up|copy|report|share|publish|push)\b(?:\s+(?!to\b)\S+){0,8}?\s+to\s+(?:(?:our|an?|the|my|this|that|a\s+remote|external)\s+)?(?:\S+\s+){0,2}?(?:https?:\/\/|[\w.+-]+@[\w-]+\.|server|endpoint|address|inbox|url|webhook|host|remote|repository|repo|bucket|channel|api|service|team|account|collector|logging)/i,
     "send data to a destination the task does not need",
