@@ -76,8 +76,11 @@ export function loadCliBundle(dir: string, entry = "skillwall.cjs"): LoadedBundl
   // The findings rules run ~200 large case-insensitive regexes once or a few times each: V8's
   // default (interpret first, compile to machine code on the second run) built each one twice,
   // and building the bytecode is the slower half (measured: 3x the regex set-up of a one-file
-  // scan). Same matches either way; only the first run's compile changes.
-  v8.setFlagsFromString("--no-regexp-tier-up");
+  // scan). Same matches either way; only the first run's compile changes. Not --no-regexp-tier-up:
+  // turned off at run time, a regex that had been run once before (as bytecode, e.g. one of Node's
+  // own under `node -r x`) is then executed as machine code and the process dies of SIGSEGV.
+  // Zero ticks leaves tier-up on and only makes regexes built from now on start as machine code.
+  v8.setFlagsFromString("--regexp-tier-up-ticks=0");
   const chunks = new Map<string, Chunk>();
   const load = (file: string): Record<string, unknown> => {
     const known = chunks.get(file);
