@@ -78,6 +78,20 @@ describe("the CLI bundle", () => {
     expect(r.stdout).toContain("summary: 1 skill");
   });
 
+  it("without a build (fresh clone), says to run npm run build: no stack trace, exit 2", () => {
+    const clone = path.join(tmp, "fresh-clone");
+    mkdirSync(path.join(clone, "bin"), { recursive: true });
+    writeFileSync(path.join(clone, "bin/skillwall.js"), readFileSync(bin));
+    writeFileSync(path.join(clone, "package.json"), readFileSync(path.join(repoRoot, "package.json")));
+    const r = spawnSync(process.execPath, [path.join(clone, "bin/skillwall.js"), "scan", "x"], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("the CLI is not built");
+    expect(r.stderr).toContain("fix: run npm run build");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("reports exactly what dist/cli.js reports (same output, same exit code)", () => {
     const args = ["scan", "examples/moltbook", "--policy", "moltbook", "--format", "json"];
     const viaBin = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: "utf8" });
