@@ -4,8 +4,9 @@
 // and writes each report to OUT_DIR. Run it before and after a change and compare:
 //   node bench/scan-identity.js /tmp/before && (change, npm run build) &&
 //   node bench/scan-identity.js /tmp/after && diff -r /tmp/before /tmp/after
-// The sample: six markdown files (README.md aside) of each top-level corpus folder (benign, gray, malicious, ...),
-// evenly spaced in sorted order, plus the project's own examples. `--corpus DIR` picks another.
+// The sample: six markdown files (README.md aside) of each top-level corpus folder (benign, gray,
+// malicious, ...), evenly spaced in sorted order, plus the project's own examples. `--corpus DIR`
+// picks another corpus.
 
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
