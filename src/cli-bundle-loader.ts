@@ -73,11 +73,19 @@ export function loadCliBundle(dir: string, entry = "skillwall.cjs"): LoadedBundl
   // loads (src/shell/parser.ts), which the build's warm-up did before taking the cache: set it
   // first. It only concerns WebAssembly, which nothing runs before the parser.
   v8.setFlagsFromString("--liftoff-only");
+  // Compile a WebAssembly module whole, on V8's background threads, when it is compiled
+  // (default: each function on first call, on the main thread): the CLI starts compiling the
+  // shell parser's wasm early (src/shell/wasm.ts) and only waits for it when it first parses.
+  // Set here, before any chunk, for the same reason as --liftoff-only.
+  v8.setFlagsFromString("--no-wasm-lazy-compilation");
   // The findings rules run ~200 large case-insensitive regexes once or a few times each: V8's
   // default (interpret first, compile to machine code on the second run) built each one twice,
   // and building the bytecode is the slower half (measured: 3x the regex set-up of a one-file
-  // scan). Same matches either way; only the first run's compile changes.
-  v8.setFlagsFromString("--no-regexp-tier-up");
+  // scan). Same matches either way; only the first run's compile changes. Not --no-regexp-tier-up:
+  // turned off at run time, a regex that had been run once before (as bytecode, e.g. one of Node's
+  // own under `node -r x`) is then executed as machine code and the process dies of SIGSEGV.
+  // Zero ticks leaves tier-up on and only makes regexes built from now on start as machine code.
+  v8.setFlagsFromString("--regexp-tier-up-ticks=0");
   const chunks = new Map<string, Chunk>();
   const load = (file: string): Record<string, unknown> => {
     const known = chunks.get(file);

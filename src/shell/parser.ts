@@ -1,9 +1,8 @@
 // Loads tree-sitter-bash once per process; parsing is synchronous afterwards.
-import { createRequire } from "node:module";
-import v8 from "node:v8";
 import { Language, Parser, type Tree } from "web-tree-sitter";
 import { SkillwallError } from "../errors.js";
 import { limits } from "../limits.js";
+import { compileShellWasm } from "./wasm.js";
 
 /** The error code of a parse cancelled past limits.maxShellParseMs. */
 export const PARSE_BUDGET = "SHELL_PARSE_BUDGET";
@@ -15,13 +14,20 @@ let loading: Promise<void> | undefined;
 export function initShell(): Promise<void> {
   if (parser) return Promise.resolve();
   loading ??= (async () => {
-    // V8 re-compiles the parser's wasm with TurboFan in the background and the main thread then
-    // blocks ~450 ms waiting for it (measured: a one-file scan went from 0.2 s to 0.65 s). Liftoff
-    // code parses our short commands as fast, so skip the tier-up. Must precede the compile.
-    v8.setFlagsFromString("--liftoff-only");
-    const require = createRequire(import.meta.url);
-    await Parser.init();
-    const language = await Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));
+    const wasm = await compileShellWasm();
+    // Instantiate the runtime already compiled (src/shell/wasm.ts) instead of letting the
+    // Emscripten glue find, read and compile web-tree-sitter.wasm itself. Synchronously: a failure
+    // throws inside the glue's promise executor, so Parser.init rejects (never hangs).
+    await Parser.init({
+      instantiateWasm(
+        imports: WebAssembly.Imports,
+        receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void,
+      ) {
+        receive(new WebAssembly.Instance(wasm.runtime, imports), wasm.runtime);
+        return {};
+      },
+    });
+    const language = Language.loadSync(wasm.bash);
     const instance = new Parser();
     instance.setLanguage(language);
     parser = instance;

@@ -62,6 +62,36 @@ describe("the CLI bundle", () => {
     expect(loads.filter((f) => f.startsWith(path.join(repoRoot, "dist")))).toEqual([]);
   });
 
+  it("runs under a --require preload (NODE_OPTIONS=-r …): the V8 flags it sets do not crash it", () => {
+    // An empty preload named by a relative path was enough to make --no-regexp-tier-up, set at
+    // run time, kill the CLI with SIGSEGV (a regex Node ran to resolve "./preload.cjs" before the
+    // flag changed was then run as machine code).
+    writeFileSync(path.join(tmp, "preload.cjs"), "");
+    const skill = path.join(repoRoot, "examples/notes/SKILL.md");
+    const r = spawnSync(
+      process.execPath,
+      ["-r", "./preload.cjs", bin, "scan", skill, "--policy", "default"],
+      { cwd: tmp, encoding: "utf8" },
+    );
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(1); // the default policy denies two of its steps
+    expect(r.stdout).toContain("summary: 1 skill");
+  });
+
+  it("without a build (fresh clone), says to run npm run build: no stack trace, exit 2", () => {
+    const clone = path.join(tmp, "fresh-clone");
+    mkdirSync(path.join(clone, "bin"), { recursive: true });
+    writeFileSync(path.join(clone, "bin/skillwall.js"), readFileSync(bin));
+    writeFileSync(path.join(clone, "package.json"), readFileSync(path.join(repoRoot, "package.json")));
+    const r = spawnSync(process.execPath, [path.join(clone, "bin/skillwall.js"), "scan", "x"], {
+      encoding: "utf8",
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("the CLI is not built");
+    expect(r.stderr).toContain("fix: run npm run build");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it("reports exactly what dist/cli.js reports (same output, same exit code)", () => {
     const args = ["scan", "examples/moltbook", "--policy", "moltbook", "--format", "json"];
     const viaBin = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: "utf8" });

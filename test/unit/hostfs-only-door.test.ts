@@ -37,6 +37,8 @@ const allowed: Record<string, string> = {
   "src/scan/pool.ts": "checks that the worker script exists",
   "src/cli-bundle-loader.ts":
     "reads the CLI bundle and its build-time code cache in dist/bundle/ (package files)",
+  "src/shell/wasm.ts":
+    "reads the WebAssembly of web-tree-sitter and tree-sitter-bash from node_modules (package files)",
   "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
   "src/cli/policy.ts": "writes the suggested policy file the operator names (-o)",
   "src/cli/serve.ts": "stats the socket path the operator names",

@@ -1,0 +1,13 @@
+// The WebAssembly API src/shell/wasm.ts and parser.ts use: @types/node 20 declares none and the
+// project's lib (ES2023, no DOM) has none either.
+declare namespace WebAssembly {
+  class Module {
+    private readonly webAssemblyModule: never;
+  }
+  type Imports = Record<string, Record<string, unknown>>;
+  class Instance {
+    constructor(module: Module, imports?: Imports);
+    readonly exports: Record<string, unknown>;
+  }
+  function compile(bytes: Uint8Array): Promise<Module>;
+}
