@@ -28,9 +28,12 @@ const encryptInPlace =
 /** The home or root directory itself removed: rmtree(Path.home()), fs.rmSync(os.homedir(), …). */
 const wipeRoot =
   /\b(?:shutil\.rmtree|fs\.(?:rmSync|rmdirSync|rm)|rmSync)\s*\(\s*(?:Path\.home\(\)|os\.path\.expanduser\(\s*["']~\/?["']\s*\)|(?:os\.)?homedir\(\)|process\.env\.HOME|os\.environ\[\s*["']HOME["']\s*\]|["'](?:~\/?|\/)["'])\s*[,)]/;
-const forIn = /\bfor\s+\(?\s*(?:const|let|var)?\s*([\w\s,()[\]]+?)\s+(?:in|of)\s+([^:\n]+)/g;
+// forIn and assign run on the line with each whitespace run collapsed to one space (flatLine),
+// with bounded names: overlapping \s* runs made a line of 200 spaces take minutes.
+const forIn = /\bfor \(? ?(?:(?:const|let|var) )?([\w ,()[\]]{1,200}?) (?:in|of) ([^:\n]+)/g;
 const forEach = /\b(\w+)(?:\)|\.\w+\([^)]*\))*\.forEach\s*\(\s*(?:async\s*)?\(?\s*(\w+)/g;
-const assign = /^\s*(?:const|let|var)?\s*\{?\s*([\w\s,]+?)\s*\}?\s*(?::\s*[\w[\]]+\s*)?=(?!=)\s*(.*)$/;
+const assign = /^ ?(?:(?:const|let|var) )?\{? ?([\w ,]{1,200}?) ?\}? ?(?:: ?[\w[\]]{1,100} ?)?=(?!=) ?(.*)$/;
+const flatLine = (line: string): string => line.replace(/\s+/g, " ");
 
 /** A listing of the user's working directory, home or root (not of the skill's own scratch files). */
 export function isUserListing(expr: string): boolean {
@@ -95,7 +98,8 @@ function scanFile(
       }
       continue;
     }
-    for (const m of line.matchAll(forIn)) {
+    const flat = flatLine(line);
+    for (const m of flat.matchAll(forIn)) {
       const src = m[2] ?? "";
       if (isUserListing(src) || refsTaint(src))
         for (const n of (m[1] ?? "").match(/[A-Za-z_]\w*/g) ?? [])
@@ -104,7 +108,7 @@ function scanFile(
     for (const m of line.matchAll(forEach))
       if (tainted.has(m[1] ?? "") || isUserListing(line.slice(0, m.index + (m[0]?.length ?? 0))))
         tainted.add(m[2] ?? "");
-    const a = assign.exec(line);
+    const a = assign.exec(flat);
     if (a && !/^\s*(?:if|while|return|for)\b/.test(line)) {
       const names = (a[1] ?? "")
         .split(",")
