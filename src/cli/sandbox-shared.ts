@@ -44,8 +44,10 @@ export function promptApprover(io: CliIO): ((step: JudgedStep) => Promise<boolea
 }
 
 export function oneLine(text: string, max = 120): string {
-  const flat = text.replace(/\s*\n\s*/g, " ⏎ ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  // Only the head is shown: collapsing whitespace over a long run is quadratic.
+  const head = text.length > max * 8 ? text.slice(0, max * 8) : text;
+  const flat = head.replace(/\s*\n\s*/g, " ⏎ ").trim();
+  return flat.length > max || head !== text ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 function indent(text: string): string {

@@ -102,7 +102,7 @@ function codeLineLooksLikeShell(line: string): boolean {
 
 /** A GFM delimiter row: `|---|:--:|`, at least one pipe. */
 function isDelimiterRow(line: string): boolean {
-  return line.includes("|") && /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/.test(line.trim());
+  return line.includes("|") && /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?$/.test(line.trim());
 }
 
 /** How many cells a table row has: unescaped pipes split, outer pipes do not count. */

@@ -60,6 +60,9 @@ const sendLine =
   /\b(?:requests|httpx|session|client|axios)\.(?:post|put|patch)\s*\(|\b(?:data|json|files|body)\s*[=:]|\.send(?:all)?\s*\(|\bsendmail\b|\bfetch\s*\(/;
 const boundName = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*=[^=]|^\s*for\s+([A-Za-z_]\w*)\s+in\b/;
 
+/** A read line that takes one value out of what it reads. */
+const takesOneValue = /\.match\s*\(|\.get\s*\(\s*["'`]|\[\s*["'`][A-Za-z_]\w*["'`]\s*\]/;
+
 /**
  * Whether the content of a credential read (every line `isRead` accepts) is itself sent: the read
  * sits on a line that sends, or the name it fills is passed whole to one (`data=env_text`).
@@ -72,6 +75,8 @@ export function sendsCredentialWhole(code: string, isRead: (line: string) => boo
   for (const line of lines) {
     if (!isRead(line)) continue;
     if (sendLine.test(line)) return true;
+    // The read line itself takes one value out (`….match(/KEY=(.*)/)[1]`, `…["KEY"]`, `.get("KEY")`).
+    if (takesOneValue.test(line)) continue;
     const m = boundName.exec(line);
     const name = m?.[1] ?? m?.[2];
     if (name === undefined) continue;

@@ -44,6 +44,14 @@ describe("detectors stay linear on red-team inputs", () => {
 });
 
 describe("extraction stays linear on red-team inputs", () => {
+  // The table delimiter-row test had two overlapping [ \t]* runs at the row's end (quadratic).
+  it("a 200 KB table delimiter row of spaces", () => {
+    const text = `# T\n\n| a |\n|--${" ".repeat(200_000)}x|\n`;
+    const t0 = performance.now();
+    extractSkill({ source: "t", file: "SKILL.md", text });
+    expect(performance.now() - t0).toBeLessThan(15_000);
+  }, 120_000);
+
   // 300 KB of '<a ' took 80 s: the inline-HTML strip's `<tag[^>]*>` rescanned to the line's end
   // from every '<' when no '>' followed.
   it("one 300 KB line of HTML tags that never close", () => {
@@ -107,9 +115,11 @@ describe("bundled-code checks read the whole file once, not once per line", () =
 describe("bundled-code checks stay linear on long whitespace runs", () => {
   // bundled-destructive's loop-variable and assignment patterns had overlapping \s* runs: a line
   // of 100 spaces took 2.7 s and 200 spaces ran for minutes; the lines are now read with each
-  // whitespace run collapsed and names bounded.
+  // whitespace run collapsed and names bounded. The assignment patterns of bundled-persistence,
+  // runtime-decode and assembled were quadratic on a line of spaces (16 K: 3 s; 100 K: minutes).
   it.each([
-    ["python", "py", " ".repeat(20_000)],
+    ["python", "py", " ".repeat(100_000)],
+    ["javascript", "js", `x${" ".repeat(100_000)}`],
     ["python", "py", `for${" ".repeat(20_000)}x`],
     ["javascript", "js", `const a${" \t".repeat(10_000)}b`],
   ] as const)(

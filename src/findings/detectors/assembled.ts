@@ -16,7 +16,7 @@ const arrayLiteral =
   /\[\s*(?:(["'])(?:(?!\1)[^\\\n]){0,80}\1\s*,\s*){1,40}(["'])(?:(?!\2)[^\\\n]){0,80}\2\s*,?\s*\]/g;
 const joinAfter = /^\s*\.join\(\s*(?:(["'])((?:(?!\1)[^\\\n]){0,8})\1)?\s*\)/;
 const joinBefore = /(["'])((?:(?!\1)[^\\\n]){0,8})\1\.join\(\s*$/;
-const arrayName = /(?:^|[\s;(])(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*=\s*$/;
+const arrayName = /(?:^|[\s;(])(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)\s*=\s*$/;
 /** A shell command assembled from pieces: the program and a URL or an argument. */
 const assembledCommand = /^(?:curl|wget|nc|ncat|bash|sh|powershell|nslookup|python3?)\s+\S/;
 const sensitiveName =

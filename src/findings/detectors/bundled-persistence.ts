@@ -45,7 +45,7 @@ const writeCall =
 /** Process calls that install persistence by their own command. */
 const persistCommand =
   /\b(?:subprocess\.\w+|os\.system|os\.popen|execSync|exec|spawnSync|spawn|execFileSync)\s*\([^\n]{0,200}?(?:\bcrontab\b|\bgit\s+config\b[^\n]{0,40}core\.hooksPath|["']git["']\s*,\s*["']config["'][^\n]{0,60}core\.hooksPath|\bsystemctl\b[^\n]{0,40}\benable\b|\blaunchctl\s+(?:load|bootstrap))/;
-const assign = /^\s*(?:const|let|var)?\s*([A-Za-z_]\w*)\s*(?::\s*[\w[\]]+\s*)?=(?!=)\s*(.*)$/;
+const assign = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w*)\s*(?::\s*[\w[\]]+\s*)?=(?!=)\s*(.*)$/;
 
 interface Hit {
   kind: PersistKind;

@@ -12,7 +12,7 @@ const decodes =
 /** Calls that run their argument as code or a command, or deserialise it into objects. */
 const runs =
   /(?:\b(?:exec|eval|os\.system|os\.popen|subprocess\.(?:run|call|Popen|check_output|check_call|getoutput)|execSync|spawnSync|new Function|Function|pickle\.loads|marshal\.loads|runpy\.run_\w+)|(?<![\w.])compile)\s*\(([^\n]*)/g;
-const assigned = /^\s*(?:const|let|var)?\s*([A-Za-z_$][\w$]*)\s*(?::\s*[\w[\]]+\s*)?=(?!=)(.*)$/;
+const assigned = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*)\s*(?::\s*[\w[\]]+\s*)?=(?!=)(.*)$/;
 
 /** The first line where a value decoded at run time is executed, or undefined. */
 export function decodedThenRun(text: string): { offset: number; line: string } | undefined {
