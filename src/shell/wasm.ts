@@ -1,3 +1,7 @@
+// The WebAssembly declarations must come with every compile that includes this file (a project
+// that lists only some files, like the sandbox-cleanup test's child, has no include glob).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
+/// <reference path="./webassembly.d.ts" />
 // tree-sitter's two WebAssembly modules (web-tree-sitter's runtime and the bash grammar), compiled
 // once per process. Compiling them was the largest single cost of a one-file scan's start-up:
 // V8 compiles wasm lazily, function by function on first call, on the main thread (the grammar's
