@@ -17,6 +17,15 @@ export const limits = {
    * grows with the square of their number (the largest real skill file in the corpus has 268).
    */
   maxMarkdownContainers: 1_000,
+  /**
+   * Most inline-parse work in one markdown file: for each paragraph (lines between blank lines),
+   * the fewer of its text runs (lines, plus markup & \ ` [ ] * _ >) and its markup that may fall
+   * back to text (< ! & \ ` ]), times its length in characters, summed. micromark merges a
+   * paragraph's text pieces with one array splice per run, so its time
+   * grows with the square of a paragraph's size when every line holds markup (1 MB of `<<EOF `
+   * lines: 8.8 s CPU). No file of the corpus (1,979 markdown files) reaches 1e7; 1e9 is at most ~3 s of parsing.
+   */
+  maxInlineMarkupWork: 1_000_000_000,
   /** Longest single command text analysed, in characters. */
   maxCommandChars: 64 * 1024,
   /**
