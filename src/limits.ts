@@ -18,12 +18,13 @@ export const limits = {
    */
   maxMarkdownContainers: 1_000,
   /**
-   * Most inline-parse work in one markdown file: for each paragraph (lines between blank lines),
-   * the fewer of its text runs (lines, plus markup & \ ` [ ] * _ >) and its markup that may fall
-   * back to text (< ! & \ ` ]), times its length in characters, summed. micromark merges a
-   * paragraph's text pieces with one array splice per run, so its time
-   * grows with the square of a paragraph's size when every line holds markup (1 MB of `<<EOF `
-   * lines: 8.8 s CPU). No file of the corpus (1,979 markdown files) reaches 1e7; 1e9 is at most ~3 s of parsing.
+   * Most inline-parse work in one markdown file, summed over its paragraphs (lines between blank
+   * lines): for each, its length in characters times (the fewer of its text runs — lines plus
+   * markup & \ ` [ ] * _ > — and its markup that may fall back to text, < ! & \ ` ], plus 4 per
+   * emphasis marker * _). micromark's text and emphasis resolvers splice the paragraph's events
+   * once per such piece, so their time grows with the square of a paragraph's size (1 MB of
+   * `<<EOF ` lines: 8.8 s CPU; 60 KB of `*a`: 13 s). No file of the corpus (1,979 markdown
+   * files) reaches 3e7; 1e9 is at most ~2-3 s of parsing.
    */
   maxInlineMarkupWork: 1_000_000_000,
   /** Longest single command text analysed, in characters. */
