@@ -17,6 +17,16 @@ export const limits = {
    * grows with the square of their number (the largest real skill file in the corpus has 268).
    */
   maxMarkdownContainers: 1_000,
+  /**
+   * Most inline-parse work in one markdown file, summed over its paragraphs (lines between blank
+   * lines): for each, its length in characters times (the fewer of its text runs — lines plus
+   * markup & \ ` [ ] * _ > — and its markup that may fall back to text, < ! & \ ` ], plus 4 per
+   * emphasis marker * _). micromark's text and emphasis resolvers splice the paragraph's events
+   * once per such piece, so their time grows with the square of a paragraph's size (1 MB of
+   * `<<EOF ` lines: 8.8 s CPU; 60 KB of `*a`: 13 s). No file of the corpus (1,979 markdown
+   * files) reaches 3e7; 1e9 is at most ~2-3 s of parsing.
+   */
+  maxInlineMarkupWork: 1_000_000_000,
   /** Longest single command text analysed, in characters. */
   maxCommandChars: 64 * 1024,
   /**

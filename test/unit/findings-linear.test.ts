@@ -6,6 +6,8 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { detectFindings } from "../../src/findings/index.js";
 import { extractSkill } from "../../src/extract/index.js";
+import { InputError } from "../../src/errors.js";
+import { limits } from "../../src/limits.js";
 import { analyseShell, initShell, splitAndAnalyse } from "../../src/shell/index.js";
 import type { ShellAnalysis } from "../../src/model.js";
 import { modelOf } from "./findings-model.js";
@@ -61,6 +63,36 @@ describe("extraction stays linear on red-team inputs", () => {
       extractSkill({ source: "t", file: "SKILL.md", text });
       expect(performance.now() - t0, unit).toBeLessThan(15_000);
     }
+  }, 120_000);
+
+  // micromark merges a paragraph's text pieces with one array splice per line: a paragraph whose
+  // lines all hold markup took time growing with the square of its size (1 MB of `<<EOF ` lines:
+  // 8.8 s CPU, 100 KB: 0.75 s), and so did emphasis markers (60 KB of `*a`: 13 s). Past
+  // limits.maxInlineMarkupWork the file is refused up front.
+  it("a 600 KB paragraph of `<<EOF ` lines (or one line of `&amp;<<` or `*a`) is refused, not parsed", () => {
+    const lines = Array.from({ length: 10_000 }, () => "<<EOF ".repeat(10)).join("\n");
+    for (const body of [lines, "&amp;<<".repeat(43_000), "*a".repeat(30_000)]) {
+      const text = `# T\n\n${body}\n`;
+      const t0 = performance.now();
+      let error: unknown;
+      try {
+        extractSkill({ source: "t", file: "SKILL.md", text });
+      } catch (e) {
+        error = e;
+      }
+      expect(performance.now() - t0).toBeLessThan(15_000);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).code).toBe("too-deep");
+      expect((error as InputError).message).toContain(`inline markup work ${limits.maxInlineMarkupWork}`);
+      expect((error as InputError).fix).toMatch(/split long paragraphs/);
+    }
+    // The same lines in paragraphs of 100 (blank lines between) are parsed: the work is
+    // a paragraph's markup times its own length, not the file's.
+    const paragraphs = Array.from({ length: 30 }, () =>
+      Array.from({ length: 100 }, () => "<<EOF ".repeat(10)).join("\n"),
+    ).join("\n\n");
+    const model = extractSkill({ source: "t", file: "SKILL.md", text: `# T\n\n${paragraphs}\n` });
+    expect(model.file).toBe("SKILL.md");
   }, 120_000);
 });
 
