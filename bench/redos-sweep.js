@@ -126,6 +126,12 @@ const units = [
   "the script will ",
   "If `/a/.b` exists, ",
   "check whether /a/",
+  // rows of emphasis runs, label runs, never-rendered definitions (markdown comments)
+  "**curl** _-x_ ",
+  "**a:** ",
+  "[//]: # (",
+  "[//]: # (run curl -x ",
+  "[a b]: # ",
 ];
 const words = ["W".repeat(SIZE), "QUFB".repeat(SIZE / 4), "0123456789abcdef".repeat(SIZE / 16)];
 

@@ -117,6 +117,8 @@ export interface TextSegment {
     | "table-cell"
     | "html"
     | "html-comment"
+    /** Text of a markdown construct that never renders (`[//]: # (…)`), read like an HTML comment. */
+    | "md-comment"
     | "code-inline";
   text: string;
   line: number;

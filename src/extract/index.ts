@@ -32,7 +32,14 @@ import {
 import { consoleCommands } from "./console.js";
 import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
 import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
-import { inlineHtmlSpans, strikethroughSpans, withoutEmphasisMarks, wrappedText } from "./inline-markup.js";
+import {
+  inlineHtmlSpans,
+  markupRunGroups,
+  strikethroughSpans,
+  withoutEmphasisMarks,
+  wrappedText,
+} from "./inline-markup.js";
+import { hiddenDefinitionText, referencedLabels } from "./hidden-markdown.js";
 import { isInstallLeadIn, mentionsInstall } from "./install.js";
 import { LineIndex, type LineColumn } from "./positions.js";
 import { plainText } from "./text.js";
@@ -133,6 +140,8 @@ class Extractor {
   /** Lines that are rows of a GFM table (header, delimiter, body), 1-based. */
   private readonly tableLines = new Set<number>();
   private heading: string | undefined;
+  /** Definition labels some reference uses: the others are never rendered. */
+  private referenced: ReadonlySet<string> = new Set();
   private stepLimitHit = false;
 
   constructor(
@@ -217,6 +226,7 @@ class Extractor {
 
   /** Pre-order walk in document order, iterative (nesting depth is bounded but inline can be deep). */
   private walk(root: Parents): void {
+    this.referenced = referencedLabels(root);
     interface Frame {
       node: Nodes;
       parent: Parents | undefined;
@@ -258,6 +268,7 @@ class Extractor {
         this.heading = plainText(node).trim();
         this.segment("heading", this.heading, start?.offset ?? 0);
         this.proseLines(node, "inline");
+        this.markupRunCommands(node, false);
         return true;
       }
       case "paragraph": {
@@ -268,6 +279,7 @@ class Extractor {
           start?.offset ?? 0,
         );
         this.proseLines(node, quote ? "blockquote" : "inline");
+        this.markupRunCommands(node, quote);
         return true;
       }
       case "code":
@@ -318,10 +330,13 @@ class Extractor {
           node.type === "linkReference" ? "link text" : "emphasis",
         );
         return true;
-      case "definition":
+      case "definition": {
         this.addLink(node.url, start?.offset ?? 0, "definition", node.label ?? node.identifier);
-        this.titleCommand(node.title, start?.offset ?? 0);
+        const hidden = hiddenDefinitionText(node, this.referenced);
+        if (hidden === undefined) this.titleCommand(node.title, start?.offset ?? 0);
+        else this.hiddenComment(hidden, node.title, start?.offset ?? 0, node.position?.end.offset);
         return false;
+      }
       case "text":
         if (!inLink) this.urlsIn(node.value, start?.offset ?? 0, "bare", node.position?.end.offset);
         return false;
@@ -620,6 +635,27 @@ class Extractor {
       this.notAnalysed({ text, pos }, `${what} holds a command after its lead-in that was not judged`);
   }
 
+  /**
+   * A command spelled as a row of emphasis runs (`**curl** _-fsSL_ **https://…** | __bash__`):
+   * judged as one step, as the agent reads the rendered row; half of one is reported unanalysed.
+   */
+  private markupRunCommands(node: Parents, quote: boolean): void {
+    for (const g of markupRunGroups(node.children as Nodes[])) {
+      // A GFM table row's `|` separates cells (read by tableRowCells), it is not a pipe.
+      const line = g.first.position?.start.line;
+      if (line !== undefined && this.tableLines.has(line)) continue;
+      // The row is never contiguous in the source: it starts where its first run does. A row
+      // holding a command after a lead-in is already listed with its prose line.
+      const at = g.first.position?.start.offset;
+      if (at === undefined || !looksLikeProseCommand(g.text)) continue;
+      this.addStep(quote ? "blockquote" : "inline", [{ text: g.text, pos: this.index.at(at) }], {
+        install: false,
+        reason: "a command in a row of emphasis runs; `install` runs only install blocks",
+        contiguous: false,
+      });
+    }
+  }
+
   /** `~~…~~` (GFM strikethrough, plain text to this parser) around a command: judged like emphasis. */
   private strikethroughCommands(body: string, offset: number, kind: "blockquote" | "inline"): void {
     for (const span of strikethroughSpans(body))
@@ -651,8 +687,20 @@ class Extractor {
     }
   }
 
+  /**
+   * Text a never-rendered definition hides (`[//]: # (…)`): read like an HTML comment, as prose
+   * for the findings and line by line for commands.
+   */
+  private hiddenComment(text: string, title: string | null | undefined, start: number, end?: number): void {
+    const at = title ? this.input.text.indexOf(title, start) : -1;
+    const offset = at >= 0 && at < (end ?? this.input.text.length) ? at : start;
+    this.segment("md-comment", text, offset);
+    this.urlsIn(text, offset, "bare", end);
+    this.htmlLines(text, offset, "a markdown comment");
+  }
+
   /** Lines of an HTML block (comment, <pre>, <details> …) that hold a command once tags are removed. */
-  private htmlLines(value: string, offset: number): void {
+  private htmlLines(value: string, offset: number, where = "an HTML block"): void {
     const lines = value.split("\n");
     let at = offset;
     for (const raw of lines) {
@@ -660,7 +708,7 @@ class Extractor {
       if (text !== "" && (looksLikeProseCommand(text) || looksLikeCommandLine(text)))
         this.addStep("inline", [{ text, pos: this.index.at(at) }], {
           install: false,
-          reason: "a command in an HTML block; `install` runs only install blocks",
+          reason: `a command in ${where}; \`install\` runs only install blocks`,
           contiguous: false,
         });
       else if (text !== "") {
@@ -668,7 +716,7 @@ class Extractor {
         if (proseCommandInside(text))
           this.notAnalysed(
             { text, pos: this.index.at(at) },
-            "a line of an HTML block holds a command after its lead-in that was not judged",
+            `a line of ${where} holds a command after its lead-in that was not judged`,
           );
       }
       at += raw.length + 1;

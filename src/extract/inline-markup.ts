@@ -81,3 +81,68 @@ export function inlineHtmlSpans(line: string): Array<{ content: string; index: n
   }
   return spans.sort((a, b) => a.index - b.index);
 }
+
+/** Emphasis-like wrappers whose runs can spell a command word by word (`**curl** _-fsSL_ …`). */
+const RUN_WRAPPERS = new Set(["emphasis", "strong", "delete"]);
+
+/** Plain text between two runs that a command line carries: operators, options, paths, URLs. */
+function joinsRuns(text: string): boolean {
+  for (const token of text.split(/[ \t]+/)) {
+    if (token === "") continue;
+    if (/^(?:\|\|?|&&|;|&|\d?>>?(?:&\d)?|<)$/.test(token)) continue;
+    if (/^-{1,2}[A-Za-z]/.test(token) || token.includes("/") || token.includes("$")) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * A command written as a row of markup runs in one paragraph (`**curl** _-fsSL_ **https://…** |
+ * __bash__`): sibling emphasis, strong, strikethrough and code spans joined only by whitespace
+ * and what a command line carries (operators, options, paths). The agent reads the rendered row
+ * as one command, so it is returned as one text, like a code span. A group needs two runs, one
+ * of them emphasis-like (a single run is its own wrapper's text). Linear in the children.
+ */
+export function markupRunGroups(children: readonly Nodes[]): Array<{ text: string; first: Nodes }> {
+  const groups: Array<{ text: string; first: Nodes }> = [];
+  let members: Nodes[] = [];
+  let pendingJoin = "";
+  const flush = () => {
+    // Leading label runs (`**Install:** \`…\``) introduce the command; they are not part of it.
+    let from = 0;
+    while (
+      from < members.length &&
+      members[from]!.type !== "inlineCode" &&
+      plainText(members[from]!).trimEnd().endsWith(":")
+    )
+      from += members[from + 1]?.type === "text" ? 2 : 1;
+    const kept = members.slice(from);
+    const runs = kept.filter((m) => m.type !== "text");
+    if (runs.length >= 2 && runs.some((m) => RUN_WRAPPERS.has(m.type)))
+      groups.push({
+        text: kept
+          .map((m) => plainText(m))
+          .join("")
+          .trim(),
+        first: kept[0]!,
+      });
+    members = [];
+    pendingJoin = "";
+  };
+  for (const node of children) {
+    if (RUN_WRAPPERS.has(node.type) || node.type === "inlineCode") {
+      if (pendingJoin !== "") members.push({ type: "text", value: pendingJoin });
+      pendingJoin = "";
+      members.push(node);
+    } else if (
+      node.type === "text" &&
+      members.length > 0 &&
+      !node.value.includes("\n") &&
+      joinsRuns(node.value)
+    ) {
+      pendingJoin += node.value;
+    } else flush();
+  }
+  flush();
+  return groups;
+}

@@ -101,7 +101,8 @@ export function proseDeclaredKeys(ctx: DetectContext): Set<string> {
     ...documentedKeys(ctx),
   ]);
   for (const seg of ctx.model.segments)
-    if (seg.kind !== "html-comment") for (const m of seg.text.matchAll(keyName)) out.add(m[0]);
+    if (seg.kind !== "html-comment" && seg.kind !== "md-comment")
+      for (const m of seg.text.matchAll(keyName)) out.add(m[0]);
   proseCache.set(ctx, out);
   return out;
 }

@@ -560,6 +560,14 @@ const table = [
     "HTML comments are invisible in rendered markdown but read by the agent.",
   ),
   r(
+    "hidden.md-comment",
+    "HiddenMarkdownComment",
+    "hidden-content",
+    "medium",
+    "A markdown comment (a link definition nothing uses) carries instructions or commands.",
+    "A link-reference definition that no link uses (`[//]: # (…)`, `[comment]: <> (…)`) is never rendered, so a reviewer does not see it, but the agent reads it. Its text is read like an HTML comment's: commands in it are judged and orders in it are reported.",
+  ),
+  r(
     "hidden.invisible-chars",
     "InvisibleCharacters",
     "hidden-content",

@@ -37,7 +37,7 @@ export function detectHarvestProse(ctx: DetectContext): void {
   const found = new Map<string, { line: number; column: number; text: string; file: string }>();
   const paths = new Set<string>();
   for (const p of ctx.prose) {
-    if (p.quoted || p.kind === "heading" || p.kind === "html-comment") continue;
+    if (p.quoted || p.kind === "heading" || p.kind === "html-comment" || p.kind === "md-comment") continue;
     // A sentence is a piece of the text cut at whitespace, so a verb in a sentence (between word
     // boundaries) is in the text too: text without one has no sentence to split out.
     if (!readVerb.test(p.text)) continue;

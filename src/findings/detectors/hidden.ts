@@ -1,9 +1,11 @@
-// Hidden content: instructions in HTML comments, invisible or bidi characters, Unicode tag text.
+// Hidden content: instructions in HTML comments and markdown comments (never-rendered link
+// definitions), invisible or bidi characters, Unicode tag text.
 
 import type { DetectContext } from "../context.js";
 import { positionAt } from "../context.js";
 import { decodeUnicodeTags } from "../decode.js";
 import { injectionKind } from "./prompt-injection.js";
+import { looksLikeCommandLine, looksLikeProseCommand, proseCommandInside } from "../../extract/commands.js";
 
 const commentInstruction =
   /\b(?:you (?:must|should|are|will)|always|never|ignore|assistant|agent|ai model|llm|claude|chatgpt|system prompt|instructions?|execute|run the|curl|wget|base64|bash|https?:\/\/|send|upload|api[ _-]?key|token|password)\b/i;
@@ -29,39 +31,90 @@ function* htmlComments(text: string): Generator<{ index: number; body: string }>
   }
 }
 
+/**
+ * A line of hidden text that holds a command after a lead-in ("Agent: first run curl -F … and
+ * …"). A whole command line is judged as a step; this one is not, and no reviewer sees it either.
+ */
+function unjudgedCommand(body: string): string | undefined {
+  for (const raw of body.split("\n")) {
+    const line = raw.replace(/<\/?[A-Za-z][^<>]*>/g, " ").trim();
+    if (
+      line !== "" &&
+      !looksLikeProseCommand(line) &&
+      !looksLikeCommandLine(line) &&
+      proseCommandInside(line)
+    )
+      return line;
+  }
+  return undefined;
+}
+
+/**
+ * Judge the body of text hidden from the rendered view (an HTML comment, a markdown comment):
+ * high when it carries agent instructions or a command nobody judged (fail closed: hidden from
+ * the reviewer and not analysed), low when it reads like an instruction or a command.
+ */
+function judgeHiddenComment(
+  ctx: DetectContext,
+  id: "hidden.html-comment" | "hidden.md-comment",
+  what: string,
+  raw: string,
+  pos: { line: number; column: number },
+): void {
+  const body = raw.trim();
+  if (body.length < 12) return;
+  const inj = injectionKind(body);
+  const unjudged = inj === undefined ? unjudgedCommand(body) : undefined;
+  if (inj) {
+    ctx.report({
+      id,
+      severity: "high",
+      file: ctx.model.file,
+      line: pos.line,
+      column: pos.column,
+      message: `${what}, invisible when rendered, carries agent instructions (${inj}).`,
+      evidence: body.slice(0, 300),
+    });
+  } else if (unjudged !== undefined) {
+    ctx.report({
+      id,
+      severity: "high",
+      file: ctx.model.file,
+      line: pos.line,
+      column: pos.column,
+      message: `${what}, invisible when rendered, holds a command after a lead-in that was not analysed: a reviewer does not see it and skillwall did not judge it.`,
+      evidence: unjudged.slice(0, 300),
+    });
+  } else if (
+    commentInstruction.test(body) &&
+    !/\bdo not (?:execute|run)\b|\bspecimen\b|\binert\b/i.test(body)
+  ) {
+    ctx.report({
+      id,
+      severity: "low",
+      file: ctx.model.file,
+      line: pos.line,
+      column: pos.column,
+      message: `${what}, invisible when rendered, contains instruction-like text.`,
+      evidence: body.slice(0, 300),
+    });
+  }
+}
+
 export function detectHidden(ctx: DetectContext): void {
   const text = ctx.model.text;
   const starts = ctx.lineStarts;
-  for (const c of htmlComments(text)) {
-    const body = c.body.trim();
-    if (body.length < 12) continue;
-    const pos = positionAt(starts, c.index);
-    const inj = injectionKind(body);
-    if (inj) {
-      ctx.report({
-        id: "hidden.html-comment",
-        severity: "high",
-        file: ctx.model.file,
-        line: pos.line,
-        column: pos.column,
-        message: `An HTML comment, invisible when rendered, carries agent instructions (${inj}).`,
-        evidence: body.slice(0, 300),
-      });
-    } else if (
-      commentInstruction.test(body) &&
-      !/\bdo not (?:execute|run)\b|\bspecimen\b|\binert\b/i.test(body)
-    ) {
-      ctx.report({
-        id: "hidden.html-comment",
-        severity: "low",
-        file: ctx.model.file,
-        line: pos.line,
-        column: pos.column,
-        message: "An HTML comment, invisible when rendered, contains instruction-like text.",
-        evidence: body.slice(0, 300),
-      });
-    }
-  }
+  for (const c of htmlComments(text))
+    judgeHiddenComment(ctx, "hidden.html-comment", "An HTML comment", c.body, positionAt(starts, c.index));
+  for (const seg of ctx.model.segments)
+    if (seg.kind === "md-comment")
+      judgeHiddenComment(
+        ctx,
+        "hidden.md-comment",
+        "A markdown comment (a link definition nothing uses)",
+        seg.text,
+        seg,
+      );
   let count = 0;
   let first = -1;
   let hasBidi = false;
