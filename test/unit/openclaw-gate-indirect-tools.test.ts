@@ -2,35 +2,12 @@
 // 6): skill_workshop writes and applies skills past the install gate; Tool Search's tool_call
 // runs any catalog tool (exec, write) by id.
 
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { describe, expect, it } from "vitest";
-import * as lib from "../../src/index.js";
-// @ts-expect-error: plain ESM plugin module without type declarations
-import { createGate } from "../../integrations/openclaw/gate.mjs";
-
-interface Answer {
-  block?: boolean;
-  blockReason?: string;
-}
-interface Gate {
-  beforeToolCall(event: object, ctx?: object): Promise<Answer | undefined>;
-}
+import { agentGate, type Gate } from "../helpers/agent-gate.js";
+import { freshGateHome } from "../helpers/gate-home.js";
 
 function gate(): Gate {
-  const root = mkdtempSync(path.join(tmpdir(), "sw-ocind-"));
-  const home = path.join(root, "home");
-  const ws = path.join(home, ".openclaw/workspace");
-  mkdirSync(ws, { recursive: true });
-  return (createGate as (l: object, c: object, h: object) => Gate)(
-    lib,
-    { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
-    {
-      env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
-      openclawConfig: { agents: { defaults: { workspace: ws } } },
-    },
-  );
+  return agentGate(freshGateHome("sw-ocind-"));
 }
 
 describe("OpenClaw gate: skill_workshop and tool_call", () => {
