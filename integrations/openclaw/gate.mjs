@@ -42,6 +42,21 @@ const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 const fileTools = new Set(["write", "edit", "apply_patch"]);
 /** File tools that read: judged by the policy's read rules (as `cat PATH`). */
 const readTools = new Set(["read"]);
+/** How the read-like tools are judged: a file as `cat` reads it, a folder as `ls` lists it. */
+const readerOfFiles = {
+  program: "cat",
+  noun: "file",
+  verb: "reading",
+  rootItself: false,
+  fix: "read files inside the workspace (the folder itself, not through a symlink that leaves it)",
+};
+const readerOfFolders = {
+  program: "ls",
+  noun: "folder",
+  verb: "listing",
+  rootItself: true,
+  fix: "list folders inside the workspace",
+};
 /** Exec hosts the model may name: absent/auto keep the configured host; others are refused. */
 const inheritHost = new Set([undefined, "", "auto"]);
 const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "yash"]);
@@ -496,26 +511,7 @@ export function createGate(lib, config = {}, host = {}) {
     const p = event.params ?? {};
     const raw = [p.path, p.file_path, p.filePath].find((x) => typeof x === "string" && x !== "");
     if (raw === undefined) return block(event, "the gate cannot tell which file this call reads");
-    if (hasParentStep(raw)) return parentStepRefusal(event, raw);
-    const workspace = workspaceOf(ctx);
-    if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
-      return block(
-        event,
-        `OpenClaw would rewrite ${JSON.stringify(raw)} more than once`,
-        "name the file plainly",
-      );
-    for (const abs of readPaths(raw, workspace)) {
-      const real = realPathOf(abs);
-      if (skillRoots().some((r) => isInside(r, real) && real !== r)) continue;
-      const j = judge.judge(`cat ${shellQuote(abs)}`, { cwd: realPathOf(workspace), env: { HOME: home } });
-      if (j.verdict !== "allow")
-        return block(
-          event,
-          `reading ${abs} is judged like \`cat\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
-          "read files inside the workspace (the folder itself, not through a symlink that leaves it)",
-        );
-    }
-    return undefined;
+    return judgeLikeReader(judge, event, ctx, raw, readerOfFiles);
   }
 
   /**
@@ -527,23 +523,31 @@ export function createGate(lib, config = {}, host = {}) {
     if (p.path !== undefined && typeof p.path !== "string")
       return block(event, "the gate cannot tell which folder this call lists");
     const raw = typeof p.path === "string" && p.path !== "" ? p.path : ".";
+    return judgeLikeReader(judge, event, ctx, raw, readerOfFolders);
+  }
+
+  /** A path a read-like tool opens, judged as `reader.program PATH` for every path OpenClaw may open. */
+  function judgeLikeReader(judge, event, ctx, raw, reader) {
     if (hasParentStep(raw)) return parentStepRefusal(event, raw);
     const workspace = workspaceOf(ctx);
     if (!fileToolPaths(raw, { cwd: workspace, home }).stable)
       return block(
         event,
         `OpenClaw would rewrite ${JSON.stringify(raw)} more than once`,
-        "name the folder plainly",
+        `name the ${reader.noun} plainly`,
       );
     for (const abs of readPaths(raw, workspace)) {
       const real = realPathOf(abs);
-      if (skillRoots().some((r) => isInside(r, real))) continue;
-      const j = judge.judge(`ls ${shellQuote(abs)}`, { cwd: realPathOf(workspace), env: { HOME: home } });
+      if (skillRoots().some((r) => isInside(r, real) && (reader.rootItself || real !== r))) continue;
+      const j = judge.judge(`${reader.program} ${shellQuote(abs)}`, {
+        cwd: realPathOf(workspace),
+        env: { HOME: home },
+      });
       if (j.verdict !== "allow")
         return block(
           event,
-          `listing ${abs} is judged like \`ls\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
-          "list folders inside the workspace",
+          `${reader.verb} ${abs} is judged like \`${reader.program}\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+          reader.fix,
         );
     }
     return undefined;
