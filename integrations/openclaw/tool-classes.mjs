@@ -220,7 +220,12 @@ const spawnSafeKeys = new Set([
 
 /** message parameters that carry attachments, which may be local files. */
 const attachmentKey =
-  /^(media|mediaurls?|path|paths|filepath|filename|file|files|buffer|attachments?|attachas|image|images|video|videos|audio|voice|document|documents|sticker|avatar|icon|photo|thumbnail)$/i;
+  /^(media|mediaurls?|path|paths|filepath|fileurl|filename|file|files|buffer|attachments?|attachas|image|images|video|videos|audio|voice|document|documents|sticker|avatar|icon|photo|thumbnail)$/i;
+/**
+ * A parameter name as OpenClaw's readers match it: they also take the snake_case spelling of a
+ * key (`file_url` for `fileUrl`), so names are compared without `_`, case or padding.
+ */
+const paramName = (key) => key.trim().replace(/_/g, "").toLowerCase();
 /** A string that names a local file (OpenClaw's media loaders take these). */
 const localReference = /^\s*(@\s*)?(MEDIA\s*:|file:|~\/|\.{1,2}[\\/]|\/[^\s/]+\/|[a-zA-Z]:[\\/])/i;
 
@@ -292,8 +297,9 @@ function knownTool(name) {
  */
 function mediaPaths(name, p, cwd, home) {
   const refs = [];
-  for (const key of mediaTools.get(name)) {
-    const v = p[key];
+  const wanted = new Set(mediaTools.get(name).map(paramName));
+  for (const [key, v] of Object.entries(p)) {
+    if (!wanted.has(paramName(key))) continue;
     if (v === undefined || v === null) continue;
     const list = Array.isArray(v) ? v : [v];
     for (const item of list) {
@@ -367,7 +373,7 @@ function checkMessage(p) {
     if (found) return;
     if (
       key !== undefined &&
-      attachmentKey.test(key.trim()) &&
+      attachmentKey.test(paramName(key)) &&
       value !== null &&
       value !== undefined &&
       value !== ""

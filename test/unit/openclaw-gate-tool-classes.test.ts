@@ -125,6 +125,11 @@ describe("OpenClaw gate: tool classes", () => {
       { action: "send", message: "x", filePath: "notes.txt" },
       { action: "send", extra: { note: "file:///etc/passwd" } },
       { action: "send", message: "x", buffer: "aGk=" },
+      // OpenClaw's readers also take a key's snake_case spelling (red team s7).
+      { action: "sendAttachment", target: "#general", fileUrl: ".env" },
+      { action: "sendAttachment", target: "#general", file_path: ".env" },
+      { action: "send", message: "hi", media_url: "//etc/passwd" },
+      { action: "send", message: "hi", media_urls: [".env"] },
     ])
       expect((await call(g, "message", params))?.block, JSON.stringify(params)).toBe(true);
   });
@@ -161,6 +166,8 @@ describe("OpenClaw gate: media tools open files like read", () => {
       ["image", { image: "~/.ssh/id_rsa" }],
       ["image_generate", { prompt: "x", images: ["/etc/passwd"] }],
       ["video_generate", { prompt: "x", audioRef: "/etc/passwd" }],
+      ["video_generate", { prompt: "x", audio_ref: "/etc/passwd" }],
+      ["video_generate", { prompt: "x", audio_refs: ["cat.png", "/etc/passwd"] }],
     ];
     for (const [tool, params] of bad) {
       const r = await call(g, tool, params);
