@@ -37,7 +37,7 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
 // --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
 const dumpArg = process.argv.find((a) => a.startsWith("--dump="));
-// --rewrites-only prints only the own rewrite sets (Moltbook rewrites, obfuscation-s7), with no corpus.
+// --rewrites-only prints only the own sets (Moltbook rewrites, obfuscation-s7, heldout-s8), with no corpus.
 const rewritesOnly = process.argv.includes("--rewrites-only");
 if (args.length === 0 && !rewritesOnly) {
   console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only]");
@@ -408,5 +408,50 @@ if (existsSync(s7Dir)) {
     if ((r.label === "malicious") !== flagged(r.risk))
       console.log(
         `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
+      );
+}
+
+// Fifth part: the heldout-s8 set (test/fixtures/heldout-s8), written in session 8 by a helper who
+// did not look at the MEASURE part of the corpus, and never tuned on: a generalisation figure.
+// Classes come from its CLASSES.tsv; names may be printed (nobody tunes on this set).
+const s8Dir = new URL("../test/fixtures/heldout-s8", import.meta.url).pathname;
+if (existsSync(s8Dir)) {
+  const { readSkillInputs } = await load("input/index.js");
+  const classes = new Map();
+  const tsv = path.join(s8Dir, "CLASSES.tsv");
+  if (existsSync(tsv))
+    for (const line of readFileSync(tsv, "utf8").split("\n").slice(1)) {
+      const [kind, name, cls] = line.split("\t");
+      if (kind && name) classes.set(`${kind}/${name}`, cls || "?");
+    }
+  const list = [];
+  for (const kind of ["malicious", "benign"])
+    for (const name of readdirSync(path.join(s8Dir, kind)).sort()) {
+      const [r] = await readSkillInputs([path.join(s8Dir, kind, name)], { cwd: s8Dir });
+      if (!r?.ok) throw new Error(`heldout-s8: could not read ${kind}/${name}`);
+      const key = `${kind}/${name}`;
+      list.push({ name: key, label: kind, cls: classes.get(key) ?? "?", ...scan(r.input) });
+    }
+  const f = figures(list, (r) => r.label);
+  console.log(
+    `\n== heldout-s8 (own, written s8, never tuned on): recall ${pct(f.tp, f.tp + f.fn)} (${f.tp}/${f.tp + f.fn})  FPR ${pct(f.fp, f.fp + f.tn)} (${f.fp}/${f.fp + f.tn})`,
+  );
+  for (const kind of ["malicious", "benign"]) {
+    const byCls = new Map();
+    for (const r of list.filter((x) => x.label === kind)) {
+      const c = byCls.get(r.cls) ?? { n: 0, flagged: 0 };
+      c.n++;
+      if (flagged(r.risk)) c.flagged++;
+      byCls.set(r.cls, c);
+    }
+    for (const [cls, c] of [...byCls].sort((a, b) => a[0].localeCompare(b[0])))
+      console.log(
+        `  ${kind === "malicious" ? "recall" : "FPR   "} ${pct(c.flagged, c.n)}  ${String(c.flagged).padStart(2)}/${String(c.n).padEnd(2)}  ${kind}/${cls}`,
+      );
+  }
+  for (const r of list)
+    if ((r.label === "malicious") !== flagged(r.risk))
+      console.log(
+        `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name.padEnd(44)} [${r.cls}]  risk ${r.risk}  ${[...new Set(r.findings.filter((x) => x.severity !== "info").map((x) => `${x.id}:${x.severity}`))].slice(0, 4).join(" ")}`,
       );
 }
