@@ -266,7 +266,8 @@ export function classifyTool(event, { allowTools, cwd, home }) {
   if (spec !== undefined) {
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
     if (spec.pass.includes(action)) return { pass: true };
-    if (spec.judged?.includes(action)) return checkAutomationWrite(p);
+    if (spec.judged?.includes(action))
+      return action === "update" ? checkAutomationUpdate(p) : checkAutomationWrite(p);
     return refuse(
       `${name} action ${JSON.stringify(action ?? null)}: ${spec.reason}`,
       `use ${spec.pass.join(", ")}; or the operator lists ${name} in the skillwall plugin's allowTools`,
@@ -424,6 +425,40 @@ function checkAutomationWrite(p) {
     : refuse(
         `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, none of which skillwall checks`,
         "schedule an agentTurn or systemEvent at a time (at, every or cron); the turn's commands are then judged as usual",
+      );
+}
+
+/**
+ * Fields an automations `update` may carry: the call's own (action, id, job/data wrappers) and
+ * labels. OpenClaw merges a patch into the stored job (applyJobPatch), which the gate cannot see:
+ * an operator's stream or command job re-enabled, re-timed, re-delivered or freed of its trigger
+ * by a patch the gate judged alone would run its host program. Lowercased, as OpenClaw trims keys.
+ */
+const updateSafeKeys = new Set(["action", "id", "jobid", "job", "data", "timeoutms"]);
+const updateLabelKeys = new Set(["name", "description", "displayname"]);
+
+/**
+ * automations update: only labels change, and `enabled: false` (switching a job off); anything
+ * else (schedule, payload, delivery, trigger, enabled: true …) is refused, since it would apply
+ * to whatever job the id names, an operator's command job included. Removing the job and adding
+ * a new one is judged whole, as `add`.
+ */
+function checkAutomationUpdate(p) {
+  let problem;
+  const whole = walk(p, (key, value) => {
+    if (problem !== undefined || key === undefined) return;
+    const k = key.trim().toLowerCase();
+    if (updateSafeKeys.has(k)) return;
+    if (updateLabelKeys.has(k) && (typeof value === "string" || value === null)) return;
+    if (k === "enabled" && value === false) return;
+    problem = k === "enabled" ? `sets enabled to ${JSON.stringify(value)}` : `changes ${JSON.stringify(key)}`;
+  });
+  if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
+  return problem === undefined
+    ? { pass: true }
+    : refuse(
+        `this automation update ${problem}: OpenClaw merges it into the stored job, which the gate cannot see (an operator's stream or command job would run its host program)`,
+        "update only name, description or displayName, or enabled: false; to change a job, remove it and add a new one (add is judged whole)",
       );
 }
 

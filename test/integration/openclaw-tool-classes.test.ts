@@ -57,6 +57,15 @@ async function scenario(withSkillwall: boolean): Promise<Run> {
     },
     { name: "tool_call", args: { id: "sw_marker", args: { path: marker("unknown") } } },
     { name: "ls", args: {} },
+    // Re-enabling a stored job: harmless alone, but OpenClaw merges it into whatever job the id
+    // names (an operator's stream job would start its command).
+    {
+      name: "tool_call",
+      args: {
+        id: "automations",
+        args: { action: "update", jobId: "operator-stream", job: { enabled: true } },
+      },
+    },
   ];
   const model = await startMockModel([calls]);
   const entries: Record<string, unknown> = { "marker-tool": { enabled: true } };
@@ -93,7 +102,7 @@ function resultOf(r: Run, index: number): string {
 describe("OpenClaw agent: tools skillwall classes", () => {
   it("runs the turn to its end", () => {
     expect(guarded.run.code, guarded.run.stderr.slice(-2000)).toBe(0);
-    expect(guarded.model.toolMessages()).toHaveLength(3);
+    expect(guarded.model.toolMessages()).toHaveLength(4);
   });
 
   it("refuses an automation with a stream schedule, and the model sees why", () => {
@@ -112,7 +121,13 @@ describe("OpenClaw agent: tools skillwall classes", () => {
     expect(resultOf(guarded, 2)).not.toMatch(/skillwall blocked/);
   });
 
-  it("records both refusals in the intact audit log", async () => {
+  it("refuses an automation update that would re-enable a stored job", () => {
+    expect(resultOf(guarded, 3)).toMatch(
+      /skillwall blocked this (tool_call|automations) call: .*merges it into the stored job/,
+    );
+  });
+
+  it("records the refusals in the intact audit log", async () => {
     const file = path.join(guarded.env.state, "skillwall/audit.jsonl");
     expect((await verifyAuditLog(file)).ok).toBe(true);
     const denied = readFileSync(file, "utf8")
@@ -127,11 +142,13 @@ describe("OpenClaw agent: tools skillwall classes", () => {
 
 describe("negative control: the same turn without skillwall", () => {
   it("runs the unknown tool (its marker appears) and hands the automation to OpenClaw", () => {
-    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(3);
+    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(4);
     expect(existsSync(control.marker("unknown"))).toBe(true);
     // OpenClaw's own cron tool answered (in --local mode there is no gateway to store the job).
     expect(resultOf(control, 0)).not.toMatch(/skillwall/);
     expect(resultOf(control, 0)).toMatch(/cron\.add/);
     expect(resultOf(control, 2)).toContain("notes.txt");
+    expect(resultOf(control, 3)).not.toMatch(/skillwall/);
+    expect(resultOf(control, 3)).toMatch(/cron\.(update|get)/);
   });
 });

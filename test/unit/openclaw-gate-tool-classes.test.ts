@@ -210,9 +210,35 @@ describe("OpenClaw gate: automations", () => {
       },
       { action: "add", at: "2027-01-01T00:00:00Z", message: "hi" },
       { action: "add", data: { cron: "0 9 * * *", text: "t", delivery: { mode: "announce" } } },
-      { action: "update", id: "j1", job: { enabled: false, trigger: null } },
+      { action: "update", id: "j1", job: { enabled: false, name: "old reminder" } },
+      { action: "update", jobId: "j1", description: "d", displayName: null },
     ])
       expect(await call(g, "automations", params), JSON.stringify(params)).toBeUndefined();
+  });
+
+  it("an update that would re-enable, re-time or re-point a stored job (an operator's command job) is refused", async () => {
+    // OpenClaw merges an update into the stored job (applyJobPatch): judged alone, enabled: true
+    // or a new time schedule looks harmless, but applied to an operator's stream or command job it
+    // runs that job's host program.
+    const { g } = setup();
+    for (const params of [
+      { action: "update", id: "operator-stream", job: { enabled: true } },
+      { action: "update", id: "operator-stream", enabled: true },
+      { action: "update", id: "j1", data: { enabled: "true" } },
+      { action: "update", id: "operator-cmd", job: { schedule: { kind: "every", everyMs: 60000 } } },
+      { action: "update", id: "operator-cmd", job: { payload: { timeoutSeconds: 5 } } },
+      { action: "update", id: "operator-cmd", job: { trigger: null } },
+      { action: "update", id: "operator-cmd", job: { delivery: { mode: "announce", to: "x" } } },
+      { action: "update", id: "operator-cmd", job: { pacing: null } },
+      { action: "update", id: "operator-cmd", job: JSON.stringify({ enabled: true }) },
+      { action: "update", id: "operator-cmd", job: { name: { payload: {} } } },
+      { action: "update", id: "operator-cmd", job: { nameEnabled: true } },
+      { action: "update", id: "operator-cmd", job: { state: { nextRunAtMs: 0 } } },
+    ]) {
+      const r = await call(g, "automations", params);
+      expect(r?.block, JSON.stringify(params)).toBe(true);
+      expect(r?.blockReason).toContain("merges it into the stored job");
+    }
   });
 
   it("a stream or on-exit schedule, a script payload or trigger is refused wherever it is put", async () => {

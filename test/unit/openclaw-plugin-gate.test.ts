@@ -134,6 +134,45 @@ describe("OpenClaw plugin gate", () => {
     ).toBeUndefined();
   });
 
+  it("process input joins in the session only at line ends: each chunk is a whole judged line", async () => {
+    // OpenClaw writes each chunk into the session's stdin as given ("ech" then "o x" join into
+    // "echo x"). The gate sends every allowed chunk as its canonical line ending in a newline,
+    // so what the session reads is a sequence of lines each judged on its own; a part of a
+    // command, a line continuation or a terminal control (^U erases the line typed so far in a
+    // pty, ESC starts a key sequence) is refused.
+    const { g } = gate();
+    const input = (action: string, text: string) =>
+      g.beforeToolCall({
+        toolName: "process",
+        params: {
+          action,
+          sessionId: "s",
+          [action === "paste" ? "text" : action === "send-keys" ? "literal" : "data"]: text,
+        },
+      });
+    for (const [action, text] of [
+      ["write", "ech"],
+      ["write", "o pwned > ~/.bashrc"],
+      ["write", "echo 'a"],
+      ["paste", "echo a \\"],
+      ["write", "echo '\u0015touch /tmp/x #'"],
+      ["write", "echo a\rtouch x"],
+      ["send-keys", "echo \u001b[201~"],
+      ["write", "echo a\u0003"],
+    ]) {
+      const r = await input(action!, text!);
+      expect(r?.block, `${action} ${text}`).toBe(true);
+    }
+    for (const [action, field] of [
+      ["write", "data"],
+      ["paste", "text"],
+      ["send-keys", "literal"],
+    ]) {
+      const r = await input(action!, "echo a # trailing");
+      expect((r?.params as Record<string, string>)[field!]).toBe("echo a\n");
+    }
+  });
+
   it("refuses writes, edits and patches of agent start-up files", async () => {
     const { g, home, ws } = gate();
     const refused = [
