@@ -79,8 +79,9 @@ const actionTools = new Map([
   [
     "gateway",
     {
-      pass: ["config.get", "config.schema.lookup"],
-      reason: "update.run replaces and restarts OpenClaw, the code that loads skillwall",
+      pass: ["config.schema.lookup"],
+      reason:
+        "update.run replaces and restarts OpenClaw, the code that loads skillwall; config.get returns the Gateway's config, whose secrets OpenClaw redacts only by key name (an env var GH_PAT, AWS_ACCESS_KEY_ID or a DATABASE_URL with a password is returned as written), and the read tool refuses that file",
     },
   ],
   [

@@ -95,8 +95,13 @@ describe("OpenClaw gate: tool classes", () => {
 
   it("action-classed tools pass their safe actions only", async () => {
     const { g } = setup();
-    expect(await call(g, "gateway", { action: "config.get" })).toBeUndefined();
     expect((await call(g, "gateway", { action: "update.run" }))?.block).toBe(true);
+    // OpenClaw redacts config.get by key name only: env vars such as GH_PAT come back as written.
+    const get = await call(g, "gateway", { action: "config.get", path: "env" });
+    expect(get?.block).toBe(true);
+    expect(get?.blockReason).toContain("redacts only by key name");
+    expect((await call(g, "gateway", { action: " Config.Get " }))?.block).toBe(true);
+    expect(await call(g, "gateway", { action: "config.schema.lookup", path: "env" })).toBeUndefined();
     expect((await call(g, "gateway", {}))?.block).toBe(true);
     expect((await call(g, "sessions_list", { gatewayUrl: "ws://other:1" }))?.block).toBe(true);
     expect(await call(g, "nodes", { action: "status" })).toBeUndefined();
