@@ -53,7 +53,6 @@ const passTools = new Map([
   ["heartbeat_respond", "answers a heartbeat turn"],
   ["structured_output", "returns the turn's structured result"],
   ["progress_card", "shows progress in the UI"],
-  ["show_widget", "shows a widget in the UI"],
   ["web_search", "searches the web through the configured provider"],
   ["tts", "speaks text through the configured provider"],
   ["github_identity_status", "reports which GitHub identity is linked"],
@@ -263,6 +262,7 @@ export function classifyTool(event, { allowTools, cwd, home }) {
   if (mediaTools.has(name)) return mediaPaths(name, p, cwd, home);
   if (name === "sessions_spawn") return checkSpawn(p);
   if (name === "message") return checkMessage(p);
+  if (name === "show_widget") return checkShowWidget(p);
   const spec = actionTools.get(name);
   if (spec !== undefined) {
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
@@ -288,7 +288,8 @@ function knownTool(name) {
     mediaTools.has(name) ||
     actionTools.has(name) ||
     name === "sessions_spawn" ||
-    name === "message"
+    name === "message" ||
+    name === "show_widget"
   );
 }
 
@@ -365,6 +366,33 @@ function checkSpawn(p) {
         `sessions_spawn runtime ${JSON.stringify(value)} runs an external coding agent whose tools never reach this gate`,
         "use runtime subagent",
       );
+  }
+  return { pass: true };
+}
+
+/**
+ * show_widget: a widget shown in the chat (its HTML runs in the Control UI's sandboxed frame)
+ * passes. A widget that declares capabilities asks the operator, with one click, to let it call
+ * tools or trigger an automation (`cron.trigger:<job>` runs the job, an operator's command job
+ * too); one sent to a node panel runs the agent's HTML and JavaScript on a paired device, as
+ * canvas does.
+ */
+function checkShowWidget(p) {
+  for (const [key, value] of Object.entries(p)) {
+    const k = paramName(key);
+    if (k === "capabilities" && value !== undefined && value !== null)
+      return refuse(
+        "a widget with capabilities may call tools or trigger automations once the operator grants them, outside this gate",
+        "show the widget without capabilities",
+      );
+    if (k === "presentation" && value !== undefined && value !== null) {
+      const target = isRecord(value) ? value.target : value;
+      if (target !== undefined && target !== "assistant_message")
+        return refuse(
+          `a widget presented to ${JSON.stringify(target)} runs the agent's HTML and JavaScript on a device, as canvas does`,
+          "show the widget in the chat (presentation.target assistant_message)",
+        );
+    }
   }
   return { pass: true };
 }
@@ -522,7 +550,7 @@ export function parseAllowTools(value) {
       mediaTools.has(name) ||
       actionTools.has(name) ||
       aliases.has(name) ||
-      ["sessions_spawn", "message"].includes(name);
+      ["sessions_spawn", "message", "show_widget"].includes(name);
     if (judged)
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,

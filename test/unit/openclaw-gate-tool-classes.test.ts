@@ -93,6 +93,28 @@ describe("OpenClaw gate: tool classes", () => {
     ).toBeUndefined();
   });
 
+  it("show_widget passes in the chat; capabilities (tool calls, automation triggers) and device panels are refused", async () => {
+    const { g } = setup();
+    expect(await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>" })).toBeUndefined();
+    expect(
+      await call(g, "show_widget", {
+        title: "t",
+        widget_code: "<b>x</b>",
+        presentation: { target: "assistant_message" },
+      }),
+    ).toBeUndefined();
+    for (const extra of [
+      { pin: true, capabilities: { tools: ["cron.trigger:operator-cmd"] } },
+      { pin: true, capabilities: { netOrigins: ["https://x.example"] } },
+      { presentation: { target: "node_panel" } },
+      { presentation: "node_panel" },
+    ]) {
+      const r = await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>", ...extra });
+      expect(r?.block, JSON.stringify(extra)).toBe(true);
+    }
+    expect(() => setup({ allowTools: ["show_widget"] })).toThrow(/allowTools/);
+  });
+
   it("action-classed tools pass their safe actions only", async () => {
     const { g } = setup();
     expect((await call(g, "gateway", { action: "update.run" }))?.block).toBe(true);
