@@ -58,6 +58,8 @@ const passTools = new Map([
   ["github_identity_status", "reports which GitHub identity is linked"],
   ["memory_search", "searches the agent's memory index"],
   ["memory_get", "reads an excerpt of the memory files OpenClaw indexes (its own corpus only)"],
+  ["tool_search", "searches the Tool Search catalog's names and descriptions (lexical, in memory)"],
+  ["tool_describe", "returns a catalog tool's input schema; tool_call, which runs it, is judged"],
 ]);
 
 /** Tools whose named `action` values pass; every other action (and none) is refused. */

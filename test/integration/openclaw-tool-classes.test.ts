@@ -81,6 +81,8 @@ async function scenario(withSkillwall: boolean): Promise<Run> {
         },
       },
     },
+    // Tool Search's own catalog search (the default tool surface): harmless, it passes.
+    { name: "tool_search", args: { query: "automations" } },
   ];
   const model = await startMockModel([calls]);
   const entries: Record<string, unknown> = { "marker-tool": { enabled: true } };
@@ -117,7 +119,7 @@ function resultOf(r: Run, index: number): string {
 describe("OpenClaw agent: tools skillwall classes", () => {
   it("runs the turn to its end", () => {
     expect(guarded.run.code, guarded.run.stderr.slice(-2000)).toBe(0);
-    expect(guarded.model.toolMessages()).toHaveLength(6);
+    expect(guarded.model.toolMessages()).toHaveLength(7);
   });
 
   it("refuses an automation with a stream schedule, and the model sees why", () => {
@@ -151,6 +153,11 @@ describe("OpenClaw agent: tools skillwall classes", () => {
     );
   });
 
+  it("lets Tool Search's catalog search through", () => {
+    expect(resultOf(guarded, 6)).not.toMatch(/skillwall blocked/);
+    expect(resultOf(guarded, 6)).toMatch(/automations/);
+  });
+
   it("records the refusals in the intact audit log", async () => {
     const file = path.join(guarded.env.state, "skillwall/audit.jsonl");
     expect((await verifyAuditLog(file)).ok).toBe(true);
@@ -166,7 +173,7 @@ describe("OpenClaw agent: tools skillwall classes", () => {
 
 describe("negative control: the same turn without skillwall", () => {
   it("runs the unknown tool (its marker appears) and hands the automation to OpenClaw", () => {
-    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(6);
+    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(7);
     expect(existsSync(control.marker("unknown"))).toBe(true);
     // OpenClaw's own cron tool answered (in --local mode there is no gateway to store the job).
     expect(resultOf(control, 0)).not.toMatch(/skillwall/);

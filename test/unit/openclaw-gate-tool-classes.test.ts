@@ -93,6 +93,13 @@ describe("OpenClaw gate: tool classes", () => {
     ).toBeUndefined();
   });
 
+  it("Tool Search's catalog tools pass (tool_call, which runs a tool, is judged); its Code Mode form does not", async () => {
+    const { g } = setup();
+    expect(await call(g, "tool_search", { query: "automations" })).toBeUndefined();
+    expect(await call(g, "tool_describe", { id: "automations" })).toBeUndefined();
+    expect((await call(g, "tool_search_code", { code: "1" }))?.block).toBe(true);
+  });
+
   it("show_widget passes in the chat; capabilities (tool calls, automation triggers) and device panels are refused", async () => {
     const { g } = setup();
     expect(await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>" })).toBeUndefined();
