@@ -98,6 +98,7 @@ export function createGate(lib, config = {}, host = {}) {
   const agentHome = path.resolve(config.agentHome ?? home);
   const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
+  refuseOwnFilesInWorkspace({ host, home, stateDir, policyRef, auditFile });
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
@@ -821,6 +822,43 @@ function realPathOf(file, depth = 0) {
       head = parent;
     }
   }
+}
+
+/**
+ * Every workspace OpenClaw may give an agent (agents.list[].workspace, agents.defaults.workspace,
+ * $OPENCLAW_STATE_DIR/workspace), `~` expanded, through symlinks.
+ */
+function allWorkspaces(openclawConfig, home, stateDir) {
+  const agents = openclawConfig?.agents;
+  const dirs = [agents?.defaults?.workspace, path.join(stateDir, "workspace")];
+  if (Array.isArray(agents?.list)) for (const a of agents.list) dirs.push(a?.workspace);
+  return dirs
+    .filter((d) => typeof d === "string" && d !== "")
+    .map((d) => realPathOf(path.resolve(d.startsWith("~/") ? path.join(home, d.slice(2)) : d)));
+}
+
+/**
+ * skillwall's own files (the checkout holding this plugin and the library it loads, the policy
+ * file, the audit log) inside a workspace are files the agent may write: one allowed edit of
+ * gate.mjs or the policy, or one removal of the plugin's manifest, and the next run is unguarded
+ * (OpenClaw skips a plugin it cannot load). The plugin refuses to start there (every call is
+ * then blocked) rather than guard from a folder the guarded agent can change.
+ */
+function refuseOwnFilesInWorkspace({ host, home, stateDir, policyRef, auditFile }) {
+  const own = [];
+  if (typeof host.pluginDir === "string")
+    own.push(["the skillwall checkout", path.resolve(host.pluginDir, "../..")]);
+  if (typeof policyRef === "string" && (policyRef.includes("/") || policyRef.includes(path.sep)))
+    own.push(["the policy file", path.resolve(policyRef)]);
+  own.push(["the audit log", auditFile]);
+  for (const ws of allWorkspaces(host.openclawConfig, home, stateDir))
+    for (const [what, file] of own) {
+      const real = realPathOf(file);
+      if (isInside(ws, real) || isInside(real, ws))
+        throw new Error(
+          `${what} ${real} is inside the agent workspace ${ws} (or holds it), where the agent could change it (fix: move it outside every agent workspace)`,
+        );
+    }
 }
 
 function exitCodeOf(result) {

@@ -35,13 +35,9 @@ export default definePluginEntry({
   description: "Judge every exec call against a skillwall policy and run only the checked form.",
   register(api) {
     let gate;
+    let lib;
     try {
-      gate = createGate(loadLibrary(api.rootDir), api.pluginConfig ?? {}, {
-        openclawConfig: api.config,
-        env: process.env,
-        logger: api.logger,
-        pluginDir: api.rootDir,
-      });
+      lib = loadLibrary(api.rootDir);
     } catch (err) {
       // No library, no verdicts: every gated call is refused.
       gate = refusingGate(
@@ -49,6 +45,21 @@ export default definePluginEntry({
       );
       api.logger?.error?.(`skillwall: ${String(err)}`);
     }
+    if (lib !== undefined)
+      try {
+        gate = createGate(lib, api.pluginConfig ?? {}, {
+          openclawConfig: api.config,
+          env: process.env,
+          logger: api.logger,
+          pluginDir: api.rootDir,
+        });
+      } catch (err) {
+        // Invalid config, or skillwall's own files where the agent can change them: every call is refused.
+        gate = refusingGate(
+          `skillwall refuses to start: ${err instanceof Error ? err.message : String(err)}`,
+        );
+        api.logger?.error?.(`skillwall: ${String(err)}`);
+      }
     api.on("before_tool_call", (event, ctx) => gate.beforeToolCall(event, ctx), { priority: PRIORITY });
     api.on("after_tool_call", (event) => gate.afterToolCall(event), { matcher: ["exec", "process"] });
   },

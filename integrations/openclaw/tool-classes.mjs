@@ -53,12 +53,13 @@ const passTools = new Map([
   ["heartbeat_respond", "answers a heartbeat turn"],
   ["structured_output", "returns the turn's structured result"],
   ["progress_card", "shows progress in the UI"],
-  ["show_widget", "shows a widget in the UI"],
   ["web_search", "searches the web through the configured provider"],
   ["tts", "speaks text through the configured provider"],
   ["github_identity_status", "reports which GitHub identity is linked"],
   ["memory_search", "searches the agent's memory index"],
   ["memory_get", "reads an excerpt of the memory files OpenClaw indexes (its own corpus only)"],
+  ["tool_search", "searches the Tool Search catalog's names and descriptions (lexical, in memory)"],
+  ["tool_describe", "returns a catalog tool's input schema; tool_call, which runs it, is judged"],
 ]);
 
 /** Tools whose named `action` values pass; every other action (and none) is refused. */
@@ -79,8 +80,9 @@ const actionTools = new Map([
   [
     "gateway",
     {
-      pass: ["config.get", "config.schema.lookup"],
-      reason: "update.run replaces and restarts OpenClaw, the code that loads skillwall",
+      pass: ["config.schema.lookup"],
+      reason:
+        "update.run replaces and restarts OpenClaw, the code that loads skillwall; config.get returns the Gateway's config, whose secrets OpenClaw redacts only by key name (an env var GH_PAT, AWS_ACCESS_KEY_ID or a DATABASE_URL with a password is returned as written), and the read tool refuses that file",
     },
   ],
   [
@@ -262,11 +264,13 @@ export function classifyTool(event, { allowTools, cwd, home }) {
   if (mediaTools.has(name)) return mediaPaths(name, p, cwd, home);
   if (name === "sessions_spawn") return checkSpawn(p);
   if (name === "message") return checkMessage(p);
+  if (name === "show_widget") return checkShowWidget(p);
   const spec = actionTools.get(name);
   if (spec !== undefined) {
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
     if (spec.pass.includes(action)) return { pass: true };
-    if (spec.judged?.includes(action)) return checkAutomationWrite(p);
+    if (spec.judged?.includes(action))
+      return action === "update" ? checkAutomationUpdate(p) : checkAutomationWrite(p);
     return refuse(
       `${name} action ${JSON.stringify(action ?? null)}: ${spec.reason}`,
       `use ${spec.pass.join(", ")}; or the operator lists ${name} in the skillwall plugin's allowTools`,
@@ -286,7 +290,8 @@ function knownTool(name) {
     mediaTools.has(name) ||
     actionTools.has(name) ||
     name === "sessions_spawn" ||
-    name === "message"
+    name === "message" ||
+    name === "show_widget"
   );
 }
 
@@ -367,6 +372,33 @@ function checkSpawn(p) {
   return { pass: true };
 }
 
+/**
+ * show_widget: a widget shown in the chat (its HTML runs in the Control UI's sandboxed frame)
+ * passes. A widget that declares capabilities asks the operator, with one click, to let it call
+ * tools or trigger an automation (`cron.trigger:<job>` runs the job, an operator's command job
+ * too); one sent to a node panel runs the agent's HTML and JavaScript on a paired device, as
+ * canvas does.
+ */
+function checkShowWidget(p) {
+  for (const [key, value] of Object.entries(p)) {
+    const k = paramName(key);
+    if (k === "capabilities" && value !== undefined && value !== null)
+      return refuse(
+        "a widget with capabilities may call tools or trigger automations once the operator grants them, outside this gate",
+        "show the widget without capabilities",
+      );
+    if (k === "presentation" && value !== undefined && value !== null) {
+      const target = isRecord(value) ? value.target : value;
+      if (target !== undefined && target !== "assistant_message")
+        return refuse(
+          `a widget presented to ${JSON.stringify(target)} runs the agent's HTML and JavaScript on a device, as canvas does`,
+          "show the widget in the chat (presentation.target assistant_message)",
+        );
+    }
+  }
+  return { pass: true };
+}
+
 function checkMessage(p) {
   let found;
   const whole = walk(p, (key, value) => {
@@ -424,6 +456,40 @@ function checkAutomationWrite(p) {
     : refuse(
         `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, none of which skillwall checks`,
         "schedule an agentTurn or systemEvent at a time (at, every or cron); the turn's commands are then judged as usual",
+      );
+}
+
+/**
+ * Fields an automations `update` may carry: the call's own (action, id, job/data wrappers) and
+ * labels. OpenClaw merges a patch into the stored job (applyJobPatch), which the gate cannot see:
+ * an operator's stream or command job re-enabled, re-timed, re-delivered or freed of its trigger
+ * by a patch the gate judged alone would run its host program. Lowercased, as OpenClaw trims keys.
+ */
+const updateSafeKeys = new Set(["action", "id", "jobid", "job", "data", "timeoutms"]);
+const updateLabelKeys = new Set(["name", "description", "displayname"]);
+
+/**
+ * automations update: only labels change, and `enabled: false` (switching a job off); anything
+ * else (schedule, payload, delivery, trigger, enabled: true …) is refused, since it would apply
+ * to whatever job the id names, an operator's command job included. Removing the job and adding
+ * a new one is judged whole, as `add`.
+ */
+function checkAutomationUpdate(p) {
+  let problem;
+  const whole = walk(p, (key, value) => {
+    if (problem !== undefined || key === undefined) return;
+    const k = key.trim().toLowerCase();
+    if (updateSafeKeys.has(k)) return;
+    if (updateLabelKeys.has(k) && (typeof value === "string" || value === null)) return;
+    if (k === "enabled" && value === false) return;
+    problem = k === "enabled" ? `sets enabled to ${JSON.stringify(value)}` : `changes ${JSON.stringify(key)}`;
+  });
+  if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
+  return problem === undefined
+    ? { pass: true }
+    : refuse(
+        `this automation update ${problem}: OpenClaw merges it into the stored job, which the gate cannot see (an operator's stream or command job would run its host program)`,
+        "update only name, description or displayName, or enabled: false; to change a job, remove it and add a new one (add is judged whole)",
       );
 }
 
@@ -486,7 +552,7 @@ export function parseAllowTools(value) {
       mediaTools.has(name) ||
       actionTools.has(name) ||
       aliases.has(name) ||
-      ["sessions_spawn", "message"].includes(name);
+      ["sessions_spawn", "message", "show_widget"].includes(name);
     if (judged)
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,

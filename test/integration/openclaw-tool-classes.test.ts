@@ -57,6 +57,32 @@ async function scenario(withSkillwall: boolean): Promise<Run> {
     },
     { name: "tool_call", args: { id: "sw_marker", args: { path: marker("unknown") } } },
     { name: "ls", args: {} },
+    // Re-enabling a stored job: harmless alone, but OpenClaw merges it into whatever job the id
+    // names (an operator's stream job would start its command).
+    {
+      name: "tool_call",
+      args: {
+        id: "automations",
+        args: { action: "update", jobId: "operator-stream", job: { enabled: true } },
+      },
+    },
+    // The Gateway's config: OpenClaw redacts it by key name only (an env var GH_PAT comes back as written).
+    { name: "tool_call", args: { id: "gateway", args: { action: "config.get", path: "env" } } },
+    // A pinned widget asking for the right to trigger a stored job.
+    {
+      name: "tool_call",
+      args: {
+        id: "show_widget",
+        args: {
+          title: "w",
+          widget_code: "<b>w</b>",
+          pin: true,
+          capabilities: { tools: ["cron.trigger:operator-stream"] },
+        },
+      },
+    },
+    // Tool Search's own catalog search (the default tool surface): harmless, it passes.
+    { name: "tool_search", args: { query: "automations" } },
   ];
   const model = await startMockModel([calls]);
   const entries: Record<string, unknown> = { "marker-tool": { enabled: true } };
@@ -93,7 +119,7 @@ function resultOf(r: Run, index: number): string {
 describe("OpenClaw agent: tools skillwall classes", () => {
   it("runs the turn to its end", () => {
     expect(guarded.run.code, guarded.run.stderr.slice(-2000)).toBe(0);
-    expect(guarded.model.toolMessages()).toHaveLength(3);
+    expect(guarded.model.toolMessages()).toHaveLength(7);
   });
 
   it("refuses an automation with a stream schedule, and the model sees why", () => {
@@ -112,7 +138,27 @@ describe("OpenClaw agent: tools skillwall classes", () => {
     expect(resultOf(guarded, 2)).not.toMatch(/skillwall blocked/);
   });
 
-  it("records both refusals in the intact audit log", async () => {
+  it("refuses an automation update that would re-enable a stored job", () => {
+    expect(resultOf(guarded, 3)).toMatch(
+      /skillwall blocked this (tool_call|automations) call: .*merges it into the stored job/,
+    );
+  });
+
+  it("refuses gateway config.get and a widget with capabilities", () => {
+    expect(resultOf(guarded, 4)).toMatch(
+      /skillwall blocked this (tool_call|gateway) call: .*redacts only by key name/,
+    );
+    expect(resultOf(guarded, 5)).toMatch(
+      /skillwall blocked this (tool_call|show_widget) call: .*capabilities/,
+    );
+  });
+
+  it("lets Tool Search's catalog search through", () => {
+    expect(resultOf(guarded, 6)).not.toMatch(/skillwall blocked/);
+    expect(resultOf(guarded, 6)).toMatch(/automations/);
+  });
+
+  it("records the refusals in the intact audit log", async () => {
     const file = path.join(guarded.env.state, "skillwall/audit.jsonl");
     expect((await verifyAuditLog(file)).ok).toBe(true);
     const denied = readFileSync(file, "utf8")
@@ -127,11 +173,16 @@ describe("OpenClaw agent: tools skillwall classes", () => {
 
 describe("negative control: the same turn without skillwall", () => {
   it("runs the unknown tool (its marker appears) and hands the automation to OpenClaw", () => {
-    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(3);
+    expect(control.model.toolMessages(), control.run.stderr.slice(-2000)).toHaveLength(7);
     expect(existsSync(control.marker("unknown"))).toBe(true);
     // OpenClaw's own cron tool answered (in --local mode there is no gateway to store the job).
     expect(resultOf(control, 0)).not.toMatch(/skillwall/);
     expect(resultOf(control, 0)).toMatch(/cron\.add/);
     expect(resultOf(control, 2)).toContain("notes.txt");
+    expect(resultOf(control, 3)).not.toMatch(/skillwall/);
+    expect(resultOf(control, 3)).toMatch(/cron\.(update|get)/);
+    // gateway and show_widget reach OpenClaw's own tools (no gateway or Control UI in --local mode).
+    expect(resultOf(control, 4)).not.toMatch(/skillwall/);
+    expect(resultOf(control, 5)).not.toMatch(/skillwall/);
   });
 });

@@ -114,6 +114,11 @@ describe("OpenClaw gate: automations (cron) jobs the Gateway runs itself", () =>
       },
     ])
       expect(await g.beforeToolCall({ toolName: "automations", params, toolCallId: "t" })).toBeUndefined();
-    expect(await g.beforeToolCall({ toolName: "gateway", params: { action: "config.get" } })).toBeUndefined();
+    expect(
+      await g.beforeToolCall({
+        toolName: "gateway",
+        params: { action: "config.schema.lookup", path: "tools" },
+      }),
+    ).toBeUndefined();
   });
 });

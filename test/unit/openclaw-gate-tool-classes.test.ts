@@ -93,10 +93,44 @@ describe("OpenClaw gate: tool classes", () => {
     ).toBeUndefined();
   });
 
+  it("Tool Search's catalog tools pass (tool_call, which runs a tool, is judged); its Code Mode form does not", async () => {
+    const { g } = setup();
+    expect(await call(g, "tool_search", { query: "automations" })).toBeUndefined();
+    expect(await call(g, "tool_describe", { id: "automations" })).toBeUndefined();
+    expect((await call(g, "tool_search_code", { code: "1" }))?.block).toBe(true);
+  });
+
+  it("show_widget passes in the chat; capabilities (tool calls, automation triggers) and device panels are refused", async () => {
+    const { g } = setup();
+    expect(await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>" })).toBeUndefined();
+    expect(
+      await call(g, "show_widget", {
+        title: "t",
+        widget_code: "<b>x</b>",
+        presentation: { target: "assistant_message" },
+      }),
+    ).toBeUndefined();
+    for (const extra of [
+      { pin: true, capabilities: { tools: ["cron.trigger:operator-cmd"] } },
+      { pin: true, capabilities: { netOrigins: ["https://x.example"] } },
+      { presentation: { target: "node_panel" } },
+      { presentation: "node_panel" },
+    ]) {
+      const r = await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>", ...extra });
+      expect(r?.block, JSON.stringify(extra)).toBe(true);
+    }
+    expect(() => setup({ allowTools: ["show_widget"] })).toThrow(/allowTools/);
+  });
+
   it("action-classed tools pass their safe actions only", async () => {
     const { g } = setup();
-    expect(await call(g, "gateway", { action: "config.get" })).toBeUndefined();
     expect((await call(g, "gateway", { action: "update.run" }))?.block).toBe(true);
+    // OpenClaw redacts config.get by key name only: env vars such as GH_PAT come back as written.
+    const get = await call(g, "gateway", { action: "config.get", path: "env" });
+    expect(get?.block).toBe(true);
+    expect(get?.blockReason).toContain("redacts only by key name");
+    expect((await call(g, "gateway", { action: " Config.Get " }))?.block).toBe(true);
+    expect(await call(g, "gateway", { action: "config.schema.lookup", path: "env" })).toBeUndefined();
     expect((await call(g, "gateway", {}))?.block).toBe(true);
     expect((await call(g, "sessions_list", { gatewayUrl: "ws://other:1" }))?.block).toBe(true);
     expect(await call(g, "nodes", { action: "status" })).toBeUndefined();
@@ -210,9 +244,35 @@ describe("OpenClaw gate: automations", () => {
       },
       { action: "add", at: "2027-01-01T00:00:00Z", message: "hi" },
       { action: "add", data: { cron: "0 9 * * *", text: "t", delivery: { mode: "announce" } } },
-      { action: "update", id: "j1", job: { enabled: false, trigger: null } },
+      { action: "update", id: "j1", job: { enabled: false, name: "old reminder" } },
+      { action: "update", jobId: "j1", description: "d", displayName: null },
     ])
       expect(await call(g, "automations", params), JSON.stringify(params)).toBeUndefined();
+  });
+
+  it("an update that would re-enable, re-time or re-point a stored job (an operator's command job) is refused", async () => {
+    // OpenClaw merges an update into the stored job (applyJobPatch): judged alone, enabled: true
+    // or a new time schedule looks harmless, but applied to an operator's stream or command job it
+    // runs that job's host program.
+    const { g } = setup();
+    for (const params of [
+      { action: "update", id: "operator-stream", job: { enabled: true } },
+      { action: "update", id: "operator-stream", enabled: true },
+      { action: "update", id: "j1", data: { enabled: "true" } },
+      { action: "update", id: "operator-cmd", job: { schedule: { kind: "every", everyMs: 60000 } } },
+      { action: "update", id: "operator-cmd", job: { payload: { timeoutSeconds: 5 } } },
+      { action: "update", id: "operator-cmd", job: { trigger: null } },
+      { action: "update", id: "operator-cmd", job: { delivery: { mode: "announce", to: "x" } } },
+      { action: "update", id: "operator-cmd", job: { pacing: null } },
+      { action: "update", id: "operator-cmd", job: JSON.stringify({ enabled: true }) },
+      { action: "update", id: "operator-cmd", job: { name: { payload: {} } } },
+      { action: "update", id: "operator-cmd", job: { nameEnabled: true } },
+      { action: "update", id: "operator-cmd", job: { state: { nextRunAtMs: 0 } } },
+    ]) {
+      const r = await call(g, "automations", params);
+      expect(r?.block, JSON.stringify(params)).toBe(true);
+      expect(r?.blockReason).toContain("merges it into the stored job");
+    }
   });
 
   it("a stream or on-exit schedule, a script payload or trigger is refused wherever it is put", async () => {

@@ -134,6 +134,77 @@ describe("OpenClaw plugin gate", () => {
     ).toBeUndefined();
   });
 
+  it("refuses to start when skillwall's own files lie in an agent workspace, where the agent could change them", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "sw-ocown-"));
+    const home = path.join(root, "home");
+    const ws = path.join(home, ".openclaw/workspace");
+    const other = path.join(root, "agent-b");
+    mkdirSync(path.join(ws, "skillwall/integrations/openclaw"), { recursive: true });
+    mkdirSync(other, { recursive: true });
+    writeFileSync(path.join(other, "policy.yaml"), "x");
+    const make = (config: object, pluginDir?: string) =>
+      (createGate as (l: object, c: object, h: object) => Gate)(
+        lib,
+        { policy: "agent", auditLog: path.join(root, "audit.jsonl"), ...config },
+        {
+          env: { HOME: home, SHELL: "/bin/bash" },
+          openclawConfig: { agents: { defaults: { workspace: ws }, list: [{ id: "b", workspace: other }] } },
+          ...(pluginDir === undefined ? {} : { pluginDir }),
+        },
+      );
+    // The checkout holding the plugin, inside the default workspace: one edit of gate.mjs turns it off.
+    expect(() => make({}, path.join(ws, "skillwall/integrations/openclaw"))).toThrow(
+      /the skillwall checkout .* is inside the agent workspace/,
+    );
+    // A policy file in another agent's workspace, the audit log in the workspace.
+    expect(() => make({ policy: path.join(other, "policy.yaml") })).toThrow(/the policy file .* is inside/);
+    expect(() => make({ auditLog: path.join(ws, "audit.jsonl") })).toThrow(/the audit log .* is inside/);
+    // Through a symlink too.
+    symlinkSync(ws, path.join(root, "ws-link"));
+    expect(() => make({}, path.join(root, "ws-link/skillwall/integrations/openclaw"))).toThrow(/inside/);
+    // Outside every workspace: the gate starts.
+    expect(() => make({}, path.join(root, "elsewhere/integrations/openclaw"))).not.toThrow();
+  });
+
+  it("process input joins in the session only at line ends: each chunk is a whole judged line", async () => {
+    // OpenClaw writes each chunk into the session's stdin as given ("ech" then "o x" join into
+    // "echo x"). The gate sends every allowed chunk as its canonical line ending in a newline,
+    // so what the session reads is a sequence of lines each judged on its own; a part of a
+    // command, a line continuation or a terminal control (^U erases the line typed so far in a
+    // pty, ESC starts a key sequence) is refused.
+    const { g } = gate();
+    const input = (action: string, text: string) =>
+      g.beforeToolCall({
+        toolName: "process",
+        params: {
+          action,
+          sessionId: "s",
+          [action === "paste" ? "text" : action === "send-keys" ? "literal" : "data"]: text,
+        },
+      });
+    for (const [action, text] of [
+      ["write", "ech"],
+      ["write", "o pwned > ~/.bashrc"],
+      ["write", "echo 'a"],
+      ["paste", "echo a \\"],
+      ["write", "echo '\u0015touch /tmp/x #'"],
+      ["write", "echo a\rtouch x"],
+      ["send-keys", "echo \u001b[201~"],
+      ["write", "echo a\u0003"],
+    ]) {
+      const r = await input(action!, text!);
+      expect(r?.block, `${action} ${text}`).toBe(true);
+    }
+    for (const [action, field] of [
+      ["write", "data"],
+      ["paste", "text"],
+      ["send-keys", "literal"],
+    ]) {
+      const r = await input(action!, "echo a # trailing");
+      expect((r?.params as Record<string, string>)[field!]).toBe("echo a\n");
+    }
+  });
+
   it("refuses writes, edits and patches of agent start-up files", async () => {
     const { g, home, ws } = gate();
     const refused = [
