@@ -6,6 +6,7 @@
 
 import os from "node:os";
 import path from "node:path";
+import { auditDirOverlapping } from "../audit/open-files.js";
 import { InputError } from "../errors.js";
 import { HostDir, HostFsError, kindOf, withHostDir } from "../hostfs/host-dir.js";
 import { walkTree } from "../hostfs/walk.js";
@@ -72,6 +73,21 @@ function refuse(message: string, fix: string): never {
   throw new InputError("workspace-refused", message, { fix });
 }
 
+/**
+ * Refuses a tree that is about to be mounted into a container or chowned to the container user
+ * when it holds this process's audit log (or lies inside its directory): the sandbox could
+ * rewrite the log, and a hash chain without a key cannot show that.
+ */
+function refuseAuditInside(tree: string): void {
+  const dir = auditDirOverlapping(tree);
+  if (dir !== undefined) {
+    refuse(
+      `the audit log directory ${dir} and ${tree} overlap: the sandbox could rewrite the audit log`,
+      "pass --audit-log FILE outside the agent home (or set XDG_DATA_HOME), or choose another --agent-home",
+    );
+  }
+}
+
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
@@ -97,6 +113,8 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
   }
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
+    // Everything from the first component down is created, chowned (as root) and mounted.
+    refuseAuditInside(path.join(home, rel.split("/")[0] ?? ""));
     // Walk down component by component through directory descriptors (O_NOFOLLOW each), so
     // no symlink on the way can redirect the mount or the chown.
     let dir = await homeDir.dup();
@@ -130,6 +148,7 @@ export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): 
   const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerHome));
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
+    refuseAuditInside(home);
     if (opts.owner && (await homeDir.stat()).uid !== opts.owner.uid)
       await homeDir.chown(opts.owner.uid, opts.owner.gid);
     await checkTree(homeDir, containerHome, blocked, opts.owner);
