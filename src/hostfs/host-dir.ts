@@ -501,3 +501,12 @@ export async function readNamedFile(absPath: string, maxBytes: number): Promise<
   if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   return bytes;
 }
+
+/**
+ * Writes a file the operator named by path (a report, a suggested policy) that may well sit in a
+ * directory someone else writes: its directory is resolved once, and the file is an O_EXCL temp
+ * renamed over the name, so a symlink or FIFO planted there is replaced, never written through.
+ */
+export async function writeNamedFile(absPath: string, data: string | Uint8Array): Promise<void> {
+  await withHostDir(path.dirname(absPath), {}, (dir) => dir.writeFile(path.basename(absPath), data));
+}

@@ -25,7 +25,6 @@ const allowed: Record<string, string> = {
     "stat/readdir of the local install source the operator named (its files are read through hostfs)",
   "src/audit/log.ts": "audit logs under the XDG data directory, outside every agent home",
   "src/audit/verify.ts": "reads an audit log the operator names",
-  "src/cli/scan.ts": "writes the report file the operator names",
   "src/input/index.ts": "reads the skill files the operator asks to scan (read-only, size-capped)",
   "src/policy/load.ts": "policy files",
   "src/policy/shipped-cache.ts":
@@ -40,7 +39,6 @@ const allowed: Record<string, string> = {
   "src/shell/wasm.ts":
     "reads the WebAssembly of web-tree-sitter and tree-sitter-bash from node_modules (package files)",
   "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
-  "src/cli/policy.ts": "writes the suggested policy file the operator names (-o)",
   "src/cli/serve.ts": "stats the socket path the operator names",
   "src/doctor/openclaw-config.ts": "reads the OpenClaw config the operator names (size-capped)",
   "src/gate/snapshot.ts":
