@@ -25,7 +25,8 @@ const allowed: Record<string, string> = {
     "stat/readdir of the local install source the operator named (its files are read through hostfs)",
   "src/audit/log.ts": "audit logs under the XDG data directory, outside every agent home",
   "src/audit/verify.ts": "reads an audit log the operator names",
-  "src/input/index.ts": "reads the skill files the operator asks to scan (read-only, size-capped)",
+  "src/input/index.ts":
+    "stat and realpath of the paths the operator names to scan; every file and folder below them is read through hostfs",
   "src/policy/load.ts": "policy files",
   "src/policy/shipped-cache.ts":
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
