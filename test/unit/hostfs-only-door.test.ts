@@ -41,7 +41,8 @@ const allowed: Record<string, string> = {
     "reads the WebAssembly of web-tree-sitter and tree-sitter-bash from node_modules (package files)",
   "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
   "src/cli/serve.ts": "stats the socket path the operator names",
-  "src/doctor/openclaw-config.ts": "reads the OpenClaw config the operator names (size-capped)",
+  "src/doctor/openclaw-config.ts":
+    "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
   "src/gate/snapshot.ts":
     "copies an install source into a private snapshot: O_NOFOLLOW opens verified against /proc/self/fd, symlinks, FIFOs and devices refused, size and count caps (gate-install tests)",
   "src/serve/pool.ts": "the pool's own FIFOs and job files in a 0700 directory it creates",
