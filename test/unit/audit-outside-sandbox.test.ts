@@ -55,3 +55,12 @@ describe("audit log location", () => {
     await expect(prepareAgentHome({ agentHome: home })).resolves.toBeDefined();
   });
 });
+
+describe("audit verify on a planted name", () => {
+  it("refuses a FIFO without blocking (audit verify, policy suggest --from-run)", async () => {
+    const { verifyAuditLog } = await import("../../src/audit/verify.js");
+    const log = path.join(dir, "audit.jsonl");
+    execFileSync("mkfifo", [log]);
+    await expect(verifyAuditLog(log)).rejects.toThrow(/not a regular file/);
+  });
+});
