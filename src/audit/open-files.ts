@@ -18,12 +18,15 @@ export function unregisterAuditDir(realDir: string): void {
   else dirs.set(realDir, n);
 }
 
-/** The first open audit log directory inside `tree` or holding it (both real paths), or undefined. */
+/**
+ * The first open audit log directory inside `tree` (both real paths), or undefined. A tree inside
+ * the log's directory is fine: a container sees only the tree, never the log beside it.
+ */
 export function auditDirOverlapping(tree: string): string | undefined {
   const inside = (child: string, parent: string): boolean => {
     const rel = path.relative(parent, child);
     return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
   };
-  for (const dir of dirs.keys()) if (inside(dir, tree) || inside(tree, dir)) return dir;
+  for (const dir of dirs.keys()) if (inside(dir, tree)) return dir;
   return undefined;
 }

@@ -82,7 +82,7 @@ function refuseAuditInside(tree: string): void {
   const dir = auditDirOverlapping(tree);
   if (dir !== undefined) {
     refuse(
-      `the audit log directory ${dir} and ${tree} overlap: the sandbox could rewrite the audit log`,
+      `the audit log directory ${dir} is inside ${tree}, which the sandbox can write: it could rewrite the audit log`,
       "pass --audit-log FILE outside the agent home (or set XDG_DATA_HOME), or choose another --agent-home",
     );
   }

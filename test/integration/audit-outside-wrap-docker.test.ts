@@ -40,7 +40,7 @@ describe("wrap refuses an agent home that holds the audit log (real Docker)", ()
       { env: { HOME: home, PATH: process.env.PATH ?? "/usr/bin:/bin" } },
     );
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.stderr).toMatch(/audit log directory .* overlap/);
+    expect(run.stderr).toMatch(/audit log directory .* is inside/);
     expect(run.code).not.toBe(0);
     expect(existsSync(path.join(home, "ran"))).toBe(false);
     const logs = readdirSync(auditDir);

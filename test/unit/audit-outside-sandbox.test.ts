@@ -41,15 +41,22 @@ describe("audit log location", () => {
     });
     try {
       await expect(prepareWorkspace({ agentHome: home, relDir: ".local/share/ws" })).rejects.toThrow(
-        /audit log directory .* overlap/,
+        /audit log directory .* is inside/,
       );
-      await expect(prepareAgentHome({ agentHome: home })).rejects.toThrow(/audit log directory .* overlap/);
+      await expect(prepareAgentHome({ agentHome: home })).rejects.toThrow(/audit log directory .* is inside/);
       // A workspace beside it is fine.
       await expect(
         prepareWorkspace({ agentHome: home, relDir: ".openclaw/skills/x" }),
       ).resolves.toBeDefined();
     } finally {
       await log.close();
+    }
+    // A home inside the log's own directory is fine (the container sees only the home).
+    const beside = await openAuditLog({ file: path.join(dir, "audit.jsonl"), subscribe: false });
+    try {
+      await expect(prepareAgentHome({ agentHome: path.join(dir, "home2") })).resolves.toBeDefined();
+    } finally {
+      await beside.close();
     }
     // Closed logs are forgotten.
     await expect(prepareAgentHome({ agentHome: home })).resolves.toBeDefined();
