@@ -117,6 +117,9 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
     refuseAuditInside(path.join(home, rel.split("/")[0] ?? ""));
     // Walk down component by component through directory descriptors (O_NOFOLLOW each), so
     // no symlink on the way can redirect the mount or the chown.
+    // Each component's descriptor is kept: they are chowned only after the whole tree passed
+    // the check (a refused workspace must not be left owned by the container user).
+    const chain: HostDir[] = [];
     let dir = await homeDir.dup();
     try {
       for (const seg of rel.split("/")) {
@@ -124,18 +127,22 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
           if (err instanceof HostFsError) refuse(err.message, err.fix ?? "remove it and run again");
           throw err;
         });
-        await dir.close();
+        chain.push(dir);
         dir = next;
-        if (opts.owner && (await dir.stat()).uid !== opts.owner.uid)
-          await dir.chown(opts.owner.uid, opts.owner.gid);
       }
       const hostDir = await dir.realPath();
       if (!isInside(hostDir, home))
         refuse(`${hostDir} is outside the agent home ${home}`, "check --agent-home");
+      if (opts.owner) {
+        await checkTree(dir, containerDir, blocked, undefined);
+        for (const d of [...chain.slice(1), dir])
+          if ((await d.stat()).uid !== opts.owner.uid) await d.chown(opts.owner.uid, opts.owner.gid);
+      }
       await checkTree(dir, containerDir, blocked, opts.owner);
       return { hostDir, relDir: rel, containerDir, agentHome: home };
     } finally {
       await dir.close();
+      for (const d of chain) await d.close();
     }
   });
 }
@@ -149,6 +156,9 @@ export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): 
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
     refuseAuditInside(home);
+    // Everything is checked before anything is chowned: a refused home (a blocked path in it)
+    // must not be left owned by the container user. The second pass checks again as it chowns.
+    if (opts.owner) await checkTree(homeDir, containerHome, blocked, undefined);
     if (opts.owner && (await homeDir.stat()).uid !== opts.owner.uid)
       await homeDir.chown(opts.owner.uid, opts.owner.gid);
     await checkTree(homeDir, containerHome, blocked, opts.owner);
