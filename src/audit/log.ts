@@ -16,6 +16,7 @@ import pino from "pino";
 import { channels, type DecisionEvent, type EgressEvent, type ExecutionEvent } from "../events.js";
 import { SkillwallError } from "../errors.js";
 import { auditFormatVersion, genesisHash, sealLine } from "./chain.js";
+import { registerAuditDir, unregisterAuditDir } from "./open-files.js";
 import { Redactor } from "./redact.js";
 
 export type AuditKind = "decision" | "execution" | "egress" | "lifecycle" | "log";
@@ -54,15 +55,17 @@ interface ChainState {
 function readChainTail(file: string): ChainState | undefined {
   let fd: number;
   try {
-    fd = fs.openSync(file, "r");
+    // Never through a symlink, never blocking on a FIFO someone planted at the name.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new SkillwallError("audit-unreadable", `cannot open audit log ${file}: ${(err as Error).message}`, {
-      fix: "check the path and its permissions",
+      fix: "check the path and its permissions (a symlink at the name is refused)",
       cause: err,
     });
   }
   try {
+    requireRegularFile(fd, file);
     const size = fs.fstatSync(fd).size;
     if (size === 0) return undefined;
     // Read backwards until the start of the last line is in the buffer.
@@ -105,6 +108,35 @@ function readChainTail(file: string): ChainState | undefined {
   }
 }
 
+function requireRegularFile(fd: number, file: string): void {
+  if (!fs.fstatSync(fd).isFile()) {
+    throw new SkillwallError("audit-unreadable", `audit log ${file} is not a regular file`, {
+      fix: `remove ${file} or give another --audit-log`,
+    });
+  }
+}
+
+/** Opens the log for appending: created 0600, never through a symlink, only a regular file. */
+function openForAppend(file: string): number {
+  const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
+  let fd: number;
+  try {
+    fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o600);
+  } catch (err) {
+    throw new SkillwallError("audit-unreadable", `cannot open audit log ${file}: ${(err as Error).message}`, {
+      fix: "check the path and its permissions (a symlink at the name is refused)",
+      cause: err,
+    });
+  }
+  try {
+    requireRegularFile(fd, file);
+  } catch (err) {
+    fs.closeSync(fd);
+    throw err;
+  }
+  return fd;
+}
+
 function summary(kind: AuditKind, data: Record<string, unknown>): string {
   // Only fixed words and policy-owned ids go into msg; untrusted text stays under `kind`.
   const word = (v: unknown) => (typeof v === "string" && /^[\w.:@/*[\]-]{1,80}$/.test(v) ? v : "?");
@@ -129,8 +161,12 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
   if (!existing) state.head = genesisHash(state.logId);
   const redactor = new Redactor(options.secrets ?? []);
 
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const destination = pino.destination({ dest: file, sync: true, append: true, mkdir: true, mode: 0o600 });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const fd = openForAppend(file);
+  // Known to the workspace code, which refuses to mount or chown a tree that holds it.
+  const realDir = fs.realpathSync(path.dirname(file));
+  registerAuditDir(realDir);
+  const destination = pino.destination({ dest: fd, sync: true });
   const logger = pino(
     {
       base: { logId: state.logId },
@@ -191,6 +227,7 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     for (const [name, fn] of subscriptions) diagnostics_channel.unsubscribe(name, fn);
     record("log", { event: "close", records: state.seq + 1 });
     closed = true;
+    unregisterAuditDir(realDir);
     destination.flushSync();
     await new Promise<void>((resolve) => {
       destination.once("close", () => resolve());

@@ -4,6 +4,7 @@
 // file alone; `closed` says whether the log ends with its close record, and `head` is the value
 // to keep elsewhere (anchor) to detect that.
 
+import { constants } from "node:fs";
 import fs from "node:fs/promises";
 import { SkillwallError } from "../errors.js";
 import { genesisHash, unsealLine } from "./chain.js";
@@ -31,13 +32,31 @@ interface Rec {
 }
 
 async function readLog(file: string): Promise<string> {
+  let handle;
   try {
-    return await fs.readFile(file, "utf8");
+    // Only a regular file: a FIFO at the name must not block (O_NONBLOCK, then fstat).
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   } catch (err) {
     throw new SkillwallError("audit-unreadable", `cannot read audit log ${file}: ${(err as Error).message}`, {
       fix: "check the path and its permissions",
       cause: err,
     });
+  }
+  try {
+    if (!(await handle.stat()).isFile()) {
+      throw new SkillwallError("audit-unreadable", `audit log ${file} is not a regular file`, {
+        fix: "give the path of an audit log (.jsonl)",
+      });
+    }
+    return await handle.readFile("utf8");
+  } catch (err) {
+    if (err instanceof SkillwallError) throw err;
+    throw new SkillwallError("audit-unreadable", `cannot read audit log ${file}: ${(err as Error).message}`, {
+      fix: "check the path and its permissions",
+      cause: err,
+    });
+  } finally {
+    await handle.close();
   }
 }
 

@@ -71,13 +71,15 @@ async function suggestCommand(
   ctx: CliContext,
 ): Promise<number> {
   const { io } = ctx;
-  const [{ scanPaths }, { suggestPolicy }, { readRecordedRun }, { writeFile }, path] = await Promise.all([
-    import("../scan/index.js"),
-    import("../policy/suggest.js"),
-    import("../policy/from-run.js"),
-    import("node:fs/promises"),
-    import("node:path"),
-  ]);
+  const [{ scanPaths }, { suggestPolicy }, { readRecordedRun }, { writeNamedFile }, path] = await Promise.all(
+    [
+      import("../scan/index.js"),
+      import("../policy/suggest.js"),
+      import("../policy/from-run.js"),
+      import("../hostfs/host-dir.js"),
+      import("node:path"),
+    ],
+  );
   // Read (and verify) the run first: a bad log is an error before anything is scanned.
   const fromRun =
     opts.fromRun === undefined ? undefined : await readRecordedRun(path.resolve(io.cwd, opts.fromRun));
@@ -104,7 +106,7 @@ async function suggestCommand(
   const yaml = `${header.join("\n")}\n${stringify(s.document, { lineWidth: 0 })}`;
   if (opts.output !== undefined) {
     const file = path.resolve(io.cwd, opts.output);
-    await writeFile(file, yaml);
+    await writeNamedFile(file, yaml);
     // The written file must load (schema, extends, examples): a broken suggestion is an error.
     await loadPolicy(file, { cwd: io.cwd });
     io.stderr.write(`wrote ${opts.output}: ${s.granted.length} step(s) granted, ${s.skipped.length} not\n`);

@@ -4,7 +4,7 @@
 // gateway/config-tools/tool-policy.md, tools/exec.md). Anything this module cannot read is reported
 // as not analysed (an "unprotected" finding), never as fine.
 
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import path from "node:path";
 import JSON5 from "json5";
 import { InputError } from "../errors.js";
@@ -71,19 +71,10 @@ function expandHome(p: string, home: string): string {
 /** Read and parse a config file; a missing file is OpenClaw's defaults (an empty object). */
 export function readOpenClawConfig(file: string): { config: Json; missing: boolean } {
   if (!existsSync(file)) return { config: {}, missing: true };
-  const size = statSync(file).size;
-  if (size > limits.maxOpenClawConfigBytes) {
-    throw new InputError(
-      "OPENCLAW_CONFIG_TOO_LARGE",
-      `${file}: ${size} bytes is more than ${limits.maxOpenClawConfigBytes}`,
-      {
-        fix: "point skillwall doctor --openclaw at the real openclaw.json",
-      },
-    );
-  }
+  const text = readRegularFileSync(file, limits.maxOpenClawConfigBytes);
   let data: unknown;
   try {
-    data = JSON5.parse(readFileSync(file, "utf8"));
+    data = JSON5.parse(text);
   } catch (e) {
     const err = e as Error & { lineNumber?: number; columnNumber?: number };
     const where = err.lineNumber === undefined ? "" : `:${err.lineNumber}:${err.columnNumber ?? 1}`;
@@ -128,12 +119,45 @@ function hasInclude(v: unknown, depth = 0): boolean {
   return Object.entries(v).some(([k, x]) => k === "$include" || hasInclude(x, depth + 1));
 }
 
+/**
+ * A config or manifest the agent may have written (~/.openclaw is its own): only a regular file is
+ * read (what the opened descriptor is, so a FIFO cannot block and /dev/zero cannot grow it), at
+ * most maxBytes, counted while reading too.
+ */
+function readRegularFileSync(file: string, maxBytes: number): string {
+  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) {
+      throw new InputError("OPENCLAW_CONFIG_NOT_FILE", `${file} is not a regular file`, {
+        fix: "point skillwall doctor --openclaw at the real openclaw.json",
+      });
+    }
+    const tooLarge = (size: number) =>
+      new InputError("OPENCLAW_CONFIG_TOO_LARGE", `${file}: ${size} bytes is more than ${maxBytes}`, {
+        fix: "point skillwall doctor --openclaw at the real openclaw.json",
+      });
+    if (st.size > maxBytes) throw tooLarge(st.size);
+    const buf = Buffer.alloc(maxBytes + 1);
+    let got = 0;
+    for (;;) {
+      const n = readSync(fd, buf, got, buf.length - got, null);
+      if (n === 0) break;
+      got += n;
+      if (got > maxBytes) throw tooLarge(got);
+    }
+    return buf.subarray(0, got).toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A plugin folder (or its package) that declares the skillwall id. */
 function declaresSkillwall(dir: string): boolean {
   try {
     const manifest = path.join(dir, "openclaw.plugin.json");
     if (!existsSync(manifest)) return false;
-    const m = JSON5.parse(readFileSync(manifest, "utf8")) as unknown;
+    const m = JSON5.parse(readRegularFileSync(manifest, limits.maxOpenClawConfigBytes)) as unknown;
     return isObject(m) && m.id === skillwallPluginId;
   } catch {
     return false;

@@ -39,7 +39,18 @@ export class HostFsError extends SkillwallError {
 
 export type EntryKind = "file" | "directory" | "symlink" | "fifo" | "socket" | "device" | "other";
 
-export function kindOf(st: Stats): EntryKind {
+export function kindOf(
+  st: Pick<
+    Stats,
+    | "isFile"
+    | "isDirectory"
+    | "isSymbolicLink"
+    | "isFIFO"
+    | "isSocket"
+    | "isBlockDevice"
+    | "isCharacterDevice"
+  >,
+): EntryKind {
   if (st.isFile()) return "file";
   if (st.isDirectory()) return "directory";
   if (st.isSymbolicLink()) return "symlink";
@@ -172,6 +183,12 @@ export class HostDir {
   /** Names in this directory. */
   async list(): Promise<string[]> {
     return fs.readdir(this.procPath);
+  }
+
+  /** Names and kinds from the listing itself (nothing is followed or opened). */
+  async entries(): Promise<Array<{ name: string; kind: EntryKind }>> {
+    const list = await fs.readdir(this.procPath, { withFileTypes: true });
+    return list.map((d) => ({ name: d.name, kind: kindOf(d) }));
   }
 
   /** lstat of an entry (never follows it); undefined when absent. */
@@ -500,4 +517,13 @@ export async function readNamedFile(absPath: string, maxBytes: number): Promise<
   );
   if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   return bytes;
+}
+
+/**
+ * Writes a file the operator named by path (a report, a suggested policy) that may well sit in a
+ * directory someone else writes: its directory is resolved once, and the file is an O_EXCL temp
+ * renamed over the name, so a symlink or FIFO planted there is replaced, never written through.
+ */
+export async function writeNamedFile(absPath: string, data: string | Uint8Array): Promise<void> {
+  await withHostDir(path.dirname(absPath), {}, (dir) => dir.writeFile(path.basename(absPath), data));
 }

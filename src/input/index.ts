@@ -2,11 +2,11 @@
 // directories of skills, stdin ("-") and https:// URLs. Never throws for user input: each
 // problem becomes a per-file SkillError and the other inputs are still read.
 
-import { createHash } from "node:crypto";
-import { createReadStream } from "node:fs";
-import { lstat, readdir, readFile, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { limits } from "../limits.js";
+import { describeError } from "../errors.js";
+import { HostDir, HostFsError, withHostDir, withSubdir } from "../hostfs/host-dir.js";
+import { hostfsLimits, limits } from "../limits.js";
 import type { BundledFile, SkillError } from "../model.js";
 import { decodeText, fail, isBinary, sha256, tryDecode } from "./decode.js";
 
@@ -59,8 +59,11 @@ async function readOne(
   }
   const full = path.resolve(opts.cwd, arg);
   let st;
+  let real: string;
   try {
+    // The path the operator named is resolved once; everything below it is read through hostfs.
     st = await stat(full);
+    real = await realpath(full);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return [
@@ -69,18 +72,35 @@ async function readOne(
         : fail(arg, "unreadable", `cannot access ${arg}: ${code ?? String(e)}`),
     ];
   }
-  if (st.isFile()) return [await readMarkdownFile(arg, full, path.basename(full))];
+  if (st.isFile()) {
+    return [
+      await withHostDir(path.dirname(real), {}, (dir) =>
+        readMarkdownFile(arg, dir, path.basename(real), path.basename(full)),
+      ),
+    ];
+  }
   if (!st.isDirectory()) return [fail(arg, "unreadable", `${arg} is neither a file nor a directory`)];
-  const main = await skillFile(full);
-  if (main !== undefined) return [await readSkillFolder(arg, full, main)];
-  const found = await findSkills(full);
-  if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
-  // Read several files at once (order kept): one await per file left the disk and the thread idle.
-  return mapBounded(found, READ_CONCURRENCY, (f) => {
-    const source = path.join(arg, path.relative(full, f.path));
-    return f.kind === "folder"
-      ? readSkillFolder(source, f.path, f.main)
-      : readMarkdownFile(source, f.path, path.basename(f.path));
+  return withHostDir(real, {}, async (root) => {
+    const main = await skillFile(root);
+    if (main !== undefined) return [await readSkillFolder(arg, root, main)];
+    const found = await findSkills(root);
+    if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
+    // Read several files at once (order kept): one await per file left the disk and the thread idle.
+    return mapBounded(found, READ_CONCURRENCY, async (f) => {
+      const source = path.join(arg, f.rel);
+      try {
+        if (f.kind === "folder") {
+          return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main));
+        }
+        const parent = path.posix.dirname(f.rel);
+        const name = path.posix.basename(f.rel);
+        return await withSubdir(root, parent === "." ? "" : parent, {}, (dir) =>
+          readMarkdownFile(source, dir, name, name),
+        );
+      } catch (e) {
+        return fail(source, "unreadable", `cannot read ${source}: ${describeError(e)}`);
+      }
+    });
   });
 }
 
@@ -110,7 +130,10 @@ export async function likelyManyInputs(args: string[], cwd: string, many: number
     if (arg === "-" || /^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) continue;
     const full = path.resolve(cwd, arg);
     try {
-      if ((await stat(full)).isDirectory() && (await skillFile(full)) === undefined) return true;
+      if ((await stat(full)).isDirectory()) {
+        const real = await realpath(full);
+        if ((await withHostDir(real, {}, skillFile)) === undefined) return true;
+      }
     } catch {
       // Unreadable: reading it will report the error.
     }
@@ -142,8 +165,17 @@ async function readStdin(stdin: NodeJS.ReadableStream | undefined): Promise<Inpu
   };
 }
 
-async function readMarkdownFile(source: string, full: string, file: string): Promise<InputResult> {
-  const bytes = await readCapped(source, full);
+/**
+ * Reads `name` in `dir` (a regular file, opened O_NOFOLLOW: a symlink, FIFO or device swapped in
+ * there is refused, never followed or waited on), at most limits.maxFileBytes.
+ */
+async function readMarkdownFile(
+  source: string,
+  dir: HostDir,
+  name: string,
+  file: string,
+): Promise<InputResult> {
+  const bytes = await readCapped(source, dir, name);
   if (!bytes.ok) return bytes;
   const decoded = decodeText(source, bytes.data);
   if (!decoded.ok) return decoded;
@@ -155,37 +187,40 @@ async function readMarkdownFile(source: string, full: string, file: string): Pro
 
 async function readCapped(
   source: string,
-  full: string,
+  dir: HostDir,
+  name: string,
 ): Promise<{ ok: true; data: Buffer } | { ok: false; error: SkillError }> {
   try {
-    const st = await stat(full);
-    if (st.size > limits.maxFileBytes) {
+    const st = await dir.entry(name);
+    if (st !== undefined && st.size > limits.maxFileBytes) {
       return fail(
         source,
         "too-large",
         `file is ${st.size} bytes; the limit is ${limits.maxFileBytes} (limits.maxFileBytes)`,
       );
     }
-    return { ok: true, data: await readFile(full) };
+    const data = st === undefined ? undefined : await dir.readFile(name, limits.maxFileBytes);
+    if (data === undefined) return fail(source, "not-found", `no such file: ${source}`);
+    return { ok: true, data };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === "ENOENT"
-      ? fail(source, "not-found", `no such file: ${source}`)
-      : fail(source, "unreadable", `cannot read ${source}: ${code ?? String(e)}`);
+    return fail(
+      source,
+      "unreadable",
+      `cannot read ${source}: ${e instanceof HostFsError ? e.message : (code ?? String(e))}`,
+    );
   }
 }
 
-/** The skill file of a folder (SKILL.md, any case), or undefined. */
-async function skillFile(dir: string): Promise<string | undefined> {
-  const names = (await readdir(dir, { withFileTypes: true })).filter(
-    (d) => d.isFile() && d.name.toLowerCase() === "skill.md",
-  );
+/** The skill file of a folder (SKILL.md, any case, a regular file), or undefined. */
+async function skillFile(dir: HostDir): Promise<string | undefined> {
+  const names = (await dir.entries()).filter((d) => d.kind === "file" && d.name.toLowerCase() === "skill.md");
   names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return names[0]?.name;
 }
 
-async function readSkillFolder(source: string, dir: string, main: string): Promise<InputResult> {
-  const read = await readMarkdownFile(source, path.join(dir, main), main);
+async function readSkillFolder(source: string, dir: HostDir, main: string): Promise<InputResult> {
+  const read = await readMarkdownFile(source, dir, main, main);
   if (!read.ok) return read;
   const { bundled, warnings } = await readBundled(dir, main);
   read.input.bundled = bundled;
@@ -193,65 +228,105 @@ async function readSkillFolder(source: string, dir: string, main: string): Promi
   return read;
 }
 
-/** Every file of a skill folder except its main file: no symlinks followed, .git/node_modules skipped. */
+/**
+ * Every file of a skill folder except its main file: walked through directory descriptors (a
+ * directory swapped for a symlink while this runs is refused, never followed), .git/node_modules
+ * skipped, at most hostfsLimits.maxTreeDepth deep and MAX_WALK_ENTRIES entries.
+ */
 async function readBundled(
-  root: string,
+  root: HostDir,
   main: string,
 ): Promise<{ bundled: BundledFile[]; warnings: string[] }> {
   const bundled: BundledFile[] = [];
   const warnings: string[] = [];
   const queue = [""];
   let capped = false;
+  let seen = 0;
   while (queue.length > 0 && !capped) {
     const rel = queue.shift() as string;
+    let dir: HostDir;
     let entries;
     try {
-      entries = await readdir(path.join(root, rel), { withFileTypes: true });
+      dir = await root.dirPath(rel);
     } catch (e) {
-      warnings.push(
-        `${rel || "."}: directory not readable (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
-      );
+      warnings.push(`${rel || "."}: directory not readable (${whyNot(e)})`);
       continue;
     }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      if (rel === "" && entry.name === main) continue;
-      if (entry.isSymbolicLink()) {
-        warnings.push(`${relPath}: symbolic link not followed`);
+    try {
+      try {
+        entries = await dir.entries();
+      } catch (e) {
+        warnings.push(`${rel || "."}: directory not readable (${whyNot(e)})`);
         continue;
       }
-      if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) queue.push(relPath);
-        continue;
-      }
-      if (!entry.isFile()) continue;
-      if (bundled.length >= limits.maxBundledFiles) {
-        warnings.push(
-          `more than ${limits.maxBundledFiles} bundled files; the rest were not read (limits.maxBundledFiles)`,
-        );
+      seen += entries.length;
+      if (seen > MAX_WALK_ENTRIES) {
+        warnings.push(`more than ${MAX_WALK_ENTRIES} entries; the rest were not read`);
         capped = true;
         break;
       }
-      bundled.push(await readBundledFile(root, relPath, warnings));
+      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of entries) {
+        const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
+        if (rel === "" && entry.name === main) continue;
+        if (entry.kind === "symlink") {
+          warnings.push(`${relPath}: symbolic link not followed`);
+          continue;
+        }
+        if (entry.kind === "directory") {
+          if (SKIP_DIRS.has(entry.name)) continue;
+          if (relPath.split("/").length > hostfsLimits.maxTreeDepth) {
+            warnings.push(
+              `${relPath}: deeper than ${hostfsLimits.maxTreeDepth} levels; not read (hostfsLimits.maxTreeDepth)`,
+            );
+          } else queue.push(relPath);
+          continue;
+        }
+        if (entry.kind !== "file") continue;
+        if (bundled.length >= limits.maxBundledFiles) {
+          warnings.push(
+            `more than ${limits.maxBundledFiles} bundled files; the rest were not read (limits.maxBundledFiles)`,
+          );
+          capped = true;
+          break;
+        }
+        bundled.push(await readBundledFile(dir, entry.name, relPath, warnings));
+      }
+    } finally {
+      await dir.close();
     }
   }
   return { bundled, warnings };
 }
 
-async function readBundledFile(root: string, relPath: string, warnings: string[]): Promise<BundledFile> {
-  const full = path.join(root, relPath);
-  const st = await lstat(full);
-  if (st.size > limits.maxFileBytes) {
-    warnings.push(`${relPath}: ${st.size} bytes, over limits.maxFileBytes; listed but not read`);
-    return { path: relPath, size: st.size, type: typeByName(relPath, ""), sha256: await hashFile(full) };
-  }
-  let data: Buffer;
+function whyNot(e: unknown): string {
+  if (e instanceof HostFsError) return e.message;
+  return (e as NodeJS.ErrnoException).code ?? String(e);
+}
+
+async function readBundledFile(
+  dir: HostDir,
+  name: string,
+  relPath: string,
+  warnings: string[],
+): Promise<BundledFile> {
+  let data: Buffer | undefined;
+  let size = 0;
   try {
-    data = await readFile(full);
+    const st = await dir.entry(name);
+    size = st?.size ?? 0;
+    if (st !== undefined && st.size > limits.maxFileBytes) {
+      warnings.push(`${relPath}: ${st.size} bytes, over limits.maxFileBytes; listed but not read`);
+      const hashed = await dir.hashFile(name, hostfsLimits.maxFileBytes).catch(() => undefined);
+      if (hashed === undefined)
+        warnings.push(`${relPath}: not hashed (larger than hostfsLimits.maxFileBytes)`);
+      return { path: relPath, size: st.size, type: typeByName(relPath, ""), sha256: hashed?.sha256 ?? "" };
+    }
+    data = await dir.readFile(name, limits.maxFileBytes);
+    if (data === undefined) throw Object.assign(new Error("removed while reading"), { code: "ENOENT" });
   } catch (e) {
-    warnings.push(`${relPath}: not readable (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
-    return { path: relPath, size: st.size, type: "other", sha256: "" };
+    warnings.push(`${relPath}: not readable (${whyNot(e)})`);
+    return { path: relPath, size, type: "other", sha256: "" };
   }
   const digest = sha256(data);
   if (isBinary(data)) return { path: relPath, size: data.length, type: "binary", sha256: digest };
@@ -261,12 +336,6 @@ async function readBundledFile(root: string, relPath: string, warnings: string[]
     return { path: relPath, size: data.length, type: "other", sha256: digest };
   }
   return { path: relPath, size: data.length, type: typeByName(relPath, text), text, sha256: digest };
-}
-
-async function hashFile(full: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(full)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /** File type by extension, else by shebang. */
@@ -290,34 +359,40 @@ export function typeByName(relPath: string, text: string): BundledFile["type"] {
   return "other";
 }
 
-type Found = { kind: "folder"; path: string; main: string } | { kind: "file"; path: string };
+type Found = { kind: "folder"; rel: string; main: string } | { kind: "file"; rel: string };
 
-/** Skill folders and loose .md files below `root` (not inside a skill folder), sorted. */
-async function findSkills(root: string): Promise<Found[]> {
+/**
+ * Skill folders and loose .md files below `root` (not inside a skill folder), sorted; walked
+ * through directory descriptors like readBundled, symlinks never followed.
+ */
+async function findSkills(root: HostDir): Promise<Found[]> {
   const found: Found[] = [];
-  const queue = [root];
+  const queue = [""];
   let seen = 0;
   while (queue.length > 0 && seen < MAX_WALK_ENTRIES) {
-    const dir = queue.shift() as string;
+    const rel = queue.shift() as string;
     let entries;
     try {
-      entries = await readdir(dir, { withFileTypes: true });
+      entries = await withSubdir(root, rel, {}, (dir) => dir.entries());
     } catch {
       continue;
     }
     seen += entries.length;
-    const main = entries.find((e) => e.isFile() && e.name.toLowerCase() === "skill.md");
-    if (main !== undefined && dir !== root) {
-      found.push({ kind: "folder", path: dir, main: (await skillFile(dir)) ?? main.name });
+    const mains = entries
+      .filter((e) => e.kind === "file" && e.name.toLowerCase() === "skill.md")
+      .map((e) => e.name)
+      .sort();
+    if (mains.length > 0 && rel !== "") {
+      found.push({ kind: "folder", rel, main: mains[0]! });
       continue;
     }
     for (const e of entries) {
-      if (e.isSymbolicLink()) continue;
-      const full = path.join(dir, e.name);
-      if (e.isDirectory() && !SKIP_DIRS.has(e.name)) queue.push(full);
-      else if (e.isFile() && /\.md$/i.test(e.name)) found.push({ kind: "file", path: full });
+      const child = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.kind === "directory" && !SKIP_DIRS.has(e.name)) {
+        if (child.split("/").length <= hostfsLimits.maxTreeDepth) queue.push(child);
+      } else if (e.kind === "file" && /\.md$/i.test(e.name)) found.push({ kind: "file", rel: child });
     }
   }
-  found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return found;
 }

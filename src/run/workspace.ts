@@ -6,6 +6,7 @@
 
 import os from "node:os";
 import path from "node:path";
+import { auditDirOverlapping } from "../audit/open-files.js";
 import { InputError } from "../errors.js";
 import { HostDir, HostFsError, kindOf, withHostDir } from "../hostfs/host-dir.js";
 import { walkTree } from "../hostfs/walk.js";
@@ -72,6 +73,21 @@ function refuse(message: string, fix: string): never {
   throw new InputError("workspace-refused", message, { fix });
 }
 
+/**
+ * Refuses a tree that is about to be mounted into a container or chowned to the container user
+ * when it holds this process's audit log (or lies inside its directory): the sandbox could
+ * rewrite the log, and a hash chain without a key cannot show that.
+ */
+function refuseAuditInside(tree: string): void {
+  const dir = auditDirOverlapping(tree);
+  if (dir !== undefined) {
+    refuse(
+      `the audit log directory ${dir} is inside ${tree}, which the sandbox can write: it could rewrite the audit log`,
+      "pass --audit-log FILE outside the agent home (or set XDG_DATA_HOME), or choose another --agent-home",
+    );
+  }
+}
+
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
@@ -97,8 +113,13 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
   }
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
+    // Everything from the first component down is created, chowned (as root) and mounted.
+    refuseAuditInside(path.join(home, rel.split("/")[0] ?? ""));
     // Walk down component by component through directory descriptors (O_NOFOLLOW each), so
     // no symlink on the way can redirect the mount or the chown.
+    // Each component's descriptor is kept: they are chowned only after the whole tree passed
+    // the check (a refused workspace must not be left owned by the container user).
+    const chain: HostDir[] = [];
     let dir = await homeDir.dup();
     try {
       for (const seg of rel.split("/")) {
@@ -106,18 +127,22 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
           if (err instanceof HostFsError) refuse(err.message, err.fix ?? "remove it and run again");
           throw err;
         });
-        await dir.close();
+        chain.push(dir);
         dir = next;
-        if (opts.owner && (await dir.stat()).uid !== opts.owner.uid)
-          await dir.chown(opts.owner.uid, opts.owner.gid);
       }
       const hostDir = await dir.realPath();
       if (!isInside(hostDir, home))
         refuse(`${hostDir} is outside the agent home ${home}`, "check --agent-home");
+      if (opts.owner) {
+        await checkTree(dir, containerDir, blocked, undefined);
+        for (const d of [...chain.slice(1), dir])
+          if ((await d.stat()).uid !== opts.owner.uid) await d.chown(opts.owner.uid, opts.owner.gid);
+      }
       await checkTree(dir, containerDir, blocked, opts.owner);
       return { hostDir, relDir: rel, containerDir, agentHome: home };
     } finally {
       await dir.close();
+      for (const d of chain) await d.close();
     }
   });
 }
@@ -130,6 +155,10 @@ export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): 
   const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerHome));
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
+    refuseAuditInside(home);
+    // Everything is checked before anything is chowned: a refused home (a blocked path in it)
+    // must not be left owned by the container user. The second pass checks again as it chowns.
+    if (opts.owner) await checkTree(homeDir, containerHome, blocked, undefined);
     if (opts.owner && (await homeDir.stat()).uid !== opts.owner.uid)
       await homeDir.chown(opts.owner.uid, opts.owner.gid);
     await checkTree(homeDir, containerHome, blocked, opts.owner);

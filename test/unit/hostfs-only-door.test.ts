@@ -25,8 +25,8 @@ const allowed: Record<string, string> = {
     "stat/readdir of the local install source the operator named (its files are read through hostfs)",
   "src/audit/log.ts": "audit logs under the XDG data directory, outside every agent home",
   "src/audit/verify.ts": "reads an audit log the operator names",
-  "src/cli/scan.ts": "writes the report file the operator names",
-  "src/input/index.ts": "reads the skill files the operator asks to scan (read-only, size-capped)",
+  "src/input/index.ts":
+    "stat and realpath of the paths the operator names to scan; every file and folder below them is read through hostfs",
   "src/policy/load.ts": "policy files",
   "src/policy/shipped-cache.ts":
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
@@ -40,9 +40,9 @@ const allowed: Record<string, string> = {
   "src/shell/wasm.ts":
     "reads the WebAssembly of web-tree-sitter and tree-sitter-bash from node_modules (package files)",
   "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
-  "src/cli/policy.ts": "writes the suggested policy file the operator names (-o)",
   "src/cli/serve.ts": "stats the socket path the operator names",
-  "src/doctor/openclaw-config.ts": "reads the OpenClaw config the operator names (size-capped)",
+  "src/doctor/openclaw-config.ts":
+    "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
   "src/gate/snapshot.ts":
     "copies an install source into a private snapshot: O_NOFOLLOW opens verified against /proc/self/fd, symlinks, FIFOs and devices refused, size and count caps (gate-install tests)",
   "src/serve/pool.ts": "the pool's own FIFOs and job files in a 0700 directory it creates",

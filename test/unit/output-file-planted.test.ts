@@ -1,0 +1,48 @@
+// Report and suggested-policy files the operator names may sit in a folder the skill's author or
+// an agent writes: a symlink planted at the name is replaced (its target is never written as
+// root) and a FIFO there never blocks the write.
+
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../helpers/cli.js";
+
+const skill = "---\nname: out-demo\ndescription: d\n---\n# Demo\n\n```bash\necho hi\n```\n";
+
+let dir: string;
+let victim: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), "sw-out-planted-"));
+  fs.mkdirSync(path.join(dir, "skill"));
+  fs.writeFileSync(path.join(dir, "skill", "SKILL.md"), skill);
+  victim = path.join(dir, "victim");
+  fs.writeFileSync(victim, "ORIGINAL\n");
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const cases: Array<[string, (out: string) => string[]]> = [
+  ["scan --output", (out) => ["scan", path.join(dir, "skill"), "--output", out]],
+  ["policy suggest -o", (out) => ["policy", "suggest", path.join(dir, "skill"), "-o", out]],
+];
+
+describe.each(cases)("%s into a folder someone else writes", (_name, args) => {
+  it("replaces a planted symlink instead of writing through it", async () => {
+    const out = path.join(dir, "skill", "out.txt");
+    fs.symlinkSync(victim, out);
+    const r = await runCli(args(out));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.readFileSync(victim, "utf8")).toBe("ORIGINAL\n");
+    expect(fs.lstatSync(out).isFile()).toBe(true);
+    expect(fs.readFileSync(out, "utf8")).toMatch(/out-demo|SKILL\.md/);
+  });
+
+  it("replaces a planted FIFO instead of blocking on it", async () => {
+    const out = path.join(dir, "skill", "out.txt");
+    execFileSync("mkfifo", [out]);
+    const r = await runCli(args(out));
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.lstatSync(out).isFile()).toBe(true);
+  });
+});
