@@ -6,6 +6,7 @@ import { ownServiceOnly } from "../service.js";
 import { sendsCredentialWhole } from "../documented-service.js";
 import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
+import { withoutPatternLiterals } from "./pattern-literals.js";
 import { thirdPartyHost, undeclaredSecretEnvRead } from "./secret-env.js";
 import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
@@ -155,7 +156,10 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
   const fileHasSocket = once(() => /socket|net\.|\/dev\/tcp/.test(f.text));
   const fileDecoded = once(() => decodedLiteral(f.text));
   for (const line of lines) {
-    const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
+    const code = withoutPatternLiterals(
+      f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, ""),
+      f.text,
+    );
     // In a security tool, a row of a literal table (`("bash", ".ssh"),`) is a detection pattern.
     const proseLine = (inTripleQuote && !commandShaped.test(code)) || (ctx.securityTool && literalRow(code));
     if (f.lang === "python" && (code.match(/"""|'''/g)?.length ?? 0) % 2 === 1)
