@@ -59,7 +59,16 @@ export function undeclaredSecretEnvRead(
   code: string,
 ): { name: string; offset: number; line: string } | undefined {
   const declared = declaredKeys(ctx);
-  return secretEnvRead(code, (name) => declared.has(name) || sentOnlyToVendor(code, name));
+  // Once per key name and file (a file may read the same key on many lines).
+  const vendorBound = new Map<string, boolean>();
+  let defined: Set<string> | undefined;
+  const names = (): Set<string> => (defined ??= definedNames(code));
+  const bound = (name: string): boolean => {
+    let b = vendorBound.get(name);
+    if (b === undefined) vendorBound.set(name, (b = sentOnlyToVendor(code, name, names)));
+    return b;
+  };
+  return secretEnvRead(code, (name) => declared.has(name) || bound(name));
 }
 
 /** The vendor word of a key name (openai of OPENAI_API_KEY), or "" for a generic name. */
@@ -76,7 +85,7 @@ function vendorOf(key: string): string {
  * when the same script also reads public data from another host. Any other use (sent in a body
  * to another host, stored, printed) keeps the key judged as before.
  */
-function sentOnlyToVendor(code: string, name: string): boolean {
+function sentOnlyToVendor(code: string, name: string, defined: () => Set<string>): boolean {
   const vendor = vendorOf(name);
   if (vendor === "") return false;
   const lines = code.split("\n");
@@ -90,20 +99,20 @@ function sentOnlyToVendor(code: string, name: string): boolean {
     if (commentLine.test(line) || !reads.test(line)) continue;
     uses.push(i);
     // A vendor client built with the key carries it to the vendor wherever it is used.
-    if (vendorClient(code, vendor, line)) continue;
+    if (vendorClient(defined, vendor, line)) continue;
     const a = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w{0,60})\s*=(?!=)/.exec(line);
     if (a?.[1]) assigned.add(a[1]);
   }
-  for (const v of assigned) {
-    const word = new RegExp(`\\b${v}\\b`);
+  // One pass over each line's identifiers (not one pass per variable: linear in the file).
+  if (assigned.size > 0)
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] ?? "";
-      if (!commentLine.test(line) && word.test(line) && !reads.test(line)) uses.push(i);
+      if (commentLine.test(line) || reads.test(line)) continue;
+      if ((line.match(/[A-Za-z_]\w{0,60}/g) ?? []).some((w) => assigned.has(w))) uses.push(i);
     }
-  }
   if (uses.length === 0) return false;
   return uses.every((i) => {
-    if (vendorClient(code, vendor, lines[i] ?? "")) return true;
+    if (vendorClient(defined, vendor, lines[i] ?? "")) return true;
     for (let j = i; j >= Math.max(0, i - limits.vendorKeyWindowLines); j--) {
       // Any URL ends the search, a placeholder or local one too: the key goes to that request.
       const hosts = urlsIn(lines[j] ?? "");
@@ -137,8 +146,18 @@ const genericKeyWord =
  * Whether `line` builds the vendor's client (`OpenAI(`, `AsyncOpenAI(`, `anthropic.Anthropic(`,
  * `MistralClient(`) and the code does not define a function or class of that name itself.
  */
-function vendorClient(code: string, vendor: string, line: string): boolean {
+function vendorClient(defined: () => Set<string>, vendor: string, line: string): boolean {
   const m = new RegExp(`\\b(?:\\w{1,40}\\.)?((?:Async)?${vendor}(?:Client)?)\\s*\\(`, "i").exec(line);
   if (!m?.[1]) return false;
-  return !new RegExp(`\\b(?:def|function|class)\\s+${m[1]}\\b|\\b${m[1]}\\s*=`).test(code);
+  return !defined().has(m[1]);
+}
+
+/** Names the code defines itself (def/function/class NAME, NAME = …). */
+function definedNames(code: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of code.matchAll(
+    /\b(?:def|function|class)\s+([A-Za-z_]\w{0,60})|^\s*([A-Za-z_]\w{0,60})\s*=(?!=)/gm,
+  ))
+    out.add(m[1] ?? m[2] ?? "");
+  return out;
 }
