@@ -455,3 +455,25 @@ if (existsSync(s8Dir)) {
         `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name.padEnd(44)} [${r.cls}]  risk ${r.risk}  ${[...new Set(r.findings.filter((x) => x.severity !== "info").map((x) => `${x.id}:${x.severity}`))].slice(0, 4).join(" ")}`,
       );
 }
+
+// Sixth part: benign-fp8 (test/fixtures/benign-fp8), benign hard negatives written in session 8
+// from issue 14's list of false-positive causes (own-API-key clients, data files given to local
+// scripts, advisory prose, placeholder hosts, security tools quoting IOCs). Tuned on: a regression
+// figure for false positives, not a generalisation figure.
+const fp8Dir = new URL("../test/fixtures/benign-fp8", import.meta.url).pathname;
+if (existsSync(fp8Dir)) {
+  const { readSkillInputs } = await load("input/index.js");
+  const list = [];
+  for (const name of readdirSync(fp8Dir).sort()) {
+    if (!statSync(path.join(fp8Dir, name)).isDirectory()) continue;
+    const [r] = await readSkillInputs([path.join(fp8Dir, name)], { cwd: fp8Dir });
+    if (!r?.ok) throw new Error(`benign-fp8: could not read ${name}`);
+    list.push({ name, ...scan(r.input) });
+  }
+  const fps = list.filter((r) => flagged(r.risk));
+  console.log(`\n== benign-fp8 (own, tuned on): benign clean ${list.length - fps.length}/${list.length}`);
+  for (const r of fps)
+    console.log(
+      `  FP   ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
+    );
+}

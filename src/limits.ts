@@ -73,6 +73,13 @@ export const limits = {
    */
   ownKeyWindowLines: 4,
   /**
+   * A secret key read from the environment counts as sent to its own vendor (OPENAI_API_KEY to
+   * api.openai.com) when the nearest URL within this many lines above each use carries the
+   * vendor's name (the request the key is a header of), or the use is an argument to a client
+   * named after the vendor (`OpenAI(api_key=…)`). Default 6: a request call written over a few lines.
+   */
+  vendorKeyWindowLines: 6,
+  /**
    * A list item under a prohibition heading ("## Never do") is taken as one of the prohibited
    * actions, and its findings capped, only up to this many characters; a longer item is a
    * paragraph of its own (text slipped into the list), judged as usual.

@@ -29,6 +29,14 @@ const prohibitionLead =
 // something else ("Do not change the order of these steps:") introduces steps to follow.
 
 /**
+ * A lead that ends by saying its list is not to be run ("Patterns it flags (never to be
+ * executed):", "Examples — do not run:"): quoted attack strings, not steps. The negation must be
+ * the lead's last words; "never run them in production:" qualifies and is not a match.
+ */
+const notToRunLead =
+  /\b(?:never|not|do not|don'?t)\s+(?:to\s+be\s+)?(?:run|execute[ds]?|tried|copied|pasted)(?:\s+(?:these|them|this|any of (?:these|them)))?[\s)*_]{0,4}:[\s*_]{0,4}$/i;
+
+/**
  * A negated safety step ("don't ask", "never tell the user", "must not skip"): an order to drop
  * a safeguard, so what follows is what the agent is told to do.
  */
@@ -101,7 +109,7 @@ export function prohibitionLines(text: string): Set<number> {
       lead = false;
       continue;
     }
-    if (prohibitionLead.test(line) && !negatedSafeguard.test(line)) {
+    if ((prohibitionLead.test(line) || notToRunLead.test(line)) && !negatedSafeguard.test(line)) {
       closeItem();
       lead = true;
       continue;

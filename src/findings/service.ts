@@ -7,6 +7,7 @@ import type { DetectContext } from "./context.js";
 import { documentedDomains, documentedKeys } from "./documented-service.js";
 import { baseDomain, urlsIn, type UrlInfo } from "./hosts.js";
 import { isAffine } from "./util.js";
+import { readsOwnStore } from "./own-store.js";
 import { limits } from "../limits.js";
 
 const cache = new WeakMap<DetectContext, Set<string>>();
@@ -89,11 +90,13 @@ function platformReadsTakeOwnKey(ctx: DetectContext, code: string): boolean {
   platformStore.lastIndex = 0;
   if (!platformStore.test(code)) return true;
   const keys = declaredKeys(ctx);
-  if (keys.size === 0) return false;
   const lines = code.split("\n");
   for (let i = 0; i < lines.length; i++) {
     platformStore.lastIndex = 0;
     if (!platformStore.test(lines[i] ?? "")) continue;
+    // The service's own login store (~/.config/<service>/…) holds the skill's own token.
+    if (readsOwnStore(ctx, lines[i] ?? "")) continue;
+    if (keys.size === 0) return false;
     const near = lines.slice(i, i + limits.ownKeyWindowLines + 1).join("\n");
     const named = [...near.matchAll(keyName)].map((m) => m[0]);
     if (!named.some((k) => keys.has(k))) return false;

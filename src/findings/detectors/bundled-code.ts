@@ -6,6 +6,8 @@ import { ownServiceOnly } from "../service.js";
 import { sendsCredentialWhole } from "../documented-service.js";
 import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
+import { patternBlanker } from "./pattern-literals.js";
+import { envNamesOnlyReader } from "./env-names.js";
 import { thirdPartyHost, undeclaredSecretEnvRead } from "./secret-env.js";
 import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
@@ -154,8 +156,12 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
   const fileHasNetwork = once(() => network.test(f.text));
   const fileHasSocket = once(() => /socket|net\.|\/dev\/tcp/.test(f.text));
   const fileDecoded = once(() => decodedLiteral(f.text));
+  const blankPatterns = patternBlanker(f.text);
+  const namesOnly = envNamesOnlyReader(f.text);
   for (const line of lines) {
-    const code = f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, "");
+    const code = blankPatterns(
+      f.lang === "python" ? line.replace(/^\s*#.*$/, "") : line.replace(/^\s*\/\/.*$/, ""),
+    );
     // In a security tool, a row of a literal table (`("bash", ".ssh"),`) is a detection pattern.
     const proseLine = (inTripleQuote && !commandShaped.test(code)) || (ctx.securityTool && literalRow(code));
     if (f.lang === "python" && (code.match(/"""|'''/g)?.length ?? 0) % 2 === 1)
@@ -165,7 +171,7 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       if (
         !credAt &&
         !proseLine &&
-        (credentialPath.test(code) || envHarvest.test(code)) &&
+        (credentialPath.test(code) || (envHarvest.test(code) && !namesOnly(code))) &&
         !/^\s*(?:["']{3}|\*)/.test(code)
       )
         credAt = { offset, text: line };

@@ -162,7 +162,11 @@ export function detectLures(ctx: DetectContext): void {
         )
       )
         continue;
-      const others = src.commands.filter((c) => c !== cmd && c.context === "top");
+      // The decoy shares its line with what runs (`echo "Installer: …" && payload`); a message
+      // printed on a line of its own in a script is that script's help text.
+      const others = src.commands.filter(
+        (c) => c !== cmd && c.context === "top" && sameLogicalLine(src.text, cmd.start, c.start),
+      );
       if (others.length === 0) continue;
       reportAt(
         ctx,
@@ -175,4 +179,10 @@ export function detectLures(ctx: DetectContext): void {
       );
     }
   }
+}
+
+/** Whether offsets `a` and `b` of `text` lie on one logical line (backslash-continued lines join). */
+function sameLogicalLine(text: string, a: number, b: number): boolean {
+  const between = text.slice(Math.min(a, b), Math.max(a, b));
+  return !/(?:^|[^\\])\n/.test(between);
 }

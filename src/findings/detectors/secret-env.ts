@@ -4,8 +4,9 @@
 // is not the skill's own service (../service.ts) or the key's vendor, is a stolen key.
 
 import type { DetectContext } from "../context.js";
-import { baseDomain, type UrlInfo } from "../hosts.js";
+import { baseDomain, urlsIn, type UrlInfo } from "../hosts.js";
 import { codeHosts, declaredKeys, isDeclaredServiceHost } from "../service.js";
+import { limits } from "../../limits.js";
 
 /**
  * A read of one environment variable by a literal name: Python os.environ.get / os.getenv /
@@ -58,7 +59,68 @@ export function undeclaredSecretEnvRead(
   code: string,
 ): { name: string; offset: number; line: string } | undefined {
   const declared = declaredKeys(ctx);
-  return secretEnvRead(code, (name) => declared.has(name));
+  // Once per key name and file (a file may read the same key on many lines).
+  const vendorBound = new Map<string, boolean>();
+  let defined: Set<string> | undefined;
+  const names = (): Set<string> => (defined ??= definedNames(code));
+  const bound = (name: string): boolean => {
+    let b = vendorBound.get(name);
+    if (b === undefined) vendorBound.set(name, (b = sentOnlyToVendor(code, name, names)));
+    return b;
+  };
+  return secretEnvRead(code, (name) => declared.has(name) || bound(name));
+}
+
+/** The vendor word of a key name (openai of OPENAI_API_KEY), or "" for a generic name. */
+function vendorOf(key: string): string {
+  const vendor = (key.split("_")[0] ?? "").toLowerCase();
+  return vendor.length >= 3 && !genericKeyWord.test(vendor) ? vendor : "";
+}
+
+/**
+ * Whether every use of key `name` in `code` goes to the key's own vendor: each line reading it
+ * inline, or using the variable it is assigned to, sits in a request whose nearest URL above
+ * (within vendorKeyWindowLines) is on the vendor's domain, or passes it to a client named after
+ * the vendor (`OpenAI(api_key=…)`). The key going back to whoever issued it is not a theft, even
+ * when the same script also reads public data from another host. Any other use (sent in a body
+ * to another host, stored, printed) keeps the key judged as before.
+ */
+function sentOnlyToVendor(code: string, name: string, defined: () => Set<string>): boolean {
+  const vendor = vendorOf(name);
+  if (vendor === "") return false;
+  const lines = code.split("\n");
+  const reads = new RegExp(`["'\`.]${name}\\b`);
+  // Lines that carry the key: each read, and each line naming a variable a read was assigned to
+  // (`key = os.environ[…]`, `headers={"x-api-key": os.environ[…]}`), one level deep.
+  const uses: number[] = [];
+  const assigned = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (commentLine.test(line) || !reads.test(line)) continue;
+    uses.push(i);
+    // A vendor client built with the key carries it to the vendor wherever it is used.
+    if (vendorClient(defined, vendor, line)) continue;
+    const a = /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_]\w{0,60})\s*=(?!=)/.exec(line);
+    if (a?.[1]) assigned.add(a[1]);
+  }
+  // One pass over each line's identifiers (not one pass per variable: linear in the file).
+  if (assigned.size > 0)
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? "";
+      if (commentLine.test(line) || reads.test(line)) continue;
+      if ((line.match(/[A-Za-z_]\w{0,60}/g) ?? []).some((w) => assigned.has(w))) uses.push(i);
+    }
+  if (uses.length === 0) return false;
+  return uses.every((i) => {
+    if (vendorClient(defined, vendor, lines[i] ?? "")) return true;
+    for (let j = i; j >= Math.max(0, i - limits.vendorKeyWindowLines); j--) {
+      // Any URL ends the search, a placeholder or local one too: the key goes to that request.
+      const hosts = urlsIn(lines[j] ?? "");
+      const last = hosts[hosts.length - 1];
+      if (last) return baseDomain(last.host.toLowerCase()).split(".")[0] === vendor;
+    }
+    return false;
+  });
 }
 
 /**
@@ -79,3 +141,23 @@ export function thirdPartyHost(ctx: DetectContext, code: string, key: string): U
 /** Leading words of key names that name no vendor (API_KEY, APP_TOKEN, MY_SECRET). */
 const genericKeyWord =
   /^(?:api|app|access|auth|bot|client|secret|private|user|my|default|admin|session|bearer|refresh|service|master|personal|token|key|password|db|database)$/;
+
+/**
+ * Whether `line` builds the vendor's client (`OpenAI(`, `AsyncOpenAI(`, `anthropic.Anthropic(`,
+ * `MistralClient(`) and the code does not define a function or class of that name itself.
+ */
+function vendorClient(defined: () => Set<string>, vendor: string, line: string): boolean {
+  const m = new RegExp(`\\b(?:\\w{1,40}\\.)?((?:Async)?${vendor}(?:Client)?)\\s*\\(`, "i").exec(line);
+  if (!m?.[1]) return false;
+  return !defined().has(m[1]);
+}
+
+/** Names the code defines itself (def/function/class NAME, NAME = …). */
+function definedNames(code: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of code.matchAll(
+    /\b(?:def|function|class)\s+([A-Za-z_]\w{0,60})|^\s*([A-Za-z_]\w{0,60})\s*=(?!=)/gm,
+  ))
+    out.add(m[1] ?? m[2] ?? "");
+  return out;
+}
