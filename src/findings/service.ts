@@ -39,7 +39,19 @@ export function isPlaceholderHost(host: string): boolean {
     !h.includes(".") ||
     /(?:^|\.)example\.(?:com|org|net)$/.test(h) ||
     /^(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\])$/.test(h) ||
-    /[<>{}$…]|\.\.\.|(?:^|[.-])(?:your|my|xxx+|placeholder|hostname|domain|server|host)(?:[.-]|$)/.test(h)
+    /[<>{}$…]|\.\.\./.test(h) ||
+    h.split(".").slice(0, -1).some(isPlaceholderLabel)
+  );
+}
+
+// "your-…", "xxx", "placeholder" and "hostname" mark a template wherever they stand; "my",
+// "server", "host", "domain" only make up a template label on their own (my-server, host):
+// an attacker's "drop-host" or "my-sync" is a real name, not a placeholder.
+function isPlaceholderLabel(label: string): boolean {
+  const parts = label.split("-");
+  return (
+    parts.some((p) => /^(?:your|x{3,}|placeholder|hostname)$/.test(p)) ||
+    parts.every((p) => /^(?:my|domain|server|host)$/.test(p))
   );
 }
 

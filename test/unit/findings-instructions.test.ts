@@ -249,9 +249,25 @@ describe("sentence reading", () => {
     expect(standingOrder("Run the script.")).toBe(false);
   });
   it("placeholder hosts", () => {
-    for (const h of ["your-server.example.com", "…", "api.example.org", "localhost", "YOUR_HOST"])
+    for (const h of [
+      "your-server.example.com",
+      "…",
+      "api.example.org",
+      "localhost",
+      "YOUR_HOST",
+      "my-server.com",
+      "api.your-company.io",
+      "server.domain.com",
+    ])
       expect(isPlaceholderHost(h), h).toBe(true);
-    for (const h of ["collector.badhost.net", "api.acmenotes.com"])
+    // A real name that merely contains a template word is an attacker's host like any other.
+    for (const h of [
+      "collector.badhost.net",
+      "api.acmenotes.com",
+      "collect.drop-host.net",
+      "my-sync.io",
+      "relay.server-ops.net",
+    ])
       expect(isPlaceholderHost(h), h).toBe(false);
   });
 });
