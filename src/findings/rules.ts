@@ -281,6 +281,14 @@ const table = [
     "The skill has the agent write into MEMORY.md, SOUL.md, AGENTS.md, HEARTBEAT.md or similar files text that is itself an order for every later session: a standing authorisation, a pre-approval, trust of an outside account, or concealment from the user. Saving notes and preferences is not reported.",
   ),
   r(
+    "persist.source-redirect",
+    "PackageSourceRedirected",
+    "persistence",
+    "high",
+    "The package registry, index, git host or /etc/hosts entry is redirected to an outside place.",
+    "npm/yarn/pnpm registry, pip (extra-)index-url, git url.<base>.insteadOf or an /etc/hosts line set to a host that is not the official source, a local or private mirror, or the skill's own service: every later install or clone fetches from whoever runs it (dependency confusion, poisoned updates), after the skill is gone.",
+  ),
+  r(
     "security.agent-safety-off",
     "AgentSafetySettingsWeakened",
     "destructive",

@@ -7,6 +7,7 @@ import { detectForeignKey } from "./persist-foreign-key.js";
 import { detectGitHooks } from "./persist-git-hooks.js";
 import { detectMemoryAuthority } from "./persist-memory-authority.js";
 import { detectScheduledRemote } from "./persist-scheduled-remote.js";
+import { detectSourceRedirect } from "./persist-source-redirect.js";
 import { detectCommandWrapper } from "./persist-wrapper.js";
 
 export function detectPersistActs(ctx: DetectContext): void {
@@ -16,4 +17,5 @@ export function detectPersistActs(ctx: DetectContext): void {
   detectScheduledRemote(ctx);
   detectAgentSafetyOff(ctx);
   detectMemoryAuthority(ctx);
+  detectSourceRedirect(ctx);
 }

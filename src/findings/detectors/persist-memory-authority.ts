@@ -9,7 +9,7 @@ import type { DetectContext } from "../context.js";
 import { blockAfter, negatedBefore, reportLine, skillTexts } from "./persist-lines.js";
 
 const memoryFile =
-  /(?:^|[\s`'"(/*])(?:MEMORY|SOUL|AGENTS|HEARTBEAT|IDENTITY|USER|TOOLS|BOOTSTRAP|CLAUDE|GEMINI)\.md\b|\bmemory\/[\w.-]{1,60}\.md\b|\.cursorrules\b|\.cursor\/rules\b|copilot-instructions\.md\b|\b(?:long-term|persistent|permanent)\s+memory\b/i;
+  /(?:^|[\s`'"(/*])(?:MEMORY|SOUL|AGENTS|HEARTBEAT|IDENTITY|USER|TOOLS|BOOTSTRAP|CLAUDE|GEMINI)\.md\b|\bmemory\/[\w.-]{1,60}\.md\b|\.cursorrules\b|\.cursor\/rules\b|copilot-instructions\.md\b|\b(?:long-term|persistent|permanent)\s+memory\b|\bremember\s+(?:permanently|forever|from now on|for\s+(?:all\s+)?(?:future|later)\s+(?:sessions|conversations|tasks))\b/i;
 const writeVerb =
   /\b(?:write|writes|add|adds|append|appends|save|saves|record|records|insert|put|store|stores|update|remember|note|persist|commit)\b|>>|\btee\b/i;
 /** Authority granted by the written text itself. */
@@ -59,12 +59,15 @@ export function detectMemoryAuthority(ctx: DetectContext): void {
       if (!w) continue;
       // "Never write … into MEMORY.md", a warning or a description orders nothing.
       if (t.advisory(i + 1) || negatedBefore(line, w.index)) continue;
+      // "Remember permanently that …": what follows is what is kept.
+      const kept = /^\s*remember\b/i.test(f[0]) ? line.slice(f.index) : "";
       const shellWrite =
         /(?:>>?|\btee\s+(?:-a\s+)?)\s*["']?[^\s"']*(?:MEMORY|SOUL|AGENTS|HEARTBEAT|IDENTITY|USER|TOOLS|CLAUDE|BOOTSTRAP|GEMINI)\.md/i.test(
           line,
         );
       const written = [
         writtenOnLine(line, f.index, shellWrite),
+        kept,
         ...(/:\W{0,3}$/.test(line.trim()) ? blockAfter(lines, i + 1, 20) : []),
       ].join("\n");
       const cue = authority.find(([, re]) => re.test(written));
