@@ -34,6 +34,7 @@ import { detectMissingScript } from "./detectors/missing-script.js";
 import { detectPackages } from "./detectors/packages.js";
 import { detectPayloadText } from "./detectors/payload-text.js";
 import { detectPersistence } from "./detectors/persistence.js";
+import { detectPersistActs } from "./detectors/persist-acts.js";
 import { detectPolicyTamper } from "./detectors/policy-tamper.js";
 import { detectPromptInjection } from "./detectors/prompt-injection.js";
 import { detectRce } from "./detectors/rce.js";
@@ -70,6 +71,7 @@ const detectors = [
   detectBundledCode,
   detectBundledDestructive,
   detectBundledPersistence,
+  detectPersistActs,
   detectGitRemote,
   detectHardcodedKeys,
   detectOpaqueRun,

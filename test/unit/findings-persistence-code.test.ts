@@ -68,6 +68,14 @@ describe("bundled code that persists itself (bundled.persistence)", () => {
     );
     expect(persisted(cron)).toHaveLength(1);
   });
+  it("the declared purpose lowers the edit to medium, still reported (session 8: never exempt)", () => {
+    const rc =
+      'from pathlib import Path\nrc = Path.home() / ".zshrc"\nrc.write_text("export EDITOR=vim\\n")\n';
+    const fs = findingsOf(skill("dotfiles", "Manage shell dotfiles and aliases."), [
+      bundledFile("helper.py", rc),
+    ]);
+    expect(fs.filter((f) => f.id === "bundled.persistence").map((f) => f.severity)).toEqual(["medium"]);
+  });
   it("reading a start-up file, or writing the skill's own config, is not persistence", () => {
     expect(persisted('rc = open(os.path.expanduser("~/.bashrc")).read()\nprint(len(rc))\n')).toHaveLength(0);
     expect(

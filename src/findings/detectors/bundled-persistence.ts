@@ -3,7 +3,7 @@
 // the agent's instruction or memory files or another skill, or a Python start-up hook
 // (sitecustomize.py, a .pth file). The markdown only says "run the helper"; what outlives the
 // task is in the script. Reported high when the skill's name and description declare no such
-// purpose (a dotfiles or cron skill does this as its job). Ungated writes only: writes behind a
+// purpose, medium when they do (a dotfiles or cron skill does this as its job). Ungated writes only: writes behind a
 // condition on the machine are bundled-triggered's business.
 // Line-based and linear: a path literal names the target, a variable assigned from it carries
 // it to a write call (open(…, "a"/"w"), write_text, appendFile(Sync), writeFile(Sync), copy);
@@ -121,15 +121,20 @@ export function detectBundledPersistence(ctx: DetectContext): void {
     )
       continue;
     const hit = scanFile(b.text, b.type);
-    if (!hit || declaresPersistence(hit.kind, purpose)) continue;
+    if (!hit) continue;
+    // A declared purpose lowers an ordinary edit to medium (still shown to a reviewer), never to
+    // nothing; the acts no purpose covers are persist-acts' business, reported high regardless.
+    const declared = declaresPersistence(hit.kind, purpose);
     const pos = positionAt(lineIndex(b.text), hit.offset);
     ctx.report({
       id: "bundled.persistence",
-      severity: "high",
+      severity: declared ? "medium" : "high",
       file: b.path,
       line: pos.line,
       column: pos.column,
-      message: `The bundled code writes ${hit.what}, which outlives the task; the skill's name and description declare no such purpose.`,
+      message: declared
+        ? `The bundled code writes ${hit.what}, which outlives the task; the skill's name and description declare this kind of work.`
+        : `The bundled code writes ${hit.what}, which outlives the task; the skill's name and description declare no such purpose.`,
       evidence: hit.line.trim().slice(0, 300),
     });
   }
