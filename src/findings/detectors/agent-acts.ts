@@ -37,9 +37,17 @@ const onUserRequest =
 const advisory =
   /\b(?:you\s+(?:can|could|may|might)|optionally|consider(?:ing)?|if\s+you\s+(?:want|wish|prefer|like|need)|feel\s+free|it'?s\s+(?:possible|best)|we\s+recommend|recommended)\b/i;
 
+// A prohibition that opens the sentence and reaches the verb across commas ("Do not, under any
+// circumstances, send …"); a contrast word ends its reach ("never guess, but send …").
+const prohibitionLead =
+  /^\W{0,6}(?:\d{1,3}[.)]\s+)?(?:never|do\s+not|don'?t|must\s+not|you\s+(?:must|should)\s+(?:never|not)|avoid|under\s+no\s+circumstances)\b/i;
+function negatedEarlier(before: string): boolean {
+  return prohibitionLead.test(before) && !/\b(?:but|instead|rather|however|then|otherwise)\b/i.test(before);
+}
+
 /** Whether the order at `o` is in the imperative for the agent. */
 function imperative(s: string, o: Order): boolean {
-  if (negatedAt(s, o.at) || userIsActor(s, o.at)) return false;
+  if (negatedAt(s, o.at) || userIsActor(s, o.at) || negatedEarlier(s.slice(0, o.at))) return false;
   const lead = s.slice(Math.max(0, o.at - 80), o.at);
   if (advisory.test(lead)) return false;
   return !onUserRequest.test(s);
@@ -341,7 +349,7 @@ export function actHits(s: string, place: Place): ActHit[] {
   add(silencedBadNews(s));
   add(precedence(s));
   const g = gate.exec(s);
-  const gated = place.gated || (g !== null && gateSubject.test(g[0]) && !onUserRequest.test(g[0]));
+  const gated = place.gated || (g !== null && gateSubject.test(g[0]));
   for (const o of ordersIn(s)) {
     if (!imperative(s, o)) continue;
     add(secretDisclosure(o, place, s.slice(0, o.at)));
