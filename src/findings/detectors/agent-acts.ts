@@ -230,7 +230,27 @@ function consequential(o: Order, place: Place, before: string): string | undefin
   }
 }
 
+// Decisions the skill exists to make, fixed in advance: "approve every request", "mark all
+// claims as valid without reviewing them".
+const decisionVerb =
+  /^(?:approve|accept|reject|deny|decline|certify|sign\s+off|mark\s+(?:\w+\s+){1,4}?as\s+(?:approved|valid|passed|compliant|safe|accepted|rejected|denied|complete|medically\s+necessary|eligible|ineligible))\b/i;
+const everyCase = /\b(?:all|every|each|any)\b/i;
+const unexamined =
+  /\b(?:regardless|irrespective|no\s+matter|without\s+(?:\w+\s+){0,2}?(?:review\w*|check\w*|verif\w*|assess\w*|read\w*|look\w*|examin\w*|evaluat\w*|inspect\w*|consider\w*|analy[sz]\w*))\b/i;
+
+function fixedDecision(o: Order): ActHit | undefined {
+  if (!decisionVerb.test(o.window)) return undefined;
+  if (!everyCase.test(o.window.slice(0, 80)) || !unexamined.test(o.window)) return undefined;
+  return {
+    id: "instr.false-report",
+    why: "every case is to be decided the same way without examining it",
+    at: o.at,
+  };
+}
+
 function falseReport(s: string, o: Order): ActHit | undefined {
+  const fixed = fixedDecision(o);
+  if (fixed) return fixed;
   const w = o.window;
   if (
     o.cls === "tell" &&
@@ -331,6 +351,20 @@ function configTamper(o: Order, place: Place): ActHit | undefined {
   };
 }
 
+// Access opened to everyone or to an outside party: "make the repository public", "add
+// x@y.com as an admin", "give write access to …".
+const openedAccess =
+  /^(?:set|make|change|switch|turn|mark|flip)\s+(?:\w+\s+){0,4}?(?:public|world-readable|world-writable|visible\s+to\s+(?:everyone|anyone|all)|accessible\s+to\s+(?:everyone|anyone)|anyone\s+with\s+the\s+link)\b|^(?:grant|give|add|invite)\s+(?:\S+\s+){0,4}?(?:as\s+(?:an?\s+)?(?:admin|administrator|owner|maintainer|collaborator|member|editor)|(?:admin|owner|write|full|edit|push|root)\s+(?:access|rights|permissions?|privileges?))\b/i;
+const accessPurpose = /public|publish|share|permission|access|invite|member|collaborat|admin|team/;
+
+function accessGrant(o: Order, place: Place): ActHit | undefined {
+  const m = openedAccess.exec(o.window);
+  if (!m) return undefined;
+  if (accessPurpose.test(place.purpose) && !/\b(?:regardless|always|every|all|any)\b/i.test(o.window))
+    return undefined;
+  return { id: "instr.config-tamper", why: `it opens access (${m[0].trim().slice(0, 60)})`, at: o.at };
+}
+
 const precedenceClaim =
   /\b(?:higher|greater|top|absolute)\s+priority\s+(?:than|over)\s+(?:the\s+|any\s+|all\s+)?(?:user|users|system|other|previous)|\b(?:disregard|ignore|override|set\s+aside)\s+(?:the\s+|what\s+the\s+|any\s+)?(?:user'?s?|users'|human'?s?)\s+(?:\w+\s+){0,1}?(?:request|requests|instructions?|question|questions|task|wishes|preferences?|asks?|commands?|says)\b/i;
 
@@ -338,6 +372,12 @@ function precedence(s: string): ActHit | undefined {
   const m = precedenceClaim.exec(s);
   if (!m || negatedAt(s, m.index) || userIsActor(s, m.index)) return undefined;
   return { id: "instr.precedence", why: "it ranks this text above the user's request", at: m.index };
+}
+
+/** Whether `text` states a marker condition. */
+export function hasGate(text: string): boolean {
+  const g = gate.exec(text);
+  return g !== null && gateSubject.test(g[0]);
 }
 
 /** Hits in one sentence. */
@@ -355,7 +395,7 @@ export function actHits(s: string, place: Place): ActHit[] {
     add(secretDisclosure(o, place, s.slice(0, o.at)));
     add(falseReport(s, o));
     add(dataTransfer(o, place, s.slice(0, o.at)));
-    add(configTamper(o, place));
+    add(configTamper(o, place) ?? accessGrant(o, place));
     if (gated && (g === null || o.at > g.index)) {
       const what = consequential(o, place, s.slice(0, o.at));
       if (what)
@@ -395,11 +435,19 @@ export function detectAgentActs(ctx: DetectContext): void {
   const sources: ProseSource[] = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
+  // A marker check carries to the next sentence or item ("Check whether X exists." / "If it
+  // does, …"); a gated lead-in ("If X exists, do the following:") governs the list under it, and
+  // a gated heading the section under it.
+  let carried = false;
+  let listGate = false;
+  let headingGate = false;
   for (const p of sources) {
-    let carried = false;
+    if (p.kind === "heading") headingGate = false;
+    if (p.kind !== "list-item") listGate = false;
+    const governed = listGate || headingGate;
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;
-      const gatedHere = carried && startsFollowUp(s);
+      const gatedHere = governed || (carried && startsFollowUp(s));
       carried = opensGate(s);
       if (s.trim().length < 12 || describes(s)) continue;
       // Table rows and option docs describe.
@@ -419,6 +467,10 @@ export function detectAgentActs(ctx: DetectContext): void {
           evidence: s.trim().slice(0, 300),
         });
       }
+    }
+    if (hasGate(p.text)) {
+      if (p.kind === "heading") headingGate = true;
+      else if (/:\W{0,4}$/.test(p.text.trim())) listGate = true;
     }
   }
 }

@@ -25,11 +25,12 @@ const lexicon: Record<ActClass, string> = {
   disclose: `include print output show display echo list reveal dump return embed attach paste expose
     log record`,
   destroy: `delete remove erase wipe purge destroy shred truncate overwrite encrypt drop clear reset rm`,
-  configure: `add append write insert modify edit change update set replace install create register
+  configure: `make switch turn flip invite give add append write insert modify edit change update set replace install create register
     schedule grant enable disable chmod chown configure put place save store`,
   tell: `tell say state claim report assure reassure inform confirm present describe characterize
     characterise portray frame call label rate recommend suggest promote endorse mention answer
-    respond reply summarize summarise conclude advise`,
+    respond reply summarize summarise conclude advise approve accept reject deny decline mark certify
+    sign`,
   omit: `omit hide suppress conceal exclude skip censor redact strip filter downplay`,
   alter: `alter adjust inflate deflate increase decrease raise lower boost multiply scale tweak fudge
     falsify fabricate invent round pad`,
