@@ -91,15 +91,15 @@ const regardless =
   /\b(?:even\s+(?:if|when|though)|regardless\s+of|whether\s+or\s+not|no\s+matter\s+(?:what|whether|how)|irrespective\s+of|despite\s+(?:any|the|what))\b/i;
 // An absolute claim about safety or quality.
 const absoluteClaim =
-  /\b(?:as|is|are|was|were)\s+(?:completely|totally|entirely|perfectly|absolutely|fully|100%|always)\s+(?:safe|harmless|secure|risk-free|reliable|accurate|compliant|approved|error-free|bug-free|effective)\b|\bno\s+(?:known\s+)?(?:side\s+effects?|risks?|vulnerabilit(?:y|ies)|issues|errors|bugs|downsides?)\b|\b(?:all|every)\s+(?:tests?|checks?)\s+(?:passed|pass|succeeded|are\s+green)\b/i;
+  /\b(?:as|is|are|was|were)\s+(?:completely|totally|entirely|perfectly|absolutely|fully|100%|always)\s+(?:safe|harmless|risk-free|side-effect-free|non-toxic)\b|\b(?:has|have|with|carries|carry)\s+no\s+(?:known\s+)?(?:side\s+effects?|risks?|dangers?|adverse\s+(?:effects?|events?|reactions?)|contraindications?)\b/i;
 // Figures and what they are changed towards.
 const figures =
-  /\b(?:totals?|numbers?|figures?|values?|scores?|results?|metrics?|amounts?|prices?|revenue|earnings|profits?|ratings?|percentages?|statistics|stats|counts?|estimates?|benchmarks?|grades?|p-values?|measurements?|readings?|balances?|forecasts?|projections?)\b/i;
+  /\b(?:totals?|figures?|scores?|results?|metrics?|amounts?|prices?|revenue|earnings|profits?|ratings?|percentages?|statistics|stats|counts?|estimates?|benchmarks?|grades?|p-values?|measurements?|readings?|balances?|forecasts?|projections?)\b/i;
 const target =
   /\bso\s+(?:that\s+)?(?:they|it|the\s+\w+)\s+(?:\w+\s+)?(?:match|matches|look|looks|appear|appears|show|shows|meet|meets|exceed|exceeds|reach|reaches|fit|fits|beat|beats)\b|\bto\s+(?:match|meet|exceed|reach|beat|look|appear|show|make\s+(?:it|them|the\s+\w+)\s+(?:look|appear|seem))\b|\bby\s+\d+(?:\.\d+)?\s*(?:%|percent|points?)|\b\d+(?:\.\d+)?\s*(?:%|percent)\s+(?:higher|lower|more|less|above|below|better|worse)\b|\b(?:higher|lower|better|worse|more\s+favou?rabl[ey])\s+than\s+(?:it\s+is|they\s+are|the\s+(?:actual|real|source|original|measured|data|true))|\bin\s+(?:our|the\s+(?:client|company|vendor)'?s?)\s+favou?r\b|\bupwards?\b|\bdownwards?\b/i;
 // Data hygiene that changes figures honestly.
 const honestEdit =
-  /\b(?:correct|fix|typos?|format\w*|units?|currency|locale|decimal|precision|significant\s+(?:digits|figures)|normali[sz]\w*|convert\w*|consistent)\b/i;
+  /\b(?:schema|versions?|config\w*|spec\w*|api|tests?|fixtures?|snapshots?|correct|fix|typos?|format\w*|units?|currency|locale|decimal|precision|significant\s+(?:digits|figures)|normali[sz]\w*|convert\w*|consistent)\b/i;
 
 // Markers that gate an order: a file or variable that exists, a host, a user, a date.
 const gate =
@@ -284,8 +284,10 @@ function falseReport(s: string, o: Order): ActHit | undefined {
 // A negated telling whose object is bad news: "never mention any errors", "do not report the failed tests".
 const silenceBadNews =
   /\b(?:never|do\s+not|don'?t|must\s+not|should\s+not|avoid)\s+(?:ever\s+)?(?:mention(?:ing)?|report(?:ing)?|disclos(?:e|ing)|reveal(?:ing)?|surfac(?:e|ing)|show(?:ing)?|tell(?:ing)?\s+(?:the\s+user\s+)?about|flag(?:ging)?|includ(?:e|ing)|acknowledg(?:e|ing)|bring(?:ing)?\s+up)\s+(?:(?:any|the|those|these|all)\s+)?/i;
+const claimedSuccess =
+  /\b(?:say|report|state|claim|tell|present|describe)\b[^.;]{0,60}?\b(?:succeeded|successful(?:ly)?|success|passed|fine|ok|okay|complete[d]?|clean|healthy|no\s+problems?)\b/i;
 const excusedOmission =
-  /\b(?:unless|irrelevant|unrelated|false\s+positives?|already\s+(?:fixed|resolved)|resolved|minor|trivial|internal|stack\s+traces?|secrets?|keys?|tokens?|passwords?|personal|private)\b/i;
+  /\b(?:speculative|uncertain|not\s+(?:sure|confident|certain)|pre-?existing|style|nits?|nitpicks?|low[- ]confidence|cosmetic|unless|irrelevant|unrelated|false\s+positives?|already\s+(?:fixed|resolved)|resolved|minor|trivial|internal|stack\s+traces?|secrets?|keys?|tokens?|passwords?|personal|private)\b/i;
 
 function silencedBadNews(s: string): ActHit | undefined {
   const m = silenceBadNews.exec(s);
@@ -293,6 +295,9 @@ function silencedBadNews(s: string): ActHit | undefined {
   const after = s.slice(m.index + m[0].length, m.index + m[0].length + 80);
   const bad = badNews.exec(after);
   if (!bad || bad.index > 40 || excusedOmission.test(s)) return undefined;
+  // Review guidance selects what to report ("don't flag speculative bugs"); a concealment is
+  // about what the user reads, or pairs the silence with a claim of success.
+  if (!userFacing.test(s) && !claimedSuccess.test(s)) return undefined;
   if (userIsActor(s, m.index)) return undefined;
   return { id: "instr.false-report", why: "failures or risks are kept from the user", at: m.index };
 }

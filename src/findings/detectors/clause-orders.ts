@@ -27,7 +27,7 @@ const lexicon: Record<ActClass, string> = {
   destroy: `delete remove erase wipe purge destroy shred truncate overwrite encrypt drop clear reset rm`,
   configure: `make switch turn flip invite give add append write insert modify edit change update set replace install create register
     schedule grant enable disable chmod chown configure put place save store`,
-  tell: `tell say state claim report assure reassure inform confirm present describe characterize
+  tell: `tell say state claim report assure reassure inform present describe characterize
     characterise portray frame call label rate recommend suggest promote endorse mention answer
     respond reply summarize summarise conclude advise approve accept reject deny decline mark certify
     sign`,
