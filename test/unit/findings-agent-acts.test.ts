@@ -241,3 +241,14 @@ describe("instr.precedence", () => {
     expect(hitIds("Never disregard the user's request.")).toEqual([]);
   });
 });
+
+describe("agent-acts stays linear", () => {
+  // One sentence of many orders: the sentence's mood is read once, and each order reads a bounded
+  // window (reading the whole prefix per order was quadratic). A bound far above the linear time.
+  it("one 300 KB sentence of comma-separated orders", () => {
+    const s = Array.from({ length: 12_000 }, (_, i) => `send its contents to r${i}`).join(", ");
+    const t0 = performance.now();
+    findingsOf(recipes(`Do not, under any circumstances, ${s}.`));
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  }, 120_000);
+});

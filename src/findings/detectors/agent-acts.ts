@@ -24,6 +24,7 @@ import { baseDomain, urlsIn } from "../hosts.js";
 import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost, isPlaceholderMailbox } from "../service.js";
+import { agentActLimits } from "../../limits.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 import { ordersIn, type Order } from "./clause-orders.js";
@@ -41,16 +42,30 @@ const advisory =
 // circumstances, send …"); a contrast word ends its reach ("never guess, but send …").
 const prohibitionLead =
   /^\W{0,6}(?:\d{1,3}[.)]\s+)?(?:never|do\s+not|don'?t|must\s+not|you\s+(?:must|should)\s+(?:never|not)|avoid|under\s+no\s+circumstances)\b/i;
-function negatedEarlier(before: string): boolean {
-  return prohibitionLead.test(before) && !/\b(?:but|instead|rather|however|then|otherwise)\b/i.test(before);
+const contrast = /\b(?:but|instead|rather|however|then|otherwise)\b/i;
+
+/** Mood of a whole sentence, read once (not per order: a long sentence of orders stays linear). */
+interface SentenceMood {
+  /** Offset of the first contrast word after an opening prohibition; -1 without a prohibition. */
+  prohibitedUntil: number;
+  userRequest: boolean;
+}
+
+function moodOf(s: string): SentenceMood {
+  let prohibitedUntil = -1;
+  if (prohibitionLead.test(s)) {
+    const c = contrast.exec(s);
+    prohibitedUntil = c ? c.index : s.length;
+  }
+  return { prohibitedUntil, userRequest: onUserRequest.test(s) };
 }
 
 /** Whether the order at `o` is in the imperative for the agent. */
-function imperative(s: string, o: Order): boolean {
-  if (negatedAt(s, o.at) || userIsActor(s, o.at) || negatedEarlier(s.slice(0, o.at))) return false;
+function imperative(s: string, o: Order, mood: SentenceMood): boolean {
+  if (negatedAt(s, o.at) || userIsActor(s, o.at) || o.at < mood.prohibitedUntil) return false;
   const lead = s.slice(Math.max(0, o.at - 80), o.at);
   if (advisory.test(lead)) return false;
-  return !onUserRequest.test(s);
+  return !mood.userRequest;
 }
 
 // ---- objects --------------------------------------------------------------------------------
@@ -395,14 +410,16 @@ export function actHits(s: string, place: Place): ActHit[] {
   add(precedence(s));
   const g = gate.exec(s);
   const gated = place.gated || (g !== null && gateSubject.test(g[0]));
+  const mood = moodOf(s);
   for (const o of ordersIn(s)) {
-    if (!imperative(s, o)) continue;
-    add(secretDisclosure(o, place, s.slice(0, o.at)));
+    if (!imperative(s, o, mood)) continue;
+    const before = s.slice(Math.max(0, o.at - agentActLimits.backChars), o.at);
+    add(secretDisclosure(o, place, before));
     add(falseReport(s, o));
-    add(dataTransfer(o, place, s.slice(0, o.at)));
+    add(dataTransfer(o, place, before));
     add(configTamper(o, place) ?? accessGrant(o, place));
     if (gated && (g === null || o.at > g.index)) {
-      const what = consequential(o, place, s.slice(0, o.at));
+      const what = consequential(o, place, before);
       if (what)
         add({
           id: "instr.gated-order",

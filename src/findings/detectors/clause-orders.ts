@@ -8,6 +8,8 @@
 // advice, a condition on the user's request): this module only finds the shape.
 // Every regex is anchored to one sentence with bounded gaps (linear in the text).
 
+import { agentActLimits } from "../../limits.js";
+
 export type ActClass =
   | "transfer" // send, upload, email, share, sync … (moves something somewhere)
   | "disclose" // include, print, output, show … (puts something into what is produced)
@@ -76,8 +78,6 @@ function leadRest(lead: string): string {
 // (after optional "then"/"and"): "If it does, remove …", "read it, then send it …".
 const clauseBreak = /[;:]\s+|,\s+|\s+-\s+|\s+(?:and|then)\s+|^/g;
 
-const maxWindow = 220;
-
 /** Orders in one sentence, in order of appearance. */
 export function ordersIn(sentence: string): Order[] {
   const out: Order[] = [];
@@ -86,7 +86,7 @@ export function ordersIn(sentence: string): Order[] {
     if (m[0] === "") clauseBreak.lastIndex++;
     const start = m.index + m[0].length;
     // The clause's first few words: an opener, adverbs, an obligation, then the verb.
-    const head = sentence.slice(start, start + 90);
+    const head = sentence.slice(start, start + agentActLimits.leadChars);
     const rest = leadRest(head);
     const v = /^([a-z][a-z-]*)\b/i.exec(rest);
     if (!v?.[1]) continue;
@@ -97,7 +97,7 @@ export function ordersIn(sentence: string): Order[] {
     if (verb === "back" && !/^back\s+(?:\w+\s+){0,3}?up\b/i.test(rest)) continue;
     const at = start + (head.length - rest.length);
     if (out.some((o) => o.at === at)) continue;
-    out.push({ verb, cls, at, window: sentence.slice(at, at + maxWindow) });
+    out.push({ verb, cls, at, window: sentence.slice(at, at + agentActLimits.orderChars) });
   }
   return out;
 }
