@@ -149,6 +149,10 @@ interface Place {
   purpose: string;
   /** Whether the sentence opens on a gate carried from the previous sentence ("If it does, …"). */
   gated: boolean;
+  /** The skill's name, lower-cased letters only. */
+  name: string;
+  /** Whether a gate's subject (a path, a variable) is something the skill uses elsewhere. */
+  ownSubject?: (subject: string) => boolean;
 }
 
 /** A destination in `text` outside the skill's service: a foreign URL, mail address, bucket, IP, party. */
@@ -220,6 +224,8 @@ function consequential(o: Order, place: Place, before: string): string | undefin
   switch (o.cls) {
     case "transfer": {
       if (o.verb === "push" && !/--force|\bforce\b/i.test(o.window)) return undefined;
+      // A token sent in a request header is the API's own authentication.
+      if (authUse.test(o.window) && !outsideDestination(o.window, place.service)) return undefined;
       if (o.verb === "copy" && !outsideDestination(o.window, place.service) && !credentialStore.test(obj))
         return undefined;
       return "moves data";
@@ -380,6 +386,9 @@ const accessPurpose = /public|publish|share|permission|access|invite|member|coll
 function accessGrant(o: Order, place: Place): ActHit | undefined {
   const m = openedAccess.exec(o.window);
   if (!m) return undefined;
+  // Access given to the skill's own tool ("give Satori write access to its config file").
+  const grantee = /^\S+\s+([A-Za-z][\w-]{2,})/.exec(m[0])?.[1]?.toLowerCase() ?? "";
+  if (grantee.length >= 3 && place.name.includes(grantee.replace(/[^a-z_]/g, ""))) return undefined;
   if (accessPurpose.test(place.purpose) && !/\b(?:regardless|always|every|all|any)\b/i.test(o.window))
     return undefined;
   return { id: "instr.config-tamper", why: `it opens access (${m[0].trim().slice(0, 60)})`, at: o.at };
@@ -395,9 +404,20 @@ function precedence(s: string): ActHit | undefined {
 }
 
 /** Whether `text` states a marker condition. */
-export function hasGate(text: string): boolean {
+export function hasGate(text: string, ownSubject?: (subject: string) => boolean): boolean {
   const g = gate.exec(text);
-  return g !== null && gateSubject.test(g[0]);
+  return g !== null && markerGate(g[0], ownSubject);
+}
+
+/**
+ * Whether a condition tests a marker: a path, variable, host or date that the skill does not use
+ * anywhere else (a variable the skill reads as its own setting, "if API_KEY is unset", is not).
+ */
+function markerGate(condition: string, ownSubject?: (subject: string) => boolean): boolean {
+  const sub = gateSubject.exec(condition);
+  if (!sub) return false;
+  const token = /[~.$\w/-]{4,}/.exec(sub[0])?.[0];
+  return !(token && /[/._]/.test(token) && ownSubject?.(token.replace(/^\$/, "")));
 }
 
 /** Hits in one sentence. */
@@ -409,7 +429,7 @@ export function actHits(s: string, place: Place): ActHit[] {
   add(silencedBadNews(s));
   add(precedence(s));
   const g = gate.exec(s);
-  const gated = place.gated || (g !== null && gateSubject.test(g[0]));
+  const gated = place.gated || (g !== null && markerGate(g[0], place.ownSubject));
   const mood = moodOf(s);
   for (const o of ordersIn(s)) {
     if (!imperative(s, o, mood)) continue;
@@ -454,6 +474,19 @@ export function detectAgentActs(ctx: DetectContext): void {
   const fm = ctx.model.frontmatter;
   const purpose = `${fm?.name ?? ""} ${fm?.description ?? ""}`.toLowerCase().replace(/[^a-z_]/g, "");
   const service = declaredService(ctx);
+  const name = (fm?.name ?? "").toLowerCase().replace(/[^a-z_]/g, "");
+  // A subject used in more than one place of the skill's text is its own working file or variable.
+  const whole = [ctx.model.text, ...ctx.model.bundled.map((b) => b.text ?? "")].join("\n");
+  const seen = new Map<string, boolean>();
+  const ownSubject = (token: string): boolean => {
+    let v = seen.get(token);
+    if (v === undefined) {
+      const first = whole.indexOf(token);
+      v = first >= 0 && whole.indexOf(token, first + token.length) >= 0;
+      seen.set(token, v);
+    }
+    return v;
+  };
   const sources: ProseSource[] = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
@@ -474,7 +507,7 @@ export function detectAgentActs(ctx: DetectContext): void {
       if (s.trim().length < 12 || describes(s)) continue;
       // Table rows and option docs describe.
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
-      for (const h of actHits(s, { service, purpose, gated: gatedHere })) {
+      for (const h of actHits(s, { service, purpose, gated: gatedHere, name, ownSubject })) {
         const at = sent.offset + h.at;
         const quoted = ctx.securityTool && hasQuotingCue(p.text);
         const severity: Severity = quoted ? "low" : "high";
@@ -490,7 +523,7 @@ export function detectAgentActs(ctx: DetectContext): void {
         });
       }
     }
-    if (hasGate(p.text)) {
+    if (hasGate(p.text, ownSubject)) {
       if (p.kind === "heading") headingGate = true;
       else if (/:\W{0,4}$/.test(p.text.trim())) listGate = true;
     }
