@@ -151,8 +151,6 @@ interface Place {
   gated: boolean;
   /** The skill's name, lower-cased letters only. */
   name: string;
-  /** Whether a gate's subject (a path, a variable) is something the skill uses elsewhere. */
-  ownSubject?: (subject: string) => boolean;
 }
 
 /** A destination in `text` outside the skill's service: a foreign URL, mail address, bucket, IP, party. */
@@ -404,20 +402,9 @@ function precedence(s: string): ActHit | undefined {
 }
 
 /** Whether `text` states a marker condition. */
-export function hasGate(text: string, ownSubject?: (subject: string) => boolean): boolean {
+export function hasGate(text: string): boolean {
   const g = gate.exec(text);
-  return g !== null && markerGate(g[0], ownSubject);
-}
-
-/**
- * Whether a condition tests a marker: a path, variable, host or date that the skill does not use
- * anywhere else (a variable the skill reads as its own setting, "if API_KEY is unset", is not).
- */
-function markerGate(condition: string, ownSubject?: (subject: string) => boolean): boolean {
-  const sub = gateSubject.exec(condition);
-  if (!sub) return false;
-  const token = /[~.$\w/-]{4,}/.exec(sub[0])?.[0];
-  return !(token && /[/._]/.test(token) && ownSubject?.(token.replace(/^\$/, "")));
+  return g !== null && gateSubject.test(g[0]);
 }
 
 /** Hits in one sentence. */
@@ -429,7 +416,7 @@ export function actHits(s: string, place: Place): ActHit[] {
   add(silencedBadNews(s));
   add(precedence(s));
   const g = gate.exec(s);
-  const gated = place.gated || (g !== null && markerGate(g[0], place.ownSubject));
+  const gated = place.gated || (g !== null && gateSubject.test(g[0]));
   const mood = moodOf(s);
   for (const o of ordersIn(s)) {
     if (!imperative(s, o, mood)) continue;
@@ -475,18 +462,6 @@ export function detectAgentActs(ctx: DetectContext): void {
   const purpose = `${fm?.name ?? ""} ${fm?.description ?? ""}`.toLowerCase().replace(/[^a-z_]/g, "");
   const service = declaredService(ctx);
   const name = (fm?.name ?? "").toLowerCase().replace(/[^a-z_]/g, "");
-  // A subject used in more than one place of the skill's text is its own working file or variable.
-  const whole = [ctx.model.text, ...ctx.model.bundled.map((b) => b.text ?? "")].join("\n");
-  const seen = new Map<string, boolean>();
-  const ownSubject = (token: string): boolean => {
-    let v = seen.get(token);
-    if (v === undefined) {
-      const first = whole.indexOf(token);
-      v = first >= 0 && whole.indexOf(token, first + token.length) >= 0;
-      seen.set(token, v);
-    }
-    return v;
-  };
   const sources: ProseSource[] = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
@@ -507,7 +482,7 @@ export function detectAgentActs(ctx: DetectContext): void {
       if (s.trim().length < 12 || describes(s)) continue;
       // Table rows and option docs describe.
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
-      for (const h of actHits(s, { service, purpose, gated: gatedHere, name, ownSubject })) {
+      for (const h of actHits(s, { service, purpose, gated: gatedHere, name })) {
         const at = sent.offset + h.at;
         const quoted = ctx.securityTool && hasQuotingCue(p.text);
         const severity: Severity = quoted ? "low" : "high";
@@ -523,7 +498,7 @@ export function detectAgentActs(ctx: DetectContext): void {
         });
       }
     }
-    if (hasGate(p.text, ownSubject)) {
+    if (hasGate(p.text)) {
       if (p.kind === "heading") headingGate = true;
       else if (/:\W{0,4}$/.test(p.text.trim())) listGate = true;
     }
