@@ -218,6 +218,16 @@ export const scopeDriftLimits = {
   maxSentenceChars: 600,
 } as const;
 
+/** Windows of the combination rules (src/findings/detectors/agent-acts.ts, clause-orders.ts). */
+export const agentActLimits = {
+  /** Characters after a clause break read for adverbs, an obligation and the order's verb. */
+  leadChars: 90,
+  /** Characters from the order's verb read as its object and destination. */
+  orderChars: 220,
+  /** Characters before the order read for what "it" / "its contents" points back to. */
+  backChars: 200,
+} as const;
+
 export const detachedOrderLimits = {
   /** Fewest content words (stems of 4+ letters, common words left out) a judged sentence has. */
   minContentWords: 4,
