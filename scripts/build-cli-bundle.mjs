@@ -28,12 +28,52 @@ const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 const dist = path.join(root, "dist");
 const outDir = path.join(dist, "bundle");
 /**
- * Not bundled: packages that find files next to their own module (web-tree-sitter's wasm, pino's
- * transport workers), load native addons (dockerode via ssh2), or are loaded with require() at
- * run time anyway (tree-sitter-bash's wasm, ajv); undici is only used by commands that reach the
- * network, whose start-up the bundle is not for.
+ * Not bundled: packages that find files next to their own module (pino's transport workers), load
+ * native addons (dockerode via ssh2), or are loaded with require() at run time anyway
+ * (tree-sitter-bash's wasm, ajv); undici is only used by commands that reach the network, whose
+ * start-up the bundle is not for. web-tree-sitter IS bundled (see webTreeSitterCjs).
  */
-const external = ["web-tree-sitter", "tree-sitter-bash", "pino", "dockerode", "undici", "ajv"];
+const external = ["tree-sitter-bash", "pino", "dockerode", "undici", "ajv"];
+
+const webTreeSitterCjsFile = path.join(root, "node_modules/web-tree-sitter/web-tree-sitter.cjs");
+/**
+ * web-tree-sitter's CommonJS build, bundled: loaded from node_modules it was the one large module
+ * of a one-file scan compiled without the bundle's code cache (~10 ms). Its ES build would reach
+ * the ES module loader (`await import("module")`); the CommonJS one only require()s node: modules.
+ * It looks for its wasm next to its own file only when not handed one, and src/shell/parser.ts
+ * always hands it the runtime compiled by src/shell/wasm.ts (instantiateWasm), which still reads
+ * both .wasm files from node_modules (createRequire().resolve, unchanged).
+ */
+const webTreeSitterCjs = {
+  name: "skillwall-web-tree-sitter-cjs",
+  resolveId(id) {
+    return id === "web-tree-sitter" ? webTreeSitterCjsFile : null;
+  },
+};
+
+/**
+ * commander require()s node:child_process at load, for sub-commands that are separate
+ * executables, which skillwall has none of; loading it (with net, dgram, streams) was ~12 ms of
+ * every start. Here it is required on first use instead. The build fails if commander's line
+ * changes, rather than silently bundling the eager require again.
+ */
+const commanderEagerChildProcess = "const childProcess = require('node:child_process');";
+const lazyCommanderChildProcess = {
+  name: "skillwall-lazy-commander-child-process",
+  transform(code, id) {
+    if (!id.split(path.sep).join("/").endsWith("/node_modules/commander/lib/command.js")) return null;
+    if (!code.includes(commanderEagerChildProcess))
+      throw new Error(
+        `build-cli-bundle: commander's ${JSON.stringify(commanderEagerChildProcess)} not found in ${id}`,
+      );
+    return {
+      code: code.replace(
+        commanderEagerChildProcess,
+        "const childProcess = { spawn: (...args) => require('node:child_process').spawn(...args) };",
+      ),
+    };
+  },
+};
 
 const bundled = new Map();
 const ownUrls = {
@@ -55,8 +95,14 @@ const bundle = await rolldown({
   input: { skillwall: path.join(dist, "cli-entry.js") },
   platform: "node",
   external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
-  plugins: [ownUrls],
+  plugins: [ownUrls, webTreeSitterCjs, lazyCommanderChildProcess],
   logLevel: "warn",
+  // Emscripten's glue runs EM_ASM snippets with a direct eval; rolldown warns that it then keeps
+  // that scope's names, which is all the glue needs. Any other warning is printed.
+  onLog(level, log, print) {
+    if (log.code === "EVAL" && log.id === webTreeSitterCjsFile) return;
+    print(level, log);
+  },
 });
 const { output } = await bundle.write({
   dir: outDir,
