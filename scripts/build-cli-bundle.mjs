@@ -18,10 +18,11 @@
 // dist/bundle/manifest.json records the sha256 of every dist/ module bundled, so a test can tell
 // a stale bundle from a fresh one (test/unit/cli-bundle.test.ts).
 
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { rolldown } from "rolldown";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
@@ -113,6 +114,13 @@ const { output } = await bundle.write({
   chunkFileNames: "[name]-[hash].cjs",
 });
 await bundle.close();
+// Each chunk is written wrapped in the loader's function head (src/cli-bundle-loader.ts says why).
+const { chunkHead, chunkTail } = await import(pathToFileURL(path.join(dist, "cli-bundle-loader.js")).href);
+for (const o of output) {
+  if (o.type !== "chunk") continue;
+  if (!isAscii(Buffer.from(o.code))) throw new Error(`build-cli-bundle: ${o.fileName} is not ASCII`);
+  writeFileSync(path.join(outDir, o.fileName), `${chunkHead}${o.code}${chunkTail}`);
+}
 const manifest = Object.fromEntries([...bundled].sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(path.join(outDir, "manifest.json"), `${JSON.stringify({ modules: manifest }, null, 2)}\n`);
 const bytes = output.reduce((n, o) => n + (o.type === "chunk" ? o.code.length : 0), 0);
