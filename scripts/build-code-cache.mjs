@@ -17,7 +17,7 @@ const warmUps = [["scan", "examples/notes/SKILL.md", "--policy", "default"]];
 
 if (process.argv[2] === "--child") {
   const { loadCliBundle, encodeCodeCache, codeCacheSuffix } = await import(
-    path.join(root, "dist/cli-bundle-loader.js")
+    path.join(root, "dist/cli-bundle-loader.cjs")
   );
   const bundle = loadCliBundle(bundleDir);
   for (const argv of warmUps) await bundle.entry.main(argv);

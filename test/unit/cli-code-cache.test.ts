@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./policy-helpers.js";
 
-const loaderUrl = pathToFileURL(path.join(repoRoot, "dist/cli-bundle-loader.js")).href;
+const loaderUrl = pathToFileURL(path.join(repoRoot, "dist/cli-bundle-loader.cjs")).href;
 const { chunkHead, chunkTail } = (await import(loaderUrl)) as { chunkHead: string; chunkTail: string };
 const tmp = mkdtempSync(path.join(os.tmpdir(), "skillwall-code-cache-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
