@@ -12,7 +12,11 @@ const root = path.join(__dirname, "..");
 const loader = path.join(root, "dist/cli-bundle-loader.cjs");
 const bundleDir = path.join(root, "dist/bundle/");
 // A fresh clone has no dist/: say what to do instead of Node's module-not-found stack trace.
-if (!existsSync(loader) || !existsSync(`${bundleDir}skillwall.cjs`)) {
+if (
+  !existsSync(loader) ||
+  !existsSync(`${bundleDir}skillwall.cjs`) ||
+  !existsSync(`${bundleDir}cli-early.cjs`)
+) {
   process.stderr.write(
     `skillwall: the CLI is not built (${bundleDir}skillwall.cjs is missing)\n` +
       `  fix: run npm run build in ${root}${path.sep}\n`,
@@ -20,10 +24,15 @@ if (!existsSync(loader) || !existsSync(`${bundleDir}skillwall.cjs`)) {
   process.exit(2);
 }
 const { loadCliBundle } = require(loader);
-const { main, exitQuietlyOnBrokenPipe } = loadCliBundle(bundleDir).entry;
+const argv = process.argv.slice(2);
+// First, before the rest of the CLI loads: start compiling the shell parser's WebAssembly on V8's
+// background threads when the command parses shell (src/cli/shell-start.ts).
+const bundle = loadCliBundle(bundleDir, "cli-early.cjs");
+bundle.entry.startShellWasmCompileFor(argv);
+const { main, exitQuietlyOnBrokenPipe } = bundle.require("skillwall.cjs");
 
 // `skillwall policy show default | head`: a reader that stops early is not an error.
 exitQuietlyOnBrokenPipe(process.stdout);
-main(process.argv.slice(2)).then((code) => {
+main(argv).then((code) => {
   process.exitCode = code;
 });

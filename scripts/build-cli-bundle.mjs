@@ -93,7 +93,8 @@ const ownUrls = {
 
 rmSync(outDir, { recursive: true, force: true });
 const bundle = await rolldown({
-  input: { skillwall: path.join(dist, "cli-entry.js") },
+  // cli-early: what bin/skillwall.js runs before loading the CLI (src/cli/shell-start.ts).
+  input: { skillwall: path.join(dist, "cli-entry.js"), "cli-early": path.join(dist, "cli/shell-start.js") },
   platform: "node",
   external: (id) => external.some((e) => id === e || id.startsWith(`${e}/`)),
   plugins: [ownUrls, webTreeSitterCjs, lazyCommanderChildProcess],

@@ -79,6 +79,8 @@ export interface LoadedBundle {
   entry: Record<string, unknown>;
   /** Every chunk loaded so far, by file: the build produces the code cache from these. */
   chunks: Map<string, Chunk>;
+  /** Another entry of the same bundle (e.g. "skillwall.cjs"), sharing its chunks' modules. */
+  require: (entry: string) => Record<string, unknown>;
 }
 
 /**
@@ -134,5 +136,5 @@ export function loadCliBundle(dir: string, entry = "skillwall.cjs"): LoadedBundl
     chunks.get(file)!.exports = module.exports;
     return module.exports;
   };
-  return { entry: load(path.join(dir, entry)), chunks };
+  return { entry: load(path.join(dir, entry)), chunks, require: (e) => load(path.join(dir, e)) };
 }

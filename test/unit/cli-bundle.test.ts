@@ -57,6 +57,13 @@ describe("the CLI bundle", () => {
       },
     );
     expect(required.stderr).toContain("skillwall.cjs: code cache used");
+    // The shell parser's compile is started (src/cli/shell-start.ts) before the CLI loads.
+    const order = [...required.stderr.matchAll(/^SKILLWALL-BUNDLE \d+: (\S+)\.cjs: /gm)].map((m) =>
+      m[1]!.replace(/-[\w-]{8}$/, ""),
+    );
+    expect(order[0]).toBe("cli-early");
+    expect(order.indexOf("shell-start")).toBeGreaterThan(0);
+    expect(order.indexOf("shell-start")).toBeLessThan(order.indexOf("skillwall"));
     // The trace works: it records the node: modules the chunks require.
     expect(required.stderr).toMatch(/^MODULE \d+: load built-in module node:fs$/m);
     // No file outside the bundle but the bin and the loader: web-tree-sitter, the last package a
