@@ -39,4 +39,13 @@ export default tseslint.config(
       ),
     },
   },
+  {
+    // bin/ is CommonJS (bin/package.json).
+    files: ["bin/**/*.js"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", __dirname: "readonly" },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

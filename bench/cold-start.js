@@ -91,9 +91,11 @@ export const coldStartTargetMs = 300;
 export function formatColdStart(c) {
   return (
     `cold start, one-file scan --policy default (median of ${c.runs}): wall ${c.scanWallMs.toFixed(0)} ms ` +
-    `(node -e 0: ${c.baseWallMs.toFixed(0)} ms, +${(c.scanWallMs - c.baseWallMs).toFixed(0)} ms; ` +
+    `(node -e 0: ${c.baseWallMs.toFixed(0)} ms, +${(c.scanWallMs - c.baseWallMs).toFixed(0)} ms, ` +
+    `${(c.scanWallMs / c.baseWallMs).toFixed(2)}x; ` +
     `target <= ${coldStartTargetMs} ms on a quiet machine); ` +
-    `CPU ${c.scanCpuMs.toFixed(0)} ms (node -e 0: ${c.baseCpuMs.toFixed(0)} ms)` +
+    `CPU ${c.scanCpuMs.toFixed(0)} ms (node -e 0: ${c.baseCpuMs.toFixed(0)} ms, ` +
+    `+${(c.scanCpuMs - c.baseCpuMs).toFixed(0)} ms, ${(c.scanCpuMs / c.baseCpuMs).toFixed(2)}x)` +
     (c.mainThreadCpuMs === undefined
       ? ""
       : `; main thread ${c.mainThreadCpuMs.toFixed(0)} ms of ${c.allThreadsCpuMs.toFixed(0)} ms CPU in all threads`)

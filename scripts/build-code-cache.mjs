@@ -17,10 +17,15 @@ const warmUps = [["scan", "examples/notes/SKILL.md", "--policy", "default"]];
 
 if (process.argv[2] === "--child") {
   const { loadCliBundle, encodeCodeCache, codeCacheSuffix } = await import(
-    path.join(root, "dist/cli-bundle-loader.js")
+    path.join(root, "dist/cli-bundle-loader.cjs")
   );
-  const bundle = loadCliBundle(bundleDir);
-  for (const argv of warmUps) await bundle.entry.main(argv);
+  // As bin/skillwall.js does: the early entry first, then the CLI.
+  const bundle = loadCliBundle(bundleDir, "cli-early.cjs");
+  const { main } = bundle.require("skillwall.cjs");
+  for (const argv of warmUps) {
+    bundle.entry.startShellWasmCompileFor(argv);
+    await main(argv);
+  }
   let bytes = 0;
   for (const [file, { script }] of bundle.chunks) {
     const data = script.createCachedData();

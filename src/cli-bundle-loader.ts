@@ -9,6 +9,7 @@
 // a cache that was not built from the bytes on disk unused. Anything wrong with a cache (missing,
 // other key, rejected by V8) means a plain compile, never an error: what runs is the source.
 // A cache is code: it lives beside the chunks in dist/bundle/, with the same owner and rights.
+import { isAscii } from "node:buffer";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -22,6 +23,22 @@ import vm from "node:vm";
 const debug = debuglog("skillwall-bundle");
 
 export const codeCacheSuffix = ".v8cache";
+
+/**
+ * The same wrapper as Node's CommonJS loader, plus the chunk's own URL (import.meta.url). The
+ * build writes each chunk already wrapped (scripts/build-cli-bundle.mjs): wrapping it here meant
+ * one more copy of ~1.4 MB of source at every start, left as garbage in V8's old space.
+ */
+export const chunkHead = "(function (exports, require, module, __filename, __dirname, __skillwallChunkUrl) {";
+export const chunkTail = "\n})";
+
+/** A chunk's source as V8 compiles it: one-byte text decoded without UTF-8's work when ASCII. */
+function chunkText(source: Buffer): string {
+  // The build writes ASCII only (charset "ascii"), whose latin1 decoding is a plain copy.
+  const text = isAscii(source) ? source.toString("latin1") : source.toString("utf8");
+  // A chunk from an older build is not wrapped yet.
+  return text.startsWith(chunkHead) ? text : `${chunkHead}${text}${chunkTail}`;
+}
 
 /** The key a chunk's cache must carry to be used: ties it to these bytes and this Node. */
 export function codeCacheKey(source: Buffer): string {
@@ -62,6 +79,8 @@ export interface LoadedBundle {
   entry: Record<string, unknown>;
   /** Every chunk loaded so far, by file: the build produces the code cache from these. */
   chunks: Map<string, Chunk>;
+  /** Another entry of the same bundle (e.g. "skillwall.cjs"), sharing its chunks' modules. */
+  require: (entry: string) => Record<string, unknown>;
 }
 
 /**
@@ -92,15 +111,11 @@ export function loadCliBundle(dir: string, entry = "skillwall.cjs"): LoadedBundl
     if (known) return known.exports;
     const source = readFileSync(file);
     const cachedData = readCodeCache(file, source);
-    // The same wrapper as Node's CommonJS loader, plus the chunk's own URL (import.meta.url).
-    const script = new vm.Script(
-      `(function (exports, require, module, __filename, __dirname, __skillwallChunkUrl) {${source.toString("utf8")}\n})`,
-      {
-        filename: file,
-        ...(cachedData ? { cachedData } : {}),
-        importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-      },
-    );
+    const script = new vm.Script(chunkText(source), {
+      filename: file,
+      ...(cachedData ? { cachedData } : {}),
+      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    });
     if (cachedData)
       debug("%s: code cache %s", path.basename(file), script.cachedDataRejected ? "rejected by V8" : "used");
     const module = { exports: {} as Record<string, unknown> };
@@ -121,5 +136,5 @@ export function loadCliBundle(dir: string, entry = "skillwall.cjs"): LoadedBundl
     chunks.get(file)!.exports = module.exports;
     return module.exports;
   };
-  return { entry: load(path.join(dir, entry)), chunks };
+  return { entry: load(path.join(dir, entry)), chunks, require: (e) => load(path.join(dir, e)) };
 }

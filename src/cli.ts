@@ -7,34 +7,29 @@ import type { CliContext, RegisterCommand } from "./cli/context.js";
 import { exitCodes, processIO, type CliIO } from "./cli/io.js";
 import { openCliAudit } from "./cli/audit-sink.js";
 import type { AuditLog } from "./audit/log.js";
-import { startShellWasmCompile } from "./shell/wasm.js";
+import { commandName, startShellWasmCompileFor } from "./cli/shell-start.js";
 
 type Loader = () => Promise<RegisterCommand[]>;
-/** `shell`: the command parses shell, so the parser's wasm is compiled while the rest loads. */
-type CommandModule = { names: string[]; load: Loader; shell?: true };
+// Which of them parse shell (their parser's wasm is compiled while the rest loads): src/cli/shell-start.ts.
+type CommandModule = { names: string[]; load: Loader };
 
 // Sub-commands are loaded on demand: a one-file scan must not pay for importing Docker, undici
 // and the heartbeat machinery (cold start is part of the scan's budget).
 const commandModules: CommandModule[] = [
-  { names: ["scan"], shell: true, load: async () => [(await import("./cli/scan.js")).registerScan] },
-  { names: ["run"], shell: true, load: async () => [(await import("./cli/run.js")).registerRun] },
-  { names: ["judge"], shell: true, load: async () => [(await import("./cli/judge.js")).registerJudge] },
-  {
-    names: ["openclaw"],
-    shell: true,
-    load: async () => [(await import("./cli/openclaw.js")).registerOpenClaw],
-  },
-  { names: ["exec"], shell: true, load: async () => [(await import("./cli/exec.js")).registerExec] },
-  { names: ["wrap"], shell: true, load: async () => [(await import("./cli/wrap.js")).registerWrap] },
+  { names: ["scan"], load: async () => [(await import("./cli/scan.js")).registerScan] },
+  { names: ["run"], load: async () => [(await import("./cli/run.js")).registerRun] },
+  { names: ["judge"], load: async () => [(await import("./cli/judge.js")).registerJudge] },
+  { names: ["openclaw"], load: async () => [(await import("./cli/openclaw.js")).registerOpenClaw] },
+  { names: ["exec"], load: async () => [(await import("./cli/exec.js")).registerExec] },
+  { names: ["wrap"], load: async () => [(await import("./cli/wrap.js")).registerWrap] },
   { names: ["image"], load: async () => [(await import("./cli/image.js")).registerImage] },
   { names: ["doctor"], load: async () => [(await import("./cli/doctor.js")).registerDoctor] },
   { names: ["audit"], load: async () => [(await import("./cli/audit.js")).registerAudit] },
   { names: ["policy"], load: async () => [(await import("./cli/policy.js")).registerPolicy] },
-  { names: ["install"], shell: true, load: async () => [(await import("./cli/install.js")).registerInstall] },
-  { names: ["serve"], shell: true, load: async () => [(await import("./cli/serve.js")).registerServe] },
+  { names: ["install"], load: async () => [(await import("./cli/install.js")).registerInstall] },
+  { names: ["serve"], load: async () => [(await import("./cli/serve.js")).registerServe] },
   {
     names: ["heartbeat", "review", "approve", "reject", "status"],
-    shell: true,
     load: async () => {
       const m = await import("./cli/heartbeat.js");
       return [m.registerHeartbeat, m.registerReview, m.registerApprove, m.registerReject, m.registerStatus];
@@ -48,21 +43,9 @@ async function loadCommands(argv: string[]): Promise<RegisterCommand[]> {
   // `skillwall --version` needs no sub-command at all.
   if (name === undefined && (argv.includes("--version") || argv.includes("-V"))) return [];
   const wanted = commandModules.filter((m) => name !== undefined && m.names.includes(name));
-  if (wanted.some((m) => m.shell) && !argv.includes("--help") && !argv.includes("-h"))
-    startShellWasmCompile();
+  startShellWasmCompileFor(argv);
   const modules = wanted.length > 0 ? wanted : commandModules;
   return (await Promise.all(modules.map((m) => m.load()))).flat();
-}
-
-/** The sub-command argv names (the first word that is not a root option or its value). */
-function commandName(argv: readonly string[]): string | undefined {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--audit-log")
-      i++; // the root option's value is not the command
-    else if (!a.startsWith("-")) return a;
-  }
-  return undefined;
 }
 
 function rootCommand(io: CliIO): Command {

@@ -51,7 +51,8 @@ async function runScan(inputs: string[], opts: ScanCliOptions, ctx: CliContext):
   const outcome = await scanPaths(inputs, {
     policy,
     cwd: io.cwd,
-    stdin: io.stdin,
+    // Only `-` reads stdin: io.stdin is not touched otherwise (processIO says why).
+    ...(inputs.includes("-") ? { stdin: io.stdin } : {}),
     ...(opts.workers === undefined ? {} : { workers: opts.workers }),
   });
   const report = renderReport(

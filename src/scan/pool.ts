@@ -4,7 +4,9 @@
 import { availableParallelism } from "node:os";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+// Type only: node:worker_threads is loaded when workers start (startWorkers), not by every
+// one-file scan that imports this module and never starts one (~2 ms of its start-up).
+import type { Worker } from "node:worker_threads";
 import type { SkillError, SkillResult } from "../model.js";
 import type { Policy } from "../policy/types.js";
 import { initShell } from "../shell/index.js";
@@ -50,6 +52,7 @@ export const workerResourceLimits = { maxYoungGenerationSizeMb: 64 };
  */
 export function startWorkers(policy: Policy, count = availableParallelism()): WorkerPool | undefined {
   if (count <= 1 || !existsSync(workerFile)) return undefined;
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   const workers = Array.from(
     { length: count },
     () => new Worker(workerFile, { workerData: { policy }, resourceLimits: workerResourceLimits }),

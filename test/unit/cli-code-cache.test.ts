@@ -11,7 +11,8 @@ import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot } from "./policy-helpers.js";
 
-const loaderUrl = pathToFileURL(path.join(repoRoot, "dist/cli-bundle-loader.js")).href;
+const loaderUrl = pathToFileURL(path.join(repoRoot, "dist/cli-bundle-loader.cjs")).href;
+const { chunkHead, chunkTail } = (await import(loaderUrl)) as { chunkHead: string; chunkTail: string };
 const tmp = mkdtempSync(path.join(os.tmpdir(), "skillwall-code-cache-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -64,6 +65,26 @@ describe("the CLI bundle's code cache", () => {
     expect(r.stdout.trim()).toBe("9.1.0");
     expect(r.log).toContain("skillwall.cjs: code cache ignored");
     expect(r.log).not.toContain("skillwall.cjs: code cache used");
+  });
+
+  it("a chunk that is not ASCII is read as UTF-8 (ASCII ones are copied as latin1)", () => {
+    const dir = bundleCopy("utf8");
+    const entry = path.join(dir, "skillwall.cjs");
+    const source = readFileSync(entry, "utf8");
+    writeFileSync(entry, source.replace('.version("0.1.0")', '.version("0.1.0-\u00e9\u2713")'));
+    const r = runBundle(dir, ["--version"]);
+    expect(r.stdout.trim()).toBe("0.1.0-\u00e9\u2713");
+  });
+
+  it("a chunk written without the loader's wrapper (an older build) is wrapped when loaded", () => {
+    const dir = bundleCopy("unwrapped");
+    const entry = path.join(dir, "skillwall.cjs");
+    const source = readFileSync(entry, "utf8");
+    expect(source.startsWith(chunkHead) && source.endsWith(chunkTail)).toBe(true);
+    writeFileSync(entry, source.slice(chunkHead.length, -chunkTail.length));
+    const r = runBundle(dir, ["--version"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe("0.1.0");
   });
 
   it("is ignored when made by another Node (its key names the Node version)", () => {
