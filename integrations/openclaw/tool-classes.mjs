@@ -185,7 +185,7 @@ const knownAutomationKeys = new Set([
   ...["mode", "channel", "to", "threadid", "accountid", "besteffort", "failuredestination"],
   ...["completiondestination", "cooldownms", "after", "min", "max"],
 ]);
-/** Parameters that send a tool's request to another gateway, where skillwall may not be loaded. */
+/** Parameters that send a tool's request to another gateway, where skillwall may not be loaded (compared as paramName). */
 const otherGatewayKeys = new Set(["gatewayurl", "gatewaytoken"]);
 /** Keys of a schedule or payload kind (namePayload/scheduleKind are repaired into them). */
 const kindKeys = new Set(["kind", "schedulekind", "payloadkind"]);
@@ -249,7 +249,8 @@ export function classifyTool(event, { allowTools, cwd, home }) {
       `${JSON.stringify(raw)} is not spelled as OpenClaw names its tool ${JSON.stringify(name)}`,
       `call it as ${name}`,
     );
-  const elsewhere = Object.keys(p).find((k) => otherGatewayKeys.has(k.trim().toLowerCase()));
+  // OpenClaw reads these with readToolStringParam, which also takes gateway_url / gateway_token.
+  const elsewhere = Object.keys(p).find((k) => otherGatewayKeys.has(paramName(k)));
   if (elsewhere !== undefined)
     return refuse(
       `${name} with ${elsewhere} talks to another gateway, where skillwall may not be loaded`,

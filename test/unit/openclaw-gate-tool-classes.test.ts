@@ -133,6 +133,17 @@ describe("OpenClaw gate: tool classes", () => {
     expect(await call(g, "gateway", { action: "config.schema.lookup", path: "env" })).toBeUndefined();
     expect((await call(g, "gateway", {}))?.block).toBe(true);
     expect((await call(g, "sessions_list", { gatewayUrl: "ws://other:1" }))?.block).toBe(true);
+    // OpenClaw's readToolStringParam also takes the snake_case spelling (readSnakeCaseParamRaw).
+    for (const [tool, params] of [
+      ["gateway", { action: "config.schema.lookup", path: "x", gateway_url: "ws://127.0.0.1:1" }],
+      ["automations", { action: "remove", id: "x", gateway_token: "t" }],
+      ["automations", { action: "wake", " Gateway_URL ": "wss://remote.example" }],
+      ["nodes", { action: "status", gateway_token: "t" }],
+    ] as const) {
+      const a = await call(g, tool, params);
+      expect(a?.block, `${tool} ${JSON.stringify(params)}`).toBe(true);
+      expect(a?.blockReason).toContain("talks to another gateway");
+    }
     expect(await call(g, "nodes", { action: "status" })).toBeUndefined();
     expect((await call(g, "nodes", { action: "invoke", node: "n1" }))?.block).toBe(true);
     expect(await call(g, "secrets", { action: "list" })).toBeUndefined();
