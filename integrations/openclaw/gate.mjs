@@ -98,7 +98,7 @@ export function createGate(lib, config = {}, host = {}) {
   const agentHome = path.resolve(config.agentHome ?? home);
   const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
-  refuseOwnFilesInWorkspace({ host, home, stateDir, policyRef, auditFile });
+  refuseOwnFilesInWorkspace({ lib, host, home, stateDir, policyRef, auditFile });
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
@@ -111,6 +111,12 @@ export function createGate(lib, config = {}, host = {}) {
   const started = performance.now();
   const audit = sharedAudit(lib, auditFile);
   const ready = lib.createJudge({ policy: policyRef, source: "openclaw" }).then((judge) => {
+    // Every file the policy was loaded from (its extends chain too): one in a workspace is one
+    // the agent could edit for the next start. After loading, so what was read is what is checked.
+    refuseInWorkspaces(
+      allWorkspaces(host.openclawConfig, home, stateDir),
+      (judge.policy.sources ?? []).map((f) => ["a policy file the policy loads", f]),
+    );
     audit.record("lifecycle", {
       event: "openclaw-gate-ready",
       policy: judge.policy.name,
@@ -844,14 +850,27 @@ function allWorkspaces(openclawConfig, home, stateDir) {
  * (OpenClaw skips a plugin it cannot load). The plugin refuses to start there (every call is
  * then blocked) rather than guard from a folder the guarded agent can change.
  */
-function refuseOwnFilesInWorkspace({ host, home, stateDir, policyRef, auditFile }) {
+function refuseOwnFilesInWorkspace({ lib, host, home, stateDir, policyRef, auditFile }) {
   const own = [];
   if (typeof host.pluginDir === "string")
     own.push(["the skillwall checkout", path.resolve(host.pluginDir, "../..")]);
-  if (typeof policyRef === "string" && (policyRef.includes("/") || policyRef.includes(path.sep)))
-    own.push(["the policy file", path.resolve(policyRef)]);
+  // As the library resolves it: a shipped name, else a path from the gateway's cwd ("rt.yaml" too).
+  const policyFile = policyFileOf(lib, policyRef);
+  if (policyFile !== undefined) own.push(["the policy file", policyFile]);
   own.push(["the audit log", auditFile]);
-  for (const ws of allWorkspaces(host.openclawConfig, home, stateDir))
+  refuseInWorkspaces(allWorkspaces(host.openclawConfig, home, stateDir), own);
+}
+
+/** The file the library loads for policy `ref` when it is not a shipped policy, else undefined. */
+function policyFileOf(lib, ref) {
+  if (typeof ref !== "string" || ref.trim() === "") return undefined;
+  if (/^[a-z0-9][a-z0-9-]*$/.test(ref) && lib.shippedPolicies().includes(ref)) return undefined;
+  return path.resolve(ref);
+}
+
+/** Throws when one of `own` ([what, file]) is inside one of `workspaces` (or holds it). */
+function refuseInWorkspaces(workspaces, own) {
+  for (const ws of workspaces)
     for (const [what, file] of own) {
       const real = realPathOf(file);
       if (isInside(ws, real) || isInside(real, ws))

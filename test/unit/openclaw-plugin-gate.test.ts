@@ -166,6 +166,36 @@ describe("OpenClaw plugin gate", () => {
     expect(() => make({}, path.join(root, "elsewhere/integrations/openclaw"))).not.toThrow();
   });
 
+  it("refuses a policy in a workspace however the library reaches it: a bare file name, or through extends", async () => {
+    const root = mkdtempSync(path.join(tmpdir(), "sw-ocpol-"));
+    const home = path.join(root, "home");
+    const ws = path.join(root, "ws");
+    mkdirSync(ws, { recursive: true });
+    mkdirSync(home, { recursive: true });
+    writeFileSync(path.join(ws, "rt.yaml"), "name: rt\nextends: [agent]\n");
+    writeFileSync(
+      path.join(root, "outer.yaml"),
+      `name: outer\nextends: [${JSON.stringify(path.join(ws, "rt.yaml"))}]\n`,
+    );
+    const make = (policy: string, workspace: string) =>
+      (createGate as (l: object, c: object, h: object) => Gate)(
+        lib,
+        { policy, auditLog: path.join(root, "audit.jsonl"), timeoutMs: 60000 },
+        { env: { HOME: home, SHELL: "/bin/bash" }, openclawConfig: { agents: { defaults: { workspace } } } },
+      );
+    // The library reads a bare name from the gateway's cwd: with the workspace there, it is the agent's file.
+    expect(() => make("rt-policy.yaml", process.cwd())).toThrow(
+      /the policy file .* is inside the agent workspace/,
+    );
+    // A shipped name is the checkout's file, not the cwd's.
+    expect(() => make("agent", process.cwd())).not.toThrow();
+    // A policy outside every workspace that extends one inside: every call is refused once loaded.
+    const g = make(path.join(root, "outer.yaml"), ws);
+    const a = await g.beforeToolCall({ toolName: "exec", toolCallId: "c1", params: { command: "ls" } });
+    expect(a?.block).toBe(true);
+    expect(a?.blockReason).toMatch(/rt\.yaml is inside the agent workspace/);
+  });
+
   it("process input joins in the session only at line ends: each chunk is a whole judged line", async () => {
     // OpenClaw writes each chunk into the session's stdin as given ("ech" then "o x" join into
     // "echo x"). The gate sends every allowed chunk as its canonical line ending in a newline,
