@@ -9,6 +9,12 @@ import { serveCall } from "./serve-client.mjs";
 import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openclaw-paths.mjs";
 import fs from "node:fs";
 import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
+import {
+  agentWorkspace,
+  defaultAgentId,
+  openclawStateDir,
+  possibleWorkspaces,
+} from "./openclaw-workspaces.mjs";
 
 /**
  * OpenClaw's own tool-name folding (normalizeToolPolicyName: lower case, then aliases), applied
@@ -96,9 +102,10 @@ export function createGate(lib, config = {}, host = {}) {
   const home = env.HOME || os.homedir();
   // The agent home skillwall installed the skills into: its pins answer fetches of pinned URLs.
   const agentHome = path.resolve(config.agentHome ?? home);
-  const stateDir = env.OPENCLAW_STATE_DIR || path.join(home, ".openclaw");
+  // OpenClaw's own folders follow its env (OPENCLAW_HOME, OPENCLAW_STATE_DIR, profiles), not HOME.
+  const stateDir = openclawStateDir(env);
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
-  refuseOwnFilesInWorkspace({ lib, host, home, stateDir, policyRef, auditFile });
+  refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile });
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
@@ -114,7 +121,7 @@ export function createGate(lib, config = {}, host = {}) {
     // Every file the policy was loaded from (its extends chain too): one in a workspace is one
     // the agent could edit for the next start. After loading, so what was read is what is checked.
     refuseInWorkspaces(
-      allWorkspaces(host.openclawConfig, home, stateDir),
+      allWorkspaces(host, env),
       (judge.policy.sources ?? []).map((f) => ["a policy file the policy loads", f]),
     );
     audit.record("lifecycle", {
@@ -172,15 +179,29 @@ export function createGate(lib, config = {}, host = {}) {
     return { block: true, blockReason: text };
   };
 
+  /**
+   * The calling agent's workspace: the one OpenClaw names in the hook context when it does, else
+   * OpenClaw's own resolver (the plugin API's), else the port of it. A context folder that is not
+   * the one the config gives the agent is refused (throws, so the call is blocked): the gate would
+   * judge one folder while the tool works in another.
+   */
   function workspaceOf(ctx) {
-    const agents = host.openclawConfig?.agents;
-    const own = Array.isArray(agents?.list)
-      ? agents.list.find((a) => a?.id === ctx?.agentId)?.workspace
-      : undefined;
-    const dir = own ?? agents?.defaults?.workspace ?? path.join(stateDir, "workspace");
-    return path.resolve(
-      typeof dir === "string" && dir.startsWith("~/") ? path.join(home, dir.slice(2)) : dir,
-    );
+    const cfg = host.openclawConfig ?? {};
+    const id =
+      typeof ctx?.agentId === "string" && ctx.agentId.trim() !== "" ? ctx.agentId : defaultAgentId(cfg);
+    const resolver = host.resolveAgentWorkspaceDir;
+    const configured =
+      typeof resolver === "function"
+        ? path.resolve(String(resolver(cfg, id, env)))
+        : agentWorkspace(cfg, id, env);
+    const given = ctx?.workspaceDir;
+    if (given === undefined || given === null || given === "") return configured;
+    const named = typeof given === "string" ? path.resolve(given) : undefined;
+    if (named === undefined || (named !== configured && realPathOf(named) !== realPathOf(configured)))
+      throw new Error(
+        `OpenClaw names the workspace ${JSON.stringify(given)} for agent ${JSON.stringify(id)}, but its config gives ${configured}: the gate does not guess which one the tool uses (fix: make agents.list[].workspace or agents.defaults.workspace name the folder the agent runs in)`,
+      );
+    return named;
   }
 
   /** The job id serve gives the checked command; throws (so the call is blocked) on any failure. */
@@ -831,16 +852,20 @@ function realPathOf(file, depth = 0) {
 }
 
 /**
- * Every workspace OpenClaw may give an agent (agents.list[].workspace, agents.defaults.workspace,
- * $OPENCLAW_STATE_DIR/workspace), `~` expanded, through symlinks.
+ * Every workspace OpenClaw may give an agent (openclaw-workspaces.mjs: configured ones, the env's
+ * defaults, `<defaults>/<id>`, `$STATE/workspace-<id>`, profiles) and, when the plugin API gives
+ * OpenClaw's own resolver, its answer for each listed agent and the default one; through symlinks.
  */
-function allWorkspaces(openclawConfig, home, stateDir) {
-  const agents = openclawConfig?.agents;
-  const dirs = [agents?.defaults?.workspace, path.join(stateDir, "workspace")];
-  if (Array.isArray(agents?.list)) for (const a of agents.list) dirs.push(a?.workspace);
-  return dirs
-    .filter((d) => typeof d === "string" && d !== "")
-    .map((d) => realPathOf(path.resolve(d.startsWith("~/") ? path.join(home, d.slice(2)) : d)));
+function allWorkspaces(host, env) {
+  const cfg = host.openclawConfig ?? {};
+  const dirs = possibleWorkspaces(cfg, env);
+  if (typeof host.resolveAgentWorkspaceDir === "function") {
+    const ids = new Set([defaultAgentId(cfg), "main"]);
+    if (Array.isArray(cfg.agents?.list))
+      for (const a of cfg.agents.list) if (typeof a?.id === "string") ids.add(a.id);
+    for (const id of ids) dirs.push(path.resolve(String(host.resolveAgentWorkspaceDir(cfg, id, env))));
+  }
+  return [...new Set(dirs.map((d) => realPathOf(d)))];
 }
 
 /**
@@ -850,7 +875,7 @@ function allWorkspaces(openclawConfig, home, stateDir) {
  * (OpenClaw skips a plugin it cannot load). The plugin refuses to start there (every call is
  * then blocked) rather than guard from a folder the guarded agent can change.
  */
-function refuseOwnFilesInWorkspace({ lib, host, home, stateDir, policyRef, auditFile }) {
+function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile }) {
   const own = [];
   if (typeof host.pluginDir === "string")
     own.push(["the skillwall checkout", path.resolve(host.pluginDir, "../..")]);
@@ -858,7 +883,7 @@ function refuseOwnFilesInWorkspace({ lib, host, home, stateDir, policyRef, audit
   const policyFile = policyFileOf(lib, policyRef);
   if (policyFile !== undefined) own.push(["the policy file", policyFile]);
   own.push(["the audit log", auditFile]);
-  refuseInWorkspaces(allWorkspaces(host.openclawConfig, home, stateDir), own);
+  refuseInWorkspaces(allWorkspaces(host, env), own);
 }
 
 /** The file the library loads for policy `ref` when it is not a shipped policy, else undefined. */

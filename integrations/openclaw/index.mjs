@@ -52,6 +52,8 @@ export default definePluginEntry({
           env: process.env,
           logger: api.logger,
           pluginDir: api.rootDir,
+          // OpenClaw's own workspace resolver, so the gate judges the folder the tools work in.
+          resolveAgentWorkspaceDir: api.runtime?.agent?.resolveAgentWorkspaceDir,
         });
       } catch (err) {
         // Invalid config, or skillwall's own files where the agent can change them: every call is refused.
