@@ -70,9 +70,9 @@ describe("an operator path with a symlink planted in a writable folder", () => {
     fs.mkdirSync(parent, { mode: 0o755 });
     fs.chownSync(parent, 1000, 1000);
     fs.symlinkSync(victim, path.join(parent, "agent"));
-    await expect(prepareAgentHome({ agentHome: path.join(parent, "agent"), owner })).rejects.toThrow(
-      /agent is a symbolic link .*owned by uid 1000/,
-    );
+    await expect(
+      prepareAgentHome({ agentHome: path.join(parent, "agent"), owner: { uid: 1000, gid: 1000 } }),
+    ).rejects.toThrow(/agent is a symbolic link .*owned by uid 1000/);
     expect(uids()).toEqual([0, 0, 0]);
   });
 
