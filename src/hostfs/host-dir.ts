@@ -595,7 +595,7 @@ export async function withSubdir<T>(
 
 /**
  * Reads one regular file the operator named by path (a local skill source, which may well sit in
- * an agent home): its directory is resolved once, the file itself is opened O_NOFOLLOW and
+ * an agent home): its directory is opened component by component (HostDir.open), the file itself is opened O_NOFOLLOW and
  * O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most maxBytes.
  */
 export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
