@@ -595,8 +595,9 @@ export async function withSubdir<T>(
 
 /**
  * Reads one regular file the operator named by path (a local skill source, which may well sit in
- * an agent home): its directory is opened component by component (HostDir.open), the file itself is opened O_NOFOLLOW and
- * O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most maxBytes.
+ * an agent home): its directory is opened component by component (HostDir.open), the file
+ * itself O_NOFOLLOW and O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most
+ * maxBytes.
  */
 export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
   const bytes = await withHostDir(path.dirname(absPath), {}, (dir) =>
