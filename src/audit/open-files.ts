@@ -3,7 +3,7 @@
 // hold one (the chain is a plain hash chain: whoever can write the file can rewrite it whole).
 // Kept apart from log.ts so the workspace code can ask without loading pino.
 
-import path from "node:path";
+import { isWithin, type DirIdentity } from "../hostfs/ancestry.js";
 
 const dirs = new Map<string, number>();
 
@@ -19,14 +19,12 @@ export function unregisterAuditDir(realDir: string): void {
 }
 
 /**
- * The first open audit log directory inside `tree` (both real paths), or undefined. A tree inside
- * the log's directory is fine: a container sees only the tree, never the log beside it.
+ * The first open audit log directory inside `tree` (an open directory's identity), or undefined.
+ * Compared by dev+ino along each log directory's parent chain, never by name: a "..name" folder
+ * and a bind-mount alias of the tree are caught. A tree inside the log's directory is fine: a
+ * container sees only the tree, never the log beside it.
  */
-export function auditDirOverlapping(tree: string): string | undefined {
-  const inside = (child: string, parent: string): boolean => {
-    const rel = path.relative(parent, child);
-    return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
-  };
-  for (const dir of dirs.keys()) if (inside(dir, tree)) return dir;
+export function auditDirOverlapping(tree: DirIdentity): string | undefined {
+  for (const dir of dirs.keys()) if (isWithin(dir, tree)) return dir;
   return undefined;
 }

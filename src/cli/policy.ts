@@ -106,7 +106,7 @@ async function suggestCommand(
   const yaml = `${header.join("\n")}\n${stringify(s.document, { lineWidth: 0 })}`;
   if (opts.output !== undefined) {
     const file = path.resolve(io.cwd, opts.output);
-    await writeNamedFile(file, yaml);
+    await writeNamedFile(opts.output, yaml, io.cwd);
     // The written file must load (schema, extends, examples): a broken suggestion is an error.
     await loadPolicy(file, { cwd: io.cwd });
     io.stderr.write(`wrote ${opts.output}: ${s.granted.length} step(s) granted, ${s.skipped.length} not\n`);

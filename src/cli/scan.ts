@@ -1,6 +1,5 @@
 // skillwall scan PATH|URL|- ... : judge every step against a policy, report, exit 0/1/2.
 
-import path from "node:path";
 import { writeNamedFile } from "../hostfs/host-dir.js";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Severity, SkillResult } from "../model.js";
@@ -62,7 +61,7 @@ async function runScan(inputs: string[], opts: ScanCliOptions, ctx: CliContext):
     { policy: { name: policy.name, hash: policy.hash } },
     { color: opts.output === undefined && useColor(io), baseDir: io.cwd, verbose: opts.verbose === true },
   );
-  if (opts.output !== undefined) await writeNamedFile(path.resolve(io.cwd, opts.output), report);
+  if (opts.output !== undefined) await writeNamedFile(opts.output, report, io.cwd);
   else io.stdout.write(report);
   for (const e of outcome.errors) io.stderr.write(`skillwall: ${e.source}: ${e.message}\n`);
 

@@ -23,6 +23,7 @@ import { constants, promises as fs, type Stats } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
+import { limits } from "../limits.js";
 
 /** Linux O_PATH (not exported by node:fs). */
 const O_PATH = 0o10000000;
@@ -84,6 +85,27 @@ export function splitRel(rel: string): string[] {
 
 const code = (err: unknown): string | undefined => (err as NodeJS.ErrnoException | undefined)?.code;
 
+async function lstatOrUndefined(at: string): Promise<Stats | undefined> {
+  try {
+    return await fs.lstat(at);
+  } catch (err) {
+    if (code(err) === "ENOENT") return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Why a symlink in a directory with this stat may have been planted by someone else, or
+ * undefined: only root and this process's user may own it, and nobody else may write it.
+ */
+function unsafeForLinks(st: Stats): string | undefined {
+  const me = process.geteuid?.() ?? 0;
+  if (st.uid !== 0 && st.uid !== me) return `is owned by uid ${st.uid}`;
+  if ((st.mode & 0o002) !== 0) return "every user can write";
+  if ((st.mode & 0o020) !== 0) return `group ${st.gid} can write`;
+  return undefined;
+}
+
 function sameInode(a: Stats, b: Stats): boolean {
   return a.dev === b.dev && a.ino === b.ino;
 }
@@ -124,8 +146,13 @@ export class HostDir {
   }
 
   /**
-   * Opens the root of a tree. Its own path is the operator's (given on the command line), so
-   * it is resolved once here; its last component must not be a symlink.
+   * Opens the root of a tree by the operator's path, one component at a time from "/" (each
+   * O_DIRECTORY|O_NOFOLLOW, relative to the directory before it), so nothing is looked up twice
+   * and no name can be swapped between a check and the open. A symlink on the way is followed
+   * only when the directory holding it is a safe path (owned by root or by this user and not
+   * group- or world-writable: sudo's and sshd's rule), so nobody but root could have planted it
+   * (/var/run -> /run works); anywhere else it is refused with the component named. With
+   * `create`, missing components are made (mkdir in the open parent, then opened O_NOFOLLOW).
    */
   static async open(absPath: string, opts: { create?: boolean; mode?: number } = {}): Promise<HostDir> {
     if (process.platform !== "linux") {
@@ -136,21 +163,81 @@ export class HostDir {
     }
     if (!path.isAbsolute(absPath))
       throw new HostFsError(`${absPath} is not absolute`, "give an absolute path");
-    if (opts.create) await fs.mkdir(absPath, { recursive: true, mode: opts.mode ?? 0o755 });
-    let handle: FileHandle;
+    const todo = path.resolve(absPath).split("/").reverse();
+    const walked: string[] = [];
+    const shown = (): string => `/${walked.join("/")}`;
+    let hops = 0;
+    let current = await fs.open("/", dirFlags);
     try {
-      handle = await fs.open(await fs.realpath(absPath), dirFlags);
-    } catch (err) {
-      if (code(err) === "ENOTDIR" || code(err) === "ELOOP") {
-        throw new HostFsError(
-          `${absPath} is not a plain directory (a symlink or a file)`,
-          `remove ${absPath}`,
-          err,
-        );
+      while (todo.length > 0) {
+        const seg = todo.pop() as string;
+        if (seg === "" || seg === ".") continue;
+        if (seg === "..") {
+          // A ".." from a followed link's target: the real parent of the directory held.
+          const up = await fs.open(`/proc/self/fd/${current.fd}/..`, dirFlags);
+          await current.close();
+          current = up;
+          walked.pop();
+          continue;
+        }
+        const at = `/proc/self/fd/${current.fd}/${checkName(seg)}`;
+        const here = path.posix.join(shown(), seg);
+        let st = await lstatOrUndefined(at);
+        if (st === undefined && opts.create) {
+          await fs.mkdir(at, { mode: opts.mode ?? 0o755 }).catch((err: unknown) => {
+            if (code(err) !== "EEXIST") throw err;
+          });
+          st = await lstatOrUndefined(at);
+        }
+        if (st === undefined) {
+          throw new HostFsError(
+            `${here} does not exist`,
+            `create the folder first (mkdir -p ${here}) or check the path`,
+          );
+        }
+        if (st.isSymbolicLink()) {
+          const why = unsafeForLinks(await current.stat());
+          const target = await fs.readlink(at);
+          if (why !== undefined) {
+            throw new HostFsError(
+              `${here} is a symbolic link (to ${target}) in ${shown()}, a folder that ${why}: someone other than root may have planted it`,
+              "name the real folder instead (its resolved path), after checking it is the one you mean",
+            );
+          }
+          if (++hops > limits.maxSymlinkHops) {
+            throw new HostFsError(`too many symbolic links in ${absPath}`, "name the real folder instead");
+          }
+          if (target.startsWith("/")) {
+            const top = await fs.open("/", dirFlags);
+            await current.close();
+            current = top;
+            walked.length = 0;
+          }
+          todo.push(...target.split("/").reverse());
+          continue;
+        }
+        let next: FileHandle;
+        try {
+          next = await fs.open(at, dirFlags);
+        } catch (err) {
+          if (code(err) === "ENOTDIR" || code(err) === "ELOOP") {
+            throw new HostFsError(
+              `${here} is not a plain directory (a symlink or a file)`,
+              `name a folder (or remove ${here})`,
+              err,
+            );
+          }
+          throw err;
+        }
+        await current.close();
+        current = next;
+        walked.push(seg);
       }
+    } catch (err) {
+      await current.close();
       throw err;
     }
-    return new HostDir(handle, absPath, await handle.stat());
+    return new HostDir(current, absPath, await current.stat());
   }
 
   /** The magic link of this directory's descriptor. */
@@ -508,8 +595,9 @@ export async function withSubdir<T>(
 
 /**
  * Reads one regular file the operator named by path (a local skill source, which may well sit in
- * an agent home): its directory is resolved once, the file itself is opened O_NOFOLLOW and
- * O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most maxBytes.
+ * an agent home): its directory is opened component by component (HostDir.open), the file
+ * itself O_NOFOLLOW and O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most
+ * maxBytes.
  */
 export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
   const bytes = await withHostDir(path.dirname(absPath), {}, (dir) =>
@@ -520,10 +608,33 @@ export async function readNamedFile(absPath: string, maxBytes: number): Promise<
 }
 
 /**
- * Writes a file the operator named by path (a report, a suggested policy) that may well sit in a
- * directory someone else writes: its directory is resolved once, and the file is an O_EXCL temp
- * renamed over the name, so a symlink or FIFO planted there is replaced, never written through.
+ * Writes a file the operator named (a report, a suggested policy; relative names from `cwd`)
+ * that may well sit in a directory someone else writes: its directory is opened component by
+ * component (HostDir.open: a symlink planted on the way is refused), and the file is an O_EXCL
+ * temp renamed over the name, so a symlink or FIFO planted there is replaced, never written
+ * through. A name that can only mean a folder ("out/", ".", "/") is refused before anything.
  */
-export async function writeNamedFile(absPath: string, data: string | Uint8Array): Promise<void> {
-  await withHostDir(path.dirname(absPath), {}, (dir) => dir.writeFile(path.basename(absPath), data));
+export async function writeNamedFile(
+  name: string,
+  data: string | Uint8Array,
+  cwd: string = process.cwd(),
+): Promise<void> {
+  const last = name.split("/").pop() ?? "";
+  if (last === "" || last === "." || last === "..") {
+    throw new HostFsError(
+      `${name} names a folder, not a file`,
+      `name a file, e.g. ${path.posix.join(name, "report.txt")}`,
+    );
+  }
+  const absPath = path.resolve(cwd, name);
+  await withHostDir(path.dirname(absPath), {}, async (dir) => {
+    const st = await dir.entry(path.basename(absPath));
+    if (st?.isDirectory()) {
+      throw new HostFsError(
+        `${absPath} is a folder, not a file`,
+        `name a file, e.g. ${path.join(absPath, "report.txt")}`,
+      );
+    }
+    await dir.writeFile(path.basename(absPath), data);
+  });
 }

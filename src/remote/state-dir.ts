@@ -9,6 +9,7 @@ import { SkillwallError } from "../errors.js";
 import { publishLifecycle } from "../events.js";
 import { HostDir, HostFsError, withHostDir } from "../hostfs/host-dir.js";
 import { removeTree } from "../hostfs/walk.js";
+import { identityOf, isWithin } from "../hostfs/ancestry.js";
 import { hostfsLimits } from "../limits.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { putBlobFrom } from "./blobs.js";
@@ -27,7 +28,8 @@ function refuse(message: string, fix: string, cause?: unknown): never {
 
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  // "..name" is a folder inside; only ".." itself or "../…" leaves.
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** Why the container user could change `st`'s entries, or undefined. `self`: the state dir itself. */
@@ -45,7 +47,15 @@ function writableBy(st: Stats, user: { uid: number; gid: number }, self: boolean
 export async function checkStateDirSafe(dir: string, home: string, user = containerUser()): Promise<void> {
   const realDir = await fs.realpath(dir);
   const realHome = await fs.realpath(home).catch(() => path.resolve(home));
-  if (isInside(realDir, realHome) || isInside(realHome, realDir)) {
+  // By name and by identity (dev+ino up the parent chain: a bind-mount alias of the home).
+  const homeId = identityOf(realHome);
+  const dirId = identityOf(realDir);
+  if (
+    isInside(realDir, realHome) ||
+    isInside(realHome, realDir) ||
+    (homeId !== undefined && isWithin(realDir, homeId)) ||
+    (dirId !== undefined && homeId !== undefined && isWithin(realHome, dirId))
+  ) {
     refuse(
       `the state directory ${realDir} and the agent home ${realHome} overlap: a step or wrapped agent could rewrite the lockfile and approvals`,
       "pass --state-dir DIR outside the agent home (default: /var/lib/skillwall/homes/… as root)",

@@ -78,11 +78,11 @@ function refuse(message: string, fix: string): never {
  * when it holds this process's audit log (or lies inside its directory): the sandbox could
  * rewrite the log, and a hash chain without a key cannot show that.
  */
-function refuseAuditInside(tree: string): void {
+function refuseAuditInside(tree: HostDir): void {
   const dir = auditDirOverlapping(tree);
   if (dir !== undefined) {
     refuse(
-      `the audit log directory ${dir} is inside ${tree}, which the sandbox can write: it could rewrite the audit log`,
+      `the audit log directory ${dir} is inside ${tree.where}, which the sandbox can write: it could rewrite the audit log`,
       "pass --audit-log FILE outside the agent home (or set XDG_DATA_HOME), or choose another --agent-home",
     );
   }
@@ -90,7 +90,8 @@ function refuseAuditInside(tree: string): void {
 
 function isInside(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  // "..name" is a folder inside; only ".." itself or "../…" leaves.
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** Create (if needed) and check the skill's workspace; returns where it is on both sides. */
@@ -113,8 +114,6 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
   }
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
-    // Everything from the first component down is created, chowned (as root) and mounted.
-    refuseAuditInside(path.join(home, rel.split("/")[0] ?? ""));
     // Walk down component by component through directory descriptors (O_NOFOLLOW each), so
     // no symlink on the way can redirect the mount or the chown.
     // Each component's descriptor is kept: they are chowned only after the whole tree passed
@@ -129,6 +128,8 @@ export async function prepareWorkspace(opts: WorkspaceOptions): Promise<Workspac
         });
         chain.push(dir);
         dir = next;
+        // Everything from the first component down is created, chowned (as root) and mounted.
+        if (chain.length === 1) refuseAuditInside(dir);
       }
       const hostDir = await dir.realPath();
       if (!isInside(hostDir, home))
@@ -155,7 +156,7 @@ export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): 
   const blocked = (opts.blockedPaths ?? []).map((g) => normaliseGlob(g, containerHome, containerHome));
   return withHostDir(path.resolve(opts.agentHome), { create: true, mode: 0o755 }, async (homeDir) => {
     const home = await homeDir.realPath();
-    refuseAuditInside(home);
+    refuseAuditInside(homeDir);
     // Everything is checked before anything is chowned: a refused home (a blocked path in it)
     // must not be left owned by the container user. The second pass checks again as it chowns.
     if (opts.owner) await checkTree(homeDir, containerHome, blocked, undefined);

@@ -13,6 +13,7 @@ const allowed: Record<string, string> = {
   "src/hostfs/walk.ts": "the module itself (imports the Stats type only)",
   "src/hostfs/physical-path.ts": "the module itself: lstat and readlink only, nothing opened",
   "src/hostfs/link-census.ts": "the module itself: lstat and readdir only, nothing opened",
+  "src/hostfs/ancestry.ts": "the module itself: stat of a directory's parent chain, nothing opened",
   "src/hostfs/archive-file.ts": "the module itself: opens an archive O_NOFOLLOW, checked by its handle",
   "src/remote/atomic-file.ts":
     "writes the lockfile and heartbeat state in the home's state directory (outside the home)",

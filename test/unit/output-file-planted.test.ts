@@ -45,4 +45,27 @@ describe.each(cases)("%s into a folder someone else writes", (_name, args) => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(fs.lstatSync(out).isFile()).toBe(true);
   });
+
+  it("refuses a folder on the way swapped for a symlink (F5): nothing written through it", async () => {
+    const pub = path.join(dir, "pub");
+    fs.mkdirSync(pub);
+    fs.chmodSync(pub, 0o1777);
+    const target = path.join(dir, "target");
+    fs.mkdirSync(target);
+    fs.symlinkSync(target, path.join(pub, "etclink"));
+    const r = await runCli(args(path.join(pub, "etclink", "out.txt")));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/etclink is a symbolic link .*\n\s+fix: name the real folder/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.readdirSync(target)).toEqual([]);
+  });
+
+  it("says a folder name is not a file name, and names a missing folder with the fix", async () => {
+    const dot = await runCli(args("."), { cwd: dir });
+    expect(dot.code).toBe(2);
+    expect(dot.stderr).toMatch(/\. names a folder, not a file\n\s+fix: name a file/);
+    const missing = await runCli(args(path.join(dir, "nope", "out.txt")));
+    expect(missing.stderr).toMatch(/nope does not exist\n\s+fix: create the folder first \(mkdir -p /);
+    expect(missing.stderr).not.toMatch(/ENOENT/);
+  });
 });
