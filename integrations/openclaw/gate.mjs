@@ -823,7 +823,8 @@ function sharedAudit(lib, file) {
 /** Whether `file` is `dir` or below it. */
 function isInside(dir, file) {
   const rel = path.relative(dir, file);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  // "..sw" is a child named "..sw"; only ".." itself or "../…" leaves `dir`.
+  return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */

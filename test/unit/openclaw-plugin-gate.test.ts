@@ -159,6 +159,8 @@ describe("OpenClaw plugin gate", () => {
     // A policy file in another agent's workspace, the audit log in the workspace.
     expect(() => make({ policy: path.join(other, "policy.yaml") })).toThrow(/the policy file .* is inside/);
     expect(() => make({ auditLog: path.join(ws, "audit.jsonl") })).toThrow(/the audit log .* is inside/);
+    // A folder whose name starts with two dots is still inside ("..sw" is not "../sw").
+    expect(() => make({ auditLog: path.join(ws, "..sw/audit.jsonl") })).toThrow(/the audit log .* is inside/);
     // Through a symlink too.
     symlinkSync(ws, path.join(root, "ws-link"));
     expect(() => make({}, path.join(root, "ws-link/skillwall/integrations/openclaw"))).toThrow(/inside/);
