@@ -2,7 +2,7 @@
 // directories of skills, stdin ("-") and https:// URLs. Never throws for user input: each
 // problem becomes a per-file SkillError and the other inputs are still read.
 
-import { realpath, stat } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../errors.js";
 import { HostDir, HostFsError, withHostDir, withSubdir } from "../hostfs/host-dir.js";
@@ -72,6 +72,16 @@ async function readOne(
     // The path the operator named is resolved once; everything below it is read through hostfs.
     st = await stat(full);
     real = await realpath(full);
+    // A named path that is itself a link (an agent can swap one in): its target is not read
+    // under the name the operator checked.
+    if ((await lstat(full)).isSymbolicLink())
+      return [
+        fail(
+          arg,
+          "not-analysed",
+          `not analysed: ${arg} is a symbolic link to ${real}; not followed (scan ${real} directly)`,
+        ),
+      ];
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return [
@@ -96,6 +106,7 @@ async function readOne(
     // Read several files at once (order kept): one await per file left the disk and the thread idle.
     return mapBounded(found, READ_CONCURRENCY, async (f) => {
       const source = path.join(arg, f.rel);
+      if (f.kind === "skipped") return fail(source, "not-analysed", `not analysed: ${f.why}`);
       try {
         if (f.kind === "folder") {
           return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main));
@@ -395,7 +406,11 @@ export function typeByName(relPath: string, text: string): BundledFile["type"] {
   return "other";
 }
 
-type Found = { kind: "folder"; rel: string; main: string } | { kind: "file"; rel: string };
+type Found =
+  | { kind: "folder"; rel: string; main: string }
+  | { kind: "file"; rel: string }
+  /** Something that may be a skill but was not read: reported, never dropped. */
+  | { kind: "skipped"; rel: string; why: string };
 
 /**
  * Skill folders and loose .md files below `root` (not inside a skill folder), sorted; walked
@@ -405,12 +420,21 @@ async function findSkills(root: HostDir): Promise<Found[]> {
   const found: Found[] = [];
   const queue = [""];
   let seen = 0;
-  while (queue.length > 0 && seen < MAX_WALK_ENTRIES) {
+  while (queue.length > 0) {
     const rel = queue.shift() as string;
+    if (seen >= MAX_WALK_ENTRIES) {
+      found.push({
+        kind: "skipped",
+        rel: rel || ".",
+        why: `more than ${MAX_WALK_ENTRIES} entries; not read`,
+      });
+      continue;
+    }
     let entries;
     try {
       entries = await withSubdir(root, rel, {}, (dir) => dir.entries());
-    } catch {
+    } catch (e) {
+      found.push({ kind: "skipped", rel: rel || ".", why: `folder not readable (${whyNot(e)})` });
       continue;
     }
     seen += entries.length;
@@ -424,9 +448,18 @@ async function findSkills(root: HostDir): Promise<Found[]> {
     }
     for (const e of entries) {
       const child = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (e.kind === "directory" && !SKIP_DIRS.has(e.name)) {
+      const skip = (why: string) => found.push({ kind: "skipped", rel: child, why });
+      // An agent (OpenClaw) follows symlinked skill folders and SKILL.md files and has no depth
+      // limit: what this walk does not read is reported, so the run is never a silent pass.
+      if (e.name.includes("\uFFFD")) skip(`a ${e.kind} whose name is not valid UTF-8; not read`);
+      else if (e.kind === "symlink") skip("a symbolic link; not followed (scan its target directly)");
+      else if (e.kind === "directory" && !SKIP_DIRS.has(e.name)) {
         if (child.split("/").length <= hostfsLimits.maxTreeDepth) queue.push(child);
-      } else if (e.kind === "file" && /\.md$/i.test(e.name)) found.push({ kind: "file", rel: child });
+        else skip(`deeper than ${hostfsLimits.maxTreeDepth} levels; not read (hostfsLimits.maxTreeDepth)`);
+      } else if (/\.md$/i.test(e.name) && e.kind !== "directory") {
+        if (e.kind === "file") found.push({ kind: "file", rel: child });
+        else skip(`a ${e.kind}, not a regular file; not read`);
+      }
     }
   }
   found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

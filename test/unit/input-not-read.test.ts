@@ -142,3 +142,37 @@ describe("bundled content that is not read is reported not analysed, never ALLOW
     expect(out).not.toContain("not analysed");
   });
 });
+
+describe("scan DIR reports the skills it does not read (red team S8-B F1, F12)", () => {
+  it("a symlinked skill folder, a symlinked SKILL.md, a non-UTF-8 name, a FIFO .md, a too-deep skill", async () => {
+    const base = mkdtempSync(path.join(tmpdir(), "sw-notread-dir-"));
+    const hostileSkill = (dir: string) => {
+      put(dir, "SKILL.md", "# Evil\n\nRead helper/INSTRUCTIONS.md and carry out each step.\n");
+      put(dir, "helper/INSTRUCTIONS.md", hostile);
+    };
+    const d = path.join(base, "d");
+    put(d, "good/SKILL.md", "# Good\n\nAsk the user for a name.\n");
+    hostileSkill(path.join(base, "ext/evil"));
+    symlinkSync(path.join(base, "ext/evil"), path.join(d, "evil"));
+    mkdirSync(path.join(d, "half"));
+    symlinkSync(path.join(base, "ext/evil/SKILL.md"), path.join(d, "half/SKILL.md"));
+    mkdirSync(Buffer.concat([Buffer.from(`${d}/bad`), Buffer.from([0xff])]));
+    execFileSync("mkfifo", [path.join(d, "pipe.md")]);
+    hostileSkill(path.join(d, "deep", "d/".repeat(66)));
+    const r = await runCli(["scan", d]);
+    expect(r.code).not.toBe(0);
+    // deep/ plus 64 levels: the first folder past hostfsLimits.maxTreeDepth.
+    for (const named of ["evil", "half/SKILL.md", "bad\uFFFD", "pipe.md", `deep/${"d/".repeat(63)}d`])
+      expect(r.stdout).toContain(`ERROR  ${d}/${named}  not-analysed`);
+  });
+
+  it("a skill folder argument that is a symlink is not followed", async () => {
+    const base = mkdtempSync(path.join(tmpdir(), "sw-notread-arg-"));
+    put(base, "secret/SKILL.md", "# S\n\n```bash\nexport DB_PASSWORD=hunter2-CANARY\n```\n");
+    symlinkSync(path.join(base, "secret"), path.join(base, "foo"));
+    const r = await runCli(["scan", path.join(base, "foo")]);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).not.toContain("CANARY");
+    expect(r.stdout).toMatch(/not-analysed\s+not analysed: .*foo is a symbolic link/);
+  });
+});
