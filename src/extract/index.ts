@@ -51,6 +51,8 @@ export interface ExtractInput {
   bundled?: BundledFile[];
   /** Problems found while reading the input (symlinks skipped, unreadable bundled files). */
   warnings?: string[];
+  /** Bundled entries the reader did not read: each becomes a "not analysed" record. */
+  notRead?: { path: string; why: string }[];
   /** "shell": the file is a script given directly (one step); markdown when absent. */
   fileType?: "markdown" | "shell";
 }
@@ -168,6 +170,7 @@ class Extractor {
       this.bundledScript(file);
       this.bundledMarkdown(file);
     }
+    for (const n of input.notRead ?? []) this.unanalysed.push({ file: n.path, line: 1, why: n.why });
     if (this.steps.length === 0 && input.fileType !== undefined && !/\.(?:md|markdown)$/i.test(input.file))
       this.unanalysed.push({
         file: input.file,
@@ -839,9 +842,14 @@ class Extractor {
     }
     if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
     if (file.text === undefined) {
-      this.warnings.push(
-        `${file.path}: shell script not read (${file.type === "binary" ? "binary" : "too large or not UTF-8"}); not judged`,
-      );
+      // A script the agent may be told to run: not judged, so never `allow`. (Binary or
+      // undecodable ones arrive in input.notRead from the reader.)
+      if (file.type === "shell")
+        this.unanalysed.push({
+          file: file.path,
+          line: 1,
+          why: "shell script not read (too large); not judged",
+        });
       return;
     }
     this.addStep("bundled-script", [{ text: file.text, pos: { line: 1, column: 1, offset: 0 } }], {

@@ -152,6 +152,20 @@ function decisionFor(name: string, results: SkillResult[], policy: Policy): Inst
         blockers.push(`${f.severity} finding ${f.id} at ${f.file}:${f.line}`);
       else if (f.severity === "medium") reviews.push(`finding ${f.id} at ${f.file}:${f.line}`);
     }
+    // Fail closed: text that was not analysed (a bundled file not read, a line not judged) is
+    // never an `allow`.
+    for (const u of r.model.unanalysed ?? []) {
+      findings.push({
+        ruleId: "coverage.unanalysed",
+        severity: "warn",
+        message: clip(`not analysed: ${u.why}`),
+        file: u.file,
+        line: u.line,
+      });
+      reviews.push(`${u.file}:${u.line} not analysed (${u.why})`);
+    }
+    if (r.verdict !== "allow" && blockers.length === 0 && reviews.length === 0)
+      reviews.push(`${r.file} is ${r.verdict === "deny" ? "denied" : "to review"} by policy ${policy.name}`);
     // OpenClaw still reads such frontmatter (a line parser on YAML errors, bare CR as newline) and
     // may find install specs skillwall never judged: refused, not merely flagged.
     if (r.model.frontmatter?.errors.length)

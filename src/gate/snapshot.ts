@@ -54,6 +54,11 @@ async function copyDir(root: string, rel: string, snap: Snapshot, depth: number)
   const entries = await fs.readdir(abs, { withFileTypes: true });
   for (const e of entries) {
     const childRel = rel === "" ? e.name : `${rel}/${e.name}`;
+    // readdir decodes a name that is not UTF-8 to U+FFFD: it could not be opened, so it is refused.
+    if (e.name.includes("\uFFFD"))
+      throw new SnapshotRefusal("snapshot-name", `${childRel}: the name is not valid UTF-8`, {
+        fix: "rename it to a UTF-8 name",
+      });
     if (e.isDirectory()) {
       await fs.mkdir(path.join(snap.dir, childRel), { mode: 0o700 });
       await copyDir(root, childRel, snap, depth + 1);

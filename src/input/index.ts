@@ -2,7 +2,7 @@
 // directories of skills, stdin ("-") and https:// URLs. Never throws for user input: each
 // problem becomes a per-file SkillError and the other inputs are still read.
 
-import { realpath, stat } from "node:fs/promises";
+import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../errors.js";
 import { HostDir, HostFsError, withHostDir, withSubdir } from "../hostfs/host-dir.js";
@@ -16,10 +16,18 @@ export interface SkillInput {
   file: string;
   text: string;
   bundled: BundledFile[];
-  /** Problems found while reading (symlinks skipped, bundled files not read). */
+  /** Problems found while reading that leave nothing unjudged. */
   warnings: string[];
+  /** Bundled entries that were not read (links, special files, caps, skipped folders): never `allow`. */
+  notRead?: NotRead[];
   /** What the main file is: "shell" for a script given directly; markdown when absent. */
   fileType?: "markdown" | "shell";
+}
+
+/** A path in a skill folder whose content was not analysed, and why. */
+export interface NotRead {
+  path: string;
+  why: string;
 }
 
 export type InputResult = { ok: true; input: SkillInput } | { ok: false; error: SkillError };
@@ -64,6 +72,16 @@ async function readOne(
     // The path the operator named is resolved once; everything below it is read through hostfs.
     st = await stat(full);
     real = await realpath(full);
+    // A named path that is itself a link (an agent can swap one in): its target is not read
+    // under the name the operator checked.
+    if ((await lstat(full)).isSymbolicLink())
+      return [
+        fail(
+          arg,
+          "not-analysed",
+          `not analysed: ${arg} is a symbolic link to ${real}; not followed (scan ${real} directly)`,
+        ),
+      ];
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     return [
@@ -88,6 +106,7 @@ async function readOne(
     // Read several files at once (order kept): one await per file left the disk and the thread idle.
     return mapBounded(found, READ_CONCURRENCY, async (f) => {
       const source = path.join(arg, f.rel);
+      if (f.kind === "skipped") return fail(source, "not-analysed", `not analysed: ${f.why}`);
       try {
         if (f.kind === "folder") {
           return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main));
@@ -222,9 +241,10 @@ async function skillFile(dir: HostDir): Promise<string | undefined> {
 async function readSkillFolder(source: string, dir: HostDir, main: string): Promise<InputResult> {
   const read = await readMarkdownFile(source, dir, main, main);
   if (!read.ok) return read;
-  const { bundled, warnings } = await readBundled(dir, main);
+  const { bundled, warnings, notRead } = await readBundled(dir, main);
   read.input.bundled = bundled;
   read.input.warnings = warnings;
+  if (notRead.length > 0) read.input.notRead = notRead;
   return read;
 }
 
@@ -236,9 +256,11 @@ async function readSkillFolder(source: string, dir: HostDir, main: string): Prom
 async function readBundled(
   root: HostDir,
   main: string,
-): Promise<{ bundled: BundledFile[]; warnings: string[] }> {
+): Promise<{ bundled: BundledFile[]; warnings: string[]; notRead: NotRead[] }> {
   const bundled: BundledFile[] = [];
   const warnings: string[] = [];
+  // Fail closed: whatever the walk does not read is listed, so the skill is never `allow`.
+  const notRead: NotRead[] = [];
   const queue = [""];
   let capped = false;
   let seen = 0;
@@ -249,19 +271,22 @@ async function readBundled(
     try {
       dir = await root.dirPath(rel);
     } catch (e) {
-      warnings.push(`${rel || "."}: directory not readable (${whyNot(e)})`);
+      notRead.push({ path: `${rel || "."}/`, why: `folder not readable (${whyNot(e)})` });
       continue;
     }
     try {
       try {
         entries = await dir.entries();
       } catch (e) {
-        warnings.push(`${rel || "."}: directory not readable (${whyNot(e)})`);
+        notRead.push({ path: `${rel || "."}/`, why: `folder not readable (${whyNot(e)})` });
         continue;
       }
       seen += entries.length;
       if (seen > MAX_WALK_ENTRIES) {
-        warnings.push(`more than ${MAX_WALK_ENTRIES} entries; the rest were not read`);
+        notRead.push({
+          path: `${rel || "."}/`,
+          why: `more than ${MAX_WALK_ENTRIES} entries in the skill; this folder and the rest were not read`,
+        });
         capped = true;
         break;
       }
@@ -269,34 +294,46 @@ async function readBundled(
       for (const entry of entries) {
         const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
         if (rel === "" && entry.name === main) continue;
+        // readdir decodes a name that is not UTF-8 to U+FFFD: opening that name would miss the file.
+        if (entry.name.includes("\uFFFD")) {
+          notRead.push({ path: relPath, why: `a ${entry.kind} whose name is not valid UTF-8; not read` });
+          continue;
+        }
         if (entry.kind === "symlink") {
-          warnings.push(`${relPath}: symbolic link not followed`);
+          notRead.push({ path: relPath, why: "a symbolic link; not followed" });
           continue;
         }
         if (entry.kind === "directory") {
-          if (SKIP_DIRS.has(entry.name)) continue;
-          if (relPath.split("/").length > hostfsLimits.maxTreeDepth) {
-            warnings.push(
-              `${relPath}: deeper than ${hostfsLimits.maxTreeDepth} levels; not read (hostfsLimits.maxTreeDepth)`,
-            );
+          if (SKIP_DIRS.has(entry.name)) {
+            // Skipped for speed, but an agent can still be told to read what is in there.
+            notRead.push({ path: `${relPath}/`, why: "folder not read (.git and node_modules are skipped)" });
+          } else if (relPath.split("/").length > hostfsLimits.maxTreeDepth) {
+            notRead.push({
+              path: `${relPath}/`,
+              why: `deeper than ${hostfsLimits.maxTreeDepth} levels; not read (hostfsLimits.maxTreeDepth)`,
+            });
           } else queue.push(relPath);
           continue;
         }
-        if (entry.kind !== "file") continue;
+        if (entry.kind !== "file") {
+          notRead.push({ path: relPath, why: `a ${entry.kind}, not a regular file; not read` });
+          continue;
+        }
         if (bundled.length >= limits.maxBundledFiles) {
-          warnings.push(
-            `more than ${limits.maxBundledFiles} bundled files; the rest were not read (limits.maxBundledFiles)`,
-          );
+          notRead.push({
+            path: relPath,
+            why: `more than ${limits.maxBundledFiles} bundled files; this file and the rest were not read (limits.maxBundledFiles)`,
+          });
           capped = true;
           break;
         }
-        bundled.push(await readBundledFile(dir, entry.name, relPath, warnings));
+        bundled.push(await readBundledFile(dir, entry.name, relPath, warnings, notRead));
       }
     } finally {
       await dir.close();
     }
   }
-  return { bundled, warnings };
+  return { bundled, warnings, notRead };
 }
 
 function whyNot(e: unknown): string {
@@ -309,6 +346,7 @@ async function readBundledFile(
   name: string,
   relPath: string,
   warnings: string[],
+  notRead: NotRead[],
 ): Promise<BundledFile> {
   let data: Buffer | undefined;
   let size = 0;
@@ -325,14 +363,23 @@ async function readBundledFile(
     data = await dir.readFile(name, limits.maxFileBytes);
     if (data === undefined) throw Object.assign(new Error("removed while reading"), { code: "ENOENT" });
   } catch (e) {
-    warnings.push(`${relPath}: not readable (${whyNot(e)})`);
+    notRead.push({ path: relPath, why: `not readable (${whyNot(e)})` });
     return { path: relPath, size, type: "other", sha256: "" };
   }
   const digest = sha256(data);
-  if (isBinary(data)) return { path: relPath, size: data.length, type: "binary", sha256: digest };
+  // Content not decoded: a file named like instructions or code is reported not analysed (an
+  // agent told to follow it still reads it); other names (images, data) only as a warning.
+  const named = typeByName(relPath, "");
+  if (isBinary(data)) {
+    if (named !== "other")
+      notRead.push({ path: relPath, why: `named as ${named} but holds a NUL byte; not read` });
+    return { path: relPath, size: data.length, type: "binary", sha256: digest };
+  }
   const text = tryDecode(data);
   if (text === undefined) {
-    warnings.push(`${relPath}: not valid UTF-8; listed but not read`);
+    if (named !== "other")
+      notRead.push({ path: relPath, why: `named as ${named} but not valid UTF-8; not read` });
+    else warnings.push(`${relPath}: not valid UTF-8; listed but not read`);
     return { path: relPath, size: data.length, type: "other", sha256: digest };
   }
   return { path: relPath, size: data.length, type: typeByName(relPath, text), text, sha256: digest };
@@ -359,7 +406,11 @@ export function typeByName(relPath: string, text: string): BundledFile["type"] {
   return "other";
 }
 
-type Found = { kind: "folder"; rel: string; main: string } | { kind: "file"; rel: string };
+type Found =
+  | { kind: "folder"; rel: string; main: string }
+  | { kind: "file"; rel: string }
+  /** Something that may be a skill but was not read: reported, never dropped. */
+  | { kind: "skipped"; rel: string; why: string };
 
 /**
  * Skill folders and loose .md files below `root` (not inside a skill folder), sorted; walked
@@ -369,12 +420,21 @@ async function findSkills(root: HostDir): Promise<Found[]> {
   const found: Found[] = [];
   const queue = [""];
   let seen = 0;
-  while (queue.length > 0 && seen < MAX_WALK_ENTRIES) {
+  while (queue.length > 0) {
     const rel = queue.shift() as string;
+    if (seen >= MAX_WALK_ENTRIES) {
+      found.push({
+        kind: "skipped",
+        rel: rel || ".",
+        why: `more than ${MAX_WALK_ENTRIES} entries; not read`,
+      });
+      continue;
+    }
     let entries;
     try {
       entries = await withSubdir(root, rel, {}, (dir) => dir.entries());
-    } catch {
+    } catch (e) {
+      found.push({ kind: "skipped", rel: rel || ".", why: `folder not readable (${whyNot(e)})` });
       continue;
     }
     seen += entries.length;
@@ -388,9 +448,18 @@ async function findSkills(root: HostDir): Promise<Found[]> {
     }
     for (const e of entries) {
       const child = rel === "" ? e.name : `${rel}/${e.name}`;
-      if (e.kind === "directory" && !SKIP_DIRS.has(e.name)) {
+      const skip = (why: string) => found.push({ kind: "skipped", rel: child, why });
+      // An agent (OpenClaw) follows symlinked skill folders and SKILL.md files and has no depth
+      // limit: what this walk does not read is reported, so the run is never a silent pass.
+      if (e.name.includes("\uFFFD")) skip(`a ${e.kind} whose name is not valid UTF-8; not read`);
+      else if (e.kind === "symlink") skip("a symbolic link; not followed (scan its target directly)");
+      else if (e.kind === "directory" && !SKIP_DIRS.has(e.name)) {
         if (child.split("/").length <= hostfsLimits.maxTreeDepth) queue.push(child);
-      } else if (e.kind === "file" && /\.md$/i.test(e.name)) found.push({ kind: "file", rel: child });
+        else skip(`deeper than ${hostfsLimits.maxTreeDepth} levels; not read (hostfsLimits.maxTreeDepth)`);
+      } else if (/\.md$/i.test(e.name) && e.kind !== "directory") {
+        if (e.kind === "file") found.push({ kind: "file", rel: child });
+        else skip(`a ${e.kind}, not a regular file; not read`);
+      }
     }
   }
   found.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));

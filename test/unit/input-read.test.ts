@@ -19,7 +19,7 @@ function tree(files: Record<string, string | Buffer>): string {
 }
 
 describe("readSkillInputs", () => {
-  it("reads a skill folder with its bundled files, skipping .git, node_modules and symlinks", async () => {
+  it("reads a skill folder with its bundled files; .git, node_modules and symlinks are listed not read", async () => {
     const root = tree({
       "s/Skill.md": "# S\n",
       "s/scripts/setup.sh": "echo hi\n",
@@ -39,7 +39,12 @@ describe("readSkillInputs", () => {
       ["scripts/setup.sh", "shell"],
     ]);
     expect(r.input.bundled.find((b) => b.path === "scripts/setup.sh")?.sha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(r.input.warnings).toEqual(["link: symbolic link not followed"]);
+    expect(r.input.warnings).toEqual([]);
+    expect(r.input.notRead).toEqual([
+      { path: ".git/", why: "folder not read (.git and node_modules are skipped)" },
+      { path: "link", why: "a symbolic link; not followed" },
+      { path: "node_modules/", why: "folder not read (.git and node_modules are skipped)" },
+    ]);
   });
 
   it("a plain directory yields every skill folder and loose .md file, sorted; errors per file", async () => {
