@@ -10,6 +10,7 @@ import type { GateHome } from "./gate-home.js";
 export interface Answer {
   block?: boolean;
   blockReason?: string;
+  params?: Record<string, unknown>;
 }
 export interface Gate {
   beforeToolCall(event: object, ctx?: object): Promise<Answer | undefined>;

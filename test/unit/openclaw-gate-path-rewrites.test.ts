@@ -10,15 +10,7 @@ import { describe, expect, it } from "vitest";
 import * as lib from "../../src/index.js";
 // @ts-expect-error: plain ESM plugin module without type declarations
 import { createGate } from "../../integrations/openclaw/gate.mjs";
-
-interface Answer {
-  block?: boolean;
-  blockReason?: string;
-  params?: Record<string, unknown>;
-}
-interface Gate {
-  beforeToolCall(event: object, ctx?: object): Promise<Answer | undefined>;
-}
+import type { Gate } from "../helpers/agent-gate.js";
 
 /** A gate under the agent policy over a fresh home, workspace and a folder outside both. */
 function gate(): { g: Gate; home: string; ws: string; outside: string } {

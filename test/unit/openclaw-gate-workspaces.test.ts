@@ -10,15 +10,8 @@ import { describe, expect, it } from "vitest";
 import * as lib from "../../src/index.js";
 // @ts-expect-error: plain ESM plugin module without type declarations
 import { createGate } from "../../integrations/openclaw/gate.mjs";
+import type { Gate } from "../helpers/agent-gate.js";
 
-interface Answer {
-  block?: boolean;
-  blockReason?: string;
-  params?: Record<string, unknown>;
-}
-interface Gate {
-  beforeToolCall(event: object, ctx?: object): Promise<Answer | undefined>;
-}
 type Host = { env?: Record<string, string>; openclawConfig?: object; resolveAgentWorkspaceDir?: unknown };
 
 function fixture(): { root: string; home: string } {
