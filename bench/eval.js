@@ -37,10 +37,13 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
 // --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
 const dumpArg = process.argv.find((a) => a.startsWith("--dump="));
-// --rewrites-only prints only the own sets (Moltbook rewrites, obfuscation-s7, heldout-s8), with no corpus.
+// --rewrites-only prints only the own sets (Moltbook rewrites, obfuscation-s7, heldout-s8, heldout-s9), with no corpus.
 const rewritesOnly = process.argv.includes("--rewrites-only");
+// --heldout-s9-details also prints heldout-s9's per-item misses and false positives (for a session's
+// final note only: the default output hides them so nobody tunes a rule on that set).
+const s9Details = process.argv.includes("--heldout-s9-details");
 if (args.length === 0 && !rewritesOnly) {
-  console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only]");
+  console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details]");
   process.exit(2);
 }
 
@@ -475,5 +478,56 @@ if (existsSync(fp8Dir)) {
   for (const r of fps)
     console.log(
       `  FP   ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
+    );
+}
+
+// Last part: the heldout-s9 set (test/fixtures/heldout-s9), a second independent held-out set
+// written in session 9 after heldout-s8 had been read item by item. Only the overall and
+// per-class figures are printed: the per-item misses and false positives stay hidden (so no rule
+// is tuned on them) unless --heldout-s9-details asks for them.
+const s9Dir = new URL("../test/fixtures/heldout-s9", import.meta.url).pathname;
+if (existsSync(s9Dir)) {
+  const { readSkillInputs } = await load("input/index.js");
+  const classes = new Map();
+  const tsv = path.join(s9Dir, "CLASSES.tsv");
+  if (existsSync(tsv))
+    for (const line of readFileSync(tsv, "utf8").split("\n").slice(1)) {
+      const [kind, name, cls] = line.split("\t");
+      if (kind && name) classes.set(`${kind}/${name}`, cls || "?");
+    }
+  const list = [];
+  for (const kind of ["malicious", "benign"])
+    for (const name of readdirSync(path.join(s9Dir, kind)).sort()) {
+      const [r] = await readSkillInputs([path.join(s9Dir, kind, name)], { cwd: s9Dir });
+      if (!r?.ok) throw new Error(`heldout-s9: could not read ${kind}/${name}`);
+      const key = `${kind}/${name}`;
+      list.push({ name: key, label: kind, cls: classes.get(key) ?? "?", ...scan(r.input) });
+    }
+  const f = figures(list, (r) => r.label);
+  console.log(
+    `\n== heldout-s9 (own, written s9, never tuned on): recall ${pct(f.tp, f.tp + f.fn)} (${f.tp}/${f.tp + f.fn})  FPR ${pct(f.fp, f.fp + f.tn)} (${f.fp}/${f.fp + f.tn})`,
+  );
+  for (const kind of ["malicious", "benign"]) {
+    const byCls = new Map();
+    for (const r of list.filter((x) => x.label === kind)) {
+      const c = byCls.get(r.cls) ?? { n: 0, flagged: 0 };
+      c.n++;
+      if (flagged(r.risk)) c.flagged++;
+      byCls.set(r.cls, c);
+    }
+    for (const [cls, c] of [...byCls].sort((a, b) => a[0].localeCompare(b[0])))
+      console.log(
+        `  ${kind === "malicious" ? "recall" : "FPR   "} ${pct(c.flagged, c.n)}  ${String(c.flagged).padStart(2)}/${String(c.n).padEnd(2)}  ${kind}/${cls}`,
+      );
+  }
+  if (s9Details) {
+    for (const r of list)
+      if ((r.label === "malicious") !== flagged(r.risk))
+        console.log(
+          `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name.padEnd(44)} [${r.cls}]  risk ${r.risk}  ${[...new Set(r.findings.filter((x) => x.severity !== "info").map((x) => `${x.id}:${x.severity}`))].slice(0, 4).join(" ")}`,
+        );
+  } else
+    console.log(
+      "  (per-item misses/false positives hidden: never tune on this set; --heldout-s9-details shows them)",
     );
 }
