@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SkillwallError } from "../errors.js";
-import { withHostDir, withSubdir } from "../hostfs/host-dir.js";
+import { HostDir, HostFsError, withHostDir, withSubdir } from "../hostfs/host-dir.js";
 import type { SandboxLimits, WorkspaceQuota } from "../limits.js";
 import type { BindMount, ContainerClient } from "./container-client.js";
 import { executeContainer } from "./execute.js";
@@ -82,6 +82,69 @@ async function withSkillBind(input: VolumeInput, at: string, use: () => Promise<
       }
     }),
   );
+}
+
+export interface HeldBind {
+  /** What Docker gets as the bind source: the checked directory, or a root-only path to it. */
+  source: string;
+  /** Unmounts and removes the root-only path (the started containers keep their own mounts). */
+  release(): Promise<void>;
+}
+
+/**
+ * Hands a checked directory (a wrapped agent's home, serve's workspace) to Docker without naming
+ * it. Docker resolves a bind source by path, as root, when each container starts: until then the
+ * directory, or a folder above it that someone else may write, can be swapped for a symlink or
+ * another directory, and the container mounts wherever that leads with the container uid's
+ * rights (a uid-1000 folder outside the home, the host's /). So it is opened again through
+ * hostfs (a planted symlink on the way is refused), must be the directory that was checked
+ * (`checked`: dev+ino) and, as root, is bind-mounted by its descriptor (mount -c never resolves
+ * the magic link to a path) onto a mount point in a new 0700 temp folder, verified by dev+ino
+ * again; Docker gets that path, which nobody but root can change. A crash leaves it to
+ * reapWorkspaceVolumes (owner.json). Not root: nothing can be mounted, the checked real path is
+ * handed over (the container runs as this same user, who may write those folders anyway).
+ */
+export async function holdBindSource(
+  hostPath: string,
+  checked?: { dev: number; ino: number },
+): Promise<HeldBind> {
+  const dir = await HostDir.open(hostPath);
+  try {
+    if (checked !== undefined && (dir.dev !== checked.dev || dir.ino !== checked.ino)) {
+      throw new HostFsError(
+        `${hostPath} was replaced after it was checked`,
+        "stop whatever renames folders there and run again",
+      );
+    }
+    if (!canMountWorkspace()) return { source: await dir.realPath(), release: async () => undefined };
+    const staging = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
+    const at = path.join(staging, skillMount);
+    let mounted = false;
+    const release = async (): Promise<void> => {
+      if (mounted) await run("umount", [at]).catch(() => run("umount", ["-l", at]));
+      mounted = false;
+      // rmdir, never a recursive rm: if the unmount failed, the mount point is busy, not emptied.
+      await rmdir(at).catch(() => undefined);
+      await rm(path.join(staging, ownerFile), { force: true });
+      await rmdir(staging).catch(() => undefined);
+    };
+    try {
+      await writeFile(path.join(staging, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
+      await mkdir(at, { mode: 0o700 });
+      const byFd = dir.procPath.replace("/proc/self/", `/proc/${process.pid}/`);
+      await run("mount", ["--no-canonicalize", "--bind", byFd, at]);
+      mounted = true;
+      const st = await lstat(at);
+      if (st.dev !== dir.dev || st.ino !== dir.ino)
+        throw new HostFsError(`the bind mount of ${hostPath} is not that folder`, "run again");
+      return { source: at, release };
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  } finally {
+    await dir.close();
+  }
 }
 
 async function copyInContainer(
