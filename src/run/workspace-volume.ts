@@ -87,6 +87,8 @@ async function withSkillBind(input: VolumeInput, at: string, use: () => Promise<
 export interface HeldBind {
   /** What Docker gets as the bind source: the checked directory, or a root-only path to it. */
   source: string;
+  /** The checked directory's real path (for messages and name checks, never for access). */
+  realPath: string;
   /** Unmounts and removes the root-only path (the started containers keep their own mounts). */
   release(): Promise<void>;
 }
@@ -116,7 +118,8 @@ export async function holdBindSource(
         "stop whatever renames folders there and run again",
       );
     }
-    if (!canMountWorkspace()) return { source: await dir.realPath(), release: async () => undefined };
+    const realPath = await dir.realPath();
+    if (!canMountWorkspace()) return { source: realPath, realPath, release: async () => undefined };
     const staging = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
     const at = path.join(staging, skillMount);
     let mounted = false;
@@ -137,7 +140,7 @@ export async function holdBindSource(
       const st = await lstat(at);
       if (st.dev !== dir.dev || st.ino !== dir.ino)
         throw new HostFsError(`the bind mount of ${hostPath} is not that folder`, "run again");
-      return { source: at, release };
+      return { source: at, realPath, release };
     } catch (err) {
       await release();
       throw err;
