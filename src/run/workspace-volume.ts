@@ -12,7 +12,18 @@
 // Needs root (mount); as a normal user the workspace is bind-mounted as before, without a quota.
 
 import { execFile } from "node:child_process";
-import { lstat, mkdir, mkdtemp, open, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  rmdir,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -120,7 +131,7 @@ export async function holdBindSource(
     }
     const realPath = await dir.realPath();
     if (!canMountWorkspace()) return { source: realPath, realPath, release: async () => undefined };
-    const staging = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
+    const staging = await privateTempDir();
     const at = path.join(staging, skillMount);
     let mounted = false;
     const release = async (): Promise<void> => {
@@ -148,6 +159,39 @@ export async function holdBindSource(
   } finally {
     await dir.close();
   }
+}
+
+/**
+ * A new 0700 folder in the temp directory for mount points and the quota image, after checking
+ * that nobody but root (or this user) can rename entries along the temp directory's path: Docker
+ * and mount(8) are given paths below it, and `sudo -E` keeps a user's TMPDIR (/run/user/1000 is
+ * that user's): they could rename the folder and put a symlink where the mount point was.
+ * A world-writable folder with the sticky bit (/tmp) is fine: only an entry's owner renames it.
+ */
+async function privateTempDir(): Promise<string> {
+  const me = process.geteuid?.() ?? 0;
+  const tmp = await realpath(os.tmpdir());
+  for (let p = tmp; ; p = path.dirname(p)) {
+    const st = await lstat(p);
+    const sticky = (st.mode & 0o1000) !== 0;
+    const why =
+      st.uid !== 0 && st.uid !== me
+        ? `it is owned by uid ${st.uid}`
+        : (st.mode & 0o022) !== 0 && !sticky
+          ? "others can write it"
+          : undefined;
+    if (why !== undefined) {
+      throw new SkillwallError(
+        "workspace-tempdir",
+        `the temp directory ${tmp} is not safe for mounts: ${p}: ${why}`,
+        {
+          fix: "run with TMPDIR unset or set to a root-owned folder (sudo without -E, or TMPDIR=/tmp)",
+        },
+      );
+    }
+    if (p === path.dirname(p)) break;
+  }
+  return mkdtemp(path.join(tmp, volumePrefix));
 }
 
 async function copyInContainer(
@@ -193,7 +237,7 @@ async function copyInContainer(
 }
 
 export async function openWorkspaceVolume(input: VolumeInput): Promise<WorkspaceVolume> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
+  const dir = await privateTempDir();
   // Who owns it, for reapWorkspaceVolumes after a crash.
   await writeFile(path.join(dir, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
   const image = path.join(dir, "workspace.ext4");
