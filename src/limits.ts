@@ -6,6 +6,12 @@ export const limits = {
   maxFileBytes: 2 * 1024 * 1024,
   /** Largest number of bundled files listed from one skill folder. */
   maxBundledFiles: 500,
+  /**
+   * Most bytes hashed, in one scan (all skills together), of bundled files too large to read
+   * (over maxFileBytes): sparse files make such bytes free to ship. Past it a file is reported
+   * not analysed (not hashed), so the skill is never `allow`.
+   */
+  maxHashedBytes: 256 * 1024 * 1024,
   /** Largest number of steps extracted from one skill. */
   maxSteps: 5_000,
   /** Most unanalysed lines listed per file; past it one record says the rest were not listed. */

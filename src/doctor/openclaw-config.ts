@@ -119,20 +119,39 @@ function hasInclude(v: unknown, depth = 0): boolean {
   return Object.entries(v).some(([k, x]) => k === "$include" || hasInclude(x, depth + 1));
 }
 
+/** Linux O_PATH (not exported by node:fs): a descriptor that names a file without opening it. */
+const O_PATH = 0o10000000;
+
 /**
  * A config or manifest the agent may have written (~/.openclaw is its own): only a regular file is
- * read (what the opened descriptor is, so a FIFO cannot block and /dev/zero cannot grow it), at
- * most maxBytes, counted while reading too.
+ * read, at most maxBytes, counted while reading too. It is first opened O_PATH and fstat'ed, and
+ * only a regular file is opened for reading, through that descriptor (same inode): opening a
+ * device the agent linked there (a watchdog, a tape, a modem line) or a FIFO has effects of its
+ * own before any fstat could refuse it, and as root that is the host's device.
  */
 function readRegularFileSync(file: string, maxBytes: number): string {
-  const fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  const probe = openSync(file, O_PATH);
+  let fd: number;
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) {
+    const kind = fstatSync(probe);
+    if (!kind.isFile()) {
       throw new InputError("OPENCLAW_CONFIG_NOT_FILE", `${file} is not a regular file`, {
         fix: "point skillwall doctor --openclaw at the real openclaw.json",
       });
     }
+    fd = openSync(`/proc/self/fd/${probe}`, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    const again = fstatSync(fd);
+    if (again.dev !== kind.dev || again.ino !== kind.ino) {
+      closeSync(fd);
+      throw new InputError("OPENCLAW_CONFIG_NOT_FILE", `${file} changed while it was opened`, {
+        fix: "run skillwall doctor again",
+      });
+    }
+  } finally {
+    closeSync(probe);
+  }
+  try {
+    const st = fstatSync(fd);
     const tooLarge = (size: number) =>
       new InputError("OPENCLAW_CONFIG_TOO_LARGE", `${file}: ${size} bytes is more than ${maxBytes}`, {
         fix: "point skillwall doctor --openclaw at the real openclaw.json",

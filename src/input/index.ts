@@ -35,14 +35,20 @@ export type InputResult = { ok: true; input: SkillInput } | { ok: false; error: 
 const SKIP_DIRS = new Set([".git", "node_modules"]);
 const MAX_WALK_ENTRIES = 100_000;
 
+/** What one scan may still spend on hashing files too large to read (limits.maxHashedBytes). */
+interface HashBudget {
+  bytesLeft: number;
+}
+
 export async function readSkillInputs(
   args: string[],
   opts: { cwd: string; stdin?: NodeJS.ReadableStream },
 ): Promise<InputResult[]> {
   const out: InputResult[] = [];
+  const budget: HashBudget = { bytesLeft: limits.maxHashedBytes };
   for (const arg of args) {
     try {
-      out.push(...(await readOne(arg, opts)));
+      out.push(...(await readOne(arg, opts, budget)));
     } catch (e) {
       out.push(
         fail(arg, "unreadable", `could not read ${arg}: ${e instanceof Error ? e.message : String(e)}`),
@@ -55,6 +61,7 @@ export async function readSkillInputs(
 async function readOne(
   arg: string,
   opts: { cwd: string; stdin?: NodeJS.ReadableStream },
+  budget: HashBudget,
 ): Promise<InputResult[]> {
   if (arg === "-") return [await readStdin(opts.stdin)];
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
@@ -100,7 +107,7 @@ async function readOne(
   if (!st.isDirectory()) return [fail(arg, "unreadable", `${arg} is neither a file nor a directory`)];
   return withHostDir(real, {}, async (root) => {
     const main = await skillFile(root);
-    if (main !== undefined) return [await readSkillFolder(arg, root, main)];
+    if (main !== undefined) return [await readSkillFolder(arg, root, main, budget)];
     const found = await findSkills(root);
     if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
     // Read several files at once (order kept): one await per file left the disk and the thread idle.
@@ -109,7 +116,7 @@ async function readOne(
       if (f.kind === "skipped") return fail(source, "not-analysed", `not analysed: ${f.why}`);
       try {
         if (f.kind === "folder") {
-          return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main));
+          return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main, budget));
         }
         const parent = path.posix.dirname(f.rel);
         const name = path.posix.basename(f.rel);
@@ -238,10 +245,15 @@ async function skillFile(dir: HostDir): Promise<string | undefined> {
   return names[0]?.name;
 }
 
-async function readSkillFolder(source: string, dir: HostDir, main: string): Promise<InputResult> {
+async function readSkillFolder(
+  source: string,
+  dir: HostDir,
+  main: string,
+  budget: HashBudget,
+): Promise<InputResult> {
   const read = await readMarkdownFile(source, dir, main, main);
   if (!read.ok) return read;
-  const { bundled, warnings, notRead } = await readBundled(dir, main);
+  const { bundled, warnings, notRead } = await readBundled(dir, main, budget);
   read.input.bundled = bundled;
   read.input.warnings = warnings;
   if (notRead.length > 0) read.input.notRead = notRead;
@@ -256,6 +268,7 @@ async function readSkillFolder(source: string, dir: HostDir, main: string): Prom
 async function readBundled(
   root: HostDir,
   main: string,
+  budget: HashBudget,
 ): Promise<{ bundled: BundledFile[]; warnings: string[]; notRead: NotRead[] }> {
   const bundled: BundledFile[] = [];
   const warnings: string[] = [];
@@ -327,7 +340,7 @@ async function readBundled(
           capped = true;
           break;
         }
-        bundled.push(await readBundledFile(dir, entry.name, relPath, warnings, notRead));
+        bundled.push(await readBundledFile(dir, entry.name, relPath, warnings, notRead, budget));
       }
     } finally {
       await dir.close();
@@ -347,6 +360,7 @@ async function readBundledFile(
   relPath: string,
   warnings: string[],
   notRead: NotRead[],
+  budget: HashBudget,
 ): Promise<BundledFile> {
   let data: Buffer | undefined;
   let size = 0;
@@ -355,10 +369,26 @@ async function readBundledFile(
     size = st?.size ?? 0;
     if (st !== undefined && st.size > limits.maxFileBytes) {
       warnings.push(`${relPath}: ${st.size} bytes, over limits.maxFileBytes; listed but not read`);
-      const hashed = await dir.hashFile(name, hostfsLimits.maxFileBytes).catch(() => undefined);
-      if (hashed === undefined)
+      const listed = { path: relPath, size: st.size, type: typeByName(relPath, "") };
+      // Charged by the size the listing shows before a byte is read: a sparse file costs its
+      // whole length to hash, nothing to ship. The budget is taken before the await, so files
+      // hashed at once cannot overspend it together.
+      if (st.size > hostfsLimits.maxFileBytes) {
         warnings.push(`${relPath}: not hashed (larger than hostfsLimits.maxFileBytes)`);
-      return { path: relPath, size: st.size, type: typeByName(relPath, ""), sha256: hashed?.sha256 ?? "" };
+        return { ...listed, sha256: "" };
+      }
+      if (st.size > budget.bytesLeft) {
+        notRead.push({
+          path: relPath,
+          why: `${st.size} bytes, not read and not hashed: this scan already hashed ${limits.maxHashedBytes - budget.bytesLeft} bytes of oversized files (limits.maxHashedBytes)`,
+        });
+        return { ...listed, sha256: "" };
+      }
+      budget.bytesLeft -= st.size;
+      // Capped at the size charged: a file grown since the listing is not hashed (and says so).
+      const hashed = await dir.hashFile(name, st.size).catch(() => undefined);
+      if (hashed === undefined) warnings.push(`${relPath}: not hashed (changed while it was hashed)`);
+      return { ...listed, sha256: hashed?.sha256 ?? "" };
     }
     data = await dir.readFile(name, limits.maxFileBytes);
     if (data === undefined) throw Object.assign(new Error("removed while reading"), { code: "ENOENT" });

@@ -107,7 +107,17 @@ export function ensureStateDir(home: string): Promise<void> {
 }
 
 async function prepare(home: string, dir: string): Promise<void> {
-  await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+  // Made one folder at a time through hostfs: a symlink planted on the way (where someone else
+  // writes) is refused before root creates anything at the place it leads to.
+  await withHostDir(dir, { create: true, mode: 0o700 }, async () => undefined).catch((err: unknown) => {
+    if (err instanceof HostFsError)
+      refuse(
+        `the state directory ${dir} is not safe: ${err.message}`,
+        err.fix ?? "pass --state-dir DIR",
+        err,
+      );
+    throw err;
+  });
   await checkStateDirSafe(dir, home);
   await migrateLegacy(home);
 }

@@ -12,12 +12,23 @@
 // Needs root (mount); as a normal user the workspace is bind-mounted as before, without a quota.
 
 import { execFile } from "node:child_process";
-import { lstat, mkdir, mkdtemp, open, readdir, readFile, rm, rmdir, writeFile } from "node:fs/promises";
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  rmdir,
+  writeFile,
+} from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { SkillwallError } from "../errors.js";
-import { withHostDir, withSubdir } from "../hostfs/host-dir.js";
+import { HostDir, HostFsError, withHostDir, withSubdir } from "../hostfs/host-dir.js";
 import type { SandboxLimits, WorkspaceQuota } from "../limits.js";
 import type { BindMount, ContainerClient } from "./container-client.js";
 import { executeContainer } from "./execute.js";
@@ -84,6 +95,105 @@ async function withSkillBind(input: VolumeInput, at: string, use: () => Promise<
   );
 }
 
+export interface HeldBind {
+  /** What Docker gets as the bind source: the checked directory, or a root-only path to it. */
+  source: string;
+  /** The checked directory's real path (for messages and name checks, never for access). */
+  realPath: string;
+  /** Unmounts and removes the root-only path (the started containers keep their own mounts). */
+  release(): Promise<void>;
+}
+
+/**
+ * Hands a checked directory (a wrapped agent's home, serve's workspace) to Docker without naming
+ * it. Docker resolves a bind source by path, as root, when each container starts: until then the
+ * directory, or a folder above it that someone else may write, can be swapped for a symlink or
+ * another directory, and the container mounts wherever that leads with the container uid's
+ * rights (a uid-1000 folder outside the home, the host's /). So it is opened again through
+ * hostfs (a planted symlink on the way is refused), must be the directory that was checked
+ * (`checked`: dev+ino) and, as root, is bind-mounted by its descriptor (mount -c never resolves
+ * the magic link to a path) onto a mount point in a new 0700 temp folder, verified by dev+ino
+ * again; Docker gets that path, which nobody but root can change. A crash leaves it to
+ * reapWorkspaceVolumes (owner.json). Not root: nothing can be mounted, the checked real path is
+ * handed over (the container runs as this same user, who may write those folders anyway).
+ */
+export async function holdBindSource(
+  hostPath: string,
+  checked?: { dev: number; ino: number },
+): Promise<HeldBind> {
+  const dir = await HostDir.open(hostPath);
+  try {
+    if (checked !== undefined && (dir.dev !== checked.dev || dir.ino !== checked.ino)) {
+      throw new HostFsError(
+        `${hostPath} was replaced after it was checked`,
+        "stop whatever renames folders there and run again",
+      );
+    }
+    const realPath = await dir.realPath();
+    if (!canMountWorkspace()) return { source: realPath, realPath, release: async () => undefined };
+    const staging = await privateTempDir();
+    const at = path.join(staging, skillMount);
+    let mounted = false;
+    const release = async (): Promise<void> => {
+      if (mounted) await run("umount", [at]).catch(() => run("umount", ["-l", at]));
+      mounted = false;
+      // rmdir, never a recursive rm: if the unmount failed, the mount point is busy, not emptied.
+      await rmdir(at).catch(() => undefined);
+      await rm(path.join(staging, ownerFile), { force: true });
+      await rmdir(staging).catch(() => undefined);
+    };
+    try {
+      await writeFile(path.join(staging, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
+      await mkdir(at, { mode: 0o700 });
+      const byFd = dir.procPath.replace("/proc/self/", `/proc/${process.pid}/`);
+      await run("mount", ["--no-canonicalize", "--bind", byFd, at]);
+      mounted = true;
+      const st = await lstat(at);
+      if (st.dev !== dir.dev || st.ino !== dir.ino)
+        throw new HostFsError(`the bind mount of ${hostPath} is not that folder`, "run again");
+      return { source: at, realPath, release };
+    } catch (err) {
+      await release();
+      throw err;
+    }
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * A new 0700 folder in the temp directory for mount points and the quota image, after checking
+ * that nobody but root (or this user) can rename entries along the temp directory's path: Docker
+ * and mount(8) are given paths below it, and `sudo -E` keeps a user's TMPDIR (/run/user/1000 is
+ * that user's): they could rename the folder and put a symlink where the mount point was.
+ * A world-writable folder with the sticky bit (/tmp) is fine: only an entry's owner renames it.
+ */
+async function privateTempDir(): Promise<string> {
+  const me = process.geteuid?.() ?? 0;
+  const tmp = await realpath(os.tmpdir());
+  for (let p = tmp; ; p = path.dirname(p)) {
+    const st = await lstat(p);
+    const sticky = (st.mode & 0o1000) !== 0;
+    const why =
+      st.uid !== 0 && st.uid !== me
+        ? `it is owned by uid ${st.uid}`
+        : (st.mode & 0o022) !== 0 && !sticky
+          ? "others can write it"
+          : undefined;
+    if (why !== undefined) {
+      throw new SkillwallError(
+        "workspace-tempdir",
+        `the temp directory ${tmp} is not safe for mounts: ${p}: ${why}`,
+        {
+          fix: "run with TMPDIR unset or set to a root-owned folder (sudo without -E, or TMPDIR=/tmp)",
+        },
+      );
+    }
+    if (p === path.dirname(p)) break;
+  }
+  return mkdtemp(path.join(tmp, volumePrefix));
+}
+
 async function copyInContainer(
   input: VolumeInput,
   label: string,
@@ -127,7 +237,7 @@ async function copyInContainer(
 }
 
 export async function openWorkspaceVolume(input: VolumeInput): Promise<WorkspaceVolume> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), volumePrefix));
+  const dir = await privateTempDir();
   // Who owns it, for reapWorkspaceVolumes after a crash.
   await writeFile(path.join(dir, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
   const image = path.join(dir, "workspace.ext4");

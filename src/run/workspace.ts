@@ -67,6 +67,8 @@ export interface Workspace {
   relDir?: string;
   containerDir: string;
   agentHome: string;
+  /** dev+ino of hostDir as it was checked (a later mount must be this directory). */
+  identity?: { dev: number; ino: number };
 }
 
 function refuse(message: string, fix: string): never {
@@ -163,7 +165,13 @@ export async function prepareAgentHome(opts: Omit<WorkspaceOptions, "relDir">): 
     if (opts.owner && (await homeDir.stat()).uid !== opts.owner.uid)
       await homeDir.chown(opts.owner.uid, opts.owner.gid);
     await checkTree(homeDir, containerHome, blocked, opts.owner);
-    return { hostDir: home, relDir: "", containerDir: containerHome, agentHome: home };
+    return {
+      hostDir: home,
+      relDir: "",
+      containerDir: containerHome,
+      agentHome: home,
+      identity: { dev: homeDir.dev, ino: homeDir.ino },
+    };
   });
 }
 

@@ -18,6 +18,7 @@ import { loadSeccompProfile } from "./seccomp.js";
 import { killUntilEnded } from "./execute.js";
 import { buildStepSpec } from "./spec.js";
 import { prepareAgentHome } from "./workspace.js";
+import { holdBindSource, type HeldBind } from "./workspace-volume.js";
 import { ensureStateDir } from "../remote/state-dir.js";
 
 export interface WrapOptions {
@@ -86,6 +87,12 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
           ...(asRoot ? { owner: user } : {}),
         });
 
+  let bind: HeldBind | undefined;
+  const releaseBind = async (): Promise<void> => {
+    const b = bind;
+    bind = undefined;
+    await b?.release();
+  };
   const allow = policyAllowlist(opts.policy.network, { step: "wrap", runId });
   const networks = client.networks();
   const egress =
@@ -94,6 +101,9 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
       : undefined;
   let containerId: string | undefined;
   try {
+    // Docker mounts by path when the container starts: the checked home is handed over by a
+    // path only root can change, held until the container has started.
+    if (workspace !== undefined) bind = await holdBindSource(workspace.hostDir, workspace.identity);
     containerId = await client.create(
       buildStepSpec({
         image: opts.image,
@@ -105,7 +115,7 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
         env: new Map([...(egress?.env ?? []), ...(opts.env ?? [])]),
         limits,
         seccompJson,
-        ...(workspace ? { workspace } : {}),
+        ...(workspace && bind ? { workspace: { ...workspace, hostDir: bind.source } } : {}),
         user,
         ...(egress ? { networkMode: egress.networkName, readOnlyMounts: egress.mounts } : {}),
       }),
@@ -133,6 +143,7 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
     let status: number;
     try {
       await client.start(id);
+      await releaseBind();
       if (opts.signal?.aborted) stop("aborted");
       status = await client.wait(id);
     } finally {
@@ -185,6 +196,7 @@ export async function runWrapped(opts: WrapOptions): Promise<WrapResult> {
         : {}),
     };
   } finally {
+    await releaseBind().catch(() => undefined);
     if (containerId !== undefined) await client.remove(containerId).catch(() => undefined);
     await egress?.close().catch(() => undefined);
     publishLifecycle({ event: "wrap-ended", runId });

@@ -5,10 +5,11 @@
 // container (the containers see the workspace and their own job folder only).
 
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, lstatSync, mkdirSync, realpathSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
+import { identityOf, isWithin } from "../hostfs/ancestry.js";
 import { limits, sandboxDefaults } from "../limits.js";
 import { judgeStep } from "../policy/index.js";
 import type { Policy } from "../policy/types.js";
@@ -65,6 +66,15 @@ export function prepareSocketDir(socketPath: string, workspaceHostDir: string): 
     );
   }
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  // By identity too: a name that reaches the workspace through a symlink or a bind mount.
+  const wsId = identityOf(ws);
+  if (wsId !== undefined && isWithin(realpathSync(dir), wsId)) {
+    throw new SkillwallError(
+      "serve-socket-in-workspace",
+      `the socket ${socketPath} is inside the workspace ${ws} (reached by another name), which containers see`,
+      { fix: "put the socket in a folder of its own, e.g. /run/skillwall/serve.sock" },
+    );
+  }
   const st = lstatSync(dir);
   const uid = process.getuid?.() ?? -1;
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {

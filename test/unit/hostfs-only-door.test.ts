@@ -41,7 +41,6 @@ const allowed: Record<string, string> = {
   "src/shell/wasm.ts":
     "reads the WebAssembly of web-tree-sitter and tree-sitter-bash from node_modules (package files)",
   "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
-  "src/cli/serve.ts": "stats the socket path the operator names",
   "src/doctor/openclaw-config.ts":
     "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
   "src/gate/snapshot.ts":
@@ -50,7 +49,7 @@ const allowed: Record<string, string> = {
   "src/serve/server.ts": "the socket's own 0700 directory",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
-    "the quota image and its mount point in a 0700 temp directory it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor",
+    "the quota image and its mount points in 0700 temp directories it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor; a directory handed to Docker is opened through hostfs and bind-mounted by its descriptor",
 };
 
 const fsImport = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:node:)?fs(?:\/promises)?["']/;
