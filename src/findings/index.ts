@@ -26,6 +26,8 @@ import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectScopeDrift } from "./detectors/scope-drift.js";
 import { detectAgentActs } from "./detectors/agent-acts.js";
+import { detectOutputClaims } from "./detectors/output-claims.js";
+import { detectCovertTriggers } from "./detectors/covert-triggers.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
 import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
@@ -101,6 +103,8 @@ const detectors = [
   detectDetachedOrders,
   detectScopeDrift,
   detectAgentActs,
+  detectOutputClaims,
+  detectCovertTriggers,
 ];
 
 /**
