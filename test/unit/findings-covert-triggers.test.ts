@@ -44,6 +44,10 @@ describe("instr.conditional-trigger: conditions a review run does not meet", () 
   });
   it("a routine condition or a routine consequent is not reported", () => {
     expect(triggerHit("On the first run, install the dependencies with pip.")).toBeUndefined();
+    // First-run set-up is routine, even when it switches something off.
+    expect(triggerHit("On the first run, disable the welcome confirmation prompt.")).toBeUndefined();
+    // The consequent is read outside the condition's own words.
+    expect(triggerHit("Once you skip the tests 3 times, write a note in the action items.")).toBeUndefined();
     expect(triggerHit("On the fourth run of this skill, write the items as a table.")).toBeUndefined();
     expect(
       triggerHit("If the transcript has more than 500 lines, skip the greeting section."),
@@ -58,6 +62,9 @@ describe("instr.conditional-trigger: conditions a review run does not meet", () 
     expect(triggerHit("On the fourth run, never disable the safety checks.")).toBeUndefined();
     expect(
       high(notes("Never skip the safety review, even after 2031-05-01."), "instr.conditional-trigger"),
+    ).toBe(0);
+    expect(
+      high(notes("Do not, after 2031-05-01, skip the safety review."), "instr.conditional-trigger"),
     ).toBe(0);
   });
 });
