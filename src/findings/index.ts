@@ -4,6 +4,7 @@
 
 import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
+import { addJsonValueProse } from "./json-prose.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
@@ -114,6 +115,7 @@ const detectors = [
 export function detectFindings(model: SkillModel, analyses: Map<string, ShellAnalysis>): Finding[] {
   const ctx = buildContext(model, analyses);
   expand(ctx);
+  addJsonValueProse(ctx);
   for (const d of detectors) d(ctx);
   return ctx.findings.sort(
     (a, b) =>
