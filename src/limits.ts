@@ -68,6 +68,11 @@ export const limits = {
    */
   serviceHostMinLines: 3,
   /**
+   * Fewest words a string value of a JSON code block has to be read as a sentence (and judged by
+   * the prose rules): shorter values are labels and identifiers.
+   */
+  jsonProseMinWords: 6,
+  /**
    * Lines of bundled code after a condition on the machine (marker file, variable, host, date)
    * read as the branch it guards, by bundled.triggered-payload (default 60).
    */

@@ -4,6 +4,7 @@
 
 import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
+import { addJsonValueProse } from "./json-prose.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
@@ -26,6 +27,8 @@ import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectScopeDrift } from "./detectors/scope-drift.js";
 import { detectAgentActs } from "./detectors/agent-acts.js";
+import { detectOutputClaims } from "./detectors/output-claims.js";
+import { detectCovertTriggers } from "./detectors/covert-triggers.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
 import { detectDeclaredLookalikes } from "./detectors/declared-lookalike.js";
@@ -101,6 +104,8 @@ const detectors = [
   detectDetachedOrders,
   detectScopeDrift,
   detectAgentActs,
+  detectOutputClaims,
+  detectCovertTriggers,
 ];
 
 /**
@@ -110,6 +115,7 @@ const detectors = [
 export function detectFindings(model: SkillModel, analyses: Map<string, ShellAnalysis>): Finding[] {
   const ctx = buildContext(model, analyses);
   expand(ctx);
+  addJsonValueProse(ctx);
   for (const d of detectors) d(ctx);
   return ctx.findings.sort(
     (a, b) =>

@@ -47,9 +47,9 @@ const sabotage: Array<[RegExp, string]> = [
 ];
 
 const modelDecode =
-  /\b(?:decode|decrypt|de-?obfuscate|unscramble|reverse|xor|rot13|base64[- ]decode|base85[- ]decode|join|concatenate|assemble|combine|reconstruct|map)\b[^.;]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?(?:follow|execute|run|obey|carry out|perform|apply|do what|act on|treat (?:it|them|the result) as)\b/i;
+  /\b(?:decode|decrypt|de-?obfuscate|unscramble|reverse|xor|rot13|base64[- ]decode|base85[- ]decode|join|concatenate|assemble|combine|reconstruct|map|read\s+(?:\w+\s+){0,3}?(?:backwards|in\s+reverse|right\s+to\s+left)|take\s+(?:only\s+)?every\s+(?:second|other|third|\w+th|\d+(?:st|nd|rd|th))|translate\s+(?:\w+\s+){0,3}?from\s+(?:base\s?\d+|hex|binary|morse|rot\s?\d+|ascii|unicode|char(?:acter)?\s+codes))\b[^.;]{0,80}?\b(?:and|then)\s+(?:\w+\s+){0,2}?(?:follow|execute|run|obey|carry out|perform|apply|do what|act on|treat (?:it|them|the result) as|do\s+(?:it|that|this|so|as\s+it\s+says)|comply)\b/i;
 const encodedObject =
-  /\b(?:base\s?64|base\s?85|base\s?32|hex|xor|rot13|cipher|encoded|encrypted|obfuscated|scrambled|pieces|fragments|parts|chunks|characters|bytes|indices|indexes|numbers|codes|string|strings|blob|payload|value)\b/i;
+  /\b(?:base\s?64|base\s?85|base\s?32|hex|xor|rot13|cipher|encoded|encrypted|obfuscated|scrambled|pieces|fragments|parts|chunks|characters?|letters|words|bytes|indices|indexes|numbers?|codes|string|strings|blob|payload|value|backwards|in\s+reverse)\b/i;
 
 /**
  * One hit per pattern of `patterns` that matches `s` outside a negation ("never …", "do not …"):
