@@ -6,7 +6,8 @@
 // shared machine the wall time mostly measures the other processes. On Linux it also prints the
 // CPU of the scan's main thread (bench/main-thread-cpu.js, a separate run per sample): V8 compiles
 // the shell parser's WebAssembly on background threads, so with a free core the wall time follows
-// the main thread, not the total. Needs `npm run build` first.
+// the main thread, not the total, and the page faults of the scan (a count independent of load;
+// each is dear in a VM). The load average before and after is printed. Needs `npm run build` first.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -61,7 +62,17 @@ const median = (xs) => {
 export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), runs = 11) {
   const scan = [path.join(root, "bin/skillwall.js"), "scan", file, "--policy", "default"];
   const base = ["-e", "0"];
-  const out = { runs, scanWall: [], baseWall: [], scanCpu: [], baseCpu: [], mainCpu: [], threadsCpu: [] };
+  const out = {
+    runs,
+    scanWall: [],
+    baseWall: [],
+    scanCpu: [],
+    baseCpu: [],
+    mainCpu: [],
+    threadsCpu: [],
+    faults: [],
+  };
+  const loadBefore = os.loadavg()[0];
   once(scan); // the first run warms the disk cache; not counted
   for (let i = 0; i < runs; i++) {
     out.baseWall.push(once(base).wall);
@@ -72,6 +83,7 @@ export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), run
     if (threads) {
       out.mainCpu.push(threads[0]);
       out.threadsCpu.push(threads[1]);
+      out.faults.push(threads[2]);
     }
   }
   return {
@@ -82,6 +94,9 @@ export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), run
     baseCpuMs: median(out.baseCpu),
     mainThreadCpuMs: out.mainCpu.length === runs ? median(out.mainCpu) : undefined,
     allThreadsCpuMs: out.threadsCpu.length === runs ? median(out.threadsCpu) : undefined,
+    pageFaults: out.faults.length === runs ? median(out.faults) : undefined,
+    // The 1-minute load average before and after: the wall figures mean little on a busy machine.
+    load: [loadBefore, os.loadavg()[0]],
   };
 }
 
@@ -98,7 +113,9 @@ export function formatColdStart(c) {
     `+${(c.scanCpuMs - c.baseCpuMs).toFixed(0)} ms, ${(c.scanCpuMs / c.baseCpuMs).toFixed(2)}x)` +
     (c.mainThreadCpuMs === undefined
       ? ""
-      : `; main thread ${c.mainThreadCpuMs.toFixed(0)} ms of ${c.allThreadsCpuMs.toFixed(0)} ms CPU in all threads`)
+      : `; main thread ${c.mainThreadCpuMs.toFixed(0)} ms of ${c.allThreadsCpuMs.toFixed(0)} ms CPU in all threads`) +
+    (c.pageFaults === undefined ? "" : `; ${c.pageFaults.toFixed(0)} page faults`) +
+    `; load ${c.load.map((l) => l.toFixed(2)).join(" -> ")}`
   );
 }
 

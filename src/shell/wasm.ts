@@ -10,9 +10,9 @@
 // compiles both modules on its background threads while the main thread loads the rest of the
 // CLI, the policy and the skill. Same bytes, same compiler (Liftoff), same code: only when and
 // on which thread it is built changes.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import v8 from "node:v8";
+import { packageFileReader } from "../package-file-reader.js";
 
 export interface ShellWasm {
   /** web-tree-sitter.wasm: the parser runtime. */
@@ -31,10 +31,12 @@ export function compileShellWasm(): Promise<ShellWasm> {
     // code parses our short commands as fast, so skip the tier-up. Must precede the compile.
     v8.setFlagsFromString("--liftoff-only");
     const require = createRequire(import.meta.url);
+    // Both files through one buffer: WebAssembly.compile copies the bytes when called.
+    const read = packageFileReader();
     // The grammar first: it is 6x the runtime's size, the compile a scan waits for last.
     const [bash, runtime] = await Promise.all(
       ["tree-sitter-bash/tree-sitter-bash.wasm", "web-tree-sitter/web-tree-sitter.wasm"].map((m) =>
-        WebAssembly.compile(readFileSync(require.resolve(m))),
+        WebAssembly.compile(read(require.resolve(m))),
       ),
     );
     return { runtime: runtime!, bash: bash! };

@@ -3,6 +3,7 @@
 declare namespace WebAssembly {
   class Module {
     private readonly webAssemblyModule: never;
+    static exports(module: Module): { name: string; kind: string }[];
   }
   type Imports = Record<string, Record<string, unknown>>;
   class Instance {

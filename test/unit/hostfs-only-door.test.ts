@@ -36,10 +36,8 @@ const allowed: Record<string, string> = {
   "src/run/image.ts": "the shipped image build context",
   "src/run/seccomp.ts": "the shipped seccomp profile",
   "src/scan/pool.ts": "checks that the worker script exists",
-  "src/cli-bundle-loader.ts":
-    "reads the CLI bundle and its build-time code cache in dist/bundle/ (package files)",
-  "src/shell/wasm.ts":
-    "reads the WebAssembly of web-tree-sitter and tree-sitter-bash from node_modules (package files)",
+  "src/package-file-reader.ts":
+    "reads skillwall's own package files for the CLI loader and the shell parser: the bundle and its code cache in dist/bundle/, the WebAssembly of web-tree-sitter and tree-sitter-bash in node_modules",
   "src/cli/doctor.ts": "finds the skillwall package folder (its own package.json)",
   "src/doctor/openclaw-config.ts":
     "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
