@@ -30,6 +30,7 @@ import {
   unparsedShellLang,
 } from "./commands.js";
 import { consoleCommands } from "./console.js";
+import { classifyOtherText } from "./bundled-kinds.js";
 import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
 import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
 import {
@@ -840,6 +841,10 @@ class Extractor {
       });
       return;
     }
+    if (file.type === "other" && !/\.(?:sh|bash)$/i.test(file.path)) {
+      this.otherText(file);
+      return;
+    }
     if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
     if (file.text === undefined) {
       // A script the agent may be told to run: not judged, so never `allow`. (Binary or
@@ -857,6 +862,18 @@ class Extractor {
       reason: "bundled script; runs only when an install step invokes it",
       file: file.path,
     });
+  }
+
+  /**
+   * A bundled text file no analyser claims by type: read as plain-text instructions (like
+   * markdown), left to the findings as data, or reported not analysed (bundled-kinds.ts).
+   */
+  private otherText(file: BundledFile): void {
+    const kind = classifyOtherText(file.path, file.text);
+    if (kind.as === "instructions" && file.text !== undefined)
+      this.bundledMarkdown({ ...file, type: "markdown" });
+    else if (kind.as === "not-analysed")
+      this.unanalysed.push({ file: file.path, line: kind.line, column: 1, why: kind.why, text: kind.text });
   }
 
   /**
