@@ -33,6 +33,7 @@ import { consoleCommands } from "./console.js";
 import { classifyOtherText } from "./bundled-kinds.js";
 import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
 import { frontmatterStrings } from "./frontmatter-text.js";
+import { interpretedLang, isRunLeadIn } from "./run-fence.js";
 import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
 import {
   inlineHtmlSpans,
@@ -509,6 +510,7 @@ class Extractor {
       for (const l of lines)
         if (l.text.trim() !== "" && !/^\s*(?:#|REM\b|::)/i.test(l.text))
           this.notAnalysed(l, `a \`\`\`${unparsed} line: skillwall does not parse ${unparsed}`);
+    this.runOrderedCode(node, parent, i, install.install, lines);
     switch (kind) {
       case "shell":
         this.addStep("fenced", lines, { ...install, lang });
@@ -597,6 +599,26 @@ class Extractor {
     // its sentences reach the prose findings like a paragraph's.
     if (kind !== "code" && unparsed === undefined && node.value.trim() !== "")
       this.segment("code-text", node.value, lead.offset);
+  }
+
+  /** Interpreter code the skill tells the agent to run (run-fence.ts): reported not analysed. */
+  private runOrderedCode(
+    node: Code,
+    parent: Parents | undefined,
+    i: number,
+    install: boolean,
+    lines: Piece[],
+  ): void {
+    const lang = interpretedLang(node.lang);
+    const first = lines.find((l) => l.text.trim() !== "");
+    if (lang === undefined || first === undefined) return;
+    const prev = parent?.children[i - 1];
+    const lead = prev?.type === "paragraph" ? plainText(prev) : "";
+    if (!install && !isRunLeadIn(lead)) return;
+    this.notAnalysed(
+      first,
+      `a \`\`\`${lang} block the skill tells the agent to run: skillwall does not parse ${lang}, so what it does is not judged`,
+    );
   }
 
   /** Each line of a code block's content with its file position (container prefixes skipped). */
