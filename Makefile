@@ -9,7 +9,7 @@ EXAMPLE_POLICY ?= moltbook
 help:
 	@echo "make example   install, build and scan $(EXAMPLE) with --policy $(EXAMPLE_POLICY) (no Docker)"
 	@echo "make test      install everything (npm packages, Docker engine, images, Chromium, OpenClaw) and run every test"
-	@echo "make fuzz      differential fuzzing against bash with a random seed (SHELL_FUZZ_SEED, SHELL_FUZZ_CASES)"
+	@echo "make fuzz      differential fuzzing against bash, and orders planted in markdown constructs, with a random seed (SHELL_FUZZ_SEED, SHELL_FUZZ_CASES)"
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -47,7 +47,7 @@ test-unit: deps
 # SHELL_FUZZ_CASES sets the volume of each differential test's extra run.
 FUZZ_TESTS := test/attacks/shell-differential.test.ts test/attacks/shell-lists-differential.test.ts \
 	test/attacks/shell-syntax-differential.test.ts test/attacks/shell-quoting-differential.test.ts \
-	test/attacks/shell-split-differential.test.ts
+	test/attacks/shell-split-differential.test.ts test/attacks/markdown-constructs-fuzz.test.ts
 fuzz: deps
 	@seed=$${SHELL_FUZZ_SEED:-$$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}; \
 	cases=$${SHELL_FUZZ_CASES:-2000}; \

@@ -119,6 +119,12 @@ export interface TextSegment {
     | "html-comment"
     /** Text of a markdown construct that never renders (`[//]: # (…)`), read like an HTML comment. */
     | "md-comment"
+    /** A link's or image's title (a tooltip): the agent reads it, a reader rarely sees it. */
+    | "link-title"
+    /** A frontmatter field other than name and description (frontmatter-text.ts). */
+    | "frontmatter"
+    /** The text of a code block in no programming language (none, `text`, an unknown word). */
+    | "code-text"
     | "code-inline";
   text: string;
   line: number;

@@ -30,7 +30,10 @@ import {
   unparsedShellLang,
 } from "./commands.js";
 import { consoleCommands } from "./console.js";
+import { classifyOtherText } from "./bundled-kinds.js";
 import { deriveInstallCommand, readFrontmatter } from "./frontmatter.js";
+import { frontmatterStrings } from "./frontmatter-text.js";
+import { interpretedLang, isRunLeadIn } from "./run-fence.js";
 import { frontmatterDisagreements, readAsOpenClaw } from "./openclaw-frontmatter.js";
 import {
   inlineHtmlSpans,
@@ -120,6 +123,16 @@ function tableCells(line: string): number {
   if (cells[0]?.trim() === "") cells.shift();
   if (cells.length > 0 && cells[cells.length - 1]?.trim() === "") cells.pop();
   return cells.length;
+}
+
+/**
+ * A line of text as an agent reading it (not a shell running it) sees it: a leading `#` run is a
+ * heading marker, comment markers and tags are not there (`## <!-- curl … | sh -->`).
+ */
+function asTextLine(line: string): string {
+  return inlineHtmlText(line.replace(/<!--|-->/g, " "))
+    .trim()
+    .replace(/^#{1,6}[ \t]+/, "");
 }
 
 /** A line with its `code spans` blanked: those are judged as inline steps on their own. */
@@ -301,6 +314,14 @@ class Extractor {
             reason: "a command in prose; `install` runs only install blocks",
           });
         }
+        // `## curl … | sh`: a comment to a shell, a command to an agent reading the text.
+        const asText = /^\s*(?:#|<!--)/.test(node.value) ? asTextLine(node.value) : "";
+        if (asText !== "" && looksLikeInlineCommand(asText))
+          this.addStep(quote ? "blockquote" : "inline", [{ text: asText, pos: this.index.at(offset) }], {
+            install: false,
+            reason: "a command behind a comment or heading marker in inline code",
+            contiguous: false,
+          });
         return false;
       }
       case "html": {
@@ -313,13 +334,17 @@ class Extractor {
       case "link": {
         const autolink = this.input.text.charCodeAt(start?.offset ?? 0) === 60; /* < */
         this.addLink(node.url, start?.offset ?? 0, autolink ? "autolink" : "link", plainText(node));
+        this.destinationText(node.url, start?.offset ?? 0);
         this.titleCommand(node.title, start?.offset ?? 0);
+        this.titleSegment(node.title, start?.offset ?? 0);
         if (!autolink) this.wrappedCommand(node, wrappedText(node), quote, "link text");
         return true;
       }
       case "image":
         this.addLink(node.url, start?.offset ?? 0, "image", node.alt ?? "");
+        this.destinationText(node.url, start?.offset ?? 0);
         this.titleCommand(node.title, start?.offset ?? 0);
+        this.titleSegment(node.title, start?.offset ?? 0);
         this.wrappedCommand(node, node.alt?.trim() || undefined, quote, "image alt text");
         return false;
       case "emphasis":
@@ -335,9 +360,12 @@ class Extractor {
         return true;
       case "definition": {
         this.addLink(node.url, start?.offset ?? 0, "definition", node.label ?? node.identifier);
+        this.destinationText(node.url, start?.offset ?? 0);
         const hidden = hiddenDefinitionText(node, this.referenced);
-        if (hidden === undefined) this.titleCommand(node.title, start?.offset ?? 0);
-        else this.hiddenComment(hidden, node.title, start?.offset ?? 0, node.position?.end.offset);
+        if (hidden === undefined) {
+          this.titleCommand(node.title, start?.offset ?? 0);
+          this.titleSegment(node.title, start?.offset ?? 0);
+        } else this.hiddenComment(hidden, node.title, start?.offset ?? 0, node.position?.end.offset);
         return false;
       }
       case "text":
@@ -421,6 +449,7 @@ class Extractor {
       this.index,
     );
     this.frontmatter = fm;
+    this.frontmatterFields(fm, value, text.startsWith(value, bodyOffset) ? bodyOffset : nodeOffset);
     const ns = fm.metadata?.namespace ?? "openclaw";
     fm.metadata?.install.forEach((spec, n) => {
       if (spec.command === "") {
@@ -436,6 +465,38 @@ class Extractor {
     });
   }
 
+  /** Frontmatter fields other than name/description: text for the findings; a command is judged. */
+  private frontmatterFields(fm: Frontmatter, block: string, blockOffset: number): void {
+    for (const { field, text } of frontmatterStrings(fm.data)) {
+      const probe = (text.split("\n", 1)[0] ?? "").slice(0, 60);
+      const at = block.indexOf(probe);
+      const offset = blockOffset + (at >= 0 ? at : 0);
+      this.segment("frontmatter", text, offset);
+      if (looksLikeProseCommand(text))
+        this.addStep("inline", [{ text, pos: this.index.at(offset) }], {
+          install: false,
+          reason: `a command in frontmatter field \`${field}\``,
+          contiguous: false,
+        });
+    }
+  }
+
+  /** A link's or image's title: text the agent reads (a tooltip to a person), for the findings. */
+  private titleSegment(title: string | null | undefined, offset: number): void {
+    if (title) this.segment("link-title", title, offset);
+  }
+
+  /**
+   * A link destination with spaces (`[x]: <curl … | sh>`, `<!-- … -->` read as one) is no URL:
+   * it is text the agent reads, judged line by line like hidden text.
+   */
+  private destinationText(url: string, offset: number): void {
+    if (!/\s/.test(url.trim())) return;
+    const text = url.replace(/^!--|--$/g, " ");
+    this.segment("link-title", text, offset);
+    this.htmlLines(text, offset, "a link destination");
+  }
+
   /** Fenced or indented code: shell → step, console → step, anything else → embedded code. */
   private codeBlock(node: Code, parent: Parents | undefined, i: number): void {
     const lines = this.codeLines(node);
@@ -449,6 +510,7 @@ class Extractor {
       for (const l of lines)
         if (l.text.trim() !== "" && !/^\s*(?:#|REM\b|::)/i.test(l.text))
           this.notAnalysed(l, `a \`\`\`${unparsed} line: skillwall does not parse ${unparsed}`);
+    this.runOrderedCode(node, parent, i, install.install, lines);
     switch (kind) {
       case "shell":
         this.addStep("fenced", lines, { ...install, lang });
@@ -523,12 +585,40 @@ class Extractor {
     // fence that swallowed a later ```bash block leaves exactly those).
     if (unparsed === undefined)
       for (const l of lines)
-        if (kind === "code" ? codeLineLooksLikeShell(l.text) : looksExecutable(l.text))
+        if (
+          kind === "code"
+            ? codeLineLooksLikeShell(l.text)
+            : looksExecutable(l.text) || looksExecutable(asTextLine(l.text))
+        )
           this.notAnalysed(
             l,
             `a line in ${lang === "" ? "an unlabeled block" : `a \`\`\`${lang} block`} that reads like a command was not judged`,
           );
     this.code.push({ lang, text: node.value, line: lead.line, column: lead.column, offset: lead.offset });
+    // A block in no programming language (none, `text`, an unknown word) is text the agent reads:
+    // its sentences reach the prose findings like a paragraph's.
+    if (kind !== "code" && unparsed === undefined && node.value.trim() !== "")
+      this.segment("code-text", node.value, lead.offset);
+  }
+
+  /** Interpreter code the skill tells the agent to run (run-fence.ts): reported not analysed. */
+  private runOrderedCode(
+    node: Code,
+    parent: Parents | undefined,
+    i: number,
+    install: boolean,
+    lines: Piece[],
+  ): void {
+    const lang = interpretedLang(node.lang);
+    const first = lines.find((l) => l.text.trim() !== "");
+    if (lang === undefined || first === undefined) return;
+    const prev = parent?.children[i - 1];
+    const lead = prev?.type === "paragraph" ? plainText(prev) : "";
+    if (!install && !isRunLeadIn(lead)) return;
+    this.notAnalysed(
+      first,
+      `a \`\`\`${lang} block the skill tells the agent to run: skillwall does not parse ${lang}, so what it does is not judged`,
+    );
   }
 
   /** Each line of a code block's content with its file position (container prefixes skipped). */
@@ -707,7 +797,10 @@ class Extractor {
     const lines = value.split("\n");
     let at = offset;
     for (const raw of lines) {
-      const text = decodeEntities(raw.replace(/<!--|-->|<\/?[A-Za-z][^<>]*>/g, " ")).trim();
+      // A heading, list or quote marker inside hidden text still renders as one to the agent.
+      const text = decodeEntities(raw.replace(/<!--|-->|<\/?[A-Za-z][^<>]*>/g, " "))
+        .trim()
+        .replace(/^(?:(?:#{1,6}|[-*+>]|\d{1,9}[.)])[ \t]+)+/, "");
       if (text !== "" && (looksLikeProseCommand(text) || looksLikeCommandLine(text)))
         this.addStep("inline", [{ text, pos: this.index.at(at) }], {
           install: false,
@@ -840,6 +933,10 @@ class Extractor {
       });
       return;
     }
+    if (file.type === "other" && !/\.(?:sh|bash)$/i.test(file.path)) {
+      this.otherText(file);
+      return;
+    }
     if (file.type !== "shell" && !/\.(?:sh|bash)$/i.test(file.path)) return;
     if (file.text === undefined) {
       // A script the agent may be told to run: not judged, so never `allow`. (Binary or
@@ -857,6 +954,18 @@ class Extractor {
       reason: "bundled script; runs only when an install step invokes it",
       file: file.path,
     });
+  }
+
+  /**
+   * A bundled text file no analyser claims by type: read as plain-text instructions (like
+   * markdown), left to the findings as data, or reported not analysed (bundled-kinds.ts).
+   */
+  private otherText(file: BundledFile): void {
+    const kind = classifyOtherText(file.path, file.text);
+    if (kind.as === "instructions" && file.text !== undefined)
+      this.bundledMarkdown({ ...file, type: "markdown" });
+    else if (kind.as === "not-analysed")
+      this.unanalysed.push({ file: file.path, line: kind.line, column: 1, why: kind.why, text: kind.text });
   }
 
   /**

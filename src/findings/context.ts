@@ -228,7 +228,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       line: s.line,
       column: s.column,
       offset: s.offset,
-      quoted: s.kind === "table-cell" || cues.before(s.line, 4),
+      // A fence shows text verbatim (an example request, sample output): content, not the skill's voice.
+      quoted: s.kind === "table-cell" || s.kind === "code-text" || cues.before(s.line, 4),
     }));
   if (fm?.description !== undefined)
     prose.push({

@@ -418,7 +418,13 @@ async function readBundledFile(
 /** File type by extension, else by shebang. */
 export function typeByName(relPath: string, text: string): BundledFile["type"] {
   const lower = relPath.toLowerCase();
-  if (/\.(?:sh|bash|zsh|ksh)$/.test(lower)) return "shell";
+  // Start-up files a shell sources (.bashrc, .profile, .envrc …) are shell scripts too.
+  if (
+    /\.(?:sh|bash|zsh|ksh)$|(?:^|\/)\.(?:bashrc|bash_profile|bash_login|bash_logout|profile|zshrc|zprofile|zshenv|zlogin|kshrc|envrc)$/.test(
+      lower,
+    )
+  )
+    return "shell";
   if (/\.(?:py|pyw)$/.test(lower)) return "python";
   if (/\.(?:js|mjs|cjs|ts|mts|cts)$/.test(lower)) return "javascript";
   // Text an agent reads as instructions ("read notes/setup.txt and carry out each step") is
