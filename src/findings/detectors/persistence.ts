@@ -23,7 +23,7 @@ const dangerousPayload =
 // prints or decodes text it is given (echo, printf, cat, an interpreter …), which could carry
 // anything. Such an eval is left out before testing dangerousPayload; the rest still counts.
 const localToolEval =
-  /\beval\s+["']?\$\(\s*(?!(?:\S*\/)?(?:echo|printf|cat|tac|rev|tr|sed|awk|xxd|od|base\d*|openssl|gzip|gunzip|zcat|python[\d.]*|perl|ruby|node|php|lua|bash|sh|zsh|dash|curl|wget|nc|ncat|socat|dig|nslookup|host|env|command|exec|sudo|xargs|timeout|nohup|busybox)\b)[\w./~-]{1,80}(?:[ \t]+[\w./=:-]{1,40}){0,4}[ \t]*\)["']?/g;
+  /\beval\s+["']?\$\(\s*(?!(?:[^\s/]{0,80}\/){0,8}(?:echo|printf|cat|tac|rev|tr|sed|awk|xxd|od|base\d*|openssl|gzip|gunzip|zcat|python[\d.]*|perl|ruby|node|php|lua|bash|sh|zsh|dash|curl|wget|nc|ncat|socat|dig|nslookup|host|env|command|exec|sudo|xargs|timeout|nohup|busybox)\b)[\w./~-]{1,80}(?:[ \t]+[\w./=:-]{1,40}){0,4}[ \t]*\)["']?/g;
 
 function writtenPaths(cmd: LiteCommand): string[] {
   const out = cmd.redirects
