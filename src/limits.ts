@@ -62,15 +62,15 @@ export const limits = {
    */
   serviceHostMinLines: 3,
   /**
-   * Rows of a markdown table walked up to find its header and lead: a quoting cue there (an
-   * "attack / example" column, "what attackers type:") quotes every row (default 60).
-   */
-  quotedTableRows: 60,
-  /**
    * Lines of bundled code after a condition on the machine (marker file, variable, host, date)
    * read as the branch it guards, by bundled.triggered-payload (default 60).
    */
   triggerBlockLines: 60,
+  /**
+   * Rows of a markdown table walked up to find its header and lead: a quoting cue there (an
+   * "attack / example" column, "what attackers type:") quotes every row (default 60).
+   */
+  quotedTableRows: 60,
   /**
    * Bundled code reading the home directory or the agent platform's config counts as reading the
    * skill's own key only when one of the skill's declared key names appears within this many
