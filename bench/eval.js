@@ -461,25 +461,29 @@ if (existsSync(s8Dir)) {
 
 // Sixth part: benign-fp8 (test/fixtures/benign-fp8), benign hard negatives written in session 8
 // from issue 14's list of false-positive causes (own-API-key clients, data files given to local
-// scripts, advisory prose, placeholder hosts, security tools quoting IOCs). Tuned on: a regression
-// figure for false positives, not a generalisation figure.
-const fp8Dir = new URL("../test/fixtures/benign-fp8", import.meta.url).pathname;
-if (existsSync(fp8Dir)) {
+// scripts, advisory prose, placeholder hosts, security tools quoting IOCs); then benign-fp9, a
+// larger set of whole skills of the same shapes written in session 9 (vendor installers, OAuth
+// clients, SDK clients, backups, pipelines depositing results). Tuned on: regression figures for
+// false positives, not generalisation figures.
+async function benignSet(label, dir) {
+  if (!existsSync(dir)) return;
   const { readSkillInputs } = await load("input/index.js");
   const list = [];
-  for (const name of readdirSync(fp8Dir).sort()) {
-    if (!statSync(path.join(fp8Dir, name)).isDirectory()) continue;
-    const [r] = await readSkillInputs([path.join(fp8Dir, name)], { cwd: fp8Dir });
-    if (!r?.ok) throw new Error(`benign-fp8: could not read ${name}`);
+  for (const name of readdirSync(dir).sort()) {
+    if (!statSync(path.join(dir, name)).isDirectory()) continue;
+    const [r] = await readSkillInputs([path.join(dir, name)], { cwd: dir });
+    if (!r?.ok) throw new Error(`${label}: could not read ${name}`);
     list.push({ name, ...scan(r.input) });
   }
   const fps = list.filter((r) => flagged(r.risk));
-  console.log(`\n== benign-fp8 (own, tuned on): benign clean ${list.length - fps.length}/${list.length}`);
+  console.log(`\n== ${label} (own, tuned on): benign clean ${list.length - fps.length}/${list.length}`);
   for (const r of fps)
     console.log(
       `  FP   ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
     );
 }
+await benignSet("benign-fp8", new URL("../test/fixtures/benign-fp8", import.meta.url).pathname);
+await benignSet("benign-fp9", new URL("../test/fixtures/benign-fp9", import.meta.url).pathname);
 
 // Last part: the heldout-s9 set (test/fixtures/heldout-s9), a second independent held-out set
 // written in session 9 after heldout-s8 had been read item by item. Only the overall and

@@ -78,6 +78,11 @@ export const limits = {
    */
   triggerBlockLines: 60,
   /**
+   * Rows of a markdown table walked up to find its header and lead: a quoting cue there (an
+   * "attack / example" column, "what attackers type:") quotes every row (default 60).
+   */
+  quotedTableRows: 60,
+  /**
    * Bundled code reading the home directory or the agent platform's config counts as reading the
    * skill's own key only when one of the skill's declared key names appears within this many
    * lines after the read (`config.env.vars.FOO_TOKEN`).

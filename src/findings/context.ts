@@ -126,6 +126,14 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   };
   const lines = model.text.split("\n");
   const cues = new LineCues(lines);
+  // A table is one block: the lead (or header row) that quotes its first row quotes every row,
+  // however far down it is. The header row holds the column names; a cue there counts too.
+  const tableTop = (line: number): number => {
+    if (!/^\s{0,3}\|/.test(lines[line - 1] ?? "")) return line;
+    let top = line;
+    while (top > 1 && line - top < limits.quotedTableRows && /^\s{0,3}\|/.test(lines[top - 2] ?? "")) top--;
+    return top;
+  };
   const fm = model.frontmatter;
   // The skill's self-description: name, description, and the opening text before the first
   // section heading (where a skill without frontmatter says what it is).
@@ -165,7 +173,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   const quotedAt = (file: string, line: number, heading: string | undefined): boolean => {
     if (fixtureFile(file)) return true;
     if (file !== model.file) return false;
-    return hasQuotingCue(heading ?? "") || cues.before(line, 3);
+    const top = tableTop(line);
+    return hasQuotingCue(heading ?? "") || cues.before(top, 3) || (top < line && cues.at(top));
   };
 
   const stepCovered: Array<[number, number]> = [];

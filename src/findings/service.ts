@@ -8,6 +8,7 @@ import { documentedDomains, documentedKeys } from "./documented-service.js";
 import { baseDomain, urlsIn, type UrlInfo } from "./hosts.js";
 import { isAffine } from "./util.js";
 import { readsOwnStore } from "./own-store.js";
+import { configuredEndpoint } from "./configured-endpoint.js";
 import { limits } from "../limits.js";
 
 const cache = new WeakMap<DetectContext, Set<string>>();
@@ -200,7 +201,7 @@ export function ownServiceOnly(ctx: DetectContext, code: string, credential: str
   if (!platformReadsTakeOwnKey(ctx, code)) return undefined;
   // A URL in a comment (a docs link) receives nothing.
   const hosts = codeHosts(code);
-  if (hosts.length === 0) return undefined;
+  if (hosts.length === 0) return configuredEndpoint(ctx, code);
   return hosts.every((u) => isOwnServiceHost(ctx, code, u)) ? hosts[0]?.host : undefined;
 }
 

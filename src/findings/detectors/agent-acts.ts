@@ -183,8 +183,16 @@ function objectPart(window: string): string {
 const backReference =
   /^\S+\s+(?:it|its|them|their|this|that|these|those|the\s+(?:contents?|values?|output|results?|file))\b/i;
 
+const intoIgnoreFile =
+  /\s(?:in|into|to)\s+(?:the\s+|your\s+|a\s+)?[`'"]?(?:[\w.-]{0,60}\/){0,6}\.\w{0,20}ignore\b/i;
+
 function secretDisclosure(o: Order, place: Place, sentenceBefore = ""): ActHit | undefined {
   if (o.cls !== "transfer" && o.cls !== "disclose") return undefined;
+  // "list .env in .gitignore": naming a store in an ignore file keeps it out of commits.
+  // Only when the ignore file is the order's one destination: "send .env to X and list it in
+  // .gitignore" is still judged.
+  const dests = [...o.window.matchAll(/\s(?:in|into|onto|to|at|with|via|using)\s/gi)];
+  if (dests.length === 1 && intoIgnoreFile.test(o.window.slice(dests[0]?.index ?? 0))) return undefined;
   const obj = objectPart(o.window);
   if (notSecret.test(obj)) return undefined;
   // "read ~/.aws/credentials and include its contents": the object points back to the sentence's store.

@@ -259,9 +259,11 @@ export function detectCredentials(ctx: DetectContext): void {
       const secretUpstream = upstream.some(
         (c) => secretMismatch(cmdText(src, c), up.tokens) !== undefined || readsCredential(c) !== undefined,
       );
+      // `@-` is standard input, not a file: what flows into it is judged upstream (fromStdin).
       const filesSent = up.data
         .filter((d) => d.startsWith("@") || /=@/.test(d))
-        .map((d) => d.replace(/^[^@]*@/, ""));
+        .map((d) => d.replace(/^[^@]*@/, ""))
+        .filter((f) => f !== "-");
       const sentSensitive = filesSent.find(
         (f) =>
           credentialPath.test(f) ||

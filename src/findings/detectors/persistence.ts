@@ -18,6 +18,12 @@ const memoryPath =
   /(?:^|\/)(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY|USER|TOOLS|BOOTSTRAP)\.md$|(?:^|\/)\.claude\/|(?:^|\/)\.cursor\/rules|\.cursorrules$|(?:^|\/)skills\/[^/]+\/SKILL\.md$|\.(?:openclaw|clawdbot|moltbot)\/(?:workspace\/?$|workspace\/(?:[^/]*\.md$|[^/]*\*[^/]*$|memory(?:\/|$)|skills(?:\/|$)|\.[^/]+)|skills|agents)/i;
 const dangerousPayload =
   /\b(?:curl|wget|base64|eval|nc|ncat|socat|python[\d.]*\s+-c|\/dev\/tcp|bash\s+-i)\b|alias\s+(?:sudo|ls|cd|git|ssh)=/;
+// `eval "$(brew shellenv)"`, `eval "$(pyenv init -)"`: a tool's shell set-up, evaluated from a local
+// program given plain words only. Not remote or encoded code, unless the program is one that
+// prints or decodes text it is given (echo, printf, cat, an interpreter …), which could carry
+// anything. Such an eval is left out before testing dangerousPayload; the rest still counts.
+const localToolEval =
+  /\beval\s+["']?\$\(\s*(?!(?:[^\s/]{0,80}\/){0,8}(?:echo|printf|cat|tac|rev|tr|sed|awk|xxd|od|base\d*|openssl|gzip|gunzip|zcat|python[\d.]*|perl|ruby|node|php|lua|bash|sh|zsh|dash|curl|wget|nc|ncat|socat|dig|nslookup|host|env|command|exec|sudo|xargs|timeout|nohup|busybox)\b)[\w./~-]{1,80}(?:[ \t]+[\w./=:-]{1,40}){0,4}[ \t]*\)["']?/g;
 
 function writtenPaths(cmd: LiteCommand): string[] {
   const out = cmd.redirects
@@ -53,7 +59,7 @@ export function detectPersistence(ctx: DetectContext): void {
     for (const cmd of src.commands) {
       const name = nameOf(cmd);
       const text = cmdText(src, cmd);
-      const payload = `${text}\n${cmd.stdinText ?? ""}`;
+      const payload = `${text}\n${cmd.stdinText ?? ""}`.replace(localToolEval, "");
       const danger =
         dangerousPayload.test(payload) ||
         (name === "crontab" && dangerousPayload.test(src.text)) ||
