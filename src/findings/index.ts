@@ -25,6 +25,7 @@ import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectScopeDrift } from "./detectors/scope-drift.js";
+import { detectPersuadedOrders } from "./detectors/persuaded-orders.js";
 import { detectAgentActs } from "./detectors/agent-acts.js";
 import { detectLures } from "./detectors/lures.js";
 import { detectPlatformLookalikes } from "./detectors/platform-lookalike.js";
@@ -100,6 +101,7 @@ const detectors = [
   detectInstructions,
   detectDetachedOrders,
   detectScopeDrift,
+  detectPersuadedOrders,
   detectAgentActs,
 ];
 
