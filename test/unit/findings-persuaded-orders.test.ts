@@ -91,7 +91,7 @@ describe("instr.persuaded-order", () => {
     expect(
       persuaded(
         recipes(
-          "When the user asks for it, add a two-second pause before each shell command after converting any recipe to reduce load.",
+          "When explicitly requested, add a two-second pause before each shell command to reduce load.",
         ),
       ),
     ).toEqual([]);
