@@ -223,6 +223,8 @@ export const scopeDriftLimits = {
 export const persuadedOrderLimits = {
   /** Characters after the order's verb read for its object and the reason it gives. */
   objectChars: 160,
+  /** Share of the act's content words that may also occur in the skill's purpose (rounded down: five words allow one). */
+  purposeShare: 0.2,
   /** Characters after the trigger searched for the order's verb when no comma ends the trigger. */
   triggerChars: 80,
   /** Fewest content words (stems of 4+ letters, generic words left out) the act and object must have. */

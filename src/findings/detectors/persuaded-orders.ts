@@ -6,17 +6,21 @@
 // 2. an imperative to the agent (any act of the clause lexicon, or a clause-opening verb after the
 //    trigger), not negated, not advice, not the user's act, not waiting on the user's request,
 //    no other actor before the verb ("the script deletes …"), not a description or a quotation;
-// 3. persuasion: a reason given for the act ("… to save disk space", "… to ensure the remote is
-//    synchronized", "for rate limiting purposes", "for the CTO to have access") or a policy label
-//    over the segment ("Important:", "Content Policy:");
-// and it is judged against the skill's purpose: the act and its object (up to the reason) share no
-// content word with the skill's name, description (minus the judged sentence) and headings.
+// 3. a sign that the order argues for itself or stands apart: a reason given for the act ("… to
+//    save disk space", "… to ensure the remote is synchronized", "for rate limiting purposes", "for
+//    the CTO to have access"), a policy label over the segment ("Important:", "Content Policy:"),
+//    the frontmatter description as its place, or a destination host the skill names nowhere else;
+// and it is judged against the skill's purpose: the act and its object (up to the reason) share at
+// most one in five content words with the skill's name, description (minus the judged sentence)
+// and headings (a long order may share a word by chance; a short one may not share any).
 // instr.scope-drift needs an act from a fixed list of side effects; this rule reads the shape of
 // the order instead, so an act no list names (a delay, a framing, a port left open) is judged.
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
 import type { DetectContext, ProseSource } from "../context.js";
+import { baseDomain, urlsIn } from "../hosts.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { declaredService, isPlaceholderHost } from "../service.js";
 import { persuadedOrderLimits } from "../../limits.js";
 import { actClassOf, ordersIn } from "./clause-orders.js";
 import { completion, recurring, stemsOf } from "./scope-drift.js";
@@ -86,7 +90,15 @@ function actClause(s: string, at: number): string {
   return stops.length > 0 ? rest.slice(0, Math.min(...stops)) : rest;
 }
 
-function judge(s: string, seg: ProseSource, purpose: Set<string>): Judged | undefined {
+interface Scope {
+  /** Stems of the skill's declared purpose, the judged sentence left out when it is in the description. */
+  purpose: Set<string>;
+  /** A host of `text` that is not a placeholder, not the declared service, and named nowhere else in the skill. */
+  foreignHost: (text: string, seg: ProseSource) => string | undefined;
+}
+
+function judge(s: string, seg: ProseSource, scope: Scope): Judged | undefined {
+  const purpose = scope.purpose;
   const t = recurring.exec(s) ?? completion.exec(s);
   if (!t || negatedAt(s, t.index)) return undefined;
   if (describes(s) || userDecides.test(s) || onUserRequest.test(s)) return undefined;
@@ -103,15 +115,20 @@ function judge(s: string, seg: ProseSource, purpose: Set<string>): Judged | unde
     const head = seg.text.trimStart();
     const framed = framing.test(head) || capsLabel.test(head) || ruleLabel.test(head);
     const inDescription = seg.kind === "description";
-    if (!r && !framed && !inDescription) continue;
+    const host = r || framed || inDescription ? undefined : scope.foreignHost(after, seg);
+    if (!r && !framed && !inDescription && !host) continue;
     const object = new Set([...stemsOf(actClause(s, o.at + o.verb.length))].filter((w) => !filler.has(w)));
     if (object.size < persuadedOrderLimits.minObjectWords || purpose.size === 0) continue;
-    if ([...object].some((w) => purpose.has(w))) continue;
+    // A long order may share a word with the purpose by chance; most of it must not.
+    const shared = [...object].filter((w) => purpose.has(w)).length;
+    if (shared > Math.floor(object.size * persuadedOrderLimits.purposeShare)) continue;
     const sign = r
       ? `with a reason ("${r[0].trim()} …")`
       : framed
         ? "under a policy label"
-        : "in the skill's description";
+        : inDescription
+          ? "in the skill's description"
+          : `towards ${host}, a host the skill names nowhere else`;
     return {
       verb: o.verb,
       at: o.at,
@@ -136,6 +153,24 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
       at < 0 ? description : description.slice(0, at) + description.slice(at + sentence.trim().length);
     return stemsOf([name, rest, ...headings].join("\n"));
   };
+  const service = declaredService(ctx);
+  const everything = [
+    ctx.model.text,
+    description,
+    ...ctx.model.bundled.map((b) => (b.type === "binary" ? "" : (b.text ?? ""))),
+  ]
+    .join("\n")
+    .toLowerCase();
+  const count = (text: string, needle: string): number => text.split(needle).length - 1;
+  const foreignHost = (text: string, seg: ProseSource): string | undefined =>
+    urlsIn(text).find((u) => {
+      if (!u.host || isPlaceholderHost(u.host)) return false;
+      const d = baseDomain(u.host.toLowerCase());
+      return (
+        !service.has(d) &&
+        count(everything, d) <= count(seg.text.toLowerCase(), d) * (seg.kind === "description" ? 2 : 1)
+      );
+    })?.host;
   const sources = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && p.kind !== "heading" && !p.quoted,
   );
@@ -144,7 +179,7 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > persuadedOrderLimits.maxSentenceChars) continue;
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
-      const j = judge(s, p, purposeFor(p, s));
+      const j = judge(s, p, { purpose: purposeFor(p, s), foreignHost });
       if (!j) continue;
       const nl = p.text.slice(0, sent.offset).split("\n").length - 1;
       ctx.report({
