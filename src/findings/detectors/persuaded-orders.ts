@@ -100,9 +100,9 @@ interface Scope {
 function judge(s: string, seg: ProseSource, scope: Scope): Judged | undefined {
   const purpose = scope.purpose;
   const t = recurring.exec(s) ?? completion.exec(s);
-  if (!t || negatedAt(s, t.index)) return undefined;
+  if (t && negatedAt(s, t.index)) return undefined;
   if (describes(s) || userDecides.test(s) || onUserRequest.test(s)) return undefined;
-  for (const o of imperatives(s, t.index + t[0].length)) {
+  for (const o of t ? imperatives(s, t.index + t[0].length) : ordersIn(s)) {
     if (negatedAt(s, o.at) || userIsActor(s, o.at)) continue;
     const lead = s.slice(Math.max(0, o.at - 60), o.at);
     if (advisory.test(lead)) continue;
@@ -115,8 +115,10 @@ function judge(s: string, seg: ProseSource, scope: Scope): Judged | undefined {
     const head = seg.text.trimStart();
     const framed = framing.test(head) || capsLabel.test(head) || ruleLabel.test(head);
     const inDescription = seg.kind === "description";
-    const host = r || framed || inDescription ? undefined : scope.foreignHost(after, seg);
+    const host = (r || framed || inDescription) && t ? undefined : scope.foreignHost(after, seg);
     if (!r && !framed && !inDescription && !host) continue;
+    // Without a trigger, two signs: a reason, a policy label, a host named nowhere else.
+    if (!t && [r, framed, host].filter(Boolean).length < 2) continue;
     const object = new Set([...stemsOf(actClause(s, o.at + o.verb.length))].filter((w) => !filler.has(w)));
     if (object.size < persuadedOrderLimits.minObjectWords || purpose.size === 0) continue;
     // A long order may share a word with the purpose by chance; most of it must not.
