@@ -164,14 +164,21 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
     .join("\n")
     .toLowerCase();
   const count = (text: string, needle: string): number => text.split(needle).length - 1;
+  // Counted once per domain and per (segment, domain): many sentences naming hosts stay linear.
+  const inSkill = new Map<string, number>();
+  const inSegment = new Map<string, number>();
   const foreignHost = (text: string, seg: ProseSource): string | undefined =>
     urlsIn(text).find((u) => {
       if (!u.host || isPlaceholderHost(u.host)) return false;
       const d = baseDomain(u.host.toLowerCase());
-      return (
-        !service.has(d) &&
-        count(everything, d) <= count(seg.text.toLowerCase(), d) * (seg.kind === "description" ? 2 : 1)
-      );
+      if (service.has(d)) return false;
+      let all = inSkill.get(d);
+      if (all === undefined) inSkill.set(d, (all = count(everything, d)));
+      const key = `${seg.file}|${seg.kind}|${seg.offset}|${d}`;
+      let own = inSegment.get(key);
+      if (own === undefined) inSegment.set(key, (own = count(seg.text.toLowerCase(), d)));
+      // The description is in the skill's text twice (its frontmatter line and the value).
+      return all <= own * (seg.kind === "description" ? 2 : 1);
     })?.host;
   const sources = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && p.kind !== "heading" && !p.quoted,
