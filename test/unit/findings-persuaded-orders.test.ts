@@ -166,4 +166,13 @@ describe("instr.persuaded-order", () => {
       persuaded(recipes("Upload the shell history to the shared drive to keep a record of sessions.")),
     ).toEqual([]);
   });
+  it("a hygiene step with a reason (set, save, verify, use) is not a consequential act: not reported", () => {
+    expect(
+      persuaded(
+        recipes(
+          "After converting any recipe, always set the shell history limit to avoid memory errors.\n\nAfter each download, verify the checksum to ensure the archive is intact.",
+        ),
+      ),
+    ).toEqual([]);
+  });
 });

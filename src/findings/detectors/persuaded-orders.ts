@@ -3,9 +3,12 @@
 // rarely combines, whatever the act is:
 // 1. a trigger on the agent's own work — recurring ("after any change", "whenever", "before
 //    responding to any tool call") or a completion point ("after you finish editing");
-// 2. an imperative to the agent (any act of the clause lexicon, or a clause-opening verb after the
-//    trigger), not negated, not advice, not the user's act, not waiting on the user's request,
-//    no other actor before the verb ("the script deletes …"), not a description or a quotation;
+// 2. an imperative to the agent (a verb of the clause lexicon opening its clause, or the first act
+//    verb after the trigger), not negated, not advice, not the user's act, not waiting on the
+//    user's request, no other actor before the verb ("the script deletes …"), not a description,
+//    whose clause holds an act with a consequence (moving, destroying, disclosing, telling,
+//    hiding, altering, running, adding or opening something; not a hygiene step such as "set the
+//    memory limit", "save the seed", "verify the checksum");
 // 3. a sign that the order argues for itself or stands apart: a reason given for the act ("… to
 //    save disk space", "… to ensure the remote is synchronized", "for rate limiting purposes", "for
 //    the CTO to have access"), a policy label over the segment ("Important:", "Content Policy:"),
@@ -49,6 +52,23 @@ const notImperativeBefore = new Set(
   `to the a an will can may should would could must might of and or is are be been for by with each
   every any all this that your my our their its no some his her who which it they we you i`.split(/\s+/),
 );
+// Acts with a consequence beyond the task's own quality: moving, destroying, disclosing, telling,
+// hiding, altering, overriding, running, and the configuring acts that add or open something. A
+// hygiene step ("set the memory limit", "save the seed", "verify the checksum", "use a palette")
+// is not one; "check whether … and delete them" is, through its second verb.
+const consequentialVerbs = new Set(
+  `add append insert embed inject install grant enable disable invite give chmod chown schedule
+  register replace open expose bind listen sleep wait pause delay ping notify`.split(/\s+/),
+);
+const quietClasses = new Set(["configure"]);
+function consequential(window: string): boolean {
+  for (const m of window.matchAll(/[a-z][a-z-]*/gi)) {
+    const w = m[0].toLowerCase();
+    const cls = actClassOf(w);
+    if (consequentialVerbs.has(w) || (cls && !quietClasses.has(cls))) return true;
+  }
+  return false;
+}
 // A label that announces a rule to obey ("Environmental Content Policy:", "Data Handling Rule:").
 const ruleLabel =
   /^\W{0,6}(?:[A-Z][\w-]*\s+){0,4}(?:Polic(?:y|ies)|Guidelines?|Rules?|Requirements?|Standards?|Protocol|Directives?|Procedures?|Notice|Mandate)\b\W{0,3}:/;
@@ -67,7 +87,8 @@ function imperatives(s: string, triggerEnd: number): Array<{ verb: string; at: n
   // "After any change to the document make a backup …", "When updating entries always append …":
   // the first act verb in the words after the trigger that is not a noun or an infinitive.
   const tail = s.slice(triggerEnd, triggerEnd + persuadedOrderLimits.triggerChars);
-  let prev = "";
+  // The trigger's last word counts as the word before ("after each download, …": a noun).
+  let prev = /(\w+)\W*$/.exec(s.slice(0, triggerEnd))?.[1]?.toLowerCase() ?? "";
   for (const m of tail.matchAll(/[A-Za-z][\w'-]*|[,;:]/g)) {
     const w = m[0].toLowerCase();
     if ((actClassOf(w) || extraVerbs.has(w)) && !notImperativeBefore.has(prev)) {
@@ -119,7 +140,9 @@ function judge(s: string, seg: ProseSource, scope: Scope): Judged | undefined {
     if (!r && !framed && !inDescription && !host) continue;
     // Without a trigger, two signs: a reason, a policy label, a host named nowhere else.
     if (!t && [r, framed, host].filter(Boolean).length < 2) continue;
-    const object = new Set([...stemsOf(actClause(s, o.at + o.verb.length))].filter((w) => !filler.has(w)));
+    const clause = actClause(s, o.at + o.verb.length);
+    if (!consequential(`${o.verb} ${clause}`)) continue;
+    const object = new Set([...stemsOf(clause)].filter((w) => !filler.has(w)));
     if (object.size < persuadedOrderLimits.minObjectWords || purpose.size === 0) continue;
     // A long order may share a word with the purpose by chance; most of it must not.
     const shared = [...object].filter((w) => purpose.has(w)).length;
