@@ -235,6 +235,20 @@ export const scopeDriftLimits = {
 } as const;
 
 /** Windows of the combination rules (src/findings/detectors/agent-acts.ts, clause-orders.ts). */
+/** Persuaded orders (src/findings/detectors/persuaded-orders.ts). */
+export const persuadedOrderLimits = {
+  /** Characters after the order's verb read for its object and the reason it gives. */
+  objectChars: 160,
+  /** Share of the act's content words that may also occur in the skill's purpose (rounded down: five words allow one). */
+  purposeShare: 0.2,
+  /** Characters after the trigger searched for the order's verb when no comma ends the trigger. */
+  triggerChars: 80,
+  /** Fewest content words (stems of 4+ letters, generic words left out) the act and object must have. */
+  minObjectWords: 2,
+  /** Longest sentence judged (longer text is a paragraph the splitter could not cut). */
+  maxSentenceChars: 600,
+} as const;
+
 export const agentActLimits = {
   /** Characters after a clause break read for adverbs, an obligation and the order's verb. */
   leadChars: 90,

@@ -26,6 +26,7 @@ import { detectHidden } from "./detectors/hidden.js";
 import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectScopeDrift } from "./detectors/scope-drift.js";
+import { detectPersuadedOrders } from "./detectors/persuaded-orders.js";
 import { detectAgentActs } from "./detectors/agent-acts.js";
 import { detectOutputClaims } from "./detectors/output-claims.js";
 import { detectCovertTriggers } from "./detectors/covert-triggers.js";
@@ -103,6 +104,7 @@ const detectors = [
   detectInstructions,
   detectDetachedOrders,
   detectScopeDrift,
+  detectPersuadedOrders,
   detectAgentActs,
   detectOutputClaims,
   detectCovertTriggers,

@@ -45,6 +45,11 @@ const verbClass = new Map<string, ActClass>();
 for (const [cls, words] of Object.entries(lexicon) as Array<[ActClass, string]>)
   for (const w of words.split(/\s+/)) if (w && !verbClass.has(w)) verbClass.set(w, cls);
 
+/** The act class of a verb of the lexicon, or undefined. */
+export function actClassOf(verb: string): ActClass | undefined {
+  return verbClass.get(verb.toLowerCase());
+}
+
 export interface Order {
   verb: string;
   cls: ActClass;

@@ -25,9 +25,9 @@ import { acts } from "./side-effects.js";
 import { standingActs } from "./standing-acts.js";
 
 // 1. A trigger on the agent's own work.
-const recurring =
+export const recurring =
   /\b(?:always|whenever|every time|each time|from now on|going forward|(?:after|before|when|while|once|upon|on)\s+(?:you\s+)?(?:\w+\s+){0,3}?(?:any|every|each|all)\b|(?:after|before|when|once|upon)\s+(?:you\s+)?(?:have\s+)?[a-z]{3,}(?:ing|ed)\b)/i;
-const completion =
+export const completion =
   /\b(?:(?:after|when|once|before)\s+(?:you\s+)?(?:(?:are|'re|have|'ve)\s+)?(?:finish(?:ed)?|complete[ds]?|done|wrap(?:ped)?\s+up)\b|at\s+the\s+(?:end|close)\s+of\s+(?:the|each|every|your|a|any)\s+\w+|before\s+(?:you\s+)?(?:respond|reply|answer|return|hand\s+(?:it\s+)?(?:back|over)|end\s+the)\b|as\s+(?:a|the)\s+(?:final|last)\s+step\b)/i;
 
 // 2. The act is ordered, not described: nothing before it in its clause names another actor
@@ -54,7 +54,7 @@ const generic = new Set(
   all any new same only first last please manual manually https http`.split(/\s+/),
 );
 
-function stemsOf(text: string): Set<string> {
+export function stemsOf(text: string): Set<string> {
   const out = new Set<string>();
   for (const w of text.toLowerCase().match(/[a-z]{4,}/g) ?? []) if (!generic.has(w)) out.add(w.slice(0, 5));
   return out;

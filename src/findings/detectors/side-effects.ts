@@ -93,9 +93,9 @@ function purposeWithout(p: Purpose, sentence: string): Set<string> {
 
 // A segment that presents itself as a rule to obey: "Important:", "Internal Formatting Guideline:",
 // "MANDATORY", a bold or all-caps label.
-const framing =
+export const framing =
   /^\W{0,6}(?:(?:important|critical|mandatory|required|requirement|compliance|policy|note)\b[^\n:]{0,40}:|(?:internal|company|corporate|team|security|compliance|quality)\s+(?:[\w-]+\s+){0,2}(?:policy|guideline|rule|requirement|procedure|standard)s?\b[^\n:]{0,20}:)/i;
-const capsLabel = /^\W{0,6}[A-Z][A-Z -]{6,}[:!]/;
+export const capsLabel = /^\W{0,6}[A-Z][A-Z -]{6,}[:!]/;
 
 const usage =
   /^\W*(?:use|used|invoke|trigger(?:s|ed)?|activate|load|apply|call|run)\b(?:\s+\w+){0,3}?\s+(?:when|whenever|for|if|to)\b/i;
