@@ -33,6 +33,8 @@ export default tseslint.config(
           "performance",
           "fetch",
           "AbortController",
+          "AbortSignal",
+          "URLSearchParams",
           "TextDecoder",
           "TextEncoder",
         ].map((name) => [name, "readonly"]),
