@@ -924,16 +924,3 @@ function withDeadline(promise, ms, signal) {
     });
   });
 }
-
-/** The gate when skillwall itself is unavailable: every gated call is blocked with `reason`. */
-export function refusingGate(reason) {
-  return {
-    async beforeToolCall(event) {
-      return {
-        block: true,
-        blockReason: `skillwall blocked this ${event?.toolName ?? "tool"} call: ${reason}`,
-      };
-    },
-    afterToolCall() {},
-  };
-}

@@ -50,7 +50,6 @@ const passTools = new Map([
   ["update_goal", "updates the session goal (text)"],
   ["suggest_task", "suggests a task in the UI"],
   ["dismiss_task", "dismisses a suggested task"],
-  ["heartbeat_respond", "answers a heartbeat turn"],
   ["structured_output", "returns the turn's structured result"],
   ["progress_card", "shows progress in the UI"],
   ["web_search", "searches the web through the configured provider"],
@@ -266,6 +265,7 @@ export function classifyTool(event, { allowTools, cwd, home }) {
   if (name === "sessions_spawn") return checkSpawn(p);
   if (name === "message") return checkMessage(p);
   if (name === "show_widget") return checkShowWidget(p);
+  if (name === "heartbeat_respond") return checkHeartbeatRespond(p);
   const spec = actionTools.get(name);
   if (spec !== undefined) {
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
@@ -292,7 +292,23 @@ function knownTool(name) {
     actionTools.has(name) ||
     name === "sessions_spawn" ||
     name === "message" ||
-    name === "show_widget"
+    name === "show_widget" ||
+    name === "heartbeat_respond"
+  );
+}
+
+/**
+ * heartbeat_respond answers a heartbeat turn (passes), but its `scratch` replaces the heartbeat
+ * monitor's scratch: in OpenClaw 2026.9.6 the instructions every later heartbeat turn follows
+ * (they replaced HEARTBEAT.md, which the gate refuses to write), so one injected turn would
+ * persist its instructions into every unattended turn after it.
+ */
+function checkHeartbeatRespond(p) {
+  const key = Object.keys(p).find((k) => paramName(k) === "scratch" && p[k] !== undefined);
+  if (key === undefined) return { pass: true };
+  return refuse(
+    `heartbeat_respond with ${key} replaces the heartbeat monitor's scratch, the instructions every later heartbeat turn follows (as HEARTBEAT.md was)`,
+    "answer without scratch; the operator edits the scratch with openclaw cron scratch",
   );
 }
 

@@ -298,7 +298,7 @@ describe("OpenClaw gate red team: terminal tool", () => {
   it("reaches the gate: the before_tool_call hook has no matcher (every tool)", () => {
     const src = readFileSync(path.join(__dirname, "../../integrations/openclaw/index.mjs"), "utf8");
     expect(src).toMatch(
-      /api\.on\("before_tool_call", \(event, ctx\) => gate\.beforeToolCall\(event, ctx\), \{ priority: PRIORITY \}\)/,
+      /api\.on\("before_tool_call", async \(event, ctx\) => \(await gate\)\.beforeToolCall\(event, ctx\), \{\s*priority: PRIORITY,\s*\}\)/,
     );
   });
 });
