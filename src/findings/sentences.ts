@@ -33,7 +33,7 @@ const negationBefore =
   /\b(?:never|not|no|don'?t|doesn'?t|won'?t|mustn'?t|shouldn'?t|cannot|can'?t|avoid|refuse|prevent|prohibit(?:s|ed)?|forbid(?:s|den)?|without)\b[^,;:]{0,60}$/i;
 // Descriptive or advisory frames: the sentence talks about an action rather than ordering it.
 const describing =
-  /\b(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?|an? (?:attack|skill|script|tool) (?:may|might|could|can)|(?:may|might|could) be used to|for example|e\.g\.|such as|detects?|flags?|warns?|reports? when|looks for|(?:it|this|which|that|tool|scanner)\s+checks\s+(?:for|whether|if)|scans for|audit\w*|red flags?|is (?:dangerous|risky|suspicious))\b/i;
+  /\b(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?|an? (?:attack|skill|script|tool) (?:may|might|could|can)|(?:may|might|could) be used to|for example|e\.g\.|such as|detects?|flags?|warns?|reports? when|looks for|(?:it|this|which|that|tool|scanner)\s+checks\s+(?:for|whether|if)|scans for|red flags?|is (?:dangerous|risky|suspicious))\b/i;
 
 /** The clause (text after the last , ; : or dash) that ends at `index` of `sentence`. */
 function clauseBefore(sentence: string, index: number): string {
