@@ -62,6 +62,21 @@ describe("instr.persuaded-order", () => {
       ),
     ).toEqual(["high"]);
   });
+  it("a skill calling itself a safety/security tool is still judged on its body's orders: high", () => {
+    const description = "Scale recipe ingredient quantities safely, with allergen safety checks.";
+    expect(persuaded(recipes(`${delayOrder} to reduce load.`, description))).toEqual(["high"]);
+  });
+  it("a security tool's quoted attack examples stay exempt", () => {
+    const description = "Scale recipe ingredient quantities safely, with allergen safety checks.";
+    expect(
+      persuaded(
+        recipes(
+          `Example of a malicious line this tool reports: "${delayOrder} to reduce load."`,
+          description,
+        ),
+      ),
+    ).toEqual([]);
+  });
   it("negated: not reported", () => {
     expect(
       persuaded(

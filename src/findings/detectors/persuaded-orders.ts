@@ -22,6 +22,7 @@
 
 import type { DetectContext, ProseSource } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
+import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { persuadedOrderLimits } from "../../limits.js";
@@ -164,7 +165,6 @@ function judge(s: string, seg: ProseSource, scope: Scope): Judged | undefined {
 }
 
 export function detectPersuadedOrders(ctx: DetectContext): void {
-  if (ctx.securityTool) return;
   const fm = ctx.model.frontmatter;
   const name = (fm?.name ?? "").replace(/[-_]/g, " ");
   const description = fm?.description ?? "";
@@ -204,7 +204,14 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
       return all <= own * (seg.kind === "description" ? 2 : 1);
     })?.host;
   const sources = ctx.prose.filter(
-    (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && p.kind !== "heading" && !p.quoted,
+    (p) =>
+      p.kind !== "table-cell" &&
+      p.kind !== "code-inline" &&
+      p.kind !== "heading" &&
+      !p.quoted &&
+      // A security tool's own description says what it reports, and its body quotes attacks: only
+      // those are exempt. Calling itself a security tool does not switch the rule off for the body.
+      !(ctx.securityTool && (p.kind === "description" || hasQuotingCue(p.text))),
   );
   for (const p of sources) {
     for (const sent of sentencesOf(p.text)) {
