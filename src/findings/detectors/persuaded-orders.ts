@@ -22,12 +22,11 @@
 
 import type { DetectContext, ProseSource } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
-import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { persuadedOrderLimits } from "../../limits.js";
 import { actClassOf, ordersIn } from "./clause-orders.js";
-import { completion, recurring, stemsOf } from "./scope-drift.js";
+import { completion, orderSources, recurring, stemsOf } from "./scope-drift.js";
 import { capsLabel, framing } from "./side-effects.js";
 
 // A reason given for the act: "to save …", "in order to …", "so that …", "for … purposes".
@@ -203,16 +202,7 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
       // The description is in the skill's text twice (its frontmatter line and the value).
       return all <= own * (seg.kind === "description" ? 2 : 1);
     })?.host;
-  const sources = ctx.prose.filter(
-    (p) =>
-      p.kind !== "table-cell" &&
-      p.kind !== "code-inline" &&
-      p.kind !== "heading" &&
-      !p.quoted &&
-      // A security tool's own description says what it reports, and its body quotes attacks: only
-      // those are exempt. Calling itself a security tool does not switch the rule off for the body.
-      !(ctx.securityTool && (p.kind === "description" || hasQuotingCue(p.text))),
-  );
+  const sources = orderSources(ctx);
   for (const p of sources) {
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;

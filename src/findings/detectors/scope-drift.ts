@@ -128,6 +128,20 @@ function judge(s: string, seg: ProseSource, scope: Scope): Drift | undefined {
   return undefined;
 }
 
+/** The prose whose sentences the triggered-order rules judge: paragraphs, list items, the description. */
+export function orderSources(ctx: DetectContext): ProseSource[] {
+  return ctx.prose.filter(
+    (p) =>
+      p.kind !== "table-cell" &&
+      p.kind !== "code-inline" &&
+      p.kind !== "heading" &&
+      !p.quoted &&
+      // A security tool's own description says what it reports, and its body quotes attacks: only
+      // those are exempt. Calling itself a security tool does not switch the rule off for the body.
+      !(ctx.securityTool && (p.kind === "description" || hasQuotingCue(p.text))),
+  );
+}
+
 export function detectScopeDrift(ctx: DetectContext): void {
   const fm = ctx.model.frontmatter;
   const name = (fm?.name ?? "").replace(/[-_]/g, " ");
@@ -173,16 +187,7 @@ export function detectScopeDrift(ctx: DetectContext): void {
     },
     service: declaredService(ctx),
   };
-  const sources = ctx.prose.filter(
-    (p) =>
-      p.kind !== "table-cell" &&
-      p.kind !== "code-inline" &&
-      p.kind !== "heading" &&
-      !p.quoted &&
-      // A security tool's own description says what it reports, and its body quotes attacks: only
-      // those are exempt. Calling itself a security tool does not switch the rule off for the body.
-      !(ctx.securityTool && (p.kind === "description" || hasQuotingCue(p.text))),
-  );
+  const sources = orderSources(ctx);
   for (const p of sources) {
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;
