@@ -42,7 +42,7 @@ const allowed: Record<string, string> = {
   "src/doctor/openclaw-config.ts":
     "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
   "src/gate/snapshot.ts":
-    "copies an install source into a private snapshot: O_NOFOLLOW opens verified against /proc/self/fd, symlinks, FIFOs and devices refused, size and count caps (gate-install tests)",
+    "writes the private snapshot in a new 0700 temp folder it creates; the install source itself is read through hostfs (gate-snapshot-swap test)",
   "src/serve/pool.ts": "the pool's own FIFOs and job files in a 0700 directory it creates",
   "src/serve/server.ts": "the socket's own 0700 directory",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
