@@ -52,11 +52,11 @@ interface ChainState {
 }
 
 /** Reads the last line of an existing log to continue its chain; fails closed on a bad tail. */
-function readChainTail(file: string): ChainState | undefined {
+function readChainTail(at: string, file: string): ChainState | undefined {
   let fd: number;
   try {
     // Never through a symlink, never blocking on a FIFO someone planted at the name.
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(at, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new SkillwallError("audit-unreadable", `cannot open audit log ${file}: ${(err as Error).message}`, {
@@ -117,11 +117,11 @@ function requireRegularFile(fd: number, file: string): void {
 }
 
 /** Opens the log for appending: created 0600, never through a symlink, only a regular file. */
-function openForAppend(file: string): number {
+function openForAppend(at: string, file: string): number {
   const { O_WRONLY, O_APPEND, O_CREAT, O_NOFOLLOW, O_NONBLOCK } = fs.constants;
   let fd: number;
   try {
-    fd = fs.openSync(file, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o600);
+    fd = fs.openSync(at, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0o600);
   } catch (err) {
     throw new SkillwallError("audit-unreadable", `cannot open audit log ${file}: ${(err as Error).message}`, {
       fix: "check the path and its permissions (a symlink at the name is refused)",
@@ -156,16 +156,25 @@ function summary(kind: AuditKind, data: Record<string, unknown>): string {
 
 export function openAuditLog(options: AuditLogOptions): AuditLog {
   const file = path.resolve(options.file);
-  const existing = readChainTail(file);
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The directory is held by a descriptor and the log opened relative to it: the workspace code
+  // refuses to mount or chown a tree that holds this very directory, wherever it is moved.
+  const dirFd = fs.openSync(path.dirname(file), fs.constants.O_RDONLY | fs.constants.O_DIRECTORY);
+  const at = `/proc/self/fd/${dirFd}/${path.basename(file)}`;
+  let existing: ChainState | undefined;
+  let fd: number;
+  try {
+    existing = readChainTail(at, file);
+    fd = openForAppend(at, file);
+  } catch (err) {
+    fs.closeSync(dirFd);
+    throw err;
+  }
+  const dirStat = fs.fstatSync(dirFd);
+  registerAuditDir(dirFd, { dev: dirStat.dev, ino: dirStat.ino });
   const state: ChainState = existing ?? { logId: randomUUID(), seq: 0, head: "" };
   if (!existing) state.head = genesisHash(state.logId);
   const redactor = new Redactor(options.secrets ?? []);
-
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const fd = openForAppend(file);
-  // Known to the workspace code, which refuses to mount or chown a tree that holds it.
-  const realDir = fs.realpathSync(path.dirname(file));
-  registerAuditDir(realDir);
   const destination = pino.destination({ dest: fd, sync: true });
   const logger = pino(
     {
@@ -227,7 +236,8 @@ export function openAuditLog(options: AuditLogOptions): AuditLog {
     for (const [name, fn] of subscriptions) diagnostics_channel.unsubscribe(name, fn);
     record("log", { event: "close", records: state.seq + 1 });
     closed = true;
-    unregisterAuditDir(realDir);
+    unregisterAuditDir(dirFd);
+    fs.closeSync(dirFd);
     destination.flushSync();
     await new Promise<void>((resolve) => {
       destination.once("close", () => resolve());

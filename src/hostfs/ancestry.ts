@@ -35,3 +35,29 @@ export function isWithin(inner: string, outer: DirIdentity): boolean {
     if (p === path.dirname(p)) return false;
   }
 }
+
+/** Most parent steps walked from a held directory (each adds "/.." to a path bounded by PATH_MAX). */
+const maxHeldDepth = 1000;
+
+/**
+ * Whether the directory held open as `fd` is `outer` or lies below it, walking its real parent
+ * chain through the descriptor (/proc/self/fd/<fd>/.., /../.., …), never through a path that
+ * could have been renamed or replaced since it was opened. Fails safe like isWithin.
+ */
+export function isHeldWithin(fd: number, outer: DirIdentity): boolean {
+  let p = `/proc/self/fd/${fd}`;
+  let prev: DirIdentity | undefined;
+  for (let i = 0; i < maxHeldDepth; i++, p += "/..") {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      return true;
+    }
+    if (st.dev === outer.dev && st.ino === outer.ino) return true;
+    // "/.." is "/": the walk reached the top.
+    if (prev !== undefined && st.dev === prev.dev && st.ino === prev.ino) return false;
+    prev = { dev: st.dev, ino: st.ino };
+  }
+  return true;
+}

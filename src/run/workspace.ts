@@ -6,7 +6,7 @@
 
 import os from "node:os";
 import path from "node:path";
-import { auditDirOverlapping } from "../audit/open-files.js";
+import { auditDirOverlapping, openAuditDirAt } from "../audit/open-files.js";
 import { InputError } from "../errors.js";
 import { HostDir, HostFsError, kindOf, withHostDir } from "../hostfs/host-dir.js";
 import { walkTree } from "../hostfs/walk.js";
@@ -195,6 +195,14 @@ async function checkTree(
         refuse(
           `${full} is a blocked path (${hit}) inside the workspace`,
           `move ${full} out of the skill directory`,
+        );
+      }
+      // By identity as the walk meets it: the log's folder may have been moved in since any check.
+      const auditDir = st.isDirectory() ? openAuditDirAt(st) : undefined;
+      if (auditDir !== undefined) {
+        refuse(
+          `the audit log directory ${auditDir} is inside ${root.where} (at ${full}), which the sandbox can write: it could rewrite the audit log`,
+          "pass --audit-log FILE outside the agent home (or set XDG_DATA_HOME), or choose another --agent-home",
         );
       }
       if (st.isSymbolicLink()) {

@@ -24,7 +24,10 @@ const allowed: Record<string, string> = {
   "src/heartbeat/real-deps.ts": "reads the operator's --ca-file",
   "src/remote/install.ts":
     "stat/readdir of the local install source the operator named (its files are read through hostfs)",
-  "src/audit/log.ts": "audit logs under the XDG data directory, outside every agent home",
+  "src/audit/log.ts":
+    "audit logs under the XDG data directory, outside every agent home; the log is opened relative to its directory's descriptor, which is held for the guards (audit-dir-moved test)",
+  "src/audit/open-files.ts":
+    "readlink of its own audit log directory descriptors (/proc/self/fd), for messages only",
   "src/audit/verify.ts": "reads an audit log the operator names",
   "src/input/index.ts":
     "stat and realpath of the paths the operator names to scan; every file and folder below them is read through hostfs",
