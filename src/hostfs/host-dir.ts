@@ -30,6 +30,8 @@ const O_PATH = 0o10000000;
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK, O_NOCTTY } = constants;
 const dirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
 const chunkBytes = 64 * 1024;
+/** Most folders walked up from a directory (each adds "/.." to a path bounded by PATH_MAX). */
+const maxAncestors = 1000;
 
 export class HostFsError extends SkillwallError {
   constructor(message: string, fix: string, cause?: unknown) {
@@ -260,6 +262,37 @@ export class HostDir {
   /** The directory's current absolute path, as the kernel knows it (for mounts and messages). */
   async realPath(): Promise<string> {
     return fs.readlink(this.procPath);
+  }
+
+  /**
+   * Why someone other than root or this user could rename this directory or a folder above it
+   * (and so put another directory or a symlink at its path before someone resolves it again), or
+   * undefined. Walked up from the descriptor (<fd>/.., <fd>/../.., …), so the chain checked is the
+   * directory's real one. A folder is safe when root or this user owns it and neither its group
+   * nor every user may write it; a world-writable sticky folder (/tmp) is safe for an entry owned
+   * by root or this user (only an entry's owner may rename it there).
+   */
+  async renamableByOthers(): Promise<string | undefined> {
+    const me = process.geteuid?.() ?? 0;
+    let child = await this.stat();
+    let at = this.procPath;
+    for (let depth = 0; depth < maxAncestors; depth++) {
+      const up = `${at}/..`;
+      const parent = await fs.stat(up);
+      if (sameInode(parent, child)) return undefined; // "/.." is "/"
+      const where = async (): Promise<string> => fs.realpath(up).catch(() => "a folder above it");
+      if (parent.uid !== 0 && parent.uid !== me) return `${await where()} is owned by uid ${parent.uid}`;
+      // In a sticky folder only an entry's owner (or the folder's) may rename the entry.
+      const sticky = (parent.mode & 0o1000) !== 0;
+      const safeEntry = sticky && (child.uid === 0 || child.uid === me);
+      if ((parent.mode & 0o002) !== 0 && !safeEntry)
+        return `${await where()} is writable by every user${sticky ? ` and the entry in it is owned by uid ${child.uid}` : ""}`;
+      if ((parent.mode & 0o020) !== 0 && !safeEntry)
+        return `${await where()} is writable by group ${parent.gid}`;
+      child = parent;
+      at = up;
+    }
+    return `it is nested deeper than ${maxAncestors} folders`;
   }
 
   /** A symlink's target text (the link is read, never followed). */

@@ -115,7 +115,7 @@ export interface HeldBind {
  * the magic link to a path) onto a mount point in a new 0700 temp folder, verified by dev+ino
  * again; Docker gets that path, which nobody but root can change. A crash leaves it to
  * reapWorkspaceVolumes (owner.json). Not root: nothing can be mounted, the checked real path is
- * handed over (the container runs as this same user, who may write those folders anyway).
+ * handed over, only when nobody but root and this user can rename a folder on it.
  */
 export async function holdBindSource(
   hostPath: string,
@@ -130,7 +130,21 @@ export async function holdBindSource(
       );
     }
     const realPath = await dir.realPath();
-    if (!canMountWorkspace()) return { source: realPath, realPath, release: async () => undefined };
+    if (!canMountWorkspace()) {
+      // Nothing can be mounted by descriptor: Docker gets the path and resolves it as root when
+      // each container starts (a held /proc/<pid>/fd/<n> source is refused by runc: a mount of
+      // another mount namespace). So nobody but root and this user may be able to rename the
+      // folder or one above it; this user's own swap gains nothing, the containers run with
+      // no more rights than this user has.
+      const why = await dir.renamableByOthers();
+      if (why !== undefined) {
+        throw new HostFsError(
+          `${hostPath} cannot be handed to Docker by its path: ${why}, who could swap it for another folder before a container starts`,
+          "move it under folders only you (or root) can write, or run skillwall as root (it then mounts the folder by descriptor)",
+        );
+      }
+      return { source: realPath, realPath, release: async () => undefined };
+    }
     const staging = await privateTempDir();
     const at = path.join(staging, skillMount);
     let mounted = false;
