@@ -44,7 +44,7 @@ describe.skipIf(!asRoot)(
   "non-root bind source: refused when another user can rename a folder on its path",
   () => {
     it("a folder above owned by another user: refused before Docker gets the path", async () => {
-      const { base, ws } = layout(1001, 0o755);
+      const { ws } = layout(1001, 0o755);
       const secret = fs.mkdtempSync(path.join(os.tmpdir(), "sw-bindsrc-secret-"));
       cleanups.push(secret);
       asOperator1000();
