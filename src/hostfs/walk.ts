@@ -50,8 +50,18 @@ export async function walkTree(
         );
       }
       const st = await dir.entry(name);
-      if (st === undefined) continue; // removed meanwhile: nothing to check
       const rel = prefix === "" ? name : `${prefix}/${name}`;
+      if (st === undefined) {
+        // readdir decodes a name that is not UTF-8 to U+FFFD, which opens nothing: not a removal
+        // but an entry (maybe a whole folder) that cannot be checked.
+        if (name.includes("\uFFFD")) {
+          throw new HostFsError(
+            `${root.where}/${rel}: the name is not valid UTF-8, so it cannot be checked`,
+            "rename it to a UTF-8 name",
+          );
+        }
+        continue; // removed meanwhile: nothing to check
+      }
       await visit({ dir, name, rel, st });
       if (st.isDirectory() && !opts.skipDirs?.has(name)) {
         const sub = await dir.dir(name);
