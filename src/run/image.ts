@@ -4,8 +4,8 @@
 
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { constants, existsSync, readFileSync, readdirSync, type WriteStream } from "node:fs";
+import { mkdtemp, open, readFile, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -133,6 +133,21 @@ export function debootstrapPhase(line: string): string | undefined {
   return undefined;
 }
 
+/**
+ * The debootstrap log, kept after the build: a file in a new 0700 folder (mkdtemp), created
+ * O_EXCL|O_NOFOLLOW. A name of its own in the shared temp folder (it was "skillwall-debootstrap-
+ * <ms>.log") can be guessed: anyone could plant a symlink there, and root's open followed it and
+ * truncated whatever it led to (no fs.protected_symlinks on some hosts).
+ */
+export async function createBuildLog(): Promise<{ logFile: string; log: WriteStream }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "skillwall-debootstrap-"));
+  const logFile = path.join(dir, "debootstrap.log");
+  const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+  const handle = await open(logFile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+  const log = handle.createWriteStream();
+  return { logFile, log };
+}
+
 /** debootstrap a minimal bookworm and import it as skillwall/bookworm-base:latest. */
 export async function bootstrapBase(
   client: ContainerClient,
@@ -153,8 +168,7 @@ export async function bootstrapBase(
   try {
     const mirror = debianMirror();
     // debootstrap prints ~575 lines: they go to a log file; the user sees one line per phase.
-    const logFile = path.join(os.tmpdir(), `skillwall-debootstrap-${Date.now()}.log`);
-    const log = createWriteStream(logFile);
+    const { logFile, log } = await createBuildLog();
     onProgress(`debootstrap bookworm from ${mirror} (about 30 s; full log: ${logFile})`);
     const tail: string[] = [];
     let phase: string | undefined;

@@ -36,7 +36,8 @@ const allowed: Record<string, string> = {
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
   "src/policy/schema.ts": "the shipped policy schema",
   "src/run/egress-step.ts": "the proxy CA directory it creates itself under the temp directory",
-  "src/run/image.ts": "the shipped image build context",
+  "src/run/image.ts":
+    "the shipped image build context; the debootstrap log in a new 0700 temp folder, created O_EXCL|O_NOFOLLOW (image-build-log test)",
   "src/run/seccomp.ts": "the shipped seccomp profile",
   "src/scan/pool.ts": "checks that the worker script exists",
   "src/package-file-reader.ts":
