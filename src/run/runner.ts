@@ -21,7 +21,12 @@ import { resolvedScript, type ScriptRenderer } from "./render.js";
 import { initShell } from "../shell/parser.js";
 import { loadSeccompProfile } from "./seccomp.js";
 import { buildStepSpec } from "./spec.js";
-import { canMountWorkspace, openWorkspaceVolume, reapWorkspaceVolumes } from "./workspace-volume.js";
+import {
+  canMountWorkspace,
+  holdBindSource,
+  openWorkspaceVolume,
+  reapWorkspaceVolumes,
+} from "./workspace-volume.js";
 import { changedSkillFiles, prepareWorkspace, snapshotFiles, type Workspace } from "./workspace.js";
 
 export type StepOutcome = ContainerOutcome | "refused" | "not-approved" | "skipped";
@@ -261,6 +266,10 @@ export async function runSteps(judged: JudgedStep[], opts: RunOptions): Promise<
           quota: { ...workspaceQuota, ...opts.workspaceQuota },
         })
       : undefined;
+  // Not root: nothing is mounted by descriptor and Docker resolves the workspace's path at each
+  // container start; holdBindSource refuses a workspace another user could swap meanwhile.
+  if (workspace && toRun.length > 0 && volume === undefined)
+    await (await holdBindSource(workspace.hostDir)).release();
   const stepWorkspace = volume?.workspace ?? workspace;
 
   const created = new Map<number, Promise<string>>();

@@ -13,7 +13,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { runSteps } from "../../src/run/runner.js";
 import { holdBindSource } from "../../src/run/workspace-volume.js";
+import { FakeClient } from "../fixtures/run/fake-client.js";
+import { bashStep } from "../fixtures/run/judged.js";
 
 const asRoot = process.getuid?.() === 0;
 const cleanups: string[] = [];
@@ -78,3 +81,22 @@ describe.skipIf(!asRoot)(
     });
   },
 );
+
+describe.skipIf(!asRoot)("non-root run: the step workspace gets the same rule", () => {
+  it("a workspace in a home under another user's folder: refused before any container is created", async () => {
+    const { ws: home } = layout(1001, 0o755);
+    const created: unknown[] = [];
+    const client = new FakeClient((spec) => (created.push(spec), {}));
+    asOperator1000();
+    await expect(
+      runSteps([bashStep("echo hi")], {
+        client,
+        image: "sha256:img",
+        policy: { sandbox: { timeoutMs: 200, outputBytes: 1024 }, env: {}, blockedPaths: [] },
+        reap: false,
+        workspace: { agentHome: home, relDir: ".moltbot/skills/demo" },
+      }),
+    ).rejects.toThrow(/owned by uid 1001.*could swap it/);
+    expect(created).toEqual([]);
+  });
+});
