@@ -51,7 +51,7 @@ const allowed: Record<string, string> = {
   "src/serve/server.ts": "the socket's own 0700 directory",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
-    "the quota image and its mount points in 0700 temp directories it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor; a directory handed to Docker is opened through hostfs and bind-mounted by its descriptor",
+    "the quota image and its mount points in 0700 temp directories it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor; a directory handed to Docker is opened through hostfs and bind-mounted by its descriptor (not root: handed over by path only when nobody but root and this user can rename a folder on it)",
 };
 
 const fsImport = /(?:from\s+|import\s*\(\s*|require\s*\(\s*)["'](?:node:)?fs(?:\/promises)?["']/;
