@@ -119,9 +119,12 @@ const callerIdentity =
 type Hit = OrderHit;
 
 function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | undefined {
-  const v = transferVerb.exec(s);
+  // The verb and the data are words of the sentence, not parts of an address in it: in
+  // "- Alice (alice@email.com)" neither "email" is an order to mail anything (offsets kept).
+  const words = s.replace(emailAddresses, (m) => " ".repeat(m.length));
+  const v = transferVerb.exec(words);
   if (!v || negatedAt(s, v.index) || userIsActor(s, v.index)) return undefined;
-  if (!dataObject.test(s)) return undefined;
+  if (!dataObject.test(words)) return undefined;
   if (ownCliSends(ctx, s)) return undefined;
   const foreign = urlsIn(s).find((u) => !isPlaceholderHost(u.host) && !service.has(ownKey(u.host)));
   let foreignMail: string | undefined;
