@@ -391,6 +391,9 @@ export function detectInstructions(ctx: DetectContext): void {
     // Quoted: a table cell, a security tool's own pattern text, or a segment right under a line
     // that introduces examples of attacks ("Red flags:"). The wider cue window other rules use
     // would let one word about vulnerabilities three lines up excuse an injected order.
+    // ProseSource.quoted (that window, and every text fence) is left out on purpose, for
+    // instr.data-egress too: capping it there cleared one TUNE false positive and lost three
+    // MEASURE exfiltration items (docs/eval.md, i14cov).
     const prev = ctx.lines[p.line - 2] ?? "";
     const quotedBase =
       p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
