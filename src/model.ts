@@ -143,6 +143,16 @@ export interface BundledFile {
   sha256: string;
 }
 
+/** A bundled markdown (or plain-text instructions) file, as the extractor read it. */
+export interface BundledDocument {
+  /** Path relative to the skill root, as in BundledFile.path. */
+  file: string;
+  text: string;
+  segments: TextSegment[];
+  code: EmbeddedCode[];
+  links: Link[];
+}
+
 /** Everything skillwall knows about one skill after parsing and extraction. */
 export interface SkillModel {
   /** What the user named: a path, a URL or "-" for stdin. */
@@ -157,6 +167,11 @@ export interface SkillModel {
   code: EmbeddedCode[];
   segments: TextSegment[];
   bundled: BundledFile[];
+  /**
+   * Bundled markdown and plain-text instructions (references/*.md, docs/*.txt), read like the
+   * main file: their prose, code blocks and links, each with that file's positions.
+   */
+  documents?: BundledDocument[];
   /** Non-fatal problems (e.g. a bundled file that could not be read). */
   warnings: string[];
   /**

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { Code, Nodes, Parents } from "mdast";
 import { limits } from "../limits.js";
 import type {
+  BundledDocument,
   BundledFile,
   EmbeddedCode,
   Frontmatter,
@@ -146,6 +147,7 @@ class Extractor {
   private readonly links: Link[] = [];
   private readonly code: EmbeddedCode[] = [];
   private readonly segments: TextSegment[] = [];
+  private readonly documents: BundledDocument[] = [];
   private readonly warnings: string[];
   private readonly unanalysed: Unanalysed[] = [];
   private frontmatter: Frontmatter | undefined;
@@ -203,6 +205,7 @@ class Extractor {
       warnings: this.warnings,
     };
     if (this.unanalysed.length > 0) model.unanalysed = this.unanalysed;
+    if (this.documents.length > 0) model.documents = this.documents;
     if (this.frontmatter !== undefined) model.frontmatter = this.frontmatter;
     if (this.disagreements.length > 0) model.frontmatterDisagreements = this.disagreements;
     return model;
@@ -912,6 +915,15 @@ class Extractor {
       if (this.steps.length >= limits.maxSteps) break;
       this.steps.push(step);
     }
+    // Its prose reaches the prose detectors too, in a context of its own (bundled-prose.ts).
+    this.documents.push({
+      file: file.path,
+      text: file.text,
+      segments: nested.segments,
+      code: nested.code,
+      links: nested.links,
+    });
+    this.documents.push(...(nested.documents ?? []));
     this.warnings.push(...nested.warnings);
     this.unanalysed.push(...(nested.unanalysed ?? []));
     this.disagreements.push(...(nested.frontmatterDisagreements ?? []));

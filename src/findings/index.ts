@@ -5,6 +5,7 @@
 import type { Finding, Severity, ShellAnalysis, SkillModel } from "../model.js";
 import { buildContext } from "./context.js";
 import { addJsonValueProse } from "./json-prose.js";
+import { detectBundledProse } from "./bundled-prose.js";
 import { detectAgentFilePoisoning } from "./detectors/agent-files.js";
 import { detectAssembled } from "./detectors/assembled.js";
 import { detectBundledCode } from "./detectors/bundled-code.js";
@@ -110,6 +111,23 @@ const detectors = [
   detectCovertTriggers,
 ];
 
+/** The detectors that read prose, run again over each bundled markdown document (bundled-prose.ts). */
+const proseDetectors = [
+  detectPromptInjection,
+  detectHidden,
+  detectHarvestProse,
+  detectTriggeredActs,
+  detectSegmentEgress,
+  detectSplitSteps,
+  detectInstructions,
+  detectDetachedOrders,
+  detectScopeDrift,
+  detectPersuadedOrders,
+  detectAgentActs,
+  detectOutputClaims,
+  detectCovertTriggers,
+];
+
 /**
  * All findings for one skill, worst first (then by file and position). `analyses` holds the shell
  * analysis of steps by Step.id; steps without one are read with the findings' own shell reader.
@@ -119,6 +137,7 @@ export function detectFindings(model: SkillModel, analyses: Map<string, ShellAna
   expand(ctx);
   addJsonValueProse(ctx);
   for (const d of detectors) d(ctx);
+  detectBundledProse(ctx, analyses, proseDetectors);
   return ctx.findings.sort(
     (a, b) =>
       severityRank[b.severity] - severityRank[a.severity] ||

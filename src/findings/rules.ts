@@ -406,7 +406,7 @@ const table = [
     "destructive",
     "high",
     "Bundled code deletes or encrypts files it lists from the user's working directory or home.",
-    "A script that globs or walks the working directory, home or root and deletes (or encrypts in place) what it finds destroys the user's data without any network use; the markdown only says to run it. The skill's own temporary, cache and build files are not reported.",
+    "A script that globs or walks the working directory, home or root and deletes (or encrypts in place) what it finds destroys the user's data without any network use; the markdown only says to run it. The skill's own temporary, cache and build files are not reported. A ```python / ```js block of the skill's markdown is read like a bundled file, unless it is quoted as an example.",
   ),
   r(
     "bundled.persistence",
@@ -414,7 +414,7 @@ const table = [
     "persistence",
     "high",
     "Bundled code writes a file that runs or steers the agent later, outside the skill's purpose.",
-    "A bundled Python or JavaScript file writes a shell start-up file, a cron or service entry, a git hook, SSH/sudo configuration, the agent's instruction or memory files, another skill or a Python start-up hook (sitecustomize.py, .pth), while the skill's name and description declare no such purpose. The markdown only says to run the script; what outlives the task is in the code.",
+    "A bundled Python or JavaScript file writes a shell start-up file, a cron or service entry, a git hook, SSH/sudo configuration, the agent's instruction or memory files, another skill or a Python start-up hook (sitecustomize.py, .pth), while the skill's name and description declare no such purpose. The markdown only says to run the script; what outlives the task is in the code. A ```python / ```js block of the skill's markdown is read like a bundled file, unless it is quoted as an example.",
   ),
   r(
     "bundled.git-remote",
@@ -695,7 +695,7 @@ const table = [
     "hidden-content",
     "medium",
     "An HTML comment carries instructions or commands.",
-    "HTML comments are invisible in rendered markdown but read by the agent.",
+    "HTML comments are invisible in rendered markdown but read by the agent. Bundled markdown is read too; there this rule keeps its severity while the other prose rules are capped at medium (bundled-prose.ts).",
   ),
   r(
     "hidden.md-comment",
@@ -839,7 +839,7 @@ const table = [
     "bundled-code",
     "medium",
     "Bundled code reads credential files or the environment.",
-    "Reading SSH keys, cloud credentials, wallets or the full environment from bundled code; high when the same file also sends data over the network.",
+    "Reading SSH keys, cloud credentials, wallets or the full environment from bundled code (or a ```python / ```js block of the skill's markdown); high when the same file also sends data over the network.",
   ),
   r(
     "bundled.exfil",
@@ -847,7 +847,7 @@ const table = [
     "exfiltration",
     "high",
     "Bundled code sends collected secrets or files to a host.",
-    "The file reads secrets (credential files, environment) and posts data to a remote host.",
+    "The file reads secrets (credential files, environment) and posts data to a remote host. Read the same way: bundled .py/.js files, python -c / node -e strings, and the ```python / ```js blocks of SKILL.md and of bundled markdown (a block shown under a quoting cue is capped at low).",
   ),
   r(
     "bundled.decoded-exec",

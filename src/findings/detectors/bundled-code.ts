@@ -11,7 +11,7 @@ import { envNamesOnlyReader } from "./env-names.js";
 import { thirdPartyHost, undeclaredSecretEnvRead } from "./secret-env.js";
 import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
-import { lineIndex, positionAt } from "../context.js";
+import { codeUnits } from "../code-units.js";
 import { decodeAscii85, decodeBase64, decodeBase85, decodeHex } from "../decode.js";
 import { isHostileClass, urlsIn } from "../hosts.js";
 import type { RuleId } from "../rules.js";
@@ -59,14 +59,17 @@ interface CodeText {
   lang: "python" | "javascript" | "other";
   /** Severity cap, for code quoted as an example. */
   cap?: Severity;
+  /** A code block of a markdown document: the reader sees it, unlike a bundled file. */
+  fenced?: boolean;
 }
 
 export function detectBundledCode(ctx: DetectContext): void {
   const files: CodeText[] = [];
-  for (const b of ctx.model.bundled) {
-    if ((b.type !== "python" && b.type !== "javascript") || b.text === undefined) continue;
-    const starts = lineIndex(b.text);
-    files.push({ text: b.text, file: b.path, at: (o) => positionAt(starts, o), lang: b.type });
+  // Bundled scripts and the ```python / ```js blocks of the skill's documents (code-units.ts).
+  for (const u of codeUnits(ctx)) {
+    const file: CodeText = { text: u.text, file: u.file, at: u.at, lang: u.lang, fenced: u.fenced };
+    if (u.quoted) file.cap = "low";
+    files.push(file);
   }
   // python -c / node -e strings inside shell steps.
   for (const src of ctx.shell) {
@@ -89,9 +92,11 @@ export function detectBundledCode(ctx: DetectContext): void {
     }
   }
   const perFile = files.map((f) => analyseCode(ctx, f));
-  // Collection in one file, sending in another (collector.py + reporter.py).
-  const collector = perFile.find((r) => r.credRead && !r.sends);
-  const sender = perFile.find((r) => r.sends && r.file.file !== collector?.file.file);
+  // Collection in one file, sending in another (collector.py + reporter.py). Code blocks of the
+  // documents are separate snippets, not modules of one program: they pair with nothing.
+  const modules = perFile.filter((r) => r.file.fenced !== true);
+  const collector = modules.find((r) => r.credRead && !r.sends);
+  const sender = modules.find((r) => r.sends && r.file.file !== collector?.file.file);
   if (collector && sender && collector.firstCred && collector.file.file !== sender.file.file) {
     const pos = collector.file.at(collector.firstCred.offset);
     ctx.report({
@@ -314,7 +319,8 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
         f.text.indexOf("\n", lock.index) >= 0 ? f.text.indexOf("\n", lock.index) : undefined,
       ),
     );
-  if (execAt)
+  // A block in the markdown shows its process calls to the reader; a bundled file hides them.
+  if (execAt && f.fenced !== true)
     report(
       "bundled.process-exec",
       "low",

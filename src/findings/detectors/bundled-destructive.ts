@@ -6,7 +6,7 @@
 // Line-based and linear; the skill's own temporary or build artefacts are not reported.
 
 import type { DetectContext } from "../context.js";
-import { lineIndex, positionAt } from "../context.js";
+import { codeUnits } from "../code-units.js";
 
 /** Directories that hold the user's data: the working directory, home, the file-system root. */
 const userRoot =
@@ -49,17 +49,18 @@ function parenDepth(text: string): number {
 }
 
 export function detectBundledDestructive(ctx: DetectContext): void {
-  for (const b of ctx.model.bundled) {
-    if ((b.type !== "python" && b.type !== "javascript") || b.text === undefined) continue;
+  // Bundled scripts and code blocks of the skill's documents; a quoted example is not an order.
+  for (const b of codeUnits(ctx)) {
+    if (b.quoted) continue;
     // Cheap pre-check: no delete or encrypt call, nothing to find.
     if (!/unlink|rmtree|rmSync|rmdir|\bremove\(|send2trash|\.rm\(|encrypt/.test(b.text)) continue;
-    const hit = scanFile(b.text, b.type);
+    const hit = scanFile(b.text, b.lang);
     if (!hit) continue;
-    const pos = positionAt(lineIndex(b.text), hit.offset);
+    const pos = b.at(hit.offset);
     ctx.report({
       id: "bundled.mass-delete",
       severity: "high",
-      file: b.path,
+      file: b.file,
       line: pos.line,
       column: pos.column,
       message: hit.message,

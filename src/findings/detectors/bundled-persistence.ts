@@ -10,7 +10,7 @@
 // a crontab or git-hooks command run through a process call is a write by itself.
 
 import type { DetectContext } from "../context.js";
-import { lineIndex, positionAt } from "../context.js";
+import { codeUnits } from "../code-units.js";
 import { declaresPersistence, type PersistKind } from "./persist-kinds.js";
 
 const paths: Array<[PersistKind, RegExp, string]> = [
@@ -111,8 +111,9 @@ function scanFile(text: string, lang: "python" | "javascript"): Hit | undefined 
 
 export function detectBundledPersistence(ctx: DetectContext): void {
   const purpose = `${(ctx.model.frontmatter?.name ?? "").replace(/[-_]/g, " ")} ${ctx.model.frontmatter?.description ?? ""}`;
-  for (const b of ctx.model.bundled) {
-    if ((b.type !== "python" && b.type !== "javascript") || b.text === undefined) continue;
+  // Bundled scripts and code blocks of the skill's documents; a quoted example is not an order.
+  for (const b of codeUnits(ctx)) {
+    if (b.quoted) continue;
     // Cheap pre-check: no persistence target or command named anywhere in the file.
     if (
       !/bashrc|zshrc|profile|zprofile|zshenv|zlogin|cshrc|cron|Launch|systemd|hooks|authorized_keys|sudoers|\.ssh\/config|\.md\b|cursorrules|\.cursor|\.claude|\.codex|customize\.py|\.pth|skills\/|systemctl|launchctl/.test(
@@ -120,16 +121,16 @@ export function detectBundledPersistence(ctx: DetectContext): void {
       )
     )
       continue;
-    const hit = scanFile(b.text, b.type);
+    const hit = scanFile(b.text, b.lang);
     if (!hit) continue;
     // A declared purpose lowers an ordinary edit to medium (still shown to a reviewer), never to
     // nothing; the acts no purpose covers are persist-acts' business, reported high regardless.
     const declared = declaresPersistence(hit.kind, purpose);
-    const pos = positionAt(lineIndex(b.text), hit.offset);
+    const pos = b.at(hit.offset);
     ctx.report({
       id: "bundled.persistence",
       severity: declared ? "medium" : "high",
-      file: b.path,
+      file: b.file,
       line: pos.line,
       column: pos.column,
       message: declared

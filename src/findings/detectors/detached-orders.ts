@@ -18,7 +18,7 @@
 import type { DetectContext, ProseSource } from "../context.js";
 import { describes, sentencesOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
-import type { Severity } from "../../model.js";
+import type { BundledFile, Severity, SkillModel } from "../../model.js";
 import { standingActs } from "./standing-acts.js";
 
 // Function words and words of any agent's work: they say nothing about what a skill is about.
@@ -46,10 +46,28 @@ export function contentStems(text: string): string[] {
   return out;
 }
 
-function countStems(text: string): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const s of contentStems(text)) m.set(s, (m.get(s) ?? 0) + 1);
-  return m;
+function countStems(text: string, into = new Map<string, number>()): Map<string, number> {
+  for (const s of contentStems(text)) into.set(s, (into.get(s) ?? 0) + 1);
+  return into;
+}
+
+/**
+ * Stem counts of the skill's bundled text files, counted once per skill: each bundled document
+ * is read in a context of its own (bundled-prose.ts) sharing the same `bundled` array.
+ */
+const bundledStems = new WeakMap<readonly BundledFile[], ReadonlyMap<string, number>>();
+function vocabulary(model: SkillModel): Map<string, number> {
+  let b = bundledStems.get(model.bundled);
+  if (b === undefined) {
+    b = countStems(
+      model.bundled
+        .filter((f) => f.type !== "binary")
+        .map((f) => f.text ?? "")
+        .join("\n"),
+    );
+    bundledStems.set(model.bundled, b);
+  }
+  return countStems(model.text, new Map(b));
 }
 
 // The order's shape. A label ("Environmental Content Policy:", "**Note:**", "## NETWORK CHECK:")
@@ -207,11 +225,7 @@ export function detectDetachedOrders(ctx: DetectContext): void {
   // The skill's own vocabulary: the whole main file (name, description, headings, prose, code)
   // and its bundled text files. A short SKILL.md that points to reference docs keeps its
   // subject's words there; an injected order's words are in neither.
-  const doc = countStems(
-    [ctx.model.text, ...ctx.model.bundled.filter((b) => b.type !== "binary").map((b) => b.text ?? "")].join(
-      "\n",
-    ),
-  );
+  const doc = vocabulary(ctx.model);
   const sources: ProseSource[] = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );

@@ -104,8 +104,17 @@ function judgeHiddenComment(
 export function detectHidden(ctx: DetectContext): void {
   const text = ctx.model.text;
   const starts = ctx.lineStarts;
-  for (const c of htmlComments(text))
+  // A comment inside a code block is shown verbatim (a quoted example of an attack), not hidden.
+  const blocks = [
+    ...ctx.model.code,
+    ...ctx.model.steps.filter(
+      (s) => s.file === ctx.model.file && (s.kind === "fenced" || s.kind === "console"),
+    ),
+  ].map((b) => [b.offset, b.offset + b.text.length] as const);
+  for (const c of htmlComments(text)) {
+    if (blocks.some(([a, b]) => c.index >= a && c.index < b)) continue;
     judgeHiddenComment(ctx, "hidden.html-comment", "An HTML comment", c.body, positionAt(starts, c.index));
+  }
   for (const seg of ctx.model.segments)
     if (seg.kind === "md-comment")
       judgeHiddenComment(

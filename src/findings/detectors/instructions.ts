@@ -119,9 +119,12 @@ const callerIdentity =
 type Hit = OrderHit;
 
 function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | undefined {
-  const v = transferVerb.exec(s);
+  // The verb and the data are words of the sentence, not parts of an address in it: in
+  // "- Alice (alice@email.com)" neither "email" is an order to mail anything (offsets kept).
+  const words = s.replace(emailAddresses, (m) => " ".repeat(m.length));
+  const v = transferVerb.exec(words);
   if (!v || negatedAt(s, v.index) || userIsActor(s, v.index)) return undefined;
-  if (!dataObject.test(s)) return undefined;
+  if (!dataObject.test(words)) return undefined;
   if (ownCliSends(ctx, s)) return undefined;
   const foreign = urlsIn(s).find((u) => !isPlaceholderHost(u.host) && !service.has(ownKey(u.host)));
   let foreignMail: string | undefined;
@@ -388,6 +391,9 @@ export function detectInstructions(ctx: DetectContext): void {
     // Quoted: a table cell, a security tool's own pattern text, or a segment right under a line
     // that introduces examples of attacks ("Red flags:"). The wider cue window other rules use
     // would let one word about vulnerabilities three lines up excuse an injected order.
+    // ProseSource.quoted (that window, and every text fence) is left out on purpose, for
+    // instr.data-egress too: capping it there cleared one TUNE false positive and lost three
+    // MEASURE exfiltration items (docs/eval.md, i14cov).
     const prev = ctx.lines[p.line - 2] ?? "";
     const quotedBase =
       p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));

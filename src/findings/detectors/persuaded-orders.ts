@@ -21,6 +21,7 @@
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
 import type { DetectContext, ProseSource } from "../context.js";
+import { bundledTextLower } from "../bundled-text.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
@@ -179,12 +180,10 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
   };
   const service = declaredService(ctx);
   const everything = [
-    ctx.model.text,
-    description,
-    ...ctx.model.bundled.map((b) => (b.type === "binary" ? "" : (b.text ?? ""))),
-  ]
-    .join("\n")
-    .toLowerCase();
+    ctx.model.text.toLowerCase(),
+    description.toLowerCase(),
+    bundledTextLower(ctx.model.bundled),
+  ].join("\n");
   const count = (text: string, needle: string): number => text.split(needle).length - 1;
   // Counted once per domain and per (segment, domain): many sentences naming hosts stay linear.
   const inSkill = new Map<string, number>();

@@ -17,6 +17,7 @@
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
 import type { DetectContext, ProseSource } from "../context.js";
+import { bundledTextLower } from "../bundled-text.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
@@ -147,11 +148,7 @@ export function detectScopeDrift(ctx: DetectContext): void {
   const name = (fm?.name ?? "").replace(/[-_]/g, " ");
   const description = fm?.description ?? "";
   const headings = ctx.prose.filter((p) => p.kind === "heading");
-  const bundledText = ctx.model.bundled
-    .filter((b) => b.type !== "binary")
-    .map((b) => b.text ?? "")
-    .join("\n")
-    .toLowerCase();
+  const bundledText = bundledTextLower(ctx.model.bundled);
   const main = ctx.model.text.toLowerCase();
   // Counted once (not per sentence: a long paragraph of orders would make this quadratic).
   const bodyPurpose = stemsOf([name, description, ...headings.map((h) => h.text)].join("\n"));
