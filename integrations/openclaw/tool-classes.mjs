@@ -466,13 +466,15 @@ function checkAutomationWrite(p) {
       ["line", "match"].includes(value.trim().toLowerCase())
     )
       problem = `has mode ${JSON.stringify(value)}, which belongs to a stream schedule`;
+    else if (k === "mode" && typeof value === "string" && value.trim().toLowerCase() === "webhook")
+      problem = `has a webhook delivery (mode ${JSON.stringify(value)}), which POSTs each run's output to a URL the model chose`;
   });
   if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
   return problem === undefined
     ? { pass: true }
     : refuse(
-        `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, none of which skillwall checks`,
-        "schedule an agentTurn or systemEvent at a time (at, every or cron); the turn's commands are then judged as usual",
+        `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, and a webhook delivery sends data out, none of which skillwall checks`,
+        "schedule an agentTurn or systemEvent at a time (at, every or cron), delivered by announce or none; the turn's commands are then judged as usual",
       );
 }
 

