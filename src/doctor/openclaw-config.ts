@@ -277,7 +277,13 @@ export function checkOpenClawConfig(config: Json, opts: CheckOptions): OpenClawR
       message: `the skillwall plugin is installed (${discovered}) but not enabled: OpenClaw loads third-party plugins only when enabled`,
       fix: "openclaw plugins enable skillwall --accept-capabilities  (or set plugins.entries.skillwall.enabled: true)",
     });
-  } else if ((entryProblem = pluginEntryProblem(discovered, opts.nodePath)) !== undefined) {
+  } else if (
+    (entryProblem = pluginEntryProblem(
+      discovered,
+      (f) => readRegularFileSync(f, limits.maxOpenClawConfigBytes),
+      opts.nodePath,
+    )) !== undefined
+  ) {
     add({
       id: "plugin-entry-broken",
       level: "unprotected",

@@ -8,23 +8,25 @@
 // syntax only, nothing runs and no import is resolved).
 
 import { execFileSync } from "node:child_process";
-import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
 
 /** How long the syntax check of one entry may take (a module of a few KiB parses in milliseconds). */
 const entryCheckTimeoutMs = 30_000;
-/** The largest package.json read (OpenClaw's own plugin manifests are a few hundred bytes). */
-const maxPackageJsonBytes = 1024 * 1024;
 
-/** Why the plugin in `dir` would fail to load, or undefined when each entry parses. */
-export function pluginEntryProblem(dir: string, nodePath = process.execPath): string | undefined {
+/**
+ * Why the plugin in `dir` would fail to load, or undefined when each entry parses. `read` is the
+ * doctor's own reader (regular files only, size-capped; it throws otherwise), so this module
+ * opens no file itself.
+ */
+export function pluginEntryProblem(
+  dir: string,
+  read: (file: string) => string,
+  nodePath = process.execPath,
+): string | undefined {
   const pkgFile = path.join(dir, "package.json");
   let pkg: unknown;
   try {
-    const st = lstatSync(pkgFile);
-    if (!st.isFile() || st.size > maxPackageJsonBytes)
-      return `${pkgFile} is not a regular file of at most ${maxPackageJsonBytes} bytes`;
-    pkg = JSON.parse(readFileSync(pkgFile, "utf8"));
+    pkg = JSON.parse(read(pkgFile));
   } catch (err) {
     return `${pkgFile} cannot be read as JSON (${firstLine(err)}), so the entry OpenClaw loads is unknown`;
   }
@@ -35,16 +37,16 @@ export function pluginEntryProblem(dir: string, nodePath = process.execPath): st
     !extensions.every((e) => typeof e === "string")
   )
     return `${pkgFile} has no openclaw.extensions list naming the entry module`;
-  const root = realpathSync(dir);
+  const root = path.resolve(dir);
   for (const rel of extensions as string[]) {
     const file = path.resolve(root, rel);
     const inside = path.relative(root, file);
     if (inside === "" || inside.startsWith("..") || path.isAbsolute(inside))
       return `the entry ${rel} in ${pkgFile} is not a file inside ${root}`;
     try {
-      if (!lstatSync(file).isFile()) return `the entry ${file} is not a regular file`;
-    } catch {
-      return `the entry ${file} is missing`;
+      read(file);
+    } catch (err) {
+      return `the entry ${file} is missing or not a regular file (${firstLine(err)})`;
     }
     try {
       execFileSync(nodePath, ["--check", file], {
