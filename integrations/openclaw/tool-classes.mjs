@@ -232,8 +232,9 @@ const localReference = /^\s*(@\s*)?(MEDIA\s*:|file:|~\/|\.{1,2}[\\/]|\/[^\s/]+\/
 
 /**
  * The class decision for one call of a tool gate.mjs does not judge itself.
- * @returns {{ pass: true } | { refuse: { reason: string, fix: string } } | { read: string[] }}
- *   read: absolute local paths the call opens, each to be judged like the read tool's path.
+ * @returns {{ pass: true } | { refuse: { reason: string, fix: string } } | { read: string[], urls: string[] }}
+ *   read: absolute local paths the call opens, each to be judged like the read tool's path;
+ *   urls: remote references it fetches, each to be judged like web_fetch's URL.
  */
 export function classifyTool(event, { allowTools, cwd, home }) {
   const raw = typeof event.toolName === "string" ? event.toolName : "";
@@ -315,7 +316,8 @@ function checkHeartbeatRespond(p) {
 /**
  * The local files a media tool opens, resolved as OpenClaw does (resolveMediaToolReferenceAccess):
  * trimmed, a leading `@` and `MEDIA:` dropped; data: and http(s) URLs are no local file; file://
- * URLs become their path, `~` the home folder, anything else relative to the working folder.
+ * URLs become their path, `~` the home folder, anything else relative to the working folder;
+ * http(s) URLs are listed apart (`urls`): OpenClaw fetches them, which is egress.
  */
 function mediaPaths(name, p, cwd, home) {
   const refs = [];
@@ -331,6 +333,7 @@ function mediaPaths(name, p, cwd, home) {
     }
   }
   const out = [];
+  const urls = [];
   for (const ref of refs) {
     if (hasParentStep(ref))
       return refuse(
@@ -341,7 +344,12 @@ function mediaPaths(name, p, cwd, home) {
     if (s.startsWith("@")) s = s.slice(1).trim();
     if (!/^media:\/\//i.test(s)) s = s.replace(/^\s*MEDIA\s*:\s*/i, "").trim();
     if (s === "") continue;
-    if (/^data:/i.test(s) || /^https?:\/\//i.test(s)) continue;
+    if (/^data:/i.test(s)) continue;
+    // OpenClaw fetches a remote reference: a request out, judged like web_fetch by gate.mjs.
+    if (/^https?:\/\//i.test(s)) {
+      urls.push(s);
+      continue;
+    }
     if (/^file:/i.test(s)) {
       try {
         out.push(fileURLToPath(s));
@@ -369,7 +377,7 @@ function mediaPaths(name, p, cwd, home) {
     }
     out.push(path.resolve(cwd, s));
   }
-  return { read: out, raw: refs };
+  return { read: out, raw: refs, urls };
 }
 
 function checkSpawn(p) {
@@ -466,13 +474,15 @@ function checkAutomationWrite(p) {
       ["line", "match"].includes(value.trim().toLowerCase())
     )
       problem = `has mode ${JSON.stringify(value)}, which belongs to a stream schedule`;
+    else if (k === "mode" && typeof value === "string" && value.trim().toLowerCase() === "webhook")
+      problem = `has a webhook delivery (mode ${JSON.stringify(value)}), which POSTs each run's output to a URL the model chose`;
   });
   if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
   return problem === undefined
     ? { pass: true }
     : refuse(
-        `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, none of which skillwall checks`,
-        "schedule an agentTurn or systemEvent at a time (at, every or cron); the turn's commands are then judged as usual",
+        `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, and a webhook delivery sends data out, none of which skillwall checks`,
+        "schedule an agentTurn or systemEvent at a time (at, every or cron), delivered by announce or none; the turn's commands are then judged as usual",
       );
 }
 

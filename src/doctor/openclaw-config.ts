@@ -9,6 +9,7 @@ import path from "node:path";
 import JSON5 from "json5";
 import { InputError } from "../errors.js";
 import { limits } from "../limits.js";
+import { pluginEntryProblem } from "./plugin-entry.js";
 
 /** unprotected: a way around skillwall (non-zero exit); warning: a known limit to act on; ok: checked and fine. */
 export type OpenClawFindingLevel = "unprotected" | "warning" | "ok";
@@ -237,6 +238,7 @@ export function checkOpenClawConfig(config: Json, opts: CheckOptions): OpenClawR
   );
   const missingPaths = loadPaths.filter((p) => !existsSync(p));
   let pluginActive = false;
+  let entryProblem: string | undefined;
 
   if (!pluginsOn) {
     add({
@@ -274,6 +276,20 @@ export function checkOpenClawConfig(config: Json, opts: CheckOptions): OpenClawR
       key: `plugins.entries.${skillwallPluginId}.enabled`,
       message: `the skillwall plugin is installed (${discovered}) but not enabled: OpenClaw loads third-party plugins only when enabled`,
       fix: "openclaw plugins enable skillwall --accept-capabilities  (or set plugins.entries.skillwall.enabled: true)",
+    });
+  } else if (
+    (entryProblem = pluginEntryProblem(
+      discovered,
+      (f) => readRegularFileSync(f, limits.maxOpenClawConfigBytes),
+      opts.nodePath,
+    )) !== undefined
+  ) {
+    add({
+      id: "plugin-entry-broken",
+      level: "unprotected",
+      key: `plugins.entries.${skillwallPluginId}`,
+      message: `the skillwall plugin in ${discovered} cannot load: ${entryProblem}. OpenClaw 2026.9.6 skips a plugin whose module fails to load and has no setting that makes a plugin required: the Gateway starts without skillwall and runs every turn, heartbeats included, unguarded`,
+      fix: `restore the plugin's entry (git checkout -- integrations/openclaw in ${opts.skillwallRoot}, then npm run build), run skillwall doctor --openclaw again, then restart the Gateway`,
     });
   } else {
     pluginActive = true;
@@ -438,6 +454,16 @@ export function checkOpenClawConfig(config: Json, opts: CheckOptions): OpenClawR
       message:
         "`openclaw agent exec` (headless/CI runs) starts no plugin hook runner: its exec calls are not judged by skillwall whatever this config says",
       fix: 'run headless turns with `openclaw agent --local …` or through the gateway, or give those runs a config with tools.deny: ["exec"]',
+    });
+  }
+  if (pluginActive) {
+    add({
+      id: "plugin-load-not-enforced",
+      level: "warning",
+      key: `plugins.entries.${skillwallPluginId}`,
+      message:
+        "OpenClaw 2026.9.6 has no setting that makes a plugin required: if the skillwall plugin stops loading after this check (its folder moved, its index.mjs changed), the Gateway warns once in its log and runs every turn unguarded",
+      fix: "run skillwall doctor --openclaw after every change to the skillwall checkout or the OpenClaw config, and alert on the Gateway log lines `[plugins] skillwall failed` and `plugin path not found`",
     });
   }
   if (pluginActive && pluginMode === "judge") {

@@ -2,7 +2,7 @@
 // agent home, the library answers a pinned URL with the approved copy (even after the server's
 // copy changed and the change is held), and the OpenClaw gate (integrations/openclaw/gate.mjs,
 // with this checkout's library) refuses exec curl/wget and web_fetch of a pinned URL with the
-// local path to read, while other API calls pass.
+// local path to read, while other API calls pass (web_fetch judged like curl -s URL).
 
 import { mkdtempSync, readFileSync } from "node:fs";
 import os from "node:os";
@@ -110,12 +110,13 @@ describe("the OpenClaw gate and pinned URLs", () => {
     expect(r?.params?.command).toContain("/api/v1/posts");
   });
 
-  it("refuses web_fetch of a pinned URL; other URLs pass", async () => {
+  it("refuses web_fetch of a pinned URL; other URLs are judged like curl (the API passes, other hosts do not)", async () => {
     const r = await webFetch(`${site}/heartbeat.md`);
     expect(r?.block).toBe(true);
     expect(r?.blockReason).toContain(path.join(skillWorkspace(home, "moltbook"), "HEARTBEAT.md"));
     expect(await webFetch(`${site}/messaging.md?v=2#dm`)).toMatchObject({ block: true });
-    expect(await webFetch("https://docs.example.org/page")).toBeUndefined();
+    expect(await webFetch(`${site}/api/v1/posts?sort=hot&limit=10`)).toBeUndefined();
+    expect(await webFetch("https://docs.example.org/page")).toMatchObject({ block: true });
   });
 
   it("an agent home with nothing installed pins nothing: the fetch is judged as usual", async () => {

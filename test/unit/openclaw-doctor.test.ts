@@ -105,6 +105,11 @@ describe("doctor --openclaw: findings per config", () => {
     const ext = path.join(home, ".openclaw", "extensions", "skillwall");
     mkdirSync(ext, { recursive: true });
     writeFileSync(path.join(ext, "openclaw.plugin.json"), JSON.stringify({ id: "skillwall" }));
+    writeFileSync(
+      path.join(ext, "package.json"),
+      JSON.stringify({ openclaw: { extensions: ["./index.mjs"] } }),
+    );
+    writeFileSync(path.join(ext, "index.mjs"), "export default {};\n");
     const report = checkOpenClawConfig(
       { plugins: { entries: { skillwall: { enabled: true } } } },
       {
