@@ -22,7 +22,7 @@
 //
 // usage: npm run build && node bench/train-order-scorer.js [CORPUS_DIR=/work/shared/corpus] [--out=DIR] [--report]
 
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { manifestLabel, pathLabel, readSplitRules, unitsOf } from "./skill-units.js";
@@ -62,8 +62,10 @@ const flagged = (sev) => sev === "high" || sev === "critical";
 const norm = (t) => t.toLowerCase().replace(/\s+/g, " ").trim();
 
 // 1. Read every TUNE skill: its units with features, its label, its fold, what the rules flag.
-const skills = [];
-for (const u of unitsOf(corpus, (p) => partOf(p) === "tune")) {
+// --cache=FILE keeps this reading between runs while iterating (the slow part).
+const cacheArg = args.find((a) => a.startsWith("--cache="))?.slice("--cache=".length);
+const skills = cacheArg && existsSync(cacheArg) ? JSON.parse(readFileSync(cacheArg, "utf8")) : [];
+for (const u of skills.length > 0 ? [] : unitsOf(corpus, (p) => partOf(p) === "tune")) {
   if (u.comments) continue;
   const byPath = pathLabel(u.source);
   if (!byPath) continue;
@@ -97,6 +99,8 @@ for (const u of unitsOf(corpus, (p) => partOf(p) === "tune")) {
   });
 }
 
+if (cacheArg && !existsSync(cacheArg)) writeFileSync(cacheArg, JSON.stringify(skills));
+
 // 2. Label the units.
 const cleanTexts = new Map();
 for (const s of skills) {
@@ -124,7 +128,7 @@ for (const [si, s] of skills.entries()) {
     if (y === 0) counts.negatives++;
     else if (s.base !== undefined) counts.positivesA++;
     else counts.positivesB++;
-    examples.push({ skill: si, y, features: x.features });
+    examples.push({ skill: si, y, features: x.features, unit: x });
   }
 }
 
@@ -200,6 +204,7 @@ for (const [variant, withWords, file] of [
   const rows = examples.map((e) => ({ skill: e.skill, y: e.y, x: vectorOf(e.features, withWords) }));
   // Out-of-fold score of every unit of every skill (the skill's score is its units' maximum).
   const skillScore = new Float64Array(skills.length);
+  const unitScores = [];
   for (const fold of folds) {
     const held = new Set(skills.flatMap((s, i) => (s.fold === fold ? [i] : [])));
     const model = train(
@@ -209,7 +214,9 @@ for (const [variant, withWords, file] of [
     for (const [i, s] of skills.entries()) {
       if (!held.has(i)) continue;
       const x = s.units.map((u) => vectorOf(u.features, withWords));
-      skillScore[i] = Math.max(0, ...x.map((v) => prob(model, v)));
+      const p = x.map((v) => prob(model, v));
+      skillScore[i] = Math.max(0, ...p);
+      if (report) for (const [k, u] of s.units.entries()) unitScores.push({ s: p[k], skill: s, u });
     }
   }
   const benign = skills.map((s, i) => [s, i]).filter(([s]) => s.label === "benign");
@@ -233,6 +240,22 @@ for (const [variant, withWords, file] of [
     `${variant}: threshold ${chosen.t.toFixed(3)} (out-of-fold by source): learned alone recall ${(chosen.aloneTp / malicious.length).toFixed(3)} FPR ${(chosen.aloneFp / benign.length).toFixed(3)}; ` +
       `rules ${ruleTp}/${malicious.length} FP ${ruleFp}/${benign.length} → rules+learned ${ruleTp + chosen.addTp}/${malicious.length} FP ${ruleFp + chosen.addFp}/${benign.length}`,
   );
+  if (report) {
+    // Unit-level ranking quality out of fold: AUC of labelled units, and the top benign units.
+    const labelled = rows.map((r, k) => ({ y: r.y, k }));
+    const oof = new Map();
+    for (const e of unitScores) oof.set(e.u, e.s);
+    const scored = examples.map((e, k) => ({ y: e.y, s: oof.get(e.unit), k })).filter((e) => e.s !== undefined);
+    scored.sort((a, b) => a.s - b.s);
+    let rankSum = 0;
+    for (const [r, e] of scored.entries()) if (e.y === 1) rankSum += r + 1;
+    const np = scored.filter((e) => e.y === 1).length;
+    const nn = scored.length - np;
+    console.log(`  unit AUC out of fold ${((rankSum - (np * (np + 1)) / 2) / (np * nn)).toFixed(3)} (${np} positives, ${nn} negatives; ${labelled.length} rows)`);
+    const ben = unitScores.filter((e) => e.skill.label === "benign").sort((a, b) => b.s - a.s);
+    for (const e of ben.slice(0, 12))
+      console.log(`  top benign ${e.s.toFixed(3)} ${e.skill.rel.slice(0, 50)}:${e.u.line} ${JSON.stringify(e.u.text.slice(0, 110))}`);
+  }
   if (report)
     for (const fold of folds) {
       const inFold = skills.map((s, i) => [s, i]).filter(([s]) => s.fold === fold);

@@ -9,7 +9,7 @@ import type { DetectContext } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { describes, negatedAt, standingOrder, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
-import { ordersIn } from "../detectors/clause-orders.js";
+import { actClassOf, ordersIn } from "../detectors/clause-orders.js";
 import { completion, recurring, stemsOf } from "../detectors/scope-drift.js";
 import { capsLabel, framing } from "../detectors/side-effects.js";
 import type { ProseUnit } from "./units.js";
@@ -38,6 +38,16 @@ const overrideWords =
   /\b(?:ignore|disregard|override|forget|bypass)\s+(?:\w+\s+){0,3}?(?:instructions?|rules?|guidelines?|polic(?:y|ies)|restrictions?|safety|previous|prior|above)\b/i;
 const otherActor =
   /^(?:[\w'-]+\s+){0,3}?(?:it|this|which|who|script|tool|skill|command|function|server|service|system|api|library|users?|people|they|he|she|we)\s+(?:\w+\s+)?(?:will|can|may|might|could|would|does|did|is|are|was|were|has|had|lets?|allows?|\w+s)\b/i;
+// A clause opening on a bare verb the act lexicon does not hold ("Read ~/.ssh/…", "Visit this page").
+const bareVerb =
+  /(?:^|[;:]\s+|,\s+(?:then\s+)?|\s+(?:and|then)\s+)(?:\W{0,4}(?:\d{1,3}[.)]\s+)?)(?:(?:always|also|then|please|just|first|next|finally|immediately|silently|quietly)\s+)?(?:read|visit|open|access|collect|gather|extract|check|use|keep|go|navigate|load|scan|search|find|look|copy|grab|retrieve|obtain|store|save|follow|perform|do|start|stop|verify|confirm|ensure|treat|act|pretend|become|assume|respond|reply|provide|generate|compose|draft|build|compile|enumerate|locate|query|request|call|invoke|trigger|connect|login|log\s+in|sign\s+in|enter|type|paste|click|install|download|execute|run)\b/i;
+// The description's usage clause ("Use when …", "Triggers: …"): says when to load the skill.
+const usage = /^\W{0,4}(?:use|used|invoke|trigger(?:s|ed)?|activate|load|apply)\b(?:\s+\w+){0,3}?\s*(?:when|whenever|for|if|to|:)/i;
+// A path into the user's home or system configuration.
+const privatePath = /(?:~|\$HOME|%USERPROFILE%)[\\/]\.?\w|\/etc\/|\/root\/|\bid_(?:rsa|ed25519|ecdsa)\b|\.(?:ssh|aws|gnupg|kube|docker|npmrc|netrc|pypirc|git-credentials)\b/i;
+// The agent told it is something else ("you are now …", "act as …", "maintenance mode").
+const persona =
+  /\b(?:you\s+are\s+now|act\s+as|pretend|role-?play|from\s+now\s+on|(?:maintenance|debug|developer|admin|god)\s+mode|new\s+instructions?|system\s+(?:prompt|override|message))\b/i;
 const codeLike = /`[^`]{2,}`|\$\(|\b[\w-]+\.(?:py|sh|js|json|md|ya?ml|txt)\b/;
 const numberLike = /\b\d+(?:\.\d+)?\b/;
 
@@ -89,6 +99,12 @@ export function skillScope(ctx: DetectContext): SkillScope {
 
 const count = (text: string, needle: string): number => (needle ? text.split(needle).length - 1 : 0);
 
+/** Whether an act verb of the sentence is negated or forbidden in its clause ("never send …"). */
+function negatedAct(s: string): boolean {
+  for (const m of s.matchAll(/[a-z]+/gi)) if (actClassOf(m[0]) && negatedAt(s, m.index)) return true;
+  return false;
+}
+
 /** Structural features of a unit, by name ("s:…"), in a fixed order. */
 export function structuralFeatures(u: ProseUnit, scope: SkillScope): string[] {
   const s = u.text;
@@ -100,8 +116,12 @@ export function structuralFeatures(u: ProseUnit, scope: SkillScope): string[] {
   const first = orders[0];
   // Mood and addressee of the first order.
   add("imperative", first);
+  add("imperative-bare", !first && bareVerb.test(s));
+  add("usage", usage.test(s));
+  add("private-path", privatePath.test(s));
+  add("persona", persona.test(s));
   for (const cls of new Set(orders.map((o) => o.cls))) f.push(`s:act:${cls}`);
-  add("negated", first && negatedAt(s, first.at));
+  add("negated", negatedAct(s));
   add("user-acts", first && userIsActor(s, first.at));
   add("advisory", advisory.test(s));
   add("on-user-request", onUserRequest.test(s));
