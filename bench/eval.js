@@ -52,7 +52,9 @@ const rewritesOnly = process.argv.includes("--rewrites-only");
 // final note only: the default output hides them so nobody tunes a rule on that set).
 const s9Details = process.argv.includes("--heldout-s9-details");
 if (args.length === 0 && !rewritesOnly) {
-  console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details] [--learned=WEIGHTS.json]");
+  console.error(
+    "usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details] [--learned=WEIGHTS.json]",
+  );
   process.exit(2);
 }
 

@@ -147,4 +147,3 @@ export function pathLabel(p) {
   if (p.includes("/benign/")) return "benign";
   return undefined;
 }
-

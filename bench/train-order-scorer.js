@@ -133,9 +133,7 @@ for (const [si, s] of skills.entries()) {
 }
 
 // 3. Feature indices: structural names sorted; hashed buckets after them.
-const structuralNames = [
-  ...new Set(examples.flatMap((e) => e.features.filter((f) => !isHashed(f)))),
-].sort();
+const structuralNames = [...new Set(examples.flatMap((e) => e.features.filter((f) => !isHashed(f))))].sort();
 const structIndex = new Map(structuralNames.map((n, i) => [n, i]));
 function vectorOf(features, withWords) {
   const idx = new Set();
@@ -245,16 +243,22 @@ for (const [variant, withWords, file] of [
     const labelled = rows.map((r, k) => ({ y: r.y, k }));
     const oof = new Map();
     for (const e of unitScores) oof.set(e.u, e.s);
-    const scored = examples.map((e, k) => ({ y: e.y, s: oof.get(e.unit), k })).filter((e) => e.s !== undefined);
+    const scored = examples
+      .map((e, k) => ({ y: e.y, s: oof.get(e.unit), k }))
+      .filter((e) => e.s !== undefined);
     scored.sort((a, b) => a.s - b.s);
     let rankSum = 0;
     for (const [r, e] of scored.entries()) if (e.y === 1) rankSum += r + 1;
     const np = scored.filter((e) => e.y === 1).length;
     const nn = scored.length - np;
-    console.log(`  unit AUC out of fold ${((rankSum - (np * (np + 1)) / 2) / (np * nn)).toFixed(3)} (${np} positives, ${nn} negatives; ${labelled.length} rows)`);
+    console.log(
+      `  unit AUC out of fold ${((rankSum - (np * (np + 1)) / 2) / (np * nn)).toFixed(3)} (${np} positives, ${nn} negatives; ${labelled.length} rows)`,
+    );
     const ben = unitScores.filter((e) => e.skill.label === "benign").sort((a, b) => b.s - a.s);
     for (const e of ben.slice(0, 12))
-      console.log(`  top benign ${e.s.toFixed(3)} ${e.skill.rel.slice(0, 50)}:${e.u.line} ${JSON.stringify(e.u.text.slice(0, 110))}`);
+      console.log(
+        `  top benign ${e.s.toFixed(3)} ${e.skill.rel.slice(0, 50)}:${e.u.line} ${JSON.stringify(e.u.text.slice(0, 110))}`,
+      );
   }
   if (report)
     for (const fold of folds) {
@@ -282,7 +286,17 @@ for (const [variant, withWords, file] of [
   writeFileSync(path.join(outDir, file), `${JSON.stringify(weights)}\n`);
   if (report) {
     const top = Object.entries(structural).sort((a, b) => b[1] - a[1]);
-    console.log(`  strongest structural weights: ${top.slice(0, 8).map(([n, v]) => `${n} ${v}`).join(", ")}`);
-    console.log(`  most negative: ${top.slice(-6).map(([n, v]) => `${n} ${v}`).join(", ")}`);
+    console.log(
+      `  strongest structural weights: ${top
+        .slice(0, 8)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(", ")}`,
+    );
+    console.log(
+      `  most negative: ${top
+        .slice(-6)
+        .map(([n, v]) => `${n} ${v}`)
+        .join(", ")}`,
+    );
   }
 }

@@ -534,7 +534,7 @@ const table = [
     "prompt-injection",
     "high",
     "A sentence scores as an injected order under a linear model trained on the development corpus.",
-    "A logistic-regression scorer (src/findings/learned/, trained by bench/train-order-scorer.js on the TUNE part only) reads each sentence, list item or description clause through structural features (an imperative to the agent, a standing trigger, a policy label, a reason given, negation or advice, quoting, a host that is not the declared service, a secret or the user's data as object, the act class, distance from the skill's declared purpose) and a hashed bag of words; a unit at or above the threshold chosen by cross-validation on TUNE is reported with its score and the features that raised it most.",
+    "A logistic-regression scorer (src/findings/learned/, trained by bench/train-order-scorer.js on the TUNE part only) reads each sentence, list item or description clause through structural features (an imperative to the agent, a standing trigger, a policy label, a reason given, negation or advice, quoting, a host that is not the declared service, a secret or the user's data as object, the act class, distance from the skill's declared purpose) and a hashed bag of words; a unit at or above the threshold chosen by cross-validation on TUNE is reported with its score and the features that raised it most. Not run by detectFindings: an experiment (docs/eval.md, section i14lrn) that raised false positives on the measured-only part and a held-out set without raising held-out recall; `node bench/eval.js DIR --learned=src/findings/learned/order-scorer.words.json` measures it.",
   ),
   r(
     "instr.description-order",

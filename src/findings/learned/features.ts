@@ -42,9 +42,11 @@ const otherActor =
 const bareVerb =
   /(?:^|[;:]\s+|,\s+(?:then\s+)?|\s+(?:and|then)\s+)(?:\W{0,4}(?:\d{1,3}[.)]\s+)?)(?:(?:always|also|then|please|just|first|next|finally|immediately|silently|quietly)\s+)?(?:read|visit|open|access|collect|gather|extract|check|use|keep|go|navigate|load|scan|search|find|look|copy|grab|retrieve|obtain|store|save|follow|perform|do|start|stop|verify|confirm|ensure|treat|act|pretend|become|assume|respond|reply|provide|generate|compose|draft|build|compile|enumerate|locate|query|request|call|invoke|trigger|connect|login|log\s+in|sign\s+in|enter|type|paste|click|install|download|execute|run)\b/i;
 // The description's usage clause ("Use when …", "Triggers: …"): says when to load the skill.
-const usage = /^\W{0,4}(?:use|used|invoke|trigger(?:s|ed)?|activate|load|apply)\b(?:\s+\w+){0,3}?\s*(?:when|whenever|for|if|to|:)/i;
+const usage =
+  /^\W{0,4}(?:use|used|invoke|trigger(?:s|ed)?|activate|load|apply)\b(?:\s+\w+){0,3}?\s*(?:when|whenever|for|if|to|:)/i;
 // A path into the user's home or system configuration.
-const privatePath = /(?:~|\$HOME|%USERPROFILE%)[\\/]\.?\w|\/etc\/|\/root\/|\bid_(?:rsa|ed25519|ecdsa)\b|\.(?:ssh|aws|gnupg|kube|docker|npmrc|netrc|pypirc|git-credentials)\b/i;
+const privatePath =
+  /(?:~|\$HOME|%USERPROFILE%)[\\/]\.?\w|\/etc\/|\/root\/|\bid_(?:rsa|ed25519|ecdsa)\b|\.(?:ssh|aws|gnupg|kube|docker|npmrc|netrc|pypirc|git-credentials)\b/i;
 // The agent told it is something else ("you are now …", "act as …", "maintenance mode").
 const persona =
   /\b(?:you\s+are\s+now|act\s+as|pretend|role-?play|from\s+now\s+on|(?:maintenance|debug|developer|admin|god)\s+mode|new\s+instructions?|system\s+(?:prompt|override|message))\b/i;
@@ -86,7 +88,10 @@ export function skillScope(ctx: DetectContext): SkillScope {
   const fm = ctx.model.frontmatter;
   const name = (fm?.name ?? "").replace(/[-_]/g, " ");
   const headings = ctx.prose.filter((p) => p.kind === "heading").map((h) => h.text);
-  const everything = [ctx.model.text, ...ctx.model.bundled.map((b) => (b.type === "binary" ? "" : (b.text ?? "")))]
+  const everything = [
+    ctx.model.text,
+    ...ctx.model.bundled.map((b) => (b.type === "binary" ? "" : (b.text ?? ""))),
+  ]
     .join("\n")
     .toLowerCase();
   return {
