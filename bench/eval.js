@@ -15,7 +15,7 @@
 // SKILLWALL_DIST=<dir> points elsewhere.
 
 import { readdirSync, readFileSync, statSync, existsSync, writeFileSync } from "node:fs";
-import { bundledOf, readSplitRules, scriptTypes, sha } from "./skill-units.js";
+import { manifestLabel, pathLabel, readSplitRules, unitsOf as units } from "./skill-units.js";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -32,6 +32,15 @@ if (process.env.SKILLWALL_EXTRACT)
   ({ extractSkill } = await import(pathToFileURL(path.resolve(process.env.SKILLWALL_EXTRACT)).href));
 else ({ extractSkill } = await load("extract/index.js"));
 await shell.initShell();
+// --learned=WEIGHTS adds the findings of the learned order scorer under those weights (a variant
+// written by bench/train-order-scorer.js), to measure a variant that detectFindings does not run.
+const learnedArg = process.argv.find((a) => a.startsWith("--learned="));
+const learned = learnedArg
+  ? {
+      weights: JSON.parse(readFileSync(learnedArg.slice("--learned=".length), "utf8")),
+      ...(await load("findings/learned/reading.js")),
+    }
+  : undefined;
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
@@ -43,97 +52,10 @@ const rewritesOnly = process.argv.includes("--rewrites-only");
 // final note only: the default output hides them so nobody tunes a rule on that set).
 const s9Details = process.argv.includes("--heldout-s9-details");
 if (args.length === 0 && !rewritesOnly) {
-  console.error("usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details]");
+  console.error(
+    "usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details] [--learned=WEIGHTS.json]",
+  );
   process.exit(2);
-}
-
-/** Units under `dir`: skill folders and loose files. */
-function units(dir, out = []) {
-  const names = readdirSync(dir).sort();
-  const main = names.find((n) => n === "SKILL.md" || n === "skill.md");
-  if (main) {
-    const text = readFileSync(path.join(dir, main), "utf8");
-    out.push({
-      source: dir,
-      labelPath: path.join(dir, main),
-      input: { source: dir, file: main, text, bundled: bundledOf(dir) },
-    });
-    return out;
-  }
-  for (const name of names) {
-    const p = path.join(dir, name);
-    const st = statSync(p);
-    if (st.isDirectory()) units(p, out);
-    else if (name.endsWith(".json") && /"samples"/.test(readFileSync(p, "utf8").slice(0, 200000)))
-      out.push({ source: p, comments: JSON.parse(readFileSync(p, "utf8")).samples });
-    else if (/\.md$/i.test(name) && !/^(?:README|WARNING)\.md$/i.test(name))
-      out.push({
-        source: p,
-        labelPath: p,
-        input: { source: p, file: name, text: readFileSync(p, "utf8"), bundled: [] },
-      });
-    else if (scriptTypes[path.extname(name).toLowerCase()]) {
-      const text = readFileSync(p, "utf8");
-      out.push({
-        source: p,
-        labelPath: p,
-        input: {
-          source: p,
-          file: "SKILL.md",
-          text: "",
-          bundled: [
-            {
-              path: name,
-              size: text.length,
-              type: scriptTypes[path.extname(name).toLowerCase()],
-              text,
-              sha256: sha(text),
-            },
-          ],
-        },
-      });
-    }
-  }
-  return out;
-}
-
-const manifests = new Map();
-function manifestLabel(file) {
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const m = path.join(dir, "MANIFEST.tsv");
-    if (!existsSync(m)) continue;
-    if (!manifests.has(m)) {
-      const rows = readFileSync(m, "utf8")
-        .split("\n")
-        .map((l) => l.split("\t"));
-      const head = rows[0] ?? [];
-      const fi = head.indexOf("local_file") >= 0 ? head.indexOf("local_file") : head.indexOf("path");
-      const ci = head.indexOf("category");
-      const li = head.indexOf("label");
-      const ti = head.indexOf("auto_techniques");
-      const gi = head.indexOf("group");
-      const map = new Map();
-      for (const r of rows.slice(1))
-        if (r[fi])
-          map.set(r[fi], {
-            label: r[li] ?? "",
-            techniques: r[ti] ?? "",
-            group: r[gi] ?? "",
-            category: ci >= 0 ? (r[ci] ?? "").split(";")[0].trim() : "",
-          });
-      manifests.set(m, map);
-    }
-    const hit = manifests.get(m).get(path.relative(dir, file).split(path.sep).join("/"));
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-function pathLabel(p) {
-  if (p.includes("/malicious/")) return "malicious";
-  if (p.includes("/gray/")) return "gray";
-  if (p.includes("/benign/")) return "benign";
-  return undefined;
 }
 
 function scan(input) {
@@ -142,6 +64,7 @@ function scan(input) {
   for (const step of model.steps) analyses.set(step.id, shell.analyseShell(step.text));
   const t0 = performance.now();
   const findings = detectFindings(model, analyses);
+  if (learned) findings.push(...learned.learnedOrderFindings(model, analyses, learned.weights));
   return { findings, risk: riskOf(findings), ms: performance.now() - t0 };
 }
 
