@@ -33,7 +33,19 @@ function once(argv, env = plainEnv) {
   const s = performance.now();
   const r = spawnSync(process.execPath, argv, { encoding: "utf8", env });
   if (r.error) throw r.error;
-  return { wall: performance.now() - s, status: r.status };
+  return { wall: performance.now() - s, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The warm-up run, which must be a scan that finished (exit 0 or 1, the verdict, and the report's
+ * summary line): a CLI that crashes at start-up would otherwise be timed as a very fast one.
+ */
+function warmUp(argv) {
+  const r = once(argv);
+  if ((r.status !== 0 && r.status !== 1) || !/^summary: 1 skill/m.test(r.stdout))
+    throw new Error(
+      `bench:cold: ${argv.join(" ")} did not report a scan (exit ${r.status}, no summary line):\n${r.stderr}`,
+    );
 }
 
 /** User + system CPU ms of a command, from bash's `times` (children's totals after it ran). */
@@ -108,8 +120,8 @@ export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), run
     caBaseCpu: [],
   };
   const loadBefore = os.loadavg()[0];
-  once(scan); // the first run warms the disk cache; not counted
-  if (baseline) once(baseline);
+  warmUp(scan); // the first run warms the disk cache; not counted
+  if (baseline) warmUp(baseline);
   for (let i = 0; i < runs; i++) {
     out.baseWall.push(once(base).wall);
     out.scanWall.push(once(scan).wall);
@@ -222,5 +234,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     fail(
       `--baseline ${baseline}: no built skillwall there (dist/bundle/skillwall.cjs); fix: npm run build in it`,
     );
-  else console.log(formatColdStart(coldStart(file ?? undefined, runs, { baseline })));
+  else {
+    try {
+      console.log(formatColdStart(coldStart(file ?? undefined, runs, { baseline })));
+    } catch (err) {
+      fail(err.message.replace(/^bench:cold: /, ""));
+    }
+  }
 }
