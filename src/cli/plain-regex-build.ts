@@ -10,19 +10,7 @@
 // and bench/scan-identity.js's reports are byte-identical with and without it).
 // And the flag is off again before the CLI loads another bundle chunk or the build takes the
 // code cache (scripts/build-code-cache.mjs): V8 refuses a cache made under other flags.
-import { statSync } from "node:fs";
-import path from "node:path";
 import v8 from "node:v8";
-
-/** The scan's operands name exactly one regular file (not stdin, a folder or a URL). */
-export function scansOneFile(inputs: readonly string[], cwd: string): boolean {
-  if (inputs.length !== 1 || inputs[0] === "-" || /^[a-z][a-z0-9+.-]*:\/\//i.test(inputs[0]!)) return false;
-  try {
-    return statSync(path.resolve(cwd, inputs[0]!)).isFile();
-  } catch {
-    return false; // the scan itself reports a missing or unreadable input
-  }
-}
 
 /** Runs `work` with regexes built by V8's plain (unoptimised) regex compiler. */
 export async function withPlainRegexBuild<T>(work: () => Promise<T>): Promise<T> {

@@ -7,7 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import vm from "node:vm";
 import { afterAll, describe, expect, it } from "vitest";
-import { scansOneFile, withPlainRegexBuild } from "../../src/cli/plain-regex-build.js";
+import { withPlainRegexBuild } from "../../src/cli/plain-regex-build.js";
+import { namesOneFile } from "../../src/input/index.js";
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), "skillwall-plain-regex-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -51,22 +52,22 @@ describe("withPlainRegexBuild", () => {
   });
 });
 
-describe("scansOneFile", () => {
+describe("namesOneFile (the scans that build regexes plainly)", () => {
   const file = path.join(tmp, "SKILL.md");
   writeFileSync(file, "# x\n");
   mkdirSync(path.join(tmp, "folder"));
 
-  it("is true for exactly one regular file, relative to cwd or absolute", () => {
-    expect(scansOneFile(["SKILL.md"], tmp)).toBe(true);
-    expect(scansOneFile([file], "/")).toBe(true);
+  it("is true for exactly one regular file, relative to cwd or absolute", async () => {
+    expect(await namesOneFile(["SKILL.md"], tmp)).toBe(true);
+    expect(await namesOneFile([file], "/")).toBe(true);
   });
 
-  it("is false for stdin, a folder, a URL, a missing file and several inputs", () => {
-    expect(scansOneFile(["-"], tmp)).toBe(false);
-    expect(scansOneFile(["folder"], tmp)).toBe(false);
-    expect(scansOneFile(["https://example.com/SKILL.md"], tmp)).toBe(false);
-    expect(scansOneFile(["missing.md"], tmp)).toBe(false);
-    expect(scansOneFile(["SKILL.md", "SKILL.md"], tmp)).toBe(false);
-    expect(scansOneFile([], tmp)).toBe(false);
+  it("is false for stdin, a folder, a URL, a missing file and several inputs", async () => {
+    expect(await namesOneFile(["-"], tmp)).toBe(false);
+    expect(await namesOneFile(["folder"], tmp)).toBe(false);
+    expect(await namesOneFile(["https://example.com/SKILL.md"], tmp)).toBe(false);
+    expect(await namesOneFile(["missing.md"], tmp)).toBe(false);
+    expect(await namesOneFile(["SKILL.md", "SKILL.md"], tmp)).toBe(false);
+    expect(await namesOneFile([], tmp)).toBe(false);
   });
 });
