@@ -8,6 +8,15 @@
 // the shell parser's WebAssembly on background threads, so with a free core the wall time follows
 // the main thread, not the total, and the page faults of the scan (a count independent of load;
 // each is dear in a VM). The load average before and after is printed. Needs `npm run build` first.
+//
+// NODE_EXTRA_CA_CERTS: Node reads and parses that bundle at every start, before any of our code
+// (~45 ms of CPU per start on the dev VM, `node -e 0` included). The headline figures are measured
+// without it (the children's environment drops it); when it is set, the scan and `node -e 0` are
+// also measured with it and printed on a line of their own.
+//
+// `--baseline DIR`: another build of skillwall (e.g. /work/main, built) is measured interleaved
+// with this one, and the ratios this/baseline of wall and CPU are printed: a before/after figure
+// that both sides took under the same load.
 
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -17,17 +26,32 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../..");
 
-function once(argv) {
+/** The children's environment: ours without NODE_EXTRA_CA_CERTS (see the head comment). */
+const plainEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_EXTRA_CA_CERTS"));
+
+function once(argv, env = plainEnv) {
   const s = performance.now();
-  const r = spawnSync(process.execPath, argv, { encoding: "utf8" });
+  const r = spawnSync(process.execPath, argv, { encoding: "utf8", env });
   if (r.error) throw r.error;
-  return { wall: performance.now() - s, status: r.status };
+  return { wall: performance.now() - s, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The warm-up run, which must be a scan that finished (exit 0 or 1, the verdict, and the report's
+ * summary line): a CLI that crashes at start-up would otherwise be timed as a very fast one.
+ */
+function warmUp(argv) {
+  const r = once(argv);
+  if ((r.status !== 0 && r.status !== 1) || !/^summary: 1 skill/m.test(r.stdout))
+    throw new Error(
+      `bench:cold: ${argv.join(" ")} did not report a scan (exit ${r.status}, no summary line):\n${r.stderr}`,
+    );
 }
 
 /** User + system CPU ms of a command, from bash's `times` (children's totals after it ran). */
-function cpuOf(argv) {
+function cpuOf(argv, env = plainEnv) {
   const script = `${argv.map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(" ")} >/dev/null 2>&1; times`;
-  const r = spawnSync("bash", ["-c", script], { encoding: "utf8" });
+  const r = spawnSync("bash", ["-c", script], { encoding: "utf8", env });
   // `times` prints two lines: the shell's own, then its children's "XmY.YYYs XmY.YYYs".
   const line = r.stdout.trim().split("\n").pop() ?? "";
   const secs = [...line.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
@@ -43,7 +67,7 @@ function threadCpuOf(argv) {
       process.execPath,
       ["--import", pathToFileURL(path.join(root, "bench/main-thread-cpu.js")).href, ...argv],
       {
-        env: { ...process.env, SKILLWALL_BENCH_THREAD_CPU: out },
+        env: { ...plainEnv, SKILLWALL_BENCH_THREAD_CPU: out },
         stdio: "ignore",
       },
     );
@@ -59,11 +83,27 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), runs = 11) {
-  const scan = [path.join(root, "bin/skillwall.js"), "scan", file, "--policy", "default"];
+/** The one-file scan of the CLI in `checkout` (a skillwall directory, built). */
+const scanArgv = (checkout, file) => [
+  path.join(checkout, "bin/skillwall.js"),
+  "scan",
+  file,
+  "--policy",
+  "default",
+];
+
+/**
+ * Medians of `runs` runs of the scan (and of `node -e 0`, and of the scan in `options.baseline`
+ * when given), interleaved so that all see the same load. `options.extraCaCerts` (default: this
+ * process's NODE_EXTRA_CA_CERTS) adds the wall and CPU of the scan and of `node -e 0` with it set.
+ */
+export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), runs = 11, options = {}) {
+  const scan = scanArgv(root, file);
   const base = ["-e", "0"];
+  const baseline = options.baseline === undefined ? undefined : scanArgv(options.baseline, file);
+  const extraCa = options.extraCaCerts ?? process.env.NODE_EXTRA_CA_CERTS;
+  const caEnv = extraCa ? { ...plainEnv, NODE_EXTRA_CA_CERTS: extraCa } : undefined;
   const out = {
-    runs,
     scanWall: [],
     baseWall: [],
     scanCpu: [],
@@ -71,9 +111,17 @@ export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), run
     mainCpu: [],
     threadsCpu: [],
     faults: [],
+    baselineWall: [],
+    baselineCpu: [],
+    baselineMainCpu: [],
+    caScanWall: [],
+    caScanCpu: [],
+    caBaseWall: [],
+    caBaseCpu: [],
   };
   const loadBefore = os.loadavg()[0];
-  once(scan); // the first run warms the disk cache; not counted
+  warmUp(scan); // the first run warms the disk cache; not counted
+  if (baseline) warmUp(baseline);
   for (let i = 0; i < runs; i++) {
     out.baseWall.push(once(base).wall);
     out.scanWall.push(once(scan).wall);
@@ -85,16 +133,41 @@ export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), run
       out.threadsCpu.push(threads[1]);
       out.faults.push(threads[2]);
     }
+    if (baseline) {
+      out.baselineWall.push(once(baseline).wall);
+      out.baselineCpu.push(cpuOf([process.execPath, ...baseline]));
+      const t = threadCpuOf(baseline);
+      if (t) out.baselineMainCpu.push(t[0]);
+    }
+    if (caEnv) {
+      out.caBaseWall.push(once(base, caEnv).wall);
+      out.caScanWall.push(once(scan, caEnv).wall);
+      out.caBaseCpu.push(cpuOf([process.execPath, ...base], caEnv));
+      out.caScanCpu.push(cpuOf([process.execPath, ...scan], caEnv));
+    }
   }
+  const all = (xs) => (xs.length === runs ? median(xs) : undefined);
   return {
     runs,
     scanWallMs: median(out.scanWall),
     baseWallMs: median(out.baseWall),
     scanCpuMs: median(out.scanCpu),
     baseCpuMs: median(out.baseCpu),
-    mainThreadCpuMs: out.mainCpu.length === runs ? median(out.mainCpu) : undefined,
-    allThreadsCpuMs: out.threadsCpu.length === runs ? median(out.threadsCpu) : undefined,
-    pageFaults: out.faults.length === runs ? median(out.faults) : undefined,
+    mainThreadCpuMs: all(out.mainCpu),
+    allThreadsCpuMs: all(out.threadsCpu),
+    pageFaults: all(out.faults),
+    baseline: baseline && {
+      dir: options.baseline,
+      scanWallMs: median(out.baselineWall),
+      scanCpuMs: median(out.baselineCpu),
+      mainThreadCpuMs: all(out.baselineMainCpu),
+    },
+    extraCaCerts: caEnv && {
+      scanWallMs: median(out.caScanWall),
+      scanCpuMs: median(out.caScanCpu),
+      baseWallMs: median(out.caBaseWall),
+      baseCpuMs: median(out.caBaseCpu),
+    },
     // The 1-minute load average before and after: the wall figures mean little on a busy machine.
     load: [loadBefore, os.loadavg()[0]],
   };
@@ -103,30 +176,69 @@ export function coldStart(file = path.join(root, "examples/notes/SKILL.md"), run
 /** Issue 15's budget for the wall time of a one-file scan (on a quiet machine). */
 export const coldStartTargetMs = 300;
 
+const ms = (x) => `${x.toFixed(0)} ms`;
+const ratio = (a, b) => `${(a / b).toFixed(2)}x`;
+
 export function formatColdStart(c) {
-  return (
-    `cold start, one-file scan --policy default (median of ${c.runs}): wall ${c.scanWallMs.toFixed(0)} ms ` +
-    `(node -e 0: ${c.baseWallMs.toFixed(0)} ms, +${(c.scanWallMs - c.baseWallMs).toFixed(0)} ms, ` +
-    `${(c.scanWallMs / c.baseWallMs).toFixed(2)}x; ` +
-    `target <= ${coldStartTargetMs} ms on a quiet machine); ` +
-    `CPU ${c.scanCpuMs.toFixed(0)} ms (node -e 0: ${c.baseCpuMs.toFixed(0)} ms, ` +
-    `+${(c.scanCpuMs - c.baseCpuMs).toFixed(0)} ms, ${(c.scanCpuMs / c.baseCpuMs).toFixed(2)}x)` +
-    (c.mainThreadCpuMs === undefined
-      ? ""
-      : `; main thread ${c.mainThreadCpuMs.toFixed(0)} ms of ${c.allThreadsCpuMs.toFixed(0)} ms CPU in all threads`) +
-    (c.pageFaults === undefined ? "" : `; ${c.pageFaults.toFixed(0)} page faults`) +
-    `; load ${c.load.map((l) => l.toFixed(2)).join(" -> ")}`
-  );
+  const lines = [
+    `cold start, one-file scan --policy default (median of ${c.runs}, without NODE_EXTRA_CA_CERTS): ` +
+      `wall ${ms(c.scanWallMs)} (node -e 0: ${ms(c.baseWallMs)}, +${ms(c.scanWallMs - c.baseWallMs)}, ` +
+      `${ratio(c.scanWallMs, c.baseWallMs)}; target <= ${coldStartTargetMs} ms on a quiet machine); ` +
+      `CPU ${ms(c.scanCpuMs)} (node -e 0: ${ms(c.baseCpuMs)}, +${ms(c.scanCpuMs - c.baseCpuMs)}, ` +
+      `${ratio(c.scanCpuMs, c.baseCpuMs)})` +
+      (c.mainThreadCpuMs === undefined
+        ? ""
+        : `; main thread ${ms(c.mainThreadCpuMs)} of ${ms(c.allThreadsCpuMs)} CPU in all threads`) +
+      (c.pageFaults === undefined ? "" : `; ${c.pageFaults.toFixed(0)} page faults`) +
+      `; load ${c.load.map((l) => l.toFixed(2)).join(" -> ")}`,
+  ];
+  const b = c.baseline;
+  if (b)
+    lines.push(
+      `  against the baseline ${b.dir} (same runs, interleaved): wall ${ms(c.scanWallMs)} vs ${ms(b.scanWallMs)} ` +
+        `(${ratio(c.scanWallMs, b.scanWallMs)}), CPU ${ms(c.scanCpuMs)} vs ${ms(b.scanCpuMs)} ` +
+        `(${ratio(c.scanCpuMs, b.scanCpuMs)})` +
+        (c.mainThreadCpuMs === undefined || b.mainThreadCpuMs === undefined
+          ? ""
+          : `, main thread ${ms(c.mainThreadCpuMs)} vs ${ms(b.mainThreadCpuMs)} ` +
+            `(${ratio(c.mainThreadCpuMs, b.mainThreadCpuMs)})`),
+    );
+  const ca = c.extraCaCerts;
+  if (ca)
+    lines.push(
+      `  with NODE_EXTRA_CA_CERTS set (as in this shell): wall ${ms(ca.scanWallMs)} (node -e 0: ${ms(ca.baseWallMs)}), ` +
+        `CPU ${ms(ca.scanCpuMs)} (node -e 0: ${ms(ca.baseCpuMs)}): Node's own start-up with it costs ` +
+        `+${ms(ca.baseCpuMs - c.baseCpuMs)} CPU per process`,
+    );
+  return lines.join("\n");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const runsAt = args.indexOf("--runs");
-  const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 11;
-  const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--runs");
-  if (file !== undefined && !existsSync(file)) {
-    console.error(`bench:cold: ${file} does not exist`);
-    process.exit(2);
+  const valueOf = (flag) => {
+    const at = args.indexOf(flag);
+    return at >= 0 ? args[at + 1] : undefined;
+  };
+  const runs = Number(valueOf("--runs") ?? 11);
+  const baseline = valueOf("--baseline");
+  const file = args.find(
+    (a, i) => !a.startsWith("--") && args[i - 1] !== "--runs" && args[i - 1] !== "--baseline",
+  );
+  const fail = (message) => {
+    console.error(`bench:cold: ${message}`);
+    process.exitCode = 2;
+  };
+  if (!Number.isInteger(runs) || runs < 1) fail(`--runs ${valueOf("--runs")} is not a positive whole number`);
+  else if (file !== undefined && !existsSync(file)) fail(`${file} does not exist`);
+  else if (baseline !== undefined && !existsSync(path.join(baseline, "dist/bundle/skillwall.cjs")))
+    fail(
+      `--baseline ${baseline}: no built skillwall there (dist/bundle/skillwall.cjs); fix: npm run build in it`,
+    );
+  else {
+    try {
+      console.log(formatColdStart(coldStart(file ?? undefined, runs, { baseline })));
+    } catch (err) {
+      fail(err.message.replace(/^bench:cold: /, ""));
+    }
   }
-  console.log(formatColdStart(coldStart(file ?? undefined, runs)));
 }

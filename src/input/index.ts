@@ -167,6 +167,18 @@ export async function likelyManyInputs(args: string[], cwd: string, many: number
   return false;
 }
 
+/** Whether `args` name exactly one regular file (not stdin, a folder or a URL). Only stats it. */
+export async function namesOneFile(args: readonly string[], cwd: string): Promise<boolean> {
+  const [arg] = args;
+  if (args.length !== 1 || arg === undefined || arg === "-" || /^[a-z][a-z0-9+.-]*:\/\//i.test(arg))
+    return false;
+  try {
+    return (await stat(path.resolve(cwd, arg))).isFile();
+  } catch {
+    return false; // reading it will report the error
+  }
+}
+
 async function readStdin(stdin: NodeJS.ReadableStream | undefined): Promise<InputResult> {
   if (stdin === undefined) return fail("-", "unreadable", "no standard input available");
   const chunks: Buffer[] = [];
