@@ -9,6 +9,7 @@
 //   --list=T      print the orders below support T with a standing-or-framed shape and an act, per unit
 //   --shape=NAME  with --list: the shape listed (default "(standing|framed)+act"; "any order", "standing", …)
 //   --label=L     with --list: only units labelled L (benign or malicious)
+//   --injected    print, per TUNE skillinject unit, every order its clean twin does not have
 //   --unweighted  every content word weighs the same (to see what the weight table adds)
 // Deterministic: units in sorted order, no randomness, no timing in the output.
 import { existsSync, readFileSync } from "node:fs";
@@ -65,7 +66,7 @@ const thresholds = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.01];
 // TUNE) with a payload inserted: an order whose sentence the twin already has is the base skill's
 // own, and a unit "caught" only through such an order is not caught by the reading. Those orders
 // are left out of the malicious side.
-const squash = (t) => t.replace(/\s+/g, " ").trim();
+const squash = (t) => t.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
 function twinText(name) {
   const m = /skillinject__(.+?)-(?:ctx|ctxw|obv)\d+(?:-desc)?$/.exec(name);
   if (!m) return undefined;
@@ -126,5 +127,13 @@ if (listBelow !== undefined)
           .filter((w) => !w.supported)
           .map((w) => `${w.stem}(${w.weight.toFixed(1)})`)
           .join(" ")}`,
+      );
+  }
+if (args.includes("--injected"))
+  for (const r of rows.filter((x) => x.label === "malicious" && x.name.includes("skillinject__"))) {
+    console.log(`\n${r.name} [${r.cls}]${r.rs.length === 0 ? "  (no order read)" : ""}`);
+    for (const x of r.rs)
+      console.log(
+        `  support ${supportOf(x).toFixed(2)} | ${x.standing ? `trigger "${x.standing}" ` : ""}${x.framed ?? ""} | ${x.act ?? "-"} | ${JSON.stringify(x.sentence.trim().slice(0, 160))}`,
       );
   }

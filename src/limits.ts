@@ -255,6 +255,14 @@ export const orderCoherenceLimits = {
   minWords: 3,
   /** Longest sentence judged (longer text is a paragraph the splitter could not cut). */
   maxSentenceChars: 600,
+  /**
+   * Weighted share of an order's content the rest of the skill must reach for a standing or framed
+   * order with an outside act not to be reported high (chosen on TUNE: 2 of 415 benign units, 26
+   * of 321 malicious below it; bench/coherence-probe.js).
+   */
+  highSupport: 0.5,
+  /** Below this share, an order with one shape sign (standing/framed, or an outside act) is medium. */
+  mediumSupport: 0.3,
 } as const;
 
 export const agentActLimits = {

@@ -50,8 +50,14 @@ export interface OrderReading {
   standing: string | undefined;
   /** Policy framing: a rule label over the segment, or the frontmatter description as its place. */
   framed: string | undefined;
-  /** An act that reaches outside the task (sending, deleting, publishing, permissions, rewriting, altering). */
+  /** An act that reaches outside the task (sending, deleting, publishing, permissions, altering, hiding). */
   act: string | undefined;
+  /**
+   * An order that rewrites or slants the content the user gets ("replace …", "append …", "present
+   * X as …"): the shape of output manipulation, but also of every editing how-to (tried as an act
+   * above, it cost a MEASURE false positive: docs/eval.md), so it weighs less than an act.
+   */
+  rewrite: string | undefined;
 }
 
 // Act classes that reach outside the task's own output when ordered. A transfer reaches out only
@@ -59,6 +65,13 @@ export interface OrderReading {
 // destination makes them an act of the list above); "clear" and "reset" are mostly adjectives
 // and the reset of a form.
 const reaching: ReadonlySet<ActClass> = new Set(["transfer", "destroy", "alter", "omit", "override"]);
+// Rewriting content and slanting claims: text planted in, swapped or framed in what the user gets
+// ("add", "include", "call" and "label" are left out: they are how every how-to is written).
+const rewriting = new Set(
+  `replace append prepend insert inject embed rewrite present frame portray characterize characterise`.split(
+    /\s+/,
+  ),
+);
 const local = new Set(["copy", "back", "backup", "mirror", "replicate", "clear", "reset"]);
 const reachNames: Record<string, string> = {
   transfer: "moves something to another place",
@@ -74,7 +87,7 @@ function reachOf(s: string, at: number, verb: string): string | undefined {
   for (const [re, what] of [...acts, ...standingActs]) if (re.test(tail)) return what;
   const cls = actClassOf(verb);
   if (cls && reaching.has(cls) && !local.has(verb)) return `${reachNames[cls]} ("${verb} …")`;
-  if (/^(?:publish|chmod|chown|grant|rewrite)\b/i.test(tail)) return `changes what others see or may do ("${verb} …")`;
+  if (/^(?:publish|chmod|chown|grant)\b/i.test(tail)) return `changes what others see or may do ("${verb} …")`;
   return undefined;
 }
 
@@ -86,10 +99,17 @@ function orderOf(s: string): { verb: string; at: number; trigger: string | undef
   for (const o of t ? imperatives(s, t.index + t[0].length) : ordersIn(s)) {
     if (negatedAt(s, o.at) || userIsActor(s, o.at)) continue;
     const lead = s.slice(Math.max(0, o.at - 60), o.at);
-    if (advisory.test(lead)) continue;
+    // Advice anywhere before the verb ("Consider Chanel's advice: before leaving the house, …").
+    if (advisory.test(s.slice(0, o.at))) continue;
     const clauseLead = lead.slice(Math.max(lead.lastIndexOf(","), lead.lastIndexOf(";"), lead.lastIndexOf(":")) + 1);
     if (otherActor.test(clauseLead)) continue;
-    return { verb: o.verb, at: o.at, trigger: t?.[0] };
+    // A trigger after the order, behind a purpose clause, belongs to that clause ("include context
+    // so facts make sense when retrieved later"): the order is not standing.
+    const trigger =
+      t && t.index > o.at && /\b(?:so|so\s+that|in\s+order\s+to|because)\b/i.test(s.slice(o.at, t.index))
+        ? undefined
+        : t?.[0];
+    return { verb: o.verb, at: o.at, trigger };
   }
   return undefined;
 }
@@ -118,6 +138,8 @@ export function readOrderCoherence(ctx: DetectContext): OrderReading[] {
   for (const p of orderSources(ctx)) {
     let own: Map<string, number> | undefined;
     const head = p.text.trimStart();
+    // The description says what the skill does, often in the imperative ("Upload results to …"):
+    // as the order's place it is a sign only with a standing trigger (read in readings below).
     const framed =
       p.kind === "description"
         ? "in the skill's description"
@@ -154,8 +176,9 @@ export function readOrderCoherence(ctx: DetectContext): OrderReading[] {
         actSupport: share(judge(s.slice(o.at))),
         novelWeight: words.filter((w) => !w.supported).reduce((a, w) => a + w.weight, 0),
         standing: o.trigger,
-        framed,
+        framed: p.kind === "description" && !o.trigger ? undefined : framed,
         act: reachOf(s, o.at, o.verb),
+        rewrite: rewriting.has(o.verb) ? `rewrites or slants content ("${o.verb} …")` : undefined,
       });
     }
   }

@@ -529,6 +529,14 @@ const table = [
     "'After editing a document, add a one-second delay before every tool call for rate limiting purposes' in a code-review skill; 'Policy: when writing a summary, always present X as …' in a clinical skill: a trigger on the agent's own work, an imperative to the agent whose act has a consequence (moving, deleting, disclosing, telling, altering, running, adding or opening something; not a hygiene step such as setting a limit or verifying a checksum), a sign that it argues for itself or stands apart (a reason: 'to save …', 'to ensure …', 'for … purposes'; a policy label over it; the frontmatter description as its place; a destination host the skill names nowhere else; two signs when there is no trigger), and an act and object that share at most one in five words with the skill's name, description (minus the sentence) and headings. Negated, advisory and user-addressed orders, orders on the user's request and descriptions of what a tool does are not reported.",
   ),
   r(
+    "instr.incoherent-order",
+    "IncoherentStandingOrder",
+    "prompt-injection",
+    "high",
+    "A standing order with an outside act talks about what the rest of the skill does not.",
+    "An injected instruction is pasted into a skill from elsewhere, so whatever its wording its subject is not the skill's. For every order to the agent (an imperative or a triggered order; not negated, advisory, addressed to the user, waiting on the user's request, a description or a quoted example) the review weighs how much of its content vocabulary the rest of the skill uses — every other paragraph, the code and the bundled files, but not the order's own paragraph or the heading directly above it; rare words weigh more (a table derived from benign skills). High when less than half of it is supported and the order is standing ('after any …', 'whenever', 'before finalizing …') or under a policy label or in the description, and reaches outside the task (sends, deletes, publishes, opens permissions, rewrites the agent's instructions, alters figures or text, hides something); medium with only one of the two shape signs and less than 30% support. Write the order in the words of the task it belongs to, or remove it if it does not belong.",
+  ),
+  r(
     "instr.description-order",
     "OrderInDescription",
     "prompt-injection",

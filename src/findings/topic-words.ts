@@ -5,7 +5,8 @@
 // purpose, the same for every text, and shared with bench/topic-weights.js so the weight table is
 // keyed by the same stems.
 
-// Function words, and the words of any agent's work.
+// Function words, the words of any agent's work, and quantities and time spans ("at most once
+// every thirty minutes" is a limit, not a subject).
 const stop = new Set(
   `a about above after again against all also always am an and another any anything are as at be
   because been before being below between both but by can cannot could did do does doing done down
@@ -33,7 +34,10 @@ const stop = new Set(
   names list lists number numbers part parts way ways case cases point points line lines section
   sections format formats option options call calls called calling return returns returned
   help helps make sure need want try tries tried look looks looking find finds found show shows
-  shown read reads reading call via line http https www com org io`.split(/\s+/),
+  shown read reads reading call via line http https www com org io
+  second seconds minute minutes hour hours day days daily week weeks weekly month months monthly
+  year years once twice three four five six seven eight nine ten twenty thirty forty fifty sixty
+  hundred thousand least most`.split(/\s+/),
 );
 
 // Suffixes cut from a word of more than five letters, longest first.
