@@ -35,7 +35,8 @@ const corpus = path.resolve(args.find((a) => !a.startsWith("--")) ?? "../shared/
 const listArg = args.find((a) => a.startsWith("--list="));
 const listBelow = listArg ? Number(listArg.slice("--list=".length)) : undefined;
 const unweighted = args.includes("--unweighted");
-const shapeArg = args.find((a) => a.startsWith("--shape="))?.slice("--shape=".length) ?? "(standing|framed)+act";
+const shapeArg =
+  args.find((a) => a.startsWith("--shape="))?.slice("--shape=".length) ?? "(standing|framed)+act";
 const labelArg = args.find((a) => a.startsWith("--label="))?.slice("--label=".length);
 
 function readings(input) {
@@ -66,7 +67,11 @@ const thresholds = [0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 1.01];
 // TUNE) with a payload inserted: an order whose sentence the twin already has is the base skill's
 // own, and a unit "caught" only through such an order is not caught by the reading. Those orders
 // are left out of the malicious side.
-const squash = (t) => t.replace(/[*_`#>]+/g, "").replace(/\s+/g, " ").trim();
+const squash = (t) =>
+  t
+    .replace(/[*_`#>]+/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
 function twinText(name) {
   const m = /skillinject__(.+?)-(?:ctx|ctxw|obv)\d+(?:-desc)?$/.exec(name);
   if (!m) return undefined;
@@ -105,14 +110,22 @@ console.log(
     .join("; ")})${unweighted ? "  [unweighted]" : ""}`,
 );
 console.log(`(skillinject: ${twinOrders} orders that the clean twin already has left out)`);
-console.log(`orders read: benign ${groups["benign (all TUNE)"].reduce((a, r) => a + r.rs.length, 0)}, malicious ${groups["malicious (all TUNE)"].reduce((a, r) => a + r.rs.length, 0)}`);
+console.log(
+  `orders read: benign ${groups["benign (all TUNE)"].reduce((a, r) => a + r.rs.length, 0)}, malicious ${groups["malicious (all TUNE)"].reduce((a, r) => a + r.rs.length, 0)}`,
+);
 for (const [shape, keep] of Object.entries(shapes)) {
   console.log(`\n${shape}: units with such an order whose support < T`);
-  console.log(`  ${"group".padEnd(24)} ${thresholds.map((t) => `<${t}`.padStart(9)).join("")}   (act-clause support <.4)`);
+  console.log(
+    `  ${"group".padEnd(24)} ${thresholds.map((t) => `<${t}`.padStart(9)).join("")}   (act-clause support <.4)`,
+  );
   for (const [name, g] of Object.entries(groups)) {
-    const cells = thresholds.map((t) => g.filter((r) => r.rs.some((x) => keep(x) && supportOf(x) < t)).length);
+    const cells = thresholds.map(
+      (t) => g.filter((r) => r.rs.some((x) => keep(x) && supportOf(x) < t)).length,
+    );
     const act = g.filter((r) => r.rs.some((x) => keep(x) && x.actSupport < 0.4)).length;
-    console.log(`  ${name.padEnd(24)} ${cells.map((c) => `${c}/${g.length}`.padStart(9)).join("")}   ${act}/${g.length}`);
+    console.log(
+      `  ${name.padEnd(24)} ${cells.map((c) => `${c}/${g.length}`.padStart(9)).join("")}   ${act}/${g.length}`,
+    );
   }
 }
 if (listBelow !== undefined)

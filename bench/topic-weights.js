@@ -23,7 +23,8 @@ const benign = tuneUnits(corpus).filter((u) => u.label === "benign");
 const df = new Map();
 for (const u of benign) {
   const counts = stemCounts(u.input.text);
-  for (const b of u.input.bundled) if (b.type !== "other" || /\.(?:md|txt|json|ya?ml)$/i.test(b.path)) stemCounts(b.text, counts);
+  for (const b of u.input.bundled)
+    if (b.type !== "other" || /\.(?:md|txt|json|ya?ml)$/i.test(b.path)) stemCounts(b.text, counts);
   for (const s of counts.keys()) df.set(s, (df.get(s) ?? 0) + 1);
 }
 const kept = [...df].filter(([, n]) => n >= 2).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -45,4 +46,6 @@ writeFileSync(
     `export const benignSkills = ${benign.length};\n` +
     `export const benignDocFrequency = [\n${lines.map((l) => `  ${JSON.stringify(l)},`).join("\n")}\n].join(" ");\n`,
 );
-console.log(`${benign.length} TUNE benign skills, ${df.size} stems, ${kept.length} kept (df >= 2) -> ${path.relative(process.cwd(), out)} (${body.length} chars)`);
+console.log(
+  `${benign.length} TUNE benign skills, ${df.size} stems, ${kept.length} kept (df >= 2) -> ${path.relative(process.cwd(), out)} (${body.length} chars)`,
+);

@@ -40,7 +40,11 @@ function manifestRow(file) {
 }
 
 function labelOf(p, row) {
-  const byPath = p.includes("/malicious/") ? "malicious" : p.includes("/benign/") || p.includes("/gray/") ? "benign" : undefined;
+  const byPath = p.includes("/malicious/")
+    ? "malicious"
+    : p.includes("/benign/") || p.includes("/gray/")
+      ? "benign"
+      : undefined;
   if (!byPath) return undefined;
   if (row && /^benign/.test(row.label)) return "benign";
   if (row && /^suspicious/.test(row.label)) return "suspicious";

@@ -87,7 +87,8 @@ function reachOf(s: string, at: number, verb: string): string | undefined {
   for (const [re, what] of [...acts, ...standingActs]) if (re.test(tail)) return what;
   const cls = actClassOf(verb);
   if (cls && reaching.has(cls) && !local.has(verb)) return `${reachNames[cls]} ("${verb} …")`;
-  if (/^(?:publish|chmod|chown|grant)\b/i.test(tail)) return `changes what others see or may do ("${verb} …")`;
+  if (/^(?:publish|chmod|chown|grant)\b/i.test(tail))
+    return `changes what others see or may do ("${verb} …")`;
   return undefined;
 }
 
@@ -101,7 +102,9 @@ function orderOf(s: string): { verb: string; at: number; trigger: string | undef
     const lead = s.slice(Math.max(0, o.at - 60), o.at);
     // Advice anywhere before the verb ("Consider Chanel's advice: before leaving the house, …").
     if (advisory.test(s.slice(0, o.at))) continue;
-    const clauseLead = lead.slice(Math.max(lead.lastIndexOf(","), lead.lastIndexOf(";"), lead.lastIndexOf(":")) + 1);
+    const clauseLead = lead.slice(
+      Math.max(lead.lastIndexOf(","), lead.lastIndexOf(";"), lead.lastIndexOf(":")) + 1,
+    );
     if (otherActor.test(clauseLead)) continue;
     // A trigger after the order, behind a purpose clause, belongs to that clause ("include context
     // so facts make sense when retrieved later"): the order is not standing.
