@@ -1,6 +1,6 @@
 // How much a shared word says about a subject: the rarer a stem is among benign skills, the more
 // two texts that both use it are about the same thing (inverse document frequency). The table is
-// derived from the TUNE benign skills by bench/topic-weights.js (see docs/findings-coherence.md);
+// derived from the TUNE benign skills by bench/topic-weights.js (docs/eval.md, section i14coh);
 // a stem no benign skill uses weighs the most.
 
 import { benignDocFrequency, benignSkills } from "./topic-weights.js";
