@@ -261,8 +261,6 @@ export const orderCoherenceLimits = {
    * of 321 malicious below it; bench/coherence-probe.js).
    */
   highSupport: 0.5,
-  /** Below this share, an order with one shape sign (standing/framed, or an outside act) is medium. */
-  mediumSupport: 0.3,
 } as const;
 
 export const agentActLimits = {

@@ -17,7 +17,7 @@ import { stemCounts, stemsIn } from "./topic-words.js";
 import { weightOf } from "./topic-weight.js";
 import { orderCoherenceLimits } from "../limits.js";
 import { actClassOf, type ActClass } from "./detectors/clause-orders.js";
-import { completion, orderSources, recurring } from "./detectors/scope-drift.js";
+import { completion, orderSources, ownArtefacts, recurring } from "./detectors/scope-drift.js";
 import {
   advisory,
   imperatives,
@@ -84,8 +84,13 @@ const reachNames: Record<string, string> = {
 /** What the order does outside the task, read from its clause (undefined: a step of the task). */
 function reachOf(s: string, at: number, verb: string): string | undefined {
   const tail = s.slice(at);
-  for (const [re, what] of [...acts, ...standingActs]) if (re.test(tail)) return what;
   const cls = actClassOf(verb);
+  // Cleaning up the skill's own temporary or build artefacts, and pushing commits to the
+  // repository's remote, are steps of the task ("git push --force" is not).
+  if (cls === "destroy" && ownArtefacts.test(tail)) return undefined;
+  if (verb === "push" && /\b(?:the\s+)?(?:remote|origin)\b/i.test(tail) && !/\bforce\b|\s-f\b/i.test(tail))
+    return undefined;
+  for (const [re, what] of [...acts, ...standingActs]) if (re.test(tail)) return what;
   if (cls && reaching.has(cls) && !local.has(verb)) return `${reachNames[cls]} ("${verb} …")`;
   if (/^(?:publish|chmod|chown|grant)\b/i.test(tail))
     return `changes what others see or may do ("${verb} …")`;

@@ -3,9 +3,10 @@
 // common in benign how-tos (a tip, a quoted maxim, a one-off setup step), and so is a standing
 // order with an act ("always back up the originals before editing"); an order that is both — a
 // standing trigger or a policy label, an act that reaches outside the task, and words the rest of
-// the skill does not use — is what a pasted-in instruction looks like. The combination is high;
-// incoherence with only one of the two shape signs is medium, and so is a standing order that
-// rewrites or slants the content the user gets (an editing how-to looks the same).
+// the skill does not use — is what a pasted-in instruction looks like. The combination is high; a
+// standing order that rewrites or slants the content the user gets is medium (an editing how-to
+// looks the same). Incoherence with only one shape sign is not reported: benign how-tos are full
+// of it (a one-off "drop the sudo prefix", an option list "--insecure - skip …").
 // The thresholds were chosen on the TUNE part only (bench/coherence-probe.js; docs/eval.md).
 
 import type { DetectContext } from "../context.js";
@@ -18,7 +19,6 @@ function severityOf(r: OrderReading): Severity | undefined {
   const act = r.act !== undefined;
   if (shaped && act && r.support < limits.highSupport) return "high";
   if (shaped && r.rewrite !== undefined && r.support < limits.highSupport) return "medium";
-  if ((shaped || act) && r.support < limits.mediumSupport) return "medium";
   return undefined;
 }
 
