@@ -249,6 +249,20 @@ export const persuadedOrderLimits = {
   maxSentenceChars: 600,
 } as const;
 
+/** Topical coherence of an order with its own skill (src/findings/order-coherence.ts). */
+export const orderCoherenceLimits = {
+  /** Fewest content stems a judged sentence has (a short order says too little to judge). */
+  minWords: 3,
+  /** Longest sentence judged (longer text is a paragraph the splitter could not cut). */
+  maxSentenceChars: 600,
+  /**
+   * Weighted share of an order's content the rest of the skill must reach for a standing or framed
+   * order with an outside act not to be reported high (chosen on TUNE: 2 of 415 benign units, 26
+   * of 321 malicious below it; bench/coherence-probe.js).
+   */
+  highSupport: 0.5,
+} as const;
+
 export const agentActLimits = {
   /** Characters after a clause break read for adverbs, an obligation and the order's verb. */
   leadChars: 90,

@@ -28,6 +28,7 @@ import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectScopeDrift } from "./detectors/scope-drift.js";
 import { detectPersuadedOrders } from "./detectors/persuaded-orders.js";
+import { detectIncoherentOrders } from "./detectors/incoherent-orders.js";
 import { detectAgentActs } from "./detectors/agent-acts.js";
 import { detectOutputClaims } from "./detectors/output-claims.js";
 import { detectCovertTriggers } from "./detectors/covert-triggers.js";
@@ -106,6 +107,7 @@ const detectors = [
   detectDetachedOrders,
   detectScopeDrift,
   detectPersuadedOrders,
+  detectIncoherentOrders,
   detectAgentActs,
   detectOutputClaims,
   detectCovertTriggers,

@@ -537,6 +537,14 @@ const table = [
     "A logistic-regression scorer (src/findings/learned/, trained by bench/train-order-scorer.js on the TUNE part only) reads each sentence, list item or description clause through structural features (an imperative to the agent, a standing trigger, a policy label, a reason given, negation or advice, quoting, a host that is not the declared service, a secret or the user's data as object, the act class, distance from the skill's declared purpose) and a hashed bag of words; a unit at or above the threshold chosen by cross-validation on TUNE is reported with its score and the features that raised it most. Not run by detectFindings: an experiment (docs/eval.md, section i14lrn) that raised false positives on the measured-only part and a held-out set without raising held-out recall; `node bench/eval.js DIR --learned=src/findings/learned/order-scorer.words.json` measures it.",
   ),
   r(
+    "instr.incoherent-order",
+    "IncoherentStandingOrder",
+    "prompt-injection",
+    "high",
+    "A standing order with an outside act talks about what the rest of the skill does not.",
+    "An injected instruction is pasted into a skill from elsewhere, so whatever its wording its subject is not the skill's. For every order to the agent (an imperative or a triggered order; not negated, advisory, addressed to the user, waiting on the user's request, a description or a quoted example) the review weighs how much of its content vocabulary the rest of the skill uses — every other paragraph, the code and the bundled files, but not the order's own paragraph or the heading directly above it; rare words weigh more (a table derived from benign skills). High when less than half of it is supported and the order is standing ('after any …', 'whenever', 'before finalizing …') or under a policy label or in the description, and reaches outside the task (sends, deletes, publishes, opens permissions, rewrites the agent's instructions, alters figures or text, hides something); medium when the standing or framed order rewrites or slants content instead ('replace …', 'append …', 'present X as …'). Cleaning up the skill's own temporary files and pushing to the repository's remote without force are steps of the task. Write the order in the words of the task it belongs to, or remove it if it does not belong.",
+  ),
+  r(
     "instr.description-order",
     "OrderInDescription",
     "prompt-injection",

@@ -31,17 +31,17 @@ import { completion, orderSources, recurring, stemsOf } from "./scope-drift.js";
 import { capsLabel, framing } from "./side-effects.js";
 
 // A reason given for the act: "to save …", "in order to …", "so that …", "for … purposes".
-const reason =
+export const reason =
   /\b(?:(?:in\s+order\s+)?to\s+(?:ensure|save|keep|make|allow|avoid|prevent|maintain|comply|guarantee|protect|secure|improve|speed|help|enable|facilitate|support|preserve|reduce|free|give|let|have|stay|remain|satisfy|meet|properly|better|always)\b|so\s+that\b|for\s+(?:\w+\s+){0,3}?(?:purposes?|reasons?|compliance)\b|for\s+(?:the|our|your)\s+(?:\w+\s+){0,2}?to\s+\w+)/i;
 // The user keeps the decision.
-const userDecides =
+export const userDecides =
   /\b(?:ask\w*|confirm\w*|approv\w*|permission|consent|if\s+the\s+user\s+(?:wants|asks|requests)|unless\s+the\s+user)\b/i;
-const onUserRequest =
+export const onUserRequest =
   /\b(?:if|when|whenever|unless|once|after)\s+(?:the\s+)?(?:user|users|they|customer|client|human)s?\s+(?:\w+\s+){0,2}?(?:asks?|requests?|wants?|says|tells|chooses?|specif(?:y|ies))\b|\b(?:when|if)\s+(?:explicitly\s+)?(?:asked|requested|instructed|told)\b/i;
-const advisory =
+export const advisory =
   /\b(?:you\s+(?:can|could|may|might)|optionally|consider(?:ing)?|if\s+you\s+(?:want|wish|prefer|like|need)|feel\s+free|we\s+recommend|recommended)\b/i;
 // Another actor before the verb in its clause: the sentence describes what something else does.
-const otherActor =
+export const otherActor =
   /\b(?:it|this|that|which|who|script|tool|skill|command|function|server|service|system|users?|people|they|he|she|i|we)\s+(?:\w+\s+)?(?:will|can|may|might|could|would|does|did|is|are|was|were|has|had|lets?|allows?)\b/i;
 // Verbs the act lexicon does not hold that order an act when they open the triggered clause.
 const extraVerbs = new Set(
@@ -71,7 +71,7 @@ function consequential(window: string): boolean {
   return false;
 }
 // A label that announces a rule to obey ("Environmental Content Policy:", "Data Handling Rule:").
-const ruleLabel =
+export const ruleLabel =
   /^\W{0,6}(?:[A-Z][\w-]*\s+){0,4}(?:Polic(?:y|ies)|Guidelines?|Rules?|Requirements?|Standards?|Protocol|Directives?|Procedures?|Notice|Mandate)\b\W{0,3}:/;
 // Words too general to say what an act is about, beyond scope-drift's list.
 const filler = new Set(`than into onto over upon like some very much many only even`.split(/\s+/));
@@ -83,7 +83,7 @@ interface Judged {
 }
 
 /** Offsets of the imperative verbs in `s`: lexicon orders, then the first verb after the trigger. */
-function imperatives(s: string, triggerEnd: number): Array<{ verb: string; at: number }> {
+export function imperatives(s: string, triggerEnd: number): Array<{ verb: string; at: number }> {
   const out = ordersIn(s).map((o) => ({ verb: o.verb, at: o.at }));
   // "After any change to the document make a backup …", "When updating entries always append …":
   // the first act verb in the words after the trigger that is not a noun or an infinitive.

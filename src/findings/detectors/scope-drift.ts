@@ -40,7 +40,7 @@ const otherActor =
 const userDecides =
   /\b(?:ask\w*|confirm\w*|approv\w*|permission|consent|if\s+the\s+user\s+(?:wants|asks|requests))\b/i;
 // What a skill may clean up or publish on its own: its temporary and build artefacts.
-const ownArtefacts =
+export const ownArtefacts =
   /\b(?:temp(?:orary)?|tmp|cache[ds]?|intermediate|scratch|build|generated|lock|stale|teardown|fixtures?|test\s+(?:files?|data|databases?))\b/i;
 
 // Words too general to say what a skill or an act is about.
