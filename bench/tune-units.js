@@ -3,41 +3,12 @@
 // "benign…"/"suspicious…" label), for the scripts that may only ever open TUNE items
 // (bench/topic-weights.js, bench/coherence-probe.js). The split (bench/eval-split.tsv) is applied
 // to each unit's path before any of its files is read: a MEASURE unit is never opened.
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { bundledOf, readSplitRules } from "./skill-units.js";
+import { bundledOf, manifestLabel, readSplitRules } from "./skill-units.js";
 
 const splitRules = readSplitRules(new URL("./eval-split.tsv", import.meta.url).pathname);
 const partOf = (p) => splitRules.find((r) => r.re.test(p.split(path.sep).join("/")))?.side ?? "unsplit";
-
-const manifests = new Map();
-/** The manifest row of `file` (label, primary category, group), from the nearest MANIFEST.tsv naming it. */
-function manifestRow(file) {
-  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    const m = path.join(dir, "MANIFEST.tsv");
-    if (!existsSync(m)) continue;
-    if (!manifests.has(m)) {
-      const rows = readFileSync(m, "utf8")
-        .split("\n")
-        .map((l) => l.split("\t"));
-      const head = rows[0] ?? [];
-      const fi = head.indexOf("local_file") >= 0 ? head.indexOf("local_file") : head.indexOf("path");
-      const col = (r, name) => (head.indexOf(name) >= 0 ? (r[head.indexOf(name)] ?? "") : "");
-      const map = new Map();
-      for (const r of rows.slice(1))
-        if (r[fi])
-          map.set(r[fi], {
-            label: col(r, "label"),
-            category: col(r, "category").split(";")[0].trim(),
-            group: col(r, "group"),
-          });
-      manifests.set(m, map);
-    }
-    const hit = manifests.get(m).get(path.relative(dir, file).split(path.sep).join("/"));
-    if (hit) return hit;
-  }
-  return undefined;
-}
 
 function labelOf(p, row) {
   const byPath = p.includes("/malicious/")
@@ -61,7 +32,7 @@ export function tuneUnits(corpus) {
     if (main) {
       const file = path.join(dir, main);
       if (partOf(dir) !== "tune") return;
-      const row = manifestRow(file);
+      const row = manifestLabel(file);
       const label = labelOf(dir, row);
       if (!label) return;
       out.push({
@@ -76,7 +47,7 @@ export function tuneUnits(corpus) {
       const p = path.join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
       else if (/\.md$/i.test(name) && !/^(?:README|WARNING)\.md$/i.test(name) && partOf(p) === "tune") {
-        const row = manifestRow(p);
+        const row = manifestLabel(p);
         const label = labelOf(p, row);
         if (!label) continue;
         out.push({
