@@ -17,6 +17,7 @@ import { runSteps } from "../../src/run/runner.js";
 import { holdBindSource } from "../../src/run/workspace-volume.js";
 import { FakeClient } from "../fixtures/run/fake-client.js";
 import { bashStep } from "../fixtures/run/judged.js";
+import { skipUnless } from "../helpers/requirement.js";
 
 const asRoot = process.getuid?.() === 0;
 const cleanups: string[] = [];
@@ -43,7 +44,7 @@ function layout(owner: number, mode: number, group = owner): { base: string; ws:
   return { base, ws };
 }
 
-describe.skipIf(!asRoot)(
+describe.skipIf(skipUnless(asRoot, "root (the suite chowns folders to other users)"))(
   "non-root bind source: refused when another user can rename a folder on its path",
   () => {
     it("a folder above owned by another user: refused before Docker gets the path", async () => {
@@ -82,21 +83,24 @@ describe.skipIf(!asRoot)(
   },
 );
 
-describe.skipIf(!asRoot)("non-root run: the step workspace gets the same rule", () => {
-  it("a workspace in a home under another user's folder: refused before any container is created", async () => {
-    const { ws: home } = layout(1001, 0o755);
-    const created: unknown[] = [];
-    const client = new FakeClient((spec) => (created.push(spec), {}));
-    asOperator1000();
-    await expect(
-      runSteps([bashStep("echo hi")], {
-        client,
-        image: "sha256:img",
-        policy: { sandbox: { timeoutMs: 200, outputBytes: 1024 }, env: {}, blockedPaths: [] },
-        reap: false,
-        workspace: { agentHome: home, relDir: ".moltbot/skills/demo" },
-      }),
-    ).rejects.toThrow(/owned by uid 1001.*could swap it/);
-    expect(created).toEqual([]);
-  });
-});
+describe.skipIf(skipUnless(asRoot, "root (the suite chowns folders to other users)"))(
+  "non-root run: the step workspace gets the same rule",
+  () => {
+    it("a workspace in a home under another user's folder: refused before any container is created", async () => {
+      const { ws: home } = layout(1001, 0o755);
+      const created: unknown[] = [];
+      const client = new FakeClient((spec) => (created.push(spec), {}));
+      asOperator1000();
+      await expect(
+        runSteps([bashStep("echo hi")], {
+          client,
+          image: "sha256:img",
+          policy: { sandbox: { timeoutMs: 200, outputBytes: 1024 }, env: {}, blockedPaths: [] },
+          reap: false,
+          workspace: { agentHome: home, relDir: ".moltbot/skills/demo" },
+        }),
+      ).rejects.toThrow(/owned by uid 1001.*could swap it/);
+      expect(created).toEqual([]);
+    });
+  },
+);

@@ -13,6 +13,7 @@ import { lemma, wordFeatures } from "../../src/findings/learned/features.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 import type { ShellAnalysis } from "../../src/model.js";
 import { modelOf } from "./findings-model.js";
+import { skipUnless } from "../helpers/requirement.js";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const learnedDir = path.join(repoRoot, "src/findings/learned");
@@ -113,7 +114,9 @@ describe("learned order score", () => {
   });
 });
 
-describe.skipIf(corpus === undefined)("shipped weights", () => {
+describe.skipIf(
+  skipUnless(corpus !== undefined, "../shared/corpus (the TUNE part the weights are trained on)"),
+)("shipped weights", () => {
   it("are byte for byte what bench/train-order-scorer.js writes from the TUNE part (needs npm run build)", () => {
     const out = mkdtempSync(path.join(os.tmpdir(), "skillwall-learned-"));
     try {
