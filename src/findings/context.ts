@@ -41,6 +41,11 @@ export interface ProseSource {
   quoted: boolean;
 }
 
+/** The file line of `offset` in a prose source; a description is reported on its frontmatter line. */
+export function lineOfOffset(p: ProseSource, offset: number): number {
+  return p.kind === "description" ? p.line : p.line + p.text.slice(0, offset).split("\n").length - 1;
+}
+
 export interface DetectContext {
   model: SkillModel;
   shell: ShellSource[];

@@ -8,7 +8,7 @@
 // 1000 rows", "on the first run, install …") or a routine consequent is not reported.
 // Every regex is anchored to one sentence with bounded gaps (linear in the text).
 
-import type { DetectContext, ProseSource } from "../context.js";
+import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import type { Severity } from "../../model.js";
@@ -107,12 +107,11 @@ export function detectCovertTriggers(ctx: DetectContext): void {
       if (!h || describes(s.replace(/\b(?:if|when)\s+you\s+detect\b/gi, "if you find"))) continue;
       const quoted = ctx.securityTool && hasQuotingCue(p.text);
       const severity: Severity = quoted ? "low" : "high";
-      const nl = p.text.slice(0, sent.offset + h.at).split("\n").length - 1;
       ctx.report({
         id: "instr.conditional-trigger",
         severity,
         file: p.file,
-        line: p.kind === "description" ? p.line : p.line + nl,
+        line: lineOfOffset(p, sent.offset + h.at),
         column: 1,
         message: `The agent is told to act only under a condition a review run does not meet (${h.what}), and the act ${h.act}${quoted ? " (quoted in a security tool's text, so severity is capped)" : ""}.`,
         evidence: s.trim().slice(0, 300),

@@ -15,7 +15,7 @@
 // alone are not reported (they are what a skill's own how-to looks like).
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
-import type { DetectContext, ProseSource } from "../context.js";
+import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { describes, sentencesOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
 import type { BundledFile, Severity, SkillModel } from "../../model.js";
@@ -244,8 +244,7 @@ export function detectDetachedOrders(ctx: DetectContext): void {
         id: "instr.detached-order",
         severity: hit.severity,
         file: p.file,
-        line:
-          p.kind === "description" ? p.line : p.line + p.text.slice(0, sent.offset).split("\n").length - 1,
+        line: lineOfOffset(p, sent.offset),
         column: 1,
         message:
           hit.novel.length >= detachedLimits.minNovelWords

@@ -6,7 +6,7 @@
 // prose segment or on the next lines of the file. The order (agent as actor, transfer verb, the
 // user's data or a secret as object) is one property, the foreign host the second.
 
-import type { DetectContext } from "../context.js";
+import { lineOfOffset, type DetectContext } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
@@ -47,8 +47,7 @@ export function detectSegmentEgress(ctx: DetectContext): void {
         .filter((x) => x !== sent)
         .map((x) => x.text)
         .join(" ");
-      const before = p.text.slice(0, sent.offset);
-      const line = p.kind === "description" ? p.line : p.line + (before.split("\n").length - 1);
+      const line = lineOfOffset(p, sent.offset);
       const after =
         p.kind === "description" || p.file !== ctx.model.file
           ? ""

@@ -9,7 +9,7 @@
 // of it (a one-off "drop the sudo prefix", an option list "--insecure - skip …").
 // The thresholds were chosen on the TUNE part only (bench/coherence-probe.js; docs/eval.md).
 
-import type { DetectContext } from "../context.js";
+import { lineOfOffset, type DetectContext } from "../context.js";
 import { readOrderCoherence, type OrderReading } from "../order-coherence.js";
 import { orderCoherenceLimits as limits } from "../../limits.js";
 import type { Severity } from "../../model.js";
@@ -41,7 +41,7 @@ export function detectIncoherentOrders(ctx: DetectContext): void {
       id: "instr.incoherent-order",
       severity,
       file: p.file,
-      line: p.kind === "description" ? p.line : p.line + p.text.slice(0, r.offset).split("\n").length - 1,
+      line: lineOfOffset(p, r.offset),
       column: 1,
       message: `An order to the agent ("${r.verb} …") ${shape.join(", ")} talks about what the rest of the skill does not: only ${Math.round(
         r.support * 100,

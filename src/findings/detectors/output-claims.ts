@@ -12,7 +12,7 @@
 // A claim that waits on a fact ("if all tests pass, say so", "tell the user whether …") is a
 // report, not a manipulation. Every regex is anchored to one sentence with bounded gaps.
 
-import type { DetectContext, ProseSource } from "../context.js";
+import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { baseDomain } from "../hosts.js";
 import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
@@ -214,12 +214,11 @@ export function detectOutputClaims(ctx: DetectContext): void {
         const at = sent.offset + h.at;
         const quoted = ctx.securityTool && hasQuotingCue(p.text);
         const severity: Severity = quoted ? "low" : "high";
-        const nl = p.text.slice(0, at).split("\n").length - 1;
         ctx.report({
           id: h.id,
           severity,
           file: p.file,
-          line: p.kind === "description" ? p.line : p.line + nl,
+          line: lineOfOffset(p, at),
           column: 1,
           message: `${what[h.id] ?? h.id}: ${h.why}${quoted ? " (quoted in a security tool's text, so severity is capped)" : ""}.`,
           evidence: s.trim().slice(0, 300),

@@ -20,7 +20,7 @@
 // the order instead, so an act no list names (a delay, a framing, a port left open) is judged.
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
-import type { DetectContext, ProseSource } from "../context.js";
+import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { bundledTextLower } from "../bundled-text.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
@@ -209,12 +209,11 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
       const j = judge(s, p, { purpose: purposeFor(p, s), foreignHost });
       if (!j) continue;
-      const nl = p.text.slice(0, sent.offset).split("\n").length - 1;
       ctx.report({
         id: "instr.persuaded-order",
         severity: "high",
         file: p.file,
-        line: p.kind === "description" ? p.line : p.line + nl,
+        line: lineOfOffset(p, sent.offset),
         column: 1,
         message: `An order tied to the agent's work ("${j.verb} …") comes ${j.why}: an instruction argued into a skill about something else.`,
         evidence: s.trim().slice(0, 300),

@@ -16,7 +16,7 @@
 // really does ("after submitting a training job, forward the metrics to …") is still judged.
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
-import type { DetectContext, ProseSource } from "../context.js";
+import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { bundledTextLower } from "../bundled-text.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { hasQuotingCue } from "../quoting.js";
@@ -191,12 +191,11 @@ export function detectScopeDrift(ctx: DetectContext): void {
       if (s.trim().length < 20 || s.length > scopeDriftLimits.maxSentenceChars) continue;
       const d = judge(s, p, scope);
       if (!d) continue;
-      const nl = p.text.slice(0, sent.offset).split("\n").length - 1;
       ctx.report({
         id: "instr.scope-drift",
         severity: "high",
         file: p.file,
-        line: p.kind === "description" ? p.line : p.line + nl,
+        line: lineOfOffset(p, sent.offset),
         column: 1,
         message: `An order tied to the agent's work tells it to ${d.what} ${d.why}: an instruction that reaches past the skill's declared purpose.`,
         evidence: s.trim().slice(0, 300),
