@@ -69,6 +69,27 @@ function toolCallInput(p, selectorKey) {
     ...Object.fromEntries(Object.entries(p).filter(([k]) => !wrappers.has(k) && !isDotted(k))),
   };
 }
+/**
+ * A parameter tool_call gives in two places the gate and OpenClaw could read in a different
+ * order: both wrappers (`args` and `input`), or an `args.<key>` field beside `<key>` at the top
+ * level or inside a wrapper. Refused rather than guessed (rt10).
+ */
+function toolCallInputTwice(p, selectorKey) {
+  const present = (v) => v !== undefined && v !== null;
+  if (present(p.args) && present(p.input)) return "args and input";
+  const wrappers = [p.args, p.input].filter((v) => typeof v === "object" && v !== null && !Array.isArray(v));
+  for (const k of Object.keys(p)) {
+    if (!(k.startsWith("args.") && k.length > 5)) continue;
+    const key = k.slice(5);
+    if (
+      (key !== selectorKey && Object.hasOwn(p, key) && key !== "args" && key !== "input") ||
+      wrappers.some((w) => Object.hasOwn(w, key))
+    )
+      return `${k} and ${key}`;
+  }
+  return undefined;
+}
+
 /** plugins-tool actions that change nothing. */
 const pluginsReadOnly = new Set(["list", "inspect", "search"]);
 /** File tools whose target may be an agent start-up file. */
@@ -661,6 +682,13 @@ export function createGate(lib, config = {}, host = {}) {
     const raw = selector.trim().split(":").at(-1).toLowerCase();
     const target = raw === "bash" ? "exec" : raw === "apply-patch" ? "apply_patch" : raw;
     if (target === toolSearchCall) return block(event, "tool_call may not call tool_call");
+    const twice = toolCallInputTwice(p, named[0]);
+    if (twice)
+      return block(
+        event,
+        `it gives the target's parameters twice (${twice}), and which one OpenClaw runs depends on its reading order`,
+        "give the target's parameters once, in args",
+      );
     const params = toolCallInput(p, named[0]);
     if (typeof params !== "object" || params === null || Array.isArray(params))
       return block(event, "the target's parameters must be an object");
