@@ -10,7 +10,8 @@ import type { DetectContext } from "../context.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { baseName } from "../util.js";
 
-const dataFile = /\.(?:json5?|jsonc|ya?ml|toml|ini|cfg|conf|xml|plist)$/i;
+// html/htm/xhtml: typed as data (bundled-kinds.ts), so no prose detector reads them either (rt10).
+const dataFile = /\.(?:json5?|jsonc|ya?ml|toml|ini|cfg|conf|xml|plist|html?|xhtml)$/i;
 /** Package manifests hold scripts run through their own tool (`npm run x`), which steps show. */
 const manifest = /^(?:package(?:-lock)?\.json|tsconfig[\w.-]*\.json|composer\.json|pyproject\.toml)$/i;
 const order =
@@ -35,8 +36,12 @@ export function detectDataFileOrder(ctx: DetectContext): void {
       const named = names.find((n) => lower.includes(n.toLowerCase()));
       if (named === undefined) continue;
       for (const s of sentencesOf(line)) {
-        const m = order.exec(s.text);
-        if (!m || !s.text.toLowerCase().includes(named.toLowerCase())) continue;
+        if (!s.text.toLowerCase().includes(named.toLowerCase())) continue;
+        // The file's own name has dots, which the order's [^.] span would stop at
+        // ("follow guide.json step by step"): read it as one dot-free word of the same length (rt10).
+        const plain = s.text.replace(/[\w./-]+\.[a-z0-9]+\b/gi, (w) => w.replaceAll(".", "_"));
+        const m = order.exec(plain);
+        if (!m) continue;
         if (negatedAt(s.text, m.index) || userIsActor(s.text, m.index) || describes(s.text)) continue;
         ctx.report({
           id: "obfuscation.data-file-order",
