@@ -17,6 +17,15 @@ const manifest = /^(?:package(?:-lock)?\.json|tsconfig[\w.-]*\.json|composer\.js
 const order =
   /\b(?:run|execute|eval(?:uate)?|carry out|follow|obey|perform)\b[^.;\n]{0,80}?\b(?:commands?|instructions?|steps?|scripts?|values?|entry|entries|directions|actions?|tasks?|hooks?|payload|snippet|code)\b/i;
 
+/** "follow <file> step by step / exactly / to the letter", "carry out <file>'s steps". */
+function followsFile(text: string, named: string): RegExpExecArray | null {
+  const file = named.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `\\b(?:run|execute|carry out|follow|obey|perform)\\b[^;\\n]{0,80}?${file}(?:'s\\s+(?:steps?|instructions?|commands?)|\\s+(?:step[- ]by[- ]step|exactly|to the letter|in full|line by line))\\b`,
+    "i",
+  ).exec(text);
+}
+
 export function detectDataFileOrder(ctx: DetectContext): void {
   const names = ctx.model.bundled
     .map((b) => baseName(b.path))
@@ -37,10 +46,9 @@ export function detectDataFileOrder(ctx: DetectContext): void {
       if (named === undefined) continue;
       for (const s of sentencesOf(line)) {
         if (!s.text.toLowerCase().includes(named.toLowerCase())) continue;
-        // The file's own name has dots, which the order's [^.] span would stop at
-        // ("follow guide.json step by step"): read it as one dot-free word of the same length (rt10).
-        const plain = s.text.replace(/[\w./-]+\.[a-z0-9]+\b/gi, (w) => w.replaceAll(".", "_"));
-        const m = order.exec(plain);
+        // The order's [^.] span stops at the file name's dots, so "follow guide.json step by step"
+        // and "follow guide.html exactly" (the order is the file itself) are read apart (rt10).
+        const m = order.exec(s.text) ?? followsFile(s.text, named);
         if (!m) continue;
         if (negatedAt(s.text, m.index) || userIsActor(s.text, m.index) || describes(s.text)) continue;
         ctx.report({
