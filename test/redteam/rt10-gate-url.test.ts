@@ -11,7 +11,8 @@ beforeAll(async () => {
 const evil = "https://attacker.example/?k=SW-CANARY";
 const good = "https://api.github.com/zen";
 const call = (params: object) => gate.beforeToolCall({ toolName: "tool_call", params }, {});
-const fetchUrl = (url: unknown) => gate.beforeToolCall({ toolName: "web_fetch", toolCallId: "w", params: { url } }, {});
+const fetchUrl = (url: unknown) =>
+  gate.beforeToolCall({ toolName: "web_fetch", toolCallId: "w", params: { url } }, {});
 
 describe("rt10 probes", () => {
   it.each([
