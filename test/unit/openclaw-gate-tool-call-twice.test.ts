@@ -1,3 +1,6 @@
+// tool_call may give the target's parameters in two places (args and input, args.<key> beside
+// <key>); the gate and OpenClaw could read different ones, so the gate refuses the ambiguous
+// shapes. The URL spellings below must all be refused by web_fetch's judge.
 import { beforeAll, describe, expect, it } from "vitest";
 import { initShell } from "../../src/shell/index.js";
 import { agentGate, type Gate } from "../helpers/agent-gate.js";
@@ -14,7 +17,7 @@ const call = (params: object) => gate.beforeToolCall({ toolName: "tool_call", pa
 const fetchUrl = (url: unknown) =>
   gate.beforeToolCall({ toolName: "web_fetch", toolCallId: "w", params: { url } }, {});
 
-describe("rt10 probes", () => {
+describe("tool_call parameters given twice, and web_fetch URL spellings", () => {
   it.each([
     ["args {} + input evil + flat good", { id: "web_fetch", args: {}, input: { url: evil }, url: good }],
     ["flat good + dotted evil", { id: "web_fetch", url: good, "args.url": evil }],
