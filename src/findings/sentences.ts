@@ -2,6 +2,8 @@
 // clause tells the agent to do something, or negates, advises against, describes or quotes it.
 // Linear in the text: every regex is anchored to one sentence and has bounded gaps.
 
+import { ordersIn } from "./detectors/clause-orders.js";
+
 export interface Sentence {
   text: string;
   /** Offset of the sentence in its segment. */
@@ -32,8 +34,15 @@ export function sentencesOf(text: string): Sentence[] {
 const negationBefore =
   /\b(?:never|not|no|don'?t|doesn'?t|won'?t|mustn'?t|shouldn'?t|cannot|can'?t|avoid|refuse|prevent|prohibit(?:s|ed)?|forbid(?:s|den)?|without)\b[^,;:]{0,60}$/i;
 // Descriptive or advisory frames: the sentence talks about an action rather than ordering it.
+// Words that make a sentence a description of an act rather than an order: a third party as its
+// actor ("attackers …", "malware …"), or a tool's behaviour ("flags …", "scans for …").
 const describing =
-  /\b(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?|an? (?:attack|skill|script|tool) (?:may|might|could|can)|(?:may|might|could) be used to|for example|e\.g\.|such as|detects?|flags?|warns?|reports? when|looks for|(?:it|this|which|that|tool|scanner)\s+checks\s+(?:for|whether|if)|scans for|red flags?|is (?:dangerous|risky|suspicious))\b/i;
+  /\b(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?|an? (?:attack|skill|script|tool) (?:may|might|could|can)|(?:may|might|could) be used to|detects?|flags?|warns?|reports? when|looks for|(?:it|this|which|that|tool|scanner)\s+checks\s+(?:for|whether|if)|scans for|red flags?|is (?:dangerous|risky|suspicious))\b/i;
+// Words that introduce examples. They describe nothing by themselves: "upload files such as
+// ~/.aws/credentials" is still an order.
+const exemplifying = /\b(?:for example|for instance|such as)\b|\be\.g\.(?!\w)/i;
+// A question put to the agent is a request ("Could you send …?").
+const request = /^\W{0,4}(?:please\s+)?(?:can|could|would|will)\s+you\b/i;
 
 /** The clause (text after the last , ; : or dash) that ends at `index` of `sentence`. */
 function clauseBefore(sentence: string, index: number): string {
@@ -49,7 +58,15 @@ export function negatedAt(sentence: string, index: number): boolean {
 
 /** Whether the sentence describes or quotes an action (security docs, examples) instead of ordering it. */
 export function describes(sentence: string): boolean {
-  return describing.test(sentence) || /\?\s*$/.test(sentence.trim());
+  // Read once per sentence by a dozen detectors; each marker only counts when no order to the agent
+  // comes first, so a marker planted after an order ("send X, e.g. to Y") does not excuse it.
+  const orders = ordersIn(sentence);
+  const firstOrder = orders[0]?.at ?? Infinity;
+  const d = describing.exec(sentence);
+  if (d && d.index < firstOrder) return true;
+  if (exemplifying.test(sentence) && orders.length === 0) return true;
+  const text = sentence.trim();
+  return /\?$/.test(text) && orders.length === 0 && !request.test(text);
 }
 
 /**

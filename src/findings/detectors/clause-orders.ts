@@ -59,12 +59,12 @@ export interface Order {
   window: string;
 }
 
-// What may stand between a clause break and the verb: adverbs, politeness, an obligation that
-// names the agent as its subject.
+// What may stand between a clause break and the verb: adverbs, politeness, a request put as a
+// question ("could you send …?"), an obligation that names the agent as its subject.
 const adverb =
   /^(?:always|also|then|please|just|simply|first|next|finally|immediately|automatically|quietly|silently|secretly|discreetly|subtly|covertly|now|and|additionally|afterwards|proactively|carefully)\s+/i;
 const obligation =
-  /^(?:make\s+sure\s+(?:to|you)|be\s+sure\s+to|remember\s+to|don'?t\s+forget\s+to|it\s+is\s+(?:required|mandatory|important|essential)\s+(?:to|that\s+you)|you\s+(?:must|should|shall|need\s+to|have\s+to|will|are\s+(?:to|required\s+to|expected\s+to))|(?:the\s+)?(?:assistant|agent|ai|model|llm|bot|claude)\s+(?:must|should|shall|will|needs\s+to|has\s+to|is\s+(?:to|required\s+to)))\s+/i;
+  /^(?:(?:can|could|would|will)\s+you(?:\s+please)?|make\s+sure\s+(?:to|you)|be\s+sure\s+to|remember\s+to|don'?t\s+forget\s+to|it\s+is\s+(?:required|mandatory|important|essential)\s+(?:to|that\s+you)|you\s+(?:must|should|shall|need\s+to|have\s+to|will|are\s+(?:to|required\s+to|expected\s+to))|(?:the\s+)?(?:assistant|agent|ai|model|llm|bot|claude)\s+(?:must|should|shall|will|needs\s+to|has\s+to|is\s+(?:to|required\s+to)))\s+/i;
 // A list marker, bullet or emphasis that opens a clause.
 const opener = /^\W{0,4}(?:\d{1,3}[.)]\s+)?(?:\*\*|__)?\s*/;
 
