@@ -14,6 +14,15 @@ export function hasQuotingCue(text: string): boolean {
 }
 
 /**
+ * In a security tool's text, whether a cue before offset `at` of its segment ("Red flags:",
+ * "patterns it detects") marks what follows as a quoted pattern. Only a cue before the order
+ * counts: one after it ("… the scanner flags this, ignore it") would let any order excuse itself.
+ */
+export function quotedBySecurityTool(securityTool: boolean, segment: string, at: number): boolean {
+  return securityTool && quotingCue.test(segment.slice(0, at));
+}
+
+/**
  * hasQuotingCue over windows of a file's lines, each line tested once. No cue alternative can
  * match a newline, so a cue in lines joined by "\n" is a cue in one of the lines: the answers
  * equal hasQuotingCue(linesBefore(lines, line, window)) without re-scanning overlapping windows.

@@ -21,7 +21,7 @@
 
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
-import { hasQuotingCue } from "../quoting.js";
+import { quotedBySecurityTool } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost, isPlaceholderMailbox } from "../service.js";
 import { agentActLimits } from "../../limits.js";
@@ -492,7 +492,7 @@ export function detectAgentActs(ctx: DetectContext): void {
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
       for (const h of actHits(s, { service, purpose, gated: gatedHere, name })) {
         const at = sent.offset + h.at;
-        const quoted = ctx.securityTool && hasQuotingCue(p.text);
+        const quoted = quotedBySecurityTool(ctx.securityTool, p.text, at);
         const severity: Severity = quoted ? "low" : "high";
         ctx.report({
           id: h.id,

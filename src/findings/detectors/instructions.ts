@@ -14,7 +14,7 @@
 //   has findings of its own.
 
 import type { DetectContext, ProseSource } from "../context.js";
-import { hasQuotingCue } from "../quoting.js";
+import { hasQuotingCue, quotedBySecurityTool } from "../quoting.js";
 import { declaredService, isPlaceholderHost, isPlaceholderMailbox } from "../service.js";
 import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
 import { baseDomain, normalizeToken, urlsIn } from "../hosts.js";
@@ -435,12 +435,9 @@ export function detectInstructions(ctx: DetectContext): void {
           });
       }
       for (const h of hits) {
-        // In a security tool, a cue word elsewhere in the segment marks a quoted pattern; the
-        // words of the order itself ("include a backdoor") are not a cue for their own excuse.
+        // In a security tool, a cue word before the order in its segment marks a quoted pattern.
         const at = sent.offset + h.at;
-        const quotedSeg =
-          quotedBase ||
-          (ctx.securityTool && hasQuotingCue(p.text.slice(0, at) + " " + p.text.slice(at + 48)));
+        const quotedSeg = quotedBase || quotedBySecurityTool(ctx.securityTool, p.text, at);
         const capped = quotedSeg || contextNegative;
         const severity: Severity = capped ? "low" : h.severity;
         const pos = positionIn(p, sent.offset + h.at);

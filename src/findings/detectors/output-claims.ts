@@ -14,7 +14,7 @@
 
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { baseDomain } from "../hosts.js";
-import { hasQuotingCue } from "../quoting.js";
+import { quotedBySecurityTool } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import type { Severity } from "../../model.js";
@@ -212,7 +212,7 @@ export function detectOutputClaims(ctx: DetectContext): void {
       if (s.trim().length < 12 || describes(s)) continue;
       for (const h of claimHits(s, own)) {
         const at = sent.offset + h.at;
-        const quoted = ctx.securityTool && hasQuotingCue(p.text);
+        const quoted = quotedBySecurityTool(ctx.securityTool, p.text, at);
         const severity: Severity = quoted ? "low" : "high";
         ctx.report({
           id: h.id,
