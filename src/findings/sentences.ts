@@ -33,7 +33,11 @@ export function sentencesOf(text: string): Sentence[] {
 // A negation or prohibition in the same clause before the verb: "never delete …", "do not send …".
 const negationBefore =
   /\b(?:never|not|no|don'?t|doesn'?t|won'?t|mustn'?t|shouldn'?t|cannot|can'?t|avoid|refuse|prevent|prohibit(?:s|ed)?|forbid(?:s|den)?|without)\b[^,;:]{0,60}$/i;
-// Descriptive or advisory frames: the sentence talks about an action rather than ordering it.
+// A negation of not doing it is an order to do it: "never forget to send", "don't hesitate to
+// upload", "without fail, copy".
+const doubleNegative =
+  /\b(?:(?:never|not|don'?t|do\s+not|mustn'?t|must\s+not|shouldn'?t|cannot|can'?t)\s+(?:\w+\s+)?(?:forget|hesitate|fail|neglect|skip|omit|stop|cease|miss|delay)(?:\s+to)?|without\s+(?:fail|exception|delay)|not\s+only|no\s+matter\s+what)\W{0,3}(?:\w+\s+){0,2}$/i;
+
 // Words that make a sentence a description of an act rather than an order: a third party as its
 // actor ("attackers …", "malware …"), or a tool's behaviour ("flags …", "scans for …").
 const describing =
@@ -53,7 +57,8 @@ function clauseBefore(sentence: string, index: number): string {
 
 /** Whether the verb at `index` is negated or forbidden in its clause ("never X", "do not X"). */
 export function negatedAt(sentence: string, index: number): boolean {
-  return negationBefore.test(clauseBefore(sentence, index));
+  const clause = clauseBefore(sentence, index);
+  return negationBefore.test(clause) && !doubleNegative.test(clause);
 }
 
 /** Whether the sentence describes or quotes an action (security docs, examples) instead of ordering it. */
@@ -69,14 +74,19 @@ export function describes(sentence: string): boolean {
   return /\?$/.test(text) && orders.length === 0 && !request.test(text);
 }
 
+const userAsks =
+  /\b(?:(?:ask|tell|instruct|let|have|prompt|remind)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:to\s+)?([^.]{0,40})|(?:the\s+)?(?:user|human|operator)s?\s+(?:should|must|can|may|will|needs? to)\s+([^.]{0,30}))$/i;
+const subjectSwitch = /[,;:]|\b(?:you|yourself|agent|assistant|while|whilst|meanwhile|then|nothing)\b/i;
+
 /**
  * Whether the action at `index` is addressed to the user rather than the agent ("ask the user to
  * …", "the user should …", "you can optionally …" in a how-to for people).
  */
 export function userIsActor(sentence: string, index: number): boolean {
-  return /\b(?:ask|tell|instruct|let|have|prompt|remind)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:to\s+)?[^.]{0,40}$|\b(?:the\s+)?(?:user|human|operator)s?\s+(?:should|must|can|may|will|needs? to)\s+[^.]{0,30}$/i.test(
-    sentence.slice(Math.max(0, index - 80), index),
-  );
+  const m = userAsks.exec(sentence.slice(Math.max(0, index - 80), index));
+  // The user stays the actor only while no clause break or other subject comes in between:
+  // "the user should relax while you upload …" orders the agent.
+  return m !== null && !subjectSwitch.test(m[1] ?? m[2] ?? "");
 }
 
 /** A standing order: the action is tied to a recurring trigger ("after any commit", "always", "whenever"). */
