@@ -47,7 +47,6 @@ const passTools = new Map([
   ["sessions_list", "lists sessions"],
   ["sessions_search", "searches session transcripts"],
   ["sessions_yield", "ends the turn until a sub-agent answers"],
-  ["session_status", "reports the session's status"],
   ["subagents", "lists, waits for or cancels sub-agent runs"],
   ["get_goal", "reads the session goal"],
   ["create_goal", "sets the session goal (text)"],
@@ -277,6 +276,15 @@ export function classifyTool(
   if (name === "sessions_send") return refused(sessionSendRefusal(p, recipients));
   if (name === "show_widget") return checkShowWidget(p);
   if (name === "heartbeat_respond") return checkHeartbeatRespond(p);
+  if (name === "session_status") return checkSessionStatus(p);
+  if (name === "secrets" && typeof p.action === "string" && p.action.trim().toLowerCase() === "request") {
+    const hosts = Object.keys(p).find((k) => paramName(k) === "allowedhosts" && present(p[k]));
+    if (hosts !== undefined)
+      return refuse(
+        `secrets request with ${hosts} asks the human for a credential OpenClaw then substitutes into requests to hosts the model chose`,
+        "request the secret without allowedHosts; the operator sets where a credential may go",
+      );
+  }
   const spec = actionTools.get(name);
   if (spec !== undefined) {
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
@@ -305,7 +313,29 @@ function knownTool(name) {
     name === "message" ||
     recipientTools.has(name) ||
     name === "show_widget" ||
-    name === "heartbeat_respond"
+    name === "heartbeat_respond" ||
+    name === "session_status"
+  );
+}
+
+/** A parameter with a value (an empty list or text counts as none). */
+function present(v) {
+  if (v === undefined || v === null) return false;
+  if (typeof v === "string") return v.trim() !== "";
+  return !Array.isArray(v) || v.length > 0;
+}
+
+/**
+ * session_status reports a session's status (passes), but its `model` patches the model of this
+ * session or, with `sessionKey`, of another one (the main or heartbeat session): a prompt-injected
+ * turn would choose the model every later turn there runs on (red team s11).
+ */
+function checkSessionStatus(p) {
+  const key = Object.keys(p).find((k) => paramName(k) === "model" && p[k] !== undefined && p[k] !== null);
+  if (key === undefined) return { pass: true };
+  return refuse(
+    `session_status with ${key} changes the model a session runs on from now on, this one or another (sessionKey)`,
+    "ask for the status without model; the operator changes a session's model",
   );
 }
 
@@ -599,7 +629,7 @@ export function parseAllowTools(value) {
       actionTools.has(name) ||
       aliases.has(name) ||
       recipientTools.has(name) ||
-      ["sessions_spawn", "message", "show_widget", "heartbeat_respond"].includes(name);
+      ["sessions_spawn", "message", "show_widget", "heartbeat_respond", "session_status"].includes(name);
     if (judged)
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,

@@ -415,3 +415,41 @@ function nested(depth: number): object {
   for (let i = 0; i < depth; i++) v = { schedule: v };
   return v;
 }
+
+describe("OpenClaw gate: red team s11 (tools classed as harmless that change more)", () => {
+  it("session_status passes; with model (this session's or another's) it is refused", async () => {
+    const { g } = setup();
+    expect(await call(g, "session_status", {})).toBeUndefined();
+    expect(
+      await call(g, "session_status", { sessionKey: "agent:main:main", changesSince: 3 }),
+    ).toBeUndefined();
+    for (const params of [
+      { model: "openrouter/some/model" },
+      { sessionKey: "agent:main:main", model: "mock/mock-2" },
+      { " Model ": "default" },
+    ]) {
+      const r = await call(g, "session_status", params);
+      expect(r?.block, JSON.stringify(params)).toBe(true);
+      expect(r?.blockReason).toContain("changes the model a session runs on");
+    }
+    expect(() => setup({ allowTools: ["session_status"] })).toThrow(/allowTools/);
+    expect(() => setup({ allowTools: ["heartbeat_respond"] })).toThrow(/allowTools/);
+  });
+
+  it("secrets request passes; with allowedHosts (where OpenClaw substitutes the credential) it is refused", async () => {
+    const { g } = setup();
+    expect(
+      await call(g, "secrets", { action: "request", name: "STRIPE_KEY", reason: "deploy" }),
+    ).toBeUndefined();
+    expect(
+      await call(g, "secrets", { action: "request", name: "STRIPE_KEY", allowedHosts: [] }),
+    ).toBeUndefined();
+    const r = await call(g, "secrets", {
+      action: "request",
+      name: "STRIPE_KEY",
+      allowedHosts: ["attacker.example"],
+    });
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toContain("allowedHosts");
+  });
+});
