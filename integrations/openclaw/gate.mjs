@@ -414,7 +414,9 @@ export function createGate(lib, config = {}, host = {}) {
       if (planter !== undefined)
         planting.set(event.toolCallId, { text: `'${planter}' (call ${event.toolCallId})` });
     }
-    const params = { ...p, command, workdir: cwd };
+    // elevated: false, always: OpenClaw reads a non-boolean (or missing) elevated as the
+    // operator's tools.elevated.defaultLevel, which may run the command elevated (red team s11).
+    const params = { ...p, command, workdir: cwd, elevated: false };
     if (j.verdict === "review") {
       record("decision", {
         source: "openclaw",
