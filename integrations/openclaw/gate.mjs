@@ -9,6 +9,7 @@ import { serveCall } from "./serve-client.mjs";
 import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openclaw-paths.mjs";
 import fs from "node:fs";
 import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
+import { parseRecipients } from "./recipients.mjs";
 import {
   agentWorkspace,
   defaultAgentId,
@@ -147,6 +148,7 @@ export function createGate(lib, config = {}, host = {}) {
   const timeoutMs = config.timeoutMs ?? defaults.timeoutMs;
   // Invalid config is an error (the plugin then refuses every call), never a fallback.
   const allowTools = parseAllowTools(config.allowTools);
+  const recipients = parseRecipients(config.recipients);
   const home = env.HOME || os.homedir();
   // The agent home skillwall installed the skills into: its pins answer fetches of pinned URLs.
   const agentHome = path.resolve(config.agentHome ?? home);
@@ -412,7 +414,9 @@ export function createGate(lib, config = {}, host = {}) {
       if (planter !== undefined)
         planting.set(event.toolCallId, { text: `'${planter}' (call ${event.toolCallId})` });
     }
-    const params = { ...p, command, workdir: cwd };
+    // elevated: false, always: OpenClaw reads a non-boolean (or missing) elevated as the
+    // operator's tools.elevated.defaultLevel, which may run the command elevated (red team s11).
+    const params = { ...p, command, workdir: cwd, elevated: false };
     if (j.verdict === "review") {
       record("decision", {
         source: "openclaw",
@@ -465,7 +469,28 @@ export function createGate(lib, config = {}, host = {}) {
   async function checkWebFetch(event, ctx) {
     const raw = event.params?.url;
     if (typeof raw !== "string") return block(event, "the gate cannot tell which URL this call fetches");
-    return fetchRefusal(event, ctx, webFetchUrl(raw));
+    const refused = await fetchRefusal(event, ctx, webFetchUrl(raw));
+    if (refused) return refused;
+    // OpenClaw follows redirects from the judged URL to hosts the gate never sees (red team s10, G6):
+    // the tool runs only where the effective config turns them off, read at every call (hot reload).
+    const redirects = webFetchRedirects(currentOpenClawConfig());
+    if (redirects !== 0)
+      return block(
+        event,
+        `OpenClaw's web_fetch follows ${redirects === undefined ? "redirects (the config could not be read)" : `up to ${redirects} redirect(s)`} from the URL skillwall judged to any host, which skillwall never sees`,
+        "the operator sets tools.web.fetch.maxRedirects to 0 in OpenClaw's config",
+      );
+    return undefined;
+  }
+
+  /** OpenClaw's config as it is now (api.runtime.config.current), else the one given at register time. */
+  function currentOpenClawConfig() {
+    if (typeof host.currentConfig !== "function") return host.openclawConfig;
+    try {
+      return host.currentConfig() ?? host.openclawConfig;
+    } catch {
+      return undefined; // unknown config: web_fetch is refused
+    }
   }
 
   /** A request OpenClaw makes to `url` for a tool: a pinned URL or one curl may not fetch is refused. */
@@ -710,17 +735,19 @@ export function createGate(lib, config = {}, host = {}) {
   /** Every other tool: its class (tool-classes.mjs) passes it, refuses it, or names files to judge. */
   async function otherTool(event, ctx) {
     const workspace = workspaceOf(ctx);
-    const c = classifyTool(event, { allowTools, cwd: workspace, home });
+    const c = classifyTool(event, {
+      allowTools,
+      cwd: workspace,
+      home,
+      recipients,
+      sessionKey: typeof ctx?.sessionKey === "string" ? ctx.sessionKey : undefined,
+    });
     if (c.pass) return undefined;
     if (c.refuse) return block(event, c.refuse.reason, c.refuse.fix);
     // Paths are resolved now: no command that may still be planting symlinks may be running.
     const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
     if (busy) return busy;
     const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
-    for (const url of c.urls ?? []) {
-      const refused = await fetchRefusal(event, ctx, url);
-      if (refused) return refused;
-    }
     for (const file of c.read) {
       const refused = checkFileRead(judge, { ...event, params: { path: file } }, ctx);
       if (refused) return refused;
@@ -991,6 +1018,17 @@ function refuseInWorkspaces(workspaces, own) {
           `${what} ${real} is inside the agent workspace ${ws} (or holds it), where the agent could change it (fix: move it outside every agent workspace)`,
         );
     }
+}
+
+/**
+ * How many redirects OpenClaw 2026.9.6's web_fetch follows under `config`, as its
+ * resolveMaxRedirects reads tools.web.fetch.maxRedirects (a finite number, floored, at least 0;
+ * anything else is the default 3); undefined when there is no config to read.
+ */
+export function webFetchRedirects(config) {
+  if (typeof config !== "object" || config === null) return undefined;
+  const v = config.tools?.web?.fetch?.maxRedirects;
+  return Math.max(0, Math.floor(typeof v === "number" && Number.isFinite(v) ? v : 3));
 }
 
 /**

@@ -72,6 +72,8 @@ async function loadGate(api) {
   try {
     return gateModule.createGate(lib, api.pluginConfig ?? {}, {
       openclawConfig: api.config,
+      // The config as it is at each call (a hot reload can turn web_fetch redirects back on).
+      currentConfig: () => api.runtime?.config?.current?.(),
       env: process.env,
       logger: api.logger,
       pluginDir: root,

@@ -12,6 +12,13 @@
 
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  automationRecipientRefusal,
+  conversationRefusal,
+  messageRecipientRefusal,
+  parseRecipients,
+  sessionSendRefusal,
+} from "./recipients.mjs";
 
 /** Names gate.mjs judges itself: they never reach this module, and allowTools may not name them. */
 export const gatedByGate = new Set([
@@ -36,14 +43,10 @@ const passTools = new Map([
   ["agents_list", "lists configured agents"],
   ["agents_wait", "waits for other agents' runs"],
   ["conversations_list", "lists conversations"],
-  ["conversations_send", "sends text to a conversation; its agent's tools pass this gate"],
-  ["conversations_turn", "starts a turn in a conversation; its agent's tools pass this gate"],
-  ["sessions_send", "sends text to a session; its agent's tools pass this gate"],
   ["sessions_history", "reads session transcripts from OpenClaw's store"],
   ["sessions_list", "lists sessions"],
   ["sessions_search", "searches session transcripts"],
   ["sessions_yield", "ends the turn until a sub-agent answers"],
-  ["session_status", "reports the session's status"],
   ["subagents", "lists, waits for or cancels sub-agent runs"],
   ["get_goal", "reads the session goal"],
   ["create_goal", "sets the session goal (text)"],
@@ -232,17 +235,20 @@ const localReference = /^\s*(@\s*)?(MEDIA\s*:|file:|~\/|\.{1,2}[\\/]|\/[^\s/]+\/
 
 /**
  * The class decision for one call of a tool gate.mjs does not judge itself.
- * @returns {{ pass: true } | { refuse: { reason: string, fix: string } } | { read: string[], urls: string[] }}
+ * @returns {{ pass: true } | { refuse: { reason: string, fix: string } } | { read: string[] }}
  *   read: absolute local paths the call opens, each to be judged like the read tool's path;
- *   urls: remote references it fetches, each to be judged like web_fetch's URL.
  */
-export function classifyTool(event, { allowTools, cwd, home }) {
+export function classifyTool(
+  event,
+  { allowTools, cwd, home, recipients = parseRecipients(undefined), sessionKey },
+) {
   const raw = typeof event.toolName === "string" ? event.toolName : "";
   const lower = raw.trim().toLowerCase();
   const name = aliases.get(lower) ?? lower;
   const p = isRecord(event.params) ? event.params : {};
   // OpenClaw folds tool names to lower case before the hook (gate.mjs does too), and so does allowTools.
-  if (allowTools.has(name)) return { pass: true };
+  // show_widget stays judged when listed: allowTools lets plain widgets run, never capabilities.
+  if (allowTools.has(name) && name !== "show_widget") return { pass: true };
   // A gated or classed tool under another spelling (EXEC, " read"): OpenClaw may still run it.
   if (gatedByGate.has(name) || (lower !== raw && knownTool(name)))
     return refuse(
@@ -264,15 +270,28 @@ export function classifyTool(event, { allowTools, cwd, home }) {
     );
   if (mediaTools.has(name)) return mediaPaths(name, p, cwd, home);
   if (name === "sessions_spawn") return checkSpawn(p);
-  if (name === "message") return checkMessage(p);
-  if (name === "show_widget") return checkShowWidget(p);
+  if (name === "show_widget") return checkShowWidget(p, allowTools.has(name));
+  if (name === "message") return checkMessage(p, recipients);
+  // Text delivered through the operator's channels: only to the recipients the operator listed.
+  if (name === "conversations_send" || name === "conversations_turn")
+    return refused(conversationRefusal(name, p, recipients));
+  if (name === "sessions_send") return refused(sessionSendRefusal(p, recipients));
   if (name === "heartbeat_respond") return checkHeartbeatRespond(p);
+  if (name === "session_status") return checkSessionStatus(p);
+  if (name === "secrets" && typeof p.action === "string" && p.action.trim().toLowerCase() === "request") {
+    const hosts = Object.keys(p).find((k) => paramName(k) === "allowedhosts" && present(p[k]));
+    if (hosts !== undefined)
+      return refuse(
+        `secrets request with ${hosts} asks the human for a credential OpenClaw then substitutes into requests to hosts the model chose`,
+        "request the secret without allowedHosts; the operator sets where a credential may go",
+      );
+  }
   const spec = actionTools.get(name);
   if (spec !== undefined) {
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
     if (spec.pass.includes(action)) return { pass: true };
     if (spec.judged?.includes(action))
-      return action === "update" ? checkAutomationUpdate(p) : checkAutomationWrite(p);
+      return action === "update" ? checkAutomationUpdate(p) : checkAutomationWrite(p, recipients, sessionKey);
     return refuse(
       `${name} action ${JSON.stringify(action ?? null)}: ${spec.reason}`,
       `use ${spec.pass.join(", ")}; or the operator lists ${name} in the skillwall plugin's allowTools`,
@@ -293,8 +312,31 @@ function knownTool(name) {
     actionTools.has(name) ||
     name === "sessions_spawn" ||
     name === "message" ||
+    recipientTools.has(name) ||
     name === "show_widget" ||
-    name === "heartbeat_respond"
+    name === "heartbeat_respond" ||
+    name === "session_status"
+  );
+}
+
+/** A parameter with a value (an empty list or text counts as none). */
+function present(v) {
+  if (v === undefined || v === null) return false;
+  if (typeof v === "string") return v.trim() !== "";
+  return !Array.isArray(v) || v.length > 0;
+}
+
+/**
+ * session_status reports a session's status (passes), but its `model` patches the model of this
+ * session or, with `sessionKey`, of another one (the main or heartbeat session): a prompt-injected
+ * turn would choose the model every later turn there runs on (red team s11).
+ */
+function checkSessionStatus(p) {
+  const key = Object.keys(p).find((k) => paramName(k) === "model" && p[k] !== undefined && p[k] !== null);
+  if (key === undefined) return { pass: true };
+  return refuse(
+    `session_status with ${key} changes the model a session runs on from now on, this one or another (sessionKey)`,
+    "ask for the status without model; the operator changes a session's model",
   );
 }
 
@@ -317,7 +359,7 @@ function checkHeartbeatRespond(p) {
  * The local files a media tool opens, resolved as OpenClaw does (resolveMediaToolReferenceAccess):
  * trimmed, a leading `@` and `MEDIA:` dropped; data: and http(s) URLs are no local file; file://
  * URLs become their path, `~` the home folder, anything else relative to the working folder;
- * http(s) URLs are listed apart (`urls`): OpenClaw fetches them, which is egress.
+ * http(s) URLs are refused: OpenClaw fetches them and follows redirects the gate cannot see.
  */
 function mediaPaths(name, p, cwd, home) {
   const refs = [];
@@ -333,7 +375,6 @@ function mediaPaths(name, p, cwd, home) {
     }
   }
   const out = [];
-  const urls = [];
   for (const ref of refs) {
     if (hasParentStep(ref))
       return refuse(
@@ -345,11 +386,13 @@ function mediaPaths(name, p, cwd, home) {
     if (!/^media:\/\//i.test(s)) s = s.replace(/^\s*MEDIA\s*:\s*/i, "").trim();
     if (s === "") continue;
     if (/^data:/i.test(s)) continue;
-    // OpenClaw fetches a remote reference: a request out, judged like web_fetch by gate.mjs.
-    if (/^https?:\/\//i.test(s)) {
-      urls.push(s);
-      continue;
-    }
+    // OpenClaw fetches a remote reference and follows up to 3 redirects from it (its media
+    // loader's fixed default, no setting): the gate would judge only the first host.
+    if (/^https?:\/\//i.test(s))
+      return refuse(
+        `${name} fetches ${JSON.stringify(s.slice(0, 200))} and OpenClaw follows up to 3 redirects from it to any host, which skillwall never sees`,
+        "fetch the file with web_fetch (judged, redirects off) or curl into the workspace, then name the local file",
+      );
     if (/^file:/i.test(s)) {
       try {
         out.push(fileURLToPath(s));
@@ -377,7 +420,7 @@ function mediaPaths(name, p, cwd, home) {
     }
     out.push(path.resolve(cwd, s));
   }
-  return { read: out, raw: refs, urls };
+  return { read: out, raw: refs };
 }
 
 function checkSpawn(p) {
@@ -404,7 +447,7 @@ function checkSpawn(p) {
  * too); one sent to a node panel runs the agent's HTML and JavaScript on a paired device, as
  * canvas does.
  */
-function checkShowWidget(p) {
+function checkShowWidget(p, listed) {
   for (const [key, value] of Object.entries(p)) {
     const k = paramName(key);
     if (k === "capabilities" && value !== undefined && value !== null)
@@ -421,10 +464,27 @@ function checkShowWidget(p) {
         );
     }
   }
+  // The widget's HTML and JavaScript run in the operator's browser: a meta refresh or script
+  // navigation of its frame, WebRTC and script loads from the CDNs its CSP lists (jsdelivr, esm.sh
+  // and unpkg serve any author's code) reach hosts the frame's connect-src does not govern, with
+  // whatever the model put in the page (red team s11). skillwall does not analyse it.
+  if (!listed)
+    return refuse(
+      "a widget is HTML and JavaScript the model wrote, run in the operator's browser, where navigation, WebRTC and scripts from public CDNs can send what the page holds to any host; skillwall does not analyse it",
+      "answer in text; or the operator lists show_widget in the skillwall plugin's allowTools (capabilities and device panels stay refused)",
+    );
   return { pass: true };
 }
 
-function checkMessage(p) {
+/** Tools that deliver text to another session or conversation: judged by recipients.mjs. */
+const recipientTools = new Set(["conversations_send", "conversations_turn", "sessions_send"]);
+
+/** A recipients.mjs answer as a class decision. */
+function refused(refusal) {
+  return refusal === undefined ? { pass: true } : refuse(refusal.reason, refusal.fix);
+}
+
+function checkMessage(p, recipients) {
   let found;
   const whole = walk(p, (key, value) => {
     if (found) return;
@@ -440,12 +500,12 @@ function checkMessage(p) {
       found = JSON.stringify(value.slice(0, 80));
   });
   if (!whole) return refuse("the message is nested too deeply to be read", "send plain text");
-  return found === undefined
-    ? { pass: true }
-    : refuse(
-        `a message with ${found} may send a local file, which the gate does not judge here`,
-        "send text only; or the operator lists message in the skillwall plugin's allowTools",
-      );
+  if (found !== undefined)
+    return refuse(
+      `a message with ${found} may send a local file, which the gate does not judge here`,
+      "send text only",
+    );
+  return refused(messageRecipientRefusal(p, recipients));
 }
 
 /**
@@ -454,7 +514,7 @@ function checkMessage(p) {
  * flat beside the action, padded keys, JSON text), so a command, script or trigger anywhere is
  * refused, and so is any kind that is not a time or a turn/event.
  */
-function checkAutomationWrite(p) {
+function checkAutomationWrite(p, recipients, sessionKey) {
   let problem;
   const whole = walk(p, (key, value) => {
     if (problem !== undefined) return;
@@ -478,12 +538,11 @@ function checkAutomationWrite(p) {
       problem = `has a webhook delivery (mode ${JSON.stringify(value)}), which POSTs each run's output to a URL the model chose`;
   });
   if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
-  return problem === undefined
-    ? { pass: true }
-    : refuse(
-        `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, and a webhook delivery sends data out, none of which skillwall checks`,
-        "schedule an agentTurn or systemEvent at a time (at, every or cron), delivered by announce or none; the turn's commands are then judged as usual",
-      );
+  if (problem === undefined) return refused(automationRecipientRefusal(p, recipients, sessionKey));
+  return refuse(
+    `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, and a webhook delivery sends data out, none of which skillwall checks`,
+    "schedule an agentTurn or systemEvent at a time (at, every or cron), delivered by announce or none; the turn's commands are then judged as usual",
+  );
 }
 
 /**
@@ -579,7 +638,8 @@ export function parseAllowTools(value) {
       mediaTools.has(name) ||
       actionTools.has(name) ||
       aliases.has(name) ||
-      ["sessions_spawn", "message", "show_widget"].includes(name);
+      recipientTools.has(name) ||
+      ["sessions_spawn", "message", "heartbeat_respond", "session_status"].includes(name);
     if (judged)
       throw new Error(
         `plugin config allowTools[${i}] names ${entry}, whose calls skillwall judges by their parameters (fix: remove it from allowTools)`,

@@ -477,6 +477,33 @@ export function checkOpenClawConfig(config: Json, opts: CheckOptions): OpenClawR
     });
   }
 
+  // --- web_fetch redirects (red team s10, G6) ---------------------------------------------------
+  // OpenClaw follows redirects from the URL the plugin judged; the plugin then refuses web_fetch.
+  const fetchCfg = get(config, ["tools", "web", "fetch"]);
+  const redirectsValue = get(fetchCfg, ["maxRedirects"]);
+  const redirects = Math.max(
+    0,
+    Math.floor(typeof redirectsValue === "number" && Number.isFinite(redirectsValue) ? redirectsValue : 3),
+  );
+  if (pluginActive && get(fetchCfg, ["enabled"]) !== false && redirects !== 0) {
+    add({
+      id: "web-fetch-redirects",
+      level: "warning",
+      key: "tools.web.fetch.maxRedirects",
+      message: `tools.web.fetch.maxRedirects is ${redirectsValue === undefined ? "unset (OpenClaw follows 3 redirects)" : String(redirects)}: web_fetch would follow redirects from the URL skillwall judged to hosts it never sees, so the plugin refuses every web_fetch call`,
+      fix: "set tools.web.fetch.maxRedirects: 0",
+    });
+  }
+  if (pluginActive && typeof get(fetchCfg, ["provider"]) === "string") {
+    add({
+      id: "web-fetch-provider-fallback",
+      level: "warning",
+      key: "tools.web.fetch.provider",
+      message: `tools.web.fetch.provider is ${JSON.stringify(get(fetchCfg, ["provider"]))}: when OpenClaw's own fetch fails (a redirect it may not follow included), the provider fetches the same URL from its servers and follows redirects there`,
+      fix: "remove tools.web.fetch.provider and the provider's API key from the Gateway's environment, or accept that an allowed host's redirects reach any host through the provider",
+    });
+  }
+
   const rank: Record<OpenClawFindingLevel, number> = { unprotected: 0, warning: 1, ok: 2 };
   out.sort((a, b) => rank[a.level] - rank[b.level]);
   return { configPath: opts.configPath, missing: opts.missing === true, findings: out };

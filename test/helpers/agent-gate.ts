@@ -22,7 +22,11 @@ export function agentGate({ root, home, ws }: GateHome): Gate {
     { policy: "agent", auditLog: path.join(root, "audit.jsonl") },
     {
       env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
-      openclawConfig: { agents: { defaults: { workspace: ws } } },
+      // maxRedirects 0: the config under which the gate lets web_fetch run (G6).
+      openclawConfig: {
+        agents: { defaults: { workspace: ws } },
+        tools: { web: { fetch: { maxRedirects: 0 } } },
+      },
     },
   );
 }

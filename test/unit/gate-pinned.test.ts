@@ -54,7 +54,11 @@ beforeAll(async () => {
   gate = createGate(
     lib,
     { policy: "moltbook", agentHome: home, auditLog: path.join(tmp, "audit.jsonl") },
-    { env: { HOME: home, SHELL: "/bin/bash" } },
+    // maxRedirects 0: the config under which the gate lets an allowed web_fetch run (G6).
+    {
+      env: { HOME: home, SHELL: "/bin/bash" },
+      openclawConfig: { tools: { web: { fetch: { maxRedirects: 0 } } } },
+    },
   );
 });
 

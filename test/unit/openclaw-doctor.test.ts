@@ -81,6 +81,34 @@ describe("doctor --openclaw: findings per config", () => {
     expect(r.ids).toContain("plugin-judge-mode");
   });
 
+  it("web_fetch redirects: named while the plugin is active and OpenClaw follows any (G6); gone at maxRedirects 0", () => {
+    const home = mkdtempSync(path.join(tmpdir(), "sw-ochome-"));
+    const ids = (tools: object) =>
+      checkOpenClawConfig(
+        {
+          plugins: {
+            load: { paths: [path.join(repoRoot, "integrations/openclaw")] },
+            entries: { skillwall: { enabled: true } },
+          },
+          tools,
+        },
+        {
+          configPath: path.join(home, "c.json5"),
+          home,
+          stateDir: path.join(home, ".openclaw"),
+          skillwallRoot: repoRoot,
+        },
+      ).findings.map((f) => f.id);
+    expect(ids({})).toContain("plugin-loaded");
+    expect(ids({})).toContain("web-fetch-redirects");
+    expect(ids({ web: { fetch: { maxRedirects: 2 } } })).toContain("web-fetch-redirects");
+    expect(ids({ web: { fetch: { maxRedirects: 0 } } })).not.toContain("web-fetch-redirects");
+    expect(ids({ web: { fetch: { enabled: false } } })).not.toContain("web-fetch-redirects");
+    expect(ids({ web: { fetch: { maxRedirects: 0, provider: "firecrawl" } } })).toContain(
+      "web-fetch-provider-fallback",
+    );
+  });
+
   it("plugins.enabled false: the enabled plugin does not count; exec in ask mode is not reported as full", () => {
     const r = check("plugins-off.json5");
     expect(r.unprotected).toEqual(["plugins-disabled", "sandbox-off", "install-policy-off"]);

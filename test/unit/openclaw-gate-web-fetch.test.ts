@@ -9,7 +9,9 @@ import { initShell } from "../../src/shell/index.js";
 import { agentGate, type Gate } from "../helpers/agent-gate.js";
 import { freshGateHome } from "../helpers/gate-home.js";
 // @ts-expect-error: plain ESM plugin module without type declarations
-import { webFetchUrl } from "../../integrations/openclaw/gate.mjs";
+import { createGate, webFetchRedirects, webFetchUrl } from "../../integrations/openclaw/gate.mjs";
+import path from "node:path";
+import * as lib from "../../src/index.js";
 
 let gate: Gate;
 const canary = "SW-CANARY-7f3a9c";
@@ -104,5 +106,69 @@ describe("web_fetch in the OpenClaw gate (agent policy)", () => {
     }
     expect(await call({ toolId: "web_fetch", input: { url: "https://api.github.com/zen" } })).toBeUndefined();
     expect(await call({ id: "web_fetch", "args.url": "https://api.github.com/zen" })).toBeUndefined();
+  });
+});
+
+describe("web_fetch redirects (red team s10, G6)", () => {
+  const allowed = "https://api.github.com/zen";
+  /** The gate over OpenClaw configs: `atRegister` given at register time, `current` per call. */
+  const gateWith = (atRegister: unknown, current?: () => unknown): Gate => {
+    const { root, home, ws } = freshGateHome("sw-webfetch-redir-");
+    return (createGate as (l: object, c: object, h: object) => Gate)(
+      lib,
+      { policy: "agent", auditLog: path.join(root, "audit.jsonl"), timeoutMs: 60000 },
+      {
+        env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+        openclawConfig: { agents: { defaults: { workspace: ws } }, ...(atRegister as object) },
+        ...(current ? { currentConfig: current } : {}),
+      },
+    );
+  };
+  const fetchWith = (g: Gate, url = allowed) =>
+    g.beforeToolCall({ toolName: "web_fetch", toolCallId: "w", params: { url } }, {});
+
+  it("reads maxRedirects as OpenClaw does: finite numbers floored and at least 0, else the default 3", () => {
+    const cfg = (maxRedirects: unknown) => ({ tools: { web: { fetch: { maxRedirects } } } });
+    expect(webFetchRedirects({})).toBe(3);
+    expect(webFetchRedirects(cfg(undefined))).toBe(3);
+    expect(webFetchRedirects(cfg("0"))).toBe(3);
+    expect(webFetchRedirects(cfg(Number.NaN))).toBe(3);
+    expect(webFetchRedirects(cfg(0))).toBe(0);
+    expect(webFetchRedirects(cfg(0.9))).toBe(0);
+    expect(webFetchRedirects(cfg(-2))).toBe(0);
+    expect(webFetchRedirects(cfg(1))).toBe(1);
+    expect(webFetchRedirects(undefined)).toBeUndefined();
+  });
+
+  it("an allowed URL is refused while OpenClaw would follow redirects from it, and the reason names the fix", async () => {
+    for (const config of [
+      {},
+      { tools: { web: { fetch: { maxRedirects: 3 } } } },
+      { tools: { web: { fetch: { maxRedirects: "0" } } } },
+    ]) {
+      const r = await fetchWith(gateWith(config));
+      expect(r?.block, JSON.stringify(config)).toBe(true);
+      expect(r?.blockReason).toContain("redirect");
+      expect(r?.blockReason).toContain("tools.web.fetch.maxRedirects to 0");
+    }
+    expect(await fetchWith(gateWith({ tools: { web: { fetch: { maxRedirects: 0 } } } }))).toBeUndefined();
+    // Through Tool Search too.
+    const viaToolCall = await gateWith({}).beforeToolCall(
+      { toolName: "tool_call", params: { id: "web_fetch", args: { url: allowed } } },
+      {},
+    );
+    expect(viaToolCall?.block).toBe(true);
+  });
+
+  it("the config is read at every call: a reload that turns redirects on refuses the next fetch; an unreadable one refuses", async () => {
+    let current: unknown = { tools: { web: { fetch: { maxRedirects: 0 } } } };
+    const g = gateWith({ tools: { web: { fetch: { maxRedirects: 0 } } } }, () => current);
+    expect(await fetchWith(g)).toBeUndefined();
+    current = { tools: { web: { fetch: { maxRedirects: 2 } } } };
+    expect((await fetchWith(g))?.blockReason).toContain("up to 2 redirect(s)");
+    const broken = gateWith({ tools: { web: { fetch: { maxRedirects: 0 } } } }, () => {
+      throw new Error("no snapshot");
+    });
+    expect((await fetchWith(broken))?.block).toBe(true);
   });
 });
