@@ -35,7 +35,10 @@ const allowed: Record<string, string> = {
   "src/policy/shipped-cache.ts":
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
   "src/policy/schema.ts": "the shipped policy schema",
-  "src/run/egress-step.ts": "the proxy CA directory it creates itself under the temp directory",
+  "src/run/egress-step.ts":
+    "the proxy CA directory it creates itself with private-temp.ts (a temp directory nobody else can rename entries in)",
+  "src/run/private-temp.ts":
+    "lstat of the temp directory's path and mkdtemp of the supervisor's own 0700 folders there, refused when anyone but root or this user could rename entries on that path (private-tempdir test)",
   "src/run/image.ts":
     "the shipped image build context; the debootstrap log in a new 0700 temp folder, created O_EXCL|O_NOFOLLOW (image-build-log test)",
   "src/run/seccomp.ts": "the shipped seccomp profile",
@@ -47,7 +50,8 @@ const allowed: Record<string, string> = {
     "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
   "src/gate/snapshot.ts":
     "writes the private snapshot in a new 0700 temp folder it creates; the install source itself is read through hostfs (gate-snapshot-swap test)",
-  "src/serve/pool.ts": "the pool's own FIFOs and job files in a 0700 directory it creates",
+  "src/serve/pool.ts":
+    "the pool's own FIFOs and job files in a 0700 directory it creates with private-temp.ts (private-tempdir test)",
   "src/serve/server.ts": "the socket's own 0700 directory",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
