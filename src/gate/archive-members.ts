@@ -160,6 +160,14 @@ export function tarMembers(file: Buffer): ArchiveMember[] {
   return members;
 }
 
+/** The header ids of a zip entry's extra fields. */
+function extraIds(file: Buffer, start: number, len: number): number[] {
+  const ids: number[] = [];
+  for (let at = start; at + 4 <= start + len; at += 4 + file.readUInt16LE(at + 2))
+    ids.push(file.readUInt16LE(at));
+  return ids;
+}
+
 /** The members of a zip archive, from its central directory. Throws when it cannot be listed whole. */
 export function zipMembers(file: Buffer): ArchiveMember[] {
   // The end-of-central-directory record sits in the last 22 + 65535 (comment) bytes.
@@ -191,6 +199,9 @@ export function zipMembers(file: Buffer): ArchiveMember[] {
     const end = at + 46 + nameLen + extraLen + commentLen;
     if (end > eocd) refuse("its central directory is damaged");
     const name = file.toString("utf8", at + 46, at + 46 + nameLen);
+    // unzip extracts under an Info-ZIP Unicode Path field's name (0x7075) instead of this one.
+    if (extraIds(file, at + 46 + nameLen, extraLen).includes(0x7075))
+      refuse("a member carries a Unicode path field, a second name unzip extracts it under");
     // Unix-made entries carry the file type in the high half of the external attributes; unzip
     // honours it for other makers too, so it is read whoever made the entry.
     const type = (attrs >>> 16) & 0o170000;
