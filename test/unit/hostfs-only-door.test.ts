@@ -30,7 +30,7 @@ const allowed: Record<string, string> = {
     "readlink of its own audit log directory descriptors (/proc/self/fd), for messages only",
   "src/audit/verify.ts": "reads an audit log the operator names",
   "src/input/index.ts":
-    "stat and realpath of the paths the operator names to scan; every file and folder below them is read through hostfs",
+    "stat and realpath of the paths the operator names, only to guess whether to start scan workers; the paths themselves are opened through hostfs (input-named-path-swap test), and so is everything below them",
   "src/policy/load.ts": "policy files",
   "src/policy/shipped-cache.ts":
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
