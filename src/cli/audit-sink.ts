@@ -4,6 +4,7 @@
 
 import { homedir } from "node:os";
 import path from "node:path";
+import { checkAuditDir } from "../audit/log-dir.js";
 import type { AuditLog } from "../audit/log.js";
 import type { CliIO } from "./io.js";
 
@@ -35,6 +36,7 @@ export async function openCliAudit(
   const secrets = Object.entries(io.env)
     .filter(([name, value]) => secretName.test(name) && value !== undefined && value.length >= 8)
     .map(([, value]) => value as string);
+  await checkAuditDir(path.dirname(file));
   // Loaded only when a log is opened: pino is not part of a plain scan's start-up.
   const { openAuditLog } = await import("../audit/log.js");
   return openAuditLog({ file, secrets });

@@ -72,7 +72,7 @@ function checksumOk(h: Buffer): boolean {
   return sum === octal(h, 148, 8);
 }
 
-/** The `path`/`linkpath` records of a pax header. */
+/** The records of a pax header. */
 function pax(body: Buffer): Map<string, string> {
   const out = new Map<string, string>();
   let at = 0;
@@ -109,13 +109,16 @@ export function tarMembers(file: Buffer): ArchiveMember[] {
   let longName: string | undefined;
   let paxName: string | undefined;
   let globalName: string | undefined;
+  /** A pax `size` record: GNU tar reads that many bytes of data, whatever the header says. */
+  let paxSize: number | undefined;
   while (at + 512 <= tar.length) {
     const h = tar.subarray(at, at + 512);
     at += 512;
     // Zero blocks end the archive; tar -i reads past them, so the rest is read as well.
     if (h.every((b) => b === 0)) continue;
     if (!checksumOk(h)) refuse("a member header is damaged (bad checksum)");
-    const size = octal(h, 124, 12);
+    const size = paxSize ?? octal(h, 124, 12);
+    paxSize = undefined;
     const type = String.fromCharCode(h[156] as number);
     const body = tar.subarray(at, at + size);
     if (body.length < size) refuse("it ends inside a member");
@@ -125,13 +128,26 @@ export function tarMembers(file: Buffer): ArchiveMember[] {
       continue;
     }
     if (type === "x" || type === "g") {
-      const p = pax(body).get("path");
+      const records = pax(body);
+      // GNU.sparse.* renames a member and reshapes its data (GNU.sparse.name is where tar writes
+      // it); GNU.dumpdir and GNU.volume.* belong to incremental and multi-volume archives.
+      const gnu = [...records.keys()].find((k) => k.startsWith("GNU."));
+      if (gnu !== undefined) refuse(`a pax header holds ${gnu}, which tar reads and this reader does not`);
+      const sized = records.get("size");
+      if (sized !== undefined) {
+        if (type === "g" || !/^[0-9]{1,15}$/.test(sized))
+          refuse("a pax header sets a size this reader does not follow");
+        paxSize = Number(sized);
+      }
+      const p = records.get("path");
       if (type === "x") paxName = p;
       else if (p !== undefined) globalName = p;
       continue;
     }
     if (type === "K") continue; // a long link target: the member is a link, refused by its kind
-    const ustar = h.toString("latin1", 257, 262) === "ustar";
+    // Only a POSIX header ("ustar\0") has a name prefix there; in an old GNU one ("ustar  \0")
+    // those bytes are times, which GNU tar never reads as part of the name.
+    const ustar = h.toString("latin1", 257, 263) === "ustar\0";
     const prefix = ustar ? field(h, 345, 155) : "";
     const plain = field(h, 0, 100);
     const name = paxName ?? longName ?? globalName ?? (prefix ? `${prefix}/${plain}` : plain);
@@ -139,8 +155,17 @@ export function tarMembers(file: Buffer): ArchiveMember[] {
     count(members, { name, kind: tarKinds[type] ?? "other" });
   }
   if (at !== tar.length && tar.subarray(at).some((b) => b !== 0)) refuse("it ends inside a member header");
-  if (longName !== undefined || paxName !== undefined) refuse("it ends after a long-name header");
+  if (longName !== undefined || paxName !== undefined || paxSize !== undefined)
+    refuse("it ends after a long-name header");
   return members;
+}
+
+/** The header ids of a zip entry's extra fields. */
+function extraIds(file: Buffer, start: number, len: number): number[] {
+  const ids: number[] = [];
+  for (let at = start; at + 4 <= start + len; at += 4 + file.readUInt16LE(at + 2))
+    ids.push(file.readUInt16LE(at));
+  return ids;
 }
 
 /** The members of a zip archive, from its central directory. Throws when it cannot be listed whole. */
@@ -174,6 +199,9 @@ export function zipMembers(file: Buffer): ArchiveMember[] {
     const end = at + 46 + nameLen + extraLen + commentLen;
     if (end > eocd) refuse("its central directory is damaged");
     const name = file.toString("utf8", at + 46, at + 46 + nameLen);
+    // unzip extracts under an Info-ZIP Unicode Path field's name (0x7075) instead of this one.
+    if (extraIds(file, at + 46 + nameLen, extraLen).includes(0x7075))
+      refuse("a member carries a Unicode path field, a second name unzip extracts it under");
     // Unix-made entries carry the file type in the high half of the external attributes; unzip
     // honours it for other makers too, so it is read whoever made the entry.
     const type = (attrs >>> 16) & 0o170000;

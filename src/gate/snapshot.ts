@@ -7,13 +7,12 @@
 // a FIFO or a device is opened as whoever runs the gate (root on a supervisor host).
 // Only the private copy (a new 0700 temp folder) is written by path.
 
-import { promises as fs } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { promises as fs, type Stats } from "node:fs";
 import path from "node:path";
 import { InputError } from "../errors.js";
-import { HostDir, HostFsError, kindOf } from "../hostfs/host-dir.js";
+import { HostDir, HostFsError, kindOf, notReadableBy } from "../hostfs/host-dir.js";
 import { limits } from "../limits.js";
+import { privateTempDir } from "../run/private-temp.js";
 
 export interface Snapshot extends AsyncDisposable {
   dir: string;
@@ -35,7 +34,11 @@ const kindWords = {
 export async function snapshotTree(source: string): Promise<Snapshot> {
   const root = await HostDir.open(source);
   try {
-    const dir = await mkdtemp(path.join(tmpdir(), "skillwall-snapshot-"));
+    // The gate may run as root, the folder's owner (the agent) not: it could move a root-only
+    // file it cannot read into the folder (a rename needs write access to the folders only) and
+    // have it scanned and quoted back. Only what the owner could read is copied.
+    const owner = (await root.stat()).uid;
+    const dir = privateTempDir("skillwall-snapshot-", "the install snapshot");
     await fs.chmod(dir, 0o700);
     const snap: Snapshot = {
       dir,
@@ -44,7 +47,7 @@ export async function snapshotTree(source: string): Promise<Snapshot> {
       [Symbol.asyncDispose]: () => fs.rm(dir, { recursive: true, force: true }),
     };
     try {
-      await copyDir(root, "", snap, 0);
+      await copyDir(root, "", snap, 0, owner);
     } catch (err) {
       await snap[Symbol.asyncDispose]();
       // What the folder did to hostfs (a symlink swapped in, a file gone) is a refusal of the folder.
@@ -61,7 +64,13 @@ export async function snapshotTree(source: string): Promise<Snapshot> {
   }
 }
 
-async function copyDir(dir: HostDir, rel: string, snap: Snapshot, depth: number): Promise<void> {
+async function copyDir(
+  dir: HostDir,
+  rel: string,
+  snap: Snapshot,
+  depth: number,
+  owner: number,
+): Promise<void> {
   if (depth > limits.maxSnapshotDepth) {
     throw new SnapshotRefusal(
       "snapshot-depth",
@@ -84,12 +93,13 @@ async function copyDir(dir: HostDir, rel: string, snap: Snapshot, depth: number)
       // O_NOFOLLOW relative to this folder's descriptor: a symlink swapped in is refused.
       const sub = await dir.dir(name);
       try {
-        await copyDir(sub, childRel, snap, depth + 1);
+        refuseUnreadable(await sub.stat(), childRel, owner);
+        await copyDir(sub, childRel, snap, depth + 1, owner);
       } finally {
         await sub.close();
       }
     } else if (kind === "file") {
-      await copyFile(dir, name, childRel, snap);
+      await copyFile(dir, name, childRel, snap, owner);
     } else {
       throw new SnapshotRefusal(
         "snapshot-special-file",
@@ -100,7 +110,24 @@ async function copyDir(dir: HostDir, rel: string, snap: Snapshot, depth: number)
   }
 }
 
-async function copyFile(dir: HostDir, name: string, rel: string, snap: Snapshot): Promise<void> {
+/** Checked on the opened descriptor: the entry that is read, not one that was listed. */
+function refuseUnreadable(st: Stats, rel: string, owner: number): void {
+  const why = notReadableBy(st, owner);
+  if (why === undefined) return;
+  throw new SnapshotRefusal(
+    "snapshot-not-owners",
+    `${rel}: ${why}, the owner of the skill folder; the gate reads only what that owner could`,
+    { fix: `remove ${rel} from the skill folder (or, if it belongs there, chown ${owner} it)` },
+  );
+}
+
+async function copyFile(
+  dir: HostDir,
+  name: string,
+  rel: string,
+  snap: Snapshot,
+  owner: number,
+): Promise<void> {
   if (++snap.files > limits.maxSnapshotFiles) {
     throw new SnapshotRefusal(
       "snapshot-files",
@@ -111,6 +138,7 @@ async function copyFile(dir: HostDir, name: string, rel: string, snap: Snapshot)
   const opened = await dir.openFile(name, Number.MAX_SAFE_INTEGER);
   if (opened === undefined) throw new SnapshotRefusal("snapshot-moved", `${rel} changed while it was read`);
   try {
+    refuseUnreadable(await opened.handle.stat(), rel, owner);
     const { size } = opened;
     if (size > limits.maxFileBytes) {
       throw new SnapshotRefusal(

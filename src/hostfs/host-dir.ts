@@ -119,6 +119,19 @@ export interface WriteOptions {
   owner?: { uid: number; gid: number };
 }
 
+/**
+ * Why `uid` could not read (for a directory: list and enter) this entry itself, or undefined:
+ * it owns the entry, or every user may. The owner's groups are not known here, so a group bit
+ * does not count.
+ */
+export function notReadableBy(st: Stats, uid: number): string | undefined {
+  if (st.uid === uid) return undefined;
+  const need = st.isDirectory() ? 0o005 : 0o004;
+  if ((st.mode & need) === need) return undefined;
+  const mode = (st.mode & 0o7777).toString(8).padStart(4, "0");
+  return `it is owned by uid ${st.uid} with mode ${mode}, which uid ${uid} cannot read`;
+}
+
 export interface ReadOptions {
   /** Refuse the file unless the opened descriptor's owner is this uid. */
   uid?: number;

@@ -2,7 +2,7 @@
 // directories of skills, stdin ("-") and https:// URLs. Never throws for user input: each
 // problem becomes a per-file SkillError and the other inputs are still read.
 
-import { lstat, realpath, stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { describeError } from "../errors.js";
 import { HostDir, HostFsError, withHostDir, withSubdir } from "../hostfs/host-dir.js";
@@ -73,60 +73,68 @@ async function readOne(
     ];
   }
   const full = path.resolve(opts.cwd, arg);
-  let st;
-  let real: string;
+  // The named path is opened once, component by component (HostDir.open: a symlink on the way is
+  // followed only in a folder nobody else can write), and the last name is looked at without
+  // following it, from its parent's descriptor. A stat, a realpath and an lstat by path each
+  // looked it up again: a folder above it swapped in between led the scan into another tree.
+  if (full === "/") return withHostDir("/", {}, (root) => readFolder(arg, root, budget));
+  const leaf = path.basename(full);
   try {
-    // The path the operator named is resolved once; everything below it is read through hostfs.
-    st = await stat(full);
-    real = await realpath(full);
-    // A named path that is itself a link (an agent can swap one in): its target is not read
-    // under the name the operator checked.
-    if ((await lstat(full)).isSymbolicLink())
-      return [
-        fail(
-          arg,
-          "not-analysed",
-          `not analysed: ${arg} is a symbolic link to ${real}; not followed (scan ${real} directly)`,
-        ),
-      ];
+    return await withHostDir(path.dirname(full), {}, async (parent) => {
+      const st = await parent.entry(leaf);
+      if (st === undefined) return [fail(arg, "not-found", `no such file or directory: ${arg}`)];
+      // A named path that is itself a link (an agent can swap one in): its target is not read
+      // under the name the operator checked.
+      if (st.isSymbolicLink()) {
+        const target = await parent.readlink(leaf);
+        return [
+          fail(
+            arg,
+            "not-analysed",
+            `not analysed: ${arg} is a symbolic link to ${target}; not followed (scan its target directly)`,
+          ),
+        ];
+      }
+      if (st.isFile()) return [await readMarkdownFile(arg, parent, leaf, leaf)];
+      if (!st.isDirectory()) return [fail(arg, "unreadable", `${arg} is neither a file nor a directory`)];
+      return withSubdir(parent, leaf, {}, (root) => readFolder(arg, root, budget));
+    });
   } catch (e) {
+    if (e instanceof HostFsError && e.message.endsWith("does not exist"))
+      return [fail(arg, "not-found", `no such file or directory: ${arg}`)];
     const code = (e as NodeJS.ErrnoException).code;
     return [
-      code === "ENOENT"
-        ? fail(arg, "not-found", `no such file or directory: ${arg}`)
-        : fail(arg, "unreadable", `cannot access ${arg}: ${code ?? String(e)}`),
-    ];
-  }
-  if (st.isFile()) {
-    return [
-      await withHostDir(path.dirname(real), {}, (dir) =>
-        readMarkdownFile(arg, dir, path.basename(real), path.basename(full)),
+      fail(
+        arg,
+        "unreadable",
+        `cannot access ${arg}: ${e instanceof HostFsError ? e.message : (code ?? String(e))}`,
       ),
     ];
   }
-  if (!st.isDirectory()) return [fail(arg, "unreadable", `${arg} is neither a file nor a directory`)];
-  return withHostDir(real, {}, async (root) => {
-    const main = await skillFile(root);
-    if (main !== undefined) return [await readSkillFolder(arg, root, main, budget)];
-    const found = await findSkills(root);
-    if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
-    // Read several files at once (order kept): one await per file left the disk and the thread idle.
-    return mapBounded(found, READ_CONCURRENCY, async (f) => {
-      const source = path.join(arg, f.rel);
-      if (f.kind === "skipped") return fail(source, "not-analysed", `not analysed: ${f.why}`);
-      try {
-        if (f.kind === "folder") {
-          return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main, budget));
-        }
-        const parent = path.posix.dirname(f.rel);
-        const name = path.posix.basename(f.rel);
-        return await withSubdir(root, parent === "." ? "" : parent, {}, (dir) =>
-          readMarkdownFile(source, dir, name, name),
-        );
-      } catch (e) {
-        return fail(source, "unreadable", `cannot read ${source}: ${describeError(e)}`);
+}
+
+/** A skill folder, or a folder of skills, held open. */
+async function readFolder(arg: string, root: HostDir, budget: HashBudget): Promise<InputResult[]> {
+  const main = await skillFile(root);
+  if (main !== undefined) return [await readSkillFolder(arg, root, main, budget)];
+  const found = await findSkills(root);
+  if (found.length === 0) return [fail(arg, "no-skills", `no SKILL.md folder or .md file under ${arg}`)];
+  // Read several files at once (order kept): one await per file left the disk and the thread idle.
+  return mapBounded(found, READ_CONCURRENCY, async (f) => {
+    const source = path.join(arg, f.rel);
+    if (f.kind === "skipped") return fail(source, "not-analysed", `not analysed: ${f.why}`);
+    try {
+      if (f.kind === "folder") {
+        return await withSubdir(root, f.rel, {}, (dir) => readSkillFolder(source, dir, f.main, budget));
       }
-    });
+      const parent = path.posix.dirname(f.rel);
+      const name = path.posix.basename(f.rel);
+      return await withSubdir(root, parent === "." ? "" : parent, {}, (dir) =>
+        readMarkdownFile(source, dir, name, name),
+      );
+    } catch (e) {
+      return fail(source, "unreadable", `cannot read ${source}: ${describeError(e)}`);
+    }
   });
 }
 

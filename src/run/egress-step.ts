@@ -3,8 +3,7 @@
 // proxy port as the only reachable thing, and the env/mounts the container gets. Everything is
 // undone by close(), in reverse order, even when a part fails.
 
-import { mkdtemp, readFile, rm, writeFile, chmod } from "node:fs/promises";
-import os from "node:os";
+import { readFile, rm, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
 import type { EgressLimits } from "../egress/limits.js";
@@ -16,6 +15,7 @@ import type { BindMount } from "./container-client.js";
 import type { Firewall } from "./firewall.js";
 import type { StepNetworkClient } from "./networks.js";
 import { ownerLabels } from "./owner.js";
+import { privateTempDir } from "./private-temp.js";
 
 export interface EgressOptions {
   /**
@@ -81,7 +81,7 @@ export async function prepareCaBundle(extraCaFile: string): Promise<CaBundle> {
     system = await readFile(f, "utf8").catch(() => "");
     if (system !== "") break;
   }
-  const dir = await mkdtemp(path.join(os.tmpdir(), "skillwall-ca-"));
+  const dir = privateTempDir("skillwall-ca-", "the egress CA bundle");
   await chmod(dir, 0o755);
   const file = path.join(dir, "ca-bundle.pem");
   await writeFile(file, `${system}${system.endsWith("\n") || system === "" ? "" : "\n"}${extra}\n`, {

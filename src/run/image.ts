@@ -5,14 +5,14 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { constants, existsSync, readFileSync, readdirSync, type WriteStream } from "node:fs";
-import { mkdtemp, open, readFile, readdir, rm, stat } from "node:fs/promises";
-import os from "node:os";
+import { open, readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import tar from "tar-stream";
 import { SkillwallError } from "../errors.js";
 import type { ContainerClient } from "./container-client.js";
+import { privateTempDir } from "./private-temp.js";
 
 export const stepImageRepo = "skillwall/step";
 export const baseImageRepo = "skillwall/bookworm-base";
@@ -140,7 +140,7 @@ export function debootstrapPhase(line: string): string | undefined {
  * truncated whatever it led to (no fs.protected_symlinks on some hosts).
  */
 export async function createBuildLog(): Promise<{ logFile: string; log: WriteStream }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "skillwall-debootstrap-"));
+  const dir = privateTempDir("skillwall-debootstrap-", "the debootstrap log");
   const logFile = path.join(dir, "debootstrap.log");
   const { O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
   const handle = await open(logFile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
@@ -163,7 +163,7 @@ export async function bootstrapBase(
       fix: "apt-get install -y debootstrap (scripts/setup-docker.sh does it), then run `skillwall image build` again",
     });
   }
-  const work = await mkdtemp(path.join(os.tmpdir(), "skillwall-base-"));
+  const work = privateTempDir("skillwall-base-", "the base image build");
   const rootfs = path.join(work, "rootfs");
   try {
     const mirror = debianMirror();

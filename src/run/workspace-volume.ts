@@ -12,18 +12,7 @@
 // Needs root (mount); as a normal user the workspace is bind-mounted as before, without a quota.
 
 import { execFile } from "node:child_process";
-import {
-  lstat,
-  mkdir,
-  mkdtemp,
-  open,
-  readdir,
-  readFile,
-  realpath,
-  rm,
-  rmdir,
-  writeFile,
-} from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, realpath, rm, rmdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -33,6 +22,7 @@ import type { SandboxLimits, WorkspaceQuota } from "../limits.js";
 import type { BindMount, ContainerClient } from "./container-client.js";
 import { executeContainer } from "./execute.js";
 import { ownerDead, ownerLabels, procOwnerProbe, type OwnerProbe } from "./owner.js";
+import { privateTempDir, tempDirUnsafe } from "./private-temp.js";
 import { buildStepSpec } from "./spec.js";
 import { containerHome, type Workspace } from "./workspace.js";
 
@@ -145,7 +135,7 @@ export async function holdBindSource(
       }
       return { source: realPath, realPath, release: async () => undefined };
     }
-    const staging = await privateTempDir();
+    const staging = volumeDir();
     const at = path.join(staging, skillMount);
     let mounted = false;
     const release = async (): Promise<void> => {
@@ -175,37 +165,9 @@ export async function holdBindSource(
   }
 }
 
-/**
- * A new 0700 folder in the temp directory for mount points and the quota image, after checking
- * that nobody but root (or this user) can rename entries along the temp directory's path: Docker
- * and mount(8) are given paths below it, and `sudo -E` keeps a user's TMPDIR (/run/user/1000 is
- * that user's): they could rename the folder and put a symlink where the mount point was.
- * A world-writable folder with the sticky bit (/tmp) is fine: only an entry's owner renames it.
- */
-async function privateTempDir(): Promise<string> {
-  const me = process.geteuid?.() ?? 0;
-  const tmp = await realpath(os.tmpdir());
-  for (let p = tmp; ; p = path.dirname(p)) {
-    const st = await lstat(p);
-    const sticky = (st.mode & 0o1000) !== 0;
-    const why =
-      st.uid !== 0 && st.uid !== me
-        ? `it is owned by uid ${st.uid}`
-        : (st.mode & 0o022) !== 0 && !sticky
-          ? "others can write it"
-          : undefined;
-    if (why !== undefined) {
-      throw new SkillwallError(
-        "workspace-tempdir",
-        `the temp directory ${tmp} is not safe for mounts: ${p}: ${why}`,
-        {
-          fix: "run with TMPDIR unset or set to a root-owned folder (sudo without -E, or TMPDIR=/tmp)",
-        },
-      );
-    }
-    if (p === path.dirname(p)) break;
-  }
-  return mkdtemp(path.join(tmp, volumePrefix));
+/** A new 0700 folder for mount points and the quota image (private-temp.ts says why it is checked). */
+function volumeDir(): string {
+  return privateTempDir(volumePrefix, "mounts");
 }
 
 async function copyInContainer(
@@ -251,7 +213,7 @@ async function copyInContainer(
 }
 
 export async function openWorkspaceVolume(input: VolumeInput): Promise<WorkspaceVolume> {
-  const dir = await privateTempDir();
+  const dir = volumeDir();
   // Who owns it, for reapWorkspaceVolumes after a crash.
   await writeFile(path.join(dir, ownerFile), JSON.stringify(ownerLabels()), { mode: 0o600 });
   const image = path.join(dir, "workspace.ext4");
@@ -344,8 +306,11 @@ async function mountPoints(): Promise<Set<string>> {
  * are considered, so nobody else can plant one in the shared temp directory.
  */
 export async function reapWorkspaceVolumes(probe: OwnerProbe = procOwnerProbe): Promise<string[]> {
-  const tmp = os.tmpdir();
+  const tmp = await realpath(os.tmpdir());
   const reaped: string[] = [];
+  // No volume can have been made in a temp directory others can rename entries in (volumeDir
+  // refuses it), and a recursive rm there could be led elsewhere: nothing to reap.
+  if (tempDirUnsafe(tmp) !== undefined) return reaped;
   const mounts = await mountPoints();
   for (const name of await readdir(tmp)) {
     if (!name.startsWith(volumePrefix)) continue;

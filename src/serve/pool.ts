@@ -6,17 +6,7 @@
 // one job, then it is removed and the pool refills.
 
 import { randomUUID } from "node:crypto";
-import {
-  closeSync,
-  constants,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  rmSync,
-  writeFileSync,
-  writeSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, constants, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { execFile } from "node:child_process";
@@ -25,6 +15,7 @@ import { SkillwallError } from "../errors.js";
 import { limits as globalLimits, type SandboxLimits } from "../limits.js";
 import type { BindMount, ContainerClient } from "../run/container-client.js";
 import { CappedOutput } from "../run/output.js";
+import { privateTempDir } from "../run/private-temp.js";
 import { buildStepSpec } from "../run/spec.js";
 
 export interface PoolOptions {
@@ -124,8 +115,10 @@ export class ContainerPool {
   private lastError: Error | undefined;
 
   constructor(private readonly opts: PoolOptions) {
-    // Job folders hold only each container's script and FIFO; 0700, owned by the supervisor.
-    this.jobsRoot = mkdtempSync(path.join(tmpdir(), "skillwall-serve-jobs-"));
+    // Job folders hold only each container's script and FIFO; 0700, owned by the supervisor, in
+    // a temp directory nobody else can rename entries in (or the script is written through
+    // their symlink, and Docker mounts their folder as /job).
+    this.jobsRoot = privateTempDir("skillwall-serve-jobs-", "serve's job folders");
   }
 
   get size(): number {

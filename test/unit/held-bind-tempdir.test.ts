@@ -27,7 +27,7 @@ describe("mount points are made only in a temp directory nobody else controls", 
     process.env["TMPDIR"] = userTmp;
     const got = holdBindSource(home);
     try {
-      await expect(got).rejects.toMatchObject({ code: "workspace-tempdir" });
+      await expect(got).rejects.toMatchObject({ code: "private-tempdir" });
     } finally {
       await got.then((b) => b.release()).catch(() => undefined);
     }

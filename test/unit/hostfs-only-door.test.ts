@@ -30,12 +30,15 @@ const allowed: Record<string, string> = {
     "readlink of its own audit log directory descriptors (/proc/self/fd), for messages only",
   "src/audit/verify.ts": "reads an audit log the operator names",
   "src/input/index.ts":
-    "stat and realpath of the paths the operator names to scan; every file and folder below them is read through hostfs",
+    "stat and realpath of the paths the operator names, only to guess whether to start scan workers; the paths themselves are opened through hostfs (input-named-path-swap test), and so is everything below them",
   "src/policy/load.ts": "policy files",
   "src/policy/shipped-cache.ts":
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
   "src/policy/schema.ts": "the shipped policy schema",
-  "src/run/egress-step.ts": "the proxy CA directory it creates itself under the temp directory",
+  "src/run/egress-step.ts":
+    "the proxy CA directory it creates itself with private-temp.ts (a temp directory nobody else can rename entries in)",
+  "src/run/private-temp.ts":
+    "lstat of the temp directory's path and mkdtemp of the supervisor's own 0700 folders there, refused when anyone but root or this user could rename entries on that path (private-tempdir test)",
   "src/run/image.ts":
     "the shipped image build context; the debootstrap log in a new 0700 temp folder, created O_EXCL|O_NOFOLLOW (image-build-log test)",
   "src/run/seccomp.ts": "the shipped seccomp profile",
@@ -47,7 +50,8 @@ const allowed: Record<string, string> = {
     "reads the OpenClaw config the operator names and its plugin manifests (regular files only, size-capped while reading)",
   "src/gate/snapshot.ts":
     "writes the private snapshot in a new 0700 temp folder it creates; the install source itself is read through hostfs (gate-snapshot-swap test)",
-  "src/serve/pool.ts": "the pool's own FIFOs and job files in a 0700 directory it creates",
+  "src/serve/pool.ts":
+    "the pool's own FIFOs and job files in a 0700 directory it creates with private-temp.ts (private-tempdir test)",
   "src/serve/server.ts": "the socket's own 0700 directory",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
