@@ -321,6 +321,14 @@ const table = [
     "The prose tells the agent to send data out, destroy data, collect secrets, change persistent configuration, disable a safeguard or hide from the user only if a marker file or folder exists, an environment variable is set, the host or user name matches, or a date has passed. Behaviour that depends on such a condition differs between a review run and a marked machine, so it hides from review; both the condition and the act must be present for the finding to be high.",
   ),
   r(
+    "instr.environment-gated",
+    "EnvironmentGatedOrder",
+    "prompt-injection",
+    "high",
+    "An act outside the task is ordered only under a condition on the agent's environment.",
+    "A sentence, a list under a conditional lead-in, or a comment in code tells the agent to do something no task needs (send data out, delete keys, history or backups, write secrets or every environment variable where others read them, change git remotes or the agent's settings, open permissions, force-push, fetch instructions and follow them, hide output or claim success, fix a grade, redirect a payment) only when a marker file exists, a variable is set, the host or user matches, a date or time window holds, or the agent is in a sandbox, test harness or unobserved. Such an order stays quiet in a review run and fires on the marked machine; a condition on being tested or watched has no honest use at all.",
+  ),
+  r(
     "remote.instructions",
     "RemoteInstructions",
     "remote-instructions",
