@@ -38,7 +38,8 @@ function gatedAct(clause: string, cond: EnvCondition): OutsideAct | undefined {
   if (!a || userIsActor(clause, a.at)) return undefined;
   // Concealment and falsification carry their own negation ("do not show …").
   if (a.kind !== "conceal" && a.kind !== "falsify" && negatedAt(clause, a.at)) return undefined;
-  const near = clause.slice(a.at, a.at + 120);
+  // The act's own words and its object, not the reason given after it ("… so stale keys go").
+  const near = clause.slice(a.at, a.at + a.text.length + 30).replace(/^\S+(?:\s+out)?/i, "");
   if (a.kind === "destroy" && (scratch.test(near) || scratch.test(cond.subject ?? ""))) return undefined;
   // An act on the tested file itself ("if .venv exists, activate it") is how setups are written.
   const subject = (cond.subject ?? "").replace(/^[~./]+|\/+$/g, "");
