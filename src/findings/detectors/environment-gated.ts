@@ -105,10 +105,6 @@ export function detectEnvironmentGated(ctx: DetectContext): void {
       const sent = sents[k];
       if (!sent) continue;
       const s = sent.text;
-      // "If you detect that you are in a sandbox" is the agent's condition, not a scanner's description.
-      // An aside in parentheses ("(for example, …)") does not make the sentence a description.
-      if (describes(s.replace(/\b(?:if|when)\s+you\s+detect\b/gi, "if you find").replace(/\([^()]{0,200}\)/g, "")))
-        continue;
       let cond = environmentConditionIn(s);
       let sameSentence = true;
       if (!cond) {
@@ -120,6 +116,9 @@ export function detectEnvironmentGated(ctx: DetectContext): void {
         sameSentence = false;
       }
       if (negatedAt(s, cond.at) && cond.kind !== "observation") continue;
+      // Whether the sentence describes rather than orders is read outside the condition's own
+      // words (a marker named `.flag`, "if you detect …") and outside asides in parentheses.
+      if (describes(outside(s, cond).replace(/\([^()]{0,200}\)/g, ""))) continue;
       let act: OutsideAct | undefined;
       let evidence = s;
       if (sameSentence) act = gatedAct(outside(s, cond), cond);
