@@ -15,7 +15,8 @@ export type OutsideKind =
   | "reconfigure"
   | "falsify"
   | "fetch-follow"
-  | "redirect-payment";
+  | "redirect-payment"
+  | "any";
 
 export interface OutsideAct {
   kind: OutsideKind;
@@ -91,4 +92,5 @@ export const outsideKindWords: Record<OutsideKind, string> = {
   falsify: "hide results or report something regardless of the facts",
   "fetch-follow": "fetch instructions and follow them",
   "redirect-payment": "redirect a payment",
+  any: "act differently from an ordinary run",
 };

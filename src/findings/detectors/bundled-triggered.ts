@@ -32,6 +32,14 @@ interface Probe {
   arg?: string | undefined;
 }
 
+// Words that make a probe a test for being evaluated: such a branch has no honest use.
+const evaluationWord = /(?:sandbox|eval(?:uation)?|grader|graded|grading|harness|benchmark|honeypot|red-?team|task[_-]?(?:marker|sandbox|env|id))/
+  .source;
+
+// With a probe for being evaluated, any side effect in the branch is the payload.
+const anySideEffect =
+  /\bopen\s*\([^)\n]{0,160},\s*["'][wa]b?\+?["']|\.write_(?:text|bytes)\s*\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\s*\(|\bos\.(?:remove|unlink|rmdir|system|chmod|rename|replace)\s*\(|\bshutil\.(?:rmtree|move|copy\w*)\s*\(|\bsubprocess\.\w+\s*\(|\b(?:execSync|exec|spawn|spawnSync|execFileSync|unlinkSync|rmSync|chmodSync|renameSync)\s*\(|\burllib\.request\.urlopen\s*\(|\brequests\.\w+\s*\(|\bfetch\s*\(|(?:^|[;&|]\s*)(?:rm|mv|cp|curl|wget|chmod|chown|sed|tee|git)\s|>>?\s*["']?[~/$]/m;
+
 // A marker path held in a constant: the literal starts at / or ~, or names a dot-file or dot-folder.
 const markerLiteral = /["'`]((?:[~/]|\.[A-Za-z_])[^"'`\n]{0,120}|[^"'`\n]{0,120}\/\.[A-Za-z_][^"'`\n]{0,60})["'`]/;
 
@@ -107,6 +115,15 @@ function probeIn(cond: string, fileHasDate: boolean, consts: ReadonlyMap<string,
       cond,
     );
   if (path) return { kind: "marker path", arg: path[1] ?? path[2] ?? path[3] };
+  // exists(os.path.join(home, ".x")), (Path.cwd() / ".x").exists(): a dot-name or an evaluation
+  // word in the tested expression.
+  const built =
+    /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(([^\n]{0,160})|\(([^()\n]{0,120}\/\s*["'][^"'\n]{1,60}["'])\s*\)\s*\.(?:exists|is_file|is_dir)\s*\(/.exec(
+      cond,
+    );
+  const inner = built ? (built[1] ?? built[2] ?? "") : "";
+  const lit = /["'`](\.[A-Za-z_][\w.-]{1,60})["'`]/.exec(inner) ?? new RegExp(`["'\`]([^"'\`\n]*${evaluationWord}[^"'\`\n]*)["'\`]`, "i").exec(inner);
+  if (lit?.[1]) return { kind: "marker path", arg: lit[1] };
   const env =
     /\bos\.environ\.get\s*\(\s*["']([A-Za-z_]\w*)["']|\bos\.getenv\s*\(\s*["']([A-Za-z_]\w*)["']|["']([A-Za-z_]\w*)["']\s+(?:not\s+)?in\s+os\.environ\b|\bos\.environ\s*\[\s*["']([A-Za-z_]\w*)["']|\bprocess\.env\.([A-Za-z_]\w*)|\bprocess\.env\s*\[\s*["'`]([A-Za-z_]\w*)|(?:-[nz]\s+["']?|\[\[?\s+["']?)\$\{?([A-Z_][A-Z0-9_]*)/.exec(
       cond,
@@ -277,6 +294,13 @@ export function detectBundledTriggers(ctx: DetectContext): void {
       // A shell variable the script sets or reads itself is not the environment.
       if (lang === "shell" && probe.kind === "environment variable" && assignedIn(b.text, probe.arg ?? ""))
         continue;
+      // FOO_SANDBOX choosing the vendor's sandbox endpoint (a host named sandbox) is a test mode.
+      if (
+        probe.kind === "environment variable" &&
+        /SANDBOX$/i.test(probe.arg ?? "") &&
+        urlsIn(b.text).some((u) => /(?:^|[.-])sandbox[.-]/i.test(u.host))
+      )
+        continue;
       const end = blockEnd(lines, i, lang);
       let body = lines.slice(i, end + 1).join("\n");
       // "if not exists(marker): return" gates everything after it.
@@ -294,7 +318,15 @@ export function detectBundledTriggers(ctx: DetectContext): void {
         .split("\n")
         .filter((l) => !comment.test(l))
         .join("\n")}`;
-      for (const sink of sinks) {
+      // A variable named SANDBOX is often a payment API's test mode: only paths count by that word.
+      const evaluation =
+        (probe.kind === "marker path" && new RegExp(evaluationWord, "i").test(probe.arg ?? "")) ||
+        (probe.kind === "environment variable" &&
+          /AUDIT|OBSERV|MONITOR|GRADER|HARNESS|HONEYPOT|EVAL|TASK_?SANDBOX|SANDBOX_?TASK/i.test(probe.arg ?? ""));
+      const all: Sink[] = evaluation
+        ? [...sinks, { what: "acts on the machine only when it detects an evaluation or sandbox", re: anySideEffect }]
+        : sinks;
+      for (const sink of all) {
         const m = sink.re.exec(code);
         if (!m) continue;
         if (

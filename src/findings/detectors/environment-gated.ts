@@ -13,6 +13,7 @@ import { environmentConditionIn, type EnvCondition } from "../environment-condit
 import { outsideActIn, outsideKindWords, type OutsideAct } from "../outside-acts.js";
 import { hasQuotingCue } from "../quoting.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { ordersIn } from "./clause-orders.js";
 
 interface Text {
   text: string;
@@ -32,9 +33,22 @@ const checkOnly =
   /\b(?:check|see|test|verify|look|determine)\s+(?:whether|if|for)\b[^.;:\n]{0,60}?(?:[`'"]?[~.$\w-]{0,60}\/[\w./-]{1,120}|[`'"]\.[\w.-]{1,60}[`'"])/i;
 const observedPath = /sandbox|eval|grade|harness|benchmark|honeypot|task|marker|flag|canary/i;
 
+// Being tested, graded or watched: no honest skill changes what it does on that, so any order
+// it gates is reported (a sandbox or test environment alone is an ordinary setup condition).
+const watched =
+  /\bbeing\s+(?:tested|evaluated|graded|scored|monitored|watched|observed|audited|red-?teamed)|\b(?:are|is)\s+(?:not\s+)?(?:tested|evaluated|graded|monitored|watched|observed|audited)\b|\bno\s*one\b|\bnobody\b|\bno\s+(?:human|person|reviewer|operator)\b|\bun(?:monitored|observed|supervised)\b|\bhoneypot\b|\bgrader\b|\bgraded\b/i;
+
+/** The first order in `clause` that changes something (not one that only tells or shows). */
+function anyOrder(clause: string): OutsideAct | undefined {
+  for (const o of ordersIn(clause))
+    if (o.cls !== "tell" && o.cls !== "disclose" && !negatedAt(clause, o.at))
+      return { kind: "any", at: o.at, text: o.window.slice(0, 60) };
+  return undefined;
+}
+
 /** The act a clause orders under `cond`, if it is outside the task and really ordered. */
 function gatedAct(clause: string, cond: EnvCondition): OutsideAct | undefined {
-  const a = outsideActIn(clause);
+  const a = outsideActIn(clause) ?? (watched.test(cond.text) ? anyOrder(clause) : undefined);
   if (!a || userIsActor(clause, a.at)) return undefined;
   // Concealment and falsification carry their own negation ("do not show …").
   if (a.kind !== "conceal" && a.kind !== "falsify" && negatedAt(clause, a.at)) return undefined;
