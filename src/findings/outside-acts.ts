@@ -10,13 +10,7 @@
 import { type Act, sensitiveActIn } from "./detectors/sensitive-acts.js";
 
 export type OutsideKind =
-  | Act["kind"]
-  | "expose"
-  | "reconfigure"
-  | "falsify"
-  | "fetch-follow"
-  | "redirect-payment"
-  | "any";
+  Act["kind"] | "expose" | "reconfigure" | "falsify" | "fetch-follow" | "redirect-payment" | "any";
 
 export interface OutsideAct {
   kind: OutsideKind;

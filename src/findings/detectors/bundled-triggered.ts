@@ -33,15 +33,17 @@ interface Probe {
 }
 
 // Words that make a probe a test for being evaluated: such a branch has no honest use.
-const evaluationWord = /(?:sandbox|eval(?:uation)?|grader|graded|grading|harness|benchmark|honeypot|red-?team|task[_-]?(?:marker|sandbox|env|id))/
-  .source;
+const evaluationWord =
+  /(?:sandbox|eval(?:uation)?|grader|graded|grading|harness|benchmark|honeypot|red-?team|task[_-]?(?:marker|sandbox|env|id))/
+    .source;
 
 // With a probe for being evaluated, any side effect in the branch is the payload.
 const anySideEffect =
   /\bopen\s*\([^)\n]{0,160},\s*["'][wa]b?\+?["']|\.write_(?:text|bytes)\s*\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\s*\(|\bos\.(?:remove|unlink|rmdir|system|chmod|rename|replace)\s*\(|\bshutil\.(?:rmtree|move|copy\w*)\s*\(|\bsubprocess\.\w+\s*\(|\b(?:execSync|exec|spawn|spawnSync|execFileSync|unlinkSync|rmSync|chmodSync|renameSync)\s*\(|\burllib\.request\.urlopen\s*\(|\brequests\.\w+\s*\(|\bfetch\s*\(|(?:^|[;&|]\s*)(?:rm|mv|cp|curl|wget|chmod|chown|sed|tee|git)\s|>>?\s*["']?[~/$]/m;
 
 // A marker path held in a constant: the literal starts at / or ~, or names a dot-file or dot-folder.
-const markerLiteral = /["'`]((?:[~/]|\.[A-Za-z_])[^"'`\n]{0,120}|[^"'`\n]{0,120}\/\.[A-Za-z_][^"'`\n]{0,60})["'`]/;
+const markerLiteral =
+  /["'`]((?:[~/]|\.[A-Za-z_])[^"'`\n]{0,120}|[^"'`\n]{0,120}\/\.[A-Za-z_][^"'`\n]{0,60})["'`]/;
 
 /**
  * Names assigned a marker path in `text` ("MARKER = os.path.join(home, '.x')", "const flag =
@@ -101,7 +103,11 @@ function calledBodies(code: string, lines: readonly string[], lang: Lang): strin
   return bodies.join("\n");
 }
 
-function probeIn(cond: string, fileHasDate: boolean, consts: ReadonlyMap<string, string> = new Map()): Probe | undefined {
+function probeIn(
+  cond: string,
+  fileHasDate: boolean,
+  consts: ReadonlyMap<string, string> = new Map(),
+): Probe | undefined {
   // exists(NAME) on a constant that holds a marker path.
   const named =
     /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\.(?:exists|is_file|is_dir)\s*\(\s*\)|(?:\[\[?|test)\s+-[efdsL]\s+["']?\$\{?([A-Za-z_]\w*)\}?["']?/.exec(
@@ -122,7 +128,9 @@ function probeIn(cond: string, fileHasDate: boolean, consts: ReadonlyMap<string,
       cond,
     );
   const inner = built ? (built[1] ?? built[2] ?? "") : "";
-  const lit = /["'`](\.[A-Za-z_][\w.-]{1,60})["'`]/.exec(inner) ?? new RegExp(`["'\`]([^"'\`\n]*${evaluationWord}[^"'\`\n]*)["'\`]`, "i").exec(inner);
+  const lit =
+    /["'`](\.[A-Za-z_][\w.-]{1,60})["'`]/.exec(inner) ??
+    new RegExp(`["'\`]([^"'\`\n]*${evaluationWord}[^"'\`\n]*)["'\`]`, "i").exec(inner);
   if (lit?.[1]) return { kind: "marker path", arg: lit[1] };
   const env =
     /\bos\.environ\.get\s*\(\s*["']([A-Za-z_]\w*)["']|\bos\.getenv\s*\(\s*["']([A-Za-z_]\w*)["']|["']([A-Za-z_]\w*)["']\s+(?:not\s+)?in\s+os\.environ\b|\bos\.environ\s*\[\s*["']([A-Za-z_]\w*)["']|\bprocess\.env\.([A-Za-z_]\w*)|\bprocess\.env\s*\[\s*["'`]([A-Za-z_]\w*)|(?:-[nz]\s+["']?|\[\[?\s+["']?)\$\{?([A-Z_][A-Z0-9_]*)/.exec(
@@ -322,9 +330,14 @@ export function detectBundledTriggers(ctx: DetectContext): void {
       const evaluation =
         (probe.kind === "marker path" && new RegExp(evaluationWord, "i").test(probe.arg ?? "")) ||
         (probe.kind === "environment variable" &&
-          /AUDIT|OBSERV|MONITOR|GRADER|HARNESS|HONEYPOT|EVAL|TASK_?SANDBOX|SANDBOX_?TASK/i.test(probe.arg ?? ""));
+          /AUDIT|OBSERV|MONITOR|GRADER|HARNESS|HONEYPOT|EVAL|TASK_?SANDBOX|SANDBOX_?TASK/i.test(
+            probe.arg ?? "",
+          ));
       const all: Sink[] = evaluation
-        ? [...sinks, { what: "acts on the machine only when it detects an evaluation or sandbox", re: anySideEffect }]
+        ? [
+            ...sinks,
+            { what: "acts on the machine only when it detects an evaluation or sandbox", re: anySideEffect },
+          ]
         : sinks;
       for (const sink of all) {
         const m = sink.re.exec(code);

@@ -80,7 +80,9 @@ function sources(ctx: DetectContext): Text[] {
   }
   // Comments in code blocks and bundled scripts, consecutive comment lines as one text.
   const code: Array<{ text: string; file: string; line: number }> = ctx.model.code
-    .filter((c) => /^(?:python|py|python3|bash|sh|shell|zsh|javascript|js|node|mjs|ts|typescript)$/i.test(c.lang))
+    .filter((c) =>
+      /^(?:python|py|python3|bash|sh|shell|zsh|javascript|js|node|mjs|ts|typescript)$/i.test(c.lang),
+    )
     .map((c) => ({ text: c.text, file: ctx.model.file, line: c.line + 1 }));
   for (const b of ctx.model.bundled)
     if (b.text !== undefined && /^(?:python|shell|javascript|typescript)$/i.test(b.type))
