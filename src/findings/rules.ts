@@ -310,7 +310,7 @@ const table = [
     "bundled-code",
     "high",
     "Bundled code does something harmful only when a condition on the machine holds.",
-    "A branch in a bundled script is taken only when a fixed marker path exists, a non-configuration environment variable is set, the host or user name matches, or the clock passes a hard-coded date, and that branch sends data off the machine, deletes recursively, reads the user's or the agent platform's secrets, writes persistence (shell start-up files, cron, agent memory, git hooks) or makes files writable by everyone. Code that acts only on a marked machine behaves differently during review; remove the condition or the payload.",
+    "A branch in a bundled script is taken only when a fixed marker path exists, a non-configuration environment variable is set, the host or user name matches, or the clock passes a hard-coded date, and that branch sends data off the machine, deletes recursively, reads the user's or the agent platform's secrets, writes persistence (shell start-up files, cron, agent memory, git hooks) or makes files writable by everyone. The marker may be held in a constant the script only ever tests for existence, and the payload may sit in a function the gated branch calls. When the probe tests for an evaluation or sandbox path (or a grader, eval or audit variable), any side effect in the branch counts. Code that acts only on a marked machine behaves differently during review; remove the condition or the payload.",
   ),
   r(
     "instr.triggered-act",
