@@ -41,6 +41,9 @@ const evaluationWord =
 const anySideEffect =
   /\bopen\s*\([^)\n]{0,160},\s*["'][wa]b?\+?["']|\.write_(?:text|bytes)\s*\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\s*\(|\bos\.(?:remove|unlink|rmdir|system|chmod|rename|replace)\s*\(|\bshutil\.(?:rmtree|move|copy\w*)\s*\(|\bsubprocess\.\w+\s*\(|\b(?:execSync|exec|spawn|spawnSync|execFileSync|unlinkSync|rmSync|chmodSync|renameSync)\s*\(|\burllib\.request\.urlopen\s*\(|\brequests\.\w+\s*\(|\bfetch\s*\(|(?:^|[;&|]\s*)(?:rm|mv|cp|curl|wget|chmod|chown|sed|tee|git)\s|>>?\s*["']?[~/$]/m;
 
+const namedProbe =
+  /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\.(?:exists|is_file|is_dir)\s*\(\s*\)|-[efdsL]\s+["']?\$\{?([A-Za-z_]\w*)/g;
+
 // A marker path held in a constant: the literal starts at / or ~, or names a dot-file or dot-folder.
 const markerLiteral =
   /["'`]((?:[~/]|\.[A-Za-z_])[^"'`\n]{0,120}|[^"'`\n]{0,120}\/\.[A-Za-z_][^"'`\n]{0,60})["'`]/;
@@ -51,13 +54,22 @@ const markerLiteral =
  */
 function markerConstants(text: string): Map<string, string> {
   const out = new Map<string, string>();
+  // Only names that some probe tests are candidates: one pass, so a file of thousands of
+  // assignments stays linear (each candidate costs a scan of the file in onlyProbed).
+  const probed = new Set<string>();
+  for (const m of text.matchAll(namedProbe)) {
+    const n = m[1] ?? m[2] ?? m[3];
+    if (n && probed.size < limits.markerConstants) probed.add(n);
+  }
+  if (probed.size === 0) return out;
   const assign =
     /^\s*(?:(?:const|let|var|export|readonly|local|declare)\s+)?([A-Za-z_]\w*)\s*(?::\s*[\w.[\]]+\s*)?=(?!=)\s*([^\n]{1,200})$/gm;
   for (const m of text.matchAll(assign)) {
     const name = m[1] ?? "";
     const value = m[2] ?? "";
     const lit = markerLiteral.exec(value) ?? /^["']?((?:[~/]|\$HOME\/)[^\s"';]{1,120})/.exec(value);
-    if (name && lit?.[1] && !out.has(name) && onlyProbed(text, name)) out.set(name, lit[1]);
+    if (name && probed.has(name) && lit?.[1] && !out.has(name) && onlyProbed(text, name))
+      out.set(name, lit[1]);
   }
   return out;
 }
