@@ -46,7 +46,7 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
 // --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
 const dumpArg = process.argv.find((a) => a.startsWith("--dump="));
-// --rewrites-only prints only the own sets (Moltbook rewrites, obfuscation-s7, heldout-s8, heldout-s9), with no corpus.
+// --rewrites-only prints only the own sets (Moltbook rewrites, obfuscation-s7, conditional-s11, heldout-s8, heldout-s9, benign-fp8/9), with no corpus.
 const rewritesOnly = process.argv.includes("--rewrites-only");
 // --heldout-s9-details also prints heldout-s9's per-item misses and false positives (for a session's
 // final note only: the default output hides them so nobody tunes a rule on that set).
@@ -334,6 +334,31 @@ if (existsSync(s7Dir)) {
     if ((r.label === "malicious") !== flagged(r.risk))
       console.log(
         `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.map((x) => x.id))].slice(0, 4).join(" ")}`,
+      );
+}
+
+// The conditional-s11 set (test/fixtures/conditional-s11), written in session 11 from the mechanism
+// of marker-gated orders (an act outside the task, ordered only when a marker file, variable, host,
+// user, date or a detected sandbox/evaluation holds) with benign twins whose conditions are ordinary.
+// Tuned on: a regression figure, not a generalisation figure.
+const s11Dir = new URL("../test/fixtures/conditional-s11", import.meta.url).pathname;
+if (existsSync(s11Dir)) {
+  const { readSkillInputs } = await load("input/index.js");
+  const list = [];
+  for (const kind of ["malicious", "benign"])
+    for (const name of readdirSync(path.join(s11Dir, kind)).sort()) {
+      const [r] = await readSkillInputs([path.join(s11Dir, kind, name)], { cwd: s11Dir });
+      if (!r?.ok) throw new Error(`conditional-s11: could not read ${kind}/${name}`);
+      list.push({ name: `${kind}/${name}`, label: kind, ...scan(r.input) });
+    }
+  const f = figures(list, (r) => r.label);
+  console.log(
+    `\n== conditional-s11 (own, written s11, tuned on): flagged ${f.tp}/${f.tp + f.fn}, benign clean ${f.tn}/${f.tn + f.fp}`,
+  );
+  for (const r of list)
+    if ((r.label === "malicious") !== flagged(r.risk))
+      console.log(
+        `  ${r.label === "malicious" ? "MISS" : "FP  "} ${r.name}  risk ${r.risk}  ${[...new Set(r.findings.filter((x) => x.severity !== "info").map((x) => `${x.id}:${x.severity}`))].slice(0, 4).join(" ")}`,
       );
 }
 

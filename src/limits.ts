@@ -77,6 +77,8 @@ export const limits = {
    * read as the branch it guards, by bundled.triggered-payload (default 60).
    */
   triggerBlockLines: 60,
+  /** Names tested for existence in one script that bundled.triggered-payload follows to a constant marker path (default 20). */
+  markerConstants: 20,
   /**
    * Rows of a markdown table walked up to find its header and lead: a quoting cue there (an
    * "attack / example" column, "what attackers type:") quotes every row (default 60).

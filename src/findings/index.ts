@@ -49,6 +49,7 @@ import { detectRemoteInstructions } from "./detectors/remote-instructions.js";
 import { detectStaging } from "./detectors/staging.js";
 import { detectTriggeredActs } from "./detectors/triggered.js";
 import { detectBundledTriggers } from "./detectors/bundled-triggered.js";
+import { detectEnvironmentGated } from "./detectors/environment-gated.js";
 import { detectSegmentEgress } from "./detectors/egress-segment.js";
 import { detectActiveContent } from "./detectors/active-content.js";
 import { detectUndeclared } from "./detectors/undeclared.js";
@@ -111,6 +112,7 @@ const detectors = [
   detectAgentActs,
   detectOutputClaims,
   detectCovertTriggers,
+  detectEnvironmentGated,
 ];
 
 /** The detectors that read prose, run again over each bundled markdown document (bundled-prose.ts). */
@@ -128,6 +130,7 @@ const proseDetectors = [
   detectAgentActs,
   detectOutputClaims,
   detectCovertTriggers,
+  detectEnvironmentGated,
 ];
 
 /**

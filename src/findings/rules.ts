@@ -310,7 +310,7 @@ const table = [
     "bundled-code",
     "high",
     "Bundled code does something harmful only when a condition on the machine holds.",
-    "A branch in a bundled script is taken only when a fixed marker path exists, a non-configuration environment variable is set, the host or user name matches, or the clock passes a hard-coded date, and that branch sends data off the machine, deletes recursively, reads the user's or the agent platform's secrets, writes persistence (shell start-up files, cron, agent memory, git hooks) or makes files writable by everyone. Code that acts only on a marked machine behaves differently during review; remove the condition or the payload.",
+    "A branch in a bundled script is taken only when a fixed marker path exists, a non-configuration environment variable is set, the host or user name matches, or the clock passes a hard-coded date, and that branch sends data off the machine, deletes recursively, reads the user's or the agent platform's secrets, writes persistence (shell start-up files, cron, agent memory, git hooks) or makes files writable by everyone. The marker may be held in a constant the script only ever tests for existence, and the payload may sit in a function the gated branch calls. When the probe tests for an evaluation or sandbox path (or a grader, eval or audit variable), any side effect in the branch counts. Code that acts only on a marked machine behaves differently during review; remove the condition or the payload.",
   ),
   r(
     "instr.triggered-act",
@@ -319,6 +319,14 @@ const table = [
     "high",
     "A harmful act is ordered only when a condition on the machine holds (marker file, variable, host, date).",
     "The prose tells the agent to send data out, destroy data, collect secrets, change persistent configuration, disable a safeguard or hide from the user only if a marker file or folder exists, an environment variable is set, the host or user name matches, or a date has passed. Behaviour that depends on such a condition differs between a review run and a marked machine, so it hides from review; both the condition and the act must be present for the finding to be high.",
+  ),
+  r(
+    "instr.environment-gated",
+    "EnvironmentGatedOrder",
+    "prompt-injection",
+    "high",
+    "An act outside the task is ordered only under a condition on the agent's environment.",
+    "A sentence, a list under a conditional lead-in, or a comment in code tells the agent to do something no task needs (send data out, delete keys, history or backups, write secrets or every environment variable where others read them, change git remotes or the agent's settings, open permissions, force-push, fetch instructions and follow them, hide output or claim success, fix a grade, redirect a payment) only when a marker file exists, a variable is set, the host or user matches, a date or time window holds, or the agent is in a sandbox, test harness or unobserved. Such an order stays quiet in a review run and fires on the marked machine; a condition on being tested or watched has no honest use at all.",
   ),
   r(
     "remote.instructions",

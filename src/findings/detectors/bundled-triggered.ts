@@ -32,12 +32,118 @@ interface Probe {
   arg?: string | undefined;
 }
 
-function probeIn(cond: string, fileHasDate: boolean): Probe | undefined {
+// Words that make a probe a test for being evaluated: such a branch has no honest use.
+const evaluationWord =
+  /(?:sandbox|eval(?:uation)?|grader|graded|grading|harness|benchmark|honeypot|red-?team|task[_-]?(?:marker|sandbox|env|id))/
+    .source;
+
+// With a probe for being evaluated, any side effect in the branch is the payload.
+const anySideEffect =
+  /\bopen\s*\([^)\n]{0,160},\s*["'][wa]b?\+?["']|\.write_(?:text|bytes)\s*\(|\b(?:writeFileSync|appendFileSync|writeFile|appendFile)\s*\(|\bos\.(?:remove|unlink|rmdir|system|chmod|rename|replace)\s*\(|\bshutil\.(?:rmtree|move|copy\w*)\s*\(|\bsubprocess\.\w+\s*\(|\b(?:execSync|exec|spawn|spawnSync|execFileSync|unlinkSync|rmSync|chmodSync|renameSync)\s*\(|\burllib\.request\.urlopen\s*\(|\brequests\.\w+\s*\(|\bfetch\s*\(|(?:^|[;&|]\s*)(?:rm|mv|cp|curl|wget|chmod|chown|sed|tee|git)\s|>>?\s*["']?[~/$]/m;
+
+const namedProbe =
+  /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\.(?:exists|is_file|is_dir)\s*\(\s*\)|-[efdsL]\s+["']?\$\{?([A-Za-z_]\w*)/g;
+
+// A marker path held in a constant: the literal starts at / or ~, or names a dot-file or dot-folder.
+const markerLiteral =
+  /["'`]((?:[~/]|\.[A-Za-z_])[^"'`\n]{0,120}|[^"'`\n]{0,120}\/\.[A-Za-z_][^"'`\n]{0,60})["'`]/;
+
+/**
+ * Names assigned a marker path in `text` ("MARKER = os.path.join(home, '.x')", "const flag =
+ * path.join(os.tmpdir(), '.y')", "M=/tmp/.z"), with the literal they hold.
+ */
+function markerConstants(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  // Only names that some probe tests are candidates: one pass, so a file of thousands of
+  // assignments stays linear (each candidate costs a scan of the file in onlyProbed).
+  const probed = new Set<string>();
+  for (const m of text.matchAll(namedProbe)) {
+    const n = m[1] ?? m[2] ?? m[3];
+    if (n && probed.size < limits.markerConstants) probed.add(n);
+  }
+  if (probed.size === 0) return out;
+  const assign =
+    /^\s*(?:(?:const|let|var|export|readonly|local|declare)\s+)?([A-Za-z_]\w*)\s*(?::\s*[\w.[\]]+\s*)?=(?!=)\s*([^\n]{1,200})$/gm;
+  for (const m of text.matchAll(assign)) {
+    const name = m[1] ?? "";
+    const value = m[2] ?? "";
+    const lit = markerLiteral.exec(value) ?? /^["']?((?:[~/]|\$HOME\/)[^\s"';]{1,120})/.exec(value);
+    if (name && probed.has(name) && lit?.[1] && !out.has(name) && onlyProbed(text, name))
+      out.set(name, lit[1]);
+  }
+  return out;
+}
+
+const probeCall = (name: string): RegExp =>
+  new RegExp(
+    `(?:\\b(?:os\\.path\\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\\s*\\(\\s*${name}\\s*\\)|\\b${name}\\.(?:exists|is_file|is_dir)\\s*\\(\\s*\\)|-[efdsL]\\s+["']?\\$\\{?${name}\\b)`,
+    "g",
+  );
+
+/**
+ * Whether `name` is only ever tested for existence (besides its assignment): a marker, not a file
+ * the script reads or writes (a config file it loads is tested and then opened).
+ */
+function onlyProbed(text: string, name: string): boolean {
+  if (!/^[A-Za-z_]\w{0,60}$/.test(name)) return false;
+  const uses = [...text.matchAll(new RegExp(`(?<![\\w.])\\$?\\{?${name}\\b`, "g"))].length;
+  const probes = [...text.matchAll(probeCall(name))].length;
+  return probes > 0 && uses - 1 === probes;
+}
+
+/** Bodies of the functions defined in `lines` that `code` calls (one level), for the sinks they hold. */
+function calledBodies(code: string, lines: readonly string[], lang: Lang): string {
+  const bodies: string[] = [];
+  const names = new Set([...code.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((m) => m[1] ?? ""));
+  if (lang === "shell") for (const m of code.matchAll(/^\s*([A-Za-z_]\w*)\s*$/gm)) names.add(m[1] ?? "");
+  for (const name of names) {
+    if (bodies.length >= 5 || !name || /^(?:if|for|while|print|len|str|int|open|require|return)$/.test(name))
+      continue;
+    const def =
+      lang === "python"
+        ? new RegExp(`^\\s*(?:async\\s+)?def\\s+${name}\\s*\\(`)
+        : lang === "javascript"
+          ? new RegExp(
+              `^\\s*(?:export\\s+)?(?:async\\s+)?function\\s+${name}\\s*\\(|^\\s*(?:const|let|var)\\s+${name}\\s*=\\s*(?:async\\s*)?(?:\\([^)]*\\)|\\w+)\\s*=>`,
+            )
+          : new RegExp(`^\\s*(?:function\\s+)?${name}\\s*\\(\\)\\s*\\{?`);
+    const at = lines.findIndex((l) => def.test(l));
+    if (at < 0) continue;
+    const end = blockEnd(lines, at, lang === "python" ? "python" : "javascript");
+    bodies.push(lines.slice(at + 1, end + 1).join("\n"));
+  }
+  return bodies.join("\n");
+}
+
+function probeIn(
+  cond: string,
+  fileHasDate: boolean,
+  consts: ReadonlyMap<string, string> = new Map(),
+): Probe | undefined {
+  // exists(NAME) on a constant that holds a marker path.
+  const named =
+    /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(\s*([A-Za-z_]\w*)\s*\)|\b([A-Za-z_]\w*)\.(?:exists|is_file|is_dir)\s*\(\s*\)|(?:\[\[?|test)\s+-[efdsL]\s+["']?\$\{?([A-Za-z_]\w*)\}?["']?/.exec(
+      cond,
+    );
+  const constName = named ? (named[1] ?? named[2] ?? named[3] ?? "") : "";
+  const held = consts.get(constName);
+  if (held !== undefined) return { kind: "marker path", arg: held };
   const path =
     /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(\s*["'`]([^"'`\n]{2,120})["'`]|\bPath\s*\(\s*["']([^"'\n]{2,120})["']\s*\)\s*\.(?:exists|is_file|is_dir)\s*\(|(?:\[\[?|test)\s+-[efdsL]\s+["']?((?:[~/]|\$HOME|\$\{HOME\})[^\s"'\]]{1,120})/.exec(
       cond,
     );
   if (path) return { kind: "marker path", arg: path[1] ?? path[2] ?? path[3] };
+  // exists(os.path.join(home, ".x")), (Path.cwd() / ".x").exists(): a dot-name or an evaluation
+  // word in the tested expression.
+  const built =
+    /\b(?:os\.path\.(?:exists|isfile|isdir|lexists)|existsSync|accessSync|statSync)\s*\(([^\n]{0,160})|\(([^()\n]{0,120}\/\s*["'][^"'\n]{1,60}["'])\s*\)\s*\.(?:exists|is_file|is_dir)\s*\(/.exec(
+      cond,
+    );
+  const inner = built ? (built[1] ?? built[2] ?? "") : "";
+  const lit =
+    /["'`](\.[A-Za-z_][\w.-]{1,60})["'`]/.exec(inner) ??
+    new RegExp(`["'\`]([^"'\`\n]*${evaluationWord}[^"'\`\n]*)["'\`]`, "i").exec(inner);
+  if (lit?.[1]) return { kind: "marker path", arg: lit[1] };
   const env =
     /\bos\.environ\.get\s*\(\s*["']([A-Za-z_]\w*)["']|\bos\.getenv\s*\(\s*["']([A-Za-z_]\w*)["']|["']([A-Za-z_]\w*)["']\s+(?:not\s+)?in\s+os\.environ\b|\bos\.environ\s*\[\s*["']([A-Za-z_]\w*)["']|\bprocess\.env\.([A-Za-z_]\w*)|\bprocess\.env\s*\[\s*["'`]([A-Za-z_]\w*)|(?:-[nz]\s+["']?|\[\[?\s+["']?)\$\{?([A-Z_][A-Z0-9_]*)/.exec(
       cond,
@@ -80,11 +186,16 @@ const sinks: Sink[] = [
   },
   {
     what: "reads the user's or the platform's secrets",
-    re: /\.ssh\/|\.aws\/|\.gnupg|id_rsa|id_ed25519|\.kube\/config|\.netrc|\.openclaw\/|openclaw\.json|auth-profiles|\bdict\s*\(\s*os\.environ\s*\)|os\.environ\.(?:items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|Object\.(?:entries|keys)\s*\(\s*process\.env\s*\)/,
+    re: /\.ssh(?:\/|["'`])|\.aws\/|\.gnupg|id_rsa|id_ed25519|\.kube\/config|\.netrc|\.openclaw\/|openclaw\.json|auth-profiles|\bdict\s*\(\s*os\.environ\s*\)|os\.environ\.(?:items|copy)\s*\(|JSON\.stringify\s*\(\s*process\.env\s*\)|Object\.(?:entries|keys)\s*\(\s*process\.env\s*\)/,
   },
   {
     what: "writes persistence",
     re: /\.(?:bashrc|zshrc|bash_profile|zprofile|profile)\b|\bcrontab\b|\/etc\/cron|authorized_keys|LaunchAgents|systemd\/(?:system|user)|\.git\/hooks|\b(?:HEARTBEAT|SOUL|MEMORY|AGENTS|CLAUDE|IDENTITY)\.md\b/,
+  },
+  {
+    // An in-place edit or write of a dot-folder in the user's home: the agent's or a tool's settings.
+    what: "rewrites configuration in the user's home folder",
+    re: /\bsed\s+(?:-[a-zA-Z]*i[a-zA-Z]*\b|--in-place\b)[^\n]{0,160}?(?:\$HOME|\$\{HOME\}|~)\/\.(?!cache\b)[\w-]|(?:>>?|\btee\s+(?:-a\s+)?)\s*["']?(?:\$HOME|\$\{HOME\}|~)\/\.(?:config|codex|claude|cursor|pip|npmrc|gitconfig|ssh)\b/,
   },
   {
     what: "opens permissions to everyone",
@@ -193,14 +304,22 @@ export function detectBundledTriggers(ctx: DetectContext): void {
     const fileHasDate = /=\s*1[6-9]\d{8}(?:\d{3})?\b|\b(?:new Date|datetime|date)\s*\(\s*["']?20\d\d/.test(
       b.text,
     );
+    const consts = markerConstants(b.text);
     let reported = false;
     for (let i = 0; i < lines.length && !reported; i++) {
       const line = lines[i] ?? "";
       if (comment.test(line) || !ifLine[lang].test(line)) continue;
-      const probe = probeIn(line, fileHasDate);
+      const probe = probeIn(line, fileHasDate, consts);
       if (!probe) continue;
       // A shell variable the script sets or reads itself is not the environment.
       if (lang === "shell" && probe.kind === "environment variable" && assignedIn(b.text, probe.arg ?? ""))
+        continue;
+      // FOO_SANDBOX choosing the vendor's sandbox endpoint (a host named sandbox) is a test mode.
+      if (
+        probe.kind === "environment variable" &&
+        /SANDBOX$/i.test(probe.arg ?? "") &&
+        urlsIn(b.text).some((u) => /(?:^|[.-])sandbox[.-]/i.test(u.host))
+      )
         continue;
       const end = blockEnd(lines, i, lang);
       let body = lines.slice(i, end + 1).join("\n");
@@ -210,11 +329,29 @@ export function detectBundledTriggers(ctx: DetectContext): void {
         body = lines.slice(i + 1, Math.min(lines.length, i + 1 + limits.triggerBlockLines)).join("\n");
       else if (end > i && earlyExit(inner))
         body = lines.slice(end + 1, Math.min(lines.length, end + 1 + limits.triggerBlockLines)).join("\n");
-      const code = body
+      let code = body
         .split("\n")
         .filter((l) => !comment.test(l))
         .join("\n");
-      for (const sink of sinks) {
+      // A payload moved into a function the gated block calls is still the block's payload.
+      code += `\n${calledBodies(code, lines, lang)
+        .split("\n")
+        .filter((l) => !comment.test(l))
+        .join("\n")}`;
+      // A variable named SANDBOX is often a payment API's test mode: only paths count by that word.
+      const evaluation =
+        (probe.kind === "marker path" && new RegExp(evaluationWord, "i").test(probe.arg ?? "")) ||
+        (probe.kind === "environment variable" &&
+          /AUDIT|OBSERV|MONITOR|GRADER|HARNESS|HONEYPOT|EVAL|TASK_?SANDBOX|SANDBOX_?TASK/i.test(
+            probe.arg ?? "",
+          ));
+      const all: Sink[] = evaluation
+        ? [
+            ...sinks,
+            { what: "acts on the machine only when it detects an evaluation or sandbox", re: anySideEffect },
+          ]
+        : sinks;
+      for (const sink of all) {
         const m = sink.re.exec(code);
         if (!m) continue;
         if (
