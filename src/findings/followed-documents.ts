@@ -61,7 +61,7 @@ export function followedDocuments(model: SkillModel): Map<string, FollowOrder> {
   const followed = new Map<string, FollowOrder>();
   if (docs.size === 0) return followed;
   // A document is named by its path or, when that is unique among them, its base name.
-  const names: Array<{ file: string; name: RegExp }> = [];
+  const names: Array<{ file: string; base: string; name: RegExp }> = [];
   const bases = new Map<string, number>();
   for (const file of docs.keys()) {
     const base = file.slice(file.lastIndexOf("/") + 1).toLowerCase();
@@ -71,17 +71,21 @@ export function followedDocuments(model: SkillModel): Map<string, FollowOrder> {
     const base = file.slice(file.lastIndexOf("/") + 1);
     const alt = file === base ? "" : `|(?<![\\w./-])${escape(base)}`;
     const name = bases.get(base.toLowerCase()) === 1 ? `(?<![\\w.-])${escape(file)}${alt}` : escape(file);
-    names.push({ file, name: new RegExp(`(?:${name})(?![\\w-])`, "gi") });
+    names.push({ file, base: base.toLowerCase(), name: new RegExp(`(?:${name})(?![\\w-])`, "gi") });
   }
   const queue: Array<{ file: string; text: string }> = [{ file: model.file, text: model.text }];
-  while (queue.length > 0) {
-    const { file: by, text } = queue.shift()!;
+  for (let q = queue.shift(); q !== undefined; q = queue.shift()) {
+    const { file: by, text } = q;
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] ?? "";
-      for (const { file, name } of names) {
-        if (followed.has(file) || file === by) continue;
-        for (const s of sentencesOf(line)) {
+      const lower = line.toLowerCase();
+      // Cheap test first: most lines name no document.
+      const named = names.filter((d) => !followed.has(d.file) && d.file !== by && lower.includes(d.base));
+      if (named.length === 0) continue;
+      const sentences = sentencesOf(line);
+      for (const { file, name } of named) {
+        for (const s of sentences) {
           name.lastIndex = 0;
           let hit: number | undefined;
           for (let m = name.exec(s.text); m && hit === undefined; m = name.exec(s.text)) {
