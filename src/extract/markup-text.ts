@@ -70,7 +70,7 @@ function positionOf(starts: readonly number[], offset: number): { line: number; 
 const newlines = (s: string): string => "\n".repeat(s.split("\n").length - 1);
 
 /** Text being gathered for one segment. */
-class Buffer {
+class TextRun {
   text = "";
   start = -1;
   add(piece: string, offset: number): void {
@@ -92,20 +92,20 @@ export function markupDocument(file: string, text: string): BundledDocument {
   const links: Link[] = [];
   const stack: Array<{ name: string; hidden: boolean }> = [];
   let kind: TextSegment["kind"] = "paragraph";
-  let body = new Buffer();
-  let hidden = new Buffer();
-  const push = (b: Buffer, k: TextSegment["kind"]): void => {
+  let body = new TextRun();
+  let hidden = new TextRun();
+  const push = (b: TextRun, k: TextSegment["kind"]): void => {
     const t = decodeEntities(b.text.trimEnd());
     if (b.start < 0 || t === "") return;
     segments.push({ kind: k, text: t, offset: b.start, ...positionOf(starts, b.start) });
   };
   const flush = (): void => {
     push(body, kind);
-    body = new Buffer();
+    body = new TextRun();
   };
   const flushHidden = (): void => {
     push(hidden, "hidden-element");
-    hidden = new Buffer();
+    hidden = new TextRun();
   };
   const inHidden = (): boolean => stack.some((e) => e.hidden);
 
@@ -168,21 +168,24 @@ export function markupDocument(file: string, text: string): BundledDocument {
       if (i >= 0) stack.length = i;
     } else if (!VOID.has(name) && !attrs.trimEnd().endsWith("/")) {
       const style = /\bstyle\s*=\s*(["'])([^"']*)\1/i.exec(attrs)?.[2] ?? "";
-      stack.push({ name, hidden: hiddenStyle.test(style) || hiddenAttr.test(attrs.replace(/(["'])[^"']*\1/g, "")) });
+      stack.push({
+        name,
+        hidden: hiddenStyle.test(style) || hiddenAttr.test(attrs.replace(/(["'])[^"']*\1/g, "")),
+      });
     }
     if (wasHidden !== inHidden()) flushHidden();
     if (!inline) {
       kind = closing
         ? "paragraph"
         : /^h[1-6]$/.test(name)
-        ? "heading"
-        : name === "li"
-          ? "list-item"
-          : name === "td" || name === "th"
-            ? "table-cell"
-            : name === "blockquote"
-              ? "blockquote"
-              : "paragraph";
+          ? "heading"
+          : name === "li"
+            ? "list-item"
+            : name === "td" || name === "th"
+              ? "table-cell"
+              : name === "blockquote"
+                ? "blockquote"
+                : "paragraph";
     }
   }
   flush();
