@@ -125,7 +125,9 @@ export interface TextSegment {
     | "frontmatter"
     /** The text of a code block in no programming language (none, `text`, an unknown word). */
     | "code-text"
-    | "code-inline";
+    | "code-inline"
+    /** Text of an HTML/XML element a browser does not show (display:none, `hidden`): markup-text.ts. */
+    | "hidden-element";
   text: string;
   line: number;
   column: number;

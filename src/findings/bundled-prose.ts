@@ -11,20 +11,40 @@
 // set (docs/eval.md, i14cov). So what they yield is capped at medium — shown to a reviewer, never
 // silently dropped — except text hidden from a reader of the rendered page (an HTML or markdown
 // comment carrying instructions), which no reference document needs.
+//
+// A document the skill tells the agent to follow ("follow references/setup.md step by step",
+// followed-documents.ts) is not quoted material: it is the skill's own instructions in another
+// file. Its orders to read secrets, send data out, keep acts from the user or obey a remote text
+// keep their severity, with the order to follow it named in the message (red-team F3). Other
+// findings there stay capped: install guides and API notes are followed too, and their wider
+// reading is what cost the false positives. A followed HTML/XML guide, data until then, is read
+// as a document the same way (markup-text.ts).
 
-import type { BundledDocument, Finding, ShellAnalysis } from "../model.js";
+import type { BundledDocument, Finding, FindingCategory, ShellAnalysis } from "../model.js";
+import { markupDocument } from "../extract/markup-text.js";
 import { minSeverity } from "./util.js";
 import { buildContext, type DetectContext } from "./context.js";
 import { addJsonValueProse } from "./json-prose.js";
+import { followedDocuments, markupGuide, type FollowOrder } from "./followed-documents.js";
 
 type Detector = (ctx: DetectContext) => void;
 
 /** Rules whose carrier is hidden from the reader: kept at full severity in a bundled document. */
-const hiddenCarriers = new Set(["hidden.html-comment", "hidden.md-comment"]);
+const hiddenCarriers = new Set(["hidden.html-comment", "hidden.md-comment", "hidden.html-hidden-element"]);
+
+/** Kinds of order that keep their severity in a document the agent is told to follow. */
+const followedKinds = new Set<FindingCategory>(["credential-access", "exfiltration", "remote-instructions"]);
+/** Concealment from the user, whatever its category. */
+const concealment = new Set(["pi.conceal"]);
 
 /** A bundled document's finding, capped at medium unless its carrier is hidden text. */
-function capped(f: Finding): Finding {
+function capped(f: Finding, follow: FollowOrder | undefined): Finding {
   if (hiddenCarriers.has(f.id) || minSeverity(f.severity, "medium") === f.severity) return f;
+  if (follow !== undefined && (followedKinds.has(f.category) || concealment.has(f.id)))
+    return {
+      ...f,
+      message: `${f.message} (${follow.by} line ${follow.line} tells the agent to follow this file: "${follow.evidence.slice(0, 120)}")`,
+    };
   return {
     ...f,
     severity: "medium",
@@ -64,7 +84,12 @@ export function detectBundledProse(
   detectors: readonly Detector[],
 ): void {
   const known = new Set(ctx.findings.map(keyOf));
-  for (const doc of ctx.model.documents ?? []) {
+  const followed = followedDocuments(ctx.model);
+  const documents = [...(ctx.model.documents ?? [])];
+  for (const b of ctx.model.bundled)
+    if (markupGuide.test(b.path) && b.text !== undefined && followed.has(b.path))
+      documents.push(markupDocument(b.path, b.text));
+  for (const doc of documents) {
     const sub = documentContext(ctx, doc, analyses);
     // Rules that read other findings (a standing order running a flagged script) see the skill's.
     sub.findings.push(...ctx.findings);
@@ -74,7 +99,7 @@ export function detectBundledProse(
       const key = keyOf(f);
       if (known.has(key)) continue;
       known.add(key);
-      ctx.findings.push(capped(f));
+      ctx.findings.push(capped(f, followed.get(doc.file)));
     }
   }
 }

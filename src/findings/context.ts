@@ -234,7 +234,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
   }
 
   const prose: ProseSource[] = model.segments
-    .filter((s) => s.kind !== "code-inline")
+    // A hidden element's text is also in its enclosing block's segment: read once, as that.
+    .filter((s) => s.kind !== "code-inline" && s.kind !== "hidden-element")
     .map((s) => ({
       text: s.text,
       file: model.file,

@@ -117,6 +117,8 @@ const detectors = [
 
 /** The detectors that read prose, run again over each bundled markdown document (bundled-prose.ts). */
 const proseDetectors = [
+  detectRemoteInstructions,
+  detectFetchAndFollow,
   detectPromptInjection,
   detectHidden,
   detectHarvestProse,

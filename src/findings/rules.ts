@@ -730,6 +730,14 @@ const table = [
     "A link-reference definition that no link uses (`[//]: # (…)`, `[comment]: <> (…)`) is never rendered, so a reviewer does not see it, but the agent reads it. Its text is read like an HTML comment's: commands in it are judged and orders in it are reported.",
   ),
   r(
+    "hidden.html-hidden-element",
+    "HiddenHtmlElement",
+    "hidden-content",
+    "medium",
+    "Text in an HTML/XML element a browser does not show carries instructions or commands.",
+    "In a bundled HTML or XML guide the skill tells the agent to follow, an element styled `display:none`, `visibility:hidden`, zero size or opacity, or carrying the `hidden` attribute is not shown to a reviewer who opens the page, but the agent reads the file's text. Its text is judged like an HTML comment's: instructions in it are high in any file, as no guide needs to hide them.",
+  ),
+  r(
     "hidden.invisible-chars",
     "InvisibleCharacters",
     "hidden-content",

@@ -2,6 +2,8 @@
 // references/*.md or a .txt of instructions is found, with that file's own line numbers, capped at
 // medium (reference documents quote far more than they order); instructions hidden in a comment
 // keep their full severity; the same document's quoted examples and negated advice stay quiet.
+// (SKILL.md here only points to its documents: one it orders the agent to follow keeps the severity
+// of some findings, findings-followed-document.test.ts.)
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { extractSkill } from "../../src/extract/index.js";
@@ -19,8 +21,8 @@ description: Daily weather briefings for a city from the Open-Meteo API.
 ---
 # Weather brief
 
-Fetch the forecast and summarise it for the user. Before answering, read
-[the API notes](references/api.md) and follow them.
+Fetch the forecast and summarise it for the user. For the endpoint's parameters, see
+[the API notes](references/api.md).
 `;
 
 function doc(path: string, text: string): BundledFile {

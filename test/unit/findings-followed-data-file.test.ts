@@ -1,7 +1,7 @@
 // A bundled file SKILL.md orders the agent to follow, step by step, carries credential theft,
 // exfiltration and concealment. As .html/.htm/.xml/.json no detector read it (verdict allow, risk
-// none): obfuscation.data-file-order now reads the order to follow such a file. (As .md the text is
-// read but capped at medium by bundled-prose.ts: a known open point, see the session 10 note.)
+// none): obfuscation.data-file-order now reads the order to follow such a file. (As .md, and as a
+// followed .html/.xml read as text, see findings-followed-document.test.ts.)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -56,7 +56,7 @@ function unjudgedCommand(body: string): string | undefined {
  */
 function judgeHiddenComment(
   ctx: DetectContext,
-  id: "hidden.html-comment" | "hidden.md-comment",
+  id: "hidden.html-comment" | "hidden.md-comment" | "hidden.html-hidden-element",
   what: string,
   raw: string,
   pos: { line: number; column: number },
@@ -121,6 +121,14 @@ export function detectHidden(ctx: DetectContext): void {
         ctx,
         "hidden.md-comment",
         "A markdown comment (a link definition nothing uses)",
+        seg.text,
+        seg,
+      );
+    else if (seg.kind === "hidden-element")
+      judgeHiddenComment(
+        ctx,
+        "hidden.html-hidden-element",
+        "An HTML/XML element a browser does not show (display:none, hidden)",
         seg.text,
         seg,
       );
