@@ -48,7 +48,7 @@ export const objectKinds: ReadonlyArray<readonly [ObjectKind, RegExp, string]> =
   ],
   [
     "agent-memory",
-    /\b(?:MEMORY|AGENTS|CLAUDE|SOUL|GEMINI|HEARTBEAT|IDENTITY|USER|TOOLS)\.md\b|\bsystem\s+prompt\b|\.(?:openclaw|clawdbot|moltbot|claude|cursor|codex)\/|\b(?:your|its|the\s+agent'?s)\s+(?:own\s+)?(?:memory|instructions|persona|configuration|settings)\b|\bmemory\s+files?\b/,
+    /\b(?:MEMORY|AGENTS|CLAUDE|SOUL|GEMINI|HEARTBEAT|IDENTITY|USER|TOOLS)\.md\b|\bsystem\s+prompt\b|\.(?:openclaw|clawdbot|moltbot|claude|cursor|codex)\/|\b(?:your|its|the\s+agent'?s)\s+(?:own\s+)?(?:memory|instructions|persona|rules)\b|\bmemory\s+files?\b/,
     "the agent's memory and configuration",
   ],
   [

@@ -44,7 +44,6 @@ const tamperKinds: ReadonlySet<ObjectKind> = new Set([
   "agent-memory",
   "other-skills",
   "git-config",
-  "startup",
   "ssh-keys",
 ]);
 const exposing =
@@ -65,6 +64,9 @@ function actOf(o: Order, objects: readonly ObjectKind[]): Act | undefined {
       return objects.some((k) => secretKinds.has(k)) ? "exposes" : undefined;
     case "configure":
       if (exposing.test(o.window)) return "exposes";
+      // "Add to your ~/.zshrc:", "configure it in ~/.clawdbot/clawdbot.json:": a setup step that
+      // shows its change in the block below, where the persistence rules read it.
+      if (/:\s*$/.test(o.window.split(/[.!?](?:\s|$)/)[0] ?? "")) return undefined;
       return objects.some((k) => tamperKinds.has(k)) ? "changes" : undefined;
     case "alter":
     case "override":
