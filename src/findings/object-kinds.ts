@@ -23,7 +23,7 @@ export type ObjectKind =
 export const objectKinds: ReadonlyArray<readonly [ObjectKind, RegExp, string]> = [
   [
     "secrets",
-    /\b(?:api[ _-]?keys?|access[ _-]tokens?|auth(?:entication)?[ _-]tokens?|bearer[ _-]tokens?|credentials?|passwords?|passphrases?|secrets?|private[ _-]keys?|seed[ _-]phrases?|recovery[ _-]phrases?|mnemonics?|session[ _-]cookies?|[A-Z][A-Z0-9]*_(?:API_KEY|TOKEN|SECRET|PASSWORD))\b|(?:^|[\s`'"/(])\.env\b/i,
+    /\b(?:api[ _-]?keys?|access[ _-]tokens?|auth(?:entication)?[ _-]tokens?|bearer[ _-]tokens?|credentials?|passwords?|passphrases?|secrets?|private[ _-]keys?|seed[ _-]phrases?|recovery[ _-]phrases?|mnemonics?|session[ _-]cookies?|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+){0,6}_(?:API_KEY|TOKEN|SECRET|PASSWORD))\b|(?:^|[\s`'"/(])\.env\b/i,
     "secrets (keys, tokens, passwords)",
   ],
   [

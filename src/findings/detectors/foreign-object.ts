@@ -24,7 +24,12 @@ import { kindName, kindsIn, type ObjectKind } from "../object-kinds.js";
 import { foreignObjectLimits } from "../../limits.js";
 import { ordersIn, type Order } from "./clause-orders.js";
 import { advisory, onUserRequest, otherActor, userDecides } from "./persuaded-orders.js";
-import { orderSources, ownArtefacts } from "./scope-drift.js";
+import { completion, orderSources, ownArtefacts, recurring } from "./scope-drift.js";
+import { capsLabel, framing } from "./side-effects.js";
+import { ruleLabel } from "./persuaded-orders.js";
+
+/** Experiment switches (docs/eval.md, i14obj). */
+export const foreignObjectVariant = { mailboxes: true, needSign: false };
 
 type Act = "moves" | "exposes" | "destroys" | "hides" | "changes";
 
@@ -102,7 +107,7 @@ function judge(o: Order, sentence: string, fp: () => Footprint): Reach | undefin
   const f = fp();
   const host = foreignHost(f, text);
   if (host) return { act, what: `to ${host}`, outside: `the host ${host}` };
-  const mail = foreignMailbox(f, text);
+  const mail = foreignObjectVariant.mailboxes ? foreignMailbox(f, text) : undefined;
   if (mail) return { act, what: `to ${mail}`, outside: `the address ${mail}` };
   const path = foreignPath(f, text);
   if (path) return { act, what: path, outside: `the path ${path}` };
@@ -170,8 +175,12 @@ export function detectForeignObjectOrders(ctx: DetectContext): void {
       if (h) ranges.push(linesOf(ctx, h));
       return (fp = footprintOutside(ctx, ranges));
     };
+    const head = p.text.trimStart();
+    const framed =
+      p.kind === "description" || framing.test(head) || capsLabel.test(head) || ruleLabel.test(head);
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text;
+      if (foreignObjectVariant.needSign && !framed && !recurring.test(s) && !completion.test(s)) continue;
       if (s.trim().length < 15 || s.length > foreignObjectLimits.maxSentenceChars) continue;
       // A table row written as text ("| task | command |"): reference material, not an order.
       if (s.trimStart().startsWith("|")) continue;
