@@ -28,7 +28,6 @@ import { detectInstructions } from "./detectors/instructions.js";
 import { detectDetachedOrders } from "./detectors/detached-orders.js";
 import { detectScopeDrift } from "./detectors/scope-drift.js";
 import { detectPersuadedOrders } from "./detectors/persuaded-orders.js";
-import { detectForeignObjectOrders } from "./detectors/foreign-object.js";
 import { detectIncoherentOrders } from "./detectors/incoherent-orders.js";
 import { detectAgentActs } from "./detectors/agent-acts.js";
 import { detectOutputClaims } from "./detectors/output-claims.js";
@@ -109,7 +108,6 @@ const detectors = [
   detectScopeDrift,
   detectPersuadedOrders,
   detectIncoherentOrders,
-  detectForeignObjectOrders,
   detectAgentActs,
   detectOutputClaims,
   detectCovertTriggers,

@@ -3,9 +3,10 @@
 // bundled files, declared service). Minimal pairs through the real extractor, with payloads of
 // TUNE-part items (skillinject payloads 26 and 32, the SkillGuard "prompt-subtle" fixture) in a
 // small calendar skill; each negative differs from a positive by the one property its guard reads.
+// The rule is not wired into detectFindings (docs/eval.md, i14obj): these tests call it directly.
 import { beforeAll, describe, expect, it } from "vitest";
 import { extractSkill } from "../../src/extract/index.js";
-import { detectFindings } from "../../src/findings/index.js";
+import { foreignObjectFindings } from "../../src/findings/detectors/foreign-object.js";
 import { analyseShell, initShell } from "../../src/shell/index.js";
 import type { BundledFile, Finding, ShellAnalysis } from "../../src/model.js";
 
@@ -18,7 +19,7 @@ function scan(text: string, bundled: BundledFile[] = []): Finding[] {
   const model = extractSkill({ source: "/skills/google-calendar", file: "SKILL.md", text, bundled });
   const analyses = new Map<string, ShellAnalysis>();
   for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses).filter((f) => f.id === id);
+  return foreignObjectFindings(model, analyses).filter((f) => f.id === id);
 }
 
 const calendarBody = `# Google Calendar

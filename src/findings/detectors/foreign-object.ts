@@ -9,8 +9,15 @@
 // above it are left out of the footprint (footprint.ts): an injected passage cannot vouch for
 // itself. Orders are found by the clause reading of clause-orders.ts; negated, advisory, quoted,
 // descriptive and user-addressed text and orders that wait on the user are not judged.
+//
+// NOT run by detectFindings: an experiment (docs/eval.md, section i14obj). It raised MEASURE and
+// both held-out sets' recall but also each held-out set's false-positive rate, and every variant
+// that kept the FPR flat also lost the gains. `node bench/eval.js DIR --foreign-object` measures it.
 
-import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
+import type { Finding, ShellAnalysis, SkillModel } from "../../model.js";
+import { buildContext, lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
+import { addJsonValueProse } from "../json-prose.js";
+import { expand } from "./expand.js";
 import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
 import {
   foreignHost,
@@ -29,7 +36,7 @@ import { capsLabel, framing } from "./side-effects.js";
 import { ruleLabel } from "./persuaded-orders.js";
 
 /** Experiment switches (docs/eval.md, i14obj). */
-export const foreignObjectVariant = { mailboxes: true, needSign: false };
+export const foreignObjectVariant = { mailboxes: true, needSign: false, destinations: true, kinds: true };
 
 type Act = "moves" | "exposes" | "destroys" | "hides" | "changes";
 
@@ -105,13 +112,14 @@ function judge(o: Order, sentence: string, fp: () => Footprint): Reach | undefin
   const act = actOf(o, objects);
   if (!act) return undefined;
   const f = fp();
-  const host = foreignHost(f, text);
+  const dest = foreignObjectVariant.destinations;
+  const host = dest ? foreignHost(f, text) : undefined;
   if (host) return { act, what: `to ${host}`, outside: `the host ${host}` };
-  const mail = foreignObjectVariant.mailboxes ? foreignMailbox(f, text) : undefined;
+  const mail = dest && foreignObjectVariant.mailboxes ? foreignMailbox(f, text) : undefined;
   if (mail) return { act, what: `to ${mail}`, outside: `the address ${mail}` };
-  const path = foreignPath(f, text);
+  const path = dest ? foreignPath(f, text) : undefined;
   if (path) return { act, what: path, outside: `the path ${path}` };
-  const foreign = objects.filter((k) => !f.kinds.has(k));
+  const foreign = foreignObjectVariant.kinds ? objects.filter((k) => !f.kinds.has(k)) : [];
   if (foreign.length > 0) {
     const names = foreign.map(kindName).join(", ");
     return { act, what: names, outside: names };
@@ -209,4 +217,13 @@ export function detectForeignObjectOrders(ctx: DetectContext): void {
       }
     }
   }
+}
+
+/** The rule's findings on one skill, read in a context of its own (the rule is not wired). */
+export function foreignObjectFindings(model: SkillModel, analyses: Map<string, ShellAnalysis>): Finding[] {
+  const ctx = buildContext(model, analyses);
+  expand(ctx);
+  addJsonValueProse(ctx);
+  detectForeignObjectOrders(ctx);
+  return ctx.findings.filter((f) => f.id === "instr.foreign-object");
 }
