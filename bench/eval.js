@@ -42,6 +42,12 @@ const learned = learnedArg
     }
   : undefined;
 
+// --foreign-object adds the findings of instr.foreign-object (not wired into detectFindings: an
+// experiment, docs/eval.md section i14obj).
+const foreignObject = process.argv.includes("--foreign-object")
+  ? await load("findings/detectors/foreign-object.js")
+  : undefined;
+
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const verbose = process.argv.includes("--verbose");
 // --dump=FILE writes every unit's label and findings as JSON, for per-rule analysis.
@@ -53,7 +59,7 @@ const rewritesOnly = process.argv.includes("--rewrites-only");
 const s9Details = process.argv.includes("--heldout-s9-details");
 if (args.length === 0 && !rewritesOnly) {
   console.error(
-    "usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details] [--learned=WEIGHTS.json]",
+    "usage: npm run eval -- DIR... [--verbose] [--rewrites-only] [--heldout-s9-details] [--learned=WEIGHTS.json] [--foreign-object]",
   );
   process.exit(2);
 }
@@ -65,6 +71,7 @@ function scan(input) {
   const t0 = performance.now();
   const findings = detectFindings(model, analyses);
   if (learned) findings.push(...learned.learnedOrderFindings(model, analyses, learned.weights));
+  if (foreignObject) findings.push(...foreignObject.foreignObjectFindings(model, analyses));
   return { findings, risk: riskOf(findings), ms: performance.now() - t0 };
 }
 

@@ -265,6 +265,12 @@ export const orderCoherenceLimits = {
   highSupport: 0.5,
 } as const;
 
+/** Orders on what the skill never handles (src/findings/detectors/foreign-object.ts). */
+export const foreignObjectLimits = {
+  /** Longest sentence judged (longer text is a paragraph the splitter could not cut). */
+  maxSentenceChars: 600,
+} as const;
+
 export const agentActLimits = {
   /** Characters after a clause break read for adverbs, an obligation and the order's verb. */
   leadChars: 90,
