@@ -181,9 +181,40 @@ export const sharedHosts = new Set([
   "clawhub.ai",
 ]);
 
+// Platforms that give every customer a sub-domain of their own: on them the registrable domain
+// is the customer's label plus the platform's suffix, so "myapp.onrender.com" declared by a skill
+// does not make "collector.onrender.com" its own service. A short list instead of the whole
+// public-suffix list (a new dependency for ~20 entries that matter here).
+const tenantSuffixes = new Set([
+  "github.io",
+  "gitlab.io",
+  "herokuapp.com",
+  "vercel.app",
+  "netlify.app",
+  "pages.dev",
+  "workers.dev",
+  "onrender.com",
+  "web.app",
+  "firebaseapp.com",
+  "appspot.com",
+  "azurewebsites.net",
+  "cloudfront.net",
+  "fly.dev",
+  "railway.app",
+  "deno.dev",
+  "replit.app",
+  "repl.co",
+  "glitch.me",
+  "surge.sh",
+  "pythonanywhere.com",
+  "blogspot.com",
+]);
+
 export function baseDomain(host: string): string {
   const labels = host.split(".");
   if (labels.length <= 2) return host;
+  const suffix = labels.slice(-2).join(".").toLowerCase();
+  if (tenantSuffixes.has(suffix)) return labels.slice(-3).join(".");
   const second = labels[labels.length - 2] ?? "";
   const keep = second.length <= 3 && ["co", "com", "org", "net", "gov", "ac"].includes(second) ? 3 : 2;
   return labels.slice(-keep).join(".");
