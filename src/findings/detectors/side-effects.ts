@@ -103,6 +103,9 @@ const usage =
 const ownArtefacts =
   /\b(?:temp(?:orary)?|tmp|cache[ds]?|intermediate|scratch|build|generated|lock|stale|your own|teardown|fixtures?|test (?:files?|data|databases?))\b/i;
 
+/** A double-quoted span of one sentence (straight or curly quotes). */
+const doubleQuoted = /"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d/g;
+
 export interface SideEffectContext {
   purpose: Purpose;
   /** The sentence is in the frontmatter description. */
@@ -113,7 +116,9 @@ export interface SideEffectContext {
 
 /** A standing order in `s` whose act reaches outside the task, or undefined. */
 export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | undefined {
-  const t = trigger.exec(s);
+  // A recurrence inside double quotes is quoted content ("stretch every hour" is the reminder a
+  // user sets), not the trigger of the agent's own act.
+  const t = trigger.exec(s.replace(doubleQuoted, (q) => " ".repeat(q.length)));
   if (!t || negatedAt(s, t.index)) return undefined;
   // "Use when you need to send …": a description saying when the skill applies, not an order.
   if (c.inDescription && usage.test(s)) return undefined;
