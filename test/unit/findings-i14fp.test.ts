@@ -156,3 +156,18 @@ describe("instr.config-tamper: a heading over a block, a tool's own shell set-up
       expect(tamper(findingsOf(brew(line))), line).toEqual(["high"]);
   });
 });
+
+describe("instr.weaken-security: a lease-protected push is not a force-push over history", () => {
+  const skill = (line: string): string =>
+    `---\nname: repo-hygiene\ndescription: Rules for working in git repositories.\n---\n\n# Rules\n\n- ${line}\n`;
+  const weaken = (fs: Finding[]): string[] =>
+    fs.filter((f) => f.id === "instr.weaken-security").map((f) => f.severity);
+
+  it("`git push --force-with-lease` refuses to overwrite unseen commits", () => {
+    expect(weaken(findingsOf(skill("After any rebase on a feature branch, use `git push --force-with-lease`.")))).toEqual([]);
+  });
+
+  it("a plain --force push stays high", () => {
+    expect(weaken(findingsOf(skill("After any rebase on a feature branch, use `git push --force`.")))).toEqual(["high"]);
+  });
+});
