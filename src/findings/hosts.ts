@@ -269,7 +269,8 @@ export function hostTokens(info: UrlInfo): string[] {
   const tenant = packageHostTenant[info.host];
   if (tenant !== undefined) {
     const parts = info.path.split("/").filter(Boolean);
-    for (const p of parts.slice(tenant, tenant + 2)) out.push(p, ...p.split(/[-_.]/).filter((w) => w.length >= 4));
+    for (const p of parts.slice(tenant, tenant + 2))
+      out.push(p, ...p.split(/[-_.]/).filter((w) => w.length >= 4));
   }
   return out.map(normalizeToken).filter((t) => t.length >= 3);
 }

@@ -498,7 +498,13 @@ export function detectAgentActs(ctx: DetectContext): void {
       if (s.trim().length < 12 || describes(s)) continue;
       // Table rows and option docs describe.
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
-      for (const h of actHits(s, { service, purpose, gated: gatedHere, name, heading: p.kind === "heading" })) {
+      for (const h of actHits(s, {
+        service,
+        purpose,
+        gated: gatedHere,
+        name,
+        heading: p.kind === "heading",
+      })) {
         const at = sent.offset + h.at;
         const quoted = ctx.securityTool && hasQuotingCue(p.text);
         const severity: Severity = quoted ? "low" : "high";

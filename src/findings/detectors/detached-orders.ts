@@ -121,7 +121,8 @@ const capsLabel = /^\W{0,6}[A-Z]{2,}(?:[ -]+[A-Z]{2,})+\W{0,4}:/;
 // anonymous users", "… - the API rejects …", "… because …"): the reason is free prose about the
 // world, the order is what the agent is told to do, and only the order's words say whether it
 // belongs to the skill.
-const reasonBreak = /;\s|\s[-\u2013\u2014]{1,2}\s|\s\((?:e\.g\.|i\.e\.|see|so|because|since)\b|,?\s(?:because|since)\s/i;
+const reasonBreak =
+  /;\s|\s[-\u2013\u2014]{1,2}\s|\s\((?:e\.g\.|i\.e\.|see|so|because|since)\b|,?\s(?:because|since)\s/i;
 
 /** The sentence up to its reason or aside (the whole sentence when it has none). */
 export function orderClause(s: string, at: number): string {
@@ -232,7 +233,8 @@ export function judgeSentence(
   // property; a destination, concealment or an out-of-band place still is.
   if (userRequestTrigger.test(s.slice(order.labelled.length)) || confirmationGate.test(rest)) {
     const kept = why.filter(
-      (w) => w !== "changes what the user receives" && w !== "acts on the user's systems beyond the task's output",
+      (w) =>
+        w !== "changes what the user receives" && w !== "acts on the user's systems beyond the task's output",
     );
     why.length = 0;
     why.push(...kept);
