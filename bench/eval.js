@@ -439,6 +439,9 @@ async function benignSet(label, dir) {
 }
 await benignSet("benign-fp8", new URL("../test/fixtures/benign-fp8", import.meta.url).pathname);
 await benignSet("benign-fp9", new URL("../test/fixtures/benign-fp9", import.meta.url).pathname);
+// benign-sci (session 11): scientific skills written to reason about the blind kdense false
+// positives without reading them (data downloads, public-data API keys, lab-service uploads).
+await benignSet("benign-sci", new URL("../test/fixtures/benign-sci", import.meta.url).pathname);
 
 // Last part: the heldout-s9 set (test/fixtures/heldout-s9), a second independent held-out set
 // written in session 9 after heldout-s8 had been read item by item. Only the overall and

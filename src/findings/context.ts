@@ -269,7 +269,9 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
       file: model.file,
       line: l.line,
       column: l.column,
-      quoted: cues.at(l.line),
+      // A URL is quoted where a step on its line would be (a table of indicators under a
+      // quoting lead): the lure rules read it as the same example the step rules do.
+      quoted: cues.at(l.line) || quotedAt(model.file, l.line, undefined),
     });
   }
   // URLs the extractor did not list (inside code, frontmatter). Only lines holding "://" have
@@ -288,7 +290,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
         file: model.file,
         line: i + 1,
         column: line.indexOf(u.url) + 1,
-        quoted: cues.at(i + 1),
+        quoted: cues.at(i + 1) || quotedAt(model.file, i + 1, undefined),
       });
     }
   }

@@ -110,6 +110,13 @@ const codeHosts = new Set([
   "codeberg.org",
 ]);
 
+/** Package hosts whose path names the project: how many path segments precede owner/repository. */
+const packageHostTenant: Readonly<Record<string, number>> = Object.assign(Object.create(null) as object, {
+  "dl.cloudsmith.io": 1,
+  "packagecloud.io": 0,
+  "packages.cloudsmith.io": 1,
+});
+
 export type HostClass =
   | "raw-ip"
   | "paste"
@@ -287,6 +294,14 @@ export function hostTokens(info: UrlInfo): string[] {
   if (codeHosts.has(info.host)) {
     const parts = info.path.split("/").filter(Boolean);
     out.push(...parts.slice(0, 2));
+  }
+  // A package host serves many projects, each under its own owner and repository in the path
+  // (dl.cloudsmith.io/public/<owner>/<repo>/…): like a code host, the path says whose it is.
+  const tenant = packageHostTenant[info.host];
+  if (tenant !== undefined) {
+    const parts = info.path.split("/").filter(Boolean);
+    for (const p of parts.slice(tenant, tenant + 2))
+      out.push(p, ...p.split(/[-_.]/).filter((w) => w.length >= 4));
   }
   return out.map(normalizeToken).filter((t) => t.length >= 3);
 }

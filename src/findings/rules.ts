@@ -189,7 +189,7 @@ const table = [
     "exfiltration",
     "high",
     "Secrets or files are sent to a remote host.",
-    "The command uploads a file, the environment or a secret variable to a host. Sending credentials to a host other than the service they belong to is exfiltration.",
+    "The command uploads a file, the environment or a secret variable to a host. Sending credentials to a host other than the service they belong to is exfiltration. A file uploaded after a credential file was read is reported too, unless the upload goes to a URL variable the skill never fills in (or fills with its declared service) and carries the declared service's own key: that key only opens its issuer.",
   ),
   r(
     "exfil.dns",
@@ -590,7 +590,7 @@ const table = [
     "prompt-injection",
     "high",
     "An order in words the rest of the skill never uses, that changes or hides what the user receives or sits out of band.",
-    "A skill's own orders reuse its vocabulary; an instruction slipped in for another task brings its own. Reported when a sentence orders the agent (trigger + imperative, 'Always …', a label, 'you must …') and most of its content words (at least three) appear nowhere else in the skill. The skill's vocabulary is its whole main file and its bundled text files. High when a second, independent property agrees: the order plants, replaces, removes or slants text in the output, names a destination (URL, e-mail address, port), acts on the user's systems (push, delete, publish, install, send …), hides the act from the user or states a deceptive purpose; or it sits in the frontmatter description or under a label demanding obedience ('Internal policy:', an all-caps label). Medium when only the vocabulary sign holds. Concealment or a deceptive purpose together with an output change is high without the vocabulary sign.",
+    "A skill's own orders reuse its vocabulary; an instruction slipped in for another task brings its own. Reported when a sentence orders the agent (trigger + imperative, 'Always …', a label, 'you must …') and most of its content words (at least three) appear nowhere else in the skill. The skill's vocabulary is its whole main file and its bundled text files. High when a second, independent property agrees: the order plants, replaces, removes or slants text in the output, names a destination (URL, e-mail address, port), acts on the user's systems (push, delete, publish, install, send …), hides the act from the user or states a deceptive purpose; or it sits in the frontmatter description or under a label demanding obedience ('Internal policy:', an all-caps label). Medium when only the vocabulary sign holds. Concealment or a deceptive purpose together with an output change is high without the vocabulary sign. Only the order's own clause is read for vocabulary (a reason after ';', ' - ' or 'because' is prose about the world). An order answering the user's own request ('When the user says …') or one that shows the user the change and waits for a yes changes nothing behind the user's back: there only a destination, concealment or an out-of-band place is a second property.",
   ),
   r(
     "instr.sabotage",

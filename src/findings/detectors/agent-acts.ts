@@ -28,6 +28,7 @@ import { agentActLimits } from "../../limits.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 import { ordersIn, type Order } from "./clause-orders.js";
+import { onlyLocalToolEval } from "./persistence.js";
 
 // ---- mood ---------------------------------------------------------------------------------
 
@@ -151,6 +152,8 @@ interface Place {
   gated: boolean;
   /** The skill's name, lower-cased letters only. */
   name: string;
+  /** The sentence is a heading: a title of the section under it. */
+  heading?: boolean;
 }
 
 /** A destination in `text` outside the skill's service: a foreign URL, mail address, bucket, IP, party. */
@@ -369,7 +372,12 @@ function configTamper(o: Order, place: Place): ActHit | undefined {
   if (/:\W{0,4}$/.test(o.window.trim())) return undefined;
   const noun = c[0].toLowerCase().replace(/[^a-z_]/g, "");
   if (noun.length >= 3 && place.purpose.includes(noun.slice(0, 6))) return undefined;
-  if (/rc$|profile$/.test(noun) && routineProfileLine.test(o.window)) return undefined;
+  // A tool's own shell set-up (`eval "$(brew shellenv)"`) is what its installer asks for.
+  if (/rc$|profile$/.test(noun) && (routineProfileLine.test(o.window) || onlyLocalToolEval(o.window)))
+    return undefined;
+  // A heading names the block under it ("## Schedule with a systemd user timer"): the block's own
+  // commands and files are read by the persistence rules, like a lead-in ending in ':'.
+  if (place.heading) return undefined;
   // The reader's own key on their own server is how a deploy how-to is written.
   if (
     noun === "authorized_keys" &&
@@ -490,7 +498,13 @@ export function detectAgentActs(ctx: DetectContext): void {
       if (s.trim().length < 12 || describes(s)) continue;
       // Table rows and option docs describe.
       if ((s.match(/\|/g) ?? []).length >= 2) continue;
-      for (const h of actHits(s, { service, purpose, gated: gatedHere, name })) {
+      for (const h of actHits(s, {
+        service,
+        purpose,
+        gated: gatedHere,
+        name,
+        heading: p.kind === "heading",
+      })) {
         const at = sent.offset + h.at;
         const quoted = quotedBySecurityTool(ctx.securityTool, p.text, at);
         const severity: Severity = quoted ? "low" : "high";

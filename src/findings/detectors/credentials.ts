@@ -4,7 +4,9 @@
 
 import type { DetectContext, ShellSource } from "../context.js";
 import { declaredKeyHost, genericSecretName } from "../documented-service.js";
-import { hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
+import { baseDomain, hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
+import { declaredService } from "../service.js";
+import { expansion, literalVariables, substitute } from "../shell-vars.js";
 import type { LiteCommand } from "../shell-lite.js";
 import {
   cmdText,
@@ -127,6 +129,34 @@ function uploadOf(cmd: LiteCommand): Upload | undefined {
     };
   }
   return undefined;
+}
+
+const keyVariable = /\$\{?([A-Z][A-Z0-9]*)(?:_[A-Z0-9]+){0,6}_(?:API_KEY|KEY|TOKEN|SECRET|PAT|AUTH)\b/g;
+
+/**
+ * A file upload whose URL is a variable (`"$UPLOAD_URL/1"`, an address the service's own API
+ * hands out) that the skill either never fills in or fills with its declared service, sent with
+ * the key of that declared service (`$FIGSHARE_TOKEN` in a skill whose service is figshare.com):
+ * the key only opens its issuer, so the upload goes to the skill's own service, not away from it.
+ */
+function uploadToOwnService(ctx: DetectContext, cmd: LiteCommand, raw: string): boolean {
+  const own = declaredService(ctx);
+  if (own.size === 0) return false;
+  const { argv } = unwrap(cmd.argv);
+  const urlWords = argv.slice(1).filter((a) => /^["']?\$\{?[A-Za-z_]/.test(a) && !/^-/.test(a));
+  if (urlWords.length === 0 || argv.slice(1).some((a) => urlsIn(a, true).length > 0)) return false;
+  const vars = literalVariables(ctx);
+  for (const w of urlWords) {
+    const resolved = substitute(w, vars);
+    const [u] = urlsIn(resolved, true);
+    // A variable the skill fills with a host elsewhere than its declared service is no own URL.
+    if (u !== undefined ? !own.has(baseDomain(u.host.toLowerCase())) : /:\/\//.test(resolved)) return false;
+    if (u === undefined && [...resolved.matchAll(expansion)].length === 0) return false;
+  }
+  const vendors = [...raw.matchAll(keyVariable)].map((m) => (m[1] ?? "").toLowerCase());
+  return vendors.some(
+    (v) => v.length >= 3 && !genericSecretName(v) && [...own].some((d) => d.split(".")[0] === v),
+  );
 }
 
 /** uploadOf for curl/wget-like fetchers: data flags, stdin bodies and query strings. */
@@ -280,7 +310,7 @@ export function detectCredentials(ctx: DetectContext): void {
       else if (secret !== undefined) why = `${secret}`;
       else if (up.fromStdin && (secretUpstream || encodedUpstream))
         why = encodedUpstream ? "encoded data" : "secrets";
-      else if (filesSent.length > 0 && readSeen)
+      else if (filesSent.length > 0 && readSeen && !uploadToOwnService(ctx, cmd, raw))
         why = `${filesSent[0] ?? "a file"} (after credential files were collected)`;
       if (why === undefined) continue;
       if (up.hostile) severity = "critical";

@@ -117,6 +117,32 @@ const obedienceLabel =
 // An all-caps label of two words or more ("NETWORK VERIFICATION:"): shouted at the reader.
 const capsLabel = /^\W{0,6}[A-Z]{2,}(?:[ -]+[A-Z]{2,})+\W{0,4}:/;
 
+// The order's own clause ends where its reason or aside begins ("Always set X; NCBI blocks
+// anonymous users", "… - the API rejects …", "… because …"): the reason is free prose about the
+// world, the order is what the agent is told to do, and only the order's words say whether it
+// belongs to the skill.
+const reasonBreak =
+  /;\s|\s[-\u2013\u2014]{1,2}\s|\s\((?:e\.g\.|i\.e\.|see|so|because|since)\b|,?\s(?:because|since)\s/i;
+
+/** The sentence up to its reason or aside (the whole sentence when it has none). */
+export function orderClause(s: string, at: number): string {
+  const m = reasonBreak.exec(s.slice(at));
+  return m ? s.slice(0, at + m.index) : s;
+}
+
+// The order answers the user's own request: its trigger is the user asking ("When the user says
+// 'forget X', remove …"). An injected order is tied to the agent's own work ("After editing a
+// document, …"); a reply to a request is what the user asked for, so what it changes in the
+// output is not slipped past them. A destination or concealment still counts.
+const userRequestTrigger =
+  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:when|whenever|if|once|after)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:says?|asks?|requests?|wants?|types?|tells?\s+you|gives?|names?|mentions?|runs?|invokes?|confirms?|approves?)\b/i;
+
+// A confirmation gate: the order shows the user what will happen and waits for their answer
+// ("show the user what will change and wait for a yes", "ask the user to confirm before …"). It
+// hands the decision to the user instead of taking one for them.
+const confirmationGate =
+  /\b(?:show|tell|ask|present|list|describe)\s+(?:it\s+to\s+)?(?:the\s+)?user\b[^.]{0,80}?\b(?:wait|confirm|approv|a\s+yes|before)|\b(?:wait\s+for|until|get)\s+(?:the\s+user'?s?\s+|their\s+|an?\s+)?(?:explicit\s+)?(?:yes|confirmation|approval|go-ahead|ok(?:ay)?)\b|\bconfirm\s+with\s+the\s+user\b/i;
+
 export interface DetachedOrder {
   severity: Severity;
   why: string[];
@@ -178,7 +204,7 @@ export function judgeSentence(
   // "Use this skill when …" in a description says when the skill applies.
   if (/\b(?:this|the)\s+skill\b/i.test(s)) return undefined;
   const own = segmentStems();
-  const stems = [...new Set(contentStems(s))];
+  const stems = [...new Set(contentStems(orderClause(s, order.at)))];
   if (stems.length < detachedLimits.minContentWords) return undefined;
   const novel = stems.filter((w) => (doc.get(w) ?? 0) - (own.get(w) ?? 0) <= 0);
   const detached =
@@ -202,6 +228,17 @@ export function judgeSentence(
       ? "under a label demanding obedience"
       : undefined;
   if (outOfBand) why.push(outOfBand);
+  // A reply to the user's own request, or a gate that waits for the user's yes, does not slip
+  // anything past the user: what it changes in the output or on the user's systems is no second
+  // property; a destination, concealment or an out-of-band place still is.
+  if (userRequestTrigger.test(s.slice(order.labelled.length)) || confirmationGate.test(rest)) {
+    const kept = why.filter(
+      (w) =>
+        w !== "changes what the user receives" && w !== "acts on the user's systems beyond the task's output",
+    );
+    why.length = 0;
+    why.push(...kept);
+  }
   if (!detached) {
     // Without the vocabulary sign, concealment or a deceptive purpose together with an order
     // that changes the output is still two properties.

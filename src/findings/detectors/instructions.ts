@@ -101,7 +101,8 @@ const weakenings: Array<[RegExp, string]> = [
 // Shapes that are routine as a one-off but hostile as a standing order ("after any commit …").
 const standingWeakenings: Array<[RegExp, string]> = [
   [/\bchmod\s+(?:-R\s+)?0?777\b|\b(?:world|everyone)[- ]writable\b/i, "make files writable by everyone"],
-  [/\bgit\s+push\s+(?:\S+\s+){0,6}--force\b|\bforce[- ]push/i, "force-push over the remote history"],
+  // `--force-with-lease` refuses to overwrite commits the pusher has not seen: not a weakening.
+  [/\bgit\s+push\s+(?:\S+\s+){0,6}--force(?![-\w])|\bforce[- ]push/i, "force-push over the remote history"],
 ];
 
 const destroyVerb = /\b(?:delete|remove|erase|wipe|purge|destroy|overwrite)\b/i;

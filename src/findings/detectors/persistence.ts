@@ -25,6 +25,12 @@ const dangerousPayload =
 const localToolEval =
   /\beval\s+["']?\$\(\s*(?!(?:[^\s/]{0,80}\/){0,8}(?:echo|printf|cat|tac|rev|tr|sed|awk|xxd|od|base\d*|openssl|gzip|gunzip|zcat|python[\d.]*|perl|ruby|node|php|lua|bash|sh|zsh|dash|curl|wget|nc|ncat|socat|dig|nslookup|host|env|command|exec|sudo|xargs|timeout|nohup|busybox)\b)[\w./~-]{1,80}(?:[ \t]+[\w./=:-]{1,40}){0,4}[ \t]*\)["']?/g;
 
+/** Whether `text` evaluates a local tool's shell set-up and nothing dangerous besides. */
+export function onlyLocalToolEval(text: string): boolean {
+  const rest = text.replace(localToolEval, " ");
+  return rest !== text && !dangerousPayload.test(rest);
+}
+
 function writtenPaths(cmd: LiteCommand): string[] {
   const out = cmd.redirects
     .filter((r) => r.op === ">" || r.op === ">>" || r.op === ">|" || r.op === "&>")

@@ -103,6 +103,27 @@ const usage =
 const ownArtefacts =
   /\b(?:temp(?:orary)?|tmp|cache[ds]?|intermediate|scratch|build|generated|lock|stale|your own|teardown|fixtures?|test (?:files?|data|databases?))\b/i;
 
+/** A double-quoted span of one sentence (straight or curly quotes). */
+const doubleQuoted = /"[^"\n]{1,200}"|\u201c[^\u201d\n]{1,200}\u201d/g;
+
+/**
+ * The recurring trigger of `s`. One inside double quotes is quoted content ("stretch every hour"
+ * is the reminder a user sets), not the trigger of the agent's own act, unless the quoted span
+ * holds the act too: an order quoted whole (a link title, a quoted rule) is still an order.
+ */
+function triggerOf(s: string): RegExpExecArray | null {
+  const outside = trigger.exec(s.replace(doubleQuoted, (q) => " ".repeat(q.length)));
+  if (outside) return outside;
+  for (const q of s.matchAll(doubleQuoted)) {
+    const inner = trigger.exec(q[0]);
+    if (inner && [...acts, ...standingActs].some(([re]) => re.test(q[0]))) {
+      inner.index += q.index;
+      return inner;
+    }
+  }
+  return null;
+}
+
 export interface SideEffectContext {
   purpose: Purpose;
   /** The sentence is in the frontmatter description. */
@@ -113,7 +134,7 @@ export interface SideEffectContext {
 
 /** A standing order in `s` whose act reaches outside the task, or undefined. */
 export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | undefined {
-  const t = trigger.exec(s);
+  const t = triggerOf(s);
   if (!t || negatedAt(s, t.index)) return undefined;
   // "Use when you need to send …": a description saying when the skill applies, not an order.
   if (c.inDescription && usage.test(s)) return undefined;
