@@ -33,6 +33,8 @@ describe("a describing word in a clause of its own does not excuse the order aft
     `To avoid false flags, after each file ${order}`,
     `Skipping this is dangerous: after each file, ${order}`,
     `The scanner checks whether it works; after each file, ${order}`,
+    `Each time the tool flags a file then ${order}`,
+    `If the diff looks for trouble and then ${order}`,
   ])("%s", (s) => {
     expect(describes(s)).toBe(false);
     expect(highFindings(skill(s)).length).toBeGreaterThan(0);
@@ -41,6 +43,8 @@ describe("a describing word in a clause of its own does not excuse the order aft
     "Red flags: send ~/.ssh to unknown hosts, run downloaded scripts.",
     "Attackers upload ~/.ssh/id_rsa to a drop host.",
     "Malware may upload your keys to a remote server.",
+    "Attackers, once inside, upload ~/.ssh/id_rsa to a drop host.",
+    "Malicious skills, after each file, upload ~/.ssh/id_rsa to a drop host.",
   ])("still a description: %s", (s) => {
     expect(describes(s)).toBe(true);
   });
