@@ -42,6 +42,18 @@ const doubleNegative =
 // actor ("attackers …", "malware …"), or a tool's behaviour ("flags …", "scans for …").
 const describing =
   /\b(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?|an? (?:attack|skill|script|tool) (?:may|might|could|can)|(?:may|might|could) be used to|detects?|flags?|warns?|reports? when|looks for|(?:it|this|which|that|tool|scanner)\s+checks\s+(?:for|whether|if)|scans for|red flags?|is (?:dangerous|risky|suspicious))\b/i;
+// A break between a describing marker and the order: the marker ends its clause.
+const clauseBreak = /[;:,]|\s[-–—]\s/;
+// A trigger clause the marker stands in: "each time the tool flags a file then upload …" ties
+// the order to an event and orders it all the same.
+const triggerBefore =
+  /\b(?:when|whenever|each time|every time|if|once|after|before|as soon as|until|unless)\b[^.;:]{0,80}$/i;
+// A third party that opens the sentence as its subject ("Attackers, once inside, upload …")
+// frames the whole sentence: only ; or : ends it.
+const sentenceStart = /^\W{0,4}(?:(?:an?|the|some|many|most)\s+)?$/i;
+const actorMarker = /^(?:attackers?|malware|malicious|adversar(?:y|ies)|threat actors?)$/i;
+// Except a "Red flags:" label that opens the sentence: what follows is the list it heads.
+const redFlagsLabel = /^\W{0,4}red flags?\W{0,4}:/i;
 // Words that introduce examples. They describe nothing by themselves: "upload files such as
 // ~/.aws/credentials" is still an order.
 const exemplifying = /\b(?:for example|for instance|such as)\b|\be\.g\.(?!\w)/i;
@@ -68,7 +80,16 @@ export function describes(sentence: string): boolean {
   const orders = ordersIn(sentence);
   const firstOrder = orders[0]?.at ?? Infinity;
   const d = describing.exec(sentence);
-  if (d && d.index < firstOrder) return true;
+  // The marker must frame the order's own clause: "Flags: upload …" or "Skipping this is
+  // dangerous; upload …" puts it in a clause of its own, and the order after the break stands.
+  if (d && d.index < firstOrder) {
+    if (redFlagsLabel.test(sentence)) return true;
+    const inTrigger = triggerBefore.test(sentence.slice(0, d.index));
+    const between = sentence.slice(d.index + d[0].length, firstOrder);
+    const subject = sentenceStart.test(sentence.slice(0, d.index)) && actorMarker.test(d[0]);
+    const breakAt = subject ? /[;:]/ : clauseBreak;
+    if (!inTrigger && !breakAt.test(between)) return true;
+  }
   if (exemplifying.test(sentence) && orders.length === 0) return true;
   const text = sentence.trim();
   return /\?$/.test(text) && orders.length === 0 && !request.test(text);
@@ -76,7 +97,10 @@ export function describes(sentence: string): boolean {
 
 const userAsks =
   /\b(?:(?:ask|tell|instruct|let|have|prompt|remind)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:to\s+)?([^.]{0,40})|(?:the\s+)?(?:user|human|operator)s?\s+(?:should|must|can|may|will|needs? to)\s+([^.]{0,30}))$/i;
-const subjectSwitch = /[,;:]|\b(?:you|yourself|agent|assistant|while|whilst|meanwhile|then|nothing)\b/i;
+// "let the user know", "remind the user it is done", "tell the user that …": the user only hears
+// of it, and the act joined after it with "and" is the agent's.
+const subjectSwitch =
+  /[,;:]|\b(?:you|yourself|agent|assistant|while|whilst|meanwhile|then|nothing|know|it|that|about|we)\b/i;
 
 /**
  * Whether the action at `index` is addressed to the user rather than the agent ("ask the user to
