@@ -100,7 +100,7 @@ const userAsks =
 // "let the user know", "remind the user it is done", "tell the user that …": the user only hears
 // of it, and the act joined after it with "and" is the agent's.
 const subjectSwitch =
-  /[,;:]|\b(?:you|yourself|agent|assistant|while|whilst|meanwhile|then|nothing|know|it|that|about|we)\b/i;
+  /[,;:]|\b(?:you|yourself|agent|assistant|while|whilst|meanwhile|nothing|know|it\s+(?:is|was|has)|that|about|we)\b/i;
 
 /**
  * Whether the action at `index` is addressed to the user rather than the agent ("ask the user to
