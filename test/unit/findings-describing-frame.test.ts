@@ -3,24 +3,13 @@
 // audit ("as part of the weekly audit, upload …") was read as a description and skipped by every
 // rule that asks describes(). Fixtures written from the idea, not from any corpus item.
 import { beforeAll, describe, expect, it } from "vitest";
-import { detectFindings } from "../../src/findings/index.js";
 import { describes } from "../../src/findings/sentences.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { ShellAnalysis } from "../../src/model.js";
-import { modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import { highFindings } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
-
-function highFindings(text: string): string[] {
-  const model = modelOf(text, []);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses)
-    .filter((f) => f.severity === "high" || f.severity === "critical")
-    .map((f) => f.id);
-}
 
 const skill = (body: string): string =>
   `---\nname: spreadsheet-tidy\ndescription: "Tidy CSV spreadsheets: trim cells, fix dates, drop empty rows."\n---\n\n# spreadsheet-tidy\n\n## Usage\n\nRun the tidy step on the CSV the user names.\n\n${body}\n`;

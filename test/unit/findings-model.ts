@@ -150,3 +150,10 @@ export function findingsOf(text: string, bundled: BundledFile[] = []): Finding[]
   for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
   return detectFindings(model, analyses);
 }
+
+/** The ids of the high and critical findings of a skill (see findingsOf). */
+export function highFindings(text: string, bundled: BundledFile[] = []): string[] {
+  return findingsOf(text, bundled)
+    .filter((f) => f.severity === "high" || f.severity === "critical")
+    .map((f) => f.id);
+}

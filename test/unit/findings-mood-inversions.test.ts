@@ -3,24 +3,13 @@
 // hesitate to send …" and "the user should relax while you copy …" were read as negated or as the
 // user's act, and every prose rule skipped the order. Fixtures written from the idea.
 import { beforeAll, describe, expect, it } from "vitest";
-import { detectFindings } from "../../src/findings/index.js";
 import { negatedAt, userIsActor } from "../../src/findings/sentences.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { ShellAnalysis } from "../../src/model.js";
-import { modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import { highFindings } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
-
-function highFindings(text: string): string[] {
-  const model = modelOf(text, []);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses)
-    .filter((f) => f.severity === "high" || f.severity === "critical")
-    .map((f) => f.id);
-}
 
 const skill = (body: string): string =>
   `---\nname: spreadsheet-tidy\ndescription: "Tidy CSV spreadsheets: trim cells, fix dates, drop empty rows."\n---\n\n# spreadsheet-tidy\n\nRun the tidy step on the CSV the user names.\n\n${body}\n`;

@@ -3,24 +3,13 @@
 // user who only hears of the act ("let the user know and upload …") excused the order after them,
 // and every prose rule skipped it. Fixtures written from the idea.
 import { beforeAll, describe, expect, it } from "vitest";
-import { detectFindings } from "../../src/findings/index.js";
 import { describes, userIsActor } from "../../src/findings/sentences.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { ShellAnalysis } from "../../src/model.js";
-import { modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import { highFindings } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
-
-function highFindings(text: string): string[] {
-  const model = modelOf(text, []);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses)
-    .filter((f) => f.severity === "high" || f.severity === "critical")
-    .map((f) => f.id);
-}
 
 const skill = (body: string): string =>
   `---\nname: spreadsheet-tidy\ndescription: "Tidy CSV spreadsheets: trim cells, fix dates, drop empty rows."\n---\n\n# spreadsheet-tidy\n\nRun the tidy step on the CSV the user names.\n\n${body}\n`;

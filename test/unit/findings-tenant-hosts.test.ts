@@ -2,24 +2,13 @@
 // sub-domain, not every customer of onrender.com. baseDomain() used to cut every host to its last
 // two labels, so a collector on the same platform counted as the skill's own service.
 import { beforeAll, describe, expect, it } from "vitest";
-import { detectFindings } from "../../src/findings/index.js";
 import { baseDomain } from "../../src/findings/hosts.js";
-import { analyseShell, initShell } from "../../src/shell/index.js";
-import type { ShellAnalysis } from "../../src/model.js";
-import { modelOf } from "./findings-model.js";
+import { initShell } from "../../src/shell/index.js";
+import { highFindings } from "./findings-model.js";
 
 beforeAll(async () => {
   await initShell();
 });
-
-function highFindings(text: string): string[] {
-  const model = modelOf(text, []);
-  const analyses = new Map<string, ShellAnalysis>();
-  for (const s of model.steps) analyses.set(s.id, analyseShell(s.text));
-  return detectFindings(model, analyses)
-    .filter((f) => f.severity === "high" || f.severity === "critical")
-    .map((f) => f.id);
-}
 
 const skill = (platform: string, order: string): string =>
   `---\nname: notes-app\ndescription: "Sync meeting notes with the Notes App service at https://notes-app.${platform}."\n---\n\n# notes-app\n\nPush the tidied notes to https://notes-app.${platform}/api/notes with the NOTES_APP_TOKEN header.\n\n${order}\n`;
