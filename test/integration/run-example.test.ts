@@ -14,6 +14,9 @@ describe("skillwall run examples/notes --policy common-tools (real Docker)", () 
 
   it("runs the install steps in containers and their effect lands in the agent home", async () => {
     const home = await mkdtemp(path.join(os.tmpdir(), "skillwall-example-"));
+    // The audit log lives where neither the sandbox (the home is handed to it) nor other users
+    // (/tmp itself is refused as root's audit folder) can write.
+    const auditDir = await mkdtemp(path.join(os.tmpdir(), "skillwall-example-audit-"));
     const run = await runCli([
       "run",
       "examples/notes/SKILL.md",
@@ -23,7 +26,7 @@ describe("skillwall run examples/notes --policy common-tools (real Docker)", () 
       home,
       "--yes",
       "--audit-log",
-      path.join(home, "..", `${path.basename(home)}-audit.jsonl`),
+      path.join(auditDir, "audit.jsonl"),
     ]);
     expect(run.stderr).toBe("");
     expect(run.stdout).toContain("all steps ran");
