@@ -8,6 +8,7 @@
 // apart as a "hidden-element" segment: an order a reviewer cannot see. One pass, no backtracking.
 
 import type { BundledDocument, Link, TextSegment } from "../model.js";
+import { lineIndex, positionAt } from "../text-lines.js";
 
 /** Elements that do not end a sentence: their text runs on in the enclosing block. */
 const INLINE = new Set(
@@ -50,23 +51,6 @@ function decodeEntities(s: string): string {
   });
 }
 
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function positionOf(starts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-}
-
 const newlines = (s: string): string => "\n".repeat(s.split("\n").length - 1);
 
 /** Text being gathered for one segment. */
@@ -86,7 +70,7 @@ class TextRun {
 
 /** The text, hidden text and links of an HTML/XML file, with file positions. */
 export function markupDocument(file: string, text: string): BundledDocument {
-  const starts = lineStarts(text);
+  const starts = lineIndex(text);
   const lower = text.toLowerCase();
   const segments: TextSegment[] = [];
   const links: Link[] = [];
@@ -97,7 +81,7 @@ export function markupDocument(file: string, text: string): BundledDocument {
   const push = (b: TextRun, k: TextSegment["kind"]): void => {
     const t = decodeEntities(b.text.trimEnd());
     if (b.start < 0 || t === "") return;
-    segments.push({ kind: k, text: t, offset: b.start, ...positionOf(starts, b.start) });
+    segments.push({ kind: k, text: t, offset: b.start, ...positionAt(starts, b.start) });
   };
   const flush = (): void => {
     push(body, kind);
@@ -152,7 +136,7 @@ export function markupDocument(file: string, text: string): BundledDocument {
       } catch {
         continue;
       }
-      links.push({ url, host, kind: "link", ...positionOf(starts, lt + 1 + (u.index ?? 0)) });
+      links.push({ url, host, kind: "link", ...positionAt(starts, lt + 1 + (u.index ?? 0)) });
     }
     if (!closing && RAW.has(name)) {
       const close = lower.indexOf(`</${name}`, at);

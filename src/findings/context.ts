@@ -9,6 +9,9 @@ import { prohibitedCap } from "./prohibition.js";
 import { LineCues, hasQuotingCue, isSecurityToolText } from "./quoting.js";
 import { ruleById, type RuleId } from "./rules.js";
 import { limits } from "../limits.js";
+import { lineIndex, positionAt } from "../text-lines.js";
+
+export { lineIndex, positionAt };
 
 export type SourceKind = Step["kind"] | "inline-code" | "decoded" | "interpreter-string" | "embedded-code";
 
@@ -72,23 +75,6 @@ export interface DetectContext {
   lineStarts: readonly number[];
   /** Quoting cues per line of the skill's text, each line tested once for all detectors. */
   cues: LineCues;
-}
-
-export function lineIndex(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-export function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
 }
 
 function fromAnalysis(a: ShellAnalysis): LiteCommand[] {
