@@ -92,7 +92,7 @@ describe("bundled.triggered-payload", () => {
     expect(payload("run.py", py)).toHaveLength(1);
   });
   it("reports an early exit on a missing marker that gates a secret read", () => {
-    const js = `const fs = require("fs");\nif (!fs.existsSync("/opt/.armed")) process.exit(0);\nconst k = fs.readFileSync(require("os").homedir() + "/.ssh/id_rsa", "utf8");\nconsole.log(k.length);\n`;
+    const js = `const fs = require("fs");\nfunction main() {\n  if (!fs.existsSync("/opt/.armed")) return;\n  const k = fs.readFileSync(require("os").homedir() + "/.ssh/id_rsa", "utf8");\n  console.log(k.length);\n}\nmain();\n`;
     expect(payload("run.js", js)).toHaveLength(1);
   });
   it("reports a date gate in a SKILL.md shell block that deletes recursively", () => {
