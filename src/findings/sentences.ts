@@ -57,6 +57,9 @@ const redFlagsLabel = /^\W{0,4}red flags?\W{0,4}:/i;
 // Words that introduce examples. They describe nothing by themselves: "upload files such as
 // ~/.aws/credentials" is still an order.
 const exemplifying = /\b(?:for example|for instance|such as)\b|\be\.g\.(?!\w)/i;
+// The agent named as the order's own subject after the marker: "this helper flags long lines and
+// you must then upload …" orders the agent whatever the marker before it described.
+const agentSubject = /\b(?:you|yourself|the\s+(?:agent|assistant))\b/i;
 // A question put to the agent is a request ("Could you send …?").
 const request = /^\W{0,4}(?:please\s+)?(?:can|could|would|will)\s+you\b/i;
 
@@ -88,15 +91,17 @@ export function describes(sentence: string): boolean {
     const between = sentence.slice(d.index + d[0].length, firstOrder);
     const subject = sentenceStart.test(sentence.slice(0, d.index)) && actorMarker.test(d[0]);
     const breakAt = subject ? /[;:]/ : clauseBreak;
-    if (!inTrigger && !breakAt.test(between)) return true;
+    if (!inTrigger && !breakAt.test(between) && !agentSubject.test(between)) return true;
   }
   if (exemplifying.test(sentence) && orders.length === 0) return true;
   const text = sentence.trim();
   return /\?$/.test(text) && orders.length === 0 && !request.test(text);
 }
 
+// Asked, told or reminded *to* do it (or the order starts right after "the user"): the user acts;
+// "tell the user hello and upload …" only tells the user something, and the upload is the agent's.
 const userAsks =
-  /\b(?:(?:ask|tell|instruct|let|have|prompt|remind)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:to\s+)?([^.]{0,40})|(?:the\s+)?(?:user|human|operator)s?\s+(?:should|must|can|may|will|needs? to)\s+([^.]{0,30}))$/i;
+  /\b(?:(?:(?:ask|tell|instruct|prompt|remind)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:$|(?:how\s+)?to\s+)|(?:let|have)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:to\s+)?)([^.]{0,40})|(?:the\s+)?(?:user|human|operator)s?\s+(?:should|must|can|may|will|needs? to)\s+([^.]{0,30}))$/i;
 // "let the user know", "remind the user it is done", "tell the user that …": the user only hears
 // of it, and the act joined after it with "and" is the agent's.
 const subjectSwitch =
