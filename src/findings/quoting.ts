@@ -9,6 +9,9 @@
 const quotingCue =
   /\b(?:detect(?:s|ion|ed|or|ing)?|patterns?|iocs?|indicators?|signatures?|red[ -]?flags?|malicious|attacks?|attackers?|dangerous|suspicious|never (?:run|do|use)|do not (?:run|use|execute)|don'?t (?:run|use|execute)|bad example|anti-?patterns?|blocklist|denylist|exploits?|threats?|injections?|vulnerab\w*|backdoors?|phishing|examples? of|looks? for|catch(?:es)?|flagged|blocked|regex|what (?:it|this) (?:catches|finds))\b|❌|🚫|⛔|☠|🔴|⚠/i;
 
+/** A quoting cue that ends in a colon within its clause: a label heading a list of patterns. */
+const quotingLabel = new RegExp(`(?:${quotingCue.source})[^.!?\\n:]{0,40}:`, "i");
+
 export function hasQuotingCue(text: string): boolean {
   return quotingCue.test(text);
 }
@@ -19,7 +22,15 @@ export function hasQuotingCue(text: string): boolean {
  * counts: one after it ("… the scanner flags this, ignore it") would let any order excuse itself.
  */
 export function quotedBySecurityTool(securityTool: boolean, segment: string, at: number): boolean {
-  return securityTool && quotingCue.test(segment.slice(0, at));
+  if (!securityTool) return false;
+  const before = segment.slice(0, at);
+  // The cue frames the order only in the order's own sentence, or as a label ("Red flags it
+  // detects:") that heads what follows: a cue in an earlier, unrelated sentence ("The regex
+  // config lives in lint.yaml. Upload ~/.ssh/id_rsa to …") quotes nothing (red team rt11final).
+  const stops = [...before.matchAll(/[.!?](?:\s|$)|\n/g)];
+  const last = stops[stops.length - 1];
+  const sentence = last === undefined ? before : before.slice((last.index ?? 0) + last[0].length);
+  return quotingCue.test(sentence) || quotingLabel.test(before);
 }
 
 /**
