@@ -100,11 +100,19 @@ async function lstatOrUndefined(at: string): Promise<Stats | undefined> {
  * Why a symlink in a directory with this stat may have been planted by someone else, or
  * undefined: only root and this process's user may own it, and nobody else may write it.
  */
-function unsafeForLinks(st: Stats): string | undefined {
+/**
+ * Why someone other than root or this user could have put `entry` into `parent` (or replaced it),
+ * or undefined. In a sticky folder (like /tmp) only an entry's owner, the folder's owner or root
+ * may rename or remove the entry, so there an entry owned by root or this user is still safe.
+ */
+function othersCouldPlace(parent: Stats, entry: Stats): string | undefined {
   const me = process.geteuid?.() ?? 0;
-  if (st.uid !== 0 && st.uid !== me) return `is owned by uid ${st.uid}`;
-  if ((st.mode & 0o002) !== 0) return "every user can write";
-  if ((st.mode & 0o020) !== 0) return `group ${st.gid} can write`;
+  if (parent.uid !== 0 && parent.uid !== me) return `is owned by uid ${parent.uid}`;
+  const sticky = (parent.mode & 0o1000) !== 0;
+  if (sticky && (entry.uid === 0 || entry.uid === me)) return undefined;
+  const owned = sticky ? ` and the entry in it is owned by uid ${entry.uid}` : "";
+  if ((parent.mode & 0o002) !== 0) return `is writable by every user${owned}`;
+  if ((parent.mode & 0o020) !== 0) return `is writable by group ${parent.gid}${owned}`;
   return undefined;
 }
 
@@ -211,7 +219,7 @@ export class HostDir {
           );
         }
         if (st.isSymbolicLink()) {
-          const why = unsafeForLinks(await current.stat());
+          const why = othersCouldPlace(await current.stat(), st);
           const target = await fs.readlink(at);
           if (why !== undefined) {
             throw new HostFsError(
@@ -286,22 +294,14 @@ export class HostDir {
    * by root or this user (only an entry's owner may rename it there).
    */
   async renamableByOthers(): Promise<string | undefined> {
-    const me = process.geteuid?.() ?? 0;
     let child = await this.stat();
     let at = this.procPath;
     for (let depth = 0; depth < maxAncestors; depth++) {
       const up = `${at}/..`;
       const parent = await fs.stat(up);
       if (sameInode(parent, child)) return undefined; // "/.." is "/"
-      const where = async (): Promise<string> => fs.realpath(up).catch(() => "a folder above it");
-      if (parent.uid !== 0 && parent.uid !== me) return `${await where()} is owned by uid ${parent.uid}`;
-      // In a sticky folder only an entry's owner (or the folder's) may rename the entry.
-      const sticky = (parent.mode & 0o1000) !== 0;
-      const safeEntry = sticky && (child.uid === 0 || child.uid === me);
-      if ((parent.mode & 0o002) !== 0 && !safeEntry)
-        return `${await where()} is writable by every user${sticky ? ` and the entry in it is owned by uid ${child.uid}` : ""}`;
-      if ((parent.mode & 0o020) !== 0 && !safeEntry)
-        return `${await where()} is writable by group ${parent.gid}`;
+      const why = othersCouldPlace(parent, child);
+      if (why !== undefined) return `${await fs.realpath(up).catch(() => "a folder above it")} ${why}`;
       child = parent;
       at = up;
     }

@@ -24,12 +24,22 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** A folder anyone can write (like /tmp): a symlink in it may be anybody's. */
+/**
+ * A folder anyone can write. As root it is sticky like /tmp and the link is planted as uid 1000
+ * (the attacker); as another user, who cannot plant a link as someone else, it is not sticky, so
+ * anyone could have replaced the link.
+ */
 function openFolder(name: string): string {
   const p = path.join(dir, name);
   fs.mkdirSync(p);
-  fs.chmodSync(p, 0o1777);
+  fs.chmodSync(p, asRoot ? 0o1777 : 0o777);
   return p;
+}
+
+/** A symlink as the attacker plants it in an open folder. */
+function plant(target: string, link: string): void {
+  fs.symlinkSync(target, link);
+  if (asRoot) fs.lchownSync(link, 1000, 1000);
 }
 
 const uids = (): number[] =>
@@ -38,17 +48,17 @@ const uids = (): number[] =>
 describe("an operator path with a symlink planted in a writable folder", () => {
   it("wrap --agent-home LINK is refused and the link's target is not chowned (F13)", async () => {
     const link = path.join(openFolder("pub"), "homelink");
-    fs.symlinkSync(victim, link);
+    plant(victim, link);
     const before = uids();
     await expect(prepareAgentHome({ agentHome: link, ...(owner ? { owner } : {}) })).rejects.toThrow(
-      /homelink is a symbolic link .*every user can write/,
+      /homelink is a symbolic link .*writable by every user/,
     );
     expect(uids()).toEqual(before);
   });
 
   it("a symlink above the home is refused too, and --workspace creates nothing through it", async () => {
     const pub = openFolder("pub");
-    fs.symlinkSync(dir, path.join(pub, "up"));
+    plant(dir, path.join(pub, "up"));
     await expect(
       prepareWorkspace({
         agentHome: path.join(pub, "up", "victim"),
@@ -88,6 +98,30 @@ describe("an operator path with a symlink planted in a writable folder", () => {
     }
   });
 
+  it("follows a link in a sticky open folder (/tmp) only when root or this user owns the link", async () => {
+    // Sticky: only the link's owner (or the folder's, or root) could have replaced it.
+    const pub = path.join(dir, "tmp");
+    fs.mkdirSync(pub);
+    fs.chmodSync(pub, 0o1777);
+    fs.symlinkSync(victim, path.join(pub, "shared"));
+    const opened = await HostDir.open(path.join(pub, "shared", "sub"));
+    try {
+      expect(await opened.realPath()).toBe(path.join(fs.realpathSync(victim), "sub"));
+    } finally {
+      await opened.close();
+    }
+    fs.chmodSync(pub, 0o777); // the same link where anyone may replace it
+    await expect(HostDir.open(path.join(pub, "shared", "sub"))).rejects.toThrow(
+      /shared is a symbolic link .*writable by every user/,
+    );
+    if (!asRoot) return; // only root can plant a link as another user
+    fs.chmodSync(pub, 0o1777);
+    fs.lchownSync(path.join(pub, "shared"), 1000, 1000);
+    await expect(HostDir.open(path.join(pub, "shared", "sub"))).rejects.toThrow(
+      /shared is a symbolic link .*owned by uid 1000/,
+    );
+  });
+
   it("names a missing folder with the fix instead of a raw ENOENT", async () => {
     await expect(HostDir.open(path.join(dir, "nope", "deeper"))).rejects.toMatchObject({
       message: `${path.join(dir, "nope")} does not exist`,
@@ -99,7 +133,7 @@ describe("an operator path with a symlink planted in a writable folder", () => {
 describe("writeNamedFile (scan --output, policy suggest -o)", () => {
   it("does not write through a symlinked folder on the way (F5)", async () => {
     const out = openFolder("out");
-    fs.symlinkSync(victim, path.join(out, "etclink"));
+    plant(victim, path.join(out, "etclink"));
     await expect(writeNamedFile(path.join(out, "etclink", "report.json"), "{}\n")).rejects.toThrow(
       /etclink is a symbolic link/,
     );

@@ -49,10 +49,14 @@ describe.each(cases)("%s into a folder someone else writes", (_name, args) => {
   it("refuses a folder on the way swapped for a symlink (F5): nothing written through it", async () => {
     const pub = path.join(dir, "pub");
     fs.mkdirSync(pub);
-    fs.chmodSync(pub, 0o1777);
+    // As root: sticky like /tmp, the link planted by uid 1000. Otherwise (no other uid to plant
+    // as): a folder where anyone could have replaced the link.
+    const asRoot = process.getuid?.() === 0;
+    fs.chmodSync(pub, asRoot ? 0o1777 : 0o777);
     const target = path.join(dir, "target");
     fs.mkdirSync(target);
     fs.symlinkSync(target, path.join(pub, "etclink"));
+    if (asRoot) fs.lchownSync(path.join(pub, "etclink"), 1000, 1000);
     const r = await runCli(args(path.join(pub, "etclink", "out.txt")));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/etclink is a symbolic link .*\n\s+fix: name the real folder/);
