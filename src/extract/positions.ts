@@ -1,5 +1,7 @@
 // Offset → 1-based line:column for one file, built once (linear) and queried by binary search.
 
+import { lineIndex, positionAt } from "../text-lines.js";
+
 export interface LineColumn {
   line: number;
   column: number;
@@ -7,23 +9,16 @@ export interface LineColumn {
 }
 
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
   constructor(readonly text: string) {
-    for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
+    this.starts = lineIndex(text);
   }
 
   /** Position of a 0-based offset (clamped to the text). */
   at(offset: number): LineColumn {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: o - (this.starts[lo] ?? 0) + 1, offset: o };
+    return { ...positionAt(this.starts, o), offset: o };
   }
 
   /** 0-based offset where a 1-based line starts (text length past the end). */

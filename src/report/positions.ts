@@ -2,18 +2,12 @@
 // step came from, and finds the source text a step or finding covers, for highlighting.
 
 import type { SkillModel, Step } from "../model.js";
+import { lineIndex, positionAt } from "../text-lines.js";
 
 /** A half-open range of UTF-16 offsets in a file's text. */
 export interface Range {
   start: number;
   end: number;
-}
-
-/** 0-based offsets at which each line starts; index 0 is line 1. */
-export function lineStartOffsets(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  return starts;
 }
 
 /** Offset of a 1-based line:column, or undefined when the position is outside the text. */
@@ -37,18 +31,6 @@ export function lineEnd(starts: readonly number[], text: string, line: number): 
   return end;
 }
 
-/** 1-based line:column of an offset. */
-export function positionAt(starts: readonly number[], offset: number): { line: number; column: number } {
-  let low = 0;
-  let high = starts.length - 1;
-  while (low < high) {
-    const mid = (low + high + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) low = mid;
-    else high = mid - 1;
-  }
-  return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
-}
-
 /** The text of the file a step or finding is in: the main markdown or a bundled file. */
 export function fileText(model: SkillModel, file: string): string | undefined {
   if (file === model.file) return model.text;
@@ -62,7 +44,7 @@ export interface IndexedText {
 }
 
 export function indexText(text: string): IndexedText {
-  return { text, starts: lineStartOffsets(text) };
+  return { text, starts: lineIndex(text) };
 }
 
 /** True when the step's text is a verbatim slice of its file at `step.offset`. */

@@ -3,6 +3,7 @@
 // markdown parser, so a text line is found at the end of its source line rather than by arithmetic.
 
 import type { Step } from "../model.js";
+import { lineIndex } from "../text-lines.js";
 
 export interface FileLines {
   lines: string[];
@@ -11,14 +12,7 @@ export interface FileLines {
 }
 
 export function indexLines(text: string): FileLines {
-  const lines = text.split("\n");
-  const starts: number[] = [];
-  let offset = 0;
-  for (const line of lines) {
-    starts.push(offset);
-    offset += line.length + 1;
-  }
-  return { lines, starts };
+  return { lines: text.split("\n"), starts: lineIndex(text) };
 }
 
 export interface MappedPosition {

@@ -1,8 +1,9 @@
 // Offsets in a text to 1-based line:column spans (UTF-16 units, like String.slice).
 import type { Position, Span } from "../model.js";
+import { lineIndex, positionAt } from "../text-lines.js";
 
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  private readonly starts: number[];
 
   /**
    * Lines of `text.slice(base, end)`: offsets passed in are into `text`, the positions returned
@@ -13,20 +14,12 @@ export class LineIndex {
     private readonly base = 0,
     end = text.length,
   ) {
-    for (let i = text.indexOf("\n", base); i !== -1 && i < end; i = text.indexOf("\n", i + 1))
-      this.starts.push(i + 1 - base);
+    this.starts = lineIndex(text, base, end);
   }
 
   position(at: number): Position {
     const offset = at - this.base;
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.starts[lo] as number) + 1, offset };
+    return { ...positionAt(this.starts, offset), offset };
   }
 
   span(start: number, end: number): Span {
