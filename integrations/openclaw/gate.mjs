@@ -156,6 +156,7 @@ export function createGate(lib, config = {}, host = {}) {
   const stateDir = openclawStateDir(env);
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
   refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agentHome });
+  if (mode === "sandbox") refuseHandoffInWorkspace(host, env);
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
@@ -1001,6 +1002,21 @@ function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agent
   // The pins the gate answers fetches from: whoever rewrites the lockfile unpins a URL (rt12 R1).
   own.push(["skillwall's state folder (lockfile and pinned copies)", lib.stateDirFor(agentHome)]);
   refuseInWorkspaces(allWorkspaces(host, env), own);
+}
+
+/**
+ * Sandbox mode keeps each job's FIFOs and output in a 0700 folder it makes in the gateway's temp
+ * folder, and writes the job's output there. A temp folder inside a workspace is one the sandboxed
+ * commands see (as the same uid, often): a symlink planted in a job's folder would turn the
+ * gate's write of the output into a write of any file the gateway's user owns (rt12 R5).
+ */
+function refuseHandoffInWorkspace(host, env) {
+  const temp = realPathOf(os.tmpdir());
+  for (const ws of allWorkspaces(host, env))
+    if (isInside(ws, temp))
+      throw new Error(
+        `the temp folder ${temp}, where sandbox mode keeps each job's output, is inside the agent workspace ${ws}, where sandboxed commands could plant links in it (fix: start the gateway with TMPDIR outside every agent workspace)`,
+      );
 }
 
 /** The file the library loads for policy `ref` when it is not a shipped policy, else undefined. */
