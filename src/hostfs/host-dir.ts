@@ -688,6 +688,27 @@ export async function openOperatorFile(
   }
 }
 
+/** A whole file the operator names as configuration (openOperatorFile), at most maxBytes. */
+export async function readOperatorFile(absPath: string, maxBytes: number): Promise<Buffer> {
+  const opened = await openOperatorFile(absPath);
+  if (opened === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
+  try {
+    if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes);
+    const parts: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await opened.handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return Buffer.concat(parts, total);
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(absPath, maxBytes);
+      parts.push(Buffer.from(buf.subarray(0, bytesRead)));
+    }
+  } finally {
+    await opened.handle.close();
+  }
+}
+
 /**
  * Writes a file the operator named (a report, a suggested policy; relative names from `cwd`)
  * that may well sit in a directory someone else writes: its directory is opened component by

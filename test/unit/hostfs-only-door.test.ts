@@ -21,7 +21,6 @@ const allowed: Record<string, string> = {
     "creates and checks the state directory; reads the old in-home state through hostfs",
   "src/heartbeat/state.ts": "stale temp files in the state directory",
   "src/heartbeat/lock.ts": "lock files in the state directory; /proc/<pid>/stat",
-  "src/heartbeat/real-deps.ts": "reads the operator's --ca-file",
   "src/remote/install.ts":
     "stat/readdir of the local install source the operator named (its files are read through hostfs)",
   "src/audit/log.ts":
