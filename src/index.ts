@@ -37,4 +37,4 @@ export {
   type HostCommandOptions,
 } from "./gate/index.js";
 export { pinnedAnswerFor, pinnedFetchesIn, pinKey, type PinnedAnswer } from "./heartbeat/pinned.js";
-export { installedSkillsDir } from "./remote/paths.js";
+export { installedSkillsDir, stateDirFor } from "./remote/paths.js";

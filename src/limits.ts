@@ -159,6 +159,8 @@ export const limits = {
   maxSnapshotDepth: 32,
   /** Largest repository config the gate reads before git runs on the host, in bytes. */
   maxGitConfigBytes: 256 * 1024,
+  /** Largest extra CA file (--ca-file) read, bytes: a PEM bundle of many CAs is well below it. */
+  maxCaFileBytes: 4 * 1024 * 1024,
   /** Largest install policy request read from stdin, bytes. */
   maxInstallRequestBytes: 1024 * 1024,
   /** Most findings in an install policy answer (OpenClaw keeps at most 100). */
@@ -178,7 +180,7 @@ export const hostfsLimits = {
   maxFileBytes: 64 * 1024 * 1024,
   /** Most bytes copied out of one workspace after one run (step-written files into the blob store). */
   maxCopiedBytes: 256 * 1024 * 1024,
-  /** Largest lockfile or heartbeat state moved out of an agent home by the migration. */
+  /** Largest lockfile or heartbeat state read, or moved out of an agent home by the migration. */
   maxStateFileBytes: 16 * 1024 * 1024,
 } as const;
 

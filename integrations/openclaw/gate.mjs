@@ -155,7 +155,8 @@ export function createGate(lib, config = {}, host = {}) {
   // OpenClaw's own folders follow its env (OPENCLAW_HOME, OPENCLAW_STATE_DIR, profiles), not HOME.
   const stateDir = openclawStateDir(env);
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
-  refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile });
+  refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agentHome });
+  if (mode === "sandbox") refuseHandoffInWorkspace(host, env);
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
@@ -985,12 +986,12 @@ function allWorkspaces(host, env) {
 
 /**
  * skillwall's own files (the checkout holding this plugin and the library it loads, the policy
- * file, the audit log) inside a workspace are files the agent may write: one allowed edit of
+ * file, the audit log, the agent home's state folder with the lockfile) inside a workspace are files the agent may write: one allowed edit of
  * gate.mjs or the policy, or one removal of the plugin's manifest, and the next run is unguarded
  * (OpenClaw skips a plugin it cannot load). The plugin refuses to start there (every call is
  * then blocked) rather than guard from a folder the guarded agent can change.
  */
-function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile }) {
+function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agentHome }) {
   const own = [];
   if (typeof host.pluginDir === "string")
     own.push(["the skillwall checkout", path.resolve(host.pluginDir, "../..")]);
@@ -998,7 +999,24 @@ function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile }) {
   const policyFile = policyFileOf(lib, policyRef);
   if (policyFile !== undefined) own.push(["the policy file", policyFile]);
   own.push(["the audit log", auditFile]);
+  // The pins the gate answers fetches from: whoever rewrites the lockfile unpins a URL (rt12 R1).
+  own.push(["skillwall's state folder (lockfile and pinned copies)", lib.stateDirFor(agentHome)]);
   refuseInWorkspaces(allWorkspaces(host, env), own);
+}
+
+/**
+ * Sandbox mode keeps each job's FIFOs and output in a 0700 folder it makes in the gateway's temp
+ * folder, and writes the job's output there. A temp folder inside a workspace is one the sandboxed
+ * commands see (as the same uid, often): a symlink planted in a job's folder would turn the
+ * gate's write of the output into a write of any file the gateway's user owns (rt12 R5).
+ */
+function refuseHandoffInWorkspace(host, env) {
+  const temp = realPathOf(os.tmpdir());
+  for (const ws of allWorkspaces(host, env))
+    if (isInside(ws, temp))
+      throw new Error(
+        `the temp folder ${temp}, where sandbox mode keeps each job's output, is inside the agent workspace ${ws}, where sandboxed commands could plant links in it (fix: start the gateway with TMPDIR outside every agent workspace)`,
+      );
 }
 
 /** The file the library loads for policy `ref` when it is not a shipped policy, else undefined. */

@@ -4,9 +4,9 @@
 // host map and the stand-ins' addresses, so the supervisor's own fetches and the steps' requests
 // go through the same host policy and reach the same servers.
 
-import { readFile } from "node:fs/promises";
 import { rootCertificates } from "node:tls";
 import { SkillwallError } from "../errors.js";
+import { readOperatorFile } from "../hostfs/host-dir.js";
 import { limits } from "../limits.js";
 import type { Policy } from "../policy/types.js";
 import type { RemoteDeps, RunRequest, RunResult, StepRunner } from "../remote/deps.js";
@@ -33,12 +33,18 @@ export interface RealDepsOptions {
 export async function fetcherCa(extraCaFile: string): Promise<string[]> {
   let pem: string;
   try {
-    pem = await readFile(extraCaFile, "utf8");
+    // Opened once, a regular file only, capped: a FIFO or /dev/zero there must not stall or
+    // fill the supervisor, nor a link planted in someone else's folder lead it anywhere (rt12 R6).
+    pem = (await readOperatorFile(extraCaFile, limits.maxCaFileBytes)).toString("utf8");
   } catch (cause) {
-    throw new SkillwallError("ca-file", `cannot read the CA file ${extraCaFile}`, {
-      fix: "give a readable PEM file of CA certificates (--ca-file)",
-      cause,
-    });
+    throw new SkillwallError(
+      "ca-file",
+      `cannot read the CA file ${extraCaFile} (${(cause as Error).message})`,
+      {
+        fix: "give a readable PEM file of CA certificates (--ca-file)",
+        cause,
+      },
+    );
   }
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new SkillwallError("ca-file", `${extraCaFile} holds no PEM certificate`, {

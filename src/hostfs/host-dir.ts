@@ -654,6 +654,62 @@ export async function readNamedFile(absPath: string, maxBytes: number): Promise<
 }
 
 /**
+ * Opens a file the operator names as configuration (a policy) for reading, once: its directory
+ * component by component (HostDir.open), the file by O_PATH and fstat (no FIFO hang, no device),
+ * read through that one descriptor. A symlink at its own name is followed under HostDir.open's
+ * rule, only where nobody but root or this user could have placed it (so /etc/skillwall/p.yaml ->
+ * /opt/… works, a link planted in someone else's folder is refused). undefined when absent.
+ */
+export async function openOperatorFile(
+  absPath: string,
+): Promise<{ handle: FileHandle; size: number } | undefined> {
+  let file = path.resolve(absPath);
+  for (let hops = 0; ; hops++) {
+    const dir = await HostDir.open(path.dirname(file));
+    try {
+      const name = path.basename(file);
+      const st = await dir.entry(name);
+      if (st === undefined) return undefined;
+      if (!st.isSymbolicLink()) return await dir.openFile(name, Number.MAX_SAFE_INTEGER);
+      const target = await dir.readlink(name);
+      const why = othersCouldPlace(await dir.stat(), st);
+      if (why !== undefined)
+        throw new HostFsError(
+          `${file} is a symbolic link (to ${target}) in a folder that ${why}: someone other than root may have planted it`,
+          "name the real file instead (its resolved path), after checking it is the one you mean",
+        );
+      if (hops >= limits.maxSymlinkHops)
+        throw new HostFsError(`too many symbolic links in ${absPath}`, "name the real file instead");
+      // Relative to where the link really is, not to the name it was reached by.
+      file = path.resolve(await dir.realPath(), target);
+    } finally {
+      await dir.close();
+    }
+  }
+}
+
+/** A whole file the operator names as configuration (openOperatorFile), at most maxBytes. */
+export async function readOperatorFile(absPath: string, maxBytes: number): Promise<Buffer> {
+  const opened = await openOperatorFile(absPath);
+  if (opened === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
+  try {
+    if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes);
+    const parts: Buffer[] = [];
+    let total = 0;
+    const buf = Buffer.alloc(chunkBytes);
+    for (;;) {
+      const { bytesRead } = await opened.handle.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return Buffer.concat(parts, total);
+      total += bytesRead;
+      if (total > maxBytes) throw tooLarge(absPath, maxBytes);
+      parts.push(Buffer.from(buf.subarray(0, bytesRead)));
+    }
+  } finally {
+    await opened.handle.close();
+  }
+}
+
+/**
  * Writes a file the operator named (a report, a suggested policy; relative names from `cwd`)
  * that may well sit in a directory someone else writes: its directory is opened component by
  * component (HostDir.open: a symlink planted on the way is refused), and the file is an O_EXCL

@@ -2,12 +2,13 @@
 // fix; `extends`; semantic checks (env declared, pipeFrom ids exist, unique ids); examples run
 // through the shell analyser and evaluator. Every failure is a PolicyError — never a fallback.
 
-import { readFile, stat } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LineCounter, isMap, parseDocument, type Document, type Node } from "yaml";
 import { PolicyError } from "../errors.js";
+import { HostFsError, openOperatorFile } from "../hostfs/host-dir.js";
 import { limits } from "../limits.js";
 import { analyseShell, initShell } from "../shell/index.js";
 import type { Step } from "../model.js";
@@ -80,51 +81,72 @@ function policyError(
   return new PolicyError(code, `${where}: ${message}; fix: ${fix}`, { location });
 }
 
-async function readPolicyFile(file: string): Promise<ParsedFile> {
+/**
+ * A policy file's text, opened once (hostfs openOperatorFile: a symlink planted in someone else's
+ * folder is refused, a FIFO or device never opened) and read through that descriptor up to the
+ * cap: what was checked is what is read, however the name changes meanwhile (rt12 R3).
+ */
+async function readPolicyText(file: string): Promise<string> {
   const location = { file, path: "(file)" };
-  let size: number;
+  let opened: { handle: FileHandle; size: number } | undefined;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) {
-      throw new PolicyError("POLICY_UNREADABLE", `${file}: not a regular file`, {
-        fix: "give the path of a .yaml or .json policy file",
-        location,
-      });
-    }
-    size = st.size;
+    opened = await openOperatorFile(file);
   } catch (err) {
-    if (err instanceof PolicyError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") {
-      throw new PolicyError("POLICY_NOT_FOUND", `policy file ${file} does not exist`, {
-        fix: `check the path, or use a shipped policy: ${shippedPolicies().join(", ")}`,
+    const why =
+      err instanceof HostFsError ? err.message : `${(err as NodeJS.ErrnoException).code ?? "error"}`;
+    const missing = err instanceof HostFsError && /does not exist/.test(err.message);
+    throw new PolicyError(
+      missing ? "POLICY_NOT_FOUND" : "POLICY_UNREADABLE",
+      `policy file ${file} cannot be read (${why})`,
+      {
+        fix:
+          err instanceof HostFsError
+            ? (err.fix ?? "give the path of a .yaml or .json policy file")
+            : "check its permissions",
         location,
         cause: err,
-      });
-    }
-    throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read (${code ?? "error"})`, {
-      fix: "check its permissions",
-      location,
-      cause: err,
-    });
-  }
-  if (size > limits.maxPolicyBytes) {
-    throw new PolicyError(
-      "POLICY_TOO_LARGE",
-      `${file}: ${size} bytes is more than ${limits.maxPolicyBytes}`,
-      { fix: "split it with extends", location },
+      },
     );
   }
-  let text: string;
+  if (opened === undefined) {
+    throw new PolicyError("POLICY_NOT_FOUND", `policy file ${file} does not exist`, {
+      fix: `check the path, or use a shipped policy: ${shippedPolicies().join(", ")}`,
+      location,
+    });
+  }
+  const { handle } = opened;
   try {
-    text = await readFile(file, "utf8");
+    const tooLarge = (size: number): PolicyError =>
+      new PolicyError("POLICY_TOO_LARGE", `${file}: ${size} bytes is more than ${limits.maxPolicyBytes}`, {
+        fix: "split it with extends",
+        location,
+      });
+    if (opened.size > limits.maxPolicyBytes) throw tooLarge(opened.size);
+    // One byte past the cap: a file that grew since its size was read is still refused.
+    const buf = Buffer.alloc(limits.maxPolicyBytes + 1);
+    let got = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, got, buf.length - got, null);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+      if (got > limits.maxPolicyBytes) throw tooLarge(got);
+    }
+    return buf.subarray(0, got).toString("utf8");
   } catch (err) {
+    if (err instanceof PolicyError) throw err;
     throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read`, {
       fix: "check its permissions",
       location,
       cause: err,
     });
+  } finally {
+    await handle.close();
   }
+}
+
+async function readPolicyFile(file: string): Promise<ParsedFile> {
+  const text = await readPolicyText(file);
+  const location = { file, path: "(file)" };
   if (commentsOnly(text)) {
     throw new PolicyError("POLICY_EMPTY", `policy file ${file} is empty`, {
       fix: "write at least `name: my-policy` (see docs/policy.md)",

@@ -3,8 +3,12 @@
 // never a mix; at worst a stray temp file, which `removeStaleTempFiles` clears on the next start.
 
 import { randomBytes } from "node:crypto";
-import { promises as fs } from "node:fs";
+import { constants, promises as fs } from "node:fs";
 import path from "node:path";
+import { SkillwallError } from "../errors.js";
+import { hostfsLimits } from "../limits.js";
+
+const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
 
 const tempMarker = ".tmp-";
 
@@ -76,12 +80,46 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Reads a file, or undefined when it does not exist (any other error is thrown). */
-export async function readIfExists(file: string): Promise<Buffer | undefined> {
+/**
+ * Reads a state file (lockfile, heartbeat state), or undefined when it does not exist. Opened once
+ * without following a symlink or waiting on a FIFO, checked by its handle to be a regular file of
+ * at most `maxBytes`, and read from that handle: the OpenClaw gate reads the lockfile without the
+ * state-dir check, so a FIFO there must not hang it, nor /dev/zero fill its memory (rt12 R2).
+ */
+export async function readIfExists(
+  file: string,
+  maxBytes: number = hostfsLimits.maxStateFileBytes,
+): Promise<Buffer | undefined> {
+  let handle: fs.FileHandle;
   try {
-    return await fs.readFile(file);
+    handle = await fs.open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw unsafeStateFile(file, "it is a symbolic link");
     throw err;
   }
+  try {
+    const st = await handle.stat();
+    if (!st.isFile()) throw unsafeStateFile(file, "it is not a regular file");
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      // One byte past the cap tells a file that grew past it from one that ends there.
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      if (size > maxBytes) throw unsafeStateFile(file, `it holds more than ${maxBytes} bytes`);
+      chunks.push(buffer.subarray(0, bytesRead));
+    }
+    return Buffer.concat(chunks, size);
+  } finally {
+    await handle.close();
+  }
+}
+
+function unsafeStateFile(file: string, why: string): SkillwallError {
+  return new SkillwallError("state-file-unsafe", `skillwall's state file ${file} is refused: ${why}`, {
+    fix: `remove ${file} (skillwall writes its state files itself) and check who could write its folder`,
+  });
 }

@@ -36,9 +36,14 @@ function isInside(child: string, parent: string): boolean {
 function writableBy(st: Stats, user: { uid: number; gid: number }, self: boolean): string | undefined {
   const me = process.getuid?.() ?? -1;
   if (st.uid === user.uid && user.uid !== me) return `it is owned by uid ${user.uid} (the container user)`;
+  // As root every other user is as foreign as the container user: `sudo -E` keeps a user's
+  // SKILLWALL_STATE_ROOT, and --state-dir may name a folder in a user's home (rt12 R4).
+  if (me === 0 && st.uid !== 0) return `it is owned by uid ${st.uid}, not root`;
   const sticky = (st.mode & 0o1000) !== 0 && !self;
   if ((st.mode & 0o002) !== 0 && !sticky) return "it is writable by every user";
-  if ((st.mode & 0o020) !== 0 && st.gid === user.gid && user.gid !== (process.getgid?.() ?? -1) && !sticky)
+  const groupWrites = (st.mode & 0o020) !== 0 && !sticky;
+  if (groupWrites && me === 0 && st.gid !== 0) return `it is group-writable by gid ${st.gid}`;
+  if (groupWrites && st.gid === user.gid && user.gid !== (process.getgid?.() ?? -1))
     return `it is group-writable by gid ${user.gid} (the container group)`;
   return undefined;
 }

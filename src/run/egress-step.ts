@@ -6,6 +6,8 @@
 import { readFile, rm, writeFile, chmod } from "node:fs/promises";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
+import { readOperatorFile } from "../hostfs/host-dir.js";
+import { limits } from "../limits.js";
 import type { EgressLimits } from "../egress/limits.js";
 import { gatewayFirewallRules, bridgeName, openStepEgress } from "../egress/network.js";
 import { startEgressProxy, type EgressProxy } from "../egress/proxy.js";
@@ -64,12 +66,17 @@ export interface CaBundle {
 export async function prepareCaBundle(extraCaFile: string): Promise<CaBundle> {
   let extra: string;
   try {
-    extra = await readFile(extraCaFile, "utf8");
+    // Opened once, a regular file only, capped (rt12 R6: a FIFO here hung every egress step).
+    extra = (await readOperatorFile(extraCaFile, limits.maxCaFileBytes)).toString("utf8");
   } catch (err) {
-    throw new SkillwallError("egress-ca-file", `cannot read the extra CA file ${extraCaFile}`, {
-      fix: "give a readable PEM file of CA certificates",
-      cause: err,
-    });
+    throw new SkillwallError(
+      "egress-ca-file",
+      `cannot read the extra CA file ${extraCaFile} (${(err as Error).message})`,
+      {
+        fix: "give a readable PEM file of CA certificates",
+        cause: err,
+      },
+    );
   }
   if (!extra.includes("-----BEGIN CERTIFICATE-----")) {
     throw new SkillwallError("egress-ca-file", `${extraCaFile} holds no PEM certificate`, {

@@ -21,7 +21,6 @@ const allowed: Record<string, string> = {
     "creates and checks the state directory; reads the old in-home state through hostfs",
   "src/heartbeat/state.ts": "stale temp files in the state directory",
   "src/heartbeat/lock.ts": "lock files in the state directory; /proc/<pid>/stat",
-  "src/heartbeat/real-deps.ts": "reads the operator's --ca-file",
   "src/remote/install.ts":
     "stat/readdir of the local install source the operator named (its files are read through hostfs)",
   "src/audit/log.ts":
@@ -31,7 +30,8 @@ const allowed: Record<string, string> = {
   "src/audit/verify.ts": "reads an audit log the operator names",
   "src/input/index.ts":
     "stat and realpath of the paths the operator names, only to guess whether to start scan workers; the paths themselves are opened through hostfs (input-named-path-swap test), and so is everything below them",
-  "src/policy/load.ts": "policy files",
+  "src/policy/load.ts":
+    "existsSync of the shipped policy files; a policy file is opened and read through hostfs (openOperatorFile, policy-file-planted test)",
   "src/policy/shipped-cache.ts":
     "the shipped policy files and the build-time cache beside the built loader (package files, not skill input)",
   "src/policy/schema.ts": "the shipped policy schema",

@@ -1,0 +1,96 @@
+// Sandbox mode hands each job's output to OpenClaw through files in a folder the gate makes in the
+// gateway's temp folder (integrations/openclaw/sandbox-handoff.mjs). The gate wrote them by name,
+// following whatever was there: with that temp folder inside an agent workspace, a sandboxed
+// command (the workspace is mounted, often as the gateway's own uid) could plant `out` as a
+// symlink and have the gateway write the command's output into any file its user owns, a shell
+// start-up file for one (red team s12, R5). The output files are now created O_EXCL (never written
+// through a link), the stub shows nothing when they could not be, and the gate refuses to start in
+// sandbox mode with its temp folder inside a workspace.
+
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import * as lib from "../../src/index.js";
+// @ts-expect-error: plain ESM plugin module without type declarations
+import { createHandoff } from "../../integrations/openclaw/sandbox-handoff.mjs";
+// @ts-expect-error: plain ESM plugin module without type declarations
+import { createGate } from "../../integrations/openclaw/gate.mjs";
+
+const quote = (w: string): string => `'${w.replaceAll("'", "'\\''")}'`;
+
+/** Runs the stub as OpenClaw's host exec would; killed after 20 s (a stub that never answers). */
+function hostRun(command: string): Promise<{ stdout: string; status: number | null }> {
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", command], { encoding: "utf8", timeout: 20_000 }, (err, stdout) =>
+      resolve({ stdout, status: err ? ((err as { code?: number }).code ?? null) : 0 }),
+    );
+  });
+}
+
+describe("sandbox mode's hand-off files", () => {
+  it("a symlink planted at a job's output name is never written through, and the stub shows nothing", async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sw-handoff-planted-"));
+    // Stands for ~/.bashrc: a file of the gateway's user the sandbox cannot reach.
+    const victim = path.join(tmp, "bashrc");
+    fs.writeFileSync(victim, "# the user's own start-up file\n");
+    const handoff = createHandoff({
+      run: async () => ({
+        version: 1,
+        ok: true,
+        exitCode: 0,
+        outcome: "ok",
+        stdout: "echo PWNED-7731\n",
+        stderr: "",
+      }),
+      quote,
+    });
+    const stub = (await handoff.stub("job", "call-1")) as string;
+    const dir = /^d='([^']+)'$/m.exec(stub)?.[1];
+    expect(dir).toBeDefined();
+    // What a sandboxed command that sees the folder does before the job ends.
+    fs.symlinkSync(victim, path.join(dir!, "out"));
+    const ran = await hostRun(stub);
+    expect(fs.readFileSync(victim, "utf8")).toBe("# the user's own start-up file\n");
+    expect(ran.stdout).not.toContain("PWNED-7731");
+    expect(ran.status).toBe(126);
+    handoff.done("call-1");
+  });
+
+  it("the gate refuses to start in sandbox mode when the temp folder is inside an agent workspace", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sw-handoff-ws-"));
+    const home = path.join(tmp, "home");
+    const ws = path.join(home, "ws");
+    const wsTemp = path.join(ws, "tmp");
+    fs.mkdirSync(wsTemp, { recursive: true });
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = wsTemp;
+    let refusal: unknown;
+    try {
+      (createGate as (l: object, c: object, h: object) => unknown)(
+        lib,
+        {
+          policy: "common-tools",
+          auditLog: path.join(tmp, "audit.jsonl"),
+          mode: "sandbox",
+          serveSocket: path.join(tmp, "serve.sock"),
+        },
+        {
+          env: { HOME: home, SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+          openclawConfig: { agents: { defaults: { workspace: ws } } },
+        },
+      );
+    } catch (err) {
+      refusal = err;
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    expect(String(refusal)).toMatch(
+      /the temp folder .*ws\/tmp, where sandbox mode keeps each job's output, is inside the agent workspace/,
+    );
+    // Nothing of the hand-off was made where the sandbox sees it.
+    expect(fs.readdirSync(wsTemp)).toEqual([]);
+  });
+});
