@@ -491,7 +491,7 @@ export function detectAgentActs(ctx: DetectContext): void {
     if (p.kind === "heading") headingGate = false;
     if (p.kind !== "list-item") listGate = false;
     const governed = listGate || headingGate;
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       const gatedHere = governed || (carried && startsFollowUp(s));
       carried = opensGate(s);
