@@ -35,7 +35,8 @@ function softWrap(text: string, nl: number): boolean {
   const before = text.slice(lineStart, nl).trim();
   const nextEnd = text.indexOf("\n", nl + 1);
   const after = text.slice(nl + 1, nextEnd < 0 ? text.length : nextEnd);
-  if (before === "" || after.trim() === "") return false;
+  // A line that ends a sentence was split there already; the break after it opens the next one.
+  if (before === "" || after.trim() === "" || /[.!?]["'’”)\]*_]*$/.test(before)) return false;
   if (labelEnd.test(before) || blockStart.test(after)) return false;
   if (titleLike(before) && !/^\W*[a-z]/.test(after)) return false;
   return true;

@@ -83,10 +83,11 @@ const midAlwaysVerb = /\balways\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
 const modalVerb =
   /\b(?:you|we|the agent|the assistant)\s+(?:must|should|need to|needs to|are required to|have to)\s+(?:always\s+)?([a-z]+)\b/i;
 const leadVerb = /^\W{0,4}([a-z]+)\b/i;
-// A need inside a condition states when, not what: "Use X only when you know … or you need to
-// exclude …", "if we have to send …" (the condition opens with its word and no clause break comes
-// before the modal). "When X you must …" still orders.
-const inCondition = /\b(?:when|whenever|if|unless|once|where|in\s+case)\b[^,;:.!?]{0,160}$/i;
+// A need inside a condition states when, not what: "Use X when you need to …", "only when you know
+// … or you need to exclude …" (right after the condition's word, or joined to it by "or"/"and" with
+// no clause break). "When X you need to …" and "When X you must …" still order.
+const inCondition =
+  /\b(?:when|whenever|if|unless|once|where|in\s+case)\b(?:[^,;:.!?]{0,160}\s(?:or|and))?\s*$/i;
 
 // Base-form verbs that order an act (a sentence opening with one of them is an imperative).
 const orderVerbs = new Set(
@@ -191,7 +192,11 @@ function orderIn(
     const m = re.exec(body);
     const verb = m?.[1]?.toLowerCase();
     if (!m || verb === undefined || !orderVerbs.has(verb)) continue;
-    if (re === modalVerb && /\b(?:need|have)s?\s+to\b/i.test(m[0]) && inCondition.test(body.slice(0, m.index)))
+    if (
+      re === modalVerb &&
+      /\b(?:need|have)s?\s+to\b/i.test(m[0]) &&
+      inCondition.test(body.slice(0, m.index))
+    )
       continue;
     if (inDescription && verb === "use") continue;
     const at = labelled.length + m.index + m[0].length - verb.length;

@@ -135,7 +135,8 @@ export interface SideEffectContext {
 // The agent seeks the user's say ("ask before deleting", "with the user's confirmation").
 const consent = /\b(?:ask\w*|confirm\w*|approv\w*|permission|consent)\b/gi;
 // "the user asks …", "if asked": the user's own request, which gives no consent to another act.
-const requester = /\b(?:(?:user|human|operator|owner|customer|client|someone|anyone|they|he|she)s?|if|when|whenever|unless|as)\s+$/i;
+const requester =
+  /\b(?:(?:user|human|operator|owner|customer|client|someone|anyone|they|he|she)s?|if|when|whenever|unless|as)\s+$/i;
 
 /** Whether `s` has the agent seek consent, not only mention what the user asks for. */
 function asksConsent(s: string): boolean {
