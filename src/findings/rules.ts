@@ -663,7 +663,7 @@ const table = [
     "persistence",
     "high",
     "The agent is told to change access or agent configuration that the skill's purpose never names.",
-    "authorized_keys, sudoers, cron, shell profiles (other than exporting a variable or the PATH), the agent's permission settings and instruction files (AGENTS.md, CLAUDE.md, .claude/), other skills, git hooks, firewall settings: an order to change them in a skill whose name and description do not name them is how an injection makes itself permanent or opens access.",
+    "authorized_keys, sudoers, cron, shell profiles (other than exporting a variable or the PATH), the agent's permission settings and instruction files (AGENTS.md, CLAUDE.md, .claude/), other skills, git hooks, firewall settings: an order to change them in a skill whose name and description do not name them is how an injection makes itself permanent or opens access. A lead-in ending in ':' ('Add to crontab:') leaves the block below to the persistence rules, unless a reason stands between the file and the colon ('append the key below to authorized_keys so maintenance can reach the box:').",
   ),
   r(
     "instr.precedence",
