@@ -154,7 +154,7 @@ export function readOrderCoherence(ctx: DetectContext): OrderReading[] {
         : framing.test(head) || capsLabel.test(head) || ruleLabel.test(head)
           ? `under the label "${head.slice(0, Math.max(0, head.search(/[:!]/))).replace(/^\W+|\W+$/g, "")}"`
           : undefined;
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > orderCoherenceLimits.maxSentenceChars) continue;
       const o = orderOf(s);

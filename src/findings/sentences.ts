@@ -10,23 +10,66 @@ export interface Sentence {
   offset: number;
 }
 
-/** Sentences of a prose segment: split after . ! ? followed by space, or a line break, keeping offsets. */
-export function sentencesOf(text: string): Sentence[] {
+/** Segment kinds whose line breaks are soft wraps of one markdown paragraph (mdast keeps them as "\n"). */
+const wrappedKinds = new Set(["paragraph", "list-item", "blockquote"]);
+
+// A line that starts a block of its own even inside a paragraph's text: a list marker, heading,
+// table row, fence or quote marker.
+const blockStart = /^[ \t]*(?:[-*+•][ \t]|\d{1,3}[.)][ \t]|#{1,6}[ \t]|\||```|~~~|>)/;
+// A line that ends in a colon is a label or a lead-in ("Steps:", "**Note**:"): what follows is its content.
+const labelEnd = /:\W{0,3}$/;
+
+/** A short line of capitalised words ("Quick Start", "Usage Notes") is a title, not a sentence's start. */
+function titleLike(line: string): boolean {
+  const words = line.split(/\s+/).filter((w) => /\w/.test(w));
+  return words.length > 0 && words.length <= 5 && words.every((w) => !/^\W*[a-z]/.test(w));
+}
+
+/**
+ * Whether the line break at `nl` in a paragraph's text only wraps a sentence: the line before does
+ * not end one (terminal punctuation is split at anyway), is not a label or a title, and the next
+ * line does not open a block.
+ */
+function softWrap(text: string, nl: number): boolean {
+  const lineStart = text.lastIndexOf("\n", nl - 1) + 1;
+  const before = text.slice(lineStart, nl).trim();
+  const nextEnd = text.indexOf("\n", nl + 1);
+  const after = text.slice(nl + 1, nextEnd < 0 ? text.length : nextEnd);
+  // A line that ends a sentence was split there already; the break after it opens the next one.
+  if (before === "" || after.trim() === "" || /[.!?]["'’”)\]*_]*$/.test(before)) return false;
+  if (labelEnd.test(before) || blockStart.test(after)) return false;
+  if (titleLike(before) && !/^\W*[a-z]/.test(after)) return false;
+  return true;
+}
+
+/**
+ * Sentences of a prose segment: split after . ! ? followed by space, or a line break, keeping
+ * offsets. In a paragraph, list item or blockquote (`kind`), a soft wrap does not end the sentence:
+ * the lines are read as one, with the break as a space (same length, so offsets still map to the
+ * line each word is on).
+ */
+export function sentencesOf(text: string, kind?: string): Sentence[] {
   const out: Sentence[] = [];
+  const joins = kind !== undefined && wrappedKinds.has(kind);
   const end = /[.!?]+(?=\s|$)|\n/g;
   let start = 0;
+  const push = (from: number, to: number): void => {
+    const t = text.slice(from, to);
+    if (t.trim() !== "") out.push({ text: joins ? t.replace(/\n(?!$)/g, " ") : t, offset: from });
+  };
   for (let m = end.exec(text); m; m = end.exec(text)) {
     const stop = m.index + m[0].length;
+    if (m[0] === "\n" && joins && softWrap(text, m.index)) continue;
     // "e.g." / "i.e." / "etc." do not end a sentence.
     if (
       m[0] !== "\n" &&
       /\b(?:e\.g|i\.e|etc|vs|approx|incl|[A-Za-z])\.$/i.test(text.slice(Math.max(start, stop - 8), stop))
     )
       continue;
-    if (text.slice(start, stop).trim() !== "") out.push({ text: text.slice(start, stop), offset: start });
+    push(start, stop);
     start = stop;
   }
-  if (text.slice(start).trim() !== "") out.push({ text: text.slice(start), offset: start });
+  push(start, text.length);
   return out;
 }
 

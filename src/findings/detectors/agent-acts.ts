@@ -93,6 +93,9 @@ const emailAddress = /\b[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}\b/gi;
 // The agent's and the machine's access configuration.
 const accessConfig =
   /\bauthorized_keys\b|\bsudoers\b|\/etc\/(?:passwd|shadow|hosts|ssh|sudoers|crontab|profile|environment)\b|\bcrontab\b|\bcron\s+(?:jobs?|entr(?:y|ies))\b|~?\/?\.ssh\/config\b|\.claude\/|\bsettings(?:\.local)?\.json\b|\b(?:AGENTS|CLAUDE|MEMORY|SOUL|IDENTITY|HEARTBEAT|TOOLS|USER)\.md\b|\bsystem\s+prompt\b|\b(?:other|all|every|installed)\s+(?:\w+\s+)?skills?\b|\bSKILL\.md\s+files\b|\.git\/hooks\b|\bgit\s+hooks?\b|\b(?:pre|post)-(?:commit|push|merge|checkout)\s+hooks?\b|\b(?:firewall|selinux|apparmor|antivirus|defender)\b|\bpermission\s+(?:settings|allow-?list|rules)\b|\ballow-?list\b|\blaunch\s?(?:agents?|daemons?)\b|\bsystemd\b|\b(?:bash|zsh)rc\b|\.(?:bash_profile|profile|zprofile)\b/i;
+// A reason given after the act ("… so maintenance can reach the box", "… in order to …").
+const purposeClause =
+  /\b(?:so(?:\s+that)?|in\s+order\s+to|because|since|to\s+(?:let|allow|make\s+sure))\s+\w/i;
 // The content that makes a shell profile edit routine: exporting a variable or the PATH.
 const routineProfileLine = /\bexports?\b|\bPATH\b|\balias\b|\bsource\s+\S+completion/i;
 
@@ -369,7 +372,10 @@ function configTamper(o: Order, place: Place): ActHit | undefined {
   // MCP config"), or a lead-in to a block that other rules read ("Add to crontab:").
   if (/\b(?:your|the\s+user'?s)\s+(?:own\s+)?(?:\w+\s+){0,2}?\w*\W{0,3}$/i.test(o.window.slice(0, c.index)))
     return undefined;
-  if (/:\W{0,4}$/.test(o.window.trim())) return undefined;
+  // The colon leads in to the order's object only when no reason comes between the file and it:
+  // in "append the key below to authorized_keys so maintenance can reach the box:" (one sentence
+  // wrapped over lines) the act and its object are named before the colon.
+  if (/:\W{0,4}$/.test(o.window.trim()) && !purposeClause.test(o.window.slice(c.index))) return undefined;
   const noun = c[0].toLowerCase().replace(/[^a-z_]/g, "");
   if (noun.length >= 3 && place.purpose.includes(noun.slice(0, 6))) return undefined;
   // A tool's own shell set-up (`eval "$(brew shellenv)"`) is what its installer asks for.
@@ -491,7 +497,7 @@ export function detectAgentActs(ctx: DetectContext): void {
     if (p.kind === "heading") headingGate = false;
     if (p.kind !== "list-item") listGate = false;
     const governed = listGate || headingGate;
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       const gatedHere = governed || (carried && startsFollowUp(s));
       carried = opensGate(s);

@@ -83,6 +83,11 @@ const midAlwaysVerb = /\balways\s+(?:[a-z]{2,20}ly\s+)?([a-z]+)\b/i;
 const modalVerb =
   /\b(?:you|we|the agent|the assistant)\s+(?:must|should|need to|needs to|are required to|have to)\s+(?:always\s+)?([a-z]+)\b/i;
 const leadVerb = /^\W{0,4}([a-z]+)\b/i;
+// A need inside a condition states when, not what: "Use X when you need to …", "only when you know
+// … or you need to exclude …" (right after the condition's word, or joined to it by "or"/"and" with
+// no clause break). "When X you need to …" and "When X you must …" still order.
+const inCondition =
+  /\b(?:when|whenever|if|unless|once|where|in\s+case)\b(?:[^,;:.!?]{0,160}\s(?:or|and))?\s*$/i;
 
 // Base-form verbs that order an act (a sentence opening with one of them is an imperative).
 const orderVerbs = new Set(
@@ -99,6 +104,16 @@ const orderVerbs = new Set(
 // What the user receives, changed: text planted, replaced, removed or slanted in the output.
 const altersOutput =
   /\b(?:add|adds|append|prepend|insert|include|embed|attach|replace|remove|delete|drop|strip|omit|redact|exclude|present|frame|portray|describe|refer\s+to|recommend|mention|promote|emphasi[sz]e|downplay|exaggerate|overstate|understate|claim|cite|round|inflate|adjust|rewrite|modify|change|alter|sign)\b/i;
+// Filling in a value of a template ("replace <TOKEN> with your key", "replace localhost with
+// <host>"): one side of "replace A with B" is a placeholder or a literal value (angle or curly
+// brackets, code, an all-caps name, a host:port or path). The order edits a command or config the
+// user copies, not what the user is told.
+const valueToken = String.raw`(?:<[^<>\n]{1,40}>|\{\{?[^{}\n]{1,40}\}?\}|\x60[^\x60\n]{1,40}\x60|\$?[A-Z][A-Z0-9_]{3,}\b|[\w.-]{0,40}[:/][\w./:-]{1,80}|placeholders?\b)`;
+const fillsPlaceholder = new RegExp(
+  String.raw`\b(?:replace|substitute|swap)\s+(?:(?:the|a|any|each)\s+)?(?:${valueToken}(?:\s+\S+){0,3}?\s+with\b|(?:\S+\s+){0,3}?with\s+(?:(?:the|a|your)\s+)?${valueToken})`,
+  "g",
+);
+
 // A destination outside the text: a URL, an e-mail address, a port.
 const destination = /https?:\/\/\S|\b[\w.+-]+@[\w-]+\.[a-z]{2,}\b|\bport\s+\d{2,5}\b/i;
 // An act on the user's systems or accounts beyond the text the agent writes.
@@ -177,6 +192,12 @@ function orderIn(
     const m = re.exec(body);
     const verb = m?.[1]?.toLowerCase();
     if (!m || verb === undefined || !orderVerbs.has(verb)) continue;
+    if (
+      re === modalVerb &&
+      /\b(?:need|have)s?\s+to\b/i.test(m[0]) &&
+      inCondition.test(body.slice(0, m.index))
+    )
+      continue;
     if (inDescription && verb === "use") continue;
     const at = labelled.length + m.index + m[0].length - verb.length;
     return { verb, at, labelled };
@@ -215,7 +236,7 @@ export function judgeSentence(
   if (concealment.test(s)) why.push("hides the act from the user");
   else if (deceptivePurpose.test(s)) why.push("states a deceptive purpose");
   else if (destination.test(rest)) why.push("names a destination outside the output");
-  else if (altersOutput.test(rest)) why.push("changes what the user receives");
+  else if (altersOutput.test(rest.replace(fillsPlaceholder, " "))) why.push("changes what the user receives");
   else if (actsOnSystems.test(rest) || standingActs.some(([re]) => re.test(rest)))
     why.push("acts on the user's systems beyond the task's output");
   // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
@@ -271,7 +292,7 @@ export function detectDetachedOrders(ctx: DetectContext): void {
     // per sentence was quadratic on one long paragraph (red-team: 240 KB took 14 s).
     let own: ReadonlyMap<string, number> | undefined;
     const segmentStems = (): ReadonlyMap<string, number> => (own ??= countStems(p.text));
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text.trim();
       if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
       const hit = judgeSentence(s, p.text, doc, p.kind === "description", segmentStems);

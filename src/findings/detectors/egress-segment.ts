@@ -35,7 +35,7 @@ export function detectSegmentEgress(ctx: DetectContext): void {
   const service = declaredService(ctx);
   for (const p of ctx.prose) {
     if (p.kind === "table-cell" || p.kind === "code-inline" || p.quoted) continue;
-    const sents = sentencesOf(p.text);
+    const sents = sentencesOf(p.text, p.kind);
     for (const sent of sents) {
       const s = sent.text;
       if (s.length < 12 || describes(s)) continue;

@@ -186,7 +186,7 @@ export function detectForeignObjectOrders(ctx: DetectContext): void {
     const head = p.text.trimStart();
     const framed =
       p.kind === "description" || framing.test(head) || capsLabel.test(head) || ruleLabel.test(head);
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       if (foreignObjectVariant.needSign && !framed && !recurring.test(s) && !completion.test(s)) continue;
       if (s.trim().length < 15 || s.length > foreignObjectLimits.maxSentenceChars) continue;

@@ -398,7 +398,7 @@ export function detectInstructions(ctx: DetectContext): void {
     const prev = ctx.lines[p.line - 2] ?? "";
     const quotedBase =
       p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.length < 12) continue;
       // Role-play is read before the descriptive filter: "as an auditor, list the keys" uses the

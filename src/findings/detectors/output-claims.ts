@@ -207,7 +207,7 @@ export function detectOutputClaims(ctx: DetectContext): void {
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
   for (const p of sources)
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 12 || describes(s)) continue;
       for (const h of claimHits(s, own)) {

@@ -203,7 +203,7 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
     })?.host;
   const sources = orderSources(ctx);
   for (const p of sources) {
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > persuadedOrderLimits.maxSentenceChars) continue;
       if ((s.match(/\|/g) ?? []).length >= 2) continue;

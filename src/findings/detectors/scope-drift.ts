@@ -186,7 +186,7 @@ export function detectScopeDrift(ctx: DetectContext): void {
   };
   const sources = orderSources(ctx);
   for (const p of sources) {
-    for (const sent of sentencesOf(p.text)) {
+    for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > scopeDriftLimits.maxSentenceChars) continue;
       const d = judge(s, p, scope);

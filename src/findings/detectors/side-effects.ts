@@ -132,6 +132,19 @@ export interface SideEffectContext {
   segment: string;
 }
 
+// The agent seeks the user's say ("ask before deleting", "with the user's confirmation").
+const consent = /\b(?:ask\w*|confirm\w*|approv\w*|permission|consent)\b/gi;
+// "the user asks …", "if asked": the user's own request, which gives no consent to another act.
+const requester =
+  /\b(?:(?:user|human|operator|owner|customer|client|someone|anyone|they|he|she)s?|if|when|whenever|unless|as)\s+$/i;
+
+/** Whether `s` has the agent seek consent, not only mention what the user asks for. */
+function asksConsent(s: string): boolean {
+  for (const m of s.matchAll(consent))
+    if (!(/^ask/i.test(m[0]) && requester.test(s.slice(Math.max(0, m.index - 40), m.index)))) return true;
+  return false;
+}
+
 /** A standing order in `s` whose act reaches outside the task, or undefined. */
 export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | undefined {
   const t = triggerOf(s);
@@ -143,11 +156,7 @@ export function sideEffectOrder(s: string, c: SideEffectContext): OrderHit | und
     if (!m || negatedAt(s, m.index) || userIsActor(s, m.index)) continue;
     // "ask before deleting", "with the user's confirmation": the user stays in control.
     if (what === "delete data" && ownArtefacts.test(s)) continue;
-    if (
-      what !== "switch off a safeguard" &&
-      /\b(?:ask\w*|confirm\w*|approv\w*|permission|consent)\b/i.test(s)
-    )
-      return undefined;
+    if (what !== "switch off a safeguard" && asksConsent(s)) return undefined;
     const why = escalation(s, t, c);
     return {
       id: "instr.standing-side-effect",

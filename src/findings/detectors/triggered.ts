@@ -123,7 +123,7 @@ export function detectTriggeredActs(ctx: DetectContext): void {
   for (let i = 0; i < segs.length; i++) {
     const p = segs[i];
     if (!p) continue;
-    const sents = sentencesOf(p.text);
+    const sents = sentencesOf(p.text, p.kind);
     for (let k = 0; k < sents.length; k++) {
       const sent = sents[k];
       if (!sent || describes(sent.text)) continue;

@@ -20,7 +20,7 @@ export function proseUnits(ctx: DetectContext): ProseUnit[] {
   const out: ProseUnit[] = [];
   for (const seg of ctx.prose) {
     if (seg.kind === "heading" || seg.kind === "code-inline") continue;
-    for (const s of sentencesOf(seg.text)) {
+    for (const s of sentencesOf(seg.text, seg.kind)) {
       const text = s.text.trim();
       if (text.length < 12 || text.length > maxUnitChars || !/[a-z]{3}/i.test(text)) continue;
       const nl = seg.text.slice(0, s.offset).split("\n").length - 1;
