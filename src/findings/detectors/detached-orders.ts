@@ -20,6 +20,7 @@ import { describes, sentencesOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
 import type { BundledFile, Severity, SkillModel } from "../../model.js";
 import { standingActs } from "./standing-acts.js";
+import { sendsToUserSetting } from "../user-destination.js";
 
 // Function words and words of any agent's work: they say nothing about what a skill is about.
 const common = new Set(
@@ -194,6 +195,7 @@ export function judgeSentence(
   doc: ReadonlyMap<string, number>,
   inDescription: boolean,
   segmentStems: () => ReadonlyMap<string, number> = () => countStems(segment),
+  toUserSetting: (s: string) => boolean = () => false,
 ): DetachedOrder | undefined {
   const order = orderIn(s, inDescription);
   // A negation never sits in the verb slot the forms read ("never add", "do not send" give no
@@ -231,7 +233,12 @@ export function judgeSentence(
   // A reply to the user's own request, or a gate that waits for the user's yes, does not slip
   // anything past the user: what it changes in the output or on the user's systems is no second
   // property; a destination, concealment or an out-of-band place still is.
-  if (userRequestTrigger.test(s.slice(order.labelled.length)) || confirmationGate.test(rest)) {
+  // Sending to the address the user configured (user-destination.ts) is the same: their channel.
+  if (
+    userRequestTrigger.test(s.slice(order.labelled.length)) ||
+    confirmationGate.test(rest) ||
+    (why.length > 0 && toUserSetting(s))
+  ) {
     const kept = why.filter(
       (w) =>
         w !== "changes what the user receives" && w !== "acts on the user's systems beyond the task's output",
@@ -274,7 +281,9 @@ export function detectDetachedOrders(ctx: DetectContext): void {
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text.trim();
       if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
-      const hit = judgeSentence(s, p.text, doc, p.kind === "description", segmentStems);
+      const hit = judgeSentence(s, p.text, doc, p.kind === "description", segmentStems, (t) =>
+        sendsToUserSetting(ctx, t),
+      );
       if (!hit) continue;
       const sample = hit.novel.slice(0, 6).join(", ");
       ctx.report({

@@ -60,6 +60,27 @@ function ownCredentialUse(ctx: DetectContext, text: string): boolean {
   );
 }
 
+// "Upload the files to the user's workspace with their API key": the key is how the request is
+// authenticated (an instrument after with/using/via), not what is sent, unless the text puts it
+// into the payload ("with their API key included", "… in the body").
+const instrumentKey =
+  /\b(?:with|using|via|through|by)\s+(?:(?:your|their|the\s+user'?s)\s+)(?:own\s+)?(?:\w+\s+)?(?:api[ _-]?keys?|tokens?|credentials?)$/i;
+const keyInPayload =
+  /^\W{0,3}(?:included|attached|appended|embedded|pasted|copied|inside|in\s+(?:the\s+)?(?:body|payload|message|text|file|comment|output|report|note)|as\s+(?:an?|the)\s+(?:attachment|field|parameter|value))\b/i;
+
+/**
+ * The user's own key as the means of a request to a place that is not a third party's: no URL
+ * outside the skill's declared service and no mail address in the text.
+ */
+function instrumentCredential(ctx: DetectContext, text: string, m: RegExpExecArray): boolean {
+  if (!instrumentKey.test(m[0]) || keyInPayload.test(text.slice(m.index + m[0].length))) return false;
+  if (/\b[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}\b/i.test(text)) return false;
+  const service = declaredService(ctx);
+  return urlsIn(text, true).every(
+    (u) => isPlaceholderHost(u.host) || service.has(baseDomain(u.host.toLowerCase())),
+  );
+}
+
 export function detectPromptInjection(ctx: DetectContext): void {
   const texts: Array<{
     text: string;
@@ -111,6 +132,10 @@ export function detectPromptInjection(ctx: DetectContext): void {
         severity = "low";
         note =
           " (the key is sent in a request header to the skill's own service, which is how its API works)";
+      } else if (re === secretAsk && instrumentCredential(ctx, t.text, m)) {
+        severity = "low";
+        note =
+          " (the user's own key is the means of the request, not what is sent, and no third party is named)";
       } else if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
