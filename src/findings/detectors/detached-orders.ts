@@ -144,6 +144,20 @@ const userRequestTrigger =
 const confirmationGate =
   /\b(?:show|tell|ask|present|list|describe)\s+(?:it\s+to\s+)?(?:the\s+)?user\b[^.]{0,80}?\b(?:wait|confirm|approv|a\s+yes|before)|\b(?:wait\s+for|until|get)\s+(?:the\s+user'?s?\s+|their\s+|an?\s+)?(?:explicit\s+)?(?:yes|confirmation|approval|go-ahead|ok(?:ay)?)\b|\bconfirm\s+with\s+the\s+user\b/i;
 
+// The skill's declared act: a lab-notebook skill "attaches plots to entries" by its description, so
+// "always attach the raw data with the plot" is its job, not a change slipped into the output.
+/** Words of the skill's description (lower case), for declaresAct. */
+export function descriptionWords(description: string | undefined): ReadonlySet<string> {
+  return new Set((description ?? "").toLowerCase().match(/[a-z]{3,}/g) ?? []);
+}
+
+function declaresAct(declared: ReadonlySet<string>, verb: string): boolean {
+  const v = verb.toLowerCase();
+  return [v, `${v}s`, `${v}es`, `${v}ing`, `${v}ed`, `${v.replace(/e$/, "")}ing`, `${v}d`].some((f) =>
+    declared.has(f),
+  );
+}
+
 export interface DetachedOrder {
   severity: Severity;
   why: string[];
@@ -196,6 +210,7 @@ export function judgeSentence(
   inDescription: boolean,
   segmentStems: () => ReadonlyMap<string, number> = () => countStems(segment),
   toUserSetting: (s: string) => boolean = () => false,
+  declared: ReadonlySet<string> = new Set(),
 ): DetachedOrder | undefined {
   const order = orderIn(s, inDescription);
   // A negation never sits in the verb slot the forms read ("never add", "do not send" give no
@@ -217,7 +232,8 @@ export function judgeSentence(
   if (concealment.test(s)) why.push("hides the act from the user");
   else if (deceptivePurpose.test(s)) why.push("states a deceptive purpose");
   else if (destination.test(rest)) why.push("names a destination outside the output");
-  else if (altersOutput.test(rest)) why.push("changes what the user receives");
+  else if (altersOutput.test(rest) && !declaresAct(declared, altersOutput.exec(rest)?.[0] ?? ""))
+    why.push("changes what the user receives");
   else if (actsOnSystems.test(rest) || standingActs.some(([re]) => re.test(rest)))
     why.push("acts on the user's systems beyond the task's output");
   // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
@@ -270,6 +286,7 @@ export function detectDetachedOrders(ctx: DetectContext): void {
   // and its bundled text files. A short SKILL.md that points to reference docs keeps its
   // subject's words there; an injected order's words are in neither.
   const doc = vocabulary(ctx.model);
+  const declared = descriptionWords(ctx.model.frontmatter?.description);
   const sources: ProseSource[] = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
@@ -281,8 +298,15 @@ export function detectDetachedOrders(ctx: DetectContext): void {
     for (const sent of sentencesOf(p.text)) {
       const s = sent.text.trim();
       if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
-      const hit = judgeSentence(s, p.text, doc, p.kind === "description", segmentStems, (t) =>
-        sendsToUserSetting(ctx, t),
+      const inDescription = p.kind === "description";
+      const hit = judgeSentence(
+        s,
+        p.text,
+        doc,
+        inDescription,
+        segmentStems,
+        (t) => sendsToUserSetting(ctx, t),
+        inDescription ? new Set() : declared,
       );
       if (!hit) continue;
       const sample = hit.novel.slice(0, 6).join(", ");
