@@ -97,6 +97,10 @@ const accessConfig =
 // The content that makes a shell profile edit routine: exporting a variable or the PATH.
 const routineProfileLine = /\bexports?\b|\bPATH\b|\balias\b|\bsource\s+\S+completion/i;
 
+// Safeguards an order could leave out.
+const safeguard =
+  /\b(?:checks?|checking|tests?|testing|validation|verification|verify|review|confirmation|approval|prompts?|security|safety|warnings?|logging|logs?|audit\w*|scans?|signatures?|hooks?|backups?)\b/i;
+
 // Negative facts about the work that a user must see.
 const badNews =
   /\b(?:errors?|failures?|failed\s+\w+|warnings?|risks?|side\s+effects?|adverse\s+(?:events?|effects?|reactions?)|negative\s+(?:\w+\s+)?(?:reviews?|feedback|results?|findings?|comments?|ratings?)|criticism|complaints?|vulnerabilit(?:y|ies)|security\s+(?:issues?|problems?|findings?)|bugs?|limitations?|caveats?|disclaimers?|conflicts?\s+of\s+interest|missing\s+(?:rows?|data|values?|pages?)|discrepanc(?:y|ies)|losses|red\s+flags?|contraindications?|recalls?|lawsuits?|fees?|charges?)\b/i;
@@ -252,6 +256,16 @@ function consequential(o: Order, place: Place, before: string): string | undefin
     case "configure":
       return accessConfig.test(o.window) ? "changes access or agent configuration" : undefined;
     case "omit":
+      // Skipping work already done ("skip images that are already downloaded") is a cache check;
+      // leaving something out is consequential when it is what the user reads or a safeguard.
+      if (
+        /^(?:skip|omit|exclude|strip|filter)$/.test(o.verb) &&
+        !userFacing.test(o.window) &&
+        !badNews.test(o.window) &&
+        !safeguard.test(o.window)
+      )
+        return undefined;
+      return "hides or overrides";
     case "override":
       return "hides or overrides";
     case "alter":
