@@ -136,7 +136,7 @@ export function orderClause(s: string, at: number): string {
 // document, …"); a reply to a request is what the user asked for, so what it changes in the
 // output is not slipped past them. A destination or concealment still counts.
 const userRequestTrigger =
-  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:when|whenever|if|once|after)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:says?|asks?|requests?|wants?|types?|tells?\s+you|gives?|names?|mentions?|runs?|invokes?|confirms?|approves?)\b/i;
+  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:when|whenever|if|once|after)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:says?|asks?|requests?|wants?|types?|tells?\s+you|gives?|names?|mentions?|runs?|invokes?|confirms?|approves?|states?|shares?|expresses?|corrects?|provides?)\b/i;
 
 // A confirmation gate: the order shows the user what will happen and waits for their answer
 // ("show the user what will change and wait for a yes", "ask the user to confirm before …"). It

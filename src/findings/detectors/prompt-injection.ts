@@ -85,11 +85,20 @@ function noThirdParty(ctx: DetectContext, text: string): boolean {
   );
 }
 
+/** The user's own key ("your", "their", "the user's"), not everyone's ("all tokens", "any keys"). */
+const ownKey = (m: RegExpExecArray): boolean =>
+  /\b(?:your|their|the\s+user'?s)\b/i.test(m[0]) && !/\b(?:all|any|every)\b/i.test(m[0]);
+
+/** "Send your API key only to api.sendgrid.com": every host the text names is the declared service. */
+function toDeclaredServiceOnly(ctx: DetectContext, text: string, m: RegExpExecArray): boolean {
+  const hosts = urlsIn(text, true).filter((u) => !isPlaceholderHost(u.host));
+  return ownKey(m) && hosts.length > 0 && noThirdParty(ctx, text);
+}
+
 /** The user's own key put where the skill's client reads it (a request, its config), to no third party. */
 function placedForOwnClient(ctx: DetectContext, text: string, m: RegExpExecArray): boolean {
   if (!/^(?:include|provide|put|add|pass|set|store|give|send|paste)\b/i.test(m[0])) return false;
-  // The user's own key, not everyone's ("all tokens", "any credentials").
-  if (!/\b(?:your|their|the\s+user'?s)\b/i.test(m[0]) || /\b(?:all|any|every)\b/i.test(m[0])) return false;
+  if (!ownKey(m)) return false;
   const after = text.slice(m.index + m[0].length);
   return keyPlacement.test(after) && !keyInPayload.test(after) && noThirdParty(ctx, text);
 }
@@ -162,6 +171,9 @@ export function detectPromptInjection(ctx: DetectContext): void {
         severity = "low";
         note =
           " (the user's own key is the means of the request, not what is sent, and no third party is named)";
+      } else if (re === secretAsk && toDeclaredServiceOnly(ctx, t.text, m)) {
+        severity = "low";
+        note = " (every host the text names is the skill's declared service)";
       } else if (re === secretAsk && placedForOwnClient(ctx, t.text, m)) {
         severity = "low";
         note = " (the user's own key is put in the request or configuration the skill's own client reads)";
