@@ -158,6 +158,21 @@ function declaresAct(declared: ReadonlySet<string>, verb: string): boolean {
   );
 }
 
+// "Push the branch to origin": the repository's own remote, without force, is where a git how-to's
+// work goes (as in order-coherence.ts); any other act on the user's systems in the order still counts.
+const everyActOnSystems = new RegExp(actsOnSystems.source, "gi");
+
+function pushToOwnRemote(rest: string): boolean {
+  const acts = [...rest.matchAll(everyActOnSystems)];
+  return (
+    acts.length > 0 &&
+    acts.every((m) => /^push$/i.test(m[0])) &&
+    /\bto\s+(?:the\s+)?(?:origin|remote|upstream)\b/i.test(rest) &&
+    !/--force\b(?!-with-lease)|\s-f\b|\bforce\b/i.test(rest) &&
+    !destination.test(rest)
+  );
+}
+
 export interface DetachedOrder {
   severity: Severity;
   why: string[];
@@ -234,7 +249,7 @@ export function judgeSentence(
   else if (destination.test(rest)) why.push("names a destination outside the output");
   else if (altersOutput.test(rest) && !declaresAct(declared, altersOutput.exec(rest)?.[0] ?? ""))
     why.push("changes what the user receives");
-  else if (actsOnSystems.test(rest) || standingActs.some(([re]) => re.test(rest)))
+  else if ((actsOnSystems.test(rest) && !pushToOwnRemote(rest)) || standingActs.some(([re]) => re.test(rest)))
     why.push("acts on the user's systems beyond the task's output");
   // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
   // to …"): a label governs the whole paragraph or heading it opens.
