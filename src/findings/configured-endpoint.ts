@@ -21,10 +21,15 @@ const fileName =
 
 /**
  * The setting the code's only destinations come from, when the skill never supplies a real value
- * for it; undefined otherwise. `code` has no literal host (the caller checked).
+ * for it; undefined otherwise. `code` has no literal host (the caller checked). `settings` (a
+ * global regex) names the settings that hold an address; FOO_URL, FOO_HOST … by default.
  */
-export function configuredEndpoint(ctx: DetectContext, code: string): string | undefined {
-  const names = [...new Set([...code.matchAll(endpointSetting)].map((m) => m[0]))];
+export function configuredEndpoint(
+  ctx: DetectContext,
+  code: string,
+  settings: RegExp = endpointSetting,
+): string | undefined {
+  const names = [...new Set([...code.matchAll(settings)].map((m) => m[0]))];
   if (names.length === 0) return undefined;
   // A string literal that is a bare host or IP (`socket.connect(("203.0.113.9", 443))`) is a
   // destination too.

@@ -81,6 +81,20 @@ const reachNames: Record<string, string> = {
   override: "sets instructions aside",
 };
 
+// "If `dist/` exists, delete it": a pronoun object is the path the condition tested.
+const testedPath =
+  /\b(?:if|when|whenever|once)\s+(?:the\s+|a\s+)?[`'"]?([^\s`'",]{2,80})[`'"]?\s+(?:(?:folder|directory|dir|file)\s+)?(?:already\s+)?(?:exists?|is\s+(?:present|there|found))\b/i;
+const pronounObject = /^\S+\s+(?:it|them)\b/i;
+// What a build writes and rebuilds: the output folders of the common toolchains.
+const buildOutput =
+  /^(?:\.\/)?(?:dist|build|out|target|coverage|\.next|\.nuxt|\.turbo|\.parcel-cache|node_modules|__pycache__|\.pytest_cache|\.mypy_cache)\/?$|\.tsbuildinfo$|\.egg-info\/?$/i;
+
+/** The path a pronoun object ("delete it") refers to: the one the sentence's condition tested. */
+function pronounReferent(s: string, at: number): string | undefined {
+  if (!pronounObject.test(s.slice(at))) return undefined;
+  return testedPath.exec(s.slice(0, at))?.[1];
+}
+
 /** What the order does outside the task, read from its clause (undefined: a step of the task). */
 function reachOf(s: string, at: number, verb: string): string | undefined {
   const tail = s.slice(at);
@@ -88,6 +102,8 @@ function reachOf(s: string, at: number, verb: string): string | undefined {
   // Cleaning up the skill's own temporary or build artefacts, and pushing commits to the
   // repository's remote, are steps of the task ("git push --force" is not).
   if (cls === "destroy" && ownArtefacts.test(tail)) return undefined;
+  const referent = cls === "destroy" ? pronounReferent(s, at) : undefined;
+  if (referent !== undefined && (buildOutput.test(referent) || ownArtefacts.test(referent))) return undefined;
   if (verb === "push" && /\b(?:the\s+)?(?:remote|origin)\b/i.test(tail) && !/\bforce\b|\s-f\b/i.test(tail))
     return undefined;
   for (const [re, what] of [...acts, ...standingActs]) if (re.test(tail)) return what;

@@ -29,6 +29,7 @@ import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 import { ordersIn, type Order } from "./clause-orders.js";
 import { onlyLocalToolEval } from "./persistence.js";
+import { refersToSetting, userConfiguredDestination } from "../user-destination.js";
 
 // ---- mood ---------------------------------------------------------------------------------
 
@@ -99,6 +100,10 @@ const purposeClause =
 // The content that makes a shell profile edit routine: exporting a variable or the PATH.
 const routineProfileLine = /\bexports?\b|\bPATH\b|\balias\b|\bsource\s+\S+completion/i;
 
+// Safeguards an order could leave out.
+const safeguard =
+  /\b(?:checks?|checking|tests?|testing|validation|verification|verify|review|confirmation|approval|prompts?|security|safety|warnings?|logging|logs?|audit\w*|scans?|signatures?|hooks?|backups?)\b/i;
+
 // Negative facts about the work that a user must see.
 const badNews =
   /\b(?:errors?|failures?|failed\s+\w+|warnings?|risks?|side\s+effects?|adverse\s+(?:events?|effects?|reactions?)|negative\s+(?:\w+\s+)?(?:reviews?|feedback|results?|findings?|comments?|ratings?)|criticism|complaints?|vulnerabilit(?:y|ies)|security\s+(?:issues?|problems?|findings?)|bugs?|limitations?|caveats?|disclaimers?|conflicts?\s+of\s+interest|missing\s+(?:rows?|data|values?|pages?)|discrepanc(?:y|ies)|losses|red\s+flags?|contraindications?|recalls?|lawsuits?|fees?|charges?)\b/i;
@@ -157,6 +162,8 @@ interface Place {
   name: string;
   /** The sentence is a heading: a title of the section under it. */
   heading?: boolean;
+  /** The address setting the user fills in that is the sentence's only destination (user-destination.ts). */
+  userDestination?: string | undefined;
 }
 
 /** A destination in `text` outside the skill's service: a foreign URL, mail address, bucket, IP, party. */
@@ -240,6 +247,11 @@ function consequential(o: Order, place: Place, before: string): string | undefin
       if (authUse.test(o.window) && !outsideDestination(o.window, place.service)) return undefined;
       if (o.verb === "copy" && !outsideDestination(o.window, place.service) && !credentialStore.test(obj))
         return undefined;
+      // Sent where the user pointed the skill: a gate on whether they set the address is their switch.
+      if (place.userDestination !== undefined) {
+        const dest = outsideDestination(o.window, place.service);
+        if (dest === undefined || refersToSetting(dest)) return undefined;
+      }
       return "moves data";
     }
     case "destroy":
@@ -247,6 +259,16 @@ function consequential(o: Order, place: Place, before: string): string | undefin
     case "configure":
       return accessConfig.test(o.window) ? "changes access or agent configuration" : undefined;
     case "omit":
+      // Skipping work already done ("skip images that are already downloaded") is a cache check;
+      // leaving something out is consequential when it is what the user reads or a safeguard.
+      if (
+        /^(?:skip|omit|exclude|strip|filter)$/.test(o.verb) &&
+        !userFacing.test(o.window) &&
+        !badNews.test(o.window) &&
+        !safeguard.test(o.window)
+      )
+        return undefined;
+      return "hides or overrides";
     case "override":
       return "hides or overrides";
     case "alter":
@@ -350,7 +372,7 @@ function dataTransfer(o: Order, place: Place, sentenceBefore: string): ActHit | 
   const named = backReference.test(obj) ? sentenceBefore : "";
   if (!userData.test(obj) && !workProduct.test(obj) && !userData.test(named)) return undefined;
   const dest = outsideDestination(o.window, place.service);
-  if (!dest) return undefined;
+  if (!dest || (place.userDestination !== undefined && refersToSetting(dest))) return undefined;
   // A skill that sends things as its job: only a fixed outside address that receives everything.
   if (
     transferPurpose.test(place.purpose) &&
@@ -423,6 +445,28 @@ function precedence(s: string): ActHit | undefined {
   return { id: "instr.precedence", why: "it ranks this text above the user's request", at: m.index };
 }
 
+// A first-run gate: "copy .env.example to .env when .env does not exist". The condition tests the
+// absence of the very file the sentence's order creates, so it holds on every fresh checkout — a
+// review run's included — and hides nothing from it: it keeps the step idempotent.
+const absenceTest = /\b(?:does\s*n[o']t|do\s*n[o']t|not)\s+(?:yet\s+)?exists?\b/i;
+const createsLead =
+  /\b(?:to|into|as|create|write|touch|generate|initiali[sz]e)\s+(?:an?\s+|the\s+|a\s+new\s+)?[`'"]?$/i;
+
+function firstRunGate(s: string, g: RegExpExecArray): boolean {
+  if (!absenceTest.test(g[0])) return false;
+  const subject = gateSubject
+    .exec(g[0])?.[0]
+    .trim()
+    .replace(/^[`'"(]+|[`'")]+$/g, "");
+  if (subject === undefined || subject.length < 2) return false;
+  const rest = s.slice(0, g.index) + " ".repeat(g[0].length) + s.slice(g.index + g[0].length);
+  for (let i = rest.indexOf(subject); i >= 0; i = rest.indexOf(subject, i + 1)) {
+    if (/^[\w.-]/.test(rest.slice(i + subject.length))) continue;
+    if (createsLead.test(rest.slice(Math.max(0, i - 40), i))) return true;
+  }
+  return false;
+}
+
 /** Whether `text` states a marker condition. */
 export function hasGate(text: string): boolean {
   const g = gate.exec(text);
@@ -438,7 +482,7 @@ export function actHits(s: string, place: Place): ActHit[] {
   add(silencedBadNews(s));
   add(precedence(s));
   const g = gate.exec(s);
-  const gated = place.gated || (g !== null && gateSubject.test(g[0]));
+  const gated = place.gated || (g !== null && gateSubject.test(g[0]) && !firstRunGate(s, g));
   const mood = moodOf(s);
   for (const o of ordersIn(s)) {
     if (!imperative(s, o, mood)) continue;
@@ -510,6 +554,7 @@ export function detectAgentActs(ctx: DetectContext): void {
         gated: gatedHere,
         name,
         heading: p.kind === "heading",
+        userDestination: userConfiguredDestination(ctx, s),
       })) {
         const at = sent.offset + h.at;
         const quoted = quotedBySecurityTool(ctx.securityTool, p.text, at);

@@ -261,6 +261,28 @@ function earlyExit(body: string): boolean {
   );
 }
 
+/** The spellings of `path`: a home-relative path as $HOME/…, ${HOME}/… and ~/…. */
+function spellings(path: string): string[] {
+  const m = /^(?:\$\{HOME\}|\$HOME|~)(\/.+)$/.exec(path);
+  return m?.[1] ? [`\${HOME}${m[1]}`, `$HOME${m[1]}`, `~${m[1]}`] : [path];
+}
+
+/** The line with every spelling of `path` blanked out. */
+function withoutPath(line: string, path: string): string {
+  let out = line;
+  for (const form of spellings(path)) out = out.split(form).join("FILE");
+  return out;
+}
+
+/** Whether the tested `path` occurs again in the block (lines `i` … `end`): read or written there. */
+function usedInBlock(lines: readonly string[], i: number, end: number, path: string): boolean {
+  if (path.length < 3) return false;
+  const block = lines.slice(i, end + 1).join("\n");
+  let count = 0;
+  for (const form of spellings(path)) count += block.split(form).length - 1;
+  return count >= 2;
+}
+
 interface CodeUnit {
   text: string;
   file: string;
@@ -309,8 +331,16 @@ export function detectBundledTriggers(ctx: DetectContext): void {
     for (let i = 0; i < lines.length && !reported; i++) {
       const line = lines[i] ?? "";
       if (comment.test(line) || !ifLine[lang].test(line)) continue;
-      const probe = probeIn(line, fileHasDate, consts);
+      let probe = probeIn(line, fileHasDate, consts);
       if (!probe) continue;
+      const end = blockEnd(lines, i, lang);
+      // A file the branch also reads or writes ("if ~/.zshrc exists and lacks our line, append
+      // it") is the branch's object, not a marker: only a path that is tested and otherwise left
+      // alone marks a machine. Any other probe on the line is still read.
+      if (probe.kind === "marker path" && probe.arg !== undefined && usedInBlock(lines, i, end, probe.arg)) {
+        probe = probeIn(withoutPath(line, probe.arg), fileHasDate, consts);
+        if (!probe) continue;
+      }
       // A shell variable the script sets or reads itself is not the environment.
       if (lang === "shell" && probe.kind === "environment variable" && assignedIn(b.text, probe.arg ?? ""))
         continue;
@@ -321,7 +351,6 @@ export function detectBundledTriggers(ctx: DetectContext): void {
         urlsIn(b.text).some((u) => /(?:^|[.-])sandbox[.-]/i.test(u.host))
       )
         continue;
-      const end = blockEnd(lines, i, lang);
       let body = lines.slice(i, end + 1).join("\n");
       // "if not exists(marker): return" gates everything after it.
       const inner = lines.slice(i + 1, end + 1).join("\n");

@@ -20,6 +20,7 @@ import { describes, sentencesOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
 import type { BundledFile, Severity, SkillModel } from "../../model.js";
 import { standingActs } from "./standing-acts.js";
+import { sendsToUserSetting } from "../user-destination.js";
 
 // Function words and words of any agent's work: they say nothing about what a skill is about.
 const common = new Set(
@@ -150,13 +151,42 @@ export function orderClause(s: string, at: number): string {
 // document, …"); a reply to a request is what the user asked for, so what it changes in the
 // output is not slipped past them. A destination or concealment still counts.
 const userRequestTrigger =
-  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:when|whenever|if|once|after)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:says?|asks?|requests?|wants?|types?|tells?\s+you|gives?|names?|mentions?|runs?|invokes?|confirms?|approves?)\b/i;
+  /^\W{0,4}(?:\d{1,2}[.)]\s+)?(?:when|whenever|if|once|after)\s+(?:the\s+)?(?:user|human|operator|owner)s?\s+(?:says?|asks?|requests?|wants?|types?|tells?\s+you|gives?|names?|mentions?|runs?|invokes?|confirms?|approves?|states?|shares?|expresses?|corrects?|provides?)\b/i;
 
 // A confirmation gate: the order shows the user what will happen and waits for their answer
 // ("show the user what will change and wait for a yes", "ask the user to confirm before …"). It
 // hands the decision to the user instead of taking one for them.
 const confirmationGate =
   /\b(?:show|tell|ask|present|list|describe)\s+(?:it\s+to\s+)?(?:the\s+)?user\b[^.]{0,80}?\b(?:wait|confirm|approv|a\s+yes|before)|\b(?:wait\s+for|until|get)\s+(?:the\s+user'?s?\s+|their\s+|an?\s+)?(?:explicit\s+)?(?:yes|confirmation|approval|go-ahead|ok(?:ay)?)\b|\bconfirm\s+with\s+the\s+user\b/i;
+
+// The skill's declared act: a lab-notebook skill "attaches plots to entries" by its description, so
+// "always attach the raw data with the plot" is its job, not a change slipped into the output.
+/** Words of the skill's description (lower case), for declaresAct. */
+export function descriptionWords(description: string | undefined): ReadonlySet<string> {
+  return new Set((description ?? "").toLowerCase().match(/[a-z]{3,}/g) ?? []);
+}
+
+function declaresAct(declared: ReadonlySet<string>, verb: string): boolean {
+  const v = verb.toLowerCase();
+  return [v, `${v}s`, `${v}es`, `${v}ing`, `${v}ed`, `${v.replace(/e$/, "")}ing`, `${v}d`].some((f) =>
+    declared.has(f),
+  );
+}
+
+// "Push the branch to origin": the repository's own remote, without force, is where a git how-to's
+// work goes (as in order-coherence.ts); any other act on the user's systems in the order still counts.
+const everyActOnSystems = new RegExp(actsOnSystems.source, "gi");
+
+function pushToOwnRemote(rest: string): boolean {
+  const acts = [...rest.matchAll(everyActOnSystems)];
+  return (
+    acts.length > 0 &&
+    acts.every((m) => /^push$/i.test(m[0])) &&
+    /\bto\s+(?:the\s+)?(?:origin|remote|upstream)\b/i.test(rest) &&
+    !/--force\b(?!-with-lease)|\s-f\b|\bforce\b/i.test(rest) &&
+    !destination.test(rest)
+  );
+}
 
 export interface DetachedOrder {
   severity: Severity;
@@ -205,6 +235,12 @@ function orderIn(
   return undefined;
 }
 
+/** The order plants, replaces or slants output text, with a verb the skill's description does not declare as its act. */
+function altersOutputUndeclared(rest: string, declared: ReadonlySet<string>): boolean {
+  const act = altersOutput.exec(rest)?.[0];
+  return act !== undefined && !declaresAct(declared, act);
+}
+
 /**
  * Judges one sentence against the skill's vocabulary. `doc` counts the stems of the whole skill
  * text; `segment` is the prose segment the sentence sits in (its own words do not vouch for it).
@@ -215,6 +251,8 @@ export function judgeSentence(
   doc: ReadonlyMap<string, number>,
   inDescription: boolean,
   segmentStems: () => ReadonlyMap<string, number> = () => countStems(segment),
+  toUserSetting: (s: string) => boolean = () => false,
+  declared: ReadonlySet<string> = new Set(),
 ): DetachedOrder | undefined {
   const order = orderIn(s, inDescription);
   // A negation never sits in the verb slot the forms read ("never add", "do not send" give no
@@ -236,8 +274,9 @@ export function judgeSentence(
   if (concealment.test(s)) why.push("hides the act from the user");
   else if (deceptivePurpose.test(s)) why.push("states a deceptive purpose");
   else if (destination.test(rest)) why.push("names a destination outside the output");
-  else if (altersOutput.test(rest.replace(fillsPlaceholder, " "))) why.push("changes what the user receives");
-  else if (actsOnSystems.test(rest) || standingActs.some(([re]) => re.test(rest)))
+  else if (altersOutputUndeclared(rest.replace(fillsPlaceholder, " "), declared))
+    why.push("changes what the user receives");
+  else if ((actsOnSystems.test(rest) && !pushToOwnRemote(rest)) || standingActs.some(([re]) => re.test(rest)))
     why.push("acts on the user's systems beyond the task's output");
   // The label may open the sentence or its segment ("IMPORTANT NOTE: This system is … We need
   // to …"): a label governs the whole paragraph or heading it opens.
@@ -252,7 +291,12 @@ export function judgeSentence(
   // A reply to the user's own request, or a gate that waits for the user's yes, does not slip
   // anything past the user: what it changes in the output or on the user's systems is no second
   // property; a destination, concealment or an out-of-band place still is.
-  if (userRequestTrigger.test(s.slice(order.labelled.length)) || confirmationGate.test(rest)) {
+  // Sending to the address the user configured (user-destination.ts) is the same: their channel.
+  if (
+    userRequestTrigger.test(s.slice(order.labelled.length)) ||
+    confirmationGate.test(rest) ||
+    (why.length > 0 && toUserSetting(s))
+  ) {
     const kept = why.filter(
       (w) =>
         w !== "changes what the user receives" && w !== "acts on the user's systems beyond the task's output",
@@ -284,6 +328,7 @@ export function detectDetachedOrders(ctx: DetectContext): void {
   // and its bundled text files. A short SKILL.md that points to reference docs keeps its
   // subject's words there; an injected order's words are in neither.
   const doc = vocabulary(ctx.model);
+  const declared = descriptionWords(ctx.model.frontmatter?.description);
   const sources: ProseSource[] = ctx.prose.filter(
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
@@ -295,7 +340,16 @@ export function detectDetachedOrders(ctx: DetectContext): void {
     for (const sent of sentencesOf(p.text, p.kind)) {
       const s = sent.text.trim();
       if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
-      const hit = judgeSentence(s, p.text, doc, p.kind === "description", segmentStems);
+      const inDescription = p.kind === "description";
+      const hit = judgeSentence(
+        s,
+        p.text,
+        doc,
+        inDescription,
+        segmentStems,
+        (t) => sendsToUserSetting(ctx, t),
+        inDescription ? new Set() : declared,
+      );
       if (!hit) continue;
       const sample = hit.novel.slice(0, 6).join(", ");
       ctx.report({

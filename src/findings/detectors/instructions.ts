@@ -125,7 +125,10 @@ function egressHit(ctx: DetectContext, s: string, service: Set<string>): Hit | u
   const words = s.replace(emailAddresses, (m) => " ".repeat(m.length));
   const v = transferVerb.exec(words);
   if (!v || negatedAt(s, v.index) || userIsActor(s, v.index)) return undefined;
-  if (!dataObject.test(words)) return undefined;
+  // The verb is not its own object: in "Email sarah@… - Subject: …" the "Email" that orders the
+  // mail is no e-mail of the user's being sent.
+  const objectWords = words.slice(0, v.index) + " ".repeat(v[0].length) + words.slice(v.index + v[0].length);
+  if (!dataObject.test(objectWords)) return undefined;
   if (ownCliSends(ctx, s)) return undefined;
   const foreign = urlsIn(s).find((u) => !isPlaceholderHost(u.host) && !service.has(ownKey(u.host)));
   let foreignMail: string | undefined;

@@ -8,6 +8,7 @@
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
 import { negatedAt } from "../sentences.js";
+import { outsideActIn } from "../outside-acts.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 
@@ -28,6 +29,12 @@ const environmentCondition =
   /\b(?:if|when|whenever|once|in case)\b[^.;:]{0,40}?\b(?:ci|continuous integration|github actions|as root|root (?:access|privileges|user)|sudo (?:access|rights)|admin(?:istrator)? (?:rights|privileges|access)|production|headless|non-interactive|automated (?:mode|run|environment)|docker|container|a server|a vps|the (?:user|owner) is (?:away|offline|asleep))\b|\b(?:if|when|whenever|once|in case)\b[^.;:]{0,30}?(?:[`'"]?[~.$\w-]*\/[\w./-]+[`'"]?|(?:environment )?variable\s+[`'"]?[A-Z][A-Z0-9_]{2,}[`'"]?)\s+(?:exists|is (?:present|set|defined|found))\b/i;
 const sensitiveAct =
   /\b(?:send|upload|post|transmit|exfiltrate|forward|beacon|wipe|erase|disable|turn off|bypass|ignore\s+(?:all\s+|any\s+)?(?:previous|prior|the user|safety|security|instructions)|conceal|hide|silently|quietly|secretly|without (?:telling|asking|notifying|informing)|do not (?:tell|mention|inform|report)|don'?t (?:tell|mention|inform|report)|curl|wget|rm\s+-rf|chmod\s+777|add\s+(?:an?\s+)?(?:ssh key|user|backdoor)|authorized_keys|crontab)\b/i;
+// A sandbox named by what it lacks ("in a sandbox without network access", "offline"): the
+// condition is a missing capability, and skipping the step that needs it is the fallback every
+// honest skill writes. Such a condition gates only an act outside the task, like any other
+// condition on the environment; detecting review ("if you are being tested") still gates any order.
+const capabilityLimit =
+  /^\W{0,3}(?:(?:and|that\s+(?:has|have)|which\s+(?:has|have)|with)\s+)?(?:(?:without|no|lacking)\s+(?:\w+\s+)?(?:network|internet|web|outbound|online)\b(?:\s+(?:access|connection|connectivity))?|(?:is\s+|are\s+)?offline\b)/i;
 const imperativeAfter =
   /(?:,|\bthen\b|:)\s*(?:\w+\s+){0,3}?(?:run|execute|send|upload|post|delete|remove|write|read|copy|modify|change|disable|skip|ignore|add|install|download|fetch|call|report|respond|reply|answer|output|print|return|behave|act|switch|use|set|do|perform|open|create|append|replace|hide|stop|pretend|say|tell)\b/i;
 
@@ -78,7 +85,12 @@ export function orderHits(s: string): OrderHit[] {
   const cond = ev ?? env;
   if (cond && !negatedAt(s, cond.index)) {
     const rest = s.slice(cond.index + cond[0].length);
-    const acts = ev ? imperativeAfter.test(rest) || sensitiveAct.test(rest) : sensitiveAct.test(rest);
+    const limited = ev !== null && /\bsandbox/i.test(ev[0]) && capabilityLimit.test(rest);
+    const acts = ev
+      ? limited
+        ? sensitiveAct.test(rest) || outsideActIn(rest) !== undefined
+        : imperativeAfter.test(rest) || sensitiveAct.test(rest)
+      : sensitiveAct.test(rest);
     if (acts)
       hits.push({
         id: "instr.conditional-trigger",

@@ -103,10 +103,26 @@ export function imperatives(s: string, triggerEnd: number): Array<{ verb: string
   return out;
 }
 
+// "wait for the task to finish", "poll for the job to complete": the "for … to …" completes the
+// verb before it; it gives no reason.
+const complementLead =
+  /\b(?:wait|waiting|waits|poll|polling|look|looking|search|ask|listen|check|watch)\s+$/i;
+
+/** The first reason given in `text`, not counting a verb's "for … to …" complement. */
+function reasonIn(text: string): RegExpExecArray | null {
+  const r = reason.exec(text);
+  if (r && /^for\b/i.test(r[0]) && complementLead.test(text.slice(Math.max(0, r.index - 12), r.index))) {
+    const next = reason.exec(text.slice(r.index + r[0].length));
+    if (next) next.index += r.index + r[0].length;
+    return next;
+  }
+  return r;
+}
+
 /** The clause of the order from its verb: up to a sentence break, the reason, or a URL. */
 function actClause(s: string, at: number): string {
   const rest = s.slice(at, at + persuadedOrderLimits.objectChars).replace(/https?:\/\/\S+/g, " ");
-  const r = reason.exec(rest);
+  const r = reasonIn(rest);
   const cut = rest.search(/[;:.!?](?:\s|$)/);
   const stops = [r?.index ?? -1, cut].filter((i) => i > 0);
   return stops.length > 0 ? rest.slice(0, Math.min(...stops)) : rest;
@@ -133,7 +149,7 @@ function judge(s: string, seg: ProseSource, scope: Scope): Judged | undefined {
     );
     if (otherActor.test(clauseLead)) continue;
     const after = s.slice(o.at, o.at + persuadedOrderLimits.objectChars);
-    const r = reason.exec(after);
+    const r = reasonIn(after);
     const head = seg.text.trimStart();
     const framed = framing.test(head) || capsLabel.test(head) || ruleLabel.test(head);
     const inDescription = seg.kind === "description";

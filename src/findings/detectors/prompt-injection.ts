@@ -60,6 +60,62 @@ function ownCredentialUse(ctx: DetectContext, text: string): boolean {
   );
 }
 
+// "Upload the files to the user's workspace with their API key": the key is how the request is
+// authenticated (an instrument after with/using/via), not what is sent, unless the text puts it
+// into the payload ("with their API key included", "… in the body").
+const instrumentKey =
+  /\b(?:with|using|via|through|by)\s+(?:(?:your|their|the\s+user'?s)\s+)(?:own\s+)?(?:[\w-]+\s+){0,4}?(?:api[ _-]?keys?|tokens?|credentials?|passwords?)$/i;
+const keyInPayload =
+  /^\W{0,3}(?:included|attached|appended|embedded|pasted|copied|inside|in\s+(?:the\s+|your\s+|a\s+)?(?:request\s+)?(?:body|payload|message|text|file|comment|output|report|note|reply|response|answer)|as\s+(?:an?|the)\s+(?:attachment|field|parameter|value))\b/i;
+
+// "Include your API key in every request", "provide your key and password in config.yaml", "… as
+// the NCBI_API_KEY environment variable": the key goes where the skill's own client reads it.
+const keyPlacement =
+  /^\s*(?:[\w-]+\s+){0,3}?(?:(?:in|into|with)\s+(?:(?:every|each|all|the|your|its|a|an)\s+)?(?:[\w-]+\s+)?(?:requests?|calls?|quer(?:y|ies)|query\s+string|config(?:uration)?(?:\s+file)?|settings(?:\s+file)?|[\w.-]+\.(?:ya?ml|json|toml|ini|env|cfg|conf)|\.env|environment(?:\s+variables?)?|env\s+vars?|keychain)\b|as\s+(?:an?\s+|the\s+)?(?:[A-Z][A-Z0-9_]{2,}\s+)?(?:environment\s+variable|env\s+var|variable|parameter|query\s+param\w*)\b)/i;
+// A party the text sends to besides the service ("… to our server", "to the maintainers").
+const namedParty =
+  /\bto\s+(?:our|my|the|a|an|this|that)\s+(?:[\w-]+\s+){0,2}?(?:server|collector|webhook|backend|team|maintainers?|developers?|authors?|inbox|address|channel|bot)\b|\b[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}\b/i;
+
+/** No URL outside the skill's declared service, no mail address and no outside party in the text. */
+function noThirdParty(ctx: DetectContext, text: string): boolean {
+  if (namedParty.test(text)) return false;
+  const service = declaredService(ctx);
+  return urlsIn(text, true).every(
+    (u) => isPlaceholderHost(u.host) || service.has(baseDomain(u.host.toLowerCase())),
+  );
+}
+
+/** The user's own key ("your", "their", "the user's"), not everyone's ("all tokens", "any keys"). */
+const ownKey = (m: RegExpExecArray): boolean =>
+  /\b(?:your|their|the\s+user'?s)\b/i.test(m[0]) && !/\b(?:all|any|every)\b/i.test(m[0]);
+
+/** "Send your API key only to api.sendgrid.com": every host the text names is the declared service. */
+function toDeclaredServiceOnly(ctx: DetectContext, text: string, m: RegExpExecArray): boolean {
+  const hosts = urlsIn(text, true).filter((u) => !isPlaceholderHost(u.host));
+  return ownKey(m) && hosts.length > 0 && noThirdParty(ctx, text);
+}
+
+/** The user's own key put where the skill's client reads it (a request, its config), to no third party. */
+function placedForOwnClient(ctx: DetectContext, text: string, m: RegExpExecArray): boolean {
+  if (!/^(?:include|provide|put|add|pass|set|store|give|send|paste)\b/i.test(m[0])) return false;
+  if (!ownKey(m)) return false;
+  const after = text.slice(m.index + m[0].length);
+  return keyPlacement.test(after) && !keyInPayload.test(after) && noThirdParty(ctx, text);
+}
+
+/**
+ * The user's own key as the means of a request to a place that is not a third party's: no URL
+ * outside the skill's declared service and no mail address in the text.
+ */
+function instrumentCredential(ctx: DetectContext, text: string, m: RegExpExecArray): boolean {
+  if (!instrumentKey.test(m[0]) || keyInPayload.test(text.slice(m.index + m[0].length))) return false;
+  if (/\b[\w.+-]+@(?:[\w-]+\.)+[a-z]{2,}\b/i.test(text)) return false;
+  const service = declaredService(ctx);
+  return urlsIn(text, true).every(
+    (u) => isPlaceholderHost(u.host) || service.has(baseDomain(u.host.toLowerCase())),
+  );
+}
+
 export function detectPromptInjection(ctx: DetectContext): void {
   const texts: Array<{
     text: string;
@@ -111,6 +167,16 @@ export function detectPromptInjection(ctx: DetectContext): void {
         severity = "low";
         note =
           " (the key is sent in a request header to the skill's own service, which is how its API works)";
+      } else if (re === secretAsk && instrumentCredential(ctx, t.text, m)) {
+        severity = "low";
+        note =
+          " (the user's own key is the means of the request, not what is sent, and no third party is named)";
+      } else if (re === secretAsk && toDeclaredServiceOnly(ctx, t.text, m)) {
+        severity = "low";
+        note = " (every host the text names is the skill's declared service)";
+      } else if (re === secretAsk && placedForOwnClient(ctx, t.text, m)) {
+        severity = "low";
+        note = " (the user's own key is put in the request or configuration the skill's own client reads)";
       } else if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";

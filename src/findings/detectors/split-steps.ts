@@ -11,6 +11,7 @@ import { negatedAt } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { credentialPath, secretVar } from "../util.js";
 import { declaredAnchors } from "./declared-lookalike.js";
+import { declaredKeyHost } from "../documented-service.js";
 
 const readsSecret =
   /\b(?:read|open|load|copy|take|get|cat|collect)\b[^.;\n]{0,80}?(?:api[ _-]?key|access token|secret|password|private key|credentials?)\b/i;
@@ -55,6 +56,14 @@ export function detectSplitSteps(ctx: DetectContext): void {
       return at >= 0 && !negatedAt(p.text, at);
     });
     if (readIdx < 0) continue;
+    // The key read from the project's .env or a key variable goes to its issuer (OPENAI_API_KEY →
+    // api.openai.com): that is using the key, not moving it. A credential store read (~/.aws,
+    // ~/.ssh, credentials.json) keeps every host foreign.
+    const readText = items[readIdx]?.text ?? "";
+    const storeRead = credentialPath.exec(
+      readText.replace(/(?:^|[\s/"'=@`])\.env(?:\.\w+)?(?=$|[\s"';|&)`])/g, " "),
+    );
+    const issuer = (host: string): boolean => storeRead === null && declaredKeyHost(ctx, host);
     for (const p of items.slice(readIdx + 1)) {
       const s = sends.exec(p.text);
       if (!s || negatedAt(p.text, s.index)) continue;
@@ -63,7 +72,8 @@ export function detectSplitSteps(ctx: DetectContext): void {
           u.host &&
           !isPlaceholderHost(u.host) &&
           u.cls !== "local" &&
-          !own.has(baseDomain(u.host.toLowerCase())),
+          !own.has(baseDomain(u.host.toLowerCase())) &&
+          !issuer(u.host),
       );
       if (!third) continue;
       const read = items[readIdx] as ProseSource;
