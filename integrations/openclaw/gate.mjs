@@ -1008,9 +1008,8 @@ function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agent
 
 /**
  * The folders OpenClaw loads code from at start besides its own: each plugins.load.paths entry
- * (a plugin the gateway imports; `plugins install --link` adds one) and each
- * hooks.internal.load.extraDirs entry (hook handlers the gateway runs on its events; a linked
- * hook pack adds one), resolved as OpenClaw's resolveUserPath does. One inside a workspace is
+ * (a plugin the gateway imports) and each hooks.internal.load.extraDirs entry (hook handlers the
+ * gateway runs on its events; a linked hook pack adds one), as OpenClaw's resolveUserPath reads them. One inside a workspace is
  * code the agent may write: the file tools and exec's redirects write ordinary workspace files,
  * and the next start runs what they wrote inside the gateway, where no hook judges it and it can
  * switch skillwall off. The plugin refuses to start there, as for its own files (rt12gate G1).

@@ -33,12 +33,18 @@ describe("OpenClaw gate: folders the gateway loads code from", () => {
   it("refuses to start with a plugin load path or hook folder inside a workspace", () => {
     const { root, home, ws } = fixture();
     const cases: Array<[string, object]> = [
-      // An absolute plugin load path in the workspace (what `plugins install --link` records).
+      // An absolute plugin load path in the workspace.
       ["plugins.load.paths", { plugins: { load: { paths: [path.join(ws, "myplugin")] } } }],
       // A padded `~` path, expanded as OpenClaw's resolveUserPath does.
-      ["plugins.load.paths", { plugins: { load: { paths: [" ~/.openclaw/workspace/myplugin/index.mjs "] } } }],
+      [
+        "plugins.load.paths",
+        { plugins: { load: { paths: [" ~/.openclaw/workspace/myplugin/index.mjs "] } } },
+      ],
       // A linked hook pack's folder in the workspace (default workspace, no agents config).
-      ["hooks.internal.load.extraDirs", { hooks: { internal: { load: { extraDirs: [path.join(ws, "hooks-extra")] } } } }],
+      [
+        "hooks.internal.load.extraDirs",
+        { hooks: { internal: { load: { extraDirs: [path.join(ws, "hooks-extra")] } } } },
+      ],
     ];
     for (const [key, cfg] of cases)
       expect(() => make(root, home, cfg), JSON.stringify(cfg)).toThrow(
