@@ -15,6 +15,7 @@ import {
   defaultAgentId,
   openclawStateDir,
   possibleWorkspaces,
+  userPath,
 } from "./openclaw-workspaces.mjs";
 
 /**
@@ -156,6 +157,7 @@ export function createGate(lib, config = {}, host = {}) {
   const stateDir = openclawStateDir(env);
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
   refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agentHome });
+  refuseCodeFoldersInWorkspace(host, env);
   if (mode === "sandbox") refuseHandoffInWorkspace(host, env);
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
@@ -1002,6 +1004,29 @@ function refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agent
   // The pins the gate answers fetches from: whoever rewrites the lockfile unpins a URL (rt12 R1).
   own.push(["skillwall's state folder (lockfile and pinned copies)", lib.stateDirFor(agentHome)]);
   refuseInWorkspaces(allWorkspaces(host, env), own);
+}
+
+/**
+ * The folders OpenClaw loads code from at start besides its own: each plugins.load.paths entry
+ * (a plugin the gateway imports) and each hooks.internal.load.extraDirs entry (hook handlers the
+ * gateway runs on its events; a linked hook pack adds one), as OpenClaw's resolveUserPath reads them. One inside a workspace is
+ * code the agent may write: the file tools and exec's redirects write ordinary workspace files,
+ * and the next start runs what they wrote inside the gateway, where no hook judges it and it can
+ * switch skillwall off. The plugin refuses to start there, as for its own files (rt12gate G1).
+ */
+function refuseCodeFoldersInWorkspace(host, env) {
+  const cfg = host.openclawConfig ?? {};
+  const sources = [
+    ["plugins.load.paths", cfg.plugins?.load?.paths],
+    ["hooks.internal.load.extraDirs", cfg.hooks?.internal?.load?.extraDirs],
+  ];
+  const folders = [];
+  for (const [key, list] of sources)
+    for (const entry of Array.isArray(list) ? list : []) {
+      const dir = userPath(entry, env);
+      if (dir !== undefined) folders.push([`a folder the gateway loads code from (${key})`, dir]);
+    }
+  refuseInWorkspaces(allWorkspaces(host, env), folders);
 }
 
 /**
