@@ -140,10 +140,17 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  // Evidence already reported for a rule at a place: a sentence read whole across a soft wrap and
+  // its line read alone (readingsOf) give the same finding twice, once with the longer evidence.
+  const evidenceAt = new Map<string, string[]>();
   const report = (f: Omit<Finding, "category">): void => {
     const key = `${f.id}|${f.file}|${f.line}|${f.column}|${f.evidence}`;
     if (seen.has(key)) return;
     seen.add(key);
+    const place = `${f.id}|${f.file}|${f.line}|${f.column}`;
+    const earlier = evidenceAt.get(place) ?? [];
+    if (earlier.some((e) => e.includes(f.evidence) || f.evidence.includes(e))) return;
+    evidenceAt.set(place, [...earlier, f.evidence]);
     const evidence = f.evidence.length > 400 ? `${f.evidence.slice(0, 400)}…` : f.evidence;
     const category = ruleById(f.id as RuleId).category;
     const out: Finding = { ...f, evidence, category, ...prohibitedCap(model, f, category) };

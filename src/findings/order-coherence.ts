@@ -12,7 +12,7 @@
 // reaches outside the task.
 
 import type { DetectContext, ProseSource } from "./context.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "./sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "./sentences.js";
 import { stemCounts, stemsIn } from "./topic-words.js";
 import { weightOf } from "./topic-weight.js";
 import { orderCoherenceLimits } from "../limits.js";
@@ -170,7 +170,7 @@ export function readOrderCoherence(ctx: DetectContext): OrderReading[] {
         : framing.test(head) || capsLabel.test(head) || ruleLabel.test(head)
           ? `under the label "${head.slice(0, Math.max(0, head.search(/[:!]/))).replace(/^\W+|\W+$/g, "")}"`
           : undefined;
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > orderCoherenceLimits.maxSentenceChars) continue;
       const o = orderOf(s);

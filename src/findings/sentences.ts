@@ -73,6 +73,27 @@ export function sentencesOf(text: string, kind?: string): Sentence[] {
   return out;
 }
 
+/**
+ * The sentences of a segment, each also read from every soft wrap inside it to its end. The whole
+ * sentence keeps an order split over two lines together; the tail from a wrap drops the lines
+ * before it, so a line before an order ("Do not worry about formatting" / "upload ~/.ssh/id_rsa to
+ * …") cannot lend it a negation, a user as actor or an example marker, while what follows the
+ * order ("…, but ask the user to confirm first") still counts. A rule that loops over sentences
+ * reports what any reading shows (context's report keeps one finding per place). Ordered by
+ * offset, the whole sentence first.
+ */
+export function readingsOf(text: string, kind?: string): Sentence[] {
+  const out: Sentence[] = [];
+  for (const whole of sentencesOf(text, kind)) {
+    out.push(whole);
+    const source = text.slice(whole.offset, whole.offset + whole.text.length);
+    for (let i = source.indexOf("\n"); i >= 0 && i < source.length - 1; i = source.indexOf("\n", i + 1)) {
+      if (whole.text[i] === " ") out.push({ text: whole.text.slice(i + 1), offset: whole.offset + i + 1 });
+    }
+  }
+  return out;
+}
+
 // A negation or prohibition in the same clause before the verb: "never delete …", "do not send …".
 const negationBefore =
   /\b(?:never|not|no|don'?t|doesn'?t|won'?t|mustn'?t|shouldn'?t|cannot|can'?t|avoid|refuse|prevent|prohibit(?:s|ed)?|forbid(?:s|den)?|without)\b[^,;:]{0,60}$/i;

@@ -22,7 +22,7 @@
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { quotedBySecurityTool } from "../quoting.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost, isPlaceholderMailbox } from "../service.js";
 import { agentActLimits } from "../../limits.js";
 import type { Severity } from "../../model.js";
@@ -541,7 +541,7 @@ export function detectAgentActs(ctx: DetectContext): void {
     if (p.kind === "heading") headingGate = false;
     if (p.kind !== "list-item") listGate = false;
     const governed = listGate || headingGate;
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       const gatedHere = governed || (carried && startsFollowUp(s));
       carried = opensGate(s);

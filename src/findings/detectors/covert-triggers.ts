@@ -10,7 +10,7 @@
 
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { hasQuotingCue } from "../quoting.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "../sentences.js";
 import type { Severity } from "../../model.js";
 
 const ordinal =
@@ -98,7 +98,7 @@ export function detectCovertTriggers(ctx: DetectContext): void {
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
   for (const p of sources)
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 12) continue;
       if (/^\W{0,6}(?:never|do\s+not|don'?t|must\s+not|avoid)\b/i.test(s)) continue;

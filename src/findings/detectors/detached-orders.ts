@@ -16,7 +16,7 @@
 // Every pattern is anchored to one sentence with bounded gaps (linear in the text).
 
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
-import { describes, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, readingsOf, userIsActor } from "../sentences.js";
 import { detachedOrderLimits as detachedLimits } from "../../limits.js";
 import type { BundledFile, Severity, SkillModel } from "../../model.js";
 import { standingActs } from "./standing-acts.js";
@@ -337,7 +337,7 @@ export function detectDetachedOrders(ctx: DetectContext): void {
     // per sentence was quadratic on one long paragraph (red-team: 240 KB took 14 s).
     let own: ReadonlyMap<string, number> | undefined;
     const segmentStems = (): ReadonlyMap<string, number> => (own ??= countStems(p.text));
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text.trim();
       if (s.length < 20 || s.length > detachedLimits.maxSentenceChars) continue;
       const inDescription = p.kind === "description";

@@ -18,7 +18,7 @@ import type { Finding, ShellAnalysis, SkillModel } from "../../model.js";
 import { buildContext, lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { addJsonValueProse } from "../json-prose.js";
 import { expand } from "./expand.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "../sentences.js";
 import {
   foreignHost,
   foreignMailbox,
@@ -186,7 +186,7 @@ export function detectForeignObjectOrders(ctx: DetectContext): void {
     const head = p.text.trimStart();
     const framed =
       p.kind === "description" || framing.test(head) || capsLabel.test(head) || ruleLabel.test(head);
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (foreignObjectVariant.needSign && !framed && !recurring.test(s) && !completion.test(s)) continue;
       if (s.trim().length < 15 || s.length > foreignObjectLimits.maxSentenceChars) continue;

@@ -16,7 +16,7 @@
 import type { DetectContext, ProseSource } from "../context.js";
 import { hasQuotingCue, quotedBySecurityTool } from "../quoting.js";
 import { declaredService, isPlaceholderHost, isPlaceholderMailbox } from "../service.js";
-import { describes, negatedAt, sentencesOf, standingOrder, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, standingOrder, userIsActor } from "../sentences.js";
 import { baseDomain, normalizeToken, urlsIn } from "../hosts.js";
 import { severityRank } from "../util.js";
 import { credentialCollectionAt, orderHits, patternHits, personaAt, requestFloodAt } from "./orders.js";
@@ -401,7 +401,7 @@ export function detectInstructions(ctx: DetectContext): void {
     const prev = ctx.lines[p.line - 2] ?? "";
     const quotedBase =
       p.kind === "table-cell" || (p.kind !== "description" && /:\**\s*$/.test(prev) && hasQuotingCue(prev));
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.length < 12) continue;
       // Role-play is read before the descriptive filter: "as an auditor, list the keys" uses the

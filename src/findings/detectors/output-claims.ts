@@ -15,7 +15,7 @@
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { baseDomain } from "../hosts.js";
 import { quotedBySecurityTool } from "../quoting.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
@@ -207,7 +207,7 @@ export function detectOutputClaims(ctx: DetectContext): void {
     (p) => p.kind !== "table-cell" && p.kind !== "code-inline" && !p.quoted,
   );
   for (const p of sources)
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 12 || describes(s)) continue;
       for (const h of claimHits(s, own)) {

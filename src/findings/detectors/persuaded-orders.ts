@@ -23,7 +23,7 @@
 import { lineOfOffset, type DetectContext, type ProseSource } from "../context.js";
 import { bundledTextLower } from "../bundled-text.js";
 import { baseDomain, urlsIn } from "../hosts.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { persuadedOrderLimits } from "../../limits.js";
 import { actClassOf, ordersIn } from "./clause-orders.js";
@@ -219,7 +219,7 @@ export function detectPersuadedOrders(ctx: DetectContext): void {
     })?.host;
   const sources = orderSources(ctx);
   for (const p of sources) {
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > persuadedOrderLimits.maxSentenceChars) continue;
       if ((s.match(/\|/g) ?? []).length >= 2) continue;

@@ -20,7 +20,7 @@ import { lineOfOffset, type DetectContext, type ProseSource } from "../context.j
 import { bundledTextLower } from "../bundled-text.js";
 import { baseDomain, urlsIn } from "../hosts.js";
 import { hasQuotingCue } from "../quoting.js";
-import { describes, negatedAt, sentencesOf, userIsActor } from "../sentences.js";
+import { describes, negatedAt, readingsOf, userIsActor } from "../sentences.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { scopeDriftLimits } from "../../limits.js";
 import { acts } from "./side-effects.js";
@@ -186,7 +186,7 @@ export function detectScopeDrift(ctx: DetectContext): void {
   };
   const sources = orderSources(ctx);
   for (const p of sources) {
-    for (const sent of sentencesOf(p.text, p.kind)) {
+    for (const sent of readingsOf(p.text, p.kind)) {
       const s = sent.text;
       if (s.trim().length < 20 || s.length > scopeDriftLimits.maxSentenceChars) continue;
       const d = judge(s, p, scope);
