@@ -24,12 +24,12 @@ import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
 import { limits } from "../limits.js";
+import { cappedChunks, readCapped } from "./capped-read.js";
 
 /** Linux O_PATH (not exported by node:fs). */
 const O_PATH = 0o10000000;
 const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_DIRECTORY, O_NONBLOCK, O_NOCTTY } = constants;
 const dirFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK;
-const chunkBytes = 64 * 1024;
 /** Most folders walked up from a directory (each adds "/.." to a path bounded by PATH_MAX). */
 const maxAncestors = 1000;
 
@@ -458,15 +458,7 @@ export class HostDir {
     const opened = await this.openFile(name, maxBytes, opts);
     if (opened === undefined) throw new HostFsError(`${this.#where(name)} is missing`, "run again");
     try {
-      let total = 0;
-      const buf = Buffer.alloc(chunkBytes);
-      for (;;) {
-        const { bytesRead } = await opened.handle.read(buf, 0, buf.length, null);
-        if (bytesRead === 0) return;
-        total += bytesRead;
-        if (total > maxBytes) throw tooLarge(this.#where(name), maxBytes);
-        yield Buffer.from(buf.subarray(0, bytesRead));
-      }
+      yield* cappedChunks(opened.handle, maxBytes, () => tooLarge(this.#where(name), maxBytes));
     } finally {
       await opened.handle.close();
     }
@@ -694,16 +686,7 @@ export async function readOperatorFile(absPath: string, maxBytes: number): Promi
   if (opened === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   try {
     if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes);
-    const parts: Buffer[] = [];
-    let total = 0;
-    const buf = Buffer.alloc(chunkBytes);
-    for (;;) {
-      const { bytesRead } = await opened.handle.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) return Buffer.concat(parts, total);
-      total += bytesRead;
-      if (total > maxBytes) throw tooLarge(absPath, maxBytes);
-      parts.push(Buffer.from(buf.subarray(0, bytesRead)));
-    }
+    return await readCapped(opened.handle, maxBytes, () => tooLarge(absPath, maxBytes));
   } finally {
     await opened.handle.close();
   }

@@ -8,6 +8,7 @@ import { dirname, extname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LineCounter, isMap, parseDocument, type Document, type Node } from "yaml";
 import { PolicyError } from "../errors.js";
+import { readCapped } from "../hostfs/capped-read.js";
 import { HostFsError, openOperatorFile } from "../hostfs/host-dir.js";
 import { limits } from "../limits.js";
 import { analyseShell, initShell } from "../shell/index.js";
@@ -122,16 +123,7 @@ async function readPolicyText(file: string): Promise<string> {
         location,
       });
     if (opened.size > limits.maxPolicyBytes) throw tooLarge(opened.size);
-    // One byte past the cap: a file that grew since its size was read is still refused.
-    const buf = Buffer.alloc(limits.maxPolicyBytes + 1);
-    let got = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buf, got, buf.length - got, null);
-      if (bytesRead === 0) break;
-      got += bytesRead;
-      if (got > limits.maxPolicyBytes) throw tooLarge(got);
-    }
-    return buf.subarray(0, got).toString("utf8");
+    return (await readCapped(handle, limits.maxPolicyBytes, tooLarge)).toString("utf8");
   } catch (err) {
     if (err instanceof PolicyError) throw err;
     throw new PolicyError("POLICY_UNREADABLE", `policy file ${file} cannot be read`, {

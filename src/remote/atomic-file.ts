@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { constants, promises as fs } from "node:fs";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
+import { readCapped } from "../hostfs/capped-read.js";
 import { hostfsLimits } from "../limits.js";
 
 const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK, O_NOCTTY } = constants;
@@ -102,17 +103,9 @@ export async function readIfExists(
   try {
     const st = await handle.stat();
     if (!st.isFile()) throw unsafeStateFile(file, "it is not a regular file");
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for (;;) {
-      // One byte past the cap tells a file that grew past it from one that ends there.
-      const { bytesRead, buffer } = await handle.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, null);
-      if (bytesRead === 0) break;
-      size += bytesRead;
-      if (size > maxBytes) throw unsafeStateFile(file, `it holds more than ${maxBytes} bytes`);
-      chunks.push(buffer.subarray(0, bytesRead));
-    }
-    return Buffer.concat(chunks, size);
+    return await readCapped(handle, maxBytes, () =>
+      unsafeStateFile(file, `it holds more than ${maxBytes} bytes`),
+    );
   } finally {
     await handle.close();
   }
