@@ -34,8 +34,8 @@ const hiddenCarriers = new Set(["hidden.html-comment", "hidden.md-comment", "hid
 
 /** Kinds of order that keep their severity in a document the agent is told to follow. */
 const followedKinds = new Set<FindingCategory>(["credential-access", "exfiltration", "remote-instructions"]);
-/** Concealment from the user, whatever its category. */
-const concealment = new Set(["pi.conceal"]);
+/** Concealment from the user and text the review cannot read, whatever their category. */
+const concealment = new Set(["pi.conceal", "obfuscation.unread-language"]);
 
 /** A bundled document's finding, capped at medium unless its carrier is hidden text. */
 function capped(f: Finding, follow: FollowOrder | undefined): Finding {

@@ -6,6 +6,7 @@ import type { Finding, ShellAnalysis, SimpleCommand, SkillModel, Step } from "..
 import { readShell, type LiteCommand } from "./shell-lite.js";
 import { classifyUrl, hostTokens, normalizeToken, urlsIn, type UrlInfo } from "./hosts.js";
 import { prohibitedCap } from "./prohibition.js";
+import { foldLookalikes } from "./lookalikes.js";
 import { LineCues, hasQuotingCue, isSecurityToolText } from "./quoting.js";
 import { ruleById, type RuleId } from "./rules.js";
 import { limits } from "../limits.js";
@@ -230,7 +231,8 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     // A hidden element's text is also in its enclosing block's segment: read once, as that.
     .filter((s) => s.kind !== "code-inline" && s.kind !== "hidden-element")
     .map((s) => ({
-      text: s.text,
+      // Read as a person reads it: a word spelled with Cyrillic/Greek lookalikes as its Latin self.
+      text: foldLookalikes(s.text),
       file: model.file,
       kind: s.kind,
       line: s.line,
@@ -241,7 +243,7 @@ export function buildContext(model: SkillModel, analyses: Map<string, ShellAnaly
     }));
   if (fm?.description !== undefined)
     prose.push({
-      text: fm.description,
+      text: foldLookalikes(fm.description),
       file: model.file,
       kind: "description",
       line: fm.line,

@@ -57,6 +57,8 @@ import { detectRuntimeShell } from "./detectors/runtime-shell.js";
 import { detectInlineAssembled } from "./detectors/inline-assembled.js";
 import { detectEscapedText } from "./detectors/escaped-text.js";
 import { detectDataFileOrder } from "./detectors/data-file-order.js";
+import { detectUnreadLanguage } from "./detectors/unread-language.js";
+import { detectHomoglyphWords } from "./detectors/homoglyph-words.js";
 import { severityRank } from "./util.js";
 
 export { findingRules, type FindingRule } from "./rules.js";
@@ -103,6 +105,8 @@ const detectors = [
   detectInlineAssembled,
   detectEscapedText,
   detectDataFileOrder,
+  detectUnreadLanguage,
+  detectHomoglyphWords,
   // Last: instr.hook-script reads the findings the others reported on bundled scripts.
   detectInstructions,
   detectDetachedOrders,
@@ -133,6 +137,8 @@ const proseDetectors = [
   detectOutputClaims,
   detectCovertTriggers,
   detectEnvironmentGated,
+  detectUnreadLanguage,
+  detectHomoglyphWords,
 ];
 
 /**

@@ -457,6 +457,22 @@ const table = [
     "The review reads text; an executable, archive, wheel, jar or compiled Python file the skill ships is not analysed, so a step that runs or unpacks it is reported high with that reason rather than passed.",
   ),
   r(
+    "obfuscation.unread-language",
+    "ProseInUnreadLanguage",
+    "obfuscation",
+    "high",
+    "Cannot be analysed: the skill speaks to the agent in a language the review does not read.",
+    "The instruction rules read English. A sentence mostly in another script (Han, Kana, Hangul, Cyrillic, Arabic, …) or in a Latin-script language with no English function word (Spanish, French, German, Portuguese, Italian, Dutch) is not analysed, yet the model follows it as well as English, so it is reported high with that reason, once per file. Text shown verbatim (fences, tables, examples) is left out; in a bundled reference document the finding is capped at medium unless the skill tells the agent to follow that document.",
+  ),
+  r(
+    "hidden.homoglyph-text",
+    "HomoglyphWords",
+    "hidden-content",
+    "medium",
+    "Words mix Latin letters with Cyrillic or Greek lookalikes.",
+    "'uрlоаd ~/.ssh/id_rsa …', 'Dо nоt tеll the usеr': a person and the model read English, a word-matching filter reads unknown strings. The prose rules read such words as their Latin lookalikes, so the order they spell gets its own finding; the spelling itself is reported at medium (low in a security tool, whose examples show the trick). Greek letters in scientific names (TNFα, NF-κB, μm) are not lookalikes and are left alone; a word wholly in another script is prose the review cannot read (obfuscation.unread-language).",
+  ),
+  r(
     "obfuscation.runtime-decode",
     "DecodedAtRunTimeThenRun",
     "obfuscation",
