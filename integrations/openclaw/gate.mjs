@@ -119,6 +119,9 @@ const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "
 const headless =
   "OpenClaw asks the operator; a headless run (openclaw agent --local, cron, heartbeat) has no one to ask, so there it is denied";
 
+/** OpenClaw 2026.9.6's exec PATH when the gateway has none (bash-tools.exec-runtime DEFAULT_PATH). */
+const openclawDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** Issued commands remembered until their after_tool_call (oldest dropped first). */
 const maxIssued = 4096;
 
@@ -292,15 +295,29 @@ export function createGate(lib, config = {}, host = {}) {
     return dirs.filter((d) => path.isAbsolute(d));
   }
 
+  /**
+   * The PATH an allowed command runs with: the agent's tools.exec.pathPrepend (else the global
+   * one), as OpenClaw picks it, then the gateway's PATH (OpenClaw's default when it has none).
+   * The host command sets exactly this: OpenClaw would also prepend what a login shell's
+   * ~/.profile adds and source its interactive shell's snapshot, a PATH the gate never checked
+   * (rt13gate F1).
+   */
+  function execPathEntries(ctx) {
+    const agents = host.openclawConfig?.agents;
+    const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
+    const list = (x) => (Array.isArray(x) ? x : []);
+    const prepend = own?.tools?.exec?.pathPrepend ?? host.openclawConfig?.tools?.exec?.pathPrepend;
+    const base = typeof env.PATH === "string" ? env.PATH : openclawDefaultPath;
+    return [...list(prepend), ...base.split(path.delimiter)];
+  }
+
   /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
   function agentWritablePathEntry(workspace, ctx, policy) {
     const agents = host.openclawConfig?.agents;
     const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
+    // Both prepends are checked, whichever OpenClaw applies.
     const prepends = [host.openclawConfig?.tools?.exec?.pathPrepend, own?.tools?.exec?.pathPrepend];
-    const entries = [
-      ...prepends.flatMap((x) => (Array.isArray(x) ? x : [])),
-      ...(typeof env.PATH === "string" ? env.PATH.split(path.delimiter) : []),
-    ];
+    const entries = [...prepends.flatMap((x) => (Array.isArray(x) ? x : [])), ...execPathEntries(ctx)];
     const roots = [workspace, realPathOf(workspace)];
     for (const dir of installerBinDirs(policy)) roots.push(dir, realPathOf(dir));
     for (const entry of entries) {
@@ -400,6 +417,10 @@ export function createGate(lib, config = {}, host = {}) {
       command = lib.hostCommand(j.canonical, {
         env: [...new Set([...lib.defaultHostEnv, ...granted])],
         set: {
+          // The PATH checked above, not one a login shell or OpenClaw's shell snapshot adds to.
+          PATH: execPathEntries(ctx)
+            .map((e) => e.trim())
+            .join(path.delimiter),
           // git must not climb out of the workspace to a repository around it (a dotfiles repo in HOME).
           GIT_CEILING_DIRECTORIES: path.dirname(realPathOf(workspace)),
           // Command-line config wins over the repository's: no hooks, fsmonitor, pager or bare repo.
