@@ -196,10 +196,12 @@ export function createGate(lib, config = {}, host = {}) {
   // OpenClaw runs the calls of one model reply side by side, and a call's paths are resolved when
   // it is judged: a host command that may plant symlinks (a clone, an archive, cp -r; lib
   // linkPlanter) runs with no other host call before it ends, or after_tool_call leaves it running
-  // as a session (then until a process result says the session ended).
-  /** toolCallId → { text, sessionId? } of each planting command still running. */
+  // as a session (then until a process result says the session ended, or its process group is
+  // gone: a session killed or removed, or one that ended unpolled, must not lock the gate for good).
+  /** toolCallId → { text, sessionId?, pid? } of each planting command still running. */
   const planting = new Map();
   function plantingRefusal(event, planter) {
+    for (const [id, p] of planting) if (p.pid !== undefined && !processGroupAlive(p.pid)) planting.delete(id);
     const running = planting.values().next().value;
     if (running !== undefined)
       return block(
@@ -706,8 +708,11 @@ export function createGate(lib, config = {}, host = {}) {
     const session = typeof details?.sessionId === "string" ? details.sessionId : undefined;
     const running = details?.status === "running";
     const own = event.toolCallId ? planting.get(event.toolCallId) : undefined;
-    if (own && running && session) own.sessionId = session;
-    else if (own) planting.delete(event.toolCallId);
+    if (own && running && session) {
+      own.sessionId = session;
+      // OpenClaw starts each exec in its own process group, led by this pid.
+      if (Number.isSafeInteger(details.pid) && details.pid > 1) own.pid = details.pid;
+    } else if (own) planting.delete(event.toolCallId);
     if (event.toolName === "process" && session && !running)
       for (const [id, p] of planting) if (p.sessionId === session) planting.delete(id);
   }
@@ -854,7 +859,11 @@ export function createGate(lib, config = {}, host = {}) {
         if (event.toolName !== "exec" && event.toolName !== "process") return await otherTool(event, ctx);
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
         if (event.toolName === "exec") return await judgeExec(judge, event, ctx);
-        const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
+        // Only input names paths; poll, log, kill and remove must reach a planting session.
+        const busy =
+          mode === "sandbox" || !inputActions.has(event.params?.action)
+            ? undefined
+            : plantingRefusal(event, undefined);
         return busy ?? judgeProcessInput(judge, event, ctx);
       } catch (err) {
         return block(
@@ -956,6 +965,22 @@ function sharedAudit(lib, file) {
     logs.set(file, log);
   }
   return log;
+}
+
+/**
+ * Whether a process of the group `pid` leads (or `pid` itself) still runs. Unsure (EPERM) is
+ * alive: the lock stays.
+ */
+function processGroupAlive(pid) {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 0);
+      return true;
+    } catch (err) {
+      if (err?.code !== "ESRCH") return true;
+    }
+  }
+  return false;
 }
 
 /** Whether `file` is `dir` or below it. */
