@@ -11,6 +11,7 @@ import fs from "node:fs";
 import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
 import { parseRecipients } from "./recipients.mjs";
 import {
+  agentIdOf,
   agentWorkspace,
   defaultAgentId,
   openclawStateDir,
@@ -313,6 +314,23 @@ export function createGate(lib, config = {}, host = {}) {
     return [...list(prepend), ...base.split(path.delimiter)];
   }
 
+  /**
+   * The exec host the operator configured for the calling agent, as OpenClaw 2026.9.6 picks it
+   * (resolveExecToolConfig: the agent's tools.exec.host, else the global one), lower case; read
+   * from the config as it is now (a hot reload may change it).
+   */
+  function configuredExecHost(ctx) {
+    const cfg = currentOpenClawConfig() ?? {};
+    const id =
+      typeof ctx?.agentId === "string" && ctx.agentId.trim() !== ""
+        ? agentIdOf(ctx.agentId)
+        : defaultAgentId(cfg);
+    const agents = cfg.agents?.list;
+    const own = Array.isArray(agents) ? agents.find((a) => agentIdOf(a?.id) === id) : undefined;
+    const host = own?.tools?.exec?.host ?? cfg.tools?.exec?.host;
+    return typeof host === "string" ? host.trim().toLowerCase() : undefined;
+  }
+
   /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
   function agentWritablePathEntry(workspace, ctx, policy) {
     const agents = host.openclawConfig?.agents;
@@ -352,6 +370,15 @@ export function createGate(lib, config = {}, host = {}) {
       );
     if (p.node !== undefined)
       return block(event, "running on another node is not covered by the gate", "omit node");
+    // The operator's default host: `node` runs every call on a paired machine whose files
+    // (symlinks, git config, PATH) the gate never sees (rt13gate F3).
+    const configuredHost = configuredExecHost(ctx);
+    if (configuredHost === "node")
+      return block(
+        event,
+        "OpenClaw runs exec on a paired node here (tools.exec.host node), a machine whose files skillwall cannot check",
+        "the operator sets tools.exec.host to gateway, sandbox or auto for agents behind skillwall",
+      );
     if (mode === "sandbox" && p.env !== undefined && Object.keys(p.env ?? {}).length > 0)
       return block(event, "sandbox mode does not pass environment variables into the container", "omit env");
     const granted = new Set(Object.keys(judge.policy.env ?? {}));
