@@ -10,6 +10,7 @@ import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openc
 import fs from "node:fs";
 import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
 import { parseRecipients } from "./recipients.mjs";
+import { operatorModels } from "./operator-models.mjs";
 import {
   agentIdOf,
   agentWorkspace,
@@ -797,6 +798,8 @@ export function createGate(lib, config = {}, host = {}) {
       home,
       recipients,
       sessionKey: typeof ctx?.sessionKey === "string" ? ctx.sessionKey : undefined,
+      // A sub-agent's or automation's model: only one the operator configured (rt13gate F4).
+      models: operatorModels(currentOpenClawConfig() ?? {}),
     });
     if (c.pass) return undefined;
     if (c.refuse) return block(event, c.refuse.reason, c.refuse.fix);
