@@ -10,7 +10,9 @@ import { fileToolPaths, readPathVariants, stripXmlArgValueSuffix } from "./openc
 import fs from "node:fs";
 import { classifyTool, parseAllowTools } from "./tool-classes.mjs";
 import { parseRecipients } from "./recipients.mjs";
+import { operatorModels } from "./operator-models.mjs";
 import {
+  agentIdOf,
   agentWorkspace,
   defaultAgentId,
   openclawStateDir,
@@ -119,6 +121,9 @@ const shellNames = new Set(["sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "
 const headless =
   "OpenClaw asks the operator; a headless run (openclaw agent --local, cron, heartbeat) has no one to ask, so there it is denied";
 
+/** OpenClaw 2026.9.6's exec PATH when the gateway has none (bash-tools.exec-runtime DEFAULT_PATH). */
+const openclawDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /** Issued commands remembered until their after_tool_call (oldest dropped first). */
 const maxIssued = 4096;
 
@@ -193,10 +198,12 @@ export function createGate(lib, config = {}, host = {}) {
   // OpenClaw runs the calls of one model reply side by side, and a call's paths are resolved when
   // it is judged: a host command that may plant symlinks (a clone, an archive, cp -r; lib
   // linkPlanter) runs with no other host call before it ends, or after_tool_call leaves it running
-  // as a session (then until a process result says the session ended).
-  /** toolCallId → { text, sessionId? } of each planting command still running. */
+  // as a session (then until a process result says the session ended, or its process group is
+  // gone: a session killed or removed, or one that ended unpolled, must not lock the gate for good).
+  /** toolCallId → { text, sessionId?, pid? } of each planting command still running. */
   const planting = new Map();
   function plantingRefusal(event, planter) {
+    for (const [id, p] of planting) if (p.pid !== undefined && !processGroupAlive(p.pid)) planting.delete(id);
     const running = planting.values().next().value;
     if (running !== undefined)
       return block(
@@ -292,15 +299,46 @@ export function createGate(lib, config = {}, host = {}) {
     return dirs.filter((d) => path.isAbsolute(d));
   }
 
+  /**
+   * The PATH an allowed command runs with: the agent's tools.exec.pathPrepend (else the global
+   * one), as OpenClaw picks it, then the gateway's PATH (OpenClaw's default when it has none).
+   * The host command sets exactly this: OpenClaw would also prepend what a login shell's
+   * ~/.profile adds and source its interactive shell's snapshot, a PATH the gate never checked
+   * (rt13gate F1).
+   */
+  function execPathEntries(ctx) {
+    const agents = host.openclawConfig?.agents;
+    const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
+    const list = (x) => (Array.isArray(x) ? x : []);
+    const prepend = own?.tools?.exec?.pathPrepend ?? host.openclawConfig?.tools?.exec?.pathPrepend;
+    const base = typeof env.PATH === "string" ? env.PATH : openclawDefaultPath;
+    return [...list(prepend), ...base.split(path.delimiter)];
+  }
+
+  /**
+   * The exec host the operator configured for the calling agent, as OpenClaw 2026.9.6 picks it
+   * (resolveExecToolConfig: the agent's tools.exec.host, else the global one), lower case; read
+   * from the config as it is now (a hot reload may change it).
+   */
+  function configuredExecHost(ctx) {
+    const cfg = currentOpenClawConfig() ?? {};
+    const id =
+      typeof ctx?.agentId === "string" && ctx.agentId.trim() !== ""
+        ? agentIdOf(ctx.agentId)
+        : defaultAgentId(cfg);
+    const agents = cfg.agents?.list;
+    const own = Array.isArray(agents) ? agents.find((a) => agentIdOf(a?.id) === id) : undefined;
+    const host = own?.tools?.exec?.host ?? cfg.tools?.exec?.host;
+    return typeof host === "string" ? host.trim().toLowerCase() : undefined;
+  }
+
   /** A PATH entry of the exec environment that is relative or inside the workspace, if any. */
   function agentWritablePathEntry(workspace, ctx, policy) {
     const agents = host.openclawConfig?.agents;
     const own = Array.isArray(agents?.list) ? agents.list.find((a) => a?.id === ctx?.agentId) : undefined;
+    // Both prepends are checked, whichever OpenClaw applies.
     const prepends = [host.openclawConfig?.tools?.exec?.pathPrepend, own?.tools?.exec?.pathPrepend];
-    const entries = [
-      ...prepends.flatMap((x) => (Array.isArray(x) ? x : [])),
-      ...(typeof env.PATH === "string" ? env.PATH.split(path.delimiter) : []),
-    ];
+    const entries = [...prepends.flatMap((x) => (Array.isArray(x) ? x : [])), ...execPathEntries(ctx)];
     const roots = [workspace, realPathOf(workspace)];
     for (const dir of installerBinDirs(policy)) roots.push(dir, realPathOf(dir));
     for (const entry of entries) {
@@ -333,6 +371,15 @@ export function createGate(lib, config = {}, host = {}) {
       );
     if (p.node !== undefined)
       return block(event, "running on another node is not covered by the gate", "omit node");
+    // The operator's default host: `node` runs every call on a paired machine whose files
+    // (symlinks, git config, PATH) the gate never sees (rt13gate F3).
+    const configuredHost = configuredExecHost(ctx);
+    if (configuredHost === "node")
+      return block(
+        event,
+        "OpenClaw runs exec on a paired node here (tools.exec.host node), a machine whose files skillwall cannot check",
+        "the operator sets tools.exec.host to gateway, sandbox or auto for agents behind skillwall",
+      );
     if (mode === "sandbox" && p.env !== undefined && Object.keys(p.env ?? {}).length > 0)
       return block(event, "sandbox mode does not pass environment variables into the container", "omit env");
     const granted = new Set(Object.keys(judge.policy.env ?? {}));
@@ -400,6 +447,10 @@ export function createGate(lib, config = {}, host = {}) {
       command = lib.hostCommand(j.canonical, {
         env: [...new Set([...lib.defaultHostEnv, ...granted])],
         set: {
+          // The PATH checked above, not one a login shell or OpenClaw's shell snapshot adds to.
+          PATH: execPathEntries(ctx)
+            .map((e) => e.trim())
+            .join(path.delimiter),
           // git must not climb out of the workspace to a repository around it (a dotfiles repo in HOME).
           GIT_CEILING_DIRECTORIES: path.dirname(realPathOf(workspace)),
           // Command-line config wins over the repository's: no hooks, fsmonitor, pager or bare repo.
@@ -685,8 +736,11 @@ export function createGate(lib, config = {}, host = {}) {
     const session = typeof details?.sessionId === "string" ? details.sessionId : undefined;
     const running = details?.status === "running";
     const own = event.toolCallId ? planting.get(event.toolCallId) : undefined;
-    if (own && running && session) own.sessionId = session;
-    else if (own) planting.delete(event.toolCallId);
+    if (own && running && session) {
+      own.sessionId = session;
+      // OpenClaw starts each exec in its own process group, led by this pid.
+      if (Number.isSafeInteger(details.pid) && details.pid > 1) own.pid = details.pid;
+    } else if (own) planting.delete(event.toolCallId);
     if (event.toolName === "process" && session && !running)
       for (const [id, p] of planting) if (p.sessionId === session) planting.delete(id);
   }
@@ -744,6 +798,8 @@ export function createGate(lib, config = {}, host = {}) {
       home,
       recipients,
       sessionKey: typeof ctx?.sessionKey === "string" ? ctx.sessionKey : undefined,
+      // A sub-agent's or automation's model: only one the operator configured (rt13gate F4).
+      models: operatorModels(currentOpenClawConfig() ?? {}),
     });
     if (c.pass) return undefined;
     if (c.refuse) return block(event, c.refuse.reason, c.refuse.fix);
@@ -833,7 +889,11 @@ export function createGate(lib, config = {}, host = {}) {
         if (event.toolName !== "exec" && event.toolName !== "process") return await otherTool(event, ctx);
         const judge = await withDeadline(ready, timeoutMs, ctx?.abortSignal);
         if (event.toolName === "exec") return await judgeExec(judge, event, ctx);
-        const busy = mode === "sandbox" ? undefined : plantingRefusal(event, undefined);
+        // Only input names paths; poll, log, kill and remove must reach a planting session.
+        const busy =
+          mode === "sandbox" || !inputActions.has(event.params?.action)
+            ? undefined
+            : plantingRefusal(event, undefined);
         return busy ?? judgeProcessInput(judge, event, ctx);
       } catch (err) {
         return block(
@@ -935,6 +995,22 @@ function sharedAudit(lib, file) {
     logs.set(file, log);
   }
   return log;
+}
+
+/**
+ * Whether a process of the group `pid` leads (or `pid` itself) still runs. Unsure (EPERM) is
+ * alive: the lock stays.
+ */
+function processGroupAlive(pid) {
+  for (const target of [-pid, pid]) {
+    try {
+      process.kill(target, 0);
+      return true;
+    } catch (err) {
+      if (err?.code !== "ESRCH") return true;
+    }
+  }
+  return false;
 }
 
 /** Whether `file` is `dir` or below it. */

@@ -19,6 +19,7 @@ import {
   parseRecipients,
   sessionSendRefusal,
 } from "./recipients.mjs";
+import { unchosenModel } from "./operator-models.mjs";
 
 /** Names gate.mjs judges itself: they never reach this module, and allowTools may not name them. */
 export const gatedByGate = new Set([
@@ -240,7 +241,7 @@ const localReference = /^\s*(@\s*)?(MEDIA\s*:|file:|~\/|\.{1,2}[\\/]|\/[^\s/]+\/
  */
 export function classifyTool(
   event,
-  { allowTools, cwd, home, recipients = parseRecipients(undefined), sessionKey },
+  { allowTools, cwd, home, recipients = parseRecipients(undefined), sessionKey, models = new Set() },
 ) {
   const raw = typeof event.toolName === "string" ? event.toolName : "";
   const lower = raw.trim().toLowerCase();
@@ -269,7 +270,7 @@ export function classifyTool(
       `the operator may list ${name} in the skillwall plugin's allowTools`,
     );
   if (mediaTools.has(name)) return mediaPaths(name, p, cwd, home);
-  if (name === "sessions_spawn") return checkSpawn(p);
+  if (name === "sessions_spawn") return checkSpawn(p, models);
   if (name === "show_widget") return checkShowWidget(p, allowTools.has(name));
   if (name === "message") return checkMessage(p, recipients);
   // Text delivered through the operator's channels: only to the recipients the operator listed.
@@ -291,7 +292,9 @@ export function classifyTool(
     const action = typeof p.action === "string" ? p.action.trim().toLowerCase() : p.action;
     if (spec.pass.includes(action)) return { pass: true };
     if (spec.judged?.includes(action))
-      return action === "update" ? checkAutomationUpdate(p) : checkAutomationWrite(p, recipients, sessionKey);
+      return action === "update"
+        ? checkAutomationUpdate(p)
+        : checkAutomationWrite(p, recipients, sessionKey, models);
     return refuse(
       `${name} action ${JSON.stringify(action ?? null)}: ${spec.reason}`,
       `use ${spec.pass.join(", ")}; or the operator lists ${name} in the skillwall plugin's allowTools`,
@@ -423,9 +426,11 @@ function mediaPaths(name, p, cwd, home) {
   return { read: out, raw: refs };
 }
 
-function checkSpawn(p) {
+function checkSpawn(p, models) {
   for (const [key, value] of Object.entries(p)) {
     const k = key.trim().toLowerCase();
+    const unchosen = k === "model" ? unchosenModel(key, value, models) : undefined;
+    if (unchosen) return refuse(`sessions_spawn with ${unchosen.reason}`, unchosen.fix);
     if (!spawnSafeKeys.has(k))
       return refuse(
         `sessions_spawn with ${JSON.stringify(key)}: a working folder, attachments, a project clone, a worktree or another runtime are outside what the gate checks`,
@@ -514,12 +519,15 @@ function checkMessage(p, recipients) {
  * flat beside the action, padded keys, JSON text), so a command, script or trigger anywhere is
  * refused, and so is any kind that is not a time or a turn/event.
  */
-function checkAutomationWrite(p, recipients, sessionKey) {
+function checkAutomationWrite(p, recipients, sessionKey, models) {
   let problem;
+  let unchosen;
   const whole = walk(p, (key, value) => {
-    if (problem !== undefined) return;
+    if (problem !== undefined || unchosen !== undefined) return;
     if (key === undefined) return;
     const k = key.trim().toLowerCase();
+    // The agent turn's model and fallbacks: only models the operator chose (operator-models.mjs).
+    if (k === "model" || k === "fallbacks") unchosen = unchosenModel(key, value, models);
     if (forbiddenAutomationKeys.has(k) && !(k === "trigger" && value === null))
       problem = `sets ${JSON.stringify(key)}, a field of a command, stream or script job`;
     else if (!knownAutomationKeys.has(k))
@@ -538,6 +546,8 @@ function checkAutomationWrite(p, recipients, sessionKey) {
       problem = `has a webhook delivery (mode ${JSON.stringify(value)}), which POSTs each run's output to a URL the model chose`;
   });
   if (!whole) problem = "has parameters nested too deeply to be read, or JSON text that does not parse";
+  if (problem === undefined && unchosen !== undefined)
+    return refuse(`this automation's agent turn has ${unchosen.reason}`, unchosen.fix);
   if (problem === undefined) return refused(automationRecipientRefusal(p, recipients, sessionKey));
   return refuse(
     `this automation ${problem}: a stream or on-exit schedule runs a host process, a script payload or trigger runs JavaScript, and a webhook delivery sends data out, none of which skillwall checks`,

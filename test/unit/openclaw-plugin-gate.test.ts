@@ -51,7 +51,12 @@ describe("OpenClaw plugin gate", () => {
     expect(r?.block).toBeUndefined();
     expect(r?.params?.command).toBe(
       lib.hostCommand("ls -la\n", {
-        set: { GIT_CEILING_DIRECTORIES: path.dirname(ws), ...lib.gitHostConfig },
+        set: {
+          // The gateway has no PATH here: OpenClaw's default, which the gate checked.
+          PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+          GIT_CEILING_DIRECTORIES: path.dirname(ws),
+          ...lib.gitHostConfig,
+        },
       }),
     );
     expect(r?.params?.workdir).toBe(ws);
