@@ -52,7 +52,7 @@ const allowed: Record<string, string> = {
     "writes the private snapshot in a new 0700 temp folder it creates; the install source itself is read through hostfs (gate-snapshot-swap test)",
   "src/serve/pool.ts":
     "the pool's own FIFOs and job files in a 0700 directory it creates with private-temp.ts (private-tempdir test)",
-  "src/serve/server.ts": "the socket's own 0700 directory",
+  "src/serve/server.ts": "chmod of the socket in its checked folder, through that folder's descriptor",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
     "the quota image and its mount points in 0700 temp directories it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor; a directory handed to Docker is opened through hostfs and bind-mounted by its descriptor (not root: handed over by path only when nobody but root and this user can rename a folder on it)",
