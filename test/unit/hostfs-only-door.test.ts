@@ -27,7 +27,6 @@ const allowed: Record<string, string> = {
     "audit logs under the XDG data directory, outside every agent home; the log is opened relative to its directory's descriptor, which is held for the guards (audit-dir-moved test)",
   "src/audit/open-files.ts":
     "readlink of its own audit log directory descriptors (/proc/self/fd), for messages only",
-  "src/audit/verify.ts": "reads an audit log the operator names",
   "src/input/index.ts":
     "stat and realpath of the paths the operator names, only to guess whether to start scan workers; the paths themselves are opened through hostfs (input-named-path-swap test), and so is everything below them",
   "src/policy/load.ts":
