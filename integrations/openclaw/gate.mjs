@@ -944,6 +944,45 @@ function isInside(dir, file) {
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
+/**
+ * Whether `file` (a real path) is `dir` or lies below it, by name or by identity: its nearest
+ * existing folder and every folder above it are compared with `dir` by device and inode, so a
+ * bind-mount alias of the workspace (another name, the same inode) is caught too. A folder that
+ * cannot be stat'ed on the way up counts as a match (refuse).
+ */
+function within(file, dir) {
+  if (isInside(dir, file)) return true;
+  let target;
+  try {
+    target = fs.statSync(dir);
+  } catch {
+    return false; // no folder there yet: nothing lies in it
+  }
+  let p = file;
+  for (;;) {
+    let st;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      st = undefined;
+    }
+    if (st !== undefined) break;
+    if (path.dirname(p) === p) return false;
+    p = path.dirname(p);
+  }
+  for (;;) {
+    let st;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return true;
+    }
+    if (st.dev === target.dev && st.ino === target.ino) return true;
+    if (path.dirname(p) === p) return false;
+    p = path.dirname(p);
+  }
+}
+
 /** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */
 function realPathOf(file, depth = 0) {
   let head = file;
@@ -1038,7 +1077,7 @@ function refuseCodeFoldersInWorkspace(host, env) {
 function refuseHandoffInWorkspace(host, env) {
   const temp = realPathOf(os.tmpdir());
   for (const ws of allWorkspaces(host, env))
-    if (isInside(ws, temp))
+    if (within(temp, ws))
       throw new Error(
         `the temp folder ${temp}, where sandbox mode keeps each job's output, is inside the agent workspace ${ws}, where sandboxed commands could plant links in it (fix: start the gateway with TMPDIR outside every agent workspace)`,
       );
@@ -1056,7 +1095,7 @@ function refuseInWorkspaces(workspaces, own) {
   for (const ws of workspaces)
     for (const [what, file] of own) {
       const real = realPathOf(file);
-      if (isInside(ws, real) || isInside(real, ws))
+      if (within(real, ws) || within(ws, real))
         throw new Error(
           `${what} ${real} is inside the agent workspace ${ws} (or holds it), where the agent could change it (fix: move it outside every agent workspace)`,
         );
