@@ -143,6 +143,8 @@ export function notReadableBy(st: Stats, uid: number): string | undefined {
 export interface ReadOptions {
   /** Refuse the file unless the opened descriptor's owner is this uid. */
   uid?: number;
+  /** Refuse the file unless this uid could read it itself (notReadableBy, on the descriptor). */
+  readableBy?: number;
 }
 
 export interface OpenDirOptions {
@@ -446,6 +448,14 @@ export class HostDir {
         `check its content, then chown ${opts.uid} ${this.#where(name)} (or remove it)`,
       );
     }
+    const unreadable = opts.readableBy === undefined ? undefined : notReadableBy(got.st, opts.readableBy);
+    if (unreadable !== undefined) {
+      await got.handle.close();
+      throw new HostFsError(
+        `${this.#where(name)}: ${unreadable}, the owner of its folder: only what that owner could read is read for them`,
+        `remove ${this.#where(name)} from that folder (or, if it belongs there, chown ${opts.readableBy} it)`,
+      );
+    }
     return { handle: got.handle, size: got.st.size };
   }
 
@@ -643,11 +653,14 @@ export async function withSubdir<T>(
  * Reads one regular file the operator named by path (a local skill source, which may well sit in
  * an agent home): its directory is opened component by component (HostDir.open), the file
  * itself O_NOFOLLOW and O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most
- * maxBytes.
+ * maxBytes. Only a file the folder's owner could read itself is read: a rename needs write
+ * access to folders only, and where fs.protected_hardlinks is 0 anyone may hard-link any file,
+ * so a user's skill folder may hold a root-only file for a root install (or heartbeat) to copy
+ * into the agent's workspace.
  */
 export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
-  const bytes = await withHostDir(path.dirname(absPath), {}, (dir) =>
-    dir.readFile(path.basename(absPath), maxBytes),
+  const bytes = await withHostDir(path.dirname(absPath), {}, async (dir) =>
+    dir.readFile(path.basename(absPath), maxBytes, { readableBy: (await dir.stat()).uid }),
   );
   if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   return bytes;
