@@ -983,6 +983,21 @@ function within(file, dir) {
   }
 }
 
+/**
+ * Why someone other than root or this process's user could rename entries in the real folder
+ * `dir` or in a folder above it, or undefined (sudo's safe-path rule; a sticky world-writable
+ * folder like /tmp is fine for an entry root or this user owns, as each one here must be).
+ */
+function renamableByOthers(dir) {
+  const me = process.geteuid?.() ?? 0;
+  for (let p = dir; ; p = path.dirname(p)) {
+    const st = fs.lstatSync(p);
+    if (st.uid !== 0 && st.uid !== me) return `${p} is owned by uid ${st.uid}`;
+    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `others can write ${p}`;
+    if (path.dirname(p) === p) return undefined;
+  }
+}
+
 /** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */
 function realPathOf(file, depth = 0) {
   let head = file;
@@ -1076,6 +1091,14 @@ function refuseCodeFoldersInWorkspace(host, env) {
  */
 function refuseHandoffInWorkspace(host, env) {
   const temp = realPathOf(os.tmpdir());
+  // And where another user could rename the gate's 0700 folder away (a TMPDIR under their folder,
+  // or under a group- or world-writable one that is not sticky like /tmp): their own folder at
+  // its name would get the job's output and feed the stub its own (rt13).
+  const why = renamableByOthers(temp);
+  if (why !== undefined)
+    throw new Error(
+      `the temp folder ${temp}, where sandbox mode keeps each job's output, is not safe: ${why}, who could swap the gate's folder there (fix: start the gateway with TMPDIR unset or set to a folder only root or its own user can write, e.g. /tmp)`,
+    );
   for (const ws of allWorkspaces(host, env))
     if (within(temp, ws))
       throw new Error(
