@@ -105,14 +105,15 @@ async function lstatOrUndefined(at: string): Promise<Stats | undefined> {
  * or undefined. In a sticky folder (like /tmp) only an entry's owner, the folder's owner or root
  * may rename or remove the entry, so there an entry owned by root or this user is still safe.
  */
-function othersCouldPlace(parent: Stats, entry: Stats): string | undefined {
+function othersCouldPlace(parent: Stats, entry: Stats, ownGroup = false): string | undefined {
   const me = process.geteuid?.() ?? 0;
   if (parent.uid !== 0 && parent.uid !== me) return `is owned by uid ${parent.uid}`;
   const sticky = (parent.mode & 0o1000) !== 0;
   if (sticky && (entry.uid === 0 || entry.uid === me)) return undefined;
   const owned = sticky ? ` and the entry in it is owned by uid ${entry.uid}` : "";
   if ((parent.mode & 0o002) !== 0) return `is writable by every user${owned}`;
-  if ((parent.mode & 0o020) !== 0) return `is writable by group ${parent.gid}${owned}`;
+  const mine = ownGroup && parent.uid === me && parent.gid === (process.getegid?.() ?? -1);
+  if ((parent.mode & 0o020) !== 0 && !mine) return `is writable by group ${parent.gid}${owned}`;
   return undefined;
 }
 
@@ -293,16 +294,18 @@ export class HostDir {
    * undefined. Walked up from the descriptor (<fd>/.., <fd>/../.., …), so the chain checked is the
    * directory's real one. A folder is safe when root or this user owns it and neither its group
    * nor every user may write it; a world-writable sticky folder (/tmp) is safe for an entry owned
-   * by root or this user (only an entry's owner may rename it there).
+   * by root or this user (only an entry's owner may rename it there). `ownGroup`: a folder of
+   * this user's that only its own primary group may also write (a user-private group, umask 002)
+   * counts as safe too; never for root, whose safety must not rest on a group's members.
    */
-  async renamableByOthers(): Promise<string | undefined> {
+  async renamableByOthers(opts: { ownGroup?: boolean } = {}): Promise<string | undefined> {
     let child = await this.stat();
     let at = this.procPath;
     for (let depth = 0; depth < maxAncestors; depth++) {
       const up = `${at}/..`;
       const parent = await fs.stat(up);
       if (sameInode(parent, child)) return undefined; // "/.." is "/"
-      const why = othersCouldPlace(parent, child);
+      const why = othersCouldPlace(parent, child, opts.ownGroup === true);
       if (why !== undefined) return `${await fs.realpath(up).catch(() => "a folder above it")} ${why}`;
       child = parent;
       at = up;
