@@ -158,7 +158,13 @@ export function createGate(lib, config = {}, host = {}) {
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
   refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agentHome });
   refuseCodeFoldersInWorkspace(host, env);
-  if (mode === "sandbox") refuseHandoffInWorkspace(host, env);
+  if (mode === "sandbox") {
+    refuseHandoffInWorkspace(host, env);
+    // Whatever answers at the socket's name runs the agent's commands and writes what OpenClaw
+    // shows: one a sandboxed command could replace (the workspace is mounted) is not serve (rt13).
+    if (typeof config.serveSocket === "string" && config.serveSocket !== "")
+      refuseInWorkspaces(allWorkspaces(host, env), [["the serve socket", path.resolve(config.serveSocket)]]);
+  }
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =

@@ -133,3 +133,34 @@ describe.runIf(process.getuid?.() === 0)("sandbox mode's temp folder and the fol
     expect(fs.readdirSync(temp)).toEqual([]);
   });
 });
+
+// The gate sends every command to whatever answers at serveSocket. A socket in an agent workspace
+// is one a sandboxed command sees (the workspace is mounted): it could remove it and listen at
+// the name itself, answering every later command with output of its choosing while nothing runs
+// in serve's sandbox (red team s13).
+describe("sandbox mode's serve socket", () => {
+  it("the gate refuses to start when serveSocket is inside an agent workspace", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sw-handoff-sock-"));
+    const ws = path.join(tmp, "ws");
+    fs.mkdirSync(ws);
+    let refusal: unknown = "started";
+    try {
+      (createGate as (l: object, c: object, h: object) => unknown)(
+        lib,
+        {
+          policy: "common-tools",
+          auditLog: path.join(tmp, "audit.jsonl"),
+          mode: "sandbox",
+          serveSocket: path.join(ws, "serve.sock"),
+        },
+        {
+          env: { HOME: path.join(tmp, "home"), SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+          openclawConfig: { agents: { defaults: { workspace: ws } } },
+        },
+      );
+    } catch (err) {
+      refusal = err;
+    }
+    expect(String(refusal)).toMatch(/the serve socket .*ws\/serve\.sock is inside the agent workspace/);
+  });
+});
