@@ -40,7 +40,9 @@ interface Rec {
  */
 async function readLog(file: string): Promise<string> {
   try {
-    return (await readOperatorFile(path.resolve(file), limits.maxAuditLogBytes)).toString("utf8");
+    return (
+      await readOperatorFile(path.resolve(file), limits.maxAuditLogBytes, "limits.maxAuditLogBytes")
+    ).toString("utf8");
   } catch (err) {
     const e = err as { message?: string; fix?: unknown };
     throw new SkillwallError(

@@ -616,10 +616,10 @@ export class HostDir {
   }
 }
 
-function tooLarge(where: string, maxBytes: number): HostFsError {
+function tooLarge(where: string, maxBytes: number, limit = "hostfsLimits.maxFileBytes"): HostFsError {
   return new HostFsError(
     `${where} is larger than ${maxBytes} bytes`,
-    `remove or shrink ${where} (limit hostfsLimits.maxFileBytes in src/limits.ts)`,
+    `remove or shrink ${where} (limit ${limit} in src/limits.ts)`,
   );
 }
 
@@ -704,12 +704,15 @@ export async function openOperatorFile(
   }
 }
 
-/** A whole file the operator names as configuration (openOperatorFile), at most maxBytes. */
-export async function readOperatorFile(absPath: string, maxBytes: number): Promise<Buffer> {
+/**
+ * A whole file the operator names as configuration (openOperatorFile), at most maxBytes; `limit`
+ * names the limit for the error (e.g. "limits.maxCaFileBytes").
+ */
+export async function readOperatorFile(absPath: string, maxBytes: number, limit?: string): Promise<Buffer> {
   const opened = await openOperatorFile(absPath);
   if (opened === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   try {
-    if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes);
+    if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes, limit);
     const parts: Buffer[] = [];
     let total = 0;
     const buf = Buffer.alloc(chunkBytes);
@@ -717,7 +720,7 @@ export async function readOperatorFile(absPath: string, maxBytes: number): Promi
       const { bytesRead } = await opened.handle.read(buf, 0, buf.length, null);
       if (bytesRead === 0) return Buffer.concat(parts, total);
       total += bytesRead;
-      if (total > maxBytes) throw tooLarge(absPath, maxBytes);
+      if (total > maxBytes) throw tooLarge(absPath, maxBytes, limit);
       parts.push(Buffer.from(buf.subarray(0, bytesRead)));
     }
   } finally {

@@ -28,6 +28,12 @@ async function realLog(file: string): Promise<void> {
   await log.close();
 }
 
+const fixOf = async (read: () => Promise<unknown>): Promise<string> =>
+  read().then(
+    () => "read",
+    (err: unknown) => String((err as { fix?: string }).fix),
+  );
+
 const outcome = async (read: () => Promise<unknown>): Promise<string> =>
   read().then(
     () => "read",
@@ -66,6 +72,7 @@ describe("an audit log named by the operator", () => {
       expect(await outcome(() => verifyAuditLog(big))).toMatch(
         /^audit-unreadable .*big\.jsonl is larger than 65536 bytes/,
       );
+      expect(await fixOf(() => verifyAuditLog(big))).toMatch(/limits\.maxAuditLogBytes in src\/limits\.ts/);
       expect(await outcome(() => readRecordedRun(big))).toMatch(/larger than 65536 bytes/);
     } finally {
       (limits as { maxAuditLogBytes: number }).maxAuditLogBytes = saved;
