@@ -144,8 +144,11 @@ export function notReadableBy(st: Stats, uid: number): string | undefined {
 export interface ReadOptions {
   /** Refuse the file unless the opened descriptor's owner is this uid. */
   uid?: number;
-  /** Refuse the file unless this uid could read it itself (notReadableBy, on the descriptor). */
-  readableBy?: number;
+  /**
+   * Refuse the file unless this uid could read it itself (notReadableBy, on the descriptor), or
+   * with "every user", unless every user may read it.
+   */
+  readableBy?: number | "every user";
 }
 
 export interface OpenDirOptions {
@@ -451,12 +454,21 @@ export class HostDir {
         `check its content, then chown ${opts.uid} ${this.#where(name)} (or remove it)`,
       );
     }
-    const unreadable = opts.readableBy === undefined ? undefined : notReadableBy(got.st, opts.readableBy);
+    const unreadable =
+      opts.readableBy === undefined
+        ? undefined
+        : opts.readableBy === "every user"
+          ? notReadableBy(got.st, -1)?.replace("uid -1 cannot read", "not every user can read")
+          : notReadableBy(got.st, opts.readableBy);
     if (unreadable !== undefined) {
       await got.handle.close();
+      const who =
+        opts.readableBy === "every user" ? "in a folder others can write" : "the owner of its folder";
       throw new HostFsError(
-        `${this.#where(name)}: ${unreadable}, the owner of its folder: only what that owner could read is read for them`,
-        `remove ${this.#where(name)} from that folder (or, if it belongs there, chown ${opts.readableBy} it)`,
+        `${this.#where(name)}: ${unreadable}, ${who}: only what whoever put it there could read is read for them`,
+        opts.readableBy === "every user"
+          ? `move it to a folder of its owner's (or make it readable by every user)`
+          : `remove ${this.#where(name)} from that folder (or, if it belongs there, chown ${opts.readableBy} it)`,
       );
     }
     return { handle: got.handle, size: got.st.size };
@@ -656,15 +668,19 @@ export async function withSubdir<T>(
  * Reads one regular file the operator named by path (a local skill source, which may well sit in
  * an agent home): its directory is opened component by component (HostDir.open), the file
  * itself O_NOFOLLOW and O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most
- * maxBytes. Only a file the folder's owner could read itself is read: a rename needs write
+ * maxBytes. Only a file whoever could have put it there could read is read: a rename needs write
  * access to folders only, and where fs.protected_hardlinks is 0 anyone may hard-link any file,
  * so a user's skill folder may hold a root-only file for a root install (or heartbeat) to copy
  * into the agent's workspace.
  */
 export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
-  const bytes = await withHostDir(path.dirname(absPath), {}, async (dir) =>
-    dir.readFile(path.basename(absPath), maxBytes, { readableBy: (await dir.stat()).uid }),
-  );
+  const bytes = await withHostDir(path.dirname(absPath), {}, async (dir) => {
+    // Who could have put the file there: the folder's owner alone, or (group- or world-writable,
+    // /tmp too) anyone, so only what every user may read. A folder of root's alone: root's file.
+    const st = await dir.stat();
+    const readableBy = (st.mode & 0o022) !== 0 ? ("every user" as const) : st.uid === 0 ? undefined : st.uid;
+    return dir.readFile(path.basename(absPath), maxBytes, readableBy === undefined ? {} : { readableBy });
+  });
   if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   return bytes;
 }

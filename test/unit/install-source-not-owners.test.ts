@@ -64,6 +64,36 @@ describe.runIf(asRoot)("a local install source in another user's folder", () => 
     expect(existsSync(copy) ? readFileSync(copy, "utf8") : "").not.toContain("canary");
   });
 
+  it("in a sticky folder every user may write (like /tmp), a root-only file is refused too", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "sw-inst-owner-"));
+    const rootOnly = path.join(tmp, "root-only.md");
+    writeFileSync(rootOnly, `# Secret\n\n${secret}`);
+    chmodSync(rootOnly, 0o600);
+    const shared = path.join(tmp, "shared");
+    mkdirSync(shared);
+    chmodSync(shared, 0o1777);
+    linkSync(rootOnly, path.join(shared, "SKILL.md"));
+    const home = path.join(tmp, "home");
+    mkdirSync(home);
+    const got = await install(path.join(shared, "SKILL.md"), home);
+    expect(got).toMatch(
+      /SKILL\.md: it is owned by uid 0 with mode 0600, which not every user can read, in a folder others can write/,
+    );
+    expect(got).not.toContain("canary");
+  });
+
+  it("control: a folder of root's alone is root's: any file in it is installed", async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), "sw-inst-owner-"));
+    const skill = path.join(tmp, "skill");
+    mkdirSync(skill, { mode: 0o755 });
+    writeFileSync(path.join(skill, "SKILL.md"), "# Demo\n\nHello.\n");
+    chownSync(path.join(skill, "SKILL.md"), 1000, 1000);
+    chmodSync(path.join(skill, "SKILL.md"), 0o600);
+    const home = path.join(tmp, "home");
+    mkdirSync(home);
+    expect(await install(skill, home)).toBe("installed SKILL.md");
+  });
+
   it("control: the folder owner's own file is installed", async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), "sw-inst-owner-"));
     const skill = path.join(tmp, "alice-skill");
