@@ -103,6 +103,11 @@ export const limits = {
    * paragraph of its own (text slipped into the list), judged as usual.
    */
   prohibitionItemMaxChars: 200,
+  /**
+   * Largest audit log `audit verify` and `policy suggest --from-run` read, in bytes (default
+   * 256 MiB; the log is checked whole, in memory).
+   */
+  maxAuditLogBytes: 256 * 1024 * 1024,
   /** Largest policy file, in bytes. */
   maxPolicyBytes: 1024 * 1024,
   /** Deepest `extends` chain. */

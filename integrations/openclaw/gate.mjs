@@ -163,7 +163,13 @@ export function createGate(lib, config = {}, host = {}) {
   const auditFile = config.auditLog ?? path.join(stateDir, "skillwall", "audit.jsonl");
   refuseOwnFilesInWorkspace({ lib, host, env, policyRef, auditFile, agentHome });
   refuseCodeFoldersInWorkspace(host, env);
-  if (mode === "sandbox") refuseHandoffInWorkspace(host, env);
+  if (mode === "sandbox") {
+    refuseHandoffInWorkspace(host, env);
+    // Whatever answers at the socket's name runs the agent's commands and writes what OpenClaw
+    // shows: one a sandboxed command could replace (the workspace is mounted) is not serve (rt13).
+    if (typeof config.serveSocket === "string" && config.serveSocket !== "")
+      refuseInWorkspaces(allWorkspaces(host, env), [["the serve socket", path.resolve(config.serveSocket)]]);
+  }
   // Sandbox mode: a registered job runs, in this process over serve's socket, when OpenClaw runs
   // the stub the gate put in place of the model's command (sandbox-handoff.mjs).
   const handoff =
@@ -1020,6 +1026,60 @@ function isInside(dir, file) {
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
+/**
+ * Whether `file` (a real path) is `dir` or lies below it, by name or by identity: its nearest
+ * existing folder and every folder above it are compared with `dir` by device and inode, so a
+ * bind-mount alias of the workspace (another name, the same inode) is caught too. A folder that
+ * cannot be stat'ed on the way up counts as a match (refuse).
+ */
+function within(file, dir) {
+  if (isInside(dir, file)) return true;
+  let target;
+  try {
+    target = fs.statSync(dir);
+  } catch {
+    return false; // no folder there yet: nothing lies in it
+  }
+  let p = file;
+  for (;;) {
+    let st;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      st = undefined;
+    }
+    if (st !== undefined) break;
+    if (path.dirname(p) === p) return false;
+    p = path.dirname(p);
+  }
+  for (;;) {
+    let st;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      return true;
+    }
+    if (st.dev === target.dev && st.ino === target.ino) return true;
+    if (path.dirname(p) === p) return false;
+    p = path.dirname(p);
+  }
+}
+
+/**
+ * Why someone other than root or this process's user could rename entries in the real folder
+ * `dir` or in a folder above it, or undefined (sudo's safe-path rule; a sticky world-writable
+ * folder like /tmp is fine for an entry root or this user owns, as each one here must be).
+ */
+function renamableByOthers(dir) {
+  const me = process.geteuid?.() ?? 0;
+  for (let p = dir; ; p = path.dirname(p)) {
+    const st = fs.lstatSync(p);
+    if (st.uid !== 0 && st.uid !== me) return `${p} is owned by uid ${st.uid}`;
+    if ((st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0) return `others can write ${p}`;
+    if (path.dirname(p) === p) return undefined;
+  }
+}
+
 /** `file` with every symlink in its existing part resolved (a write follows them, dangling too). */
 function realPathOf(file, depth = 0) {
   let head = file;
@@ -1113,8 +1173,16 @@ function refuseCodeFoldersInWorkspace(host, env) {
  */
 function refuseHandoffInWorkspace(host, env) {
   const temp = realPathOf(os.tmpdir());
+  // And where another user could rename the gate's 0700 folder away (a TMPDIR under their folder,
+  // or under a group- or world-writable one that is not sticky like /tmp): their own folder at
+  // its name would get the job's output and feed the stub its own (rt13).
+  const why = renamableByOthers(temp);
+  if (why !== undefined)
+    throw new Error(
+      `the temp folder ${temp}, where sandbox mode keeps each job's output, is not safe: ${why}, who could swap the gate's folder there (fix: start the gateway with TMPDIR unset or set to a folder only root or its own user can write, e.g. /tmp)`,
+    );
   for (const ws of allWorkspaces(host, env))
-    if (isInside(ws, temp))
+    if (within(temp, ws))
       throw new Error(
         `the temp folder ${temp}, where sandbox mode keeps each job's output, is inside the agent workspace ${ws}, where sandboxed commands could plant links in it (fix: start the gateway with TMPDIR outside every agent workspace)`,
       );
@@ -1132,7 +1200,7 @@ function refuseInWorkspaces(workspaces, own) {
   for (const ws of workspaces)
     for (const [what, file] of own) {
       const real = realPathOf(file);
-      if (isInside(ws, real) || isInside(real, ws))
+      if (within(real, ws) || within(ws, real))
         throw new Error(
           `${what} ${real} is inside the agent workspace ${ws} (or holds it), where the agent could change it (fix: move it outside every agent workspace)`,
         );

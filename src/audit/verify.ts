@@ -4,9 +4,10 @@
 // file alone; `closed` says whether the log ends with its close record, and `head` is the value
 // to keep elsewhere (anchor) to detect that.
 
-import { constants } from "node:fs";
-import fs from "node:fs/promises";
+import path from "node:path";
 import { SkillwallError } from "../errors.js";
+import { readOperatorFile } from "../hostfs/host-dir.js";
+import { limits } from "../limits.js";
 import { genesisHash, unsealLine } from "./chain.js";
 
 export interface AuditVerifyResult {
@@ -31,32 +32,27 @@ interface Rec {
   log?: { event?: unknown };
 }
 
+/**
+ * The log's text. The operator names it, but it may sit in a folder someone else writes (a
+ * run's log in a user's home): it is opened once through hostfs (a symlink at the name or on
+ * the way is followed only where nobody but root could have planted it; a FIFO or device is
+ * refused, never waited on), at most limits.maxAuditLogBytes.
+ */
 async function readLog(file: string): Promise<string> {
-  let handle;
   try {
-    // Only a regular file: a FIFO at the name must not block (O_NONBLOCK, then fstat).
-    handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+    return (
+      await readOperatorFile(path.resolve(file), limits.maxAuditLogBytes, "limits.maxAuditLogBytes")
+    ).toString("utf8");
   } catch (err) {
-    throw new SkillwallError("audit-unreadable", `cannot read audit log ${file}: ${(err as Error).message}`, {
-      fix: "check the path and its permissions",
-      cause: err,
-    });
-  }
-  try {
-    if (!(await handle.stat()).isFile()) {
-      throw new SkillwallError("audit-unreadable", `audit log ${file} is not a regular file`, {
-        fix: "give the path of an audit log (.jsonl)",
-      });
-    }
-    return await handle.readFile("utf8");
-  } catch (err) {
-    if (err instanceof SkillwallError) throw err;
-    throw new SkillwallError("audit-unreadable", `cannot read audit log ${file}: ${(err as Error).message}`, {
-      fix: "check the path and its permissions",
-      cause: err,
-    });
-  } finally {
-    await handle.close();
+    const e = err as { message?: string; fix?: unknown };
+    throw new SkillwallError(
+      "audit-unreadable",
+      `cannot read audit log ${file}: ${e.message ?? String(err)}`,
+      {
+        fix: typeof e.fix === "string" ? e.fix : "check the path and its permissions",
+        cause: err,
+      },
+    );
   }
 }
 

@@ -35,7 +35,9 @@ export async function fetcherCa(extraCaFile: string): Promise<string[]> {
   try {
     // Opened once, a regular file only, capped: a FIFO or /dev/zero there must not stall or
     // fill the supervisor, nor a link planted in someone else's folder lead it anywhere (rt12 R6).
-    pem = (await readOperatorFile(extraCaFile, limits.maxCaFileBytes)).toString("utf8");
+    pem = (await readOperatorFile(extraCaFile, limits.maxCaFileBytes, "limits.maxCaFileBytes")).toString(
+      "utf8",
+    );
   } catch (cause) {
     throw new SkillwallError(
       "ca-file",

@@ -105,14 +105,15 @@ async function lstatOrUndefined(at: string): Promise<Stats | undefined> {
  * or undefined. In a sticky folder (like /tmp) only an entry's owner, the folder's owner or root
  * may rename or remove the entry, so there an entry owned by root or this user is still safe.
  */
-function othersCouldPlace(parent: Stats, entry: Stats): string | undefined {
+function othersCouldPlace(parent: Stats, entry: Stats, ownGroup = false): string | undefined {
   const me = process.geteuid?.() ?? 0;
   if (parent.uid !== 0 && parent.uid !== me) return `is owned by uid ${parent.uid}`;
   const sticky = (parent.mode & 0o1000) !== 0;
   if (sticky && (entry.uid === 0 || entry.uid === me)) return undefined;
   const owned = sticky ? ` and the entry in it is owned by uid ${entry.uid}` : "";
   if ((parent.mode & 0o002) !== 0) return `is writable by every user${owned}`;
-  if ((parent.mode & 0o020) !== 0) return `is writable by group ${parent.gid}${owned}`;
+  const mine = ownGroup && parent.uid === me && parent.gid === (process.getegid?.() ?? -1);
+  if ((parent.mode & 0o020) !== 0 && !mine) return `is writable by group ${parent.gid}${owned}`;
   return undefined;
 }
 
@@ -143,6 +144,11 @@ export function notReadableBy(st: Stats, uid: number): string | undefined {
 export interface ReadOptions {
   /** Refuse the file unless the opened descriptor's owner is this uid. */
   uid?: number;
+  /**
+   * Refuse the file unless this uid could read it itself (notReadableBy, on the descriptor), or
+   * with "every user", unless every user may read it.
+   */
+  readableBy?: number | "every user";
 }
 
 export interface OpenDirOptions {
@@ -291,16 +297,18 @@ export class HostDir {
    * undefined. Walked up from the descriptor (<fd>/.., <fd>/../.., …), so the chain checked is the
    * directory's real one. A folder is safe when root or this user owns it and neither its group
    * nor every user may write it; a world-writable sticky folder (/tmp) is safe for an entry owned
-   * by root or this user (only an entry's owner may rename it there).
+   * by root or this user (only an entry's owner may rename it there). `ownGroup`: a folder of
+   * this user's that only its own primary group may also write (a user-private group, umask 002)
+   * counts as safe too; never for root, whose safety must not rest on a group's members.
    */
-  async renamableByOthers(): Promise<string | undefined> {
+  async renamableByOthers(opts: { ownGroup?: boolean } = {}): Promise<string | undefined> {
     let child = await this.stat();
     let at = this.procPath;
     for (let depth = 0; depth < maxAncestors; depth++) {
       const up = `${at}/..`;
       const parent = await fs.stat(up);
       if (sameInode(parent, child)) return undefined; // "/.." is "/"
-      const why = othersCouldPlace(parent, child);
+      const why = othersCouldPlace(parent, child, opts.ownGroup === true);
       if (why !== undefined) return `${await fs.realpath(up).catch(() => "a folder above it")} ${why}`;
       child = parent;
       at = up;
@@ -444,6 +452,23 @@ export class HostDir {
       throw new HostFsError(
         `${this.#where(name)} is owned by uid ${got.st.uid}, not ${opts.uid}: someone else may have written it`,
         `check its content, then chown ${opts.uid} ${this.#where(name)} (or remove it)`,
+      );
+    }
+    const unreadable =
+      opts.readableBy === undefined
+        ? undefined
+        : opts.readableBy === "every user"
+          ? notReadableBy(got.st, -1)?.replace("uid -1 cannot read", "not every user can read")
+          : notReadableBy(got.st, opts.readableBy);
+    if (unreadable !== undefined) {
+      await got.handle.close();
+      const who =
+        opts.readableBy === "every user" ? "in a folder others can write" : "the owner of its folder";
+      throw new HostFsError(
+        `${this.#where(name)}: ${unreadable}, ${who}: only what whoever put it there could read is read for them`,
+        opts.readableBy === "every user"
+          ? `move it to a folder of its owner's (or make it readable by every user)`
+          : `remove ${this.#where(name)} from that folder (or, if it belongs there, chown ${opts.readableBy} it)`,
       );
     }
     return { handle: got.handle, size: got.st.size };
@@ -595,10 +620,10 @@ export class HostDir {
   }
 }
 
-function tooLarge(where: string, maxBytes: number): HostFsError {
+function tooLarge(where: string, maxBytes: number, limit = "hostfsLimits.maxFileBytes"): HostFsError {
   return new HostFsError(
     `${where} is larger than ${maxBytes} bytes`,
-    `remove or shrink ${where} (limit hostfsLimits.maxFileBytes in src/limits.ts)`,
+    `remove or shrink ${where} (limit ${limit} in src/limits.ts)`,
   );
 }
 
@@ -635,12 +660,19 @@ export async function withSubdir<T>(
  * Reads one regular file the operator named by path (a local skill source, which may well sit in
  * an agent home): its directory is opened component by component (HostDir.open), the file
  * itself O_NOFOLLOW and O_PATH-checked like any other (no FIFO hang, no /dev/zero), at most
- * maxBytes.
+ * maxBytes. Only a file whoever could have put it there could read is read: a rename needs write
+ * access to folders only, and where fs.protected_hardlinks is 0 anyone may hard-link any file,
+ * so a user's skill folder may hold a root-only file for a root install (or heartbeat) to copy
+ * into the agent's workspace.
  */
 export async function readNamedFile(absPath: string, maxBytes: number): Promise<Buffer> {
-  const bytes = await withHostDir(path.dirname(absPath), {}, (dir) =>
-    dir.readFile(path.basename(absPath), maxBytes),
-  );
+  const bytes = await withHostDir(path.dirname(absPath), {}, async (dir) => {
+    // Who could have put the file there: the folder's owner alone, or (group- or world-writable,
+    // /tmp too) anyone, so only what every user may read. A folder of root's alone: root's file.
+    const st = await dir.stat();
+    const readableBy = (st.mode & 0o022) !== 0 ? ("every user" as const) : st.uid === 0 ? undefined : st.uid;
+    return dir.readFile(path.basename(absPath), maxBytes, readableBy === undefined ? {} : { readableBy });
+  });
   if (bytes === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   return bytes;
 }
@@ -680,13 +712,16 @@ export async function openOperatorFile(
   }
 }
 
-/** A whole file the operator names as configuration (openOperatorFile), at most maxBytes. */
-export async function readOperatorFile(absPath: string, maxBytes: number): Promise<Buffer> {
+/**
+ * A whole file the operator names as configuration (openOperatorFile), at most maxBytes; `limit`
+ * names the limit for the error (e.g. "limits.maxCaFileBytes").
+ */
+export async function readOperatorFile(absPath: string, maxBytes: number, limit?: string): Promise<Buffer> {
   const opened = await openOperatorFile(absPath);
   if (opened === undefined) throw new HostFsError(`${absPath} does not exist`, "check the path");
   try {
-    if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes);
-    return await readCapped(opened.handle, maxBytes, () => tooLarge(absPath, maxBytes));
+    if (opened.size > maxBytes) throw tooLarge(absPath, maxBytes, limit);
+    return await readCapped(opened.handle, maxBytes, () => tooLarge(absPath, maxBytes, limit));
   } finally {
     await opened.handle.close();
   }

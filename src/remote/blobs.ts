@@ -5,7 +5,7 @@
 
 import { createHash } from "node:crypto";
 import { SkillwallError } from "../errors.js";
-import { HostDir, withHostDir } from "../hostfs/host-dir.js";
+import { HostDir, HostFsError, withHostDir } from "../hostfs/host-dir.js";
 import { hostfsLimits } from "../limits.js";
 import { sha256Hex } from "./fetch.js";
 import { agentHomePaths } from "./paths.js";
@@ -19,6 +19,38 @@ function checkSha(sha256: string): string {
 
 async function withBlobs<T>(home: string, use: (dir: HostDir) => Promise<T>): Promise<T> {
   return withHostDir(agentHomePaths(home).blobs, { create: true, mode: 0o700 }, use);
+}
+
+/**
+ * The blobs folder for reading, or undefined when there is none: a read never creates it (nor
+ * the state folder above it). The OpenClaw gate reads pinned copies as the gateway's user,
+ * without the state folder's checks; it must not leave folders of its own in root's state.
+ */
+async function openBlobsToRead(home: string): Promise<HostDir | undefined> {
+  const paths = agentHomePaths(home);
+  const state = await HostDir.open(paths.dir).catch((err: unknown) => {
+    if (err instanceof HostFsError && err.message.endsWith("does not exist")) return undefined;
+    throw err;
+  });
+  if (state === undefined) return undefined;
+  try {
+    return (await state.entry("blobs")) === undefined ? undefined : await state.dir("blobs");
+  } finally {
+    await state.close();
+  }
+}
+
+async function readBlobs<T>(
+  home: string,
+  use: (dir: HostDir) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const dir = await openBlobsToRead(home);
+  if (dir === undefined) return undefined;
+  try {
+    return await use(dir);
+  } finally {
+    await dir.close();
+  }
 }
 
 /** Whether a blob exists and matches its name. */
@@ -91,7 +123,7 @@ export async function getBlob(
   maxBytes = hostfsLimits.maxFileBytes,
 ): Promise<Buffer> {
   checkSha(sha256);
-  const bytes = await withBlobs(home, (dir) => dir.readFile(sha256, maxBytes));
+  const bytes = await readBlobs(home, (dir) => dir.readFile(sha256, maxBytes));
   if (bytes === undefined) throw missing(home, sha256);
   if (sha256Hex(bytes) !== sha256) throw corrupt(home, sha256);
   return bytes;
@@ -103,7 +135,8 @@ export async function getBlob(
  */
 export async function* blobChunks(home: string, sha256: string): AsyncGenerator<Buffer, void, undefined> {
   checkSha(sha256);
-  const dir = await HostDir.open(agentHomePaths(home).blobs, { create: true, mode: 0o700 });
+  const dir = await openBlobsToRead(home);
+  if (dir === undefined) throw missing(home, sha256);
   try {
     if ((await dir.entry(sha256)) === undefined) throw missing(home, sha256);
     const hash = createHash("sha256");
@@ -123,5 +156,5 @@ export async function getBlobText(home: string, sha256: string, maxBytes?: numbe
 
 export async function hasBlob(home: string, sha256: string): Promise<boolean> {
   checkSha(sha256);
-  return withBlobs(home, async (dir) => (await dir.entry(sha256)) !== undefined);
+  return (await readBlobs(home, async (dir) => (await dir.entry(sha256)) !== undefined)) ?? false;
 }

@@ -67,7 +67,9 @@ export async function prepareCaBundle(extraCaFile: string): Promise<CaBundle> {
   let extra: string;
   try {
     // Opened once, a regular file only, capped (rt12 R6: a FIFO here hung every egress step).
-    extra = (await readOperatorFile(extraCaFile, limits.maxCaFileBytes)).toString("utf8");
+    extra = (await readOperatorFile(extraCaFile, limits.maxCaFileBytes, "limits.maxCaFileBytes")).toString(
+      "utf8",
+    );
   } catch (err) {
     throw new SkillwallError(
       "egress-ca-file",

@@ -5,11 +5,12 @@
 // container (the containers see the workspace and their own job folder only).
 
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, lstatSync, mkdirSync, realpathSync, rmSync } from "node:fs";
+import { promises as fs } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { SkillwallError } from "../errors.js";
 import { identityOf, isWithin } from "../hostfs/ancestry.js";
+import { HostDir } from "../hostfs/host-dir.js";
 import { limits, sandboxDefaults } from "../limits.js";
 import { judgeStep } from "../policy/index.js";
 import type { Policy } from "../policy/types.js";
@@ -52,45 +53,96 @@ interface Checked {
   allow?: StepAllowlist;
 }
 
-/** Make the socket's folder: created 0700 if missing; refused when others can enter it. */
-export function prepareSocketDir(socketPath: string, workspaceHostDir: string): void {
-  const dir = path.dirname(path.resolve(socketPath));
-  const ws = path.resolve(workspaceHostDir);
-  if (dir === ws || dir.startsWith(`${ws}${path.sep}`)) {
-    throw new SkillwallError(
-      "serve-socket-in-workspace",
-      `the socket ${socketPath} is inside the workspace ${ws}, which containers see`,
-      {
-        fix: "put the socket in a folder of its own, e.g. /run/skillwall/serve.sock",
-      },
-    );
+/**
+ * Opens the socket's folder, making it (0700) when missing, but only under a parent nobody but
+ * root or this user could rename or write in (a sticky one like /tmp is fine: there only an
+ * entry's owner may rename it): nothing is made in another user's folder.
+ */
+async function openSocketDir(dir: string): Promise<HostDir> {
+  const parent = await HostDir.open(path.dirname(dir));
+  try {
+    const name = path.basename(dir);
+    if ((await parent.entry(name)) === undefined) {
+      const st = await parent.stat();
+      const me = process.getuid?.() ?? -1;
+      const writable = (st.mode & 0o022) !== 0 && (st.mode & 0o1000) === 0;
+      const why =
+        st.uid !== 0 && st.uid !== me
+          ? `${path.dirname(dir)} is owned by uid ${st.uid}`
+          : writable
+            ? `${path.dirname(dir)} is writable by others`
+            : await parent.renamableByOthers();
+      if (why !== undefined) {
+        throw new SkillwallError(
+          "serve-socket-dir",
+          `the socket's folder ${dir} could be moved away by another user (${why}): they could put their own socket there and answer in serve's place`,
+          {
+            fix: "put the socket under a folder only root (or you) can write, e.g. /run/skillwall/serve.sock",
+          },
+        );
+      }
+    }
+    return await parent.dir(path.basename(dir), { create: true, mode: 0o700 });
+  } finally {
+    await parent.close();
   }
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // By identity too: a name that reaches the workspace through a symlink or a bind mount.
-  const wsId = identityOf(ws);
-  if (wsId !== undefined && isWithin(realpathSync(dir), wsId)) {
-    throw new SkillwallError(
+}
+
+/**
+ * Opens (or makes, 0700) the socket's folder through hostfs and checks it: the operator's own,
+ * nobody else may enter it, outside the workspace, and no folder above it renamable by another
+ * user. Clients find serve by the socket's name: whoever could move a folder on that path away
+ * could put their own folder and socket there and answer in serve's place (see the commands,
+ * forge their output), or have serve's chmod land on a file of their choosing. A stale socket at
+ * the name is removed. Returns the folder, held open: the socket is made and removed through it.
+ */
+export async function prepareSocketDir(socketPath: string, workspaceHostDir: string): Promise<HostDir> {
+  const dir = path.dirname(path.resolve(socketPath));
+  const name = path.basename(path.resolve(socketPath));
+  const ws = path.resolve(workspaceHostDir);
+  const inWorkspace = (how: string): SkillwallError =>
+    new SkillwallError(
       "serve-socket-in-workspace",
-      `the socket ${socketPath} is inside the workspace ${ws} (reached by another name), which containers see`,
+      `the socket ${socketPath} is inside the workspace ${ws}${how}, which containers see`,
       { fix: "put the socket in a folder of its own, e.g. /run/skillwall/serve.sock" },
     );
-  }
-  const st = lstatSync(dir);
-  const uid = process.getuid?.() ?? -1;
-  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o077) !== 0) {
-    throw new SkillwallError(
-      "serve-socket-dir",
-      `${dir} must be a folder owned by this user (uid ${uid}) that nobody else can enter (mode 0700)`,
-      { fix: `chmod 700 ${dir} (and chown it to the operator), or choose another --socket` },
-    );
-  }
-  if (existsSync(socketPath)) {
-    if (!lstatSync(socketPath).isSocket()) {
-      throw new SkillwallError("serve-socket-exists", `${socketPath} exists and is not a socket`, {
-        fix: "remove it or choose another --socket",
-      });
+  if (dir === ws || dir.startsWith(`${ws}${path.sep}`)) throw inWorkspace("");
+  const held = await openSocketDir(dir);
+  try {
+    // By identity too: a name that reaches the workspace through a symlink or a bind mount.
+    const wsId = identityOf(ws);
+    if (wsId !== undefined && isWithin(await held.realPath(), wsId))
+      throw inWorkspace(" (reached by another name)");
+    const st = await held.stat();
+    const uid = process.getuid?.() ?? -1;
+    if (st.uid !== uid || (st.mode & 0o077) !== 0) {
+      throw new SkillwallError(
+        "serve-socket-dir",
+        `${dir} must be a folder owned by this user (uid ${uid}) that nobody else can enter (mode 0700)`,
+        { fix: `chmod 700 ${dir} (and chown it to the operator), or choose another --socket` },
+      );
     }
-    rmSync(socketPath);
+    const renamable = await held.renamableByOthers();
+    if (renamable !== undefined) {
+      throw new SkillwallError(
+        "serve-socket-dir",
+        `the socket's folder ${dir} could be moved away by another user (${renamable}): they could put their own socket at ${socketPath} and answer in serve's place`,
+        { fix: "put the socket under a folder only root (or you) can write, e.g. /run/skillwall/serve.sock" },
+      );
+    }
+    const there = await held.entry(name);
+    if (there !== undefined) {
+      if (!there.isSocket()) {
+        throw new SkillwallError("serve-socket-exists", `${socketPath} exists and is not a socket`, {
+          fix: "remove it or choose another --socket",
+        });
+      }
+      await held.unlink(name);
+    }
+    return held;
+  } catch (err) {
+    await held.close();
+    throw err;
   }
 }
 
@@ -266,7 +318,10 @@ function refuse(code: string, message: string, fix?: string): ServeResponse {
 
 /** Listen until close(); every connection carries one request. */
 export async function startServer(opts: ServeOptions): Promise<{ close(): Promise<void> }> {
-  prepareSocketDir(opts.socketPath, opts.workspaceHostDir);
+  const dir = await prepareSocketDir(opts.socketPath, opts.workspaceHostDir);
+  // Made, chmod'ed and removed in the folder that was checked (its descriptor), never by name.
+  const name = path.basename(path.resolve(opts.socketPath));
+  const at = `${dir.procPath}/${name}`;
   const server = net.createServer((sock) => {
     let buf = "";
     let handled = false;
@@ -295,16 +350,22 @@ export async function startServer(opts: ServeOptions): Promise<{ close(): Promis
   try {
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
-      server.listen(opts.socketPath, () => resolve());
+      server.listen(at, () => resolve());
     });
+    await fs.chmod(at, 0o600);
+  } catch (err) {
+    server.close();
+    await dir.unlink(name).catch(() => undefined);
+    await dir.close();
+    throw err;
   } finally {
     process.umask(oldMask);
   }
-  chmodSync(opts.socketPath, 0o600);
   return {
     close: async () => {
       await new Promise<void>((r) => server.close(() => r()));
-      rmSync(opts.socketPath, { force: true });
+      await dir.unlink(name).catch(() => undefined);
+      await dir.close();
       await opts.pool.close();
     },
   };

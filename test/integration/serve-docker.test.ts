@@ -149,10 +149,10 @@ describe("skillwall serve (real Docker)", () => {
     expect(mounts.stdout).not.toContain("serve.sock");
   }, 60_000);
 
-  it("refuses a socket folder others can enter, and a socket inside the workspace", () => {
+  it("refuses a socket folder others can enter, and a socket inside the workspace", async () => {
     const open = path.join(base, "open");
     mkdirSync(open, { mode: 0o755 });
-    expect(() => prepareSocketDir(path.join(open, "s.sock"), ws)).toThrow(/mode 0700/);
-    expect(() => prepareSocketDir(path.join(ws, "s.sock"), ws)).toThrow(/inside the workspace/);
+    await expect(prepareSocketDir(path.join(open, "s.sock"), ws)).rejects.toThrow(/mode 0700/);
+    await expect(prepareSocketDir(path.join(ws, "s.sock"), ws)).rejects.toThrow(/inside the workspace/);
   });
 });

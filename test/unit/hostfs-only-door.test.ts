@@ -29,7 +29,6 @@ const allowed: Record<string, string> = {
     "audit logs under the XDG data directory, outside every agent home; the log is opened relative to its directory's descriptor, which is held for the guards (audit-dir-moved test)",
   "src/audit/open-files.ts":
     "readlink of its own audit log directory descriptors (/proc/self/fd), for messages only",
-  "src/audit/verify.ts": "reads an audit log the operator names",
   "src/input/index.ts":
     "stat and realpath of the paths the operator names, only to guess whether to start scan workers; the paths themselves are opened through hostfs (input-named-path-swap test), and so is everything below them",
   "src/policy/load.ts":
@@ -54,7 +53,7 @@ const allowed: Record<string, string> = {
     "writes the private snapshot in a new 0700 temp folder it creates; the install source itself is read through hostfs (gate-snapshot-swap test)",
   "src/serve/pool.ts":
     "the pool's own FIFOs and job files in a 0700 directory it creates with private-temp.ts (private-tempdir test)",
-  "src/serve/server.ts": "the socket's own 0700 directory",
+  "src/serve/server.ts": "chmod of the socket in its checked folder, through that folder's descriptor",
   "src/run/owner.ts": "reads /proc/<pid>/stat and the boot id (kernel files, never a workspace)",
   "src/run/workspace-volume.ts":
     "the quota image and its mount points in 0700 temp directories it creates itself; the skill's files are copied in and out by containers running as the container user, never by the supervisor; a directory handed to Docker is opened through hostfs and bind-mounted by its descriptor (not root: handed over by path only when nobody but root and this user can rename a folder on it)",

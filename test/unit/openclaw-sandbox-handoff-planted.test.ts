@@ -94,3 +94,73 @@ describe("sandbox mode's hand-off files", () => {
     expect(fs.readdirSync(wsTemp)).toEqual([]);
   });
 });
+
+// The gate's 0700 hand-off folder sits in the gateway's temp folder. Under a folder another user
+// can rename entries in (a TMPDIR in their folder, kept by `sudo -E`), they could move the gate's
+// folder away and put their own at its name: the job's output goes to them, and the stub shows
+// what they write (red team s13, LOW list: "the plugin's sandbox temp folder's ancestors").
+describe.runIf(process.getuid?.() === 0)("sandbox mode's temp folder and the folders above it", () => {
+  it("the gate refuses to start when another user owns a folder above its temp folder", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sw-handoff-anc-"));
+    const theirs = path.join(tmp, "bob");
+    const temp = path.join(theirs, "tmp");
+    fs.mkdirSync(temp, { recursive: true, mode: 0o700 });
+    fs.chownSync(theirs, 1000, 1000);
+    const before = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    let refusal: unknown = "started";
+    try {
+      (createGate as (l: object, c: object, h: object) => unknown)(
+        lib,
+        {
+          policy: "common-tools",
+          auditLog: path.join(tmp, "audit.jsonl"),
+          mode: "sandbox",
+          serveSocket: path.join(tmp, "serve.sock"),
+        },
+        {
+          env: { HOME: path.join(tmp, "home"), SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+          openclawConfig: { agents: { defaults: { workspace: path.join(tmp, "ws") } } },
+        },
+      );
+    } catch (err) {
+      refusal = err;
+    } finally {
+      if (before === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = before;
+    }
+    expect(String(refusal)).toMatch(/the temp folder .*bob\/tmp, .* is not safe: .*bob is owned by uid 1000/);
+    expect(fs.readdirSync(temp)).toEqual([]);
+  });
+});
+
+// The gate sends every command to whatever answers at serveSocket. A socket in an agent workspace
+// is one a sandboxed command sees (the workspace is mounted): it could remove it and listen at
+// the name itself, answering every later command with output of its choosing while nothing runs
+// in serve's sandbox (red team s13).
+describe("sandbox mode's serve socket", () => {
+  it("the gate refuses to start when serveSocket is inside an agent workspace", () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sw-handoff-sock-"));
+    const ws = path.join(tmp, "ws");
+    fs.mkdirSync(ws);
+    let refusal: unknown = "started";
+    try {
+      (createGate as (l: object, c: object, h: object) => unknown)(
+        lib,
+        {
+          policy: "common-tools",
+          auditLog: path.join(tmp, "audit.jsonl"),
+          mode: "sandbox",
+          serveSocket: path.join(ws, "serve.sock"),
+        },
+        {
+          env: { HOME: path.join(tmp, "home"), SHELL: "/bin/bash", PATH: "/usr/bin:/bin" },
+          openclawConfig: { agents: { defaults: { workspace: ws } } },
+        },
+      );
+    } catch (err) {
+      refusal = err;
+    }
+    expect(String(refusal)).toMatch(/the serve socket .*ws\/serve\.sock is inside the agent workspace/);
+  });
+});

@@ -9,16 +9,16 @@ import { describe, expect, it } from "vitest";
 import { prepareSocketDir } from "../../src/serve/server.js";
 
 describe("prepareSocketDir", () => {
-  it("refuses a socket folder that is inside the workspace under another name", () => {
+  it("refuses a socket folder that is inside the workspace under another name", async () => {
     const base = mkdtempSync(path.join(tmpdir(), "sw-sockalias-"));
     const ws = path.join(base, "workspace");
     mkdirSync(path.join(ws, "sock"), { recursive: true, mode: 0o700 });
     symlinkSync(ws, path.join(base, "alias"));
-    expect(() => prepareSocketDir(path.join(base, "alias", "sock", "s.sock"), ws)).toThrow(
+    await expect(prepareSocketDir(path.join(base, "alias", "sock", "s.sock"), ws)).rejects.toThrow(
       /inside the workspace/,
     );
     // Control: a folder of its own passes.
     mkdirSync(path.join(base, "own"), { mode: 0o700 });
-    expect(() => prepareSocketDir(path.join(base, "own", "s.sock"), ws)).not.toThrow();
+    await (await prepareSocketDir(path.join(base, "own", "s.sock"), ws)).close();
   });
 });
