@@ -623,7 +623,7 @@ const table = [
     "exfiltration",
     "high",
     "The agent is told to send or reveal a credential store or someone's secrets.",
-    "Read per clause: an order to the agent (imperative, not negated, not advice, not the user's act, not waiting on the user's request) whose act moves or discloses something (send, upload, copy, include, print …) and whose object is a credential store (~/.ssh, .env, cloud credentials, every environment variable), someone else's secrets ('the user's tokens', 'all API keys'), or a secret sent to a destination that is not the skill's declared service. Using a key in a request header is not reported.",
+    "Read per clause: an order to the agent (not negated, not advice, not the user's act, not waiting on the user's request) whose act moves or discloses something (send, upload, copy, include, print …) and whose object is a credential store (~/.ssh, .env, cloud credentials, every environment variable), someone else's secrets ('the user's tokens', 'all API keys'), or a secret sent to a destination that is not the skill's declared service. An order is an imperative or an act verb in a directive frame: an obligation ('be sure to', 'don't forget to'), a goal ('your task is to', 'the next step is to'), a passive with a deontic modal ('~/.ssh/id_rsa should be sent to …'), a gerund declared required ('Sending … is required'), the agent as present-tense subject ('the agent posts …'); a permission or recommendation ('you can now', 'feel free to', 'we recommend that you') is read as advice, which excuses everything but a credential store sent to a host that is not the declared service. Using a key in a request header is not reported.",
   ),
   r(
     "instr.gated-order",

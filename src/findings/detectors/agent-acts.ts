@@ -28,6 +28,7 @@ import { agentActLimits } from "../../limits.js";
 import type { Severity } from "../../model.js";
 import type { RuleId } from "../rules.js";
 import { ordersIn, type Order } from "./clause-orders.js";
+import { offersAct } from "../directive-frames.js";
 import { onlyLocalToolEval } from "./persistence.js";
 import { refersToSetting, userConfiguredDestination } from "../user-destination.js";
 
@@ -45,6 +46,9 @@ const advisory =
 const prohibitionLead =
   /^\W{0,6}(?:\d{1,3}[.)]\s+)?(?:never|do\s+not|don'?t|must\s+not|you\s+(?:must|should)\s+(?:never|not)|avoid|under\s+no\s+circumstances)\b/i;
 const contrast = /\b(?:but|instead|rather|however|then|otherwise)\b/i;
+// A negated negation opens an order, not a prohibition: "Don't forget to send …".
+const negatedOmission =
+  /^\W{0,6}(?:\d{1,3}[.)]\s+)?(?:never|do\s+not|don'?t|must\s+not)\s+(?:\w+\s+)?(?:forget|hesitate|fail|neglect)\b/i;
 
 /** Mood of a whole sentence, read once (not per order: a long sentence of orders stays linear). */
 interface SentenceMood {
@@ -55,7 +59,7 @@ interface SentenceMood {
 
 function moodOf(s: string): SentenceMood {
   let prohibitedUntil = -1;
-  if (prohibitionLead.test(s)) {
+  if (prohibitionLead.test(s) && !negatedOmission.test(s)) {
     const c = contrast.exec(s);
     prohibitedUntil = c ? c.index : s.length;
   }
@@ -69,7 +73,7 @@ function ordered(s: string, o: Order, mood: SentenceMood): boolean {
 
 /** Whether the order at `o` is offered as advice or an option ("you can", "optionally"). */
 function advised(s: string, o: Order): boolean {
-  return advisory.test(s.slice(Math.max(0, o.at - 80), o.at));
+  return offersAct(o.frame) || advisory.test(s.slice(Math.max(0, o.at - 80), o.at));
 }
 
 /**

@@ -121,6 +121,8 @@ export function structuralFeatures(u: ProseUnit, scope: SkillScope): string[] {
   const first = orders[0];
   // Mood and addressee of the first order.
   add("imperative", first);
+  // How the first order is framed when it is not a bare imperative (directive-frames.ts).
+  if (first && first.frame !== "imperative") f.push(`s:frame:${first.frame}`);
   add("imperative-bare", !first && bareVerb.test(s));
   add("usage", usage.test(s));
   add("private-path", privatePath.test(s));
