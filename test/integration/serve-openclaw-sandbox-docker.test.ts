@@ -78,7 +78,8 @@ beforeAll(async () => {
     client,
     image,
     seccompJson: loadSeccompProfile().json,
-    limits: resolveLimits(policy.sandbox, { timeoutMs: 20_000 }),
+    // A slow container start on a loaded machine must not read as the command failing.
+    limits: resolveLimits(policy.sandbox, { timeoutMs: 60_000 }),
     workspaceHostDir: ws,
     workspaceContainerDir: "/home/agent/.openclaw/workspace",
     user: { uid: 1000, gid: 1000 },

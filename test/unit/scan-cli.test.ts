@@ -191,6 +191,7 @@ describe("skillwall scan", () => {
     const report = JSON.parse(run.stdout) as JsonReport;
     expect(report.results.length).toBeGreaterThan(300);
     expect(report.errors.filter((e) => /internal error/.test(e.message))).toEqual([]);
-    // About 1,000 inputs in one process: a correctness check, not a timing (speed is in bench/).
-  }, 600_000);
+    // About 1,000 inputs in one process: a correctness check, not a timing (speed is in bench/);
+    // the limit only has to outlast a machine shared with other jobs.
+  }, 1_200_000);
 });
