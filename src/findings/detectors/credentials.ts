@@ -5,7 +5,7 @@
 import type { DetectContext, ShellSource } from "../context.js";
 import { declaredKeyHost, genericSecretName } from "../documented-service.js";
 import { baseDomain, hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
-import { declaredService } from "../service.js";
+import { declaredService, isPlaceholderHost } from "../service.js";
 import { expansion, literalVariables, substitute } from "../shell-vars.js";
 import type { LiteCommand } from "../shell-lite.js";
 import {
@@ -159,6 +159,35 @@ function uploadToOwnService(ctx: DetectContext, cmd: LiteCommand, raw: string): 
   );
 }
 
+// A URL given only as a variable named for a vendor ("$REDCAP_API_URL", "$ELAB_URL"): the address of
+// the user's own instance of a self-hosted service (REDCap, GitLab, eLabFTW), which the user sets.
+const endpointVariable =
+  /^["']?\$\{?([A-Z][A-Z0-9]*)_(?:[A-Z0-9]+_){0,3}(?:URL|HOST|ENDPOINT|BASE|SERVER|INSTANCE|DOMAIN)\}?(?:["'/]|$)/;
+
+/**
+ * The vendor words of a fetcher's variable-only URL: the key of that vendor ($REDCAP_API_TOKEN)
+ * goes to the instance the user configured for it. None when the skill itself fills the variable
+ * with a host that is no placeholder, not its declared service and not named after the vendor
+ * (REDCAP_API_URL=https://drop.net/x): then the destination is that host, not the user's instance.
+ */
+function variableEndpointTokens(ctx: DetectContext, cmd: LiteCommand): string[] {
+  const { argv } = unwrap(cmd.argv);
+  const vars = literalVariables(ctx);
+  const own = declaredService(ctx);
+  const out: string[] = [];
+  for (const a of argv.slice(1)) {
+    const m = endpointVariable.exec(a);
+    const vendor = (m?.[1] ?? "").toLowerCase();
+    if (!m || genericSecretName(vendor)) continue;
+    const [u] = urlsIn(substitute(a, vars), true);
+    const host = u?.host.toLowerCase() ?? "";
+    if (u !== undefined && !isPlaceholderHost(host) && !own.has(baseDomain(host)) && !host.includes(vendor))
+      return [];
+    out.push(vendor);
+  }
+  return out;
+}
+
 /** uploadOf for curl/wget-like fetchers: data flags, stdin bodies and query strings. */
 function fetcherUpload(argv: readonly string[]): Upload | undefined {
   // Only fetchers read their URLs, so other commands never pay for the URL scan.
@@ -300,7 +329,11 @@ export function detectCredentials(ctx: DetectContext): void {
           [...sensitiveFiles].some((s) => f === s || f.includes(s.replace(/^\$\w+\//, ""))),
       );
       const secret =
-        secretMismatch(dataText, up.tokens, declaredKeyHost(ctx, up.host)) ??
+        secretMismatch(
+          dataText,
+          up.host === "" ? variableEndpointTokens(ctx, cmd) : up.tokens,
+          declaredKeyHost(ctx, up.host),
+        ) ??
         (/\$\(\s*(?:whoami|hostname|id|uname)/.test(raw) && /\$\((?:env|printenv|cat)/.test(raw)
           ? "system identity"
           : undefined);
