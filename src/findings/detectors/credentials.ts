@@ -7,6 +7,7 @@ import { declaredKeyHost, genericSecretName } from "../documented-service.js";
 import { baseDomain, hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
 import { declaredService, isPlaceholderHost } from "../service.js";
 import { expansion, literalVariables, substitute } from "../shell-vars.js";
+import { readsOwnStore } from "../own-store.js";
 import type { LiteCommand } from "../shell-lite.js";
 import {
   cmdText,
@@ -251,6 +252,40 @@ function sentOnward(src: ShellSource, cmd: LiteCommand, pipe: readonly LiteComma
   );
 }
 
+/** The network commands that receive `cmd`'s output: later in its pipe, or the one it is substituted into. */
+function sinksOf(src: ShellSource, cmd: LiteCommand, pipe: readonly LiteCommand[]): LiteCommand[] {
+  const piped = pipe
+    .slice(cmd.pipeIndex + 1)
+    .filter((c) => fetchers.has(nameOf(c)) || uploadOf(c) !== undefined);
+  const around =
+    cmd.context === "command-substitution"
+      ? src.commands.filter(
+          (c) => c !== cmd && fetchers.has(nameOf(c)) && c.start <= cmd.start && c.end >= cmd.end,
+        )
+      : [];
+  return [...piped, ...around];
+}
+
+/**
+ * Whether a secret read from the skill's own store (a folder named after its service, or one its
+ * text tells the user to keep the key in: own-store.ts) goes only to fetchers whose every URL is
+ * the declared service: an OAuth client posting its client secret to its identity host.
+ */
+function ownStoreToOwnService(
+  ctx: DetectContext,
+  src: ShellSource,
+  cmd: LiteCommand,
+  pipe: readonly LiteCommand[],
+  cred: string,
+): string | undefined {
+  if (!readsOwnStore(ctx, cred)) return undefined;
+  const own = declaredService(ctx);
+  const sinks = sinksOf(src, cmd, pipe);
+  const urls = sinks.flatMap((c) => unwrap(c.argv).argv.flatMap((a) => urlsIn(a, true)));
+  if (sinks.length === 0 || urls.length === 0) return undefined;
+  return urls.every((u) => own.has(baseDomain(u.host.toLowerCase()))) ? urls[0]?.host : undefined;
+}
+
 export function detectCredentials(ctx: DetectContext): void {
   const sensitiveFiles = new Set<string>();
   let readSeen = false;
@@ -269,17 +304,29 @@ export function detectCredentials(ctx: DetectContext): void {
         if (target !== undefined && ["cp", "tar", "zip", "7z", "rsync"].includes(nameOf(cmd)))
           for (const a of argv.slice(1)) if (!a.startsWith("-")) sensitiveFiles.add(a);
         for (const r of cmd.redirects) if (r.op === ">" || r.op === ">>") sensitiveFiles.add(r.target);
-        reportAt(
-          ctx,
-          src,
-          cmd.start,
-          sent ? "exfil.send-data" : "cred.sensitive-file",
-          sent ? "critical" : "medium",
-          sent
-            ? `Secrets from ${cred} are read and sent over the network.`
-            : `${cred} holds secrets and is read or copied here.`,
-          sent ? pipelineText(src, pipe) : cmdText(src, cmd),
-        );
+        const ownHost = sent ? ownStoreToOwnService(ctx, src, cmd, pipe, cred) : undefined;
+        if (ownHost !== undefined) {
+          reportAt(
+            ctx,
+            src,
+            cmd.start,
+            "cred.sensitive-file",
+            "low",
+            `${cred} is the skill's own credential store and is sent only to its declared service (${ownHost}).`,
+            pipelineText(src, pipe),
+          );
+        } else
+          reportAt(
+            ctx,
+            src,
+            cmd.start,
+            sent ? "exfil.send-data" : "cred.sensitive-file",
+            sent ? "critical" : "medium",
+            sent
+              ? `Secrets from ${cred} are read and sent over the network.`
+              : `${cred} holds secrets and is read or copied here.`,
+            sent ? pipelineText(src, pipe) : cmdText(src, cmd),
+          );
       }
       if (dump) {
         reportAt(
