@@ -189,6 +189,22 @@ function variableEndpointTokens(ctx: DetectContext, cmd: LiteCommand): string[] 
   return out;
 }
 
+/**
+ * Whether the command authenticates to its own host with that host's key: a key variable whose
+ * vendor word is the host's (`$MATHPIX_APP_KEY` to api.mathpix.com). A file sent with it goes to
+ * the service the user holds the key for, as the service's API asks, after a `source .env` too.
+ */
+function uploadWithHostsOwnKey(raw: string, tokens: readonly string[]): boolean {
+  return [...raw.matchAll(keyVariable)].some((m) => {
+    const vendor = (m[1] ?? "").toLowerCase();
+    return (
+      vendor.length >= 3 &&
+      !genericSecretName(vendor) &&
+      tokens.some((t) => t.includes(vendor) || vendor.includes(t))
+    );
+  });
+}
+
 /** uploadOf for curl/wget-like fetchers: data flags, stdin bodies and query strings. */
 function fetcherUpload(argv: readonly string[]): Upload | undefined {
   // Only fetchers read their URLs, so other commands never pay for the URL scan.
@@ -390,7 +406,12 @@ export function detectCredentials(ctx: DetectContext): void {
       else if (secret !== undefined) why = `${secret}`;
       else if (up.fromStdin && (secretUpstream || encodedUpstream))
         why = encodedUpstream ? "encoded data" : "secrets";
-      else if (filesSent.length > 0 && readSeen && !uploadToOwnService(ctx, cmd, raw))
+      else if (
+        filesSent.length > 0 &&
+        readSeen &&
+        !uploadToOwnService(ctx, cmd, raw) &&
+        !uploadWithHostsOwnKey(raw, up.tokens)
+      )
         why = `${filesSent[0] ?? "a file"} (after credential files were collected)`;
       if (why === undefined) continue;
       if (up.hostile) severity = "critical";
