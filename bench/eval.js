@@ -455,7 +455,9 @@ async function twinSet(label, dir) {
     list.push({ name, ...scan(r.input) });
   }
   const misses = list.filter((r) => !flagged(r.risk));
-  console.log(`\n== ${label} (own, tuned on): malicious flagged ${list.length - misses.length}/${list.length}`);
+  console.log(
+    `\n== ${label} (own, tuned on): malicious flagged ${list.length - misses.length}/${list.length}`,
+  );
   for (const r of misses) console.log(`  MISS ${r.name}  risk ${r.risk}`);
 }
 await twinSet("benign-sci-twins", new URL("../test/fixtures/benign-sci-twins", import.meta.url).pathname);
