@@ -442,6 +442,25 @@ await benignSet("benign-fp9", new URL("../test/fixtures/benign-fp9", import.meta
 // benign-sci (session 11): scientific skills written to reason about the blind kdense false
 // positives without reading them (data downloads, public-data API keys, lab-service uploads).
 await benignSet("benign-sci", new URL("../test/fixtures/benign-sci", import.meta.url).pathname);
+// benign-sci-twins (session 13): benign-sci skills with one real payload each, so a false-positive
+// fix for benign-sci is seen not to lose the malicious shape next to it. Tuned on.
+async function twinSet(label, dir) {
+  if (!existsSync(dir)) return;
+  const { readSkillInputs } = await load("input/index.js");
+  const list = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (!statSync(path.join(dir, name)).isDirectory()) continue;
+    const [r] = await readSkillInputs([path.join(dir, name)], { cwd: dir });
+    if (!r?.ok) throw new Error(`${label}: could not read ${name}`);
+    list.push({ name, ...scan(r.input) });
+  }
+  const misses = list.filter((r) => !flagged(r.risk));
+  console.log(
+    `\n== ${label} (own, tuned on): malicious flagged ${list.length - misses.length}/${list.length}`,
+  );
+  for (const r of misses) console.log(`  MISS ${r.name}  risk ${r.risk}`);
+}
+await twinSet("benign-sci-twins", new URL("../test/fixtures/benign-sci-twins", import.meta.url).pathname);
 
 // Last part: the heldout-s9 set (test/fixtures/heldout-s9), a second independent held-out set
 // written in session 9 after heldout-s8 had been read item by item. Only the overall and

@@ -189,7 +189,7 @@ const table = [
     "exfiltration",
     "high",
     "Secrets or files are sent to a remote host.",
-    "The command uploads a file, the environment or a secret variable to a host. Sending credentials to a host other than the service they belong to is exfiltration. A file uploaded after a credential file was read is reported too, unless the upload goes to a URL variable the skill never fills in (or fills with its declared service) and carries the declared service's own key: that key only opens its issuer.",
+    "The command uploads a file, the environment or a secret variable to a host. Sending credentials to a host other than the service they belong to is exfiltration. A file uploaded after a credential file was read is reported too, unless the upload goes to a URL variable the skill never fills in (or fills with its declared service) and carries the declared service's own key: that key only opens its issuer. Also not reported: a vendor's key sent to a URL given only as a variable named for that vendor ($REDCAP_API_URL with $REDCAP_API_TOKEN: the user's own instance), unless the skill fills the variable with another host; a file uploaded with the destination host's own key ($MATHPIX_APP_KEY to api.mathpix.com); a secret read from the skill's own credential store (a folder named after its service, or one its text tells the user to keep the key in) and sent only to its declared service, which is low.",
   ),
   r(
     "exfil.dns",
@@ -358,7 +358,7 @@ const table = [
     "prompt-injection",
     "high",
     "The agent is told to hide actions from the user.",
-    "Legitimate skills have nothing to hide from the user: 'do not tell the user', 'silently', 'without notifying'.",
+    "Legitimate skills have nothing to hide from the user: 'do not tell the user', 'silently', 'without notifying'. A prohibition that opens its clause and ends 'without showing the user' ('Never run aws s3 rm without showing the user the prefix') is a rule to show the user, and is low.",
   ),
   r(
     "instr.data-egress",
@@ -679,7 +679,7 @@ const table = [
     "persistence",
     "high",
     "The agent is told to change access or agent configuration that the skill's purpose never names.",
-    "authorized_keys, sudoers, cron, shell profiles (other than exporting a variable or the PATH), the agent's permission settings and instruction files (AGENTS.md, CLAUDE.md, .claude/), other skills, git hooks, firewall settings: an order to change them in a skill whose name and description do not name them is how an injection makes itself permanent or opens access. A lead-in ending in ':' ('Add to crontab:') leaves the block below to the persistence rules, unless a reason stands between the file and the colon ('append the key below to authorized_keys so maintenance can reach the box:').",
+    "authorized_keys, sudoers, cron, shell profiles (other than exporting a variable or the PATH), the agent's permission settings and instruction files (AGENTS.md, CLAUDE.md, .claude/), other skills, git hooks, firewall settings: an order to change them in a skill whose name and description do not name them is how an injection makes itself permanent or opens access. A lead-in ending in ':' ('Add to crontab:') leaves the block below to the persistence rules, unless a reason stands between the file and the colon ('append the key below to authorized_keys so maintenance can reach the box:'). An order that undoes what the text set up, with the config as its tool ('Remove it with crontab -e when no longer needed'), is not reported.",
   ),
   r(
     "instr.precedence",
@@ -903,7 +903,7 @@ const table = [
     "exfiltration",
     "high",
     "Bundled code sends collected secrets or files to a host.",
-    "The file reads secrets (credential files, environment) and posts data to a remote host. Read the same way: bundled .py/.js files, python -c / node -e strings, and the ```python / ```js blocks of SKILL.md and of bundled markdown (a block shown under a quoting cue is capped at low).",
+    "The file reads secrets (credential files, environment) and posts data to a remote host. Read the same way: bundled .py/.js files, python -c / node -e strings, and the ```python / ```js blocks of SKILL.md and of bundled markdown (a block shown under a quoting cue is capped at low). A copy of the environment that only reaches the env argument of a process call (env={**os.environ, 'CUDA_VISIBLE_DEVICES': '0'}) stays on the machine and is not a read of secrets; a credential file the skill's main text tells the user to keep its key in is the skill's own store.",
   ),
   r(
     "bundled.decoded-exec",

@@ -404,10 +404,18 @@ function dataTransfer(o: Order, place: Place, sentenceBefore: string): ActHit | 
   };
 }
 
+// "Remove it with crontab -e when no longer needed": the act undoes what the text just set up
+// (its object points back: it, this line, the entry) and the config file is only the tool it is
+// done with. "Remove the scan cron job", "delete it from ~/.bashrc" name the config as the object.
+const undoWithTool =
+  /^\S+\s+(?:it|them|this|these|that|those|the\s+(?:line|lines|entry|entries|job|jobs|block|schedule|timer))\s+(?:again\s+)?(?:with|using|via|through|by\s+(?:running|editing))\s/i;
+
 function configTamper(o: Order, place: Place): ActHit | undefined {
   if (o.cls !== "configure" && o.cls !== "destroy") return undefined;
   const c = accessConfig.exec(o.window);
   if (!c) return undefined;
+  const undo = o.cls === "destroy" ? undoWithTool.exec(o.window) : null;
+  if (undo && c.index >= undo[0].length) return undefined;
   // Setting up the reader's own environment ("add this to your shell profile", "update your
   // MCP config"), or a lead-in to a block that other rules read ("Add to crontab:").
   if (/\b(?:your|the\s+user'?s)\s+(?:own\s+)?(?:\w+\s+){0,2}?\w*\W{0,3}$/i.test(o.window.slice(0, c.index)))

@@ -8,6 +8,7 @@ import { isUserListing } from "./bundled-destructive.js";
 import { decodedThenRun } from "./runtime-decode.js";
 import { patternBlanker } from "./pattern-literals.js";
 import { envNamesOnlyReader } from "./env-names.js";
+import { childEnvOnly } from "./child-env.js";
 import { thirdPartyHost, undeclaredSecretEnvRead } from "./secret-env.js";
 import { decodeNumberLists } from "../decode.js";
 import type { DetectContext } from "../context.js";
@@ -176,7 +177,8 @@ function analyseCode(ctx: DetectContext, f: CodeText): CodeResult {
       if (
         !credAt &&
         !proseLine &&
-        (credentialPath.test(code) || (envHarvest.test(code) && !namesOnly(code))) &&
+        (credentialPath.test(code) ||
+          (envHarvest.test(code) && !namesOnly(code) && !childEnvOnly(f.text, code))) &&
         !/^\s*(?:["']{3}|\*)/.test(code)
       )
         credAt = { offset, text: line };

@@ -5,8 +5,9 @@
 import type { DetectContext, ShellSource } from "../context.js";
 import { declaredKeyHost, genericSecretName } from "../documented-service.js";
 import { baseDomain, hostTokens, isHostileClass, normalizeToken, urlsIn } from "../hosts.js";
-import { declaredService } from "../service.js";
+import { declaredService, isPlaceholderHost } from "../service.js";
 import { expansion, literalVariables, substitute } from "../shell-vars.js";
+import { readsOwnStore } from "../own-store.js";
 import type { LiteCommand } from "../shell-lite.js";
 import {
   cmdText,
@@ -159,6 +160,51 @@ function uploadToOwnService(ctx: DetectContext, cmd: LiteCommand, raw: string): 
   );
 }
 
+// A URL given only as a variable named for a vendor ("$REDCAP_API_URL", "$ELAB_URL"): the address of
+// the user's own instance of a self-hosted service (REDCap, GitLab, eLabFTW), which the user sets.
+const endpointVariable =
+  /^["']?\$\{?([A-Z][A-Z0-9]*)_(?:[A-Z0-9]+_){0,3}(?:URL|HOST|ENDPOINT|BASE|SERVER|INSTANCE|DOMAIN)\}?(?:["'/]|$)/;
+
+/**
+ * The vendor words of a fetcher's variable-only URL: the key of that vendor ($REDCAP_API_TOKEN)
+ * goes to the instance the user configured for it. None when the skill itself fills the variable
+ * with a host that is no placeholder, not its declared service and not named after the vendor
+ * (REDCAP_API_URL=https://drop.net/x): then the destination is that host, not the user's instance.
+ */
+function variableEndpointTokens(ctx: DetectContext, cmd: LiteCommand): string[] {
+  const { argv } = unwrap(cmd.argv);
+  const vars = literalVariables(ctx);
+  const own = declaredService(ctx);
+  const out: string[] = [];
+  for (const a of argv.slice(1)) {
+    const m = endpointVariable.exec(a);
+    const vendor = (m?.[1] ?? "").toLowerCase();
+    if (!m || genericSecretName(vendor)) continue;
+    const [u] = urlsIn(substitute(a, vars), true);
+    const host = u?.host.toLowerCase() ?? "";
+    if (u !== undefined && !isPlaceholderHost(host) && !own.has(baseDomain(host)) && !host.includes(vendor))
+      return [];
+    out.push(vendor);
+  }
+  return out;
+}
+
+/**
+ * Whether the command authenticates to its own host with that host's key: a key variable whose
+ * vendor word is the host's (`$MATHPIX_APP_KEY` to api.mathpix.com). A file sent with it goes to
+ * the service the user holds the key for, as the service's API asks, after a `source .env` too.
+ */
+function uploadWithHostsOwnKey(raw: string, tokens: readonly string[]): boolean {
+  return [...raw.matchAll(keyVariable)].some((m) => {
+    const vendor = (m[1] ?? "").toLowerCase();
+    return (
+      vendor.length >= 3 &&
+      !genericSecretName(vendor) &&
+      tokens.some((t) => t.includes(vendor) || vendor.includes(t))
+    );
+  });
+}
+
 /** uploadOf for curl/wget-like fetchers: data flags, stdin bodies and query strings. */
 function fetcherUpload(argv: readonly string[]): Upload | undefined {
   // Only fetchers read their URLs, so other commands never pay for the URL scan.
@@ -222,6 +268,40 @@ function sentOnward(src: ShellSource, cmd: LiteCommand, pipe: readonly LiteComma
   );
 }
 
+/** The network commands that receive `cmd`'s output: later in its pipe, or the one it is substituted into. */
+function sinksOf(src: ShellSource, cmd: LiteCommand, pipe: readonly LiteCommand[]): LiteCommand[] {
+  const piped = pipe
+    .slice(cmd.pipeIndex + 1)
+    .filter((c) => fetchers.has(nameOf(c)) || uploadOf(c) !== undefined);
+  const around =
+    cmd.context === "command-substitution"
+      ? src.commands.filter(
+          (c) => c !== cmd && fetchers.has(nameOf(c)) && c.start <= cmd.start && c.end >= cmd.end,
+        )
+      : [];
+  return [...piped, ...around];
+}
+
+/**
+ * Whether a secret read from the skill's own store (a folder named after its service, or one its
+ * text tells the user to keep the key in: own-store.ts) goes only to fetchers whose every URL is
+ * the declared service: an OAuth client posting its client secret to its identity host.
+ */
+function ownStoreToOwnService(
+  ctx: DetectContext,
+  src: ShellSource,
+  cmd: LiteCommand,
+  pipe: readonly LiteCommand[],
+  cred: string,
+): string | undefined {
+  if (!readsOwnStore(ctx, cred)) return undefined;
+  const own = declaredService(ctx);
+  const sinks = sinksOf(src, cmd, pipe);
+  const urls = sinks.flatMap((c) => unwrap(c.argv).argv.flatMap((a) => urlsIn(a, true)));
+  if (sinks.length === 0 || urls.length === 0) return undefined;
+  return urls.every((u) => own.has(baseDomain(u.host.toLowerCase()))) ? urls[0]?.host : undefined;
+}
+
 export function detectCredentials(ctx: DetectContext): void {
   const sensitiveFiles = new Set<string>();
   let readSeen = false;
@@ -240,17 +320,29 @@ export function detectCredentials(ctx: DetectContext): void {
         if (target !== undefined && ["cp", "tar", "zip", "7z", "rsync"].includes(nameOf(cmd)))
           for (const a of argv.slice(1)) if (!a.startsWith("-")) sensitiveFiles.add(a);
         for (const r of cmd.redirects) if (r.op === ">" || r.op === ">>") sensitiveFiles.add(r.target);
-        reportAt(
-          ctx,
-          src,
-          cmd.start,
-          sent ? "exfil.send-data" : "cred.sensitive-file",
-          sent ? "critical" : "medium",
-          sent
-            ? `Secrets from ${cred} are read and sent over the network.`
-            : `${cred} holds secrets and is read or copied here.`,
-          sent ? pipelineText(src, pipe) : cmdText(src, cmd),
-        );
+        const ownHost = sent ? ownStoreToOwnService(ctx, src, cmd, pipe, cred) : undefined;
+        if (ownHost !== undefined) {
+          reportAt(
+            ctx,
+            src,
+            cmd.start,
+            "cred.sensitive-file",
+            "low",
+            `${cred} is the skill's own credential store and is sent only to its declared service (${ownHost}).`,
+            pipelineText(src, pipe),
+          );
+        } else
+          reportAt(
+            ctx,
+            src,
+            cmd.start,
+            sent ? "exfil.send-data" : "cred.sensitive-file",
+            sent ? "critical" : "medium",
+            sent
+              ? `Secrets from ${cred} are read and sent over the network.`
+              : `${cred} holds secrets and is read or copied here.`,
+            sent ? pipelineText(src, pipe) : cmdText(src, cmd),
+          );
       }
       if (dump) {
         reportAt(
@@ -300,7 +392,11 @@ export function detectCredentials(ctx: DetectContext): void {
           [...sensitiveFiles].some((s) => f === s || f.includes(s.replace(/^\$\w+\//, ""))),
       );
       const secret =
-        secretMismatch(dataText, up.tokens, declaredKeyHost(ctx, up.host)) ??
+        secretMismatch(
+          dataText,
+          up.host === "" ? variableEndpointTokens(ctx, cmd) : up.tokens,
+          declaredKeyHost(ctx, up.host),
+        ) ??
         (/\$\(\s*(?:whoami|hostname|id|uname)/.test(raw) && /\$\((?:env|printenv|cat)/.test(raw)
           ? "system identity"
           : undefined);
@@ -310,7 +406,12 @@ export function detectCredentials(ctx: DetectContext): void {
       else if (secret !== undefined) why = `${secret}`;
       else if (up.fromStdin && (secretUpstream || encodedUpstream))
         why = encodedUpstream ? "encoded data" : "secrets";
-      else if (filesSent.length > 0 && readSeen && !uploadToOwnService(ctx, cmd, raw))
+      else if (
+        filesSent.length > 0 &&
+        readSeen &&
+        !uploadToOwnService(ctx, cmd, raw) &&
+        !uploadWithHostsOwnKey(raw, up.tokens)
+      )
         why = `${filesSent[0] ?? "a file"} (after credential files were collected)`;
       if (why === undefined) continue;
       if (up.hostile) severity = "critical";

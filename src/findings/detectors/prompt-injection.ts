@@ -22,6 +22,23 @@ const negation = /\b(?:never|do not|don't|not|only|avoid|refuse)\b[^.\n]{0,40}$/
 const permissionGrant =
   /"?Bash\(\*\)"?|"allow"\s*:\s*\[\s*"\*"|"defaultMode"\s*:\s*"bypassPermissions"|\bdangerously-skip-permissions\b|\byolo mode\b/i;
 
+// "Never run `aws s3 rm` without showing the user the prefix" forbids the act unless the user sees
+// it first: a transparency rule (a double negative), not concealment. Only when the prohibition
+// opens the match's own clause (after the last . , ; : or dash), is no "never forget/skip …" and
+// joins no second act ("never wait and upload … without telling the user" orders the upload).
+const clauseStart = /[.!?,;:]\s|\s[-–—]\s|\n/g;
+const leadingProhibition =
+  /^\W{0,4}(?:\*\*|__)?(?:never|do not|don'?t|must not|you must not|you must never|you should never|should not|shouldn'?t|you may not)\s+(?!(?:\w+\s+)?(?:forget|hesitate|fail|neglect|skip|omit|stop|miss|delay|wait|bother)\b)/i;
+const joinedAct = /\b(?:and|then|but|also|so|instead)\b|&/i;
+
+/** Whether the `without telling the user` at `index` closes a prohibition of the clause's act. */
+function forbiddenUnlessUserSees(text: string, index: number): boolean {
+  let start = 0;
+  for (const m of text.slice(0, index).matchAll(clauseStart)) start = m.index + m[0].length;
+  const clause = text.slice(start, index);
+  return leadingProhibition.test(clause) && !joinedAct.test(clause);
+}
+
 /** Names the kind of injection in `text`, if any. */
 export function injectionKind(text: string): string | undefined {
   if (override.test(text)) return "instruction override";
@@ -177,6 +194,9 @@ export function detectPromptInjection(ctx: DetectContext): void {
       } else if (re === secretAsk && placedForOwnClient(ctx, t.text, m)) {
         severity = "low";
         note = " (the user's own key is put in the request or configuration the skill's own client reads)";
+      } else if (re === conceal && /^without\b/i.test(m[0]) && forbiddenUnlessUserSees(t.text, m.index)) {
+        severity = "low";
+        note = " (the act is forbidden unless the user sees it first: a rule to show the user, not to hide)";
       } else if (t.quoted || insideQuotes(t.text, m.index) || (ctx.securityTool && hasQuotingCue(t.text))) {
         severity = "low";
         note = " (quoted as an example, so severity is capped)";
