@@ -72,7 +72,12 @@ function scriptOf(run: string): string {
 export function unreadLanguage(sentence: string): UnreadReading | undefined {
   if (tableRow.test(sentence)) return undefined;
   // Paths, URLs and addresses are no language's words, nor is a list of codes ("en, fr, es, de").
-  const prose = sentence.replace(/\S*[/~@\\]\S*/g, " ").replace(shortList, " ");
+  // (Token by token: a regex for "a run of non-space holding a slash" backtracks quadratically.)
+  const prose = sentence
+    .split(/\s+/)
+    .filter((t) => !/[/~@\\]/.test(t))
+    .join(" ")
+    .replace(shortList, " ");
   const letters = prose.match(letter)?.length ?? 0;
   if (letters === 0) return undefined;
   const runs = prose.match(nonLatinRun) ?? [];
