@@ -7,9 +7,11 @@
 // translation or names a station stays readable:
 // - script: most of its letters are in runs of a non-Latin script (Han, Kana, Hangul, Cyrillic,
 //   Arabic, Devanagari, …): six letters of a script that writes words in one or two (Han, Kana,
-//   Hangul), ten of others. Single Greek letters in a gene or unit name (TNFα, µm) are no run.
-// - Latin-script, not English: eight words or more, none an English function word, and a quarter
-//   of them function words of the common Latin-script languages (es, fr, de, pt, it, nl).
+//   Hangul), ten of others; four more make a clause however much English pads it. Single Greek
+//   letters in a gene or unit name (TNFα, µm) are no run.
+// - Latin-script, not English: eight words or more, English function words fewer than a third of
+//   the others (a slipped-in "the" changes nothing), and a quarter of them function words of
+//   the common Latin-script languages (es, fr, de, pt, it, nl).
 //   Terse English (a table row, a list of flags) has few function words of either kind, so it
 //   is not mistaken for another language.
 
@@ -82,14 +84,19 @@ export function unreadLanguage(sentence: string): UnreadReading | undefined {
   if (letters === 0) return undefined;
   const runs = prose.match(nonLatinRun) ?? [];
   const inRuns = runs.reduce((n, r) => n + (r.match(letter)?.length ?? 0), 0);
-  if (runs.length > 0 && inRuns / letters >= 0.3) {
+  if (runs.length > 0) {
     const longest = runs.reduce((a, b) => (b.length > a.length ? b : a));
-    if (inRuns >= (denseScript.test(longest) ? 6 : 10)) return { what: scriptOf(longest) };
+    const least = denseScript.test(longest) ? 6 : 10;
+    // A clause's worth of another script is unread however much English pads the sentence.
+    if (inRuns >= least && (inRuns / letters >= 0.3 || inRuns >= least + 4))
+      return { what: scriptOf(longest) };
   }
   const words = (prose.toLowerCase().match(word) ?? []).filter((w) => /\p{Script=Latin}/u.test(w));
-  if (words.length < 8 || words.some((w) => englishWords.has(w))) return undefined;
+  if (words.length < 8) return undefined;
+  const english = words.filter((w) => englishWords.has(w)).length;
   const other = words.filter((w) => otherWords.has(w));
-  if (new Set(other).size >= 3 && other.length / words.length >= 0.25)
+  // An English word or two slipped into another language ("sube the archivo") does not make it English.
+  if (new Set(other).size >= 3 && other.length / words.length >= 0.25 && english * 3 < other.length)
     return { what: "a Latin-script language other than English" };
   return undefined;
 }
